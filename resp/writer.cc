@@ -1,0 +1,107 @@
+#include "resp/writer.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace resp {
+
+void Writer::Header(char type, int64_t n) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
+  (void)ec;
+  out_->push_back(type);
+  out_->append(buf, end);
+  out_->append("\r\n");
+}
+
+void Writer::Simple(std::string_view s) {
+  out_->push_back('+');
+  out_->append(s);
+  out_->append("\r\n");
+}
+
+void Writer::Error(std::string_view text) {
+  out_->push_back('-');
+  // Error texts must stay on one line or they would corrupt the stream.
+  for (char c : text) out_->push_back(c == '\r' || c == '\n' ? ' ' : c);
+  out_->append("\r\n");
+}
+
+void Writer::Integer(int64_t v) { Header(':', v); }
+
+void Writer::Bulk(std::string_view s) {
+  Header('$', static_cast<int64_t>(s.size()));
+  out_->append(s);
+  out_->append("\r\n");
+}
+
+void Writer::Null() { out_->append(protocol_ >= 3 ? "_\r\n" : "$-1\r\n"); }
+
+void Writer::NullArray() { out_->append(protocol_ >= 3 ? "_\r\n" : "*-1\r\n"); }
+
+void Writer::Array(size_t n) { Header('*', static_cast<int64_t>(n)); }
+
+void Writer::Map(size_t pairs) {
+  if (protocol_ >= 3) {
+    Header('%', static_cast<int64_t>(pairs));
+  } else {
+    Header('*', static_cast<int64_t>(pairs * 2));
+  }
+}
+
+void Writer::Set(size_t n) { Header(protocol_ >= 3 ? '~' : '*', static_cast<int64_t>(n)); }
+
+void Writer::Push(size_t n) { Header(protocol_ >= 3 ? '>' : '*', static_cast<int64_t>(n)); }
+
+void Writer::Double(double v) {
+  if (protocol_ >= 3) {
+    out_->push_back(',');
+    out_->append(FormatDouble(v));
+    out_->append("\r\n");
+  } else {
+    Bulk(FormatDouble(v));
+  }
+}
+
+void Writer::Bool(bool v) {
+  if (protocol_ >= 3) {
+    out_->append(v ? "#t\r\n" : "#f\r\n");
+  } else {
+    Integer(v ? 1 : 0);
+  }
+}
+
+void Writer::Verbatim(std::string_view s, std::string_view format) {
+  if (protocol_ >= 3) {
+    Header('=', static_cast<int64_t>(s.size() + 4));
+    out_->append(format.substr(0, 3));
+    out_->push_back(':');
+    out_->append(s);
+    out_->append("\r\n");
+  } else {
+    Bulk(s);
+  }
+}
+
+void Writer::BigNumber(std::string_view digits) {
+  if (protocol_ >= 3) {
+    out_->push_back('(');
+    out_->append(digits);
+    out_->append("\r\n");
+  } else {
+    Bulk(digits);
+  }
+}
+
+std::string FormatDouble(double v) {
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  if (std::isnan(v)) return "nan";
+  char buf[64];
+  // Shortest round-trip form, like Redis 7's %.17g-then-trim for replies.
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+  (void)ec;
+  return std::string(buf, end);
+}
+
+}  // namespace resp

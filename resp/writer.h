@@ -1,0 +1,50 @@
+// Reply writer: appends RESP2 or RESP3 frames to an output buffer. Only this type knows the
+// protocol version, so handlers say what a reply *is* (a map, a null, a double) and the
+// version chosen by HELLO decides how it is spelled. Aggregates are written as a header
+// followed by exactly that many elements (a map of n pairs takes 2n elements).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace resp {
+
+class Writer {
+ public:
+  explicit Writer(std::string& out, int protocol = 2) : out_(&out), protocol_(protocol) {}
+
+  int protocol() const { return protocol_; }
+  void set_protocol(int protocol) { protocol_ = protocol; }
+  std::string& buffer() { return *out_; }
+
+  void Simple(std::string_view s);            // +OK
+  void Ok() { out_->append("+OK\r\n"); }
+  // `text` is the full error including its code ("ERR syntax error", "WRONGTYPE ...").
+  void Error(std::string_view text);
+  void Integer(int64_t v);
+  void Bulk(std::string_view s);
+  void Null();                                 // RESP2 $-1, RESP3 _
+  void NullArray();                            // RESP2 *-1, RESP3 _
+  void Array(size_t n);
+  void Map(size_t pairs);                      // RESP2: flat array of 2n
+  void Set(size_t n);                          // RESP2: array
+  void Push(size_t n);                         // RESP2: array
+  void Double(double v);                       // RESP2: bulk string
+  void Bool(bool v);                           // RESP2: integer 1/0
+  void Verbatim(std::string_view s, std::string_view format = "txt");  // RESP2: bulk
+  void BigNumber(std::string_view digits);     // RESP2: bulk
+  void Raw(std::string_view bytes) { out_->append(bytes); }
+
+ private:
+  void Header(char type, int64_t n);
+
+  std::string* out_;
+  int protocol_;
+};
+
+// Formats a double the way Redis replies with it (INCRBYFLOAT, scores): the shortest
+// representation that round-trips, "inf"/"-inf", no trailing ".0" for integral values.
+std::string FormatDouble(double v);
+
+}  // namespace resp

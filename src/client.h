@@ -1,0 +1,50 @@
+// Protocol-level state of one connected client: what a handler may read or change (selected
+// db, protocol version, name, auth, MULTI queue, WATCHed keys). It knows nothing of sockets;
+// the Connection that owns it does the I/O.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace server {
+
+struct QueuedCommand {
+  std::vector<std::string> argv;
+};
+
+struct Client {
+  uint64_t id = 0;
+  std::string addr;        // "127.0.0.1:54321"
+  std::string laddr;       // "127.0.0.1:6379"
+  int fd = -1;
+  std::string name;
+  std::string lib_name;
+  std::string lib_ver;
+  int db_index = 0;
+  int protocol = 2;
+  bool authenticated = false;
+  int64_t created_ms = 0;
+  int64_t last_interaction_ms = 0;
+  std::string last_command = "NULL";
+  bool no_evict = false;
+  bool no_touch = false;
+
+  // Set by a handler; the connection closes once the reply has been written (QUIT, CLIENT
+  // KILL on self, protocol errors).
+  bool close_after_reply = false;
+
+  // MULTI/EXEC.
+  bool in_multi = false;
+  bool multi_error = false;   // a command failed to queue: EXEC answers EXECABORT
+  bool watch_dirty = false;   // a WATCHed key changed: EXEC answers a null array
+  std::vector<QueuedCommand> multi_queue;
+  std::vector<std::pair<int, std::string>> watched;  // (db, key)
+
+  // Output sizes the connection reports for CLIENT LIST (qbuf, omem).
+  size_t query_buffer_size = 0;
+  size_t output_buffer_size = 0;
+};
+
+}  // namespace server

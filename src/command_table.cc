@@ -1,0 +1,58 @@
+#include "src/command_table.h"
+
+#include <cctype>
+
+namespace server {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); i++) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+CommandTable::CommandTable() {
+  for (auto family : {ConnectionCommands(), ServerCommands(), KeyCommands(), StringCommands(),
+                      TransactionCommands(), ClientCommands()}) {
+    for (const CommandSpec& spec : family) {
+      by_name_.emplace(std::string(spec.name), &spec);
+      all_.push_back(&spec);
+    }
+  }
+}
+
+const CommandSpec* CommandTable::Find(std::string_view name) const {
+  // Command names are short; lower-case into a stack buffer to avoid an allocation per call.
+  char buf[32];
+  if (name.size() > sizeof(buf)) return nullptr;
+  for (size_t i = 0; i < name.size(); i++) {
+    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+  }
+  auto it = by_name_.find(std::string(buf, name.size()));
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+const CommandSpec* CommandTable::FindSubcommand(const CommandSpec& container,
+                                                std::string_view sub) {
+  for (const CommandSpec& s : container.subcommands) {
+    if (EqualsIgnoreCase(s.name, sub)) return &s;
+  }
+  return nullptr;
+}
+
+std::vector<size_t> KeyPositions(const CommandSpec& spec, size_t argc) {
+  std::vector<size_t> keys;
+  if (spec.first_key <= 0) return keys;
+  int64_t last = spec.last_key < 0 ? static_cast<int64_t>(argc) + spec.last_key : spec.last_key;
+  for (int64_t i = spec.first_key; i <= last && i < static_cast<int64_t>(argc);
+       i += spec.key_step > 0 ? spec.key_step : 1) {
+    keys.push_back(static_cast<size_t>(i));
+  }
+  return keys;
+}
+
+}  // namespace server

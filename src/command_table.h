@@ -1,0 +1,99 @@
+// The command table: each command is defined once, as a CommandSpec row in its family's file
+// (src/commands/*.cc), with name, arity, flags, key positions and handler. Dispatch (arity and
+// auth errors), COMMAND/COMMAND INFO/DOCS/GETKEYS and, later, AOF propagation all read it.
+// Arity follows Redis: n means exactly n arguments including the name, -n means at least n.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "resp/writer.h"
+#include "src/client.h"
+#include "src/server_state.h"
+
+namespace server {
+
+enum CommandFlag : uint32_t {
+  kWrite = 1u << 0,
+  kReadOnly = 1u << 1,
+  kAdmin = 1u << 2,
+  kBlocking = 1u << 3,
+  kFast = 1u << 4,
+  kDenyOom = 1u << 5,
+  kNoAuth = 1u << 6,     // allowed before AUTH (AUTH, HELLO, QUIT, RESET)
+  kLoading = 1u << 7,    // allowed while loading
+  kStale = 1u << 8,
+  kNoScript = 1u << 9,
+  kPubSub = 1u << 10,
+  kMultiImmediate = 1u << 11,  // runs at once inside MULTI instead of being queued
+  kSkipMonitor = 1u << 12,
+  kSentinel = 1u << 13,
+  kMayReplicate = 1u << 14,
+  kNoMandatoryKeys = 1u << 15,
+  kAllowBusy = 1u << 16,
+};
+
+struct CommandContext;
+using CommandHandler = void (*)(CommandContext&);
+
+struct CommandSpec {
+  std::string_view name;  // lower case; subcommands are just the subcommand ("setname")
+  int arity;
+  uint32_t flags;
+  int first_key;          // 0 = no keys
+  int last_key;           // -1 = last argument
+  int key_step;
+  CommandHandler handler;
+  std::string_view summary = {};
+  std::string_view since = {};
+  std::string_view group = {};  // "string", "generic", "connection", "server", "transactions"
+  std::span<const CommandSpec> subcommands = {};
+};
+
+// What a handler sees. Handlers parse their arguments, operate on the keyspace and write
+// exactly one reply through `reply`.
+struct CommandContext {
+  std::span<const std::string_view> argv;
+  Client& client;
+  ServerState& server;
+  resp::Writer& reply;
+  int64_t now_ms;
+  const CommandSpec* spec = nullptr;
+
+  size_t argc() const { return argv.size(); }
+  std::string_view arg(size_t i) const { return argv[i]; }
+  Db& db() { return *server.dbs[static_cast<size_t>(client.db_index)]; }
+};
+
+class CommandTable {
+ public:
+  CommandTable();
+  // Case-insensitive lookup of a top-level command.
+  const CommandSpec* Find(std::string_view name) const;
+  static const CommandSpec* FindSubcommand(const CommandSpec& container, std::string_view sub);
+  const std::vector<const CommandSpec*>& all() const { return all_; }
+
+ private:
+  std::unordered_map<std::string, const CommandSpec*> by_name_;
+  std::vector<const CommandSpec*> all_;
+};
+
+// Families: each src/commands/<family>.cc defines its rows and returns them here.
+std::span<const CommandSpec> ConnectionCommands();
+std::span<const CommandSpec> ServerCommands();
+std::span<const CommandSpec> KeyCommands();
+std::span<const CommandSpec> StringCommands();
+std::span<const CommandSpec> TransactionCommands();
+std::span<const CommandSpec> ClientCommands();
+
+// Case-insensitive ASCII comparison, for option keywords ("EX", "nx").
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+// Key positions of a call according to its spec (COMMAND GETKEYS, later AOF and WATCH).
+std::vector<size_t> KeyPositions(const CommandSpec& spec, size_t argc);
+
+}  // namespace server

@@ -1,0 +1,159 @@
+// Connection commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET, READONLY, READWRITE.
+#include "resp/strict_int.h"
+#include "src/command_table.h"
+#include "src/commands/util.h"
+#include "src/errors.h"
+
+namespace server {
+
+namespace {
+
+constexpr std::string_view kHelloNoAuth =
+    "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
+    "AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
+    "protocol version at the same time";
+constexpr std::string_view kClusterDisabled = "ERR This instance has cluster support disabled";
+
+void Ping(CommandContext& ctx) {
+  if (ctx.argc() > 2) return ctx.reply.Error(err::WrongArity("ping"));
+  if (ctx.argc() == 2) return ctx.reply.Bulk(ctx.arg(1));
+  ctx.reply.Simple("PONG");
+}
+
+void Echo(CommandContext& ctx) { ctx.reply.Bulk(ctx.arg(1)); }
+
+// Checks a password for the only user we have, "default". Without requirepass, the default
+// user has no password and any password is accepted (as Redis's "nopass" user).
+bool CheckPassword(const ServerState& state, std::string_view user, std::string_view pass) {
+  if (user != "default") return false;
+  return state.config.requirepass.empty() || state.config.requirepass == pass;
+}
+
+void Auth(CommandContext& ctx) {
+  if (ctx.argc() > 3) return ctx.reply.Error(err::kSyntax);
+  if (ctx.argc() == 2 && ctx.server.config.requirepass.empty()) {
+    return ctx.reply.Error(err::kAuthNotConfigured);
+  }
+  std::string_view user = ctx.argc() == 3 ? ctx.arg(1) : "default";
+  std::string_view pass = ctx.argc() == 3 ? ctx.arg(2) : ctx.arg(1);
+  if (!CheckPassword(ctx.server, user, pass)) return ctx.reply.Error(err::kWrongPass);
+  ctx.client.authenticated = true;
+  ctx.reply.Ok();
+}
+
+void Hello(CommandContext& ctx) {
+  int protocol = ctx.client.protocol;
+  size_t i = 1;
+  if (ctx.argc() >= 2) {
+    int64_t ver;
+    if (!resp::ParseStrictInt64(ctx.arg(1), ver)) {
+      return ctx.reply.Error("ERR Protocol version is not an integer or out of range");
+    }
+    if (ver < 2 || ver > 3) return ctx.reply.Error(err::kNoProto);
+    protocol = static_cast<int>(ver);
+    i = 2;
+  }
+  std::string_view setname;
+  bool has_setname = false;
+  bool authed_now = false;
+  for (; i < ctx.argc(); i++) {
+    size_t more = ctx.argc() - i - 1;
+    if (EqualsIgnoreCase(ctx.arg(i), "AUTH") && more >= 2) {
+      if (!CheckPassword(ctx.server, ctx.arg(i + 1), ctx.arg(i + 2))) {
+        return ctx.reply.Error(err::kWrongPass);
+      }
+      authed_now = true;
+      i += 2;
+    } else if (EqualsIgnoreCase(ctx.arg(i), "SETNAME") && more >= 1) {
+      setname = ctx.arg(i + 1);
+      if (!ValidClientName(setname)) {
+        return ctx.reply.Error(
+            "ERR Client names cannot contain spaces, newlines or special characters.");
+      }
+      has_setname = true;
+      i += 1;
+    } else {
+      return ctx.reply.Error("ERR Syntax error in HELLO option '" + std::string(ctx.arg(i)) + "'");
+    }
+  }
+  if (authed_now) ctx.client.authenticated = true;
+  if (!ctx.client.authenticated && !ctx.server.config.requirepass.empty()) {
+    return ctx.reply.Error(kHelloNoAuth);
+  }
+  if (has_setname) ctx.client.name = std::string(setname);
+  ctx.client.protocol = protocol;
+  ctx.reply.set_protocol(protocol);
+  ctx.reply.Map(7);
+  ctx.reply.Bulk("server");
+  ctx.reply.Bulk("redis");
+  ctx.reply.Bulk("version");
+  ctx.reply.Bulk(kRedisVersion);
+  ctx.reply.Bulk("proto");
+  ctx.reply.Integer(protocol);
+  ctx.reply.Bulk("id");
+  ctx.reply.Integer(static_cast<int64_t>(ctx.client.id));
+  ctx.reply.Bulk("mode");
+  ctx.reply.Bulk("standalone");
+  ctx.reply.Bulk("role");
+  ctx.reply.Bulk("master");
+  ctx.reply.Bulk("modules");
+  ctx.reply.Array(0);
+}
+
+void Select(CommandContext& ctx) {
+  int64_t index;
+  if (!resp::ParseStrictInt64(ctx.arg(1), index)) return ctx.reply.Error(err::kNotInteger);
+  if (index < 0 || index >= static_cast<int64_t>(ctx.server.dbs.size())) {
+    return ctx.reply.Error(err::kDbIndexOutOfRange);
+  }
+  ctx.client.db_index = static_cast<int>(index);
+  ctx.reply.Ok();
+}
+
+void Quit(CommandContext& ctx) {
+  ctx.client.close_after_reply = true;
+  ctx.reply.Ok();
+}
+
+void Reset(CommandContext& ctx) {
+  DiscardTransaction(ctx.server, ctx.client);
+  UnwatchAll(ctx.server, ctx.client);
+  ctx.client.db_index = 0;
+  ctx.client.protocol = 2;
+  ctx.reply.set_protocol(2);
+  ctx.client.name.clear();
+  ctx.client.no_evict = false;
+  ctx.client.no_touch = false;
+  ctx.client.authenticated = false;
+  ctx.reply.Simple("RESET");
+}
+
+void ClusterOnly(CommandContext& ctx) { ctx.reply.Error(kClusterDisabled); }
+
+constexpr CommandSpec kConnectionCommands[] = {
+    {"ping", -1, kFast | kSentinel, 0, 0, 0, Ping, "Returns the server's liveliness response.",
+     "1.0.0", "connection"},
+    {"echo", 2, kFast, 0, 0, 0, Echo, "Returns the given string.", "1.0.0", "connection"},
+    {"hello", -1, kNoScript | kLoading | kStale | kFast | kNoAuth | kSentinel | kAllowBusy, 0, 0,
+     0, Hello, "Handshakes with the Redis server.", "6.0.0", "connection"},
+    {"auth", -2, kNoScript | kLoading | kStale | kFast | kNoAuth | kSentinel | kAllowBusy, 0, 0, 0,
+     Auth, "Authenticates the connection.", "1.0.0", "connection"},
+    {"select", 2, kLoading | kStale | kFast, 0, 0, 0, Select,
+     "Changes the selected database.", "1.0.0", "connection"},
+    {"quit", -1, kAllowBusy | kNoAuth | kNoScript | kLoading | kStale | kFast | kMultiImmediate, 0,
+     0, 0, Quit, "Closes the connection.", "1.0.0", "connection"},
+    {"reset", 1, kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy | kMultiImmediate, 0,
+     0, 0, Reset, "Resets the connection.", "6.2.0", "connection"},
+    {"readonly", 1, kFast | kLoading | kStale, 0, 0, 0, ClusterOnly,
+     "Enables read-only queries for a connection to a Redis Cluster replica node.", "3.0.0",
+     "cluster"},
+    {"readwrite", 1, kFast | kLoading | kStale, 0, 0, 0, ClusterOnly,
+     "Enables read-write queries for a connection to a Reids Cluster replica node.", "3.0.0",
+     "cluster"},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> ConnectionCommands() { return kConnectionCommands; }
+
+}  // namespace server

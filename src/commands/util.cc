@@ -1,0 +1,38 @@
+#include "src/commands/util.h"
+
+#include "resp/strict_int.h"
+#include "src/errors.h"
+
+namespace server {
+
+bool ValidClientName(std::string_view name) {
+  for (char c : name) {
+    if (c < '!' || c > '~') return false;
+  }
+  return true;
+}
+
+std::optional<int64_t> ArgInt64(CommandContext& ctx, size_t index, std::string_view error) {
+  int64_t v;
+  if (!resp::ParseStrictInt64(ctx.arg(index), v)) {
+    ctx.reply.Error(error.empty() ? err::kNotInteger : error);
+    return std::nullopt;
+  }
+  return v;
+}
+
+void DiscardTransaction(ServerState&, Client& client) {
+  client.in_multi = false;
+  client.multi_error = false;
+  client.multi_queue.clear();
+}
+
+void UnwatchAll(ServerState& state, Client& client) {
+  for (auto& [db, key] : client.watched) {
+    state.dbs[static_cast<size_t>(db)]->Unwatch(key, &client.watch_dirty);
+  }
+  client.watched.clear();
+  client.watch_dirty = false;
+}
+
+}  // namespace server

@@ -1,0 +1,28 @@
+// Helpers shared by the command families: argument parsing with Redis's error replies, and
+// client-state operations used by more than one family (MULTI, WATCH, RESET).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "src/client.h"
+#include "src/command_table.h"
+#include "src/server_state.h"
+
+namespace server {
+
+// Client names may not contain spaces, newlines or other characters outside '!'..'~'.
+bool ValidClientName(std::string_view name);
+
+// Parses an integer argument strictly; on failure writes "ERR value is not an integer or out
+// of range" (or `error` if given) and returns nullopt.
+std::optional<int64_t> ArgInt64(CommandContext& ctx, size_t index,
+                                std::string_view error = {});
+
+// Drops a MULTI in progress (queued commands, error flag). Keeps WATCHes.
+void DiscardTransaction(ServerState& state, Client& client);
+// Forgets every WATCHed key of the client.
+void UnwatchAll(ServerState& state, Client& client);
+
+}  // namespace server

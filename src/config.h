@@ -1,0 +1,67 @@
+// Server configuration: every knob a user can set, with Redis's names where Redis has one.
+// Sources, later ones winning: built-in defaults, a redis.conf-style file (first argument),
+// `--name value` command-line options, then CONFIG SET at run time. CONFIG GET/SET read the
+// same table, so a knob exists once.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace server {
+
+struct Config {
+  std::string bind = "127.0.0.1";
+  int64_t port = 6379;
+  std::string dir = "./data";
+  std::string requirepass;
+  int64_t maxclients = 10000;
+  int64_t databases = 16;
+  int64_t hz = 10;
+  int64_t timeout = 0;  // idle client timeout in seconds, 0 = never
+  int64_t tcp_backlog = 511;
+  int64_t tcp_keepalive = 300;
+  bool appendonly = true;
+  std::string appendfsync = "everysec";
+  std::string appendfilename = "appendonly.aof";
+  int64_t maxmemory = 0;
+  std::string maxmemory_policy = "noeviction";
+  int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
+  int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
+  // Output buffer: past `soft` bytes pending, the server stops reading the client (backpressure);
+  // past `hard` it disconnects it. 0 = no limit.
+  int64_t client_output_soft_limit = 64LL * 1024 * 1024;
+  int64_t client_output_hard_limit = 1024LL * 1024 * 1024;
+  std::string loglevel = "notice";
+  std::string logfile;  // empty = stdout
+  std::string pidfile;
+  std::string config_file;  // absolute path of the file we were started with, if any
+  bool daemonize = false;
+  std::string save;  // accepted for compatibility; we persist with the AOF only
+};
+
+// One CONFIG-visible option.
+struct ConfigOption {
+  std::string_view name;
+  std::vector<std::string_view> aliases;
+  bool runtime_settable;
+  std::function<std::string(const Config&)> get;
+  // Returns an empty string on success, else the reason (e.g. "argument must be a number").
+  std::function<std::string(Config&, std::string_view)> set;
+};
+
+const std::vector<ConfigOption>& ConfigOptions();
+const ConfigOption* FindConfigOption(std::string_view name);
+
+// Parses a redis.conf-style text ("name value..." lines, # comments, quoted values).
+// Returns an error message naming the line, or empty on success.
+std::string LoadConfigText(Config& config, std::string_view text);
+// Parses argv: optional config file first, then "--name value [value...]" pairs.
+std::string LoadConfigArgs(Config& config, int argc, char** argv);
+
+// Parses memory sizes as Redis does: "100", "1k" (1000), "1kb" (1024), "1mb", "1gb".
+bool ParseMemory(std::string_view s, int64_t& out);
+
+}  // namespace server

@@ -1,0 +1,210 @@
+#include "src/connection.h"
+
+#include <cstring>
+
+#include "src/dispatch.h"
+#include "src/log.h"
+#include "src/server.h"
+
+namespace server {
+
+namespace {
+
+constexpr size_t kReadChunk = 16 * 1024;
+
+std::string PeerName(uv_tcp_t* tcp, bool local) {
+  sockaddr_storage ss;
+  int len = sizeof(ss);
+  int rc = local ? uv_tcp_getsockname(tcp, reinterpret_cast<sockaddr*>(&ss), &len)
+                 : uv_tcp_getpeername(tcp, reinterpret_cast<sockaddr*>(&ss), &len);
+  if (rc != 0) return "?:0";
+  char ip[INET6_ADDRSTRLEN] = {0};
+  int port = 0;
+  if (ss.ss_family == AF_INET) {
+    auto* a = reinterpret_cast<sockaddr_in*>(&ss);
+    uv_ip4_name(a, ip, sizeof(ip));
+    port = ntohs(a->sin_port);
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in6*>(&ss);
+    uv_ip6_name(a, ip, sizeof(ip));
+    port = ntohs(a->sin6_port);
+  }
+  return std::string(ip) + ":" + std::to_string(port);
+}
+
+}  // namespace
+
+Connection::Connection(Server& server, uint64_t id) : server_(server), writer_(out_) {
+  uv_tcp_init(server.loop(), &tcp_);
+  tcp_.data = this;
+  client_.id = id;
+  client_.created_ms = WallClockMs();
+  client_.last_interaction_ms = client_.created_ms;
+}
+
+void Connection::Start() {
+  uv_tcp_nodelay(&tcp_, 1);
+  if (server_.state().config.tcp_keepalive > 0) {
+    uv_tcp_keepalive(&tcp_, 1, static_cast<unsigned>(server_.state().config.tcp_keepalive));
+  }
+  client_.addr = PeerName(&tcp_, false);
+  client_.laddr = PeerName(&tcp_, true);
+  uv_os_fd_t fd;
+  if (uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp_), &fd) == 0) client_.fd = fd;
+  UpdateReading();
+}
+
+bool Connection::BlockedFromReading() const {
+  if (closing_ || client_.close_after_reply) return true;
+  int64_t soft = server_.state().config.client_output_soft_limit;
+  return soft > 0 && PendingOutput() > static_cast<size_t>(soft);
+}
+
+void Connection::UpdateReading() {
+  bool want = !BlockedFromReading();
+  if (want && !reading_) {
+    uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), OnAlloc, OnRead);
+    reading_ = true;
+  } else if (!want && reading_) {
+    uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+    reading_ = false;
+  }
+}
+
+void Connection::OnAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
+  auto* self = static_cast<Connection*>(h->data);
+  std::string& rb = self->rbuf_;
+  if (rb.size() - self->rlen_ < kReadChunk) {
+    rb.resize(std::max(rb.size() * 2, self->rlen_ + kReadChunk));
+  }
+  buf->base = rb.data() + self->rlen_;
+  buf->len = rb.size() - self->rlen_;
+}
+
+void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
+  auto* self = static_cast<Connection*>(s->data);
+  if (nread < 0) {
+    self->Close();  // EOF or error: the client is gone; unsent replies go nowhere
+    return;
+  }
+  if (nread == 0) return;
+  self->rlen_ += static_cast<size_t>(nread);
+  self->server_.state().stats.net_input_bytes += static_cast<uint64_t>(nread);
+  self->client_.last_interaction_ms = WallClockMs();
+  self->ProcessInput();
+}
+
+void Connection::ProcessInput() {
+  ServerState& state = server_.state();
+  while (rstart_ < rlen_ && !client_.close_after_reply && !closing_) {
+    std::string_view pending(rbuf_.data() + rstart_, rlen_ - rstart_);
+    auto status = parser_.Parse(pending);
+    if (status == resp::Parser::Status::kIncomplete) break;
+    if (status == resp::Parser::Status::kError) {
+      writer_.Error("ERR " + parser_.error());
+      Log(LogLevel::kVerbose, "Protocol error (" + parser_.error() + ") from client: id=" +
+                                  std::to_string(client_.id) + " addr=" + client_.addr);
+      client_.close_after_reply = true;
+      rstart_ = rlen_;
+      break;
+    }
+    const auto& args = parser_.args();
+    if (!args.empty()) {
+      writer_.set_protocol(client_.protocol);
+      Dispatch(state, client_, args, writer_);
+      client_.last_command = std::string(args[0]);
+    }
+    rstart_ += parser_.consumed();
+    parser_.Reset();
+  }
+  if (rstart_ == rlen_) {
+    rstart_ = rlen_ = 0;
+    // Give memory back after a burst of large requests.
+    if (rbuf_.size() > 1024 * 1024) std::string().swap(rbuf_);
+  } else if (rstart_ > 0 && (rstart_ > rbuf_.size() / 2 || rbuf_.size() - rlen_ < kReadChunk)) {
+    // The parser's state is relative to the request start, so moving the bytes is safe.
+    std::memmove(rbuf_.data(), rbuf_.data() + rstart_, rlen_ - rstart_);
+    rlen_ -= rstart_;
+    rstart_ = 0;
+  }
+  int64_t qlimit = state.config.client_query_buffer_limit;
+  if (qlimit > 0 && QueryBufferSize() > static_cast<size_t>(qlimit)) {
+    Log(LogLevel::kWarning, "Closing client that reached max query buffer length: id=" +
+                                std::to_string(client_.id) + " addr=" + client_.addr);
+    state.stats.client_query_limit_disconnections++;
+    Close();
+    return;
+  }
+  client_.query_buffer_size = QueryBufferSize();
+  client_.output_buffer_size = PendingOutput();
+  int64_t hard = state.config.client_output_hard_limit;
+  if (hard > 0 && PendingOutput() > static_cast<size_t>(hard)) {
+    Log(LogLevel::kWarning, "Client id=" + std::to_string(client_.id) + " addr=" + client_.addr +
+                                " closed for overcoming of output buffer limits.");
+    state.stats.client_output_limit_disconnections++;
+    Close();
+    return;
+  }
+  if (!out_.empty() || client_.close_after_reply) server_.QueueFlush(this);
+  UpdateReading();
+}
+
+void Connection::Flush() {
+  flush_queued_ = false;
+  if (closing_ || writing_) return;
+  if (out_.empty()) {
+    if (client_.close_after_reply) Close();
+    return;
+  }
+  server_.state().stats.net_output_bytes += out_.size();
+  // Most replies fit in the socket buffer: try a synchronous write first, then hand libuv
+  // only what is left.
+  uv_buf_t buf = uv_buf_init(out_.data(), static_cast<unsigned>(out_.size()));
+  int written = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1);
+  if (written == static_cast<int>(out_.size())) {
+    out_.clear();
+    if (out_.capacity() > 1024 * 1024) std::string().swap(out_);
+    if (client_.close_after_reply) Close();
+    else UpdateReading();
+    return;
+  }
+  if (written < 0 && written != UV_EAGAIN) {
+    Close();
+    return;
+  }
+  size_t done = written > 0 ? static_cast<size_t>(written) : 0;
+  inflight_.assign(out_, done, std::string::npos);
+  out_.clear();
+  writing_ = true;
+  uv_buf_t rest = uv_buf_init(inflight_.data(), static_cast<unsigned>(inflight_.size()));
+  uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), &rest, 1, OnWrite);
+  write_req_.data = this;
+}
+
+void Connection::OnWrite(uv_write_t* req, int status) {
+  auto* self = static_cast<Connection*>(req->data);
+  self->writing_ = false;
+  self->inflight_.clear();
+  if (status < 0 || self->closing_) {
+    self->Close();
+    return;
+  }
+  if (!self->out_.empty() || self->client_.close_after_reply) {
+    self->Flush();
+  } else {
+    self->UpdateReading();
+  }
+}
+
+void Connection::Close() {
+  if (closing_) return;
+  closing_ = true;
+  if (reading_) uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+  reading_ = false;
+  server_.OnConnectionClosing(this);
+  uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), OnClosed);
+}
+
+void Connection::OnClosed(uv_handle_t* h) { delete static_cast<Connection*>(h->data); }
+
+}  // namespace server

@@ -1,0 +1,63 @@
+// One TCP client: owns its libuv handle, read buffer, parser, Client state and output buffer.
+// Reads parse every complete request in the buffer (pipelining) and dispatch it; replies
+// accumulate in out_ and the Server flushes each connection once per loop iteration. Owned by
+// the Server; destroyed only from libuv's close callback, after the handle is closed.
+#pragma once
+
+#include <uv.h>
+
+#include <string>
+
+#include "resp/parser.h"
+#include "resp/writer.h"
+#include "src/client.h"
+
+namespace server {
+
+class Server;
+
+class Connection {
+ public:
+  Connection(Server& server, uint64_t id);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  uv_tcp_t* handle() { return &tcp_; }
+  Client& client() { return client_; }
+
+  void Start();   // begins reading; call once the handle is accepted
+  void Close();   // idempotent; the object is deleted when libuv has closed the handle
+  void Flush();   // writes pending output (once per loop iteration, from the Server)
+  bool closing() const { return closing_; }
+  size_t PendingOutput() const { return out_.size() + inflight_.size(); }
+  size_t QueryBufferSize() const { return rlen_ - rstart_; }
+
+ private:
+  static void OnAlloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf);
+  static void OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
+  static void OnWrite(uv_write_t* req, int status);
+  static void OnClosed(uv_handle_t* h);
+
+  void ProcessInput();
+  void UpdateReading();  // applies backpressure: read only while output is below the soft limit
+  bool BlockedFromReading() const;
+
+  Server& server_;
+  uv_tcp_t tcp_;
+  uv_write_t write_req_;
+  Client client_;
+  resp::Parser parser_;
+  std::string rbuf_;      // bytes [rstart_, rlen_) are unparsed input; the rest is free space
+  size_t rstart_ = 0;
+  size_t rlen_ = 0;
+  std::string out_;       // replies not yet handed to the kernel
+  std::string inflight_;  // bytes owned by an in-progress uv_write
+  resp::Writer writer_;
+  bool reading_ = false;
+  bool writing_ = false;
+  bool closing_ = false;
+  bool flush_queued_ = false;
+  friend class Server;
+};
+
+}  // namespace server

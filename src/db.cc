@@ -1,0 +1,127 @@
+#include "src/db.h"
+
+#include <algorithm>
+
+namespace server {
+
+bool Db::ExpireIfNeeded(std::string_view key, int64_t now_ms) {
+  const int64_t* at = expires_.Find(key);
+  if (at == nullptr || *at > now_ms) return false;
+  expires_.Erase(key);
+  dict_.Erase(key);
+  expired_keys_++;
+  Touch(key);
+  return true;
+}
+
+Value* Db::Find(std::string_view key, int64_t now_ms) {
+  if (!expires_.empty()) ExpireIfNeeded(key, now_ms);
+  return dict_.Find(key);
+}
+
+Value& Db::Set(std::string_view key, Value value, bool keep_ttl) {
+  auto [stored, inserted] = dict_.Upsert(key, std::move(value));
+  if (!inserted && !keep_ttl) expires_.Erase(key);
+  Touch(key);
+  return *stored;
+}
+
+bool Db::Delete(std::string_view key, int64_t now_ms) {
+  if (!expires_.empty() && ExpireIfNeeded(key, now_ms)) return false;
+  if (!dict_.Erase(key)) return false;
+  expires_.Erase(key);
+  Touch(key);
+  return true;
+}
+
+int64_t Db::GetExpire(std::string_view key) const {
+  const int64_t* at = expires_.Find(key);
+  return at ? *at : kNoExpire;
+}
+
+void Db::SetExpire(std::string_view key, int64_t at_ms) {
+  expires_.Upsert(key, at_ms);
+  Touch(key);
+}
+
+bool Db::Persist(std::string_view key) {
+  if (!expires_.Erase(key)) return false;
+  Touch(key);
+  return true;
+}
+
+void Db::Rename(std::string_view from, std::string_view to) { MoveTo(from, *this, to); }
+
+void Db::MoveTo(std::string_view key, Db& dest, std::string_view dest_key) {
+  auto node = dict_.Extract(key);
+  if (!node) return;
+  int64_t at = GetExpire(key);
+  expires_.Erase(key);
+  Touch(key);
+  dest.Set(dest_key, std::move(node->value));
+  if (at != kNoExpire) dest.SetExpire(dest_key, at);
+}
+
+void Db::Flush() {
+  dict_.Clear();
+  expires_.Clear();
+  for (auto& [key, flags] : watchers_) {
+    for (bool* f : flags) *f = true;
+  }
+}
+
+bool Db::RandomKey(int64_t now_ms, std::string& out) {
+  // Bounded retries: a db full of expired keys must not loop forever.
+  for (int tries = 0; tries < 100 && dict_.size() > 0; tries++) {
+    const auto* node = dict_.Random(rng_);
+    std::string key = node->key;
+    if (ExpireIfNeeded(key, now_ms)) continue;
+    out = std::move(key);
+    return true;
+  }
+  return false;
+}
+
+size_t Db::ActiveExpire(int64_t now_ms, size_t max_checks) {
+  constexpr size_t kSample = 20;
+  size_t deleted = 0;
+  size_t checks = 0;
+  while (!expires_.empty() && checks < max_checks) {
+    size_t expired_in_sample = 0;
+    size_t sample = std::min(kSample, expires_.size());
+    for (size_t i = 0; i < sample; i++) {
+      const auto* node = expires_.Random(rng_);
+      if (node->value <= now_ms) {
+        std::string key = node->key;  // the node dies in ExpireIfNeeded
+        ExpireIfNeeded(key, now_ms);
+        expired_in_sample++;
+      }
+    }
+    checks++;
+    deleted += expired_in_sample;
+    if (expired_in_sample * 4 <= sample) break;
+  }
+  return deleted;
+}
+
+void Db::Watch(std::string_view key, bool* flag) {
+  auto& flags = watchers_[std::string(key)];
+  if (std::find(flags.begin(), flags.end(), flag) == flags.end()) flags.push_back(flag);
+}
+
+void Db::Unwatch(std::string_view key, bool* flag) {
+  auto it = watchers_.find(std::string(key));
+  if (it == watchers_.end()) return;
+  auto& flags = it->second;
+  flags.erase(std::remove(flags.begin(), flags.end(), flag), flags.end());
+  if (flags.empty()) watchers_.erase(it);
+}
+
+void Db::Touch(std::string_view key) {
+  if (watchers_.empty()) return;
+  auto it = watchers_.find(std::string(key));
+  if (it == watchers_.end()) return;
+  for (bool* f : it->second) *f = true;
+}
+
+}  // namespace server

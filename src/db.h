@@ -1,0 +1,91 @@
+// One logical database (SELECT n): the key → value table plus the key → expiry table, as Redis
+// keeps them. Invariants: every key in expires_ is in dict_; a key whose expiry is <= now is
+// never returned by a lookup (it is deleted on access, or by the active expiry cycle).
+// Every mutation goes through here so WATCH sees it: Touch() marks the watchers of a key.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <random>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "src/hash_table.h"
+#include "src/value.h"
+
+namespace server {
+
+inline constexpr int64_t kNoExpire = -1;
+
+class Db {
+ public:
+  Db() = default;
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  // The live value for `key`, or null. An expired key is deleted first (lazy expiry).
+  Value* Find(std::string_view key, int64_t now_ms);
+  bool Exists(std::string_view key, int64_t now_ms) { return Find(key, now_ms) != nullptr; }
+
+  // Stores `value` under `key`. Unless keep_ttl, any expiry on the key is removed.
+  Value& Set(std::string_view key, Value value, bool keep_ttl = false);
+  // Removes the key. Returns whether it existed (expired keys count as missing).
+  bool Delete(std::string_view key, int64_t now_ms);
+
+  int64_t GetExpire(std::string_view key) const;  // absolute ms, or kNoExpire
+  void SetExpire(std::string_view key, int64_t at_ms);
+  bool Persist(std::string_view key);  // removes the expiry; returns whether there was one
+
+  // Moves `from` to `to` in this db (or into `dest`), keeping the expiry. `to` is overwritten.
+  void Rename(std::string_view from, std::string_view to);
+  void MoveTo(std::string_view key, Db& dest, std::string_view dest_key);
+
+  size_t size() const { return dict_.size(); }
+  size_t expires_size() const { return expires_.size(); }
+  void Flush();
+
+  // One SCAN step (see HashTable::Scan). Expired keys are skipped, not deleted.
+  template <typename F>
+  uint64_t Scan(uint64_t cursor, int64_t now_ms, F&& fn) const {
+    return dict_.Scan(cursor, [&](const std::string& key, const Value& v) {
+      int64_t at = GetExpire(key);
+      if (at != kNoExpire && at <= now_ms) return;
+      fn(key, v);
+    });
+  }
+  template <typename F>
+  void ForEach(int64_t now_ms, F&& fn) const {
+    dict_.ForEach([&](const std::string& key, const Value& v) {
+      int64_t at = GetExpire(key);
+      if (at != kNoExpire && at <= now_ms) return;
+      fn(key, v);
+    });
+  }
+  // A random live key, or empty optional-like result (returns false when the db is empty).
+  bool RandomKey(int64_t now_ms, std::string& out);
+
+  // Active expiry: samples keys with a TTL and deletes the expired ones, repeating while more
+  // than a quarter of a sample was expired. Stops after `max_checks` samples. Returns deleted.
+  size_t ActiveExpire(int64_t now_ms, size_t max_checks);
+
+  // WATCH support: `flag` is set to true when `key` is modified; pointers stay registered
+  // until Unwatch. Flush() marks every watcher.
+  void Watch(std::string_view key, bool* flag);
+  void Unwatch(std::string_view key, bool* flag);
+  void Touch(std::string_view key);
+
+  uint64_t expired_keys() const { return expired_keys_; }
+
+ private:
+  bool ExpireIfNeeded(std::string_view key, int64_t now_ms);
+
+  HashTable<Value> dict_;
+  HashTable<int64_t> expires_;
+  std::unordered_map<std::string, std::vector<bool*>> watchers_;
+  std::mt19937_64 rng_{0x52554e4e454cULL};
+  uint64_t expired_keys_ = 0;
+};
+
+}  // namespace server

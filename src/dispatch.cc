@@ -1,0 +1,76 @@
+#include "src/dispatch.h"
+
+#include "src/errors.h"
+
+namespace server {
+
+namespace {
+
+bool ArityOk(int arity, size_t argc) {
+  return arity >= 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
+}
+
+}  // namespace
+
+const CommandSpec* Resolve(const CommandTable& table, std::span<const std::string_view> argv,
+                           std::string& error) {
+  const CommandSpec* spec = table.Find(argv[0]);
+  if (spec == nullptr) {
+    error = err::UnknownCommand(argv[0], argv.data() + 1, argv.size() - 1);
+    return nullptr;
+  }
+  if (!spec->subcommands.empty() && argv.size() >= 2) {
+    const CommandSpec* sub = CommandTable::FindSubcommand(*spec, argv[1]);
+    if (sub == nullptr) {
+      error = err::UnknownSubcommand(argv[1], spec->name);
+      return nullptr;
+    }
+    if (!ArityOk(sub->arity, argv.size())) {
+      error = err::WrongArity(std::string(spec->name) + "|" + std::string(sub->name));
+      return nullptr;
+    }
+    return sub;
+  }
+  if (!ArityOk(spec->arity, argv.size())) {
+    error = err::WrongArity(spec->name);
+    return nullptr;
+  }
+  return spec;
+}
+
+void Execute(ServerState& state, Client& client, const CommandSpec& spec,
+             std::span<const std::string_view> argv, resp::Writer& reply) {
+  CommandContext ctx{argv, client, state, reply, WallClockMs(), &spec};
+  state.stats.total_commands_processed++;
+  spec.handler(ctx);
+}
+
+void Dispatch(ServerState& state, Client& client, std::span<const std::string_view> argv,
+              resp::Writer& reply) {
+  if (argv.empty()) return;
+  std::string error;
+  const CommandSpec* spec = Resolve(*state.commands, argv, error);
+  if (spec == nullptr) {
+    if (client.in_multi) client.multi_error = true;
+    state.stats.total_error_replies++;
+    reply.Error(error);
+    return;
+  }
+  if (!client.authenticated && !state.config.requirepass.empty() && !(spec->flags & kNoAuth)) {
+    if (client.in_multi) client.multi_error = true;
+    state.stats.total_error_replies++;
+    reply.Error(err::kNoAuth);
+    return;
+  }
+  if (client.in_multi && !(spec->flags & kMultiImmediate)) {
+    QueuedCommand q;
+    q.argv.reserve(argv.size());
+    for (auto a : argv) q.argv.emplace_back(a);
+    client.multi_queue.push_back(std::move(q));
+    reply.Simple("QUEUED");
+    return;
+  }
+  Execute(state, client, *spec, argv, reply);
+}
+
+}  // namespace server

@@ -1,0 +1,28 @@
+// Dispatch: from a parsed request to a handler call. Looks the command up in the table,
+// checks arity and authentication, queues it inside MULTI, then calls the handler. Every
+// request gets exactly one reply written to `reply`.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+#include "resp/writer.h"
+#include "src/client.h"
+#include "src/command_table.h"
+#include "src/server_state.h"
+
+namespace server {
+
+void Dispatch(ServerState& state, Client& client, std::span<const std::string_view> argv,
+              resp::Writer& reply);
+
+// Runs an already-validated command (EXEC uses it for the queued commands).
+void Execute(ServerState& state, Client& client, const CommandSpec& spec,
+             std::span<const std::string_view> argv, resp::Writer& reply);
+
+// Resolves `argv` to a spec: the command, or its subcommand for container commands.
+// On failure writes the error to `error` and returns null.
+const CommandSpec* Resolve(const CommandTable& table, std::span<const std::string_view> argv,
+                           std::string& error);
+
+}  // namespace server

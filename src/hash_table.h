@@ -1,0 +1,212 @@
+// Chained hash table from byte-string keys to V, hashed with XXH3. Bucket counts are powers of
+// two and SCAN walks buckets in reverse-binary cursor order, so an element present for a
+// whole scan is returned at least once even if the table grows or shrinks in between (it may
+// be returned more than once). Lookups take string_view: no key copy on the read path.
+#pragma once
+
+#include <xxhash.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace server {
+
+inline uint64_t HashKey(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
+
+template <typename V>
+class HashTable {
+ public:
+  struct Node {
+    std::string key;
+    V value;
+    Node* next = nullptr;
+  };
+
+  HashTable() { buckets_.resize(kMinBuckets); }
+  ~HashTable() { Clear(); }
+  HashTable(const HashTable&) = delete;
+  HashTable& operator=(const HashTable&) = delete;
+  HashTable(HashTable&& other) noexcept
+      : buckets_(std::move(other.buckets_)), size_(std::exchange(other.size_, 0)) {
+    other.buckets_.assign(kMinBuckets, nullptr);
+  }
+  HashTable& operator=(HashTable&& other) noexcept {
+    if (this != &other) {
+      Clear();
+      buckets_ = std::move(other.buckets_);
+      size_ = std::exchange(other.size_, 0);
+      other.buckets_.assign(kMinBuckets, nullptr);
+    }
+    return *this;
+  }
+
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  size_t bucket_count() const { return buckets_.size(); }
+
+  V* Find(std::string_view key) {
+    Node* n = FindNode(key, HashKey(key));
+    return n ? &n->value : nullptr;
+  }
+  const V* Find(std::string_view key) const {
+    return const_cast<HashTable*>(this)->Find(key);
+  }
+
+  // Inserts or overwrites. Returns the stored value and whether the key was new.
+  std::pair<V*, bool> Upsert(std::string_view key, V value) {
+    uint64_t h = HashKey(key);
+    if (Node* n = FindNode(key, h)) {
+      n->value = std::move(value);
+      return {&n->value, false};
+    }
+    MaybeGrow();
+    Node* n = new Node{std::string(key), std::move(value), nullptr};
+    size_t b = h & Mask();
+    n->next = buckets_[b];
+    buckets_[b] = n;
+    size_++;
+    return {&n->value, true};
+  }
+
+  bool Erase(std::string_view key) {
+    uint64_t h = HashKey(key);
+    Node** link = &buckets_[h & Mask()];
+    while (*link) {
+      Node* n = *link;
+      if (n->key == key) {
+        *link = n->next;
+        delete n;
+        size_--;
+        MaybeShrink();
+        return true;
+      }
+      link = &n->next;
+    }
+    return false;
+  }
+
+  // Removes the node for `key` without freeing its value: returns it, or null.
+  std::unique_ptr<Node> Extract(std::string_view key) {
+    uint64_t h = HashKey(key);
+    Node** link = &buckets_[h & Mask()];
+    while (*link) {
+      Node* n = *link;
+      if (n->key == key) {
+        *link = n->next;
+        n->next = nullptr;
+        size_--;
+        MaybeShrink();
+        return std::unique_ptr<Node>(n);
+      }
+      link = &n->next;
+    }
+    return nullptr;
+  }
+
+  void Clear() {
+    for (Node*& head : buckets_) {
+      while (head) {
+        Node* next = head->next;
+        delete head;
+        head = next;
+      }
+    }
+    buckets_.assign(kMinBuckets, nullptr);
+    size_ = 0;
+  }
+
+  template <typename F>
+  void ForEach(F&& fn) const {
+    for (Node* head : buckets_) {
+      for (Node* n = head; n; n = n->next) fn(n->key, n->value);
+    }
+  }
+
+  // Visits every node of the bucket(s) at `cursor` and returns the next cursor (0 = done).
+  // The cursor is incremented in reverse-binary order over the high bits, which is what makes
+  // a resize between calls harmless.
+  template <typename F>
+  uint64_t Scan(uint64_t cursor, F&& fn) const {
+    const uint64_t mask = Mask();
+    for (Node* n = buckets_[cursor & mask]; n; n = n->next) fn(n->key, n->value);
+    cursor |= ~mask;
+    cursor = ReverseBits(cursor);
+    cursor++;
+    cursor = ReverseBits(cursor);
+    return cursor;
+  }
+
+  // A random node (fair enough for eviction and expiry sampling: a random non-empty bucket,
+  // then a random node of its chain). Null when empty.
+  template <typename Rng>
+  const Node* Random(Rng& rng) const {
+    if (size_ == 0) return nullptr;
+    std::uniform_int_distribution<size_t> pick(0, buckets_.size() - 1);
+    Node* head = nullptr;
+    while (!head) head = buckets_[pick(rng)];
+    size_t len = 0;
+    for (Node* n = head; n; n = n->next) len++;
+    std::uniform_int_distribution<size_t> pos(0, len - 1);
+    size_t skip = pos(rng);
+    while (skip--) head = head->next;
+    return head;
+  }
+
+ private:
+  static constexpr size_t kMinBuckets = 4;
+
+  uint64_t Mask() const { return buckets_.size() - 1; }
+
+  static uint64_t ReverseBits(uint64_t v) {
+    v = ((v >> 1) & 0x5555555555555555ULL) | ((v & 0x5555555555555555ULL) << 1);
+    v = ((v >> 2) & 0x3333333333333333ULL) | ((v & 0x3333333333333333ULL) << 2);
+    v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FULL) | ((v & 0x0F0F0F0F0F0F0F0FULL) << 4);
+    v = ((v >> 8) & 0x00FF00FF00FF00FFULL) | ((v & 0x00FF00FF00FF00FFULL) << 8);
+    v = ((v >> 16) & 0x0000FFFF0000FFFFULL) | ((v & 0x0000FFFF0000FFFFULL) << 16);
+    return (v >> 32) | (v << 32);
+  }
+
+  Node* FindNode(std::string_view key, uint64_t h) const {
+    for (Node* n = buckets_[h & Mask()]; n; n = n->next) {
+      if (n->key == key) return n;
+    }
+    return nullptr;
+  }
+
+  void MaybeGrow() {
+    if (size_ + 1 > buckets_.size()) Rehash(buckets_.size() * 2);
+  }
+  void MaybeShrink() {
+    if (buckets_.size() > kMinBuckets && size_ < buckets_.size() / 8) {
+      size_t target = kMinBuckets;
+      while (target < size_ * 2) target *= 2;
+      Rehash(target);
+    }
+  }
+
+  void Rehash(size_t new_count) {
+    std::vector<Node*> fresh(new_count, nullptr);
+    const uint64_t mask = new_count - 1;
+    for (Node* head : buckets_) {
+      while (head) {
+        Node* next = head->next;
+        size_t b = HashKey(head->key) & mask;
+        head->next = fresh[b];
+        fresh[b] = head;
+        head = next;
+      }
+    }
+    buckets_ = std::move(fresh);
+  }
+
+  std::vector<Node*> buckets_;
+  size_t size_ = 0;
+};
+
+}  // namespace server

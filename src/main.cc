@@ -1,0 +1,27 @@
+// runnel-server: parses the configuration (file and --options) and runs the server.
+#ifdef RUNNEL_USE_MIMALLOC
+#include <mimalloc-new-delete.h>
+#endif
+
+#include <cstdio>
+#include <cstring>
+
+#include "src/config.h"
+#include "src/server.h"
+#include "src/server_state.h"
+
+int main(int argc, char** argv) {
+  if (argc >= 2 && (std::strcmp(argv[1], "--version") == 0 || std::strcmp(argv[1], "-v") == 0)) {
+    std::printf("Runnel server v=%s (Redis protocol %s)\n", server::kRunnelVersion.data(),
+                server::kRedisVersion.data());
+    return 0;
+  }
+  server::Config config;
+  std::string error = server::LoadConfigArgs(config, argc, argv);
+  if (!error.empty()) {
+    std::fprintf(stderr, "*** FATAL CONFIG FILE ERROR ***\n%s\n", error.c_str());
+    return 1;
+  }
+  server::Server srv(std::move(config));
+  return srv.Run();
+}

@@ -1,0 +1,244 @@
+#include "src/server.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "src/connection.h"
+#include "src/log.h"
+
+namespace server {
+
+namespace {
+
+std::vector<std::string> SplitSpaces(const std::string& s) {
+  std::istringstream in(s);
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+void MakeDirs(const std::string& path) {
+  std::string partial;
+  std::istringstream in(path);
+  if (!path.empty() && path[0] == '/') partial = "/";
+  for (std::string part; std::getline(in, part, '/');) {
+    if (part.empty()) continue;
+    partial += part + "/";
+    mkdir(partial.c_str(), 0755);
+  }
+}
+
+}  // namespace
+
+Server::Server(Config config) : state_(std::move(config)) {
+  uv_loop_init(&loop_);
+  state_.commands = &table_;
+}
+
+Server::~Server() { uv_loop_close(&loop_); }
+
+bool Server::Listen() {
+  auto addresses = SplitSpaces(state_.config.bind);
+  if (addresses.empty()) addresses.push_back("127.0.0.1");
+  for (const auto& addr : addresses) {
+    std::string host = addr[0] == '-' ? addr.substr(1) : addr;  // "-::1" = optional in Redis
+    sockaddr_storage ss;
+    int port = static_cast<int>(state_.config.port);
+    int rc;
+    if (host.find(':') != std::string::npos) {
+      rc = uv_ip6_addr(host.c_str(), port, reinterpret_cast<sockaddr_in6*>(&ss));
+    } else {
+      rc = uv_ip4_addr(host.c_str(), port, reinterpret_cast<sockaddr_in*>(&ss));
+    }
+    if (rc != 0) {
+      Log(LogLevel::kWarning, "Invalid bind address '" + host + "'");
+      return false;
+    }
+    auto tcp = std::make_unique<uv_tcp_t>();
+    uv_tcp_init(&loop_, tcp.get());
+    tcp->data = this;
+    rc = uv_tcp_bind(tcp.get(), reinterpret_cast<sockaddr*>(&ss), 0);
+    if (rc == 0) {
+      rc = uv_listen(reinterpret_cast<uv_stream_t*>(tcp.get()),
+                     static_cast<int>(state_.config.tcp_backlog), OnConnection);
+    }
+    if (rc != 0) {
+      Log(LogLevel::kWarning, "Warning: Could not create server TCP listening socket " + host +
+                                  ":" + std::to_string(port) + ": " + uv_strerror(rc));
+      uv_close(reinterpret_cast<uv_handle_t*>(tcp.release()),
+               [](uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); });
+      if (addr[0] == '-') continue;
+      return false;
+    }
+    if (state_.tcp_port == 0) {
+      sockaddr_storage bound;
+      int len = sizeof(bound);
+      uv_tcp_getsockname(tcp.get(), reinterpret_cast<sockaddr*>(&bound), &len);
+      state_.tcp_port = ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+    }
+    listeners_.push_back(std::move(tcp));
+  }
+  return !listeners_.empty();
+}
+
+int Server::Run() {
+  SetLogLevel(state_.config.loglevel);
+  SetLogFile(state_.config.logfile);
+  MakeDirs(state_.config.dir);
+  if (!Listen()) {
+    uv_run(&loop_, UV_RUN_NOWAIT);
+    return 1;
+  }
+  Log(LogLevel::kNotice, "Runnel " + std::string(kRunnelVersion) + " (Redis protocol " +
+                             std::string(kRedisVersion) + ") pid=" + std::to_string(getpid()));
+  Log(LogLevel::kNotice, "Ready to accept connections tcp on port " +
+                             std::to_string(state_.tcp_port));
+
+  uv_check_init(&loop_, &check_);
+  check_.data = this;
+  uv_check_start(&check_, OnCheck);
+  uv_timer_init(&loop_, &cron_);
+  cron_.data = this;
+  uint64_t period = static_cast<uint64_t>(1000 / std::max<int64_t>(1, state_.config.hz));
+  uv_timer_start(&cron_, OnCron, period, period);
+  uv_signal_init(&loop_, &sigint_);
+  sigint_.data = this;
+  uv_signal_start(&sigint_, OnSignal, SIGINT);
+  uv_signal_init(&loop_, &sigterm_);
+  sigterm_.data = this;
+  uv_signal_start(&sigterm_, OnSignal, SIGTERM);
+  signal(SIGPIPE, SIG_IGN);
+
+  uv_run(&loop_, UV_RUN_DEFAULT);
+  Log(LogLevel::kWarning, "Runnel is now ready to exit, bye bye...");
+  return 0;
+}
+
+void Server::OnConnection(uv_stream_t* listener, int status) {
+  auto* self = static_cast<Server*>(listener->data);
+  if (status < 0) return;
+  auto* conn = new Connection(*self, self->state_.next_client_id++);
+  if (uv_accept(listener, reinterpret_cast<uv_stream_t*>(conn->handle())) != 0) {
+    conn->closing_ = true;
+    uv_close(reinterpret_cast<uv_handle_t*>(conn->handle()), Connection::OnClosed);
+    return;
+  }
+  ServerState& st = self->state_;
+  st.stats.total_connections_received++;
+  if (static_cast<int64_t>(st.clients.size()) >= st.config.maxclients) {
+    st.stats.rejected_connections++;
+    // Best effort, as Redis: one write of the error, then close.
+    std::string msg = "-ERR max number of clients reached\r\n";
+    uv_buf_t buf = uv_buf_init(msg.data(), static_cast<unsigned>(msg.size()));
+    uv_try_write(reinterpret_cast<uv_stream_t*>(conn->handle()), &buf, 1);
+    conn->closing_ = true;
+    uv_close(reinterpret_cast<uv_handle_t*>(conn->handle()), Connection::OnClosed);
+    return;
+  }
+  self->connections_[conn->client().id] = conn;
+  st.clients[conn->client().id] = &conn->client();
+  conn->Start();
+}
+
+void Server::QueueFlush(Connection* c) {
+  if (c->flush_queued_) return;
+  c->flush_queued_ = true;
+  pending_flush_.push_back(c);
+}
+
+void Server::OnConnectionClosing(Connection* c) {
+  Client& client = c->client();
+  for (auto& [db, key] : client.watched) {
+    state_.dbs[static_cast<size_t>(db)]->Unwatch(key, &client.watch_dirty);
+  }
+  client.watched.clear();
+  connections_.erase(client.id);
+  state_.clients.erase(client.id);
+  if (c->flush_queued_) {
+    pending_flush_.erase(std::remove(pending_flush_.begin(), pending_flush_.end(), c),
+                         pending_flush_.end());
+    c->flush_queued_ = false;
+  }
+}
+
+void Server::FlushAll() {
+  // Flush may close a connection, which edits pending_flush_: iterate over a copy.
+  std::vector<Connection*> batch;
+  batch.swap(pending_flush_);
+  for (Connection* c : batch) {
+    c->flush_queued_ = false;
+    c->Flush();
+  }
+}
+
+void Server::CloseRequestedClients() {
+  if (state_.clients_to_close.empty()) return;
+  auto ids = std::move(state_.clients_to_close);
+  state_.clients_to_close.clear();
+  for (uint64_t id : ids) {
+    auto it = connections_.find(id);
+    if (it == connections_.end()) continue;
+    Connection* c = it->second;
+    // A client killing itself still gets its reply first.
+    if (c->client().close_after_reply) continue;
+    c->Close();
+  }
+}
+
+void Server::OnCheck(uv_check_t* h) {
+  auto* self = static_cast<Server*>(h->data);
+  self->CloseRequestedClients();
+  self->FlushAll();
+  if (self->state_.shutdown_requested && !self->shutting_down_) self->BeginShutdown();
+}
+
+void Server::Cron() {
+  int64_t now = WallClockMs();
+  for (auto& db : state_.dbs) db->ActiveExpire(now, 16);
+  if (state_.config.timeout > 0) {
+    std::vector<Connection*> idle;
+    for (auto& [id, c] : connections_) {
+      if (now - c->client().last_interaction_ms > state_.config.timeout * 1000 &&
+          !c->client().in_multi) {
+        idle.push_back(c);
+      }
+    }
+    for (Connection* c : idle) c->Close();
+  }
+  for (auto& [id, c] : connections_) {
+    c->client().query_buffer_size = c->QueryBufferSize();
+    c->client().output_buffer_size = c->PendingOutput();
+  }
+}
+
+void Server::OnCron(uv_timer_t* h) { static_cast<Server*>(h->data)->Cron(); }
+
+void Server::OnSignal(uv_signal_t* h, int signum) {
+  auto* self = static_cast<Server*>(h->data);
+  Log(LogLevel::kWarning, std::string("Received ") + (signum == SIGINT ? "SIGINT" : "SIGTERM") +
+                              " scheduling shutdown...");
+  self->BeginShutdown();
+}
+
+void Server::BeginShutdown() {
+  if (shutting_down_) return;
+  shutting_down_ = true;
+  Log(LogLevel::kWarning, "User requested shutdown...");
+  std::vector<Connection*> all;
+  for (auto& [id, c] : connections_) all.push_back(c);
+  for (Connection* c : all) c->Close();
+  for (auto& l : listeners_) {
+    uv_close(reinterpret_cast<uv_handle_t*>(l.release()),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); });
+  }
+  listeners_.clear();
+  uv_close(reinterpret_cast<uv_handle_t*>(&check_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&cron_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
+}
+
+}  // namespace server

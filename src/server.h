@@ -1,0 +1,60 @@
+// The server process: one libuv loop with the TCP listeners, a cron timer (active expiry,
+// idle timeouts), signal handlers, and a check handle that runs after each poll phase to
+// flush every connection with pending replies, so each client gets one write per iteration.
+#pragma once
+
+#include <uv.h>
+
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "src/command_table.h"
+#include "src/config.h"
+#include "src/server_state.h"
+
+namespace server {
+
+class Connection;
+
+class Server {
+ public:
+  explicit Server(Config config);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds, serves until SHUTDOWN or a signal, then closes everything. Returns an exit code.
+  int Run();
+
+  uv_loop_t* loop() { return &loop_; }
+  ServerState& state() { return state_; }
+  void QueueFlush(Connection* c);
+  void OnConnectionClosing(Connection* c);
+
+ private:
+  static void OnConnection(uv_stream_t* listener, int status);
+  static void OnCheck(uv_check_t* h);
+  static void OnCron(uv_timer_t* h);
+  static void OnSignal(uv_signal_t* h, int signum);
+
+  bool Listen();
+  void FlushAll();
+  void CloseRequestedClients();
+  void Cron();
+  void BeginShutdown();
+
+  uv_loop_t loop_;
+  std::vector<std::unique_ptr<uv_tcp_t>> listeners_;
+  uv_check_t check_;
+  uv_timer_t cron_;
+  uv_signal_t sigint_;
+  uv_signal_t sigterm_;
+  ServerState state_;
+  CommandTable table_;
+  std::unordered_map<uint64_t, Connection*> connections_;
+  std::vector<Connection*> pending_flush_;
+  bool shutting_down_ = false;
+};
+
+}  // namespace server

@@ -1,0 +1,59 @@
+// Everything the command handlers may read or change that outlives one command: config,
+// databases, stats, the registry of clients. No libuv here: the Server (src/server.h) owns a
+// ServerState and acts on the requests handlers leave in it (clients to kill, shutdown).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "src/client.h"
+#include "src/config.h"
+#include "src/db.h"
+
+namespace server {
+
+class CommandTable;
+
+inline constexpr std::string_view kRedisVersion = "7.4.0";   // what we tell clients we speak
+inline constexpr std::string_view kRunnelVersion = "0.1.0";
+
+struct Stats {
+  uint64_t total_connections_received = 0;
+  uint64_t total_commands_processed = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+  uint64_t net_input_bytes = 0;
+  uint64_t net_output_bytes = 0;
+  uint64_t total_error_replies = 0;
+  uint64_t unexpected_error_replies = 0;
+  uint64_t client_output_limit_disconnections = 0;
+  uint64_t client_query_limit_disconnections = 0;
+  uint64_t expired_keys_reset_base = 0;  // expired_keys as of the last CONFIG RESETSTAT
+};
+
+struct ServerState {
+  explicit ServerState(Config cfg);
+
+  Config config;
+  std::vector<std::unique_ptr<Db>> dbs;
+  Stats stats;
+  const CommandTable* commands = nullptr;
+  int64_t start_ms = 0;
+  std::string run_id;
+  uint64_t next_client_id = 1;
+  std::map<uint64_t, Client*> clients;  // by id, which is also connection order
+  std::vector<uint64_t> clients_to_close;  // CLIENT KILL: closed by the server after this turn
+  bool shutdown_requested = false;
+  int tcp_port = 0;  // the port actually bound (config.port may be 0)
+
+  uint64_t TotalExpiredKeys() const;
+};
+
+int64_t WallClockMs();
+int64_t WallClockUs();
+
+}  // namespace server
