@@ -364,9 +364,12 @@ std::string Render(const Reply& r, const Normalisation& n) {
     for (auto& c : text) {
       if (c == '\r') c = '\n';
     }
-    for (const auto& name : n.fields) {
-      bool present = text.find("\n" + name + ":") != std::string::npos ||
-                     (name.starts_with("#") && text.find("\n" + name + "\n") != std::string::npos);
+    for (std::string name : n.fields) {
+      if (name.starts_with("#")) name = "# " + name.substr(1);  // "#Server" is "# Server"
+      // "name" matches a "name:..." line; "name:value" and "# Section" match whole lines.
+      bool whole_line = name.starts_with("#") || name.find(':') != std::string::npos;
+      bool present = whole_line ? text.find("\n" + name + "\n") != std::string::npos
+                                : text.find("\n" + name + ":") != std::string::npos;
       out += " " + name + (present ? "=present" : "=absent");
     }
     return out;
