@@ -19,38 +19,45 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
+using Mut = ConfigMutability;
+
+std::string RangeError(int64_t min, int64_t max) {
+  return "argument must be between " + std::to_string(min) + " and " + std::to_string(max) +
+         " inclusive";
+}
+
 ConfigOption IntOption(std::string_view name, int64_t Config::*field, int64_t min, int64_t max,
-                       bool runtime = true) {
+                       Mut mut, std::string_view description) {
   return ConfigOption{
-      name, {}, runtime,
+      name, {}, mut, description,
       [field](const Config& c) { return std::to_string(c.*field); },
       [field, min, max](Config& c, std::string_view v) -> std::string {
         int64_t n;
         if (!resp::ParseStrictInt64(v, n)) return "argument couldn't be parsed into an integer";
-        if (n < min || n > max) {
-          return "argument must be between " + std::to_string(min) + " and " +
-                 std::to_string(max) + " inclusive";
-        }
+        if (n < min || n > max) return RangeError(min, max);
         c.*field = n;
         return "";
       }};
 }
 
-ConfigOption MemoryOption(std::string_view name, int64_t Config::*field, bool runtime = true) {
+ConfigOption MemoryOption(std::string_view name, int64_t Config::*field, int64_t min, Mut mut,
+                          std::string_view description) {
   return ConfigOption{
-      name, {}, runtime,
+      name, {}, mut, description,
       [field](const Config& c) { return std::to_string(c.*field); },
-      [field](Config& c, std::string_view v) -> std::string {
+      [field, min](Config& c, std::string_view v) -> std::string {
         int64_t n;
         if (!ParseMemory(v, n)) return "argument must be a memory value";
+        if (n < min) return RangeError(min, INT64_MAX);
         c.*field = n;
         return "";
       }};
 }
 
-ConfigOption BoolOption(std::string_view name, bool Config::*field, bool runtime = true) {
+ConfigOption BoolOption(std::string_view name, bool Config::*field, Mut mut,
+                        std::string_view description) {
   return ConfigOption{
-      name, {}, runtime,
+      name, {}, mut, description,
       [field](const Config& c) { return std::string(c.*field ? "yes" : "no"); },
       [field](Config& c, std::string_view v) -> std::string {
         std::string l = Lower(v);
@@ -65,58 +72,123 @@ ConfigOption BoolOption(std::string_view name, bool Config::*field, bool runtime
       }};
 }
 
-ConfigOption StringOption(std::string_view name, std::string Config::*field, bool runtime = true,
-                          std::vector<std::string_view> allowed = {}) {
+ConfigOption StringOption(std::string_view name, std::string Config::*field, Mut mut,
+                          std::string_view description) {
+  return ConfigOption{name, {}, mut, description,
+                      [field](const Config& c) { return c.*field; },
+                      [field](Config& c, std::string_view v) -> std::string {
+                        c.*field = std::string(v);
+                        return "";
+                      }};
+}
+
+// An option whose value is one of `allowed` (stored lower-cased, matched case-insensitively).
+ConfigOption EnumOption(std::string_view name, std::string Config::*field,
+                        std::vector<std::string_view> allowed, std::string_view description) {
   return ConfigOption{
-      name, {}, runtime,
+      name, {}, Mut::kMutable, description,
       [field](const Config& c) { return c.*field; },
       [field, allowed](Config& c, std::string_view v) -> std::string {
-        if (!allowed.empty()) {
-          std::string l = Lower(v);
-          if (std::find(allowed.begin(), allowed.end(), l) == allowed.end()) {
-            return "argument(s) must be one of the following: " + [&] {
-              std::string s;
-              for (auto a : allowed) s += (s.empty() ? "" : ", ") + std::string(a);
-              return s;
-            }();
-          }
-          c.*field = l;
-          return "";
+        std::string l = Lower(v);
+        if (std::find(allowed.begin(), allowed.end(), l) == allowed.end()) {
+          std::string list;
+          for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+          return "argument(s) must be one of the following: " + list;
         }
-        c.*field = std::string(v);
+        c.*field = l;
         return "";
       }};
 }
 
+// "save" takes pairs of <seconds> <changes>, or nothing. We keep the text for clients that
+// read it; persistence is by AOF only.
+std::string SetSave(Config& c, std::string_view v) {
+  std::vector<std::string> words;
+  if (!resp::SplitInlineArgs(v, words)) return "Invalid save parameters";
+  if (words.size() == 1 && words[0].empty()) words.clear();
+  if (words.size() % 2 != 0) return "Invalid save parameters";
+  for (const auto& w : words) {
+    int64_t n;
+    if (!resp::ParseStrictInt64(w, n) || n < 0) return "Invalid save parameters";
+  }
+  std::string joined;
+  for (const auto& w : words) joined += (joined.empty() ? "" : " ") + w;
+  c.save = joined;
+  return "";
+}
+
 std::vector<ConfigOption> BuildOptions() {
   std::vector<ConfigOption> o;
-  o.push_back(StringOption("bind", &Config::bind, false));
-  o.push_back(IntOption("port", &Config::port, 0, 65535, false));
-  o.push_back(StringOption("dir", &Config::dir, false));
-  o.push_back(StringOption("requirepass", &Config::requirepass));
-  o.push_back(IntOption("maxclients", &Config::maxclients, 1, 1000000));
-  o.push_back(IntOption("databases", &Config::databases, 1, 1024, false));
-  o.push_back(IntOption("hz", &Config::hz, 1, 500));
-  o.push_back(IntOption("timeout", &Config::timeout, 0, INT32_MAX));
-  o.push_back(IntOption("tcp-backlog", &Config::tcp_backlog, 0, 65535, false));
-  o.push_back(IntOption("tcp-keepalive", &Config::tcp_keepalive, 0, INT32_MAX));
-  o.push_back(BoolOption("appendonly", &Config::appendonly, false));
-  o.push_back(StringOption("appendfsync", &Config::appendfsync, true, {"always", "everysec", "no"}));
-  o.push_back(StringOption("appendfilename", &Config::appendfilename, false));
-  o.push_back(MemoryOption("maxmemory", &Config::maxmemory));
-  o.push_back(StringOption("maxmemory-policy", &Config::maxmemory_policy, true,
-                           {"noeviction", "allkeys-lru", "allkeys-lfu", "allkeys-random",
-                            "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl"}));
-  o.push_back(MemoryOption("proto-max-bulk-len", &Config::proto_max_bulk_len));
-  o.push_back(MemoryOption("client-query-buffer-limit", &Config::client_query_buffer_limit));
-  o.push_back(MemoryOption("client-output-soft-limit", &Config::client_output_soft_limit));
-  o.push_back(MemoryOption("client-output-hard-limit", &Config::client_output_hard_limit));
-  o.push_back(StringOption("loglevel", &Config::loglevel, true,
-                           {"debug", "verbose", "notice", "warning", "nothing"}));
-  o.push_back(StringOption("logfile", &Config::logfile, false));
-  o.push_back(StringOption("pidfile", &Config::pidfile, false));
-  o.push_back(BoolOption("daemonize", &Config::daemonize, false));
-  o.push_back(StringOption("save", &Config::save));
+  o.push_back(StringOption("bind", &Config::bind, Mut::kImmutable,
+                           "Addresses to listen on, space separated; a leading '-' makes one "
+                           "optional."));
+  o.back().multi_word = true;
+  o.push_back(IntOption("port", &Config::port, 0, 65535, Mut::kImmutable,
+                        "TCP port to listen on (0 picks a free port)."));
+  o.push_back(StringOption("dir", &Config::dir, Mut::kProtected,
+                           "Directory holding the AOF; created at start if missing."));
+  o.push_back(StringOption("requirepass", &Config::requirepass, Mut::kMutable,
+                           "Password of the default user; empty means clients need no AUTH."));
+  o.push_back(IntOption("maxclients", &Config::maxclients, 1, 4294967295LL, Mut::kMutable,
+                        "Maximum number of connected clients; more are refused."));
+  o.push_back(IntOption("databases", &Config::databases, 1, 1024, Mut::kImmutable,
+                        "Number of logical databases (SELECT 0..n-1)."));
+  o.push_back(ConfigOption{
+      "hz", {}, Mut::kMutable, "Server cron frequency per second (active expiry, timeouts); "
+      "clamped to 1..500.",
+      [](const Config& c) { return std::to_string(c.hz); },
+      [](Config& c, std::string_view v) -> std::string {
+        int64_t n;
+        if (!resp::ParseStrictInt64(v, n)) return "argument couldn't be parsed into an integer";
+        if (n < 0 || n > INT32_MAX) return RangeError(0, INT32_MAX);
+        c.hz = std::clamp<int64_t>(n, 1, 500);  // as Redis: out-of-range values are clamped
+        return "";
+      }});
+  o.push_back(IntOption("timeout", &Config::timeout, 0, INT32_MAX, Mut::kMutable,
+                        "Close a client idle for this many seconds (0 = never)."));
+  o.push_back(IntOption("tcp-backlog", &Config::tcp_backlog, 0, INT32_MAX, Mut::kImmutable,
+                        "Backlog of the listening sockets."));
+  o.push_back(IntOption("tcp-keepalive", &Config::tcp_keepalive, 0, INT32_MAX, Mut::kMutable,
+                        "TCP keepalive period in seconds for new connections (0 = off)."));
+  o.push_back(BoolOption("appendonly", &Config::appendonly, Mut::kImmutable,
+                         "Log every write to the append-only file and replay it at start."));
+  o.push_back(EnumOption("appendfsync", &Config::appendfsync, {"always", "everysec", "no"},
+                         "When the AOF is fsynced: always, everysec or no (left to the OS)."));
+  o.push_back(StringOption("appendfilename", &Config::appendfilename, Mut::kImmutable,
+                           "Name of the append-only file inside dir."));
+  o.push_back(MemoryOption("maxmemory", &Config::maxmemory, 0, Mut::kMutable,
+                           "Memory limit in bytes (k, kb, m, mb, g, gb accepted); 0 = none."));
+  o.push_back(EnumOption("maxmemory-policy", &Config::maxmemory_policy,
+                         {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
+                          "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"},
+                         "What to do when maxmemory is reached."));
+  o.push_back(MemoryOption("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024,
+                           Mut::kMutable, "Largest bulk string a request may carry."));
+  o.push_back(MemoryOption("client-query-buffer-limit", &Config::client_query_buffer_limit,
+                           1024 * 1024, Mut::kMutable,
+                           "A client whose unparsed input exceeds this is disconnected."));
+  o.push_back(MemoryOption("client-output-soft-limit", &Config::client_output_soft_limit, 0,
+                           Mut::kMutable,
+                           "Stop reading a client whose pending replies exceed this (0 = never)."));
+  o.push_back(MemoryOption("client-output-hard-limit", &Config::client_output_hard_limit, 0,
+                           Mut::kMutable,
+                           "Disconnect a client whose pending replies exceed this (0 = never)."));
+  o.push_back(EnumOption("loglevel", &Config::loglevel, {"debug", "verbose", "notice", "warning"},
+                         "Log verbosity: debug, verbose, notice or warning."));
+  o.push_back(StringOption("logfile", &Config::logfile, Mut::kImmutable,
+                           "Log file path; empty logs to standard output."));
+  o.push_back(StringOption("pidfile", &Config::pidfile, Mut::kImmutable,
+                           "File to write the process id to; empty writes none."));
+  o.push_back(BoolOption("daemonize", &Config::daemonize, Mut::kImmutable,
+                         "Accepted for compatibility; Runnel stays in the foreground."));
+  o.push_back(ConfigOption{"save", {}, Mut::kMutable,
+                           "Accepted for compatibility (RDB snapshots are not written).",
+                           [](const Config& c) { return c.save; }, SetSave, true});
+  o.push_back(BoolOption("replica-read-only", &Config::replica_read_only, Mut::kMutable,
+                         "Accepted for compatibility; replication is not implemented."));
+  o.back().aliases = {"slave-read-only"};
+  o.push_back(BoolOption("protected-mode", &Config::protected_mode, Mut::kMutable,
+                         "Accepted for compatibility; bind alone decides who may connect."));
   return o;
 }
 
@@ -150,6 +222,9 @@ const ConfigOption* FindConfigOption(std::string_view name) {
   std::string l = Lower(name);
   for (const auto& o : ConfigOptions()) {
     if (o.name == l) return &o;
+    for (auto a : o.aliases) {
+      if (a == l) return &o;
+    }
   }
   return nullptr;
 }
@@ -207,6 +282,75 @@ std::string LoadConfigArgs(Config& config, int argc, char** argv) {
     if (!err.empty()) return "--" + words[0] + ": " + err;
   }
   return "";
+}
+
+std::string QuoteConfigValue(std::string_view value) {
+  bool plain = !value.empty();
+  for (unsigned char c : value) {
+    if (c <= ' ' || c == '"' || c == '\'' || c == '\\' || c >= 0x7f) plain = false;
+  }
+  if (plain) return std::string(value);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (unsigned char c : value) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < ' ' || c >= 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out + "\"";
+}
+
+namespace {
+
+std::string DirectiveLine(const Config& config, const ConfigOption& opt) {
+  std::string value = opt.get(config);
+  if (opt.multi_word && !value.empty()) return std::string(opt.name) + " " + value;
+  return std::string(opt.name) + " " + QuoteConfigValue(value);
+}
+
+}  // namespace
+
+std::string RewriteConfigText(const Config& config, std::string_view original) {
+  const Config defaults;
+  std::vector<const ConfigOption*> written;
+  auto was_written = [&](const ConfigOption* o) {
+    return std::find(written.begin(), written.end(), o) != written.end();
+  };
+  std::string out;
+  std::istringstream in{std::string(original)};
+  std::vector<std::string> words;
+  for (std::string line; std::getline(in, line);) {
+    size_t start = line.find_first_not_of(" \t\r");
+    const ConfigOption* opt = nullptr;
+    if (start != std::string::npos && line[start] != '#' && resp::SplitInlineArgs(line, words) &&
+        !words.empty()) {
+      opt = FindConfigOption(words[0]);
+    }
+    if (opt == nullptr) {
+      out += line + "\n";
+    } else if (!was_written(opt)) {
+      out += DirectiveLine(config, *opt) + "\n";
+      written.push_back(opt);
+    }
+  }
+  for (const auto& opt : ConfigOptions()) {
+    if (was_written(&opt) || opt.get(config) == opt.get(defaults)) continue;
+    out += DirectiveLine(config, opt) + "\n";
+  }
+  return out;
 }
 
 }  // namespace server

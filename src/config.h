@@ -40,20 +40,42 @@ struct Config {
   std::string config_file;  // absolute path of the file we were started with, if any
   bool daemonize = false;
   std::string save;  // accepted for compatibility; we persist with the AOF only
+  bool replica_read_only = true;  // no replication yet; clients only read it
+  bool protected_mode = true;     // accepted for compatibility; bind decides who may connect
 };
+
+// Whether CONFIG SET may change an option; the last two give Redis's two refusal texts.
+enum class ConfigMutability { kMutable, kImmutable, kProtected };
 
 // One CONFIG-visible option.
 struct ConfigOption {
   std::string_view name;
   std::vector<std::string_view> aliases;
-  bool runtime_settable;
+  ConfigMutability mutability;
+  std::string_view description;  // one line, for the README's table of knobs
   std::function<std::string(const Config&)> get;
   // Returns an empty string on success, else the reason (e.g. "argument must be a number").
   std::function<std::string(Config&, std::string_view)> set;
+  // The value is several words (bind, save): written unquoted by CONFIG REWRITE.
+  bool multi_word = false;
+
+  bool runtime_settable() const { return mutability == ConfigMutability::kMutable; }
 };
 
 const std::vector<ConfigOption>& ConfigOptions();
+// Finds an option by name or alias, case-insensitively.
 const ConfigOption* FindConfigOption(std::string_view name);
+
+// CONFIG SET's refusal reasons for options that cannot change at run time.
+inline constexpr std::string_view kImmutableConfig = "can't set immutable config";
+inline constexpr std::string_view kProtectedConfig = "can't set protected config";
+
+// The text of a config file after CONFIG REWRITE: `original` with every known directive set to
+// its current value (later duplicates dropped), unknown lines and comments kept, and options
+// that differ from the defaults but were absent appended.
+std::string RewriteConfigText(const Config& config, std::string_view original);
+// Quotes a value for a config file when it is empty or holds spaces, quotes or control bytes.
+std::string QuoteConfigValue(std::string_view value);
 
 // Parses a redis.conf-style text ("name value..." lines, # comments, quoted values).
 // Returns an error message naming the line, or empty on success.

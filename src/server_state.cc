@@ -11,6 +11,44 @@ ServerState::ServerState(Config cfg) : config(std::move(cfg)) {
   std::random_device rd;
   static constexpr char kHex[] = "0123456789abcdef";
   for (int i = 0; i < 40; i++) run_id.push_back(kHex[rd() % 16]);
+  for (int i = 0; i < 40; i++) replid.push_back(kHex[rd() % 16]);
+}
+
+void RateSampler::Sample(int64_t now_ms, uint64_t total) {
+  if (last_ms_ >= 0 && now_ms - last_ms_ < 100) return;
+  if (last_ms_ >= 0 && total >= last_total_) {
+    double seconds = static_cast<double>(now_ms - last_ms_) / 1000.0;
+    rates_[next_] = static_cast<double>(total - last_total_) / seconds;
+    next_ = (next_ + 1) % kSamples;
+    if (count_ < kSamples) count_++;
+  }
+  last_ms_ = now_ms;
+  last_total_ = total;
+}
+
+double RateSampler::PerSecond() const {
+  if (count_ == 0) return 0;
+  double sum = 0;
+  for (size_t i = 0; i < count_; i++) sum += rates_[i];
+  return sum / static_cast<double>(count_);
+}
+
+void RateSampler::Reset() { *this = RateSampler(); }
+
+void ServerState::SampleRates(int64_t now_ms) {
+  ops_rate.Sample(now_ms, stats.total_commands_processed);
+  net_input_rate.Sample(now_ms, stats.net_input_bytes);
+  net_output_rate.Sample(now_ms, stats.net_output_bytes);
+}
+
+void ServerState::ResetStats() {
+  uint64_t expired_total = TotalExpiredKeys() + stats.expired_keys_reset_base;
+  stats = Stats();
+  stats.expired_keys_reset_base = expired_total;
+  ops_rate.Reset();
+  net_input_rate.Reset();
+  net_output_rate.Reset();
+  peak_memory = 0;
 }
 
 uint64_t ServerState::TotalExpiredKeys() const {

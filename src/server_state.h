@@ -35,6 +35,25 @@ struct Stats {
   uint64_t expired_keys_reset_base = 0;  // expired_keys as of the last CONFIG RESETSTAT
 };
 
+// A rate sampled over the last few cron ticks (instantaneous_ops_per_sec and friends): the
+// average of per-interval rates, as Redis computes it.
+class RateSampler {
+ public:
+  // Records the running total at `now_ms`; samples closer than 100 ms apart are ignored.
+  void Sample(int64_t now_ms, uint64_t total);
+  // Per-second rate averaged over the retained intervals.
+  double PerSecond() const;
+  void Reset();
+
+ private:
+  static constexpr size_t kSamples = 16;
+  double rates_[kSamples] = {};
+  size_t count_ = 0;
+  size_t next_ = 0;
+  int64_t last_ms_ = -1;
+  uint64_t last_total_ = 0;
+};
+
 struct ServerState {
   explicit ServerState(Config cfg);
 
@@ -49,8 +68,18 @@ struct ServerState {
   std::vector<uint64_t> clients_to_close;  // CLIENT KILL: closed by the server after this turn
   bool shutdown_requested = false;
   int tcp_port = 0;  // the port actually bound (config.port may be 0)
+  std::string replid;  // replication id INFO reports; no replication yet, so it never changes
+  size_t peak_memory = 0;  // highest used_memory seen by INFO or the cron
+
+  RateSampler ops_rate;        // commands per second
+  RateSampler net_input_rate;  // bytes per second
+  RateSampler net_output_rate;
 
   uint64_t TotalExpiredKeys() const;
+  // Feeds the rate samplers; the server's cron calls it, INFO too so the rates stay fresh.
+  void SampleRates(int64_t now_ms);
+  // CONFIG RESETSTAT: zeroes the counters INFO reports.
+  void ResetStats();
 };
 
 int64_t WallClockMs();

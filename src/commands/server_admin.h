@@ -1,0 +1,28 @@
+// The "server" command family is split by concern: COMMAND (command_docs.cc), INFO (info.cc),
+// CONFIG (config_cmd.cc) and the rest (server_admin.cc). Each file exports its rows here and
+// ServerCommands() joins them; helpers they share live here too.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "src/command_table.h"
+
+namespace server {
+
+std::span<const CommandSpec> InfoCommandRows();
+std::span<const CommandSpec> ConfigCommandRows();
+
+// Redis's glob matching (KEYS, CONFIG GET, COMMAND LIST): * ? [set] [^set] [a-z] and \escape.
+bool GlobMatch(std::string_view pattern, std::string_view text, bool nocase);
+
+// The INFO text for the given section names ("default", "all", "everything", or sections),
+// "\r\n" line endings, "# Section" headers, sections separated by a blank line.
+std::string InfoText(ServerState& state, std::span<const std::string_view> sections);
+
+// Memory the process uses for data (the allocator's view) and its resident set size.
+size_t UsedMemoryBytes();
+size_t ResidentMemoryBytes();
+
+}  // namespace server
