@@ -1,5 +1,6 @@
 #include "src/dispatch.h"
 
+#include "src/commands/util.h"
 #include "src/errors.h"
 
 namespace server {
@@ -8,6 +9,22 @@ namespace {
 
 bool ArityOk(int arity, size_t argc) {
   return arity >= 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
+}
+
+// A command refused before it runs. Like Redis, it poisons a MULTI in progress; EXEC itself
+// being refused aborts the transaction outright, with the reason in the EXECABORT text.
+void Reject(ServerState& state, Client& client, std::string_view name, std::string_view error,
+            resp::Writer& reply) {
+  state.stats.total_error_replies++;
+  if (EqualsIgnoreCase(name, "exec")) {
+    if (error.starts_with("ERR ")) error.remove_prefix(4);
+    DiscardTransaction(state, client);
+    UnwatchAll(state, client);
+    reply.Error(std::string(err::kExecAbortBecause) + std::string(error));
+    return;
+  }
+  if (client.in_multi) client.multi_error = true;
+  reply.Error(error);
 }
 
 }  // namespace
@@ -50,17 +67,9 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
   if (argv.empty()) return;
   std::string error;
   const CommandSpec* spec = Resolve(*state.commands, argv, error);
-  if (spec == nullptr) {
-    if (client.in_multi) client.multi_error = true;
-    state.stats.total_error_replies++;
-    reply.Error(error);
-    return;
-  }
+  if (spec == nullptr) return Reject(state, client, argv[0], error, reply);
   if (!client.authenticated && !state.config.requirepass.empty() && !(spec->flags & kNoAuth)) {
-    if (client.in_multi) client.multi_error = true;
-    state.stats.total_error_replies++;
-    reply.Error(err::kNoAuth);
-    return;
+    return Reject(state, client, argv[0], err::kNoAuth, reply);
   }
   if (client.in_multi && !(spec->flags & kMultiImmediate)) {
     QueuedCommand q;

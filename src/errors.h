@@ -32,6 +32,9 @@ inline constexpr std::string_view kDiscardWithoutMulti = "ERR DISCARD without MU
 inline constexpr std::string_view kWatchInMulti = "ERR WATCH inside MULTI is not allowed";
 inline constexpr std::string_view kExecAbort =
     "EXECABORT Transaction discarded because of previous errors.";
+// EXEC itself rejected (arity, NOAUTH): this prefix, then the error without its "ERR ".
+inline constexpr std::string_view kExecAbortBecause =
+    "EXECABORT Transaction discarded because of: ";
 inline constexpr std::string_view kStringTooLong = "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 inline constexpr std::string_view kOffsetOutOfRange = "ERR offset is out of range";
 inline constexpr std::string_view kSameObject = "ERR source and destination objects are the same";
