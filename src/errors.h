@@ -53,6 +53,8 @@ inline constexpr std::string_view kConfigRewriteFailed = "ERR Rewriting config f
 inline constexpr std::string_view kClientNameInvalid =
     "ERR Client names cannot contain spaces, newlines or special characters.";
 inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in progress.";
+inline constexpr std::string_view kInvalidClientId = "ERR Invalid client ID";
+inline constexpr std::string_view kClientIdNotPositive = "ERR client-id should be greater than 0";
 
 // "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
 std::string UnknownCommand(std::string_view name, const std::string_view* args, size_t nargs);

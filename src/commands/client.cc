@@ -1,4 +1,13 @@
-// CLIENT and its subcommands.
+// CLIENT and its subcommands: identity (ID, SETNAME, GETNAME, SETINFO), introspection (LIST,
+// INFO), KILL, and the per-connection modes NO-EVICT and NO-TOUCH. Subcommands we do not
+// implement (TRACKING, CACHING, PAUSE, REPLY...) are left out of the table on purpose, so the
+// dispatcher answers Redis's "unknown subcommand" error and clients fall back cleanly.
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <vector>
+
+#include "resp/strict_int.h"
 #include "src/command_table.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
@@ -7,16 +16,315 @@ namespace server {
 
 namespace {
 
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// The "cmd=" field: the caller is running this very subcommand; for other clients we only
+// know the name they last sent.
+std::string CommandField(const CommandContext& ctx, const Client& c) {
+  if (&c == &ctx.client && ctx.spec != nullptr) return "client|" + std::string(ctx.spec->name);
+  return c.last_command == "NULL" ? c.last_command : Lower(c.last_command);
+}
+
+std::string FlagsField(const Client& c) {
+  std::string flags;
+  if (c.in_multi) flags += 'x';
+  if (c.watch_dirty) flags += 'd';
+  if (c.close_after_reply) flags += 'c';
+  if (c.no_evict) flags += 'e';
+  if (c.no_touch) flags += 'T';
+  return flags.empty() ? "N" : flags;
+}
+
+// One CLIENT LIST line in Redis 7's field order, ending in "\n".
+std::string ClientLine(const CommandContext& ctx, const Client& c) {
+  size_t argv_mem = 0;
+  if (&c == &ctx.client) {
+    for (auto a : ctx.argv) argv_mem += a.size();
+  }
+  size_t multi_mem = 0;
+  for (const auto& q : c.multi_queue) {
+    for (const auto& a : q.argv) multi_mem += a.size();
+  }
+  size_t tot_mem = sizeof(Client) + c.query_buffer_size + c.output_buffer_size + argv_mem +
+                   multi_mem;
+  auto n = [](auto v) { return std::to_string(v); };
+  std::string line;
+  line.reserve(320);
+  line += "id=" + n(c.id);
+  line += " addr=" + c.addr;
+  line += " laddr=" + c.laddr;
+  line += " fd=" + n(c.fd);
+  line += " name=" + c.name;
+  line += " age=" + n((ctx.now_ms - c.created_ms) / 1000);
+  line += " idle=" + n(std::max<int64_t>(0, ctx.now_ms - c.last_interaction_ms) / 1000);
+  line += " flags=" + FlagsField(c);
+  line += " db=" + n(c.db_index);
+  line += " sub=0 psub=0 ssub=0";
+  line += " multi=" + (c.in_multi ? n(c.multi_queue.size()) : std::string("-1"));
+  line += " qbuf=" + n(c.query_buffer_size);
+  line += " qbuf-free=0";
+  line += " argv-mem=" + n(argv_mem);
+  line += " multi-mem=" + n(multi_mem);
+  line += " rbs=0 rbp=0 obl=0 oll=0";
+  line += " omem=" + n(c.output_buffer_size);
+  line += " tot-mem=" + n(tot_mem);
+  line += " events=r";
+  line += " cmd=" + CommandField(ctx, c);
+  line += " user=default redir=-1";
+  line += " resp=" + n(c.protocol);
+  line += " lib-name=" + c.lib_name;
+  line += " lib-ver=" + c.lib_ver;
+  line += "\n";
+  return line;
+}
+
+// TYPE values Redis knows. Every client of ours is a "normal" one.
+bool ParseClientType(std::string_view t, bool& is_normal) {
+  std::string l = Lower(t);
+  is_normal = l == "normal";
+  return is_normal || l == "master" || l == "replica" || l == "slave" || l == "pubsub";
+}
+
+std::string UnknownClientType(std::string_view t) {
+  return "ERR Unknown client type '" + std::string(t) + "'";
+}
+
 void ClientId(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.client.id)); }
 
+void ClientSetName(CommandContext& ctx) {
+  if (!ValidClientName(ctx.arg(2))) return ctx.reply.Error(err::kClientNameInvalid);
+  ctx.client.name = std::string(ctx.arg(2));
+  ctx.reply.Ok();
+}
+
+void ClientGetName(CommandContext& ctx) {
+  if (ctx.client.name.empty()) return ctx.reply.Null();
+  ctx.reply.Bulk(ctx.client.name);
+}
+
+void ClientSetInfo(CommandContext& ctx) {
+  std::string_view attr = ctx.arg(2);
+  std::string* field = nullptr;
+  if (EqualsIgnoreCase(attr, "LIB-NAME")) {
+    field = &ctx.client.lib_name;
+  } else if (EqualsIgnoreCase(attr, "LIB-VER")) {
+    field = &ctx.client.lib_ver;
+  } else {
+    return ctx.reply.Error("ERR Unrecognized option '" + std::string(attr) + "'");
+  }
+  // Same rule as client names: the value shows up unquoted in CLIENT LIST.
+  if (!ValidClientName(ctx.arg(3))) {
+    return ctx.reply.Error("ERR " + std::string(attr) +
+                           " cannot contain spaces, newlines or special characters.");
+  }
+  *field = std::string(ctx.arg(3));
+  ctx.reply.Ok();
+}
+
+void ClientInfo(CommandContext& ctx) { ctx.reply.Verbatim(ClientLine(ctx, ctx.client), "txt"); }
+
+void ClientList(CommandContext& ctx) {
+  std::vector<const Client*> shown;
+  if (ctx.argc() == 2) {
+    for (const auto& [id, c] : ctx.server.clients) shown.push_back(c);
+  } else if (ctx.argc() == 4 && EqualsIgnoreCase(ctx.arg(2), "TYPE")) {
+    bool normal;
+    if (!ParseClientType(ctx.arg(3), normal)) return ctx.reply.Error(UnknownClientType(ctx.arg(3)));
+    if (normal) {
+      for (const auto& [id, c] : ctx.server.clients) shown.push_back(c);
+    }
+  } else if (ctx.argc() >= 4 && EqualsIgnoreCase(ctx.arg(2), "ID")) {
+    std::vector<uint64_t> ids;
+    for (size_t i = 3; i < ctx.argc(); i++) {
+      int64_t id;
+      if (!resp::ParseStrictInt64(ctx.arg(i), id) || id < 0) {
+        return ctx.reply.Error(err::kInvalidClientId);
+      }
+      ids.push_back(static_cast<uint64_t>(id));
+    }
+    for (uint64_t id : ids) {
+      auto it = ctx.server.clients.find(id);
+      if (it != ctx.server.clients.end()) shown.push_back(it->second);
+    }
+  } else {
+    return ctx.reply.Error(err::kSyntax);
+  }
+  std::string text;
+  for (const Client* c : shown) text += ClientLine(ctx, *c);
+  ctx.reply.Verbatim(text, "txt");
+}
+
+void Kill(CommandContext& ctx, Client& victim) {
+  if (&victim == &ctx.client) {
+    ctx.client.close_after_reply = true;
+  } else {
+    ctx.server.clients_to_close.push_back(victim.id);
+  }
+}
+
+// CLIENT KILL <ip:port> (old form: OK or "No such client") or CLIENT KILL <filter> <value>...
+// (new form: the number of clients killed; SKIPME defaults to yes).
+void ClientKill(CommandContext& ctx) {
+  if (ctx.argc() == 3) {
+    for (const auto& [id, c] : ctx.server.clients) {
+      if (c->addr == ctx.arg(2)) {
+        Kill(ctx, *c);
+        return ctx.reply.Ok();
+      }
+    }
+    return ctx.reply.Error(err::kNoSuchClient);
+  }
+  if (ctx.argc() % 2 != 0) return ctx.reply.Error(err::kSyntax);
+  bool skipme = true;
+  bool by_id = false, by_addr = false, by_laddr = false, match_none = false;
+  uint64_t id = 0;
+  std::string_view addr, laddr;
+  for (size_t i = 2; i < ctx.argc(); i += 2) {
+    std::string_view opt = ctx.arg(i), value = ctx.arg(i + 1);
+    if (EqualsIgnoreCase(opt, "ID")) {
+      int64_t v;
+      if (!resp::ParseStrictInt64(value, v) || v <= 0) {
+        return ctx.reply.Error(err::kClientIdNotPositive);
+      }
+      by_id = true;
+      id = static_cast<uint64_t>(v);
+    } else if (EqualsIgnoreCase(opt, "TYPE")) {
+      bool normal;
+      if (!ParseClientType(value, normal)) return ctx.reply.Error(UnknownClientType(value));
+      match_none = match_none || !normal;
+    } else if (EqualsIgnoreCase(opt, "ADDR")) {
+      by_addr = true;
+      addr = value;
+    } else if (EqualsIgnoreCase(opt, "LADDR")) {
+      by_laddr = true;
+      laddr = value;
+    } else if (EqualsIgnoreCase(opt, "USER")) {
+      // "default" is the only user, and every client is logged in as it.
+      if (value != "default") {
+        return ctx.reply.Error("ERR No such user '" + std::string(value) + "'");
+      }
+    } else if (EqualsIgnoreCase(opt, "SKIPME")) {
+      if (EqualsIgnoreCase(value, "YES")) {
+        skipme = true;
+      } else if (EqualsIgnoreCase(value, "NO")) {
+        skipme = false;
+      } else {
+        return ctx.reply.Error(err::kSyntax);
+      }
+    } else {
+      return ctx.reply.Error(err::kSyntax);
+    }
+  }
+  int64_t killed = 0;
+  if (!match_none) {
+    for (const auto& [cid, c] : ctx.server.clients) {
+      if (by_id && cid != id) continue;
+      if (by_addr && c->addr != addr) continue;
+      if (by_laddr && c->laddr != laddr) continue;
+      if (skipme && c == &ctx.client) continue;
+      Kill(ctx, *c);
+      killed++;
+    }
+  }
+  ctx.reply.Integer(killed);
+}
+
+// NO-EVICT / NO-TOUCH ON|OFF.
+void SetMode(CommandContext& ctx, bool& mode) {
+  if (EqualsIgnoreCase(ctx.arg(2), "ON")) {
+    mode = true;
+  } else if (EqualsIgnoreCase(ctx.arg(2), "OFF")) {
+    mode = false;
+  } else {
+    return ctx.reply.Error(err::kSyntax);
+  }
+  ctx.reply.Ok();
+}
+
+void ClientNoEvict(CommandContext& ctx) { SetMode(ctx, ctx.client.no_evict); }
+void ClientNoTouch(CommandContext& ctx) { SetMode(ctx, ctx.client.no_touch); }
+
+void ClientHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GETNAME",
+      "    Return the name of the current connection.",
+      "ID",
+      "    Return the ID of the current connection.",
+      "INFO",
+      "    Return information about the current client connection.",
+      "KILL <ip:port>",
+      "    Kill connection made from <ip:port>.",
+      "KILL <option> <value> [<option> <value> [...]]",
+      "    Kill connections. Options are:",
+      "    * ADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made from the specified address",
+      "    * LADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made to specified local address",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Kill connections by type.",
+      "    * USER <username>",
+      "      Kill connections authenticated by <username>.",
+      "    * SKIPME (YES|NO)",
+      "      Skip killing current connection (default: yes).",
+      "    * ID <client-id>",
+      "      Kill connections by client id.",
+      "LIST [options ...]",
+      "    Return information about client connections. Options:",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Return clients of specified type.",
+      "    * ID <client-id> [<client-id> ...]",
+      "      Return clients with the specified IDs.",
+      "SETNAME <name>",
+      "    Assign the name <name> to the current connection.",
+      "SETINFO <option> <value>",
+      "    Set client meta attr. Options are:",
+      "    * LIB-NAME: the client lib name.",
+      "    * LIB-VER: the client lib version.",
+      "NO-EVICT (ON|OFF)",
+      "    Protect current client connection from eviction.",
+      "NO-TOUCH (ON|OFF)",
+      "    Will not touch LRU/LFU stats when this mode is on.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ctx.reply.Array(std::size(kLines));
+  for (auto l : kLines) ctx.reply.Simple(l);
+}
+
+constexpr uint32_t kClientFlags = kNoScript | kLoading | kStale;
+
 constexpr CommandSpec kClientSubcommands[] = {
-    {"id", 2, kNoScript | kLoading | kStale, 0, 0, 0, ClientId,
-     "Returns the unique client ID of the connection.", "5.0.0", "connection"},
+    {"id", 2, kClientFlags, 0, 0, 0, ClientId, "Returns the unique client ID of the connection.",
+     "5.0.0", "connection"},
+    {"setname", 3, kClientFlags, 0, 0, 0, ClientSetName, "Sets the connection name.", "2.6.9",
+     "connection"},
+    {"getname", 2, kClientFlags, 0, 0, 0, ClientGetName, "Returns the name of the connection.",
+     "2.6.9", "connection"},
+    {"setinfo", 4, kClientFlags, 0, 0, 0, ClientSetInfo,
+     "Sets information specific to the client or connection.", "7.2.0", "connection"},
+    {"info", 2, kClientFlags, 0, 0, 0, ClientInfo, "Returns information about the connection.",
+     "6.2.0", "connection"},
+    {"list", -2, kAdmin | kClientFlags, 0, 0, 0, ClientList, "Lists open connections.", "2.4.0",
+     "connection"},
+    {"kill", -3, kAdmin | kClientFlags, 0, 0, 0, ClientKill,
+     "Terminates open connections.", "2.4.0", "connection"},
+    {"no-evict", 3, kAdmin | kClientFlags, 0, 0, 0, ClientNoEvict,
+     "Sets the client eviction mode of the connection.", "7.0.0", "connection"},
+    {"no-touch", 3, kClientFlags, 0, 0, 0, ClientNoTouch,
+     "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
+     "7.2.0", "connection"},
+    {"help", 2, kLoading | kStale, 0, 0, 0, ClientHelp,
+     "Returns helpful text about the different subcommands.", "5.0.0", "connection"},
 };
 
 constexpr CommandSpec kClientCommands[] = {
-    {"client", -2, kSentinel, 0, 0, 0, nullptr, "A container for client connection commands.",
-     "2.4.0", "connection", kClientSubcommands},
+    {"client", -2, 0, 0, 0, 0, nullptr, "A container for client connection commands.", "2.4.0",
+     "connection", kClientSubcommands},
 };
 
 }  // namespace
