@@ -16,20 +16,30 @@ namespace server {
 
 namespace {
 
+// CONFIG GET: a pattern without glob characters is looked up by name (or alias) and answered
+// under the spelling it was asked with, as Redis does; glob patterns match every name.
 void ConfigGet(CommandContext& ctx) {
   std::vector<std::pair<std::string_view, std::string>> found;
   auto seen = [&](std::string_view name) {
     for (const auto& f : found) {
-      if (f.first == name) return true;
+      if (EqualsIgnoreCase(f.first, name)) return true;
     }
     return false;
   };
+  for (size_t i = 2; i < ctx.argc(); i++) {
+    if (ctx.arg(i).find_first_of("*?[") != std::string_view::npos) continue;
+    const ConfigOption* opt = FindConfigOption(ctx.arg(i));
+    if (opt != nullptr && !seen(ctx.arg(i))) {
+      found.emplace_back(ctx.arg(i), opt->get(ctx.server.config));
+    }
+  }
   for (const ConfigOption& opt : ConfigOptions()) {
     std::vector<std::string_view> names{opt.name};
     names.insert(names.end(), opt.aliases.begin(), opt.aliases.end());
     for (std::string_view name : names) {
       for (size_t i = 2; i < ctx.argc(); i++) {
-        if (!seen(name) && GlobMatch(ctx.arg(i), name, true)) {
+        bool glob = ctx.arg(i).find_first_of("*?[") != std::string_view::npos;
+        if (glob && !seen(name) && GlobMatch(ctx.arg(i), name, true)) {
           found.emplace_back(name, opt.get(ctx.server.config));
         }
       }
