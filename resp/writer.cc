@@ -97,11 +97,11 @@ void Writer::BigNumber(std::string_view digits) {
 std::string FormatDouble(double v) {
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
   if (std::isnan(v)) return "nan";
+  // Redis 7.0 prints reply doubles with %.17g (ZSCORE of 0.1 is "0.10000000000000001"), and
+  // clients compare scores as text, so we spell them the same way rather than shortest form.
   char buf[64];
-  // Shortest round-trip form, like Redis 7's %.17g-then-trim for replies.
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
-  (void)ec;
-  return std::string(buf, end);
+  int n = std::snprintf(buf, sizeof(buf), "%.17g", v);
+  return std::string(buf, static_cast<size_t>(n));
 }
 
 }  // namespace resp

@@ -43,8 +43,9 @@ class Writer {
   int protocol_;
 };
 
-// Formats a double the way Redis replies with it (INCRBYFLOAT, scores): the shortest
-// representation that round-trips, "inf"/"-inf", no trailing ".0" for integral values.
+// Formats a double the way Redis 7.0 replies with one (scores, RESP3 doubles): %.17g, so 0.1 is
+// "0.10000000000000001", 3.0 is "3", and "inf"/"-inf". Not for INCRBYFLOAT, whose reply Redis
+// formats differently (long double, trailing zeros trimmed: "0.1").
 std::string FormatDouble(double v);
 
 }  // namespace resp
