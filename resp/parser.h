@@ -15,7 +15,7 @@ namespace resp {
 
 struct ParserLimits {
   int64_t max_bulk_len = 512LL * 1024 * 1024;      // proto-max-bulk-len
-  int64_t max_multibulk_len = 1024LL * 1024 * 1024; // args in one request (Redis: INT_MAX)
+  int64_t max_multibulk_len = INT32_MAX;               // args in one request, as Redis
   size_t max_inline_len = 64 * 1024;                // PROTO_INLINE_MAX_SIZE
 };
 
