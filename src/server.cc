@@ -23,10 +23,11 @@ std::vector<std::string> SplitSpaces(const std::string& s) {
 void MakeDirs(const std::string& path) {
   std::string partial;
   std::istringstream in(path);
-  if (!path.empty() && path[0] == '/') partial = "/";
+  if (!path.empty() && path[0] == '/') partial.push_back('/');
   for (std::string part; std::getline(in, part, '/');) {
     if (part.empty()) continue;
-    partial += part + "/";
+    partial += part;
+    partial += '/';
     mkdir(partial.c_str(), 0755);
   }
 }
