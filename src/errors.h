@@ -56,6 +56,19 @@ inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in pr
 inline constexpr std::string_view kInvalidClientId = "ERR Invalid client ID";
 inline constexpr std::string_view kClientIdNotPositive = "ERR client-id should be greater than 0";
 
+// Strings and generic key commands.
+inline constexpr std::string_view kDecrementOverflow = "ERR decrement would overflow";
+inline constexpr std::string_view kInvalidCursor = "ERR invalid cursor";
+inline constexpr std::string_view kExpireNxAndOthers =
+    "ERR NX and XX, GT or LT options at the same time are not compatible";
+inline constexpr std::string_view kExpireGtAndLt =
+    "ERR GT and LT options at the same time are not compatible";
+// Followed by the option as given: "ERR Unsupported option FOO".
+inline constexpr std::string_view kUnsupportedOptionPrefix = "ERR Unsupported option ";
+// An argument Redis reads as a C int (COPY ... DB n) that does not fit one.
+inline constexpr std::string_view kIntOutOfRange =
+    "ERR value is out of range, value must between -2147483648 and 2147483647";
+
 // "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
 std::string UnknownCommand(std::string_view name, const std::string_view* args, size_t nargs);
 // "ERR wrong number of arguments for 'get' command" (name is lower-cased, "client|setname")

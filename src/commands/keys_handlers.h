@@ -1,0 +1,24 @@
+// Handlers of the generic key family, split across keys*.cc by concern; the CommandSpec rows
+// that register them all live in keys.cc so the family stays one table.
+#pragma once
+
+#include "src/command_table.h"
+
+namespace server::keys {
+
+// keys_expire.cc: setting, reading and removing expiry times.
+void Expire(CommandContext& ctx);
+void PExpire(CommandContext& ctx);
+void ExpireAt(CommandContext& ctx);
+void PExpireAt(CommandContext& ctx);
+void Ttl(CommandContext& ctx);
+void PTtl(CommandContext& ctx);
+void ExpireTime(CommandContext& ctx);
+void PExpireTime(CommandContext& ctx);
+void Persist(CommandContext& ctx);
+
+// keys_scan.cc: iterating the keyspace.
+void Keys(CommandContext& ctx);
+void Scan(CommandContext& ctx);
+
+}  // namespace server::keys

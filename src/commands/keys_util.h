@@ -1,0 +1,34 @@
+// Keyspace helpers shared by the string and generic key families: read lookups that count
+// keyspace hits/misses (as Redis's read path does; writes do not count), and the expire-time
+// arithmetic with Redis's overflow rules. Every helper that fails has written the one reply.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "src/command_table.h"
+#include "src/value.h"
+
+namespace server {
+
+// The live value for `key`, counting a keyspace hit or miss.
+Value* LookupRead(CommandContext& ctx, std::string_view key);
+
+// Replies WRONGTYPE and returns false unless `v` is null or holds `type`.
+bool CheckType(CommandContext& ctx, const Value* v, ValueType type);
+
+// SET/GETEX/SETEX/PSETEX expire argument -> absolute unix ms. The time must be positive and
+// must not overflow once scaled to ms and (unless absolute) added to now; otherwise replies
+// "invalid expire time in '<command>' command" (or the integer error) and returns nullopt.
+std::optional<int64_t> ParsePositiveExpire(CommandContext& ctx, std::string_view arg,
+                                           bool seconds, bool absolute);
+
+// EXPIRE family: like the above, but zero and negative times are allowed (they delete the key).
+std::optional<int64_t> ParseAnyExpire(CommandContext& ctx, std::string_view arg, bool seconds,
+                                      bool absolute);
+
+// Rounds a remaining/absolute time in ms to whole seconds as TTL and EXPIRETIME reply it.
+inline int64_t MsToRoundedSeconds(int64_t ms) { return (ms + 500) / 1000; }
+
+}  // namespace server
