@@ -63,11 +63,15 @@ void Db::MoveTo(std::string_view key, Db& dest, std::string_view dest_key) {
 }
 
 void Db::Flush() {
-  dict_.Clear();
-  expires_.Clear();
+  // Only watchers of keys that are in the table see a change: flushing cannot modify a key
+  // that is absent (Redis leaves such a WATCH intact). A key past its expiry but not yet
+  // deleted still counts as present, as in Redis.
   for (auto& [key, flags] : watchers_) {
+    if (dict_.Find(key) == nullptr) continue;
     for (bool* f : flags) *f = true;
   }
+  dict_.Clear();
+  expires_.Clear();
 }
 
 bool Db::RandomKey(int64_t now_ms, std::string& out) {

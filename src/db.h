@@ -71,7 +71,7 @@ class Db {
   size_t ActiveExpire(int64_t now_ms, size_t max_checks);
 
   // WATCH support: `flag` is set to true when `key` is modified; pointers stay registered
-  // until Unwatch. Flush() marks every watcher.
+  // until Unwatch. Flush() marks the watchers of the keys it removes (present ones only).
   void Watch(std::string_view key, bool* flag);
   void Unwatch(std::string_view key, bool* flag);
   void Touch(std::string_view key);
