@@ -54,10 +54,23 @@ void Connection::Start() {
   UpdateReading();
 }
 
-bool Connection::BlockedFromReading() const {
-  if (closing_ || client_.close_after_reply) return true;
+bool Connection::OutputOverSoftLimit() const {
   int64_t soft = server_.state().config.client_output_soft_limit;
   return soft > 0 && PendingOutput() > static_cast<size_t>(soft);
+}
+
+bool Connection::BlockedFromReading() const {
+  return closing_ || client_.close_after_reply || OutputOverSoftLimit();
+}
+
+void Connection::OutputDrained() {
+  // Requests left in the buffer when output hit the soft limit get no read event to wake
+  // them up: run them now that there is room again.
+  if (rstart_ < rlen_ && !BlockedFromReading()) {
+    ProcessInput();
+  } else {
+    UpdateReading();
+  }
 }
 
 void Connection::UpdateReading() {
@@ -96,7 +109,9 @@ void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
 
 void Connection::ProcessInput() {
   ServerState& state = server_.state();
-  while (rstart_ < rlen_ && !client_.close_after_reply && !closing_) {
+  // Stopping at the soft limit (not just no longer reading) is what bounds memory: one read
+  // can hold thousands of pipelined requests, each with a large reply.
+  while (rstart_ < rlen_ && !client_.close_after_reply && !closing_ && !OutputOverSoftLimit()) {
     std::string_view pending(rbuf_.data() + rstart_, rlen_ - rstart_);
     auto status = parser_.Parse(pending);
     if (status == resp::Parser::Status::kIncomplete) break;
@@ -165,26 +180,34 @@ void Connection::Flush() {
     out_.clear();
     if (out_.capacity() > 1024 * 1024) std::string().swap(out_);
     if (client_.close_after_reply) Close();
-    else UpdateReading();
+    else OutputDrained();
     return;
   }
   if (written < 0 && written != UV_EAGAIN) {
     Close();
     return;
   }
-  size_t done = written > 0 ? static_cast<size_t>(written) : 0;
-  inflight_.assign(out_, done, std::string::npos);
+  // Hand the buffer itself to libuv (no copy of what may be megabytes of replies).
+  inflight_done_ = written > 0 ? static_cast<size_t>(written) : 0;
+  inflight_.swap(out_);
   out_.clear();
   writing_ = true;
-  uv_buf_t rest = uv_buf_init(inflight_.data(), static_cast<unsigned>(inflight_.size()));
-  uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), &rest, 1, OnWrite);
   write_req_.data = this;
+  uv_buf_t rest = uv_buf_init(inflight_.data() + inflight_done_,
+                              static_cast<unsigned>(inflight_.size() - inflight_done_));
+  int rc = uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), &rest, 1, OnWrite);
+  if (rc != 0) {
+    writing_ = false;
+    Close();
+  }
 }
 
 void Connection::OnWrite(uv_write_t* req, int status) {
   auto* self = static_cast<Connection*>(req->data);
   self->writing_ = false;
   self->inflight_.clear();
+  self->inflight_done_ = 0;
+  if (self->inflight_.capacity() > 1024 * 1024) std::string().swap(self->inflight_);
   if (status < 0 || self->closing_) {
     self->Close();
     return;
@@ -192,7 +215,7 @@ void Connection::OnWrite(uv_write_t* req, int status) {
   if (!self->out_.empty() || self->client_.close_after_reply) {
     self->Flush();
   } else {
-    self->UpdateReading();
+    self->OutputDrained();
   }
 }
 

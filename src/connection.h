@@ -29,7 +29,7 @@ class Connection {
   void Close();   // idempotent; the object is deleted when libuv has closed the handle
   void Flush();   // writes pending output (once per loop iteration, from the Server)
   bool closing() const { return closing_; }
-  size_t PendingOutput() const { return out_.size() + inflight_.size(); }
+  size_t PendingOutput() const { return out_.size() + inflight_.size() - inflight_done_; }
   size_t QueryBufferSize() const { return rlen_ - rstart_; }
 
  private:
@@ -41,6 +41,8 @@ class Connection {
   void ProcessInput();
   void UpdateReading();  // applies backpressure: read only while output is below the soft limit
   bool BlockedFromReading() const;
+  bool OutputOverSoftLimit() const;
+  void OutputDrained();  // after a write completes: resume buffered requests, or reading
 
   Server& server_;
   uv_tcp_t tcp_;
@@ -52,6 +54,7 @@ class Connection {
   size_t rlen_ = 0;
   std::string out_;       // replies not yet handed to the kernel
   std::string inflight_;  // bytes owned by an in-progress uv_write
+  size_t inflight_done_ = 0;  // prefix of inflight_ already written by uv_try_write
   resp::Writer writer_;
   bool reading_ = false;
   bool writing_ = false;

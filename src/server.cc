@@ -101,6 +101,8 @@ int Server::Run() {
   uv_check_init(&loop_, &check_);
   check_.data = this;
   uv_check_start(&check_, OnCheck);
+  uv_idle_init(&loop_, &idle_);
+  idle_.data = this;
   uv_timer_init(&loop_, &cron_);
   cron_.data = this;
   uint64_t period = static_cast<uint64_t>(1000 / std::max<int64_t>(1, state_.config.hz));
@@ -147,6 +149,7 @@ void Server::OnConnection(uv_stream_t* listener, int status) {
 void Server::QueueFlush(Connection* c) {
   if (c->flush_queued_) return;
   c->flush_queued_ = true;
+  if (pending_flush_.empty() && !shutting_down_) uv_idle_start(&idle_, OnIdle);
   pending_flush_.push_back(c);
 }
 
@@ -193,8 +196,12 @@ void Server::OnCheck(uv_check_t* h) {
   auto* self = static_cast<Server*>(h->data);
   self->CloseRequestedClients();
   self->FlushAll();
+  // Flushing can resume a client's buffered requests, which queues more output.
+  if (self->pending_flush_.empty() && !self->shutting_down_) uv_idle_stop(&self->idle_);
   if (self->state_.shutdown_requested && !self->shutting_down_) self->BeginShutdown();
 }
+
+void Server::OnIdle(uv_idle_t*) {}
 
 void Server::Cron() {
   int64_t now = WallClockMs();
@@ -237,6 +244,7 @@ void Server::BeginShutdown() {
   }
   listeners_.clear();
   uv_close(reinterpret_cast<uv_handle_t*>(&check_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&idle_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&cron_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);

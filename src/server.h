@@ -35,6 +35,7 @@ class Server {
  private:
   static void OnConnection(uv_stream_t* listener, int status);
   static void OnCheck(uv_check_t* h);
+  static void OnIdle(uv_idle_t* h);
   static void OnCron(uv_timer_t* h);
   static void OnSignal(uv_signal_t* h, int signum);
 
@@ -47,6 +48,10 @@ class Server {
   uv_loop_t loop_;
   std::vector<std::unique_ptr<uv_tcp_t>> listeners_;
   uv_check_t check_;
+  // Active only while flushes are queued: an active idle handle makes the loop poll without
+  // blocking, so output queued outside an I/O callback is written in the next iteration
+  // instead of after the next cron tick.
+  uv_idle_t idle_;
   uv_timer_t cron_;
   uv_signal_t sigint_;
   uv_signal_t sigterm_;
