@@ -8,7 +8,6 @@
 #include "src/commands/command_docs.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
-#include "src/log.h"
 
 namespace server {
 
@@ -73,7 +72,6 @@ void Shutdown(CommandContext& ctx) {
     return ctx.reply.Error(err::kSyntax);
   }
   if (abort) return ctx.reply.Error(err::kNoShutdownInProgress);
-  Log(LogLevel::kWarning, "User requested shutdown...");
   ctx.server.shutdown_requested = true;
   ctx.client.close_after_reply = true;
 }

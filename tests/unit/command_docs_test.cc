@@ -1,0 +1,220 @@
+// COMMAND introspection and the other admin replies, run in-process through Dispatch: the docs
+// syntax table, flag and ACL category names, key specs, GETKEYS, glob matching, INFO layout,
+// CLIENT replies.
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "src/command_table.h"
+#include "src/commands/command_docs.h"
+#include "src/commands/server_admin.h"
+#include "src/dispatch.h"
+#include "src/server_state.h"
+
+namespace {
+
+struct Harness {
+  server::ServerState state{server::Config{}};
+  server::CommandTable table;
+  server::Client client;
+
+  Harness() {
+    state.commands = &table;
+    client.id = 7;
+    client.addr = "127.0.0.1:5000";
+    client.laddr = "127.0.0.1:6379";
+    state.clients[client.id] = &client;
+  }
+  std::string Run(std::vector<std::string> args) {
+    std::vector<std::string_view> argv(args.begin(), args.end());
+    std::string out;
+    resp::Writer w(out, client.protocol);
+    server::Dispatch(state, client, argv, w);
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("Every docs syntax in the table parses", "[command]") {
+  for (auto [name, syntax] : server::AllDocSyntaxes()) {
+    INFO(name << ": " << syntax);
+    std::vector<server::DocArg> args;
+    CHECK(server::ParseDocSyntax(syntax, args));
+  }
+}
+
+TEST_CASE("Docs syntax builds tokens, oneofs, blocks and repeated arguments", "[command]") {
+  std::vector<server::DocArg> args;
+  REQUIRE(server::ParseDocSyntax(
+      "key [condition=NX|XX] [EX seconds:integer] (data=field value)... [GET]", args));
+  REQUIRE(args.size() == 5);
+  CHECK(args[0].type == "key");
+  CHECK(args[0].key_spec_index == 0);
+  CHECK(args[1].name == "condition");
+  CHECK(args[1].type == "oneof");
+  CHECK(args[1].optional);
+  REQUIRE(args[1].args.size() == 2);
+  CHECK(args[1].args[1].token == "XX");
+  CHECK(args[1].args[1].type == "pure-token");
+  CHECK(args[2].name == "seconds");
+  CHECK(args[2].token == "EX");
+  CHECK(args[2].type == "integer");
+  CHECK(args[3].type == "block");
+  CHECK(args[3].multiple);
+  CHECK_FALSE(args[3].optional);
+  CHECK(args[3].args.size() == 2);
+  CHECK(args[4].name == "get");
+  CHECK_FALSE(server::ParseDocSyntax("[NX|XX", args));
+  CHECK_FALSE(server::ParseDocSyntax("a ]", args));
+}
+
+TEST_CASE("COMMAND INFO GET matches Redis 7 byte for byte", "[command]") {
+  Harness h;
+  CHECK(h.Run({"COMMAND", "INFO", "get"}) ==
+        "*1\r\n*10\r\n$3\r\nget\r\n:2\r\n*2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n"
+        "*3\r\n+@read\r\n+@string\r\n+@fast\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*2\r\n+RO\r\n"
+        "+access\r\n$12\r\nbegin_search\r\n*4\r\n$4\r\ntype\r\n$5\r\nindex\r\n$4\r\nspec\r\n"
+        "*2\r\n$5\r\nindex\r\n:1\r\n$9\r\nfind_keys\r\n*4\r\n$4\r\ntype\r\n$5\r\nrange\r\n"
+        "$4\r\nspec\r\n*6\r\n$7\r\nlastkey\r\n:0\r\n$7\r\nkeystep\r\n:1\r\n$5\r\nlimit\r\n"
+        ":0\r\n*0\r\n");
+}
+
+TEST_CASE("COMMAND INFO of a pure container reports no flags, @slow and its subcommands",
+          "[command]") {
+  Harness h;
+  std::string out = h.Run({"COMMAND", "INFO", "config", "nosuch"});
+  CHECK(out.rfind("*2\r\n*10\r\n$6\r\nconfig\r\n:-2\r\n*0\r\n:0\r\n:0\r\n:0\r\n*1\r\n+@slow\r\n"
+                  "*0\r\n*0\r\n*5\r\n*10\r\n$10\r\nconfig|get\r\n",
+                  0) == 0);
+  CHECK(out.size() > 5);
+  CHECK(out.substr(out.size() - 5) == "*-1\r\n");
+}
+
+TEST_CASE("COMMAND COUNT and COMMAND LIST agree with the table", "[command]") {
+  Harness h;
+  CHECK(h.Run({"COMMAND", "COUNT"}) == ":" + std::to_string(h.table.all().size()) + "\r\n");
+  std::string list = h.Run({"COMMAND", "LIST", "FILTERBY", "PATTERN", "config|g*"});
+  CHECK(list == "*1\r\n$10\r\nconfig|get\r\n");
+  CHECK(h.Run({"COMMAND", "LIST", "FILTERBY", "MODULE", "x"}) == "*0\r\n");
+  CHECK(h.Run({"COMMAND", "LIST", "foo"}) == "-ERR syntax error\r\n");
+}
+
+TEST_CASE("COMMAND GETKEYS finds keys and reports Redis's errors", "[command]") {
+  Harness h;
+  CHECK(h.Run({"COMMAND", "GETKEYS", "set", "a", "b"}) == "*1\r\n$1\r\na\r\n");
+  CHECK(h.Run({"COMMAND", "GETKEYS", "nosuch", "a"}) == "-ERR Invalid command specified\r\n");
+  CHECK(h.Run({"COMMAND", "GETKEYS", "get", "a", "b"}) ==
+        "-ERR Invalid number of arguments specified for command\r\n");
+  CHECK(h.Run({"COMMAND", "GETKEYS", "ping", "a"}) == "-ERR The command has no key arguments\r\n");
+  CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "set", "a", "b"}) ==
+        "*1\r\n*2\r\n$1\r\na\r\n*2\r\n+OW\r\n+update\r\n");
+  CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "set", "a", "b", "GET"}) ==
+        "*1\r\n*2\r\n$1\r\na\r\n*3\r\n+RW\r\n+access\r\n+update\r\n");
+}
+
+TEST_CASE("COMMAND DOCS is a map in RESP3 and skips unknown names", "[command]") {
+  Harness h;
+  h.client.protocol = 3;
+  CHECK(h.Run({"COMMAND", "DOCS", "nosuch"}) == "%0\r\n");
+  CHECK(h.Run({"COMMAND", "DOCS", "GET"}).rfind("%1\r\n$3\r\nget\r\n%5\r\n$7\r\nsummary\r\n", 0) ==
+        0);
+}
+
+TEST_CASE("Glob matching follows Redis: classes, ranges, escapes and case folding",
+          "[command]") {
+  CHECK(server::GlobMatch("*", "", false));
+  CHECK(server::GlobMatch("h?llo", "hello", false));
+  CHECK(server::GlobMatch("h[ae]llo", "hallo", false));
+  CHECK_FALSE(server::GlobMatch("h[^e]llo", "hello", false));
+  CHECK(server::GlobMatch("h[a-c]llo", "hbllo", false));
+  CHECK(server::GlobMatch("h\\*llo", "h*llo", false));
+  CHECK_FALSE(server::GlobMatch("h\\*llo", "hello", false));
+  CHECK(server::GlobMatch("MAX*", "maxmemory", true));
+  CHECK_FALSE(server::GlobMatch("MAX*", "maxmemory", false));
+  CHECK(server::GlobMatch("*read-only", "slave-read-only", false));
+  CHECK_FALSE(server::GlobMatch("a*b", "acbd", false));
+}
+
+TEST_CASE("INFO returns the asked sections with CRLF lines and a keyspace line per db",
+          "[info]") {
+  Harness h;
+  h.state.dbs[3]->Set("k", server::Value::String("v"));
+  std::vector<std::string_view> keyspace{"keyspace"};
+  CHECK(server::InfoText(h.state, keyspace) == "# Keyspace\r\ndb3:keys=1,expires=0,avg_ttl=0\r\n");
+  std::vector<std::string_view> none{"nosuch"};
+  CHECK(server::InfoText(h.state, none).empty());
+  std::string all = server::InfoText(h.state, {});
+  CHECK(all.rfind("# Server\r\nredis_version:", 0) == 0);
+  for (const char* needle : {"\r\n\r\n# Clients\r\n", "redis_mode:standalone\r\n", "loading:0\r\n",
+                             "role:master\r\n", "connected_clients:1\r\n", "# Keyspace\r\n"}) {
+    INFO(needle);
+    CHECK(all.find(needle) != std::string::npos);
+  }
+  h.client.protocol = 3;
+  CHECK(h.Run({"INFO", "KEYSPACE"}) ==
+        "=48\r\ntxt:# Keyspace\r\ndb3:keys=1,expires=0,avg_ttl=0\r\n\r\n");
+}
+
+TEST_CASE("CLIENT SETNAME, GETNAME and SETINFO validate like Redis", "[client]") {
+  Harness h;
+  CHECK(h.Run({"CLIENT", "GETNAME"}) == "$-1\r\n");
+  CHECK(h.Run({"CLIENT", "SETNAME", "a b"}) ==
+        "-ERR Client names cannot contain spaces, newlines or special characters.\r\n");
+  CHECK(h.Run({"CLIENT", "SETNAME", "app"}) == "+OK\r\n");
+  CHECK(h.Run({"CLIENT", "GETNAME"}) == "$3\r\napp\r\n");
+  CHECK(h.Run({"CLIENT", "SETINFO", "lib-name", "redis py"}) ==
+        "-ERR lib-name cannot contain spaces, newlines or special characters.\r\n");
+  CHECK(h.Run({"CLIENT", "SETINFO", "badger", "x"}) == "-ERR Unrecognized option 'badger'\r\n");
+  CHECK(h.Run({"CLIENT", "SETINFO", "LIB-VER", "1.2"}) == "+OK\r\n");
+  CHECK(h.Run({"CLIENT", "TRACKING", "on"}) ==
+        "-ERR unknown subcommand 'TRACKING'. Try CLIENT HELP.\r\n");
+}
+
+TEST_CASE("CLIENT LIST describes each client on one line in Redis 7's field order", "[client]") {
+  Harness h;
+  h.client.name = "app";
+  std::string out = h.Run({"CLIENT", "LIST"});
+  CHECK(out.find("\r\nid=7 addr=127.0.0.1:5000 laddr=127.0.0.1:6379 fd=-1 name=app age=") !=
+        std::string::npos);
+  CHECK(out.find(" flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 ") != std::string::npos);
+  CHECK(out.find(" cmd=client|list user=default redir=-1 resp=2 lib-name= lib-ver=\n\r\n") !=
+        std::string::npos);
+  CHECK(h.Run({"CLIENT", "LIST", "ID", "x"}) == "-ERR Invalid client ID\r\n");
+  CHECK(h.Run({"CLIENT", "LIST", "TYPE", "x"}) == "-ERR Unknown client type 'x'\r\n");
+  CHECK(h.Run({"CLIENT", "LIST", "TYPE", "pubsub"}) == "$0\r\n\r\n");
+}
+
+TEST_CASE("CLIENT KILL queues other clients and closes the caller only after its reply",
+          "[client]") {
+  Harness h;
+  server::Client other;
+  other.id = 9;
+  other.addr = "127.0.0.1:5001";
+  h.state.clients[other.id] = &other;
+  CHECK(h.Run({"CLIENT", "KILL", "127.0.0.1:9999"}) == "-ERR No such client\r\n");
+  CHECK(h.Run({"CLIENT", "KILL", "ID", "0"}) == "-ERR client-id should be greater than 0\r\n");
+  CHECK(h.Run({"CLIENT", "KILL", "USER", "bob"}) == "-ERR No such user 'bob'\r\n");
+  CHECK(h.Run({"CLIENT", "KILL", "ADDR", "127.0.0.1:5000"}) == ":0\r\n");  // SKIPME yes
+  CHECK(h.Run({"CLIENT", "KILL", "127.0.0.1:5001"}) == "+OK\r\n");
+  CHECK(h.state.clients_to_close == std::vector<uint64_t>{9});
+  CHECK(h.Run({"CLIENT", "KILL", "USER", "default", "SKIPME", "no"}) == ":2\r\n");
+  CHECK(h.client.close_after_reply);
+}
+
+TEST_CASE("FLUSHALL, SHUTDOWN and TIME reply as Redis", "[server]") {
+  Harness h;
+  h.state.dbs[0]->Set("a", server::Value::String("1"));
+  h.state.dbs[5]->Set("b", server::Value::String("1"));
+  CHECK(h.Run({"FLUSHALL", "LAZY"}) == "-ERR syntax error\r\n");
+  CHECK(h.Run({"FLUSHALL", "async"}) == "+OK\r\n");
+  CHECK(h.state.dbs[0]->size() + h.state.dbs[5]->size() == 0);
+  CHECK(h.Run({"SHUTDOWN", "SAVE", "NOSAVE"}) == "-ERR syntax error\r\n");
+  CHECK(h.Run({"SHUTDOWN", "ABORT"}) == "-ERR No shutdown in progress.\r\n");
+  CHECK_FALSE(h.state.shutdown_requested);
+  CHECK(h.Run({"SHUTDOWN", "NOSAVE"}).empty());
+  CHECK(h.state.shutdown_requested);
+  CHECK(h.client.close_after_reply);
+  CHECK(h.Run({"TIME"}).rfind("*2\r\n$10\r\n", 0) == 0);
+}
