@@ -59,15 +59,19 @@ bool Connection::OutputOverSoftLimit() const {
   return soft > 0 && PendingOutput() > static_cast<size_t>(soft);
 }
 
-bool Connection::BlockedFromReading() const {
-  return closing_ || client_.close_after_reply || OutputOverSoftLimit();
+bool Connection::CanRunRequests() const {
+  return !closing_ && !client_.close_after_reply && !OutputOverSoftLimit();
 }
+
+bool Connection::BlockedFromReading() const { return peer_closed_ || !CanRunRequests(); }
 
 void Connection::OutputDrained() {
   // Requests left in the buffer when output hit the soft limit get no read event to wake
   // them up: run them now that there is room again.
-  if (rstart_ < rlen_ && !BlockedFromReading()) {
+  if (rstart_ < rlen_ && CanRunRequests()) {
     ProcessInput();
+  } else if (peer_closed_) {
+    Close();
   } else {
     UpdateReading();
   }
@@ -96,8 +100,16 @@ void Connection::OnAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
 
 void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
   auto* self = static_cast<Connection*>(s->data);
+  if (nread == UV_EOF && !self->closing_) {
+    // A half-close (`nc -N`, shutdown(SHUT_WR)) still expects the replies to what it sent,
+    // including requests held back by backpressure; ProcessInput closes once they are out.
+    self->peer_closed_ = true;
+    self->UpdateReading();
+    self->ProcessInput();
+    return;
+  }
   if (nread < 0) {
-    self->Close();  // EOF or error: the client is gone; unsent replies go nowhere
+    self->Close();  // reset or error: the client is gone; unsent replies go nowhere
     return;
   }
   if (nread == 0) return;
@@ -111,7 +123,7 @@ void Connection::ProcessInput() {
   ServerState& state = server_.state();
   // Stopping at the soft limit (not just no longer reading) is what bounds memory: one read
   // can hold thousands of pipelined requests, each with a large reply.
-  while (rstart_ < rlen_ && !client_.close_after_reply && !closing_ && !OutputOverSoftLimit()) {
+  while (rstart_ < rlen_ && CanRunRequests()) {
     std::string_view pending(rbuf_.data() + rstart_, rlen_ - rstart_);
     auto status = parser_.Parse(pending);
     if (status == resp::Parser::Status::kIncomplete) break;
@@ -158,6 +170,10 @@ void Connection::ProcessInput() {
                                 " closed for overcoming of output buffer limits.");
     state.stats.client_output_limit_disconnections++;
     Close();
+    return;
+  }
+  if (peer_closed_ && out_.empty() && !writing_ && !client_.close_after_reply) {
+    Close();  // nothing left to answer: what remains is at most an incomplete request
     return;
   }
   if (!out_.empty() || client_.close_after_reply) server_.QueueFlush(this);

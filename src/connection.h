@@ -42,6 +42,7 @@ class Connection {
   void UpdateReading();  // applies backpressure: read only while output is below the soft limit
   bool BlockedFromReading() const;
   bool OutputOverSoftLimit() const;
+  bool CanRunRequests() const;
   void OutputDrained();  // after a write completes: resume buffered requests, or reading
 
   Server& server_;
@@ -59,6 +60,7 @@ class Connection {
   bool reading_ = false;
   bool writing_ = false;
   bool closing_ = false;
+  bool peer_closed_ = false;  // read EOF: finish answering what was sent, then close
   bool flush_queued_ = false;
   friend class Server;
 };
