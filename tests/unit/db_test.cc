@@ -212,7 +212,9 @@ TEST_CASE("Rename flags the watchers of both keys", "[db][watch]") {
   CHECK(to);
 }
 
-TEST_CASE("Flush empties the db and flags every watcher", "[db][watch]") {
+TEST_CASE("Flush empties the db and flags the watchers of the keys it removed",
+          "[db][watch]") {
+  // Redis 7.0: a WATCH on a key that did not exist survives FLUSHDB/FLUSHALL.
   Db db;
   bool on_missing = false, on_present = false;
   db.Set("k", Str("v"));
@@ -223,7 +225,7 @@ TEST_CASE("Flush empties the db and flags every watcher", "[db][watch]") {
   CHECK(db.size() == 0);
   CHECK(db.expires_size() == 0);
   CHECK(on_present);
-  CHECK(on_missing);
+  CHECK_FALSE(on_missing);
 }
 
 TEST_CASE("Db SCAN returns every key present for the whole scan and skips expired ones",
