@@ -10,6 +10,8 @@ namespace {
 
 // Redis's own limit for a header line (`*N` / `$N`) that has no terminator yet.
 constexpr size_t kMaxHeaderLine = 64 * 1024;
+constexpr int64_t kUnauthMaxArgs = 10;
+constexpr int64_t kUnauthMaxBulk = 16 * 1024;
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -143,6 +145,9 @@ Parser::Status Parser::ParseMultibulk(std::string_view data) {
     if (!ParseStrictInt64(data.substr(1, cr_at - 1), count) || count > limits_.max_multibulk_len) {
       return Fail("Protocol error: invalid multibulk length");
     }
+    if (limits_.unauthenticated && count > kUnauthMaxArgs) {
+      return Fail("Protocol error: unauthenticated multibulk length");
+    }
     pos_ = cr_at + 2;
     if (count <= 0) {
       args_.clear();
@@ -168,6 +173,9 @@ Parser::Status Parser::ParseMultibulk(std::string_view data) {
       if (!ParseStrictInt64(rest.substr(1, cr_at - 1), len) || len < 0 ||
           len > limits_.max_bulk_len) {
         return Fail("Protocol error: invalid bulk length");
+      }
+      if (limits_.unauthenticated && len > kUnauthMaxBulk) {
+        return Fail("Protocol error: unauthenticated bulk length");
       }
       bulk_len_ = len;
       pos_ += cr_at + 2;

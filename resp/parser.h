@@ -17,6 +17,9 @@ struct ParserLimits {
   int64_t max_bulk_len = 512LL * 1024 * 1024;      // proto-max-bulk-len
   int64_t max_multibulk_len = INT32_MAX;               // args in one request, as Redis
   size_t max_inline_len = 64 * 1024;                // PROTO_INLINE_MAX_SIZE
+  // A client that still has to AUTH may only send tiny requests (at most 10 args of 16KB), so
+  // an unauthenticated peer cannot make the server buffer much.
+  bool unauthenticated = false;
 };
 
 class Parser {
@@ -36,6 +39,8 @@ class Parser {
   size_t consumed() const { return pos_; }
   const std::string& error() const { return error_; }
   void Reset();
+  // Limits follow the config and the client's auth state; they apply from the next header read.
+  void set_limits(const ParserLimits& limits) { limits_ = limits; }
 
  private:
   Status ParseMultibulk(std::string_view data);

@@ -125,6 +125,10 @@ void Connection::ProcessInput() {
   // can hold thousands of pipelined requests, each with a large reply.
   while (rstart_ < rlen_ && CanRunRequests()) {
     std::string_view pending(rbuf_.data() + rstart_, rlen_ - rstart_);
+    resp::ParserLimits limits;
+    limits.max_bulk_len = state.config.proto_max_bulk_len;
+    limits.unauthenticated = !client_.authenticated && !state.config.requirepass.empty();
+    parser_.set_limits(limits);
     auto status = parser_.Parse(pending);
     if (status == resp::Parser::Status::kIncomplete) break;
     if (status == resp::Parser::Status::kError) {

@@ -47,3 +47,32 @@ TEST_CASE("With maxclients 2, a third connection gets the max clients error and 
   }
   CHECK(admitted);
 }
+
+TEST_CASE("Before AUTH, large requests are protocol errors as in Redis 7", "[integration]") {
+  itest::Server server({"--requirepass", "pw"});
+  {
+    itest::RawSocket s(server.port());
+    s.SendAll("*11\r\n");
+    CHECK(s.ReadUntilClosed() == "-ERR Protocol error: unauthenticated multibulk length\r\n");
+  }
+  {
+    itest::RawSocket s(server.port());
+    s.SendAll("*1\r\n$16385\r\n");
+    CHECK(s.ReadUntilClosed() == "-ERR Protocol error: unauthenticated bulk length\r\n");
+  }
+  itest::Redis r(server.port());
+  REQUIRE(r.Text({"AUTH", "pw"}) == "OK");
+  std::vector<std::string> many = {"DEL"};
+  for (int i = 0; i < 20; i++) many.push_back("k" + std::to_string(i));
+  CHECK(r.Text(many) == "0");
+  CHECK(r.Text({"SET", "big", std::string(100'000, 'x')}) == "OK");
+}
+
+TEST_CASE("proto-max-bulk-len bounds the size of one argument", "[integration]") {
+  itest::Server server({"--proto-max-bulk-len", "1mb"});
+  itest::RawSocket s(server.port());
+  s.SendAll("*2\r\n$4\r\nECHO\r\n$1048577\r\n");
+  CHECK(s.ReadUntilClosed() == "-ERR Protocol error: invalid bulk length\r\n");
+  itest::Redis r(server.port());
+  CHECK(r.Text({"ECHO", std::string(1024 * 1024, 'x')}).size() == 1024 * 1024);
+}

@@ -257,3 +257,32 @@ TEST_CASE("SplitInlineArgs reports unbalanced quotes and splits on whitespace",
   CHECK(resp::SplitInlineArgs("", out));
   CHECK(out.empty());
 }
+
+TEST_CASE("An unauthenticated client may send at most 10 args of at most 16KB",
+          "[resp][parser]") {
+  resp::ParserLimits limits;
+  limits.unauthenticated = true;
+  auto feed = [&](const std::string& wire) {
+    resp::Parser parser(limits);
+    return Feed(parser, {wire});
+  };
+  CHECK(feed("*11\r\n").error == "Protocol error: unauthenticated multibulk length");
+  CHECK(feed("*10\r\n").error.empty());
+  CHECK(feed("*1\r\n$16385\r\n").error == "Protocol error: unauthenticated bulk length");
+  CHECK(feed("*1\r\n$16384\r\n").error.empty());
+  // Malformed counts are still reported as such first.
+  CHECK(feed("*1\r\n$600000000\r\n").error == "Protocol error: invalid bulk length");
+  CHECK(feed("*x\r\n").error == "Protocol error: invalid multibulk length");
+  // Inline requests are bounded by the inline limit only.
+  CHECK(feed("a b c d e f g h i j k l\r\n").requests.size() == 1);
+}
+
+TEST_CASE("The bulk length limit follows the configured limits", "[resp][parser]") {
+  resp::ParserLimits limits;
+  limits.max_bulk_len = 1024 * 1024;
+  resp::Parser parser(limits);
+  CHECK(Feed(parser, {"*1\r\n$1048577\r\n"}).error == "Protocol error: invalid bulk length");
+  parser.Reset();
+  parser.set_limits({});
+  CHECK(Feed(parser, {"*1\r\n$1048577\r\n"}).error.empty());
+}
