@@ -41,9 +41,9 @@ constexpr DocRow kDocRows[] = {
      "", "RW access update"},
     {"mget", "O(N) where N is the number of keys to retrieve.", "key...",
      "request_policy:multi_shard"},
-    {"mset", "O(N) where N is the number of keys to set.", "(data=key value)...",
+    {"mset", "O(N) where N is the number of keys to set.", "(key_value=key value)...",
      "request_policy:multi_shard response_policy:all_succeeded", "OW update"},
-    {"msetnx", "O(N) where N is the number of keys to set.", "(data=key value)...", "",
+    {"msetnx", "O(N) where N is the number of keys to set.", "(key_value=key value)...", "",
      "OW insert"},
     {"incr", "O(1)", "key", "", "RW access update"},
     {"decr", "O(1)", "key", "", "RW access update"},
@@ -303,8 +303,10 @@ class DocParser {
         }
       }
       arg.name = label.empty() ? arg.args[0].name : label;
-    } else if (alts[0].size() == 1 && label.empty()) {
+    } else if (alts[0].size() == 1) {
+      // One item: the group only marks it optional, or names it ("[x=AUTH (user pass)]").
       arg = std::move(alts[0][0]);
+      if (!label.empty()) arg.name = label;
     } else {
       arg.type = "block";
       arg.name = label.empty() ? alts[0][0].name : label;
@@ -414,7 +416,8 @@ void WriteDocs(resp::Writer& w, const CommandSpec* container, const CommandSpec&
 }
 
 void WriteKeySpecs(resp::Writer& w, const CommandSpec& spec, const DocRow* row) {
-  if (spec.first_key <= 0) return w.Array(0);
+  // Redis 7 sends key specs as a set in RESP3 (as it does tips).
+  if (spec.first_key <= 0) return w.Set(0);
   std::vector<std::string_view> flags;
   if (row != nullptr && !row->key_flags.empty()) {
     flags = SplitWords(row->key_flags);
@@ -423,7 +426,7 @@ void WriteKeySpecs(resp::Writer& w, const CommandSpec& spec, const DocRow* row) 
   } else {
     flags = {"RO", "access"};
   }
-  w.Array(1);
+  w.Set(1);
   w.Map(3);
   w.Bulk("flags");
   w.Set(flags.size());
@@ -471,7 +474,13 @@ void WriteInfo(resp::Writer& w, const CommandSpec* container, const CommandSpec&
   w.Set(tips.size());
   for (auto t : tips) w.Bulk(t);
   WriteKeySpecs(w, spec, row);
-  w.Set(spec.subcommands.size());
+  // Redis 7 quirk, kept for byte-equality in RESP3: no subcommands is an empty set, some are
+  // an array.
+  if (spec.subcommands.empty()) {
+    w.Set(0);
+  } else {
+    w.Array(spec.subcommands.size());
+  }
   for (const CommandSpec& sub : spec.subcommands) WriteInfo(w, &spec, sub);
 }
 
