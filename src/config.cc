@@ -162,6 +162,13 @@ std::vector<ConfigOption> BuildOptions() {
                          {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
                           "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"},
                          "What to do when maxmemory is reached."));
+  o.push_back(IntOption("maxmemory-samples", &Config::maxmemory_samples, 1, 64, Mut::kMutable,
+                        "Keys sampled per eviction round; more is closer to true LRU/LFU."));
+  o.push_back(IntOption("maxmemory-eviction-tenacity", &Config::maxmemory_eviction_tenacity, 0,
+                        100, Mut::kMutable,
+                        "How long one eviction cycle may run before yielding (0..100)."));
+  o.push_back(MemoryOption("maxmemory-clients", &Config::maxmemory_clients, 0, Mut::kMutable,
+                           "Accepted for compatibility; client eviction is not implemented."));
   o.push_back(MemoryOption("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024,
                            Mut::kMutable, "Largest bulk string a request may carry."));
   o.push_back(MemoryOption("client-query-buffer-limit", &Config::client_query_buffer_limit,

@@ -28,6 +28,9 @@ struct Config {
   std::string appendfilename = "appendonly.aof";
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
+  int64_t maxmemory_samples = 5;             // keys sampled per eviction round
+  int64_t maxmemory_eviction_tenacity = 10;  // how long one eviction cycle may run (0..100)
+  int64_t maxmemory_clients = 0;             // accepted for compatibility; not enforced
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
   // Output buffer: past `soft` bytes pending, the server stops reading the client (backpressure);

@@ -513,7 +513,7 @@ void CommandInfo(CommandContext& ctx) {
     const CommandSpec* container;
     const CommandSpec* spec;
     if (!FindByFullName(*ctx.server.commands, Lower(ctx.arg(i)), container, spec)) {
-      ctx.reply.NullArray();
+      ctx.reply.Null();  // Redis answers an unknown name with a null bulk, not a null array
       continue;
     }
     WriteInfo(ctx.reply, container, *spec);

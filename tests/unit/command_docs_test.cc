@@ -89,7 +89,7 @@ TEST_CASE("COMMAND INFO of a pure container reports no flags, @slow and its subc
                   "*0\r\n*0\r\n*5\r\n*10\r\n$10\r\nconfig|get\r\n",
                   0) == 0);
   CHECK(out.size() > 5);
-  CHECK(out.substr(out.size() - 5) == "*-1\r\n");
+  CHECK(out.substr(out.size() - 5) == "$-1\r\n");
 }
 
 TEST_CASE("COMMAND COUNT and COMMAND LIST agree with the table", "[command]") {
