@@ -244,9 +244,9 @@ TEST_CASE("Db SCAN returns every key present for the whole scan and skips expire
     cursor = db.Scan(cursor, kNow, [&](const std::string& k, const Value&) { seen.insert(k); });
     // Grow and shrink the keyspace between steps.
     if ((step++ / 20) % 2 == 0) {
-      for (int i = 0; i < 300; i++) db.Set("churn:" + std::to_string(churn++), Str("x"));
+      for (int i = 0; i < 100; i++) db.Set("churn:" + std::to_string(churn++), Str("x"));
     } else {
-      for (int i = 0; i < 600 && churn > 0; i++) {
+      for (int i = 0; i < 200 && churn > 0; i++) {
         db.Delete("churn:" + std::to_string(--churn), kNow);
       }
     }
