@@ -397,7 +397,8 @@ void CommandList(CommandContext& ctx) {
       case Filter::kModule: return;  // no modules
       case Filter::kAclCat: {
         auto cats = CommandAclCategories(spec, full, is_container);
-        std::string want = "@" + Lower(value);
+        std::string want = "@";
+        want += Lower(value);
         if (std::find(cats.begin(), cats.end(), want) == cats.end()) return;
         break;
       }
