@@ -274,8 +274,9 @@ class Server {
   bool Running() {
     if (pid_ <= 0) return false;
     int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == 0) return true;
-    pid_ = -1;  // reaped: never signal this pid again, it may be reused
+    pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r != pid_) return true;  // 0: still running (-1/EINTR: ask again later)
+    pid_ = -1;                   // reaped: never signal this pid again, it may be reused
     return false;
   }
 
