@@ -25,6 +25,11 @@ void Exec(CommandContext& ctx) {
     UnwatchAll(ctx.server, c);
     return ctx.reply.Error(err::kExecAbort);
   }
+  // A watched key that expired since WATCH counts as modified (Redis 7): looking it up
+  // deletes it, and the deletion marks every watcher.
+  for (const auto& [db, key] : c.watched) {
+    ctx.server.dbs[static_cast<size_t>(db)]->Find(key, ctx.now_ms);
+  }
   if (c.watch_dirty) {
     DiscardTransaction(ctx.server, c);
     UnwatchAll(ctx.server, c);
@@ -63,6 +68,8 @@ void Watch(CommandContext& ctx) {
     bool known = false;
     for (const auto& w : c.watched) known = known || w == entry;
     if (known) continue;
+    // A key already expired is gone before we watch it, so its deletion is not a change.
+    ctx.db().Find(entry.second, ctx.now_ms);
     ctx.db().Watch(entry.second, &c.watch_dirty);
     c.watched.push_back(std::move(entry));
   }

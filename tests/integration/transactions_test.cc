@@ -58,3 +58,29 @@ TEST_CASE("A WATCHing client that disconnects leaves the key usable by others",
   CHECK(b.Text({"SET", "k", "w"}) == "OK");
   CHECK(server.Running());
 }
+
+TEST_CASE("EXEC aborts when a WATCHed key expired after WATCH, even if nobody read it",
+          "[integration]") {
+  // hz 1 keeps the active expiry cycle from deleting the key first: EXEC itself must notice.
+  itest::Server server({"--hz", "1"});
+  Redis a(server.port());
+  CHECK(a.Text({"SET", "job", "x", "PX", "100"}) == "OK");
+  CHECK(a.Text({"WATCH", "job"}) == "OK");
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  CHECK(a.Text({"MULTI"}) == "OK");
+  CHECK(a.Text({"SET", "job", "y"}) == "QUEUED");
+  itest::Reply exec = a.Command({"EXEC"});
+  CHECK(exec->type == REDIS_REPLY_NIL);
+}
+
+TEST_CASE("WATCH on a key that had already expired does not abort EXEC", "[integration]") {
+  itest::Server server({"--hz", "1"});
+  Redis a(server.port());
+  CHECK(a.Text({"SET", "job", "x", "PX", "50"}) == "OK");
+  std::this_thread::sleep_for(std::chrono::milliseconds(120));
+  CHECK(a.Text({"WATCH", "job"}) == "OK");
+  CHECK(a.Text({"MULTI"}) == "OK");
+  CHECK(a.Text({"SET", "job", "y"}) == "QUEUED");
+  itest::Reply exec = a.Command({"EXEC"});
+  CHECK(exec->type == REDIS_REPLY_ARRAY);
+}
