@@ -19,7 +19,7 @@ Value* Db::Find(std::string_view key, int64_t now_ms) {
   return dict_.Find(key);
 }
 
-Value& Db::Set(std::string_view key, Value value, bool keep_ttl) {
+Value& Db::Store(std::string_view key, Value value, bool keep_ttl) {
   auto [stored, inserted] = dict_.Upsert(key, std::move(value));
   if (!inserted && !keep_ttl) expires_.Erase(key);
   Touch(key);

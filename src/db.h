@@ -29,8 +29,14 @@ class Db {
   Value* Find(std::string_view key, int64_t now_ms);
   bool Exists(std::string_view key, int64_t now_ms) { return Find(key, now_ms) != nullptr; }
 
-  // Stores `value` under `key`. Unless keep_ttl, any expiry on the key is removed.
-  Value& Set(std::string_view key, Value value, bool keep_ttl = false);
+  // Stores `value` under `key`, removing any expiry the key had.
+  Value& Set(std::string_view key, Value value) { return Store(key, std::move(value), false); }
+  // Stores `value` under `key`, keeping the key's expiry if it is still in the future (SET
+  // KEEPTTL): an expiry already passed belongs to a dead key and must not carry over.
+  Value& SetKeepTtl(std::string_view key, Value value, int64_t now_ms) {
+    ExpireIfNeeded(key, now_ms);
+    return Store(key, std::move(value), true);
+  }
   // Removes the key. Returns whether it existed (expired keys count as missing).
   bool Delete(std::string_view key, int64_t now_ms);
 
@@ -80,6 +86,7 @@ class Db {
 
  private:
   bool ExpireIfNeeded(std::string_view key, int64_t now_ms);
+  Value& Store(std::string_view key, Value value, bool keep_ttl);
 
   HashTable<Value> dict_;
   HashTable<int64_t> expires_;

@@ -96,7 +96,12 @@ void Set(CommandContext& ctx) {
   }
   bool write = !((opts->nx && found) || (opts->xx && !found));
   if (write) {
-    db.Set(key, Value::String(std::string(ctx.arg(2))), opts->keep_ttl);
+    Value value = Value::String(std::string(ctx.arg(2)));
+    if (opts->keep_ttl) {
+      db.SetKeepTtl(key, std::move(value), ctx.now_ms);
+    } else {
+      db.Set(key, std::move(value));
+    }
     // A time already past is stored as is: the key reads as missing from now on.
     if (expire_at) db.SetExpire(key, *expire_at);
   }

@@ -53,11 +53,11 @@ TEST_CASE("Delete of an expired key returns false and removes it", "[db][expiry]
   CHECK(db.expires_size() == 0);
 }
 
-TEST_CASE("Set removes the TTL of an existing key unless keep_ttl", "[db][expiry]") {
+TEST_CASE("Set removes the TTL of an existing key and SetKeepTtl keeps a live one", "[db][expiry]") {
   Db db;
   db.Set("k", Str("a"));
   db.SetExpire("k", kNow + 500);
-  db.Set("k", Str("b"), /*keep_ttl=*/true);
+  db.SetKeepTtl("k", Str("b"), kNow);
   CHECK(db.GetExpire("k") == kNow + 500);
   CHECK(db.Find("k", kNow)->str() == "b");
   db.Set("k", Str("c"));
@@ -67,14 +67,12 @@ TEST_CASE("Set removes the TTL of an existing key unless keep_ttl", "[db][expiry
 }
 
 TEST_CASE("Set with keep_ttl on a key whose TTL already passed does not inherit the stale TTL",
-          "[db][expiry][!mayfail]") {
-  // Redis expires the old key when SET KEEPTTL looks it up, so the new value has no TTL. Db::Set
-  // takes no clock and keeps the stale expiry, which makes the new value vanish at once unless
-  // every caller calls Find first.
+          "[db][expiry]") {
+  // Redis expires the old key when SET KEEPTTL looks it up, so the new value has no TTL.
   Db db;
   db.Set("k", Str("old"));
   db.SetExpire("k", kNow - 1);
-  db.Set("k", Str("new"), /*keep_ttl=*/true);
+  db.SetKeepTtl("k", Str("new"), kNow);
   REQUIRE(db.Find("k", kNow) != nullptr);
   CHECK(db.Find("k", kNow)->str() == "new");
 }
