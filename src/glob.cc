@@ -15,9 +15,21 @@ void AddRange(std::bitset<256>& set, char from, char to) {
   for (int c = lo; c <= hi; c++) set.set(static_cast<unsigned char>(static_cast<signed char>(c)));
 }
 
+// Makes a byte set accept both cases of every ASCII letter it accepts.
+void FoldCase(std::bitset<256>& set) {
+  for (int c = 'a'; c <= 'z'; c++) {
+    int upper = c - 'a' + 'A';
+    if (set.test(static_cast<size_t>(c)) || set.test(static_cast<size_t>(upper))) {
+      set.set(static_cast<size_t>(c));
+      set.set(static_cast<size_t>(upper));
+    }
+  }
+}
+
 }  // namespace
 
-GlobPattern::GlobPattern(std::string_view p) : empty_(p.empty()), matches_all_(p == "*") {
+GlobPattern::GlobPattern(std::string_view p, bool nocase)
+    : empty_(p.empty()), matches_all_(p == "*") {
   const size_t n = p.size();
   size_t i = 0;
   while (i < n) {
@@ -55,13 +67,16 @@ GlobPattern::GlobPattern(std::string_view p) : empty_(p.empty()), matches_all_(p
           i++;
         }
       }
+      if (nocase) FoldCase(t.accepts);
       if (negate) t.accepts.flip();
     } else if (c == '\\' && n - i >= 2) {
       t.accepts.set(ByteIndex(p[i + 1]));
       i += 2;
+      if (nocase) FoldCase(t.accepts);
     } else {
       t.accepts.set(ByteIndex(c));
       i++;
+      if (nocase) FoldCase(t.accepts);
     }
     tokens_.push_back(t);
   }
@@ -95,8 +110,8 @@ bool GlobPattern::Match(std::string_view s) const {
   return ti == m;
 }
 
-bool GlobMatch(std::string_view pattern, std::string_view s) {
-  return GlobPattern(pattern).Match(s);
+bool GlobMatch(std::string_view pattern, std::string_view s, bool nocase) {
+  return GlobPattern(pattern, nocase).Match(s);
 }
 
 }  // namespace server

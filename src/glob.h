@@ -13,7 +13,8 @@ namespace server {
 
 class GlobPattern {
  public:
-  explicit GlobPattern(std::string_view pattern);
+  // With `nocase`, letters match either case (CONFIG GET, COMMAND LIST); keys are exact.
+  explicit GlobPattern(std::string_view pattern, bool nocase = false);
 
   bool Match(std::string_view s) const;
   // True for the pattern "*", which callers treat as "every key" (the empty key included).
@@ -31,6 +32,6 @@ class GlobPattern {
 };
 
 // One-off convenience for a single match.
-bool GlobMatch(std::string_view pattern, std::string_view s);
+bool GlobMatch(std::string_view pattern, std::string_view s, bool nocase = false);
 
 }  // namespace server

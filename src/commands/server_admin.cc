@@ -92,59 +92,7 @@ constexpr CommandSpec kServerCommands[] = {
      "1.0.0", "server"},
 };
 
-bool GlobMatchAt(std::string_view p, std::string_view s, bool nocase) {
-  auto fold = [nocase](char c) {
-    return nocase ? static_cast<char>(std::tolower(static_cast<unsigned char>(c))) : c;
-  };
-  while (!p.empty()) {
-    char c = p[0];
-    if (c == '*') {
-      while (p.size() > 1 && p[1] == '*') p.remove_prefix(1);
-      if (p.size() == 1) return true;
-      for (size_t i = 0; i <= s.size(); i++) {
-        if (GlobMatchAt(p.substr(1), s.substr(i), nocase)) return true;
-      }
-      return false;
-    }
-    if (s.empty()) return false;
-    if (c == '?') {
-      p.remove_prefix(1);
-    } else if (c == '[') {
-      size_t i = 1;
-      bool negate = i < p.size() && p[i] == '^';
-      if (negate) i++;
-      bool match = false;
-      while (i < p.size() && p[i] != ']') {
-        if (p[i] == '\\' && i + 1 < p.size()) {
-          match = match || fold(p[i + 1]) == fold(s[0]);
-          i += 2;
-        } else if (i + 2 < p.size() && p[i + 1] == '-' && p[i + 2] != ']') {
-          char lo = fold(p[i]), hi = fold(p[i + 2]);
-          if (lo > hi) std::swap(lo, hi);
-          match = match || (fold(s[0]) >= lo && fold(s[0]) <= hi);
-          i += 3;
-        } else {
-          match = match || fold(p[i]) == fold(s[0]);
-          i++;
-        }
-      }
-      if (match == negate) return false;
-      p.remove_prefix(std::min(p.size(), i + 1));
-    } else {
-      if (c == '\\' && p.size() > 1) p.remove_prefix(1);
-      if (fold(p[0]) != fold(s[0])) return false;
-      p.remove_prefix(1);
-    }
-    s.remove_prefix(1);
-  }
-  return s.empty();
-}
-
 }  // namespace
-
-bool GlobMatch(std::string_view pattern, std::string_view text, bool nocase) {
-  return GlobMatchAt(pattern, text, nocase);
-}
 
 std::span<const CommandSpec> ServerCommands() {
   static const std::vector<CommandSpec> rows = [] {

@@ -8,14 +8,12 @@
 #include <string_view>
 
 #include "src/command_table.h"
+#include "src/glob.h"
 
 namespace server {
 
 std::span<const CommandSpec> InfoCommandRows();
 std::span<const CommandSpec> ConfigCommandRows();
-
-// Redis's glob matching (KEYS, CONFIG GET, COMMAND LIST): * ? [set] [^set] [a-z] and \escape.
-bool GlobMatch(std::string_view pattern, std::string_view text, bool nocase);
 
 // The INFO text for the given section names ("default", "all", "everything", or sections),
 // "\r\n" line endings, "# Section" headers, sections separated by a blank line.

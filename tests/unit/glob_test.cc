@@ -150,3 +150,11 @@ TEST_CASE("Many stars against a long non-matching key finish quickly", "[glob]")
   CHECK_FALSE(GlobMatch(pattern, key));
   CHECK(GlobMatch(pattern, key + "b"));
 }
+
+TEST_CASE("A case-insensitive pattern matches letters of either case", "[glob]") {
+  CHECK(GlobMatch("MaxMemory*", "maxmemory-policy", true));
+  CHECK(GlobMatch("[A-C]ind", "bind", true));
+  CHECK(GlobMatch("\\Port", "port", true));
+  CHECK_FALSE(GlobMatch("[^P]ort", "port", true));
+  CHECK_FALSE(GlobMatch("MaxMemory*", "maxmemory-policy"));
+}
