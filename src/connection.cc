@@ -143,7 +143,6 @@ void Connection::ProcessInput() {
     if (!args.empty()) {
       writer_.set_protocol(client_.protocol);
       Dispatch(state, client_, args, writer_);
-      client_.last_command = std::string(args[0]);
     }
     rstart_ += parser_.consumed();
     parser_.Reset();

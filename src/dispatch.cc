@@ -1,6 +1,8 @@
 #include "src/dispatch.h"
 
 #include "src/commands/util.h"
+#include <cctype>
+
 #include "src/errors.h"
 
 namespace server {
@@ -57,6 +59,16 @@ const CommandSpec* Resolve(const CommandTable& table, std::span<const std::strin
 
 void Execute(ServerState& state, Client& client, const CommandSpec& spec,
              std::span<const std::string_view> argv, resp::Writer& reply) {
+  // CLIENT LIST's cmd=: the command's table name, "container|sub" for a subcommand.
+  if (EqualsIgnoreCase(spec.name, argv[0])) {
+    client.last_command = spec.name;
+  } else {
+    client.last_command.assign(argv[0]);
+    for (char& ch : client.last_command) {
+      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    }
+    client.last_command.append("|").append(spec.name);
+  }
   CommandContext ctx{argv, client, state, reply, WallClockMs(), &spec};
   state.stats.total_commands_processed++;
   spec.handler(ctx);

@@ -205,7 +205,11 @@ void Server::OnIdle(uv_idle_t*) {}
 
 void Server::Cron() {
   int64_t now = WallClockMs();
+  state_.SampleRates(now);
   for (auto& db : state_.dbs) db->ActiveExpire(now, 16);
+  // CONFIG SET hz takes effect from the next tick.
+  uint64_t period = static_cast<uint64_t>(1000 / std::max<int64_t>(1, state_.config.hz));
+  if (uv_timer_get_repeat(&cron_) != period) uv_timer_set_repeat(&cron_, period);
   if (state_.config.timeout > 0) {
     std::vector<Connection*> idle;
     for (auto& [id, c] : connections_) {

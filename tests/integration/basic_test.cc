@@ -78,3 +78,17 @@ TEST_CASE("A client that disconnects in the middle of a command does not disturb
   CHECK(fresh.Text({"GET", "k"}) == "v");
   CHECK(server.Running());
 }
+
+TEST_CASE("CLIENT LIST shows another client's last command by its full name", "[integration]") {
+  itest::Server server;
+  Redis a(server.port());
+  Redis b(server.port());
+  std::string b_id = b.Text({"CLIENT", "ID"});
+  std::string list = a.Text({"CLIENT", "LIST"});
+  std::string b_line = list.substr(list.find("id=" + b_id + " "));
+  b_line = b_line.substr(0, b_line.find('\n'));
+  CHECK(b_line.find(" cmd=client|id ") != std::string::npos);
+  b.Text({"SET", "k", "v"});
+  list = a.Text({"CLIENT", "LIST", "ID", b_id});
+  CHECK(list.find(" cmd=set ") != std::string::npos);
+}
