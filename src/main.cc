@@ -1,8 +1,4 @@
 // runnel-server: parses the configuration (file and --options) and runs the server.
-#ifdef RUNNEL_USE_MIMALLOC
-#include <mimalloc-new-delete.h>
-#endif
-
 #include <cstdio>
 #include <cstring>
 

@@ -17,12 +17,7 @@
 #include <vector>
 
 #include "src/commands/server_admin.h"
-
-// mimalloc's statistics, when the server binary links it (the unit tests do not): declared
-// weak so the reference resolves to null without it.
-extern "C" void mi_process_info(size_t* elapsed_msecs, size_t* user_msecs, size_t* system_msecs,
-                                size_t* current_rss, size_t* peak_rss, size_t* current_commit,
-                                size_t* peak_commit, size_t* page_faults) __attribute__((weak));
+#include "src/memory.h"
 
 namespace server {
 
@@ -184,7 +179,7 @@ void MemorySection(InfoBuilder& b, ServerState& st) {
   b.Field("maxmemory_policy", st.config.maxmemory_policy);
   double frag = used ? static_cast<double>(rss) / static_cast<double>(used) : 0;
   b.Field("mem_fragmentation_ratio", Fixed(frag, 2));
-  b.Field("mem_allocator", mi_process_info != nullptr ? "mimalloc" : "libc");
+  b.Field("mem_allocator", CountingAllocatorActive() ? "mimalloc" : "libc");
   b.Field("active_defrag_running", "0");
   b.Field("lazyfree_pending_objects", "0");
 }
@@ -225,7 +220,7 @@ void StatsSection(InfoBuilder& b, ServerState& st) {
   b.Field("sync_partial_ok", "0");
   b.Field("sync_partial_err", "0");
   b.Num("expired_keys", st.TotalExpiredKeys());
-  b.Field("evicted_keys", "0");
+  b.Num("evicted_keys", st.stats.evicted_keys);
   b.Field("evicted_clients", "0");
   b.Num("keyspace_hits", s.keyspace_hits);
   b.Num("keyspace_misses", s.keyspace_misses);
@@ -323,14 +318,7 @@ constexpr CommandSpec kInfoRows[] = {
 
 }  // namespace
 
-size_t UsedMemoryBytes() {
-  // mimalloc (the server binary) keeps no cheap count of allocated bytes and its committed
-  // size counts whole reserved segments, so the resident set is the closest measure; glibc
-  // (tests, sanitizer builds) can say exactly.
-  if (mi_process_info != nullptr) return ResidentMemoryBytes();
-  struct mallinfo2 mi = mallinfo2();
-  return mi.uordblks + mi.hblkhd;
-}
+size_t UsedMemoryBytes() { return UsedMemory(); }
 
 size_t ResidentMemoryBytes() {
   std::ifstream statm("/proc/self/statm");
