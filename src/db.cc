@@ -16,10 +16,18 @@ bool Db::ExpireIfNeeded(std::string_view key, int64_t now_ms) {
 
 Value* Db::Find(std::string_view key, int64_t now_ms) {
   if (!expires_.empty()) ExpireIfNeeded(key, now_ms);
-  return dict_.Find(key);
+  Value* v = dict_.Find(key);
+  if (v != nullptr && track_access_) v->RecordAccess(now_ms);
+  return v;
+}
+
+void Db::Evict(std::string_view key) {
+  expires_.Erase(key);
+  if (dict_.Erase(key)) Touch(key);
 }
 
 Value& Db::Store(std::string_view key, Value value, bool keep_ttl) {
+  value.RecordAccess(clock_ms_ ? *clock_ms_ : 0);
   auto [stored, inserted] = dict_.Upsert(key, std::move(value));
   if (!inserted && !keep_ttl) expires_.Erase(key);
   Touch(key);

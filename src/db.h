@@ -25,6 +25,12 @@ class Db {
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
 
+  // The time new and accessed values are stamped with (for eviction). The server points it at
+  // the time of the command being run; unset, values are stamped with 0.
+  void set_clock(const int64_t* now_ms) { clock_ms_ = now_ms; }
+  // CLIENT NO-TOUCH: lookups stop updating the values' access time while off.
+  void set_access_tracking(bool on) { track_access_ = on; }
+
   // The live value for `key`, or null. An expired key is deleted first (lazy expiry).
   Value* Find(std::string_view key, int64_t now_ms);
   bool Exists(std::string_view key, int64_t now_ms) { return Find(key, now_ms) != nullptr; }
@@ -84,6 +90,25 @@ class Db {
 
   uint64_t expired_keys() const { return expired_keys_; }
 
+  // maxmemory eviction: calls fn(key, value, expire_at) for up to `n` random keys, only keys
+  // with a TTL when volatile_only. Expired keys are offered too: evicting them is right.
+  template <typename F>
+  void SampleKeys(bool volatile_only, size_t n, F&& fn) {
+    for (size_t i = 0; i < n; i++) {
+      if (volatile_only) {
+        const auto* node = expires_.Random(rng_);
+        if (node == nullptr) return;
+        fn(node->key, *dict_.Find(node->key), node->value);
+      } else {
+        const auto* node = dict_.Random(rng_);
+        if (node == nullptr) return;
+        fn(node->key, node->value, GetExpire(node->key));
+      }
+    }
+  }
+  // Removes a key chosen by eviction; watchers see it as modified.
+  void Evict(std::string_view key);
+
  private:
   bool ExpireIfNeeded(std::string_view key, int64_t now_ms);
   Value& Store(std::string_view key, Value value, bool keep_ttl);
@@ -93,6 +118,8 @@ class Db {
   std::unordered_map<std::string, std::vector<bool*>> watchers_;
   std::mt19937_64 rng_{0x52554e4e454cULL};
   uint64_t expired_keys_ = 0;
+  const int64_t* clock_ms_ = nullptr;
+  bool track_access_ = true;
 };
 
 }  // namespace server

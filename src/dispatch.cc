@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "src/errors.h"
+#include "src/eviction.h"
 
 namespace server {
 
@@ -69,9 +70,14 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
     }
     client.last_command.append("|").append(spec.name);
   }
-  CommandContext ctx{argv, client, state, reply, WallClockMs(), &spec};
+  state.command_time_ms = WallClockMs();
+  CommandContext ctx{argv, client, state, reply, state.command_time_ms, &spec};
   state.stats.total_commands_processed++;
+  // CLIENT NO-TOUCH: this client's reads leave the keys' access time alone (TOUCH still counts).
+  Db* untracked = client.no_touch && spec.name != "touch" ? &ctx.db() : nullptr;
+  if (untracked) untracked->set_access_tracking(false);
   spec.handler(ctx);
+  if (untracked) untracked->set_access_tracking(true);
 }
 
 void Dispatch(ServerState& state, Client& client, std::span<const std::string_view> argv,
@@ -83,7 +89,13 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
   if (!client.authenticated && !state.config.requirepass.empty() && !(spec->flags & kNoAuth)) {
     return Reject(state, client, argv[0], err::kNoAuth, reply);
   }
-  if (client.in_multi && !(spec->flags & kMultiImmediate)) {
+  const bool queue = client.in_multi && !(spec->flags & kMultiImmediate);
+  if (state.config.maxmemory > 0 && !EnforceMaxmemory(state, WallClockMs())) {
+    // Over maxmemory with nothing evictable: refuse what may grow memory, including anything
+    // queued in MULTI (a queue can grow without bound), as Redis does.
+    if ((spec->flags & kDenyOom) || queue) return Reject(state, client, argv[0], err::kOom, reply);
+  }
+  if (queue) {
     QueuedCommand q;
     q.argv.reserve(argv.size());
     for (auto a : argv) q.argv.emplace_back(a);

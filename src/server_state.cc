@@ -6,7 +6,10 @@
 namespace server {
 
 ServerState::ServerState(Config cfg) : config(std::move(cfg)) {
-  for (int64_t i = 0; i < config.databases; i++) dbs.push_back(std::make_unique<Db>());
+  for (int64_t i = 0; i < config.databases; i++) {
+    dbs.push_back(std::make_unique<Db>());
+    dbs.back()->set_clock(&command_time_ms);
+  }
   start_ms = WallClockMs();
   std::random_device rd;
   static constexpr char kHex[] = "0123456789abcdef";

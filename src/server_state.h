@@ -22,6 +22,7 @@ inline constexpr std::string_view kRunnelVersion = "0.1.0";
 
 struct Stats {
   uint64_t total_connections_received = 0;
+  uint64_t evicted_keys = 0;
   uint64_t total_commands_processed = 0;
   uint64_t rejected_connections = 0;
   uint64_t keyspace_hits = 0;
@@ -60,6 +61,9 @@ struct ServerState {
   Config config;
   std::vector<std::unique_ptr<Db>> dbs;
   Stats stats;
+  // Wall-clock ms of the command being run: handlers get it as ctx.now_ms and the dbs stamp
+  // stored values with it.
+  int64_t command_time_ms = 0;
   const CommandTable* commands = nullptr;
   int64_t start_ms = 0;
   std::string run_id;

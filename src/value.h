@@ -3,6 +3,7 @@
 // identically on the wire). Streams join this variant in "Streams core".
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -25,6 +26,16 @@ class Value {
   std::string& str() { return std::get<std::string>(data_); }
   const std::string& str() const { return std::get<std::string>(data_); }
 
+  // Access bookkeeping for maxmemory eviction, updated on every lookup (Db::Find).
+  // LRU: the low 32 bits of the last access time in ms, so idle times up to ~49 days are exact.
+  // LFU: a logarithmic counter (Morris-style: the more accesses, the less likely each one bumps
+  // it) that loses one point per minute without access. New values start at kLfuInitial so a
+  // fresh key is not the first one evicted.
+  static constexpr uint8_t kLfuInitial = 5;
+  void RecordAccess(int64_t now_ms);
+  uint32_t IdleMs(int64_t now_ms) const { return static_cast<uint32_t>(now_ms) - lru_ms_; }
+  uint8_t LfuCount(int64_t now_ms) const;  // the counter after decay, without changing it
+
   // The name TYPE replies with.
   std::string_view TypeName() const {
     switch (type()) {
@@ -35,6 +46,9 @@ class Value {
 
  private:
   std::variant<std::string> data_;
+  uint32_t lru_ms_ = 0;
+  uint16_t lfu_minute_ = 0;  // low 16 bits of the minute the counter was last updated
+  uint8_t lfu_count_ = kLfuInitial;
 };
 
 }  // namespace server
