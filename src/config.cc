@@ -166,7 +166,7 @@ std::vector<ConfigOption> BuildOptions() {
                         "Keys sampled per eviction round; more is closer to true LRU/LFU."));
   o.push_back(IntOption("maxmemory-eviction-tenacity", &Config::maxmemory_eviction_tenacity, 0,
                         100, Mut::kMutable,
-                        "How long one eviction cycle may run before yielding (0..100)."));
+                        "Accepted for compatibility; eviction runs until memory fits."));
   o.push_back(MemoryOption("maxmemory-clients", &Config::maxmemory_clients, 0, Mut::kMutable,
                            "Accepted for compatibility; client eviction is not implemented."));
   o.push_back(MemoryOption("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024,

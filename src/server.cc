@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <sstream>
 
 #include "src/connection.h"
@@ -115,7 +116,20 @@ int Server::Run() {
   uv_signal_start(&sigterm_, OnSignal, SIGTERM);
   signal(SIGPIPE, SIG_IGN);
 
+  const std::string& pidfile = state_.config.pidfile;
+  if (!pidfile.empty()) {
+    if (FILE* f = fopen(pidfile.c_str(), "w")) {
+      fprintf(f, "%d\n", static_cast<int>(getpid()));
+      fclose(f);
+    } else {
+      Log(LogLevel::kWarning, "Failed to write PID file: " + pidfile);
+    }
+  }
   uv_run(&loop_, UV_RUN_DEFAULT);
+  if (!pidfile.empty()) {
+    Log(LogLevel::kNotice, "Removing the pid file.");
+    unlink(pidfile.c_str());
+  }
   Log(LogLevel::kWarning, "Runnel is now ready to exit, bye bye...");
   return 0;
 }

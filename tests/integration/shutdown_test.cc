@@ -41,3 +41,17 @@ TEST_CASE("SHUTDOWN during a pipeline still answers the requests before it",
   CHECK(s.ReadUntilClosed(3000) == "+PONG\r\n+OK\r\n");
   CHECK(server.WaitExit(3000) == 0);
 }
+
+TEST_CASE("The pidfile holds the server's pid while it runs and is removed at exit",
+          "[integration][shutdown]") {
+  std::string pidfile = (std::filesystem::temp_directory_path() /
+                         ("runnel-test-" + std::to_string(getpid()) + ".pid")).string();
+  itest::Server server({"--pidfile", pidfile});
+  std::ifstream in(pidfile);
+  pid_t written = 0;
+  REQUIRE(in >> written);
+  CHECK(written == server.pid());
+  REQUIRE(kill(server.pid(), SIGTERM) == 0);
+  CHECK(server.WaitExit(3000) == 0);
+  CHECK_FALSE(std::filesystem::exists(pidfile));
+}
