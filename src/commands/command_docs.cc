@@ -55,6 +55,10 @@ constexpr DocRow kDocRows[] = {
     {"getrange", "O(N) where N is the length of the returned string.",
      "key start:integer end:integer"},
     {"setrange", "O(1)", "key offset:integer value", "", "RW update"},
+    {"substr", "O(N) where N is the length of the returned string. The complexity is ultimately "
+     "determined by the returned length, but because creating a substring from an existing "
+     "string is very cheap, it can be considered O(1) for small strings.",
+     "key start:integer end:integer"},
     // keys
     {"del", "O(N) where N is the number of keys that will be removed.", "key...",
      "request_policy:multi_shard response_policy:agg_sum", "RM delete"},
@@ -85,6 +89,8 @@ constexpr DocRow kDocRows[] = {
      "nondeterministic_output"},
     {"rename", "O(1)", "key newkey:key", "", "RW access delete"},
     {"renamenx", "O(1)", "key newkey:key", "", "RW access delete"},
+    {"copy", "O(N) worst case for collections, where N is the number of nested items. O(1) for "
+     "string values.", "source:key destination:key [DB destination-db:integer] [REPLACE]"},
     // connection
     {"ping", "O(1)", "[message]", "request_policy:all_shards response_policy:all_succeeded"},
     {"echo", "O(1)", "message"},
