@@ -4,17 +4,6 @@
 
 namespace server {
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); i++) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 CommandTable::CommandTable() {
   for (auto family : {ConnectionCommands(), ServerCommands(), KeyCommands(), StringCommands(),
                       TransactionCommands(), ClientCommands()}) {
@@ -30,7 +19,7 @@ const CommandSpec* CommandTable::Find(std::string_view name) const {
   char buf[32];
   if (name.size() > sizeof(buf)) return nullptr;
   for (size_t i = 0; i < name.size(); i++) {
-    buf[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+    buf[i] = AsciiLowerChar(name[i]);
   }
   auto it = by_name_.find(std::string(buf, name.size()));
   return it == by_name_.end() ? nullptr : it->second;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "resp/writer.h"
+#include "src/ascii.h"
 #include "src/client.h"
 #include "src/server_state.h"
 
@@ -90,8 +91,6 @@ std::span<const CommandSpec> StringCommands();
 std::span<const CommandSpec> TransactionCommands();
 std::span<const CommandSpec> ClientCommands();
 
-// Case-insensitive ASCII comparison, for option keywords ("EX", "nx").
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
 // Key positions of a call according to its spec (COMMAND GETKEYS, later AOF and WATCH).
 std::vector<size_t> KeyPositions(const CommandSpec& spec, size_t argc);

@@ -1,3 +1,4 @@
+#include "src/ascii.h"
 #include "src/config.h"
 
 #include <algorithm>
@@ -11,13 +12,6 @@
 namespace server {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 using Mut = ConfigMutability;
 
@@ -60,7 +54,7 @@ ConfigOption BoolOption(std::string_view name, bool Config::*field, Mut mut,
       name, {}, mut, description,
       [field](const Config& c) { return std::string(c.*field ? "yes" : "no"); },
       [field](Config& c, std::string_view v) -> std::string {
-        std::string l = Lower(v);
+        std::string l = AsciiLower(v);
         if (l == "yes") {
           c.*field = true;
         } else if (l == "no") {
@@ -89,7 +83,7 @@ ConfigOption EnumOption(std::string_view name, std::string Config::*field,
       name, {}, Mut::kMutable, description,
       [field](const Config& c) { return c.*field; },
       [field, allowed](Config& c, std::string_view v) -> std::string {
-        std::string l = Lower(v);
+        std::string l = AsciiLower(v);
         if (std::find(allowed.begin(), allowed.end(), l) == allowed.end()) {
           std::string list;
           for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
@@ -202,7 +196,7 @@ std::vector<ConfigOption> BuildOptions() {
 }  // namespace
 
 bool ParseMemory(std::string_view s, int64_t& out) {
-  std::string l = Lower(s);
+  std::string l = AsciiLower(s);
   int64_t mul = 1;
   auto ends = [&](std::string_view suf) {
     return l.size() > suf.size() && l.compare(l.size() - suf.size(), suf.size(), suf) == 0;
@@ -226,7 +220,7 @@ const std::vector<ConfigOption>& ConfigOptions() {
 }
 
 const ConfigOption* FindConfigOption(std::string_view name) {
-  std::string l = Lower(name);
+  std::string l = AsciiLower(name);
   for (const auto& o : ConfigOptions()) {
     if (o.name == l) return &o;
     for (auto a : o.aliases) {

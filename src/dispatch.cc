@@ -1,8 +1,6 @@
 #include "src/dispatch.h"
 
 #include "src/commands/util.h"
-#include <cctype>
-
 #include "src/errors.h"
 #include "src/eviction.h"
 
@@ -64,10 +62,7 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
   if (EqualsIgnoreCase(spec.name, argv[0])) {
     client.last_command = spec.name;
   } else {
-    client.last_command.assign(argv[0]);
-    for (char& ch : client.last_command) {
-      ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    }
+    client.last_command = AsciiLower(argv[0]);
     client.last_command.append("|").append(spec.name);
   }
   state.command_time_ms = WallClockMs();

@@ -1,3 +1,4 @@
+#include "src/ascii.h"
 #include "src/errors.h"
 
 #include <algorithm>
@@ -6,13 +7,6 @@
 namespace server::err {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // Redis caps the echoed name and arguments so an error line stays short.
 std::string Clip(std::string_view s) {
@@ -35,18 +29,15 @@ std::string UnknownCommand(std::string_view name, const std::string_view* args, 
 }
 
 std::string WrongArity(std::string_view full_name) {
-  return "ERR wrong number of arguments for '" + Lower(full_name) + "' command";
+  return "ERR wrong number of arguments for '" + AsciiLower(full_name) + "' command";
 }
 
 std::string UnknownSubcommand(std::string_view sub, std::string_view container) {
-  std::string upper(container);
-  std::transform(upper.begin(), upper.end(), upper.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return "ERR unknown subcommand '" + Clip(sub) + "'. Try " + upper + " HELP.";
+  return "ERR unknown subcommand '" + Clip(sub) + "'. Try " + AsciiUpper(container) + " HELP.";
 }
 
 std::string InvalidExpireTime(std::string_view command) {
-  return "ERR invalid expire time in '" + Lower(command) + "' command";
+  return "ERR invalid expire time in '" + AsciiLower(command) + "' command";
 }
 
 }  // namespace server::err

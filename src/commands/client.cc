@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "src/ascii.h"
 #include "resp/strict_int.h"
 #include "src/command_table.h"
 #include "src/commands/util.h"
@@ -16,17 +17,11 @@ namespace server {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // The "cmd=" field: the caller is running this very subcommand; for other clients we only
 // know the name they last sent.
 std::string CommandField(const CommandContext& ctx, const Client& c) {
   if (&c == &ctx.client && ctx.spec != nullptr) return "client|" + std::string(ctx.spec->name);
-  return c.last_command == "NULL" ? c.last_command : Lower(c.last_command);
+  return c.last_command == "NULL" ? c.last_command : AsciiLower(c.last_command);
 }
 
 std::string FlagsField(const Client& c) {
@@ -84,7 +79,7 @@ std::string ClientLine(const CommandContext& ctx, const Client& c) {
 
 // TYPE values Redis knows. Every client of ours is a "normal" one.
 bool ParseClientType(std::string_view t, bool& is_normal) {
-  std::string l = Lower(t);
+  std::string l = AsciiLower(t);
   is_normal = l == "normal";
   return is_normal || l == "master" || l == "replica" || l == "slave" || l == "pubsub";
 }

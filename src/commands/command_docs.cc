@@ -1,4 +1,5 @@
 // COMMAND and its subcommands, generated from the CommandTable plus the docs table below.
+#include "src/ascii.h"
 #include "src/commands/command_docs.h"
 
 #include <algorithm>
@@ -189,12 +190,6 @@ std::vector<std::string_view> SplitWords(std::string_view s) {
   return out;
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 void WriteDocArg(resp::Writer& w, const DocArg& a) {
   size_t fields = 2 + (a.key_spec_index >= 0) + !a.token.empty() +
                   (a.optional || a.multiple) + !a.args.empty();
@@ -357,7 +352,7 @@ void CommandInfo(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.argc(); i++) {
     const CommandSpec* container;
     const CommandSpec* spec;
-    if (!FindByFullName(*ctx.server.commands, Lower(ctx.arg(i)), container, spec)) {
+    if (!FindByFullName(*ctx.server.commands, AsciiLower(ctx.arg(i)), container, spec)) {
       ctx.reply.Null();  // Redis answers an unknown name with a null bulk, not a null array
       continue;
     }
@@ -373,7 +368,7 @@ void CommandDocs(CommandContext& ctx) {
     for (size_t i = 2; i < ctx.argc(); i++) {
       const CommandSpec* container;
       const CommandSpec* spec;
-      if (FindByFullName(*ctx.server.commands, Lower(ctx.arg(i)), container, spec)) {
+      if (FindByFullName(*ctx.server.commands, AsciiLower(ctx.arg(i)), container, spec)) {
         found.emplace_back(container, spec);
       }
     }
@@ -404,7 +399,7 @@ void CommandList(CommandContext& ctx) {
       case Filter::kAclCat: {
         auto cats = CommandAclCategories(spec, full, is_container);
         std::string want = "@";
-        want += Lower(value);
+        want += AsciiLower(value);
         if (std::find(cats.begin(), cats.end(), want) == cats.end()) return;
         break;
       }

@@ -5,17 +5,12 @@
 #include <string_view>
 #include <vector>
 
+#include "src/ascii.h"
 #include "src/commands/command_docs.h"
 
 namespace server {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Recursive-descent parser for the docs syntax. `pos_` walks `text_`; every Parse* returns
 // false on malformed input.
@@ -76,7 +71,7 @@ class DocParser {
         if (takes_value) {
           if (!ParseItem(arg)) return false;
         } else {
-          arg.name = Lower(w);
+          arg.name = AsciiLower(w);
           arg.type = "pure-token";
         }
         arg.token = std::string(w);

@@ -16,18 +16,13 @@
 #include <string>
 #include <vector>
 
+#include "src/ascii.h"
 #include "src/commands/server_admin.h"
 #include "src/memory.h"
 
 namespace server {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Redis's human-readable sizes: "512B", "1.50K", "2.00M"...
 std::string BytesToHuman(size_t n) {
@@ -333,7 +328,7 @@ std::string InfoText(ServerState& state, std::span<const std::string_view> secti
   bool all = false, everything = false, defaults = sections.empty();
   std::vector<std::string> wanted;
   for (auto s : sections) {
-    std::string l = Lower(s);
+    std::string l = AsciiLower(s);
     if (l == "all") all = true;
     else if (l == "everything") everything = true;
     else if (l == "default") defaults = true;
