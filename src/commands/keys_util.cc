@@ -30,38 +30,15 @@ bool CheckType(CommandContext& ctx, const Value* v, ValueType type) {
   return false;
 }
 
-std::optional<int64_t> ParsePositiveExpire(CommandContext& ctx, std::string_view arg,
-                                           bool seconds, bool absolute) {
+std::optional<int64_t> ParseExpire(CommandContext& ctx, std::string_view arg, bool seconds,
+                                   bool absolute, bool positive_only) {
   int64_t t;
   if (!resp::ParseStrictInt64(arg, t)) {
     ctx.reply.Error(err::kNotInteger);
     return std::nullopt;
   }
-  bool valid = t > 0;
+  bool valid = !positive_only || t > 0;
   if (valid && seconds) {
-    valid = t <= kMax / 1000;
-    if (valid) t *= 1000;
-  }
-  if (valid && !absolute) {
-    valid = t <= kMax - ctx.now_ms;
-    if (valid) t += ctx.now_ms;
-  }
-  if (!valid) {
-    ctx.reply.Error(err::InvalidExpireTime(ctx.spec->name));
-    return std::nullopt;
-  }
-  return t;
-}
-
-std::optional<int64_t> ParseAnyExpire(CommandContext& ctx, std::string_view arg, bool seconds,
-                                      bool absolute) {
-  int64_t t;
-  if (!resp::ParseStrictInt64(arg, t)) {
-    ctx.reply.Error(err::kNotInteger);
-    return std::nullopt;
-  }
-  bool valid = true;
-  if (seconds) {
     valid = t <= kMax / 1000 && t >= kMin / 1000;
     if (valid) t *= 1000;
   }

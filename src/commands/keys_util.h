@@ -21,12 +21,18 @@ bool CheckType(CommandContext& ctx, const Value* v, ValueType type);
 // SET/GETEX/SETEX/PSETEX expire argument -> absolute unix ms. The time must be positive and
 // must not overflow once scaled to ms and (unless absolute) added to now; otherwise replies
 // "invalid expire time in '<command>' command" (or the integer error) and returns nullopt.
-std::optional<int64_t> ParsePositiveExpire(CommandContext& ctx, std::string_view arg,
-                                           bool seconds, bool absolute);
-
-// EXPIRE family: like the above, but zero and negative times are allowed (they delete the key).
-std::optional<int64_t> ParseAnyExpire(CommandContext& ctx, std::string_view arg, bool seconds,
-                                      bool absolute);
+// With positive_only false (the EXPIRE family), zero and negative times are allowed: they
+// delete the key.
+std::optional<int64_t> ParseExpire(CommandContext& ctx, std::string_view arg, bool seconds,
+                                   bool absolute, bool positive_only);
+inline std::optional<int64_t> ParsePositiveExpire(CommandContext& ctx, std::string_view arg,
+                                                  bool seconds, bool absolute) {
+  return ParseExpire(ctx, arg, seconds, absolute, /*positive_only=*/true);
+}
+inline std::optional<int64_t> ParseAnyExpire(CommandContext& ctx, std::string_view arg,
+                                             bool seconds, bool absolute) {
+  return ParseExpire(ctx, arg, seconds, absolute, /*positive_only=*/false);
+}
 
 // Rounds a remaining/absolute time in ms to whole seconds as TTL and EXPIRETIME reply it.
 inline int64_t MsToRoundedSeconds(int64_t ms) { return (ms + 500) / 1000; }
