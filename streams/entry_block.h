@@ -1,0 +1,192 @@
+// A packed run of consecutive stream entries: the payload of one radix-tree leaf. IDs are
+// delta-encoded against the block's master (first) ID, field names are shared with the master
+// entry, canonical integers are varints; deletion flags an entry in place until Compact().
+//
+// Invariants:
+//  - IDs in a block are strictly increasing (deleted entries included) and all >= master_id().
+//  - A block never spans two radix leaves: the tree's key for a block is <= its master ID and
+//    every ID in it is below the next block's key.
+//  - live_count() + deleted_count() == number of entries in the buffer.
+//  - The master entry's field list stays the dictionary for "same fields" entries even after
+//    the master is deleted; only Compact() picks a new master (and re-encodes everything).
+//
+// Byte layout of the buffer (all integers varints unless said otherwise; nothing else is stored
+// in it: the master ID and the counts live in the EntryBlock object):
+//
+//   entry := head seq [count] item... backlen
+//     head    = (ms - master.ms) << 2 | same_fields << 1 | deleted
+//               (the deleted bit is bit 0 of the first byte, so deleting never moves bytes;
+//                an entry whose ms is 2^62 or more past the master's does not fit)
+//     seq     = seq - master.seq when the ms delta is 0, otherwise seq itself
+//     count   = number of field/value pairs; absent when same_fields
+//     item... = field value field value ...      when not same_fields
+//             = value value ...  (names taken from the master entry, in order) when same_fields
+//     backlen = byte length of head..last item, as a REVERSE varint (see varint.h), so the
+//               entry start is found from its end without decoding from the block start
+//   item := tag [bytes]
+//     tag even: a byte string of length tag >> 1 follows
+//     tag odd:  a canonical int64 (round-trips through decimal formatting: "12", "-5", not "007",
+//               "+1", "-0") whose zigzag is tag >> 1; integers whose zigzag needs 64 bits
+//               (|v| >= 2^62) fall back to the string form. Decoded back to the same bytes.
+//
+//   An entry is "same fields" when its field names equal the master's: same count, same names,
+//   same order. The master entry itself always carries its names.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "streams/stream_id.h"
+
+namespace streams {
+
+// stream-node-max-entries / stream-node-max-bytes; 0 means no limit, as in Redis.
+struct BlockLimits {
+  size_t max_entries = 100;
+  size_t max_bytes = 4096;
+};
+
+// Where a seek lands, relative to the wanted ID.
+enum class SeekOp { kEqual, kGreaterEqual, kGreater, kLessEqual, kLess };
+
+// One decoded entry. The views point into the block or into the cursor's scratch buffer
+// (integers), and are valid until the cursor moves or the block is mutated.
+struct EntryView {
+  StreamID id;
+  std::span<const std::string_view> field_values;  // field0, value0, field1, value1, ...
+
+  size_t pair_count() const { return field_values.size() / 2; }
+  std::string_view field(size_t i) const { return field_values[2 * i]; }
+  std::string_view value(size_t i) const { return field_values[2 * i + 1]; }
+};
+
+class EntryBlock {
+ public:
+  class Cursor;
+
+  EntryBlock() = default;
+  EntryBlock(EntryBlock&&) noexcept = default;
+  EntryBlock& operator=(EntryBlock&&) noexcept = default;
+
+  // Appends an entry. `field_values` alternates field, value (even length; may be empty).
+  // Precondition: `id` is greater than every ID already in the block (LastId()).
+  // Returns false, leaving the block unchanged, when the entry would exceed `limits` (entries
+  // counted including deleted ones, bytes as EncodedBytes()) or cannot be delta-encoded: the
+  // caller then opens a new block. The first entry of an empty block always fits.
+  [[nodiscard]] bool Append(StreamID id, std::span<const std::string_view> field_values,
+                            BlockLimits limits = {});
+
+  // Flags the entry deleted. Returns true when it existed and was live.
+  [[nodiscard]] bool MarkDeleted(StreamID id);
+
+  // True when `id` is in the block and live.
+  [[nodiscard]] bool Contains(StreamID id) const;
+
+  // Rewrites the buffer without deleted entries, exactly sized. When the master was deleted the
+  // first live entry becomes the master. An all-deleted block becomes an empty one.
+  void Compact();
+  // Mostly deleted: worth a Compact() (an all-deleted block should be freed instead).
+  [[nodiscard]] bool ShouldCompact() const {
+    return live_ > 0 && deleted_ > live_;
+  }
+  // Drops growth slack; the stream calls this when it closes a block for appends.
+  void ShrinkToFit();
+
+  // No live entries (never filled, or everything deleted).
+  [[nodiscard]] bool Empty() const { return live_ == 0; }
+  size_t live_count() const { return live_; }
+  size_t deleted_count() const { return deleted_; }
+  size_t entry_count() const { return size_t{live_} + deleted_; }
+
+  // Meaningful only when entry_count() > 0.
+  StreamID master_id() const { return master_; }
+  // Last entry in the buffer, live or deleted: the bound the next Append must exceed.
+  std::optional<StreamID> LastId() const;
+  std::optional<StreamID> FirstLiveId() const;
+  std::optional<StreamID> LastLiveId() const;
+
+  // Encoded payload size (what max_bytes limits).
+  size_t EncodedBytes() const { return size_; }
+  // Everything this block costs: the object plus its allocated buffer (for memory accounting).
+  size_t BytesUsed() const { return sizeof(*this) + capacity_; }
+
+ private:
+  friend class Cursor;
+
+  static constexpr uint64_t kDeleted = 1;
+  static constexpr uint64_t kSameFields = 2;
+  static constexpr int kFlagBits = 2;
+
+  struct Header {
+    StreamID id;
+    bool deleted;
+    bool same_fields;
+    uint32_t body;  // offset of the count (or first value when same_fields)
+  };
+
+  Header ParseHeader(uint32_t start) const;
+  // Offset just past the entry starting at `start` (parses the body to find its backlen).
+  uint32_t EntryEnd(uint32_t start) const;
+  // Start of the entry that ends at `end` (read from its backlen).
+  uint32_t EntryStart(uint32_t end) const;
+  // Offset of the master entry's first field name, and its pair count.
+  uint32_t MasterItems(uint64_t& pairs) const;
+  // Start of the entry with exactly `id` (scanning back from the end), if any.
+  std::optional<uint32_t> FindOffset(StreamID id) const;
+  void Reserve(size_t needed, BlockLimits limits);
+
+  std::unique_ptr<uint8_t[]> data_;
+  uint32_t size_ = 0;
+  uint32_t capacity_ = 0;
+  StreamID master_;
+  uint32_t live_ = 0;
+  uint32_t deleted_ = 0;
+};
+
+// Walks the live entries of one block in either direction, skipping deleted ones.
+// Invalidated by any mutation of the block (Append, MarkDeleted, Compact, ShrinkToFit).
+class EntryBlock::Cursor {
+ public:
+  explicit Cursor(const EntryBlock& block) : block_(&block) {}
+  // A copy's views would point into the original's scratch buffer; moves keep the buffers.
+  Cursor(const Cursor&) = delete;
+  Cursor& operator=(const Cursor&) = delete;
+  Cursor(Cursor&&) noexcept = default;
+  Cursor& operator=(Cursor&&) noexcept = default;
+
+  // Each returns Valid(): whether the cursor now sits on a live entry.
+  bool SeekFirst();
+  bool SeekLast();
+  bool Seek(SeekOp op, StreamID id);
+  bool Next();
+  bool Prev();
+
+  bool Valid() const { return valid_; }
+  // Requires Valid().
+  const EntryView& entry() const { return entry_; }
+  StreamID id() const { return entry_.id; }
+
+ private:
+  // Forward from `start`: first live entry at or after it.
+  bool LandForward(uint32_t start);
+  // Backward from `end`: last live entry ending at or before it.
+  bool LandBackward(uint32_t end);
+  void Decode(uint32_t start);
+  // One item at p: a view into the block, or digits in scratch_ at `scratch_used`.
+  std::string_view ReadItem(const uint8_t*& p, size_t& scratch_used);
+
+  const EntryBlock* block_;
+  bool valid_ = false;
+  uint32_t start_ = 0;  // current entry's first byte
+  uint32_t end_ = 0;    // one past its backlen
+  EntryView entry_;
+  std::vector<std::string_view> items_;
+  std::vector<char> scratch_;  // decimal digits of integer items
+};
+
+}  // namespace streams
