@@ -295,6 +295,30 @@ TEST_CASE("Clear frees every node and the tree is usable again", "[radix]") {
   CHECK(moved.Validate() == "");
 }
 
+TEST_CASE("Values wider than a pointer are stored packed and read back intact", "[radix]") {
+  struct Pending {
+    uint64_t delivery_ms;
+    uint32_t count;
+    uint16_t tag;
+  };
+  RadixTree<Pending> t;
+  for (uint64_t i = 0; i < 500; i++) {
+    REQUIRE(t.TryInsert(StreamID{i % 50, i}, Pending{i * 1000 + 7, uint32_t(i), uint16_t(i * 3)}));
+  }
+  CHECK(t.Validate() == "");
+  for (uint64_t i = 0; i < 500; i++) {
+    std::optional<Pending> p = t.Find(StreamID{i % 50, i});
+    REQUIRE(p);
+    CHECK(p->delivery_ms == i * 1000 + 7);
+    CHECK(p->count == i);
+    CHECK(p->tag == uint16_t(i * 3));
+  }
+  RadixTree<Pending>::Iterator it(t);
+  REQUIRE(it.Seek(SeekOp::kGreater, StreamID{3, 0}));
+  CHECK(it.Id() == StreamID{3, 3});
+  CHECK(it.Value().delivery_ms == 3007);
+}
+
 TEST_CASE("Keys longer than kMaxKeyLen are refused", "[radix]") {
   RadixTree<int> t;
   std::string huge(RadixTree<int>::kMaxKeyLen + 1, 'x');
@@ -369,7 +393,7 @@ size_t ModelOps() {
 #ifdef __OPTIMIZE__
   return 2'000'000;
 #else
-  return 150'000;  // sanitizer/debug builds: same coverage per op, fewer ops
+  return 400'000;  // sanitizer/debug builds: same coverage per op, fewer ops
 #endif
 }
 
