@@ -55,7 +55,7 @@ struct BlockLimits {
 enum class SeekOp { kEqual, kGreaterEqual, kGreater, kLessEqual, kLess };
 
 // One decoded entry. The views point into the block or into the cursor's scratch buffer
-// (integers), and are valid until the cursor moves or the block is mutated.
+// (integers), and are valid until the cursor moves or the block is mutated (see Cursor).
 struct EntryView {
   StreamID id;
   std::span<const std::string_view> field_values;  // field0, value0, field1, value1, ...
@@ -149,7 +149,9 @@ class EntryBlock {
 };
 
 // Walks the live entries of one block in either direction, skipping deleted ones.
-// Invalidated by any mutation of the block (Append, MarkDeleted, Compact, ShrinkToFit).
+// Append, Compact, ShrinkToFit and moving the block invalidate it. MarkDeleted does not: it
+// flips one bit in place, so the current entry's views and Next()/Prev() stay good, which is
+// what deleting while iterating (XTRIM, XDEL ranges) relies on.
 class EntryBlock::Cursor {
  public:
   explicit Cursor(const EntryBlock& block) : block_(&block) {}

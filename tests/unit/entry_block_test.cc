@@ -437,6 +437,33 @@ TEST_CASE("Stepping from a seek continues in either direction over live entries 
   REQUIRE(moved.entry().value(0) == "1");
 }
 
+TEST_CASE("Deleting entries while a cursor walks over them keeps the cursor usable",
+          "[block]") {
+  EntryBlock block;
+  for (uint64_t i = 0; i < 20; i++) {
+    std::string v = "value-" + std::to_string(i);
+    std::string n = std::to_string(i);
+    std::vector<std::string_view> fv = {"k", v, "n", n};
+    REQUIRE(block.Append({1, i}, fv));
+  }
+  EntryBlock::Cursor c(block);
+  uint64_t seen = 0;
+  for (bool ok = c.SeekFirst(); ok; ok = c.Next()) {
+    REQUIRE(c.id() == StreamID{1, seen});
+    if (seen % 2 == 0) REQUIRE(block.MarkDeleted(c.id()));
+    // The views outlive the deletion of their own entry.
+    REQUIRE(c.entry().value(0) == "value-" + std::to_string(seen));
+    REQUIRE(c.entry().value(1) == std::to_string(seen));
+    seen++;
+  }
+  REQUIRE(seen == 20);
+  REQUIRE(block.live_count() == 10);
+  REQUIRE(c.SeekLast());
+  REQUIRE(block.MarkDeleted({1, 19}));
+  REQUIRE(c.Prev());
+  REQUIRE(c.id() == StreamID{1, 17});
+}
+
 TEST_CASE("MarkDeleted reports whether the entry was live", "[block]") {
   EntryBlock block;
   std::vector<std::string_view> fv = {"a", "b"};
