@@ -75,7 +75,9 @@ class RadixTree {
   // Adds key -> value if the key is absent. Returns whether it was added (an existing value is
   // left unchanged). Throws std::length_error for keys longer than kMaxKeyLen.
   [[nodiscard]] bool TryInsert(Bytes key, V value) { return Insert(key, value, false); }
-  [[nodiscard]] bool TryInsert(std::string_view key, V value) { return TryInsert(AsBytes(key), value); }
+  [[nodiscard]] bool TryInsert(std::string_view key, V value) {
+    return TryInsert(AsBytes(key), value);
+  }
   [[nodiscard]] bool TryInsert(StreamID id, V value) {
     auto k = id.Key();
     return TryInsert(Bytes(k), value);
