@@ -281,6 +281,22 @@ TEST_CASE("Erase, then Seek past the erased key, continues a walk", "[radix]") {
   CHECK(t.Validate() == "");
 }
 
+TEST_CASE("InsertOrAssign of an existing key keeps iterators valid and shows the new value",
+          "[radix]") {
+  RadixTree<int> t;
+  for (int i = 0; i < 10; i++) REQUIRE(t.TryInsert(StreamID{uint64_t(i), 0}, i));
+  RadixTree<int>::Iterator it(t);
+  REQUIRE(it.Seek(SeekOp::kEqual, StreamID{4, 0}));
+  CHECK_FALSE(t.InsertOrAssign(StreamID{4, 0}, 40));
+  CHECK_FALSE(t.InsertOrAssign(StreamID{5, 0}, 50));
+  CHECK(it.Value() == 40);
+  REQUIRE(it.Next());
+  CHECK(it.Value() == 50);
+  REQUIRE(it.Prev());
+  REQUIRE(it.Prev());
+  CHECK(it.Id() == StreamID{3, 0});
+}
+
 TEST_CASE("Clear frees every node and the tree is usable again", "[radix]") {
   RadixTree<int> t;
   for (int i = 0; i < 100; i++) REQUIRE(t.TryInsert(std::to_string(i), i));
