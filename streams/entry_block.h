@@ -91,9 +91,7 @@ class EntryBlock {
   // first live entry becomes the master. An all-deleted block becomes an empty one.
   void Compact();
   // Mostly deleted: worth a Compact() (an all-deleted block should be freed instead).
-  [[nodiscard]] bool ShouldCompact() const {
-    return live_ > 0 && deleted_ > live_;
-  }
+  [[nodiscard]] bool ShouldCompact() const { return live_ > 0 && deleted_ > live_; }
   // Drops growth slack; the stream calls this when it closes a block for appends.
   void ShrinkToFit();
 

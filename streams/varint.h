@@ -69,8 +69,6 @@ inline uint64_t GetReverse(const uint8_t* end, size_t& size) {
 constexpr uint64_t ZigZag(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
 }
-constexpr int64_t UnZigZag(uint64_t u) {
-  return static_cast<int64_t>((u >> 1) ^ (0 - (u & 1)));
-}
+constexpr int64_t UnZigZag(uint64_t u) { return static_cast<int64_t>((u >> 1) ^ (0 - (u & 1))); }
 
 }  // namespace streams::varint

@@ -242,8 +242,7 @@ TEST_CASE("Varints and reverse varints round-trip at every width", "[block]") {
   REQUIRE(streams::varint::ZigZag(1) == 2);
 }
 
-TEST_CASE("An entry block reads back random entries exactly, forwards and backwards",
-          "[block]") {
+TEST_CASE("An entry block reads back random entries exactly, forwards and backwards", "[block]") {
   StringGen gen(20240601);
   for (int round = 0; round < 150; round++) {
     StreamID first{gen.Pick(2) == 0 ? 1700000000000 + gen.Pick(1000) : gen.rng()() >> 2,
@@ -256,8 +255,7 @@ TEST_CASE("An entry block reads back random entries exactly, forwards and backwa
   }
 }
 
-TEST_CASE("Integers at the int64 edges and integer look-alikes keep their exact bytes",
-          "[block]") {
+TEST_CASE("Integers at the int64 edges and integer look-alikes keep their exact bytes", "[block]") {
   std::vector<std::string> values = {
       "0", "-1", "9223372036854775807", "-9223372036854775808", "4611686018427387903",
       "4611686018427387904", "-4611686018427387904", "-4611686018427387905", "007", "+1",
@@ -278,8 +276,7 @@ TEST_CASE("Integers at the int64 edges and integer look-alikes keep their exact 
   RequireMatches(block, {e, same_names});
 }
 
-TEST_CASE("Canonical integers take fewer bytes than strings and look-alikes do not",
-          "[block]") {
+TEST_CASE("Canonical integers take fewer bytes than strings and look-alikes do not", "[block]") {
   auto entry_bytes = [](std::string_view value) {
     EntryBlock block;
     std::vector<std::string_view> fv = {"v", value};
@@ -408,8 +405,7 @@ TEST_CASE("Seeks land on the nearest live entry in the asked direction", "[block
   }
 }
 
-TEST_CASE("Stepping from a seek continues in either direction over live entries only",
-          "[block]") {
+TEST_CASE("Stepping from a seek continues in either direction over live entries only", "[block]") {
   EntryBlock block;
   std::vector<std::string_view> fv = {"n", "1"};
   for (uint64_t i = 0; i < 10; i++) REQUIRE(block.Append({i, 0}, fv));
@@ -437,8 +433,7 @@ TEST_CASE("Stepping from a seek continues in either direction over live entries 
   REQUIRE(moved.entry().value(0) == "1");
 }
 
-TEST_CASE("Deleting entries while a cursor walks over them keeps the cursor usable",
-          "[block]") {
+TEST_CASE("Deleting entries while a cursor walks over them keeps the cursor usable", "[block]") {
   EntryBlock block;
   for (uint64_t i = 0; i < 20; i++) {
     std::string v = "value-" + std::to_string(i);
@@ -530,8 +525,7 @@ TEST_CASE("Compaction keeps order and content and re-masters when the master was
   }
 }
 
-TEST_CASE("Append refuses an entry over the byte limit but a first entry always fits",
-          "[block]") {
+TEST_CASE("Append refuses an entry over the byte limit but a first entry always fits", "[block]") {
   std::string big(5000, 'x');
   std::vector<std::string_view> huge = {"payload", big};
   std::vector<std::string_view> small = {"a", "b"};
