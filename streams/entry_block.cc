@@ -261,25 +261,29 @@ bool EntryBlock::Cursor::SeekLast() { return LandBackward(block_->size_); }
 bool EntryBlock::Cursor::Seek(SeekOp op, StreamID id) {
   const EntryBlock& b = *block_;
   switch (op) {
+    case SeekOp::kFirst:
+      return SeekFirst();
+    case SeekOp::kLast:
+      return SeekLast();
     case SeekOp::kEqual: {
       std::optional<uint32_t> at = b.FindOffset(id);
       if (!at || (b.data_[*at] & kDeleted) != 0) return valid_ = false;
       Decode(*at);
       return valid_ = true;
     }
-    case SeekOp::kGreaterEqual:
+    case SeekOp::kGreaterOrEqual:
     case SeekOp::kGreater:
       for (uint32_t at = 0; at < b.size_; at = b.EntryEnd(at)) {
         StreamID here = b.ParseHeader(at).id;
-        if (op == SeekOp::kGreaterEqual ? here >= id : here > id) return LandForward(at);
+        if (op == SeekOp::kGreaterOrEqual ? here >= id : here > id) return LandForward(at);
       }
       return valid_ = false;
-    case SeekOp::kLessEqual:
+    case SeekOp::kLessOrEqual:
     case SeekOp::kLess:
       for (uint32_t end = b.size_; end > 0;) {
         uint32_t at = b.EntryStart(end);
         StreamID here = b.ParseHeader(at).id;
-        if (op == SeekOp::kLessEqual ? here <= id : here < id) return LandBackward(end);
+        if (op == SeekOp::kLessOrEqual ? here <= id : here < id) return LandBackward(end);
         end = at;
       }
       return valid_ = false;

@@ -41,6 +41,7 @@
 #include <string_view>
 #include <vector>
 
+#include "streams/seek_op.h"
 #include "streams/stream_id.h"
 
 namespace streams {
@@ -52,7 +53,6 @@ struct BlockLimits {
 };
 
 // Where a seek lands, relative to the wanted ID.
-enum class SeekOp { kEqual, kGreaterEqual, kGreater, kLessEqual, kLess };
 
 // One decoded entry. The views point into the block or into the cursor's scratch buffer
 // (integers), and are valid until the cursor moves or the block is mutated (see Cursor).

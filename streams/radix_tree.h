@@ -19,12 +19,12 @@
 #include <utility>
 #include <vector>
 
+#include "streams/seek_op.h"
 #include "streams/stream_id.h"
 
 namespace streams {
 
 // Where RadixTree::Iterator::Seek lands: on a key, relative to a given key, or at an end.
-enum class SeekOp { kFirst, kLast, kGreaterOrEqual, kGreater, kLessOrEqual, kLess, kEqual };
 
 // Why a template on V and not void*: callers keep their types (Block*, a PendingEntry*, a small
 // struct) with no casts. V must be trivially copyable because it is stored packed and unaligned

@@ -185,21 +185,25 @@ std::vector<ModelEntry> RandomEntries(StringGen& gen, size_t n, StreamID first) 
 std::optional<StreamID> ModelSeek(const std::vector<ModelEntry>& model, SeekOp op, StreamID id) {
   std::vector<ModelEntry> live = Live(model);
   switch (op) {
+    case SeekOp::kFirst:
+      return live.empty() ? std::nullopt : std::optional<StreamID>(live.front().id);
+    case SeekOp::kLast:
+      return live.empty() ? std::nullopt : std::optional<StreamID>(live.back().id);
     case SeekOp::kEqual:
       for (const ModelEntry& e : live) {
         if (e.id == id) return e.id;
       }
       return std::nullopt;
-    case SeekOp::kGreaterEqual:
+    case SeekOp::kGreaterOrEqual:
     case SeekOp::kGreater:
       for (const ModelEntry& e : live) {
-        if (op == SeekOp::kGreaterEqual ? e.id >= id : e.id > id) return e.id;
+        if (op == SeekOp::kGreaterOrEqual ? e.id >= id : e.id > id) return e.id;
       }
       return std::nullopt;
-    case SeekOp::kLessEqual:
+    case SeekOp::kLessOrEqual:
     case SeekOp::kLess:
       for (auto it = live.rbegin(); it != live.rend(); ++it) {
-        if (op == SeekOp::kLessEqual ? it->id <= id : it->id < id) return it->id;
+        if (op == SeekOp::kLessOrEqual ? it->id <= id : it->id < id) return it->id;
       }
       return std::nullopt;
   }
@@ -388,8 +392,8 @@ TEST_CASE("Seeks land on the nearest live entry in the asked direction", "[block
     }
     EntryBlock::Cursor c(block);
     for (StreamID probe : probes) {
-      for (SeekOp op : {SeekOp::kEqual, SeekOp::kGreaterEqual, SeekOp::kGreater,
-                        SeekOp::kLessEqual, SeekOp::kLess}) {
+      for (SeekOp op : {SeekOp::kFirst, SeekOp::kLast, SeekOp::kEqual, SeekOp::kGreaterOrEqual,
+                        SeekOp::kGreater, SeekOp::kLessOrEqual, SeekOp::kLess}) {
         std::optional<StreamID> want = ModelSeek(model, op, probe);
         REQUIRE(c.Seek(op, probe) == want.has_value());
         REQUIRE(c.Valid() == want.has_value());
@@ -411,7 +415,7 @@ TEST_CASE("Stepping from a seek continues in either direction over live entries 
   for (uint64_t i = 0; i < 10; i++) REQUIRE(block.Append({i, 0}, fv));
   for (uint64_t i : {3, 4, 6}) REQUIRE(block.MarkDeleted({i, 0}));
   EntryBlock::Cursor c(block);
-  REQUIRE(c.Seek(SeekOp::kGreaterEqual, {3, 0}));
+  REQUIRE(c.Seek(SeekOp::kGreaterOrEqual, {3, 0}));
   REQUIRE(c.id() == StreamID{5, 0});
   REQUIRE(c.Prev());
   REQUIRE(c.id() == StreamID{2, 0});
