@@ -1,0 +1,328 @@
+// Stream: block management, metadata bookkeeping, trimming and range walks (see stream.h).
+#include "streams/stream.h"
+
+#include <cassert>
+#include <memory>
+#include <utility>
+
+namespace streams {
+
+Stream::Stream(Stream&& other) noexcept { Swap(other); }
+
+Stream& Stream::operator=(Stream&& other) noexcept {
+  if (this != &other) {
+    Stream old(std::move(other));
+    Swap(old);  // old now holds our previous blocks and frees them
+  }
+  return *this;
+}
+
+void Stream::Swap(Stream& other) noexcept {
+  std::swap(tree_, other.tree_);
+  std::swap(tail_, other.tail_);
+  std::swap(block_bytes_, other.block_bytes_);
+  std::swap(length_, other.length_);
+  std::swap(entries_added_, other.entries_added_);
+  std::swap(last_id_, other.last_id_);
+  std::swap(first_id_, other.first_id_);
+  std::swap(max_deleted_id_, other.max_deleted_id_);
+}
+
+void Stream::FreeAllBlocks() {
+  Tree::Iterator it(tree_);
+  for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) delete it.Value();
+  tree_.Clear();
+  tail_ = nullptr;
+  block_bytes_ = 0;
+}
+
+Stream Stream::Clone() const {
+  Stream copy;
+  Tree::Iterator it(tree_);
+  for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) {
+    // EntryBlock is move-only; re-appending its live entries is the copy (and a compaction).
+    auto block = std::make_unique<EntryBlock>();
+    EntryBlock::Cursor cursor(*it.Value());
+    for (bool e = cursor.SeekFirst(); e; e = cursor.Next()) {
+      bool appended = block->Append(cursor.id(), cursor.entry().field_values, {0, 0});
+      assert(appended);
+      (void)appended;
+    }
+    block->ShrinkToFit();
+    // The original key is still <= every ID of the copy.
+    bool inserted = copy.tree_.TryInsert(it.Key(), block.get());
+    assert(inserted);
+    (void)inserted;
+    copy.block_bytes_ += block->BytesUsed();
+    copy.tail_ = block.release();
+  }
+  copy.length_ = length_;
+  copy.entries_added_ = entries_added_;
+  copy.last_id_ = last_id_;
+  copy.first_id_ = first_id_;
+  copy.max_deleted_id_ = max_deleted_id_;
+  return copy;
+}
+
+IdResult<StreamID> Stream::Add(const XAddId& given, std::span<const std::string_view> field_values,
+                               uint64_t now_ms, StreamLimits limits) {
+  IdResult<StreamID> id = ResolveXAddId(given, last_id_, now_ms);
+  if (id.ok()) Append(id.value, field_values, limits);
+  return id;
+}
+
+IdStatus Stream::AddWithId(StreamID id, std::span<const std::string_view> field_values,
+                           StreamLimits limits) {
+  return Add({XAddId::Kind::kExplicit, id}, field_values, 0, limits).status;
+}
+
+void Stream::Append(StreamID id, std::span<const std::string_view> field_values,
+                    StreamLimits limits) {
+  bool appended = false;
+  if (tail_ != nullptr) {
+    size_t before = tail_->BytesUsed();
+    appended = tail_->Append(id, field_values, limits);
+    if (!appended) tail_->ShrinkToFit();  // closed for good: no more appends will come
+    block_bytes_ = block_bytes_ - before + tail_->BytesUsed();
+  }
+  if (!appended) AppendToNewBlock(id, field_values, limits);
+  length_++;
+  entries_added_++;
+  last_id_ = id;
+  if (length_ == 1) first_id_ = id;
+}
+
+void Stream::AppendToNewBlock(StreamID id, std::span<const std::string_view> field_values,
+                              StreamLimits limits) {
+  auto block = std::make_unique<EntryBlock>();
+  bool appended = block->Append(id, field_values, limits);  // a first entry always fits
+  assert(appended);
+  (void)appended;
+  // id > last_id_ >= every ID >= every key, so the key is new and the largest.
+  bool inserted = tree_.TryInsert(id, block.get());
+  assert(inserted);
+  (void)inserted;
+  block_bytes_ += block->BytesUsed();
+  tail_ = block.release();
+}
+
+void Stream::FreeBlock(StreamID key, EntryBlock* block) {
+  std::optional<EntryBlock*> erased = tree_.Erase(key);
+  assert(erased && *erased == block);
+  (void)erased;
+  block_bytes_ -= block->BytesUsed();
+  if (block == tail_) {
+    // The previous block becomes the tail and takes appends again while its limits allow,
+    // as Redis appends to whatever node is last.
+    Tree::Iterator it(tree_);
+    tail_ = it.Seek(SeekOp::kLast) ? it.Value() : nullptr;
+  }
+  delete block;
+}
+
+void Stream::CompactBlock(EntryBlock* block) {
+  size_t before = block->BytesUsed();
+  block->Compact();
+  block_bytes_ = block_bytes_ - before + block->BytesUsed();
+}
+
+void Stream::RefreshFirstId() {
+  std::optional<StreamID> first = FirstEntryId();
+  first_id_ = first ? *first : StreamID{};
+}
+
+bool Stream::Delete(StreamID id) {
+  Tree::Iterator it(tree_);
+  if (!it.Seek(SeekOp::kLessOrEqual, id)) return false;
+  EntryBlock* block = it.Value();
+  if (!block->MarkDeleted(id)) return false;
+  length_--;
+  if (id > max_deleted_id_) max_deleted_id_ = id;
+  if (block->Empty()) {
+    FreeBlock(it.Id(), block);
+  } else if (block->ShouldCompact()) {
+    // The block keeps its tree key, which may now be below its new master ID.
+    CompactBlock(block);
+  }
+  if (id == first_id_) RefreshFirstId();
+  return true;
+}
+
+size_t Stream::TrimMaxLen(uint64_t maxlen, bool approx, uint64_t limit) {
+  size_t removed = 0;
+  Tree::Iterator it(tree_);
+  // Freeing a block invalidates the iterator: every round seeks the head again.
+  while (length_ > maxlen && it.Seek(SeekOp::kFirst)) {
+    EntryBlock* block = it.Value();
+    uint64_t live = block->live_count();
+    if (length_ - live >= maxlen) {
+      if (approx && limit != 0 && removed + live > limit) break;
+      length_ -= live;
+      removed += live;
+      FreeBlock(it.Id(), block);
+      continue;
+    }
+    if (approx) break;
+    // Part of this block goes; it keeps at least one entry, since length_ - live < maxlen.
+    EntryBlock::Cursor cursor(*block);
+    for (bool ok = cursor.SeekFirst(); ok && length_ > maxlen; ok = cursor.Next()) {
+      bool marked = block->MarkDeleted(cursor.id());  // leaves the cursor usable
+      assert(marked);
+      (void)marked;
+      length_--;
+      removed++;
+    }
+    if (block->ShouldCompact()) CompactBlock(block);
+    break;
+  }
+  if (removed > 0) RefreshFirstId();
+  return removed;
+}
+
+size_t Stream::TrimMinId(StreamID minid, bool approx, uint64_t limit) {
+  size_t removed = 0;
+  Tree::Iterator it(tree_);
+  while (length_ > 0 && it.Seek(SeekOp::kFirst)) {
+    EntryBlock* block = it.Value();
+    uint64_t live = block->live_count();
+    // Redis decides on the block's last entry even when that one is deleted.
+    if (*block->LastId() < minid) {
+      if (approx && limit != 0 && removed + live > limit) break;
+      length_ -= live;
+      removed += live;
+      FreeBlock(it.Id(), block);
+      continue;
+    }
+    if (approx) break;
+    EntryBlock::Cursor cursor(*block);
+    for (bool ok = cursor.SeekFirst(); ok && cursor.id() < minid; ok = cursor.Next()) {
+      bool marked = block->MarkDeleted(cursor.id());
+      assert(marked);
+      (void)marked;
+      length_--;
+      removed++;
+    }
+    // Only the deleted last entry may have been >= minid: then nothing live is left. (Redis
+    // keeps such an empty node around; we free it.)
+    if (block->Empty()) {
+      FreeBlock(it.Id(), block);
+    } else if (block->ShouldCompact()) {
+      CompactBlock(block);
+    }
+    break;
+  }
+  if (removed > 0) RefreshFirstId();
+  return removed;
+}
+
+SetIdStatus Stream::SetId(StreamID last_id, std::optional<uint64_t> entries_added,
+                          std::optional<StreamID> max_deleted_id) {
+  if (max_deleted_id && *max_deleted_id == StreamID{}) max_deleted_id.reset();
+  if (max_deleted_id && last_id < *max_deleted_id) return SetIdStatus::kSmallerThanMaxDeleted;
+  if (length_ > 0 && last_id < *LastEntryId()) return SetIdStatus::kSmallerThanTopItem;
+  if (entries_added && *entries_added < length_) return SetIdStatus::kEntriesAddedTooSmall;
+  last_id_ = last_id;
+  if (entries_added) entries_added_ = *entries_added;
+  if (max_deleted_id) max_deleted_id_ = *max_deleted_id;
+  return SetIdStatus::kOk;
+}
+
+std::optional<StreamID> Stream::FirstEntryId() const {
+  Tree::Iterator it(tree_);
+  if (!it.Seek(SeekOp::kFirst)) return std::nullopt;
+  return it.Value()->FirstLiveId();
+}
+
+std::optional<StreamID> Stream::LastEntryId() const {
+  if (tail_ == nullptr) return std::nullopt;
+  return tail_->LastLiveId();
+}
+
+Stream::RangeIterator Stream::Range(StreamID start, StreamID end, bool reverse) const {
+  return RangeIterator(*this, start, end, reverse);
+}
+
+Stream::RangeIterator Stream::FirstEntry() const {
+  return Range(StreamID::Min(), StreamID::Max(), false);
+}
+
+Stream::RangeIterator Stream::LastEntry() const {
+  return Range(StreamID::Min(), StreamID::Max(), true);
+}
+
+Stream::RangeIterator Stream::After(StreamID after) const {
+  IdResult<StreamID> start = Increment(after);
+  // Nothing is after Max(): an empty range.
+  if (!start.ok()) return Range(StreamID::Max(), StreamID::Min());
+  return Range(start.value, StreamID::Max());
+}
+
+std::string Stream::Validate() const {
+  if (std::string e = tree_.Validate(); !e.empty()) return "tree: " + e;
+  Tree::Iterator it(tree_);
+  uint64_t live = 0;
+  size_t bytes = 0;
+  std::optional<StreamID> prev_last;
+  EntryBlock* last_block = nullptr;
+  for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) {
+    const EntryBlock* b = it.Value();
+    const StreamID key = it.Id();
+    const std::string where = " (block " + key.ToString() + ")";
+    if (b->Empty()) return "a block without live entries is kept" + where;
+    if (b->master_id() < key) return "a block's master ID is below its key" + where;
+    if (prev_last && *prev_last >= key) return "blocks overlap" + where;
+    prev_last = b->LastId();
+    if (*prev_last > last_id_) return "an ID above last_id" + where;
+    live += b->live_count();
+    bytes += b->BytesUsed();
+    last_block = it.Value();
+  }
+  if (live != length_) {
+    return "length is " + std::to_string(length_) + " but blocks hold " + std::to_string(live);
+  }
+  if (last_block != tail_) return "the tail is not the block of the largest key";
+  if (bytes != block_bytes_) return "block byte count is stale";
+  std::optional<StreamID> first = FirstEntryId();
+  if (first_id_ != (first ? *first : StreamID{})) return "first_id is not the first live entry";
+  return "";
+}
+
+// --- RangeIterator ----------------------------------------------------------------------------
+
+Stream::RangeIterator::RangeIterator(const Stream& stream, StreamID start, StreamID end,
+                                     bool reverse)
+    : tree_it_(stream.tree_), start_(start), end_(end), reverse_(reverse) {
+  if (start > end) return;
+  if (!reverse) {
+    // The block holding `start` has the last key <= start; if `start` precedes every key, the
+    // range begins in the first block.
+    if (!tree_it_.Seek(SeekOp::kLessOrEqual, start) && !tree_it_.Seek(SeekOp::kFirst)) return;
+    cursor_.emplace(*tree_it_.Value());
+    SettleAcrossBlocks(cursor_->Seek(SeekOp::kGreaterOrEqual, start));
+  } else {
+    if (!tree_it_.Seek(SeekOp::kLessOrEqual, end)) return;
+    cursor_.emplace(*tree_it_.Value());
+    SettleAcrossBlocks(cursor_->Seek(SeekOp::kLessOrEqual, end));
+  }
+}
+
+bool Stream::RangeIterator::Next() {
+  if (!valid_) return false;
+  return SettleAcrossBlocks(reverse_ ? cursor_->Prev() : cursor_->Next());
+}
+
+bool Stream::RangeIterator::SettleAcrossBlocks(bool landed) {
+  while (!landed) {
+    if (!(reverse_ ? tree_it_.Prev() : tree_it_.Next())) return valid_ = false;
+    cursor_.emplace(*tree_it_.Value());
+    landed = reverse_ ? cursor_->SeekLast() : cursor_->SeekFirst();
+  }
+  return CheckBound();
+}
+
+bool Stream::RangeIterator::CheckBound() {
+  valid_ = reverse_ ? cursor_->id() >= start_ : cursor_->id() <= end_;
+  return valid_;
+}
+
+}  // namespace streams

@@ -1,0 +1,172 @@
+// The value a stream key holds: entry blocks indexed by a radix tree, plus the metadata XINFO
+// STREAM reports, kept exactly as Redis 7 keeps it. No RESP and no clock: callers pass now_ms
+// and the node limits (config may change them between calls).
+//
+// Invariants (checked by Validate()):
+//  - length() == the number of live entries across all blocks; no block is kept without one.
+//  - A block's tree key is its first ID when it was created; Compact() may re-master a block
+//    on a later ID but the key stays, so every key is <= every ID in its block.
+//  - Blocks' ID ranges don't overlap and are ordered as their keys; the tail block (the only
+//    one appended to) is the one with the largest key.
+//  - last_id() >= every ID in the stream; first_id() is the first live entry, 0-0 when empty.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "streams/entry_block.h"
+#include "streams/radix_tree.h"
+#include "streams/seek_op.h"
+#include "streams/stream_id.h"
+
+namespace streams {
+
+// stream-node-max-entries / stream-node-max-bytes (0 = no limit), read at every append.
+using StreamLimits = BlockLimits;
+
+// Why XSETID refused. Checked in this order; src/ maps each to its reply text (observed on
+// redis-server 7.0.15):
+enum class SetIdStatus : uint8_t {
+  kOk,
+  // "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id"
+  kSmallerThanMaxDeleted,
+  // "ERR The ID specified in XSETID is smaller than the target stream top item"
+  // (the top item is the last live entry: an ID equal to it is accepted; no check when empty)
+  kSmallerThanTopItem,
+  // "ERR The entries_added specified in XSETID is smaller than the target stream length"
+  kEntriesAddedTooSmall,
+};
+
+class Stream {
+ public:
+  class RangeIterator;
+
+  Stream() = default;
+  ~Stream() { FreeAllBlocks(); }
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+  Stream(Stream&& other) noexcept;
+  Stream& operator=(Stream&& other) noexcept;
+
+  // A deep copy (COPY). Blocks are rewritten without their deleted entries, so a clone may
+  // be smaller than the original; every observable figure but BytesUsed() is the same.
+  [[nodiscard]] Stream Clone() const;
+
+  // XADD: resolves `given` against last_id() (ResolveXAddId's rules and statuses) and appends.
+  // `field_values` alternates field, value. On failure nothing changes.
+  IdResult<StreamID> Add(const XAddId& given, std::span<const std::string_view> field_values,
+                         uint64_t now_ms, StreamLimits limits = {});
+  // Appends with an exact ID (replay, RESTORE): kXAddNotGreater unless id > last_id().
+  [[nodiscard]] IdStatus AddWithId(StreamID id, std::span<const std::string_view> field_values,
+                                   StreamLimits limits = {});
+
+  // XDEL of one ID: true when it was a live entry. Raises max_deleted_id() to it; frees its
+  // block when that empties, compacts it when mostly deleted (the block's key stays).
+  bool Delete(StreamID id);
+
+  // XTRIM / XADD trimming; return the number of entries removed. Exact trimming removes from the
+  // head until length() <= maxlen (resp. no ID < minid is left) and ignores `limit` (Redis
+  // refuses LIMIT without "~"). Approximate trimming removes only whole blocks from the head:
+  // never one that would leave fewer than maxlen entries, never one whose last entry (deleted
+  // ones included, as Redis) is >= minid, and, when limit > 0, never one that would take the
+  // count removed past limit (live entries counted). limit == 0 means none; XTRIM's default for
+  // "~" without LIMIT (100 * stream-node-max-entries) is the caller's to pass. Trimming never
+  // changes max_deleted_id() or last_id().
+  size_t TrimMaxLen(uint64_t maxlen, bool approx, uint64_t limit);
+  size_t TrimMinId(StreamID minid, bool approx, uint64_t limit);
+
+  // XSETID. A max_deleted_id of 0-0 counts as not given (Redis ignores "MAXDELETEDID 0-0").
+  // On kOk sets last_id, and entries_added / max_deleted_id when given; else changes nothing.
+  [[nodiscard]] SetIdStatus SetId(StreamID last_id, std::optional<uint64_t> entries_added,
+                                  std::optional<StreamID> max_deleted_id);
+
+  uint64_t length() const { return length_; }
+  bool empty() const { return length_ == 0; }
+  // last-generated-id: kept through deletes and trims.
+  StreamID last_id() const { return last_id_; }
+  // recorded-first-entry-id: the first live entry, 0-0 when empty.
+  StreamID first_id() const { return first_id_; }
+  // max-deleted-entry-id: the largest ID XDEL removed (trimming does not count).
+  StreamID max_deleted_id() const { return max_deleted_id_; }
+  // entries-added: every entry ever added, deleted ones included.
+  uint64_t entries_added() const { return entries_added_; }
+
+  // The first / last live entry's ID.
+  [[nodiscard]] std::optional<StreamID> FirstEntryId() const;
+  [[nodiscard]] std::optional<StreamID> LastEntryId() const;
+
+  // Live entries with start <= ID <= end, ascending (XRANGE) or descending (XREVRANGE,
+  // still given as start <= end). Empty when start > end.
+  [[nodiscard]] RangeIterator Range(StreamID start, StreamID end, bool reverse = false) const;
+  // XINFO's first-entry / last-entry: an iterator on it, not Valid() when the stream is empty.
+  [[nodiscard]] RangeIterator FirstEntry() const;
+  [[nodiscard]] RangeIterator LastEntry() const;
+  // XREAD: entries with ID > after, ascending.
+  [[nodiscard]] RangeIterator After(StreamID after) const;
+
+  // XINFO radix-tree-keys / radix-tree-nodes. Our tree is not Redis's rax: an empty stream has
+  // 0 nodes (Redis says 1) and the node counts differ in general.
+  size_t tree_keys() const { return tree_.size(); }
+  size_t tree_nodes() const { return tree_.node_count(); }
+  // Memory figure: this object, the tree nodes and every block (object plus buffer).
+  size_t BytesUsed() const { return sizeof(*this) + tree_.AllocatedBytes() + block_bytes_; }
+
+  // Checks every invariant above; "" when all hold, else the first violation. O(n), for tests.
+  [[nodiscard]] std::string Validate() const;
+
+ private:
+  using Tree = RadixTree<EntryBlock*>;
+
+  // Opens a new tail block holding (id, field_values).
+  void AppendToNewBlock(StreamID id, std::span<const std::string_view> field_values,
+                        StreamLimits limits);
+  void Append(StreamID id, std::span<const std::string_view> field_values, StreamLimits limits);
+  // Erases the tree key and frees the block; re-finds the tail if it was the tail.
+  void FreeBlock(StreamID key, EntryBlock* block);
+  void CompactBlock(EntryBlock* block);
+  void RefreshFirstId();
+  void FreeAllBlocks();
+  void Swap(Stream& other) noexcept;
+
+  Tree tree_;                    // block key -> owned block
+  EntryBlock* tail_ = nullptr;   // block of the largest key, or null when there are none
+  size_t block_bytes_ = 0;       // sum of BytesUsed() of every block
+  uint64_t length_ = 0;
+  uint64_t entries_added_ = 0;
+  StreamID last_id_;
+  StreamID first_id_;
+  StreamID max_deleted_id_;
+};
+
+// A walk over a stream's live entries between two IDs. Entry views are valid until the next
+// step; Add, Delete and the trims invalidate it (SetId does not: it touches no block).
+// Usage: for (auto it = s.Range(a, b); it.Valid(); it.Next()) Use(it.entry());
+class Stream::RangeIterator {
+ public:
+  bool Valid() const { return valid_; }
+  // Requires Valid().
+  const EntryView& entry() const { return cursor_->entry(); }
+  StreamID id() const { return cursor_->id(); }
+  // Moves one entry on, in the iterator's direction; returns Valid().
+  bool Next();
+
+ private:
+  friend class Stream;
+  RangeIterator(const Stream& stream, StreamID start, StreamID end, bool reverse);
+  // Steps the tree to the neighbouring block until a cursor lands; then checks the far bound.
+  bool SettleAcrossBlocks(bool landed);
+  bool CheckBound();
+
+  Tree::Iterator tree_it_;
+  std::optional<EntryBlock::Cursor> cursor_;
+  StreamID start_;
+  StreamID end_;
+  bool reverse_ = false;
+  bool valid_ = false;
+};
+
+}  // namespace streams
