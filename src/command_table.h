@@ -90,6 +90,7 @@ std::span<const CommandSpec> KeyCommands();
 std::span<const CommandSpec> StringCommands();
 std::span<const CommandSpec> TransactionCommands();
 std::span<const CommandSpec> ClientCommands();
+std::span<const CommandSpec> StreamCommands();
 
 
 // Key positions of a call according to its spec (COMMAND GETKEYS, later AOF and WATCH).

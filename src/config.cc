@@ -163,6 +163,11 @@ std::vector<ConfigOption> BuildOptions() {
                         "Accepted for compatibility; eviction runs until memory fits."));
   o.push_back(MemoryOption("maxmemory-clients", &Config::maxmemory_clients, 0, Mut::kMutable,
                            "Accepted for compatibility; client eviction is not implemented."));
+  o.push_back(IntOption("stream-node-max-entries", &Config::stream_node_max_entries, 0,
+                        INT64_MAX, Mut::kMutable,
+                        "Most entries in one stream block (0 = no limit)."));
+  o.push_back(MemoryOption("stream-node-max-bytes", &Config::stream_node_max_bytes, 0,
+                           Mut::kMutable, "Most bytes in one stream block (0 = no limit)."));
   o.push_back(MemoryOption("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024,
                            Mut::kMutable, "Largest bulk string a request may carry."));
   o.push_back(MemoryOption("client-query-buffer-limit", &Config::client_query_buffer_limit,

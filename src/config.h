@@ -26,6 +26,8 @@ struct Config {
   bool appendonly = true;
   std::string appendfsync = "everysec";
   std::string appendfilename = "appendonly.aof";
+  int64_t stream_node_max_entries = 100;  // entries per stream block (0 = no limit)
+  int64_t stream_node_max_bytes = 4096;   // bytes per stream block (0 = no limit)
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
   int64_t maxmemory_samples = 5;             // keys sampled per eviction round

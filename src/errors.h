@@ -78,4 +78,34 @@ std::string UnknownSubcommand(std::string_view sub, std::string_view container);
 // "ERR invalid expire time in 'set' command"
 std::string InvalidExpireTime(std::string_view command);
 
+
+// Streams (texts observed on redis-server 7.0.15).
+inline constexpr std::string_view kInvalidStreamId =
+    "ERR Invalid stream ID specified as stream command argument";
+inline constexpr std::string_view kInvalidRangeStart = "ERR invalid start ID for the interval";
+inline constexpr std::string_view kInvalidRangeEnd = "ERR invalid end ID for the interval";
+inline constexpr std::string_view kXAddZeroId =
+    "ERR The ID specified in XADD must be greater than 0-0";
+inline constexpr std::string_view kXAddNotGreater =
+    "ERR The ID specified in XADD is equal or smaller than the target stream top item";
+inline constexpr std::string_view kXAddElementsTooLarge = "ERR Elements are too large to be stored";
+inline constexpr std::string_view kStreamExhausted =
+    "ERR The stream has exhausted the last possible ID, unable to add more items";
+inline constexpr std::string_view kMaxLenAndMinId =
+    "ERR syntax error, MAXLEN and MINID options at the same time are not compatible";
+inline constexpr std::string_view kMaxLenNegative = "ERR The MAXLEN argument must be >= 0.";
+inline constexpr std::string_view kLimitNegative = "ERR The LIMIT argument must be >= 0.";
+inline constexpr std::string_view kLimitWithoutStrategy =
+    "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy";
+inline constexpr std::string_view kLimitWithoutApprox =
+    "ERR syntax error, LIMIT cannot be used without the special ~ option";
+inline constexpr std::string_view kXTrimNoStrategy =
+    "ERR syntax error, XTRIM must be called with a trimming strategy";
+inline constexpr std::string_view kXSetIdSmallerThanMaxDeleted =
+    "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id";
+inline constexpr std::string_view kXSetIdSmallerThanTop =
+    "ERR The ID specified in XSETID is smaller than the target stream top item";
+inline constexpr std::string_view kXSetIdEntriesAddedTooSmall =
+    "ERR The entries_added specified in XSETID is smaller than the target stream length";
+inline constexpr std::string_view kEntriesAddedNegative = "ERR entries_added must be positive";
 }  // namespace server::err

@@ -21,6 +21,15 @@ uint64_t NextRandom() {
 
 }  // namespace
 
+Value::Value(const Value& other)
+    : lru_ms_(other.lru_ms_), lfu_minute_(other.lfu_minute_), lfu_count_(other.lfu_count_) {
+  if (other.is_stream()) {
+    data_ = std::make_unique<streams::Stream>(other.stream().Clone());
+  } else {
+    data_ = other.str();
+  }
+}
+
 uint8_t Value::LfuCount(int64_t now_ms) const {
   unsigned elapsed = static_cast<uint16_t>(MinuteOf(now_ms) - lfu_minute_);
   unsigned decay = elapsed / kLfuDecayMinutes;

@@ -1,23 +1,41 @@
 // A keyspace value: one of the types Redis knows, held by the keyspace's hash table. Strings are
 // stored as bytes (integers too: INCR parses and re-formats, as Redis's int encoding behaves
-// identically on the wire). Streams join this variant in "Streams core".
+// identically on the wire). A stream is held by pointer so a Value stays small; copying a
+// Value (COPY) deep-copies the stream.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
 
+#include "streams/stream.h"
+
 namespace server {
 
-enum class ValueType { kString };
+// In the order of the variant's alternatives.
+enum class ValueType { kString, kStream };
 
 class Value {
  public:
   Value() = default;
+  Value(Value&&) noexcept = default;
+  Value& operator=(Value&&) noexcept = default;
+  Value(const Value& other);
+  Value& operator=(const Value& other) {
+    if (this != &other) *this = Value(other);
+    return *this;
+  }
+
   static Value String(std::string s) {
     Value v;
     v.data_ = std::move(s);
+    return v;
+  }
+  static Value NewStream() {
+    Value v;
+    v.data_ = std::make_unique<streams::Stream>();
     return v;
   }
 
@@ -25,6 +43,11 @@ class Value {
   bool is_string() const { return type() == ValueType::kString; }
   std::string& str() { return std::get<std::string>(data_); }
   const std::string& str() const { return std::get<std::string>(data_); }
+  bool is_stream() const { return type() == ValueType::kStream; }
+  streams::Stream& stream() { return *std::get<std::unique_ptr<streams::Stream>>(data_); }
+  const streams::Stream& stream() const {
+    return *std::get<std::unique_ptr<streams::Stream>>(data_);
+  }
 
   // Access bookkeeping for maxmemory eviction, updated on every lookup (Db::Find).
   // LRU: the low 32 bits of the last access time in ms, so idle times up to ~49 days are exact.
@@ -40,12 +63,13 @@ class Value {
   std::string_view TypeName() const {
     switch (type()) {
       case ValueType::kString: return "string";
+      case ValueType::kStream: return "stream";
     }
     return "none";
   }
 
  private:
-  std::variant<std::string> data_;
+  std::variant<std::string, std::unique_ptr<streams::Stream>> data_;
   uint32_t lru_ms_ = 0;
   uint16_t lfu_minute_ = 0;  // low 16 bits of the minute the counter was last updated
   uint8_t lfu_count_ = kLfuInitial;

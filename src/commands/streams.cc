@@ -1,0 +1,19 @@
+// The stream command family: joins the rows of each stream command file.
+#include "src/commands/streams.h"
+
+#include <vector>
+
+namespace server {
+
+std::span<const CommandSpec> StreamCommands() {
+  static const std::vector<CommandSpec> rows = [] {
+    std::vector<CommandSpec> all;
+    for (auto part : {StreamRangeRows(), StreamWriteRows()}) {
+      all.insert(all.end(), part.begin(), part.end());
+    }
+    return all;
+  }();
+  return rows;
+}
+
+}  // namespace server

@@ -1,0 +1,31 @@
+// Helpers shared by the stream command files: finding a stream key with Redis's WRONGTYPE
+// rule, mapping streams/ statuses to Redis's error texts, and writing entries as replies.
+#pragma once
+
+#include <string_view>
+
+#include "src/command_table.h"
+#include "src/value.h"
+#include "streams/stream.h"
+
+namespace server {
+
+// The stream at `key`, or null when the key is missing. Replies WRONGTYPE and sets
+// `wrong_type` when the key holds another type.
+streams::Stream* FindStream(CommandContext& ctx, std::string_view key, bool& wrong_type);
+
+// Block limits from stream-node-max-entries / stream-node-max-bytes.
+streams::StreamLimits StreamLimitsFrom(const Config& config);
+
+// The Redis error text for a failed ID parse or XADD resolution.
+std::string_view IdStatusText(streams::IdStatus status);
+
+// [id, [field, value, ...]], as XRANGE and XREAD spell one entry.
+void ReplyEntry(resp::Writer& reply, streams::StreamID id, const streams::EntryView& entry);
+void ReplyId(resp::Writer& reply, streams::StreamID id);
+
+// Parses an optional "COUNT n" tail at argv[from...] as XRANGE does (negative counts as 0).
+// Replies the error and returns false on anything else.
+bool ParseRangeCount(CommandContext& ctx, size_t from, int64_t& count);
+
+}  // namespace server

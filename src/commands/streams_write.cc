@@ -1,0 +1,239 @@
+// XADD, XDEL, XTRIM, XSETID.
+#include <optional>
+#include <vector>
+
+#include "src/commands/streams.h"
+#include "src/commands/streams_util.h"
+#include "src/commands/util.h"
+#include "src/errors.h"
+
+namespace server {
+
+namespace {
+
+// The trimming options shared by XADD and XTRIM.
+struct TrimArgs {
+  enum class Strategy { kNone, kMaxLen, kMinId } strategy = Strategy::kNone;
+  bool approx = false;
+  int64_t maxlen = 0;
+  streams::StreamID minid;
+  int64_t limit = 0;  // 0 = unlimited
+  bool limit_given = false;
+  bool nomkstream = false;
+};
+
+// Parses options from argv[2] on. For XADD it stops at the first argument that is not an
+// option, which must be the ID: its index is returned through `id_index`. Replies the error
+// and returns false on bad input.
+bool ParseTrimArgs(CommandContext& ctx, bool xadd, TrimArgs& args, size_t& id_index) {
+  size_t i = 2;
+  for (; i < ctx.argc(); i++) {
+    const size_t more = ctx.argc() - 1 - i;
+    std::string_view opt = ctx.arg(i);
+    if (xadd && opt == "*") break;
+    const bool maxlen = EqualsIgnoreCase(opt, "MAXLEN");
+    if ((maxlen || EqualsIgnoreCase(opt, "MINID")) && more > 0) {
+      if (args.strategy != TrimArgs::Strategy::kNone) {
+        ctx.reply.Error(err::kMaxLenAndMinId);
+        return false;
+      }
+      args.approx = false;
+      std::string_view next = ctx.arg(i + 1);
+      if (more >= 2 && (next == "~" || next == "=")) {
+        args.approx = next == "~";
+        i++;
+      }
+      if (maxlen) {
+        auto n = ArgInt64(ctx, i + 1);
+        if (!n) return false;
+        if (*n < 0) {
+          ctx.reply.Error(err::kMaxLenNegative);
+          return false;
+        }
+        args.maxlen = *n;
+        args.strategy = TrimArgs::Strategy::kMaxLen;
+      } else {
+        auto id = streams::ParseStrictId(ctx.arg(i + 1));
+        if (!id.ok()) {
+          ctx.reply.Error(IdStatusText(id.status));
+          return false;
+        }
+        args.minid = id.value;
+        args.strategy = TrimArgs::Strategy::kMinId;
+      }
+      i++;
+    } else if (EqualsIgnoreCase(opt, "LIMIT") && more > 0) {
+      auto n = ArgInt64(ctx, i + 1);
+      if (!n) return false;
+      if (*n < 0) {
+        ctx.reply.Error(err::kLimitNegative);
+        return false;
+      }
+      args.limit = *n;
+      args.limit_given = true;
+      i++;
+    } else if (xadd && EqualsIgnoreCase(opt, "NOMKSTREAM")) {
+      args.nomkstream = true;
+    } else if (xadd) {
+      break;  // the ID (validated by the caller)
+    } else {
+      ctx.reply.Error(err::kSyntax);
+      return false;
+    }
+  }
+  id_index = i;
+  if (args.limit != 0 && args.strategy == TrimArgs::Strategy::kNone) {
+    ctx.reply.Error(err::kLimitWithoutStrategy);
+    return false;
+  }
+  if (!xadd && args.strategy == TrimArgs::Strategy::kNone) {
+    ctx.reply.Error(err::kXTrimNoStrategy);
+    return false;
+  }
+  if (args.limit_given) {
+    if (!args.approx) {
+      ctx.reply.Error(err::kLimitWithoutApprox);
+      return false;
+    }
+  } else if (args.approx) {
+    // Redis bounds an approximate trim by default, so one call never runs long.
+    int64_t limit = 100 * ctx.server.config.stream_node_max_entries;
+    args.limit = limit <= 0 || limit > 1000000 ? 10000 : limit;
+  }
+  return true;
+}
+
+size_t ApplyTrim(streams::Stream& s, const TrimArgs& args) {
+  const uint64_t limit = static_cast<uint64_t>(args.limit);
+  if (args.strategy == TrimArgs::Strategy::kMaxLen) {
+    return s.TrimMaxLen(static_cast<uint64_t>(args.maxlen), args.approx, limit);
+  }
+  if (args.strategy == TrimArgs::Strategy::kMinId) {
+    return s.TrimMinId(args.minid, args.approx, limit);
+  }
+  return 0;
+}
+
+void XAdd(CommandContext& ctx) {
+  TrimArgs args;
+  size_t id_index;
+  if (!ParseTrimArgs(ctx, /*xadd=*/true, args, id_index)) return;
+  if (id_index >= ctx.argc()) return ctx.reply.Error(err::WrongArity("xadd"));
+  // The ID is checked before the field/value count, as Redis does ("XADD s MINID 1-0 f v"
+  // fails on "f" as an ID).
+  auto given = streams::ParseXAddId(ctx.arg(id_index));
+  if (!given.ok()) return ctx.reply.Error(IdStatusText(given.status));
+  const size_t pairs_args = ctx.argc() - id_index - 1;
+  if (pairs_args < 2 || pairs_args % 2 != 0) return ctx.reply.Error(err::WrongArity("xadd"));
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
+  if (wrong_type) return;
+  if (s == nullptr && args.nomkstream) return ctx.reply.Null();
+  std::vector<std::string_view> field_values(ctx.argv.begin() + id_index + 1, ctx.argv.end());
+  const streams::StreamLimits limits = StreamLimitsFrom(ctx.server.config);
+  const uint64_t now = static_cast<uint64_t>(ctx.now_ms);
+  if (s == nullptr) {
+    // A new stream is stored only once its first entry is in.
+    Value value = Value::NewStream();
+    auto id = value.stream().Add(given.value, field_values, now, limits);
+    if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
+    ApplyTrim(value.stream(), args);
+    ctx.db().Set(ctx.arg(1), std::move(value));
+    return ReplyId(ctx.reply, id.value);
+  }
+  auto id = s->Add(given.value, field_values, now, limits);
+  if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
+  ApplyTrim(*s, args);
+  ctx.db().Touch(ctx.arg(1));
+  ReplyId(ctx.reply, id.value);
+}
+
+void XTrim(CommandContext& ctx) {
+  TrimArgs args;
+  size_t unused;
+  if (!ParseTrimArgs(ctx, /*xadd=*/false, args, unused)) return;
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
+  if (wrong_type) return;
+  if (s == nullptr) return ctx.reply.Integer(0);
+  size_t removed = ApplyTrim(*s, args);
+  if (removed > 0) ctx.db().Touch(ctx.arg(1));
+  ctx.reply.Integer(static_cast<int64_t>(removed));
+}
+
+void XDel(CommandContext& ctx) {
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
+  if (wrong_type) return;
+  if (s == nullptr) return ctx.reply.Integer(0);
+  // Every ID is checked before anything is deleted.
+  std::vector<streams::StreamID> ids;
+  ids.reserve(ctx.argc() - 2);
+  for (size_t i = 2; i < ctx.argc(); i++) {
+    auto id = streams::ParseStrictId(ctx.arg(i));
+    if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
+    ids.push_back(id.value);
+  }
+  int64_t deleted = 0;
+  for (streams::StreamID id : ids) deleted += s->Delete(id) ? 1 : 0;
+  if (deleted > 0) ctx.db().Touch(ctx.arg(1));
+  ctx.reply.Integer(deleted);
+}
+
+void XSetId(CommandContext& ctx) {
+  auto last = streams::ParseStrictId(ctx.arg(2));
+  if (!last.ok()) return ctx.reply.Error(IdStatusText(last.status));
+  std::optional<uint64_t> entries_added;
+  std::optional<streams::StreamID> max_deleted;
+  for (size_t i = 3; i < ctx.argc(); i++) {
+    const bool more = i + 1 < ctx.argc();
+    if (EqualsIgnoreCase(ctx.arg(i), "ENTRIESADDED") && more) {
+      auto n = ArgInt64(ctx, i + 1);
+      if (!n) return;
+      if (*n < 0) return ctx.reply.Error(err::kEntriesAddedNegative);
+      entries_added = static_cast<uint64_t>(*n);
+      i++;
+    } else if (EqualsIgnoreCase(ctx.arg(i), "MAXDELETEDID") && more) {
+      auto id = streams::ParseStrictId(ctx.arg(i + 1));
+      if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
+      max_deleted = id.value;
+      i++;
+    } else {
+      return ctx.reply.Error(err::kSyntax);
+    }
+  }
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
+  if (wrong_type) return;
+  if (s == nullptr) return ctx.reply.Error(err::kNoSuchKey);
+  switch (s->SetId(last.value, entries_added, max_deleted)) {
+    case streams::SetIdStatus::kOk:
+      ctx.db().Touch(ctx.arg(1));
+      return ctx.reply.Ok();
+    case streams::SetIdStatus::kSmallerThanMaxDeleted:
+      return ctx.reply.Error(err::kXSetIdSmallerThanMaxDeleted);
+    case streams::SetIdStatus::kSmallerThanTopItem:
+      return ctx.reply.Error(err::kXSetIdSmallerThanTop);
+    case streams::SetIdStatus::kEntriesAddedTooSmall:
+      return ctx.reply.Error(err::kXSetIdEntriesAddedTooSmall);
+  }
+}
+
+constexpr CommandSpec kRows[] = {
+    {"xadd", -5, kWrite | kDenyOom | kFast, 1, 1, 1, XAdd,
+     "Appends a new entry to a stream", "5.0.0", "stream"},
+    {"xdel", -3, kWrite | kFast, 1, 1, 1, XDel,
+     "Removes the specified entries from the stream. Returns the number of items actually "
+     "deleted, that may be different from the number of IDs passed in case certain IDs do not "
+     "exist.", "5.0.0", "stream"},
+    {"xtrim", -4, kWrite, 1, 1, 1, XTrim,
+     "Trims the stream to (approximately if '~' is passed) a certain size", "5.0.0", "stream"},
+    {"xsetid", -3, kWrite | kDenyOom | kFast, 1, 1, 1, XSetId,
+     "An internal command for replicating stream values", "5.0.0", "stream"},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> StreamWriteRows() { return kRows; }
+
+}  // namespace server
