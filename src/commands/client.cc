@@ -287,8 +287,7 @@ void ClientHelp(CommandContext& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  ctx.reply.Array(std::size(kLines));
-  for (auto l : kLines) ctx.reply.Simple(l);
+  ReplyHelp(ctx.reply, kLines);
 }
 
 constexpr uint32_t kClientFlags = kNoScript | kLoading | kStale;

@@ -1,4 +1,5 @@
 // COMMAND and its subcommands, generated from the CommandTable plus the docs table below.
+#include "src/commands/util.h"
 #include "src/ascii.h"
 #include "src/commands/command_docs.h"
 
@@ -503,8 +504,7 @@ void CommandHelp(CommandContext& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  ctx.reply.Array(std::size(kLines));
-  for (auto l : kLines) ctx.reply.Simple(l);
+  ReplyHelp(ctx.reply, kLines);
 }
 
 constexpr uint32_t kIntrospect = kLoading | kStale;

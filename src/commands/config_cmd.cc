@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "src/commands/util.h"
 #include "src/commands/server_admin.h"
 #include "src/errors.h"
 #include "src/log.h"
@@ -152,8 +153,7 @@ void ConfigHelp(CommandContext& ctx) {
       "HELP",
       "    Prints this help.",
   };
-  ctx.reply.Array(std::size(kLines));
-  for (auto l : kLines) ctx.reply.Simple(l);
+  ReplyHelp(ctx.reply, kLines);
 }
 
 constexpr uint32_t kConfigFlags = kAdmin | kNoScript | kLoading | kStale;

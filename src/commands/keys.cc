@@ -85,7 +85,24 @@ void Copy(CommandContext& ctx) {
 
 void Touch(CommandContext& ctx) { Exists(ctx); }
 
+constexpr CommandSpec kObjectSubcommands[] = {
+    {"encoding", 3, kReadOnly, 2, 2, 1, keys::ObjectEncoding,
+     "Returns the internal encoding of a Redis object.", "2.2.3", "generic"},
+    {"freq", 3, kReadOnly, 2, 2, 1, keys::ObjectFreq,
+     "Returns the logarithmic access frequency counter of a Redis object.", "4.0.0", "generic"},
+    {"idletime", 3, kReadOnly, 2, 2, 1, keys::ObjectIdleTime,
+     "Returns the time since the last access to a Redis object.", "2.2.3", "generic"},
+    {"refcount", 3, kReadOnly, 2, 2, 1, keys::ObjectRefCount,
+     "Returns the reference count of a value of a key.", "2.2.3", "generic"},
+    {"help", 2, kLoading | kStale, 0, 0, 0, keys::ObjectHelp,
+     "Returns helpful text about the different subcommands.", "6.2.0", "generic"},
+};
+
 constexpr CommandSpec kKeyCommands[] = {
+    {"move", 3, kWrite | kFast, 1, 1, 1, keys::Move, "Move a key to another database", "1.0.0",
+     "generic"},
+    {"object", -2, 0, 0, 0, 0, nullptr, "A container for object introspection commands",
+     "2.2.3", "generic", kObjectSubcommands},
     {"del", -2, kWrite, 1, -1, 1, Del, "Delete a key", "1.0.0", "generic"},
     {"unlink", -2, kWrite | kFast, 1, -1, 1, Del,
      "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non "

@@ -21,4 +21,12 @@ void Persist(CommandContext& ctx);
 void Keys(CommandContext& ctx);
 void Scan(CommandContext& ctx);
 
+// keys_object.cc: moving keys between databases and inspecting values.
+void Move(CommandContext& ctx);
+void ObjectEncoding(CommandContext& ctx);
+void ObjectFreq(CommandContext& ctx);
+void ObjectIdleTime(CommandContext& ctx);
+void ObjectRefCount(CommandContext& ctx);
+void ObjectHelp(CommandContext& ctx);
+
 }  // namespace server::keys

@@ -21,6 +21,11 @@ std::optional<int64_t> ArgInt64(CommandContext& ctx, size_t index, std::string_v
   return v;
 }
 
+void ReplyHelp(resp::Writer& reply, std::span<const std::string_view> lines) {
+  reply.Array(lines.size());
+  for (std::string_view line : lines) reply.Simple(line);
+}
+
 void DiscardTransaction(ServerState&, Client& client) {
   client.in_multi = false;
   client.multi_error = false;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "src/client.h"
@@ -19,6 +20,9 @@ bool ValidClientName(std::string_view name);
 // of range" (or `error` if given) and returns nullopt.
 std::optional<int64_t> ArgInt64(CommandContext& ctx, size_t index,
                                 std::string_view error = {});
+
+// A HELP subcommand's reply: one simple string per line, as Redis sends it.
+void ReplyHelp(resp::Writer& reply, std::span<const std::string_view> lines);
 
 // Drops a MULTI in progress (queued commands, error flag). Keeps WATCHes.
 void DiscardTransaction(ServerState& state, Client& client);
