@@ -81,6 +81,9 @@ void Stream::Append(StreamID id, std::span<const std::string_view> field_values,
   bool appended = false;
   if (tail_ != nullptr) {
     size_t before = tail_->BytesUsed();
+    // XSETID may have lowered last_id below deleted entries still flagged in the tail (never
+    // below a live one): dropping them keeps the block's IDs increasing.
+    if (*tail_->LastId() >= id) tail_->Compact();
     appended = tail_->Append(id, field_values, limits);
     if (!appended) tail_->ShrinkToFit();  // closed for good: no more appends will come
     block_bytes_ = block_bytes_ - before + tail_->BytesUsed();
@@ -272,7 +275,7 @@ std::string Stream::Validate() const {
     if (b->master_id() < key) return "a block's master ID is below its key" + where;
     if (prev_last && *prev_last >= key) return "blocks overlap" + where;
     prev_last = b->LastId();
-    if (*prev_last > last_id_) return "an ID above last_id" + where;
+    if (*b->LastLiveId() > last_id_) return "a live ID above last_id" + where;
     live += b->live_count();
     bytes += b->BytesUsed();
     last_block = it.Value();

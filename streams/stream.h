@@ -8,7 +8,8 @@
 //    on a later ID but the key stays, so every key is <= every ID in its block.
 //  - Blocks' ID ranges don't overlap and are ordered as their keys; the tail block (the only
 //    one appended to) is the one with the largest key.
-//  - last_id() >= every ID in the stream; first_id() is the first live entry, 0-0 when empty.
+//  - last_id() >= every live ID (XSETID may set it below deleted ones still flagged in a block);
+//    first_id() is the first live entry, 0-0 when empty.
 #pragma once
 
 #include <cstddef>
