@@ -108,4 +108,9 @@ inline constexpr std::string_view kXSetIdSmallerThanTop =
 inline constexpr std::string_view kXSetIdEntriesAddedTooSmall =
     "ERR The entries_added specified in XSETID is smaller than the target stream length";
 inline constexpr std::string_view kEntriesAddedNegative = "ERR entries_added must be positive";
+// XINFO STREAM with options it does not take; the subcommand is echoed as given:
+// "ERR unknown subcommand or wrong number of arguments for 'STREAM'. Try XINFO HELP."
+inline constexpr std::string_view kXInfoSyntaxPrefix =
+    "ERR unknown subcommand or wrong number of arguments for '";
+inline constexpr std::string_view kXInfoSyntaxSuffix = "'. Try XINFO HELP.";
 }  // namespace server::err
