@@ -14,7 +14,8 @@ namespace server {
 
 namespace {
 
-// FULL lists this many entries unless COUNT says otherwise (0 or negative: all of them).
+// FULL lists this many entries unless COUNT says otherwise: 0 means all of them, and a negative
+// COUNT is taken as no COUNT (observed on 7.0.15, not documented).
 constexpr int64_t kFullDefaultCount = 10;
 
 void ReplySyntax(CommandContext& ctx) {
@@ -69,7 +70,7 @@ void XInfoStream(CommandContext& ctx) {
     if (argc == 6) {
       auto n = ArgInt64(ctx, 5);
       if (!n) return;
-      count = *n;
+      if (*n >= 0) count = *n;
     }
   }
 
@@ -87,7 +88,7 @@ void XInfoStream(CommandContext& ctx) {
   }
 
   uint64_t shown = s->length();
-  if (count > 0 && static_cast<uint64_t>(count) < shown) shown = static_cast<uint64_t>(count);
+  if (count != 0 && static_cast<uint64_t>(count) < shown) shown = static_cast<uint64_t>(count);
   w.Map(9);
   ReplyCommonFields(w, *s);
   w.Bulk("entries");
