@@ -91,6 +91,38 @@ constexpr DocRow kDocRows[] = {
      "nondeterministic_output"},
     {"rename", "O(1)", "key newkey:key", "", "RW access delete"},
     {"renamenx", "O(1)", "key newkey:key", "", "RW access delete"},
+    // streams
+    {"xadd", "O(1) when adding a new entry, O(N) when trimming where N being the number of "
+     "entries evicted.",
+     "key [NOMKSTREAM] [trim=(strategy=MAXLEN|MINID) [operator==|~] threshold "
+     "[LIMIT count:integer]] (id_or_auto=*|id) (field_value=field value)...",
+     "nondeterministic_output", "RW update"},
+    {"xtrim", "O(N), with N being the number of evicted entries. Constant times are very small "
+     "however, since entries are organized in macro nodes containing multiple entries that can "
+     "be released with a single deallocation.",
+     "key (trim=(strategy=MAXLEN|MINID) [operator==|~] threshold [LIMIT count:integer])",
+     "nondeterministic_output", "RW delete"},
+    {"xlen", "O(1)", "key"},
+    {"xrange", "O(N) with N being the number of elements being returned. If N is constant (e.g. "
+     "always asking for the first 10 elements with COUNT), you can consider it O(1).",
+     "key start end [COUNT count:integer]"},
+    {"xrevrange", "O(N) with N being the number of elements returned. If N is constant (e.g. "
+     "always asking for the first 10 elements with COUNT), you can consider it O(1).",
+     "key end start [COUNT count:integer]"},
+    {"xdel", "O(1) for each single item to delete in the stream, regardless of the stream size.",
+     "key id...", "", "RW delete"},
+    {"xsetid", "O(1)",
+     "key last-id [ENTRIESADDED entries_added:integer] [MAXDELETEDID max_deleted_entry_id]", "",
+     "RW update"},
+    {"xread", "For each stream mentioned: O(N) with N being the number of elements being "
+     "returned, it means that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK "
+     "option is used, XADD will pay O(M) time in order to serve the M clients blocked on the "
+     "stream getting new data.",
+     "[COUNT count:integer] [BLOCK milliseconds:integer] STREAMS (streams=key... id...)"},
+    {"xinfo|stream", "O(N) with N being the number of returned items for the subcommands. "
+     "XINFO STREAM and XINFO GROUPS always return the same number of items.",
+     "key [full_block=FULL [COUNT count:integer]]"},
+    {"xinfo|help", "O(1)", ""},
     {"copy", "O(N) worst case for collections, where N is the number of nested items. O(1) for "
      "string values.", "source:key destination:key [DB destination-db:integer] [REPLACE]"},
     // connection

@@ -41,8 +41,10 @@ class DocParser {
     }
     return text_.substr(start, pos_ - start);
   }
+  // Tokens are UPPER words, plus the punctuation tokens some commands take ("=", "~", "*").
   static bool IsToken(std::string_view w) {
-    return !w.empty() && std::isupper(static_cast<unsigned char>(w[0]));
+    return !w.empty() && (std::isupper(static_cast<unsigned char>(w[0])) || w == "=" ||
+                          w == "~" || w == "*");
   }
 
   // A sequence ends at ']', ')', '|' or the end of the text.
