@@ -108,6 +108,10 @@ inline constexpr std::string_view kXSetIdSmallerThanTop =
 inline constexpr std::string_view kXSetIdEntriesAddedTooSmall =
     "ERR The entries_added specified in XSETID is smaller than the target stream length";
 inline constexpr std::string_view kEntriesAddedNegative = "ERR entries_added must be positive";
+// XDELEX / XACKDEL (8.2; from the Redis documentation and its test suite).
+inline constexpr std::string_view kNumIdsNotPositive = "ERR Number of IDs must be a positive integer";
+inline constexpr std::string_view kNumIdsMismatch =
+    "ERR The `numids` parameter must match the number of arguments";
 // XINFO STREAM with options it does not take; the subcommand is echoed as given:
 // "ERR unknown subcommand or wrong number of arguments for 'STREAM'. Try XINFO HELP."
 inline constexpr std::string_view kXInfoSyntaxPrefix =

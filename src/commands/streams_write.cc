@@ -2,6 +2,7 @@
 #include <optional>
 #include <vector>
 
+#include "resp/strict_int.h"
 #include "src/commands/streams.h"
 #include "src/commands/streams_util.h"
 #include "src/commands/util.h"
@@ -20,7 +21,16 @@ struct TrimArgs {
   int64_t limit = 0;  // 0 = unlimited
   bool limit_given = false;
   bool nomkstream = false;
+  bool ref_mode_given = false;  // KEEPREF | DELREF | ACKED (8.2), at most one
 };
+
+// Redis 8.2's reference modes say what deleting an entry does to consumer groups' pending
+// lists. Until groups exist every entry is unreferenced, so all three delete the same way;
+// the parsing (one mode at most) is already Redis's.
+bool IsRefMode(std::string_view word) {
+  return EqualsIgnoreCase(word, "KEEPREF") || EqualsIgnoreCase(word, "DELREF") ||
+         EqualsIgnoreCase(word, "ACKED");
+}
 
 // Parses options from argv[2] on. For XADD it stops at the first argument that is not an
 // option, which must be the ID: its index is returned through `id_index`. Replies the error
@@ -74,6 +84,12 @@ bool ParseTrimArgs(CommandContext& ctx, bool xadd, TrimArgs& args, size_t& id_in
       i++;
     } else if (xadd && EqualsIgnoreCase(opt, "NOMKSTREAM")) {
       args.nomkstream = true;
+    } else if (IsRefMode(opt)) {
+      if (args.ref_mode_given) {
+        ctx.reply.Error(err::kSyntax);
+        return false;
+      }
+      args.ref_mode_given = true;
     } else if (xadd) {
       break;  // the ID (validated by the caller)
     } else {
@@ -180,6 +196,53 @@ void XDel(CommandContext& ctx) {
   ctx.reply.Integer(deleted);
 }
 
+// XDELEX key [KEEPREF|DELREF|ACKED] IDS numids id... (Redis 8.2; the IDS block may come at
+// any position). Replies one code per ID: 1 deleted, -1 no such entry (2, "still referenced",
+// needs consumer groups).
+void XDelEx(CommandContext& ctx) {
+  bool mode_given = false;
+  size_t ids_at = 0, numids = 0;
+  for (size_t i = 2; i < ctx.argc(); i++) {
+    std::string_view opt = ctx.arg(i);
+    if (IsRefMode(opt)) {
+      if (mode_given) return ctx.reply.Error(err::kSyntax);
+      mode_given = true;
+    } else if (EqualsIgnoreCase(opt, "IDS") && i + 1 < ctx.argc() && ids_at == 0) {
+      int64_t n;
+      if (!resp::ParseStrictInt64(ctx.arg(i + 1), n) || n < 1) {
+        return ctx.reply.Error(err::kNumIdsNotPositive);
+      }
+      if (static_cast<uint64_t>(n) > ctx.argc() - (i + 2)) {
+        return ctx.reply.Error(err::kNumIdsMismatch);
+      }
+      ids_at = i + 2;
+      numids = static_cast<size_t>(n);
+      i = ids_at + numids - 1;
+    } else {
+      return ctx.reply.Error(err::kSyntax);
+    }
+  }
+  if (ids_at == 0) return ctx.reply.Error(err::kSyntax);
+  std::vector<streams::StreamID> ids;
+  ids.reserve(numids);
+  for (size_t i = ids_at; i < ids_at + numids; i++) {
+    auto id = streams::ParseStrictId(ctx.arg(i));
+    if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
+    ids.push_back(id.value);
+  }
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
+  if (wrong_type) return;
+  ctx.reply.Array(ids.size());
+  bool deleted_any = false;
+  for (streams::StreamID id : ids) {
+    bool deleted = s != nullptr && s->Delete(id);
+    deleted_any = deleted_any || deleted;
+    ctx.reply.Integer(deleted ? 1 : -1);
+  }
+  if (deleted_any) ctx.db().Touch(ctx.arg(1));
+}
+
 void XSetId(CommandContext& ctx) {
   auto last = streams::ParseStrictId(ctx.arg(2));
   if (!last.ok()) return ctx.reply.Error(IdStatusText(last.status));
@@ -226,6 +289,8 @@ constexpr CommandSpec kRows[] = {
      "Removes the specified entries from the stream. Returns the number of items actually "
      "deleted, that may be different from the number of IDs passed in case certain IDs do not "
      "exist.", "5.0.0", "stream"},
+    {"xdelex", -5, kWrite | kFast, 1, 1, 1, XDelEx,
+     "Deletes one or multiple entries from the stream.", "8.2.0", "stream"},
     {"xtrim", -4, kWrite, 1, 1, 1, XTrim,
      "Trims the stream to (approximately if '~' is passed) a certain size", "5.0.0", "stream"},
     {"xsetid", -3, kWrite | kDenyOom | kFast, 1, 1, 1, XSetId,
