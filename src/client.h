@@ -42,6 +42,13 @@ struct Client {
   std::vector<QueuedCommand> multi_queue;
   std::vector<std::pair<int, std::string>> watched;  // (db, key)
 
+  // Parked by a blocking command (BlockingRegistry owns the wait): the connection runs none of
+  // its further requests until it is served or times out.
+  bool blocked = false;
+  // Commands being executed for this client: 1 for a request, 2 inside EXEC. Blocking commands
+  // only park at depth 1, as Redis replies at once inside a transaction.
+  int command_depth = 0;
+
   // Output sizes the connection reports for CLIENT LIST (qbuf, omem).
   size_t query_buffer_size = 0;
   size_t output_buffer_size = 0;

@@ -60,10 +60,14 @@ bool Connection::OutputOverSoftLimit() const {
 }
 
 bool Connection::CanRunRequests() const {
-  return !closing_ && !client_.close_after_reply && !OutputOverSoftLimit();
+  return !closing_ && !client_.close_after_reply && !client_.blocked && !OutputOverSoftLimit();
 }
 
-bool Connection::BlockedFromReading() const { return peer_closed_ || !CanRunRequests(); }
+bool Connection::BlockedFromReading() const {
+  // A client parked by a blocking command keeps reading, to notice a disconnect; its requests
+  // wait in the buffer (bounded by the query buffer limit).
+  return peer_closed_ || closing_ || client_.close_after_reply || OutputOverSoftLimit();
+}
 
 void Connection::OutputDrained() {
   // Requests left in the buffer when output hit the soft limit get no read event to wake
@@ -100,6 +104,10 @@ void Connection::OnAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
 
 void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
   auto* self = static_cast<Connection*>(s->data);
+  if (nread == UV_EOF && !self->closing_ && self->client_.blocked) {
+    self->Close();  // as Redis: a blocked client that hangs up is gone, not answered later
+    return;
+  }
   if (nread == UV_EOF && !self->closing_) {
     // A half-close (`nc -N`, shutdown(SHUT_WR)) still expects the replies to what it sent,
     // including requests held back by backpressure; ProcessInput closes once they are out.
@@ -143,6 +151,8 @@ void Connection::ProcessInput() {
     if (!args.empty()) {
       writer_.set_protocol(client_.protocol);
       Dispatch(state, client_, args, writer_);
+      // Clients blocked on keys this command wrote are served before the next command runs.
+      if (state.blocking.HasReadyKeys()) server_.ServeReadyKeys();
     }
     rstart_ += parser_.consumed();
     parser_.Reset();

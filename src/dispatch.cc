@@ -71,7 +71,9 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
   // CLIENT NO-TOUCH: this client's reads leave the keys' access time alone (TOUCH still counts).
   Db* untracked = client.no_touch && spec.name != "touch" ? &ctx.db() : nullptr;
   if (untracked) untracked->set_access_tracking(false);
+  client.command_depth++;
   spec.handler(ctx);
+  client.command_depth--;
   if (untracked) untracked->set_access_tracking(true);
 }
 

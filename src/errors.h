@@ -117,4 +117,9 @@ inline constexpr std::string_view kNumIdsMismatch =
 inline constexpr std::string_view kXInfoSyntaxPrefix =
     "ERR unknown subcommand or wrong number of arguments for '";
 inline constexpr std::string_view kXInfoSyntaxSuffix = "'. Try XINFO HELP.";
+inline constexpr std::string_view kXReadUnbalanced =
+    "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
+inline constexpr std::string_view kXReadGreaterId =
+    "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
+    "<consumer> option.";
 }  // namespace server::err

@@ -108,6 +108,8 @@ int Server::Run() {
   cron_.data = this;
   uint64_t period = static_cast<uint64_t>(1000 / std::max<int64_t>(1, state_.config.hz));
   uv_timer_start(&cron_, OnCron, period, period);
+  uv_timer_init(&loop_, &block_timer_);
+  block_timer_.data = this;
   uv_signal_init(&loop_, &sigint_);
   sigint_.data = this;
   uv_signal_start(&sigint_, OnSignal, SIGINT);
@@ -173,6 +175,7 @@ void Server::OnConnectionClosing(Connection* c) {
     state_.dbs[static_cast<size_t>(db)]->Unwatch(key, &client.watch_dirty);
   }
   client.watched.clear();
+  state_.blocking.Unblock(client);
   connections_.erase(client.id);
   state_.clients.erase(client.id);
   if (c->flush_queued_) {
@@ -206,13 +209,74 @@ void Server::CloseRequestedClients() {
   }
 }
 
+resp::Writer* Server::WriterFor(uint64_t client_id) {
+  auto it = connections_.find(client_id);
+  if (it == connections_.end() || it->second->closing_) return nullptr;
+  return &it->second->writer_;
+}
+
+void Server::ServeReadyKeys() {
+  auto served = state_.blocking.ServeReadyKeys(
+      state_, [this](uint64_t id) { return WriterFor(id); });
+  for (uint64_t id : served) {
+    unblocked_.push_back(id);
+    if (auto it = connections_.find(id); it != connections_.end()) QueueFlush(it->second);
+  }
+}
+
+void Server::ResumeUnblocked() {
+  // Resumed clients may run commands that unblock others: drain until nobody is left.
+  while (!unblocked_.empty()) {
+    std::vector<uint64_t> ids;
+    ids.swap(unblocked_);
+    for (uint64_t id : ids) {
+      auto it = connections_.find(id);
+      if (it == connections_.end() || it->second->closing_ || it->second->client().blocked) {
+        continue;
+      }
+      it->second->ProcessInput();
+    }
+  }
+}
+
+void Server::ArmBlockTimer() {
+  const int64_t next = state_.blocking.NextDeadline();
+  if (next < 0) {
+    if (block_timer_deadline_ >= 0) uv_timer_stop(&block_timer_);
+    block_timer_deadline_ = -1;
+    return;
+  }
+  if (next == block_timer_deadline_) return;
+  // The loop's cached time can lag behind after long callbacks; a stale base fires early.
+  uv_update_time(&loop_);
+  const int64_t delay = std::max<int64_t>(0, next - SteadyMs());
+  uv_timer_start(&block_timer_, OnBlockTimer, static_cast<uint64_t>(delay), 0);
+  block_timer_deadline_ = next;
+}
+
+void Server::OnBlockTimer(uv_timer_t* h) {
+  auto* self = static_cast<Server*>(h->data);
+  self->block_timer_deadline_ = -1;
+  auto expired = self->state_.blocking.ExpireDue(
+      SteadyMs(), [self](uint64_t id) { return self->WriterFor(id); });
+  for (uint64_t id : expired) {
+    self->unblocked_.push_back(id);
+    if (auto it = self->connections_.find(id); it != self->connections_.end()) {
+      self->QueueFlush(it->second);
+    }
+  }
+  self->ArmBlockTimer();
+}
+
 void Server::OnCheck(uv_check_t* h) {
   auto* self = static_cast<Server*>(h->data);
   self->CloseRequestedClients();
+  self->ResumeUnblocked();
   self->FlushAll();
   // Flushing can resume a client's buffered requests, which queues more output.
   if (self->pending_flush_.empty() && !self->shutting_down_) uv_idle_stop(&self->idle_);
   if (self->state_.shutdown_requested && !self->shutting_down_) self->BeginShutdown();
+  if (!self->shutting_down_) self->ArmBlockTimer();
 }
 
 void Server::OnIdle(uv_idle_t*) {}
@@ -227,8 +291,9 @@ void Server::Cron() {
   if (state_.config.timeout > 0) {
     std::vector<Connection*> idle;
     for (auto& [id, c] : connections_) {
+      // A blocked client waits on purpose; its own timeout is the BLOCK argument.
       if (now - c->client().last_interaction_ms > state_.config.timeout * 1000 &&
-          !c->client().in_multi) {
+          !c->client().in_multi && !c->client().blocked) {
         idle.push_back(c);
       }
     }
@@ -264,6 +329,7 @@ void Server::BeginShutdown() {
   uv_close(reinterpret_cast<uv_handle_t*>(&check_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&idle_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&cron_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&block_timer_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
 }

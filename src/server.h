@@ -31,6 +31,8 @@ class Server {
   ServerState& state() { return state_; }
   void QueueFlush(Connection* c);
   void OnConnectionClosing(Connection* c);
+  // Answers clients blocked on keys the last command made ready; they resume in OnCheck.
+  void ServeReadyKeys();
 
  private:
   static void OnConnection(uv_stream_t* listener, int status);
@@ -38,12 +40,16 @@ class Server {
   static void OnIdle(uv_idle_t* h);
   static void OnCron(uv_timer_t* h);
   static void OnSignal(uv_signal_t* h, int signum);
+  static void OnBlockTimer(uv_timer_t* h);
 
   bool Listen();
   void FlushAll();
   void CloseRequestedClients();
   void Cron();
   void BeginShutdown();
+  void ArmBlockTimer();
+  void ResumeUnblocked();
+  resp::Writer* WriterFor(uint64_t client_id);
 
   uv_loop_t loop_;
   std::vector<std::unique_ptr<uv_tcp_t>> listeners_;
@@ -55,6 +61,13 @@ class Server {
   uv_timer_t cron_;
   uv_signal_t sigint_;
   uv_signal_t sigterm_;
+  // Fires at the earliest deadline of a blocked client (one timer for all of them, re-armed
+  // whenever the earliest deadline changes), so idle blocked clients cost no wake-ups.
+  uv_timer_t block_timer_;
+  int64_t block_timer_deadline_ = -1;  // what block_timer_ is armed for; -1 = stopped
+  // Clients just served or timed out: their buffered requests run in the next OnCheck (not
+  // inside the command that woke them).
+  std::vector<uint64_t> unblocked_;
   ServerState state_;
   CommandTable table_;
   std::unordered_map<uint64_t, Connection*> connections_;

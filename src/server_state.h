@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "src/blocking.h"
 #include "src/client.h"
 #include "src/config.h"
 #include "src/db.h"
@@ -74,6 +75,7 @@ struct ServerState {
   int tcp_port = 0;  // the port actually bound (config.port may be 0)
   std::string replid;  // replication id INFO reports; no replication yet, so it never changes
   size_t peak_memory = 0;  // highest used_memory seen by INFO or the cron
+  BlockingRegistry blocking;  // clients parked by XREAD BLOCK
 
   RateSampler ops_rate;        // commands per second
   RateSampler net_input_rate;  // bytes per second

@@ -143,7 +143,7 @@ void ClientsSection(InfoBuilder& b, ServerState& st) {
   b.Num("maxclients", st.config.maxclients);
   b.Num("client_recent_max_input_buffer", max_in);
   b.Num("client_recent_max_output_buffer", max_out);
-  b.Field("blocked_clients", "0");
+  b.Num("blocked_clients", st.blocking.blocked_count());
   b.Field("tracking_clients", "0");
   b.Field("clients_in_timeout_table", "0");
 }

@@ -8,7 +8,7 @@ namespace server {
 std::span<const CommandSpec> StreamCommands() {
   static const std::vector<CommandSpec> rows = [] {
     std::vector<CommandSpec> all;
-    for (auto part : {StreamRangeRows(), StreamWriteRows(), StreamInfoRows()}) {
+    for (auto part : {StreamRangeRows(), StreamWriteRows(), StreamInfoRows(), StreamReadRows()}) {
       all.insert(all.end(), part.begin(), part.end());
     }
     return all;

@@ -145,6 +145,8 @@ void XAdd(CommandContext& ctx) {
   streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
   if (wrong_type) return;
   if (s == nullptr && args.nomkstream) return ctx.reply.Null();
+  // Blocked readers are served after this command ends, so a failed add only costs a look.
+  ctx.server.blocking.SignalKeyReady(ctx.client.db_index, ctx.arg(1));
   std::vector<std::string_view> field_values(ctx.argv.begin() + id_index + 1, ctx.argv.end());
   const streams::StreamLimits limits = StreamLimitsFrom(ctx.server.config);
   const uint64_t now = static_cast<uint64_t>(ctx.now_ms);

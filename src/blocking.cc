@@ -1,0 +1,114 @@
+#include "src/blocking.h"
+
+#include <chrono>
+#include <limits>
+
+namespace server {
+
+int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void BlockingRegistry::Block(Client& client, const std::vector<std::string>& keys,
+                             int64_t timeout_ms, std::unique_ptr<BlockedCommand> command) {
+  Unblock(client);
+  Wait wait{&client, std::move(command), -1, {}};
+  if (timeout_ms > 0) {
+    const int64_t now = SteadyMs();
+    // A timeout too large to add is, for any practical purpose, forever.
+    wait.deadline = timeout_ms > std::numeric_limits<int64_t>::max() - now
+                        ? std::numeric_limits<int64_t>::max()
+                        : now + timeout_ms;
+    deadlines_.emplace(wait.deadline, client.id);
+  }
+  for (const std::string& key : keys) {
+    KeyId id{client.db_index, key};
+    std::list<uint64_t>& fifo = waiters_[id];
+    // The same key twice in one command waits once.
+    bool already = false;
+    for (const auto& [k, it] : wait.positions) already = already || k == id;
+    if (already) continue;
+    wait.positions.emplace_back(id, fifo.insert(fifo.end(), client.id));
+  }
+  waits_.emplace(client.id, std::move(wait));
+  client.blocked = true;
+}
+
+void BlockingRegistry::Unblock(Client& client) {
+  if (!client.blocked) return;
+  Remove(client.id);
+  client.blocked = false;
+}
+
+void BlockingRegistry::Remove(uint64_t client_id) {
+  auto it = waits_.find(client_id);
+  if (it == waits_.end()) return;
+  Wait& wait = it->second;
+  for (auto& [key, pos] : wait.positions) {
+    auto fifo = waiters_.find(key);
+    fifo->second.erase(pos);
+    if (fifo->second.empty()) waiters_.erase(fifo);
+  }
+  if (wait.deadline >= 0) deadlines_.erase({wait.deadline, client_id});
+  wait.client->blocked = false;
+  waits_.erase(it);
+}
+
+void BlockingRegistry::SignalKeyReady(int db, std::string_view key) {
+  if (waiters_.empty()) return;
+  KeyId id{db, std::string(key)};
+  if (!waiters_.contains(id) || ready_set_.contains(id)) return;
+  ready_set_.insert(id);
+  ready_.push_back(std::move(id));
+}
+
+std::vector<uint64_t> BlockingRegistry::ServeReadyKeys(ServerState& state,
+                                                       const WriterFor& writer_for) {
+  std::vector<uint64_t> served;
+  while (!ready_.empty()) {
+    std::vector<KeyId> keys;
+    keys.swap(ready_);
+    ready_set_.clear();
+    for (const KeyId& key : keys) {
+      auto fifo = waiters_.find(key);
+      if (fifo == waiters_.end()) continue;
+      // Serving removes clients from this FIFO: walk a snapshot.
+      std::vector<uint64_t> ids(fifo->second.begin(), fifo->second.end());
+      for (uint64_t id : ids) {
+        auto it = waits_.find(id);
+        if (it == waits_.end()) continue;
+        resp::Writer* writer = writer_for(id);
+        if (writer == nullptr) continue;
+        Client& client = *it->second.client;
+        writer->set_protocol(client.protocol);
+        if (!it->second.command->TryServe(state, client, key.second, *writer)) continue;
+        Remove(id);
+        served.push_back(id);
+      }
+    }
+  }
+  return served;
+}
+
+std::vector<uint64_t> BlockingRegistry::ExpireDue(int64_t now_ms, const WriterFor& writer_for) {
+  std::vector<uint64_t> expired;
+  while (!deadlines_.empty() && deadlines_.begin()->first <= now_ms) {
+    const uint64_t id = deadlines_.begin()->second;
+    Wait& wait = waits_.at(id);
+    if (resp::Writer* writer = writer_for(id)) {
+      writer->set_protocol(wait.client->protocol);
+      wait.command->ReplyTimeout(*writer);
+    }
+    Remove(id);
+    expired.push_back(id);
+  }
+  return expired;
+}
+
+int64_t BlockingRegistry::NextDeadline() const {
+  return deadlines_.empty() ? -1 : deadlines_.begin()->first;
+}
+
+}  // namespace server

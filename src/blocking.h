@@ -1,0 +1,86 @@
+// Clients parked by a blocking command (XREAD BLOCK): who waits on which (db, key), in the order
+// they blocked, and when each one times out. No libuv and no sockets here: the Server arms its
+// timer from NextDeadline() and hands in each connection's writer when a client is served.
+// Invariants: a client is blocked at most once (Client::blocked mirrors membership); every wait
+// record is on the FIFO of each of its keys and, when it has a deadline, in the deadline set.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "resp/writer.h"
+#include "src/client.h"
+
+namespace server {
+
+struct ServerState;
+
+// The part of a blocked command that outlives its handler call.
+class BlockedCommand {
+ public:
+  virtual ~BlockedCommand() = default;
+  // `key` in the client's db may now satisfy the command: writes the reply and returns true, or
+  // returns false (nothing written) to keep waiting.
+  virtual bool TryServe(ServerState& state, Client& client, std::string_view key,
+                        resp::Writer& reply) = 0;
+  virtual void ReplyTimeout(resp::Writer& reply) = 0;
+};
+
+// Monotonic milliseconds: block deadlines must not move with the wall clock.
+int64_t SteadyMs();
+
+class BlockingRegistry {
+ public:
+  // The writer of a client's connection, or null if it has none (then it is not served).
+  using WriterFor = std::function<resp::Writer*(uint64_t client_id)>;
+
+  // Parks `client` on `keys` of its current db. timeout_ms 0 waits forever.
+  void Block(Client& client, const std::vector<std::string>& keys, int64_t timeout_ms,
+             std::unique_ptr<BlockedCommand> command);
+  // Forgets the client's wait without replying (disconnect, kill). No-op if not blocked.
+  void Unblock(Client& client);
+
+  // A write command changed `key`: clients waiting on it get a chance at the end of that
+  // command (ServeReadyKeys). Cheap when nobody waits on the key.
+  void SignalKeyReady(int db, std::string_view key);
+  bool HasReadyKeys() const { return !ready_.empty(); }
+
+  // Offers every ready key to its waiters, oldest first. Returns the ids of clients that were
+  // served (and so unblocked); their input processing should resume.
+  std::vector<uint64_t> ServeReadyKeys(ServerState& state, const WriterFor& writer_for);
+  // Replies the timeout to every client whose deadline is <= now_ms; returns their ids.
+  std::vector<uint64_t> ExpireDue(int64_t now_ms, const WriterFor& writer_for);
+  // The earliest deadline, or -1 when no blocked client has one.
+  int64_t NextDeadline() const;
+
+  size_t blocked_count() const { return waits_.size(); }
+
+ private:
+  using KeyId = std::pair<int, std::string>;  // (db, key)
+  struct Wait {
+    Client* client;
+    std::unique_ptr<BlockedCommand> command;
+    int64_t deadline;  // -1: none
+    // Where this client sits in each of its keys' FIFOs, for O(1) removal.
+    std::vector<std::pair<KeyId, std::list<uint64_t>::iterator>> positions;
+  };
+
+  void Remove(uint64_t client_id);
+
+  std::unordered_map<uint64_t, Wait> waits_;
+  std::map<KeyId, std::list<uint64_t>> waiters_;
+  std::set<std::pair<int64_t, uint64_t>> deadlines_;
+  std::vector<KeyId> ready_;  // in signal order, without duplicates
+  std::set<KeyId> ready_set_;
+};
+
+}  // namespace server
