@@ -74,6 +74,13 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
   client.command_depth++;
   spec.handler(ctx);
   client.command_depth--;
+  // Like Redis, a write that creates a key someone blocks on (RENAME, COPY, RESTORE onto it)
+  // gives the waiters a look; each one checks for itself whether there is data now.
+  if ((spec.flags & kWrite) && state.blocking.blocked_count() > 0) {
+    for (size_t pos : KeyPositions(spec, argv.size())) {
+      state.blocking.SignalKeyReady(client.db_index, argv[pos]);
+    }
+  }
   if (untracked) untracked->set_access_tracking(true);
 }
 
