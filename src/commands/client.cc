@@ -27,6 +27,7 @@ std::string CommandField(const CommandContext& ctx, const Client& c) {
 std::string FlagsField(const Client& c) {
   std::string flags;
   if (c.in_multi) flags += 'x';
+  if (c.blocked) flags += 'b';
   if (c.watch_dirty) flags += 'd';
   if (c.close_after_reply) flags += 'c';
   if (c.no_evict) flags += 'e';

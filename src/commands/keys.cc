@@ -80,6 +80,7 @@ void Copy(CommandContext& ctx) {
   int64_t at = src.GetExpire(from);
   dest.Set(to, Value(*v));
   if (at != kNoExpire) dest.SetExpire(to, at);
+  ctx.server.blocking.SignalKeyReady(static_cast<int>(dest_index), to);
   ctx.reply.Integer(1);
 }
 

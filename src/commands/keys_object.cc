@@ -55,6 +55,8 @@ void Move(CommandContext& ctx) {
     return ctx.reply.Integer(0);
   }
   src.MoveTo(ctx.arg(1), dest, ctx.arg(1));
+  // Readers blocked on the key in the target database may now be served.
+  ctx.server.blocking.SignalKeyReady(static_cast<int>(*index), ctx.arg(1));
   ctx.reply.Integer(1);
 }
 

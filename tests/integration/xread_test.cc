@@ -153,3 +153,36 @@ TEST_CASE("XADD in another database does not wake a client blocked on the same k
   REQUIRE(writer.Text({"XADD", "s", "1-0", "f", "v"}) == "1-0");
   CHECK(reader.ReadAtLeast(5, 2000) == "*-1\r\n");
 }
+
+TEST_CASE("A reader blocked in another database is woken by MOVE and by COPY ... DB into it",
+          "[integration][xread]") {
+  itest::Server server;
+  itest::Redis writer(server.port());
+  for (const char* how : {"MOVE", "COPY"}) {
+    itest::RawSocket reader(server.port());
+    reader.SendAll(Multibulk({"SELECT", "1"}) + BlockingRead("0", "0"));
+    CHECK(reader.ReadAtLeast(5) == "+OK\r\n");
+    REQUIRE(WaitBlockedClients(writer, 1));
+    REQUIRE(writer.Text({"XADD", "s", "1-0", "f", how}) == "1-0");
+    if (std::string(how) == "MOVE") {
+      CHECK(writer.Text({"MOVE", "s", "1"}) == "1");
+    } else {
+      CHECK(writer.Text({"COPY", "s", "s", "DB", "1"}) == "1");
+    }
+    const std::string expected = OneEntryReply("1-0", how);
+    CHECK(reader.ReadAtLeast(expected.size()) == expected);
+    CHECK(WaitBlockedClients(writer, 0));
+    writer.Text({"FLUSHALL"});
+  }
+}
+
+TEST_CASE("CLIENT LIST marks a blocked client with the b flag", "[integration][xread]") {
+  itest::Server server;
+  itest::Redis observer(server.port());
+  itest::RawSocket reader(server.port());
+  reader.SendAll(BlockingRead("0", "$"));
+  REQUIRE(WaitBlockedClients(observer, 1));
+  std::string list = observer.Text({"CLIENT", "LIST"});
+  CHECK(list.find(" flags=b ") != std::string::npos);
+  CHECK(list.find(" cmd=xread ") != std::string::npos);
+}
