@@ -94,15 +94,25 @@ constexpr DocRow kDocRows[] = {
     // streams
     {"xadd", "O(1) when adding a new entry, O(N) when trimming where N being the number of "
      "entries evicted.",
-     "key [NOMKSTREAM] [trim=(strategy=MAXLEN|MINID) [operator==|~] threshold "
-     "[LIMIT count:integer]] (id_or_auto=*|id) (field_value=field value)...",
+     "key [NOMKSTREAM] [condition=KEEPREF|DELREF|ACKED] [trim=(strategy=MAXLEN|MINID) "
+     "[operator==|~] threshold [LIMIT count:integer]] (id_or_auto=*|id) "
+     "(field_value=field value)...",
      "nondeterministic_output", "RW update"},
     {"xtrim", "O(N), with N being the number of evicted entries. Constant times are very small "
      "however, since entries are organized in macro nodes containing multiple entries that can "
      "be released with a single deallocation.",
-     "key (trim=(strategy=MAXLEN|MINID) [operator==|~] threshold [LIMIT count:integer])",
+     "key (trim=(strategy=MAXLEN|MINID) [operator==|~] threshold [LIMIT count:integer]) "
+     "[condition=KEEPREF|DELREF|ACKED]",
      "nondeterministic_output", "RW delete"},
     {"xlen", "O(1)", "key"},
+    {"xdelex", "O(1) for each single item to delete in the stream, regardless of the stream size.",
+     "key [condition=KEEPREF|DELREF|ACKED] IDS numids:integer id...", "", "RW delete"},
+    {"move", "O(1)", "key db:integer", "", "RW access delete"},
+    {"object|encoding", "O(1)", "key"},
+    {"object|freq", "O(1)", "key"},
+    {"object|idletime", "O(1)", "key"},
+    {"object|refcount", "O(1)", "key"},
+    {"object|help", "O(1)", ""},
     {"xrange", "O(N) with N being the number of elements being returned. If N is constant (e.g. "
      "always asking for the first 10 elements with COUNT), you can consider it O(1).",
      "key start end [COUNT count:integer]"},
