@@ -9,29 +9,17 @@
 #include "src/command_table.h"
 #include "src/commands/command_docs.h"
 #include "src/commands/server_admin.h"
+#include "command_harness.h"
 #include "src/dispatch.h"
 #include "src/server_state.h"
 
 namespace {
 
-struct Harness {
-  server::ServerState state{server::Config{}};
-  server::CommandTable table;
-  server::Client client;
-
-  Harness() {
-    state.commands = &table;
-    client.id = 7;
+// The admin replies name the client's addresses, so it gets fixed ones.
+struct Harness : testing_support::CommandHarness {
+  Harness() : CommandHarness(7) {
     client.addr = "127.0.0.1:5000";
     client.laddr = "127.0.0.1:6379";
-    state.clients[client.id] = &client;
-  }
-  std::string Run(std::vector<std::string> args) {
-    std::vector<std::string_view> argv(args.begin(), args.end());
-    std::string out;
-    resp::Writer w(out, client.protocol);
-    server::Dispatch(state, client, argv, w);
-    return out;
   }
 };
 

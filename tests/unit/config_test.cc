@@ -7,6 +7,7 @@
 
 #include "src/command_table.h"
 #include "src/config.h"
+#include "command_harness.h"
 #include "src/dispatch.h"
 #include "src/server_state.h"
 
@@ -22,24 +23,7 @@ std::string LoadArgs(Config& config, std::vector<std::string> args) {
 }
 
 // A server state with the real command table, and one client talking RESP2 to it.
-struct Harness {
-  server::ServerState state{Config{}};
-  server::CommandTable table;
-  server::Client client;
-
-  Harness() {
-    state.commands = &table;
-    client.id = 1;
-    state.clients[client.id] = &client;
-  }
-  std::string Run(std::vector<std::string> args) {
-    std::vector<std::string_view> argv(args.begin(), args.end());
-    std::string out;
-    resp::Writer w(out, client.protocol);
-    server::Dispatch(state, client, argv, w);
-    return out;
-  }
-};
+using Harness = testing_support::CommandHarness;
 
 }  // namespace
 

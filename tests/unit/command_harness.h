@@ -1,0 +1,36 @@
+// Runs commands in-process through Dispatch against a fresh ServerState with the real command
+// table and one RESP2 client, returning each reply's raw bytes: for unit tests of handlers
+// that need no socket.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "resp/writer.h"
+#include "src/command_table.h"
+#include "src/dispatch.h"
+#include "src/server_state.h"
+
+namespace testing_support {
+
+struct CommandHarness {
+  server::ServerState state{server::Config{}};
+  server::CommandTable table;
+  server::Client client;
+
+  explicit CommandHarness(uint64_t client_id = 1) {
+    state.commands = &table;
+    client.id = client_id;
+    state.clients[client.id] = &client;
+  }
+  std::string Run(std::vector<std::string> args) {
+    std::vector<std::string_view> argv(args.begin(), args.end());
+    std::string out;
+    resp::Writer w(out, client.protocol);
+    server::Dispatch(state, client, argv, w);
+    return out;
+  }
+};
+
+}  // namespace testing_support
