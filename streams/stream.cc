@@ -151,14 +151,16 @@ bool Stream::Delete(StreamID id) {
   return true;
 }
 
-size_t Stream::TrimMaxLen(uint64_t maxlen, bool approx, uint64_t limit) {
+template <typename More, typename BlockGoes, typename EntryGoes>
+size_t Stream::TrimHead(bool approx, uint64_t limit, More more, BlockGoes block_goes,
+                        EntryGoes entry_goes) {
   size_t removed = 0;
   Tree::Iterator it(tree_);
   // Freeing a block invalidates the iterator: every round seeks the head again.
-  while (length_ > maxlen && it.Seek(SeekOp::kFirst)) {
+  while (more() && it.Seek(SeekOp::kFirst)) {
     EntryBlock* block = it.Value();
     uint64_t live = block->live_count();
-    if (length_ - live >= maxlen) {
+    if (block_goes(*block)) {
       if (approx && limit != 0 && removed + live > limit) break;
       length_ -= live;
       removed += live;
@@ -166,46 +168,15 @@ size_t Stream::TrimMaxLen(uint64_t maxlen, bool approx, uint64_t limit) {
       continue;
     }
     if (approx) break;
-    // Part of this block goes; it keeps at least one entry, since length_ - live < maxlen.
     EntryBlock::Cursor cursor(*block);
-    for (bool ok = cursor.SeekFirst(); ok && length_ > maxlen; ok = cursor.Next()) {
+    for (bool ok = cursor.SeekFirst(); ok && entry_goes(cursor.id()); ok = cursor.Next()) {
       bool marked = block->MarkDeleted(cursor.id());  // leaves the cursor usable
       assert(marked);
       (void)marked;
       length_--;
       removed++;
     }
-    if (block->ShouldCompact()) CompactBlock(block);
-    break;
-  }
-  if (removed > 0) RefreshFirstId();
-  return removed;
-}
-
-size_t Stream::TrimMinId(StreamID minid, bool approx, uint64_t limit) {
-  size_t removed = 0;
-  Tree::Iterator it(tree_);
-  while (length_ > 0 && it.Seek(SeekOp::kFirst)) {
-    EntryBlock* block = it.Value();
-    uint64_t live = block->live_count();
-    // Redis decides on the block's last entry even when that one is deleted.
-    if (*block->LastId() < minid) {
-      if (approx && limit != 0 && removed + live > limit) break;
-      length_ -= live;
-      removed += live;
-      FreeBlock(it.Id(), block);
-      continue;
-    }
-    if (approx) break;
-    EntryBlock::Cursor cursor(*block);
-    for (bool ok = cursor.SeekFirst(); ok && cursor.id() < minid; ok = cursor.Next()) {
-      bool marked = block->MarkDeleted(cursor.id());
-      assert(marked);
-      (void)marked;
-      length_--;
-      removed++;
-    }
-    // Only the deleted last entry may have been >= minid: then nothing live is left. (Redis
+    // A MINID trim can empty the block when only its deleted last entry was >= minid. (Redis
     // keeps such an empty node around; we free it.)
     if (block->Empty()) {
       FreeBlock(it.Id(), block);
@@ -216,6 +187,23 @@ size_t Stream::TrimMinId(StreamID minid, bool approx, uint64_t limit) {
   }
   if (removed > 0) RefreshFirstId();
   return removed;
+}
+
+size_t Stream::TrimMaxLen(uint64_t maxlen, bool approx, uint64_t limit) {
+  // A partially trimmed block keeps at least one entry, since length_ - live < maxlen there.
+  auto more = [&] { return length_ > maxlen; };
+  return TrimHead(
+      approx, limit, more,
+      [&](const EntryBlock& block) { return length_ - block.live_count() >= maxlen; },
+      [&](StreamID) { return more(); });
+}
+
+size_t Stream::TrimMinId(StreamID minid, bool approx, uint64_t limit) {
+  // Redis decides on a block's last entry even when that one is deleted.
+  return TrimHead(
+      approx, limit, [&] { return length_ > 0; },
+      [&](const EntryBlock& block) { return *block.LastId() < minid; },
+      [&](StreamID id) { return id < minid; });
 }
 
 SetIdStatus Stream::SetId(StreamID last_id, std::optional<uint64_t> entries_added,

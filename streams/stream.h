@@ -130,6 +130,12 @@ class Stream {
   void FreeBlock(StreamID key, EntryBlock* block);
   void CompactBlock(EntryBlock* block);
   void RefreshFirstId();
+  // Removes entries from the head while more() holds: whole blocks while block_goes(block)
+  // holds (an approximate trim stops there, and at `limit` entries), then, trimming exactly,
+  // the leading entries of the next block while entry_goes(id) holds. Both trims are this walk.
+  template <typename More, typename BlockGoes, typename EntryGoes>
+  size_t TrimHead(bool approx, uint64_t limit, More more, BlockGoes block_goes,
+                  EntryGoes entry_goes);
   void FreeAllBlocks();
   void Swap(Stream& other) noexcept;
 
