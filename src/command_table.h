@@ -41,6 +41,18 @@ enum CommandFlag : uint32_t {
 struct CommandContext;
 using CommandHandler = void (*)(CommandContext&);
 
+// Commands whose keys move with their options (XREAD's keys follow STREAMS): Redis's
+// "movablekeys". Found as Redis 7 finds them from the key spec: the first argument from
+// `startfrom` on equal to `keyword` (any case), then, of what follows it, the first
+// 1/`limit` (limit 2: the first half; 0 or 1: all) up to `lastkey`, every `keystep`.
+struct MovableKeys {
+  std::string_view keyword;
+  int startfrom;
+  int lastkey;
+  int keystep;
+  int limit;
+};
+
 struct CommandSpec {
   std::string_view name;  // lower case; subcommands are just the subcommand ("setname")
   int arity;
@@ -53,6 +65,7 @@ struct CommandSpec {
   std::string_view since = {};
   std::string_view group = {};  // "string", "generic", "connection", "server", "transactions"
   std::span<const CommandSpec> subcommands = {};
+  const MovableKeys* movable = nullptr;
 };
 
 // What a handler sees. Handlers parse their arguments, operate on the keyspace and write
@@ -93,7 +106,8 @@ std::span<const CommandSpec> ClientCommands();
 std::span<const CommandSpec> StreamCommands();
 
 
-// Key positions of a call according to its spec (COMMAND GETKEYS, later AOF and WATCH).
-std::vector<size_t> KeyPositions(const CommandSpec& spec, size_t argc);
+// Key positions of a call according to its spec (COMMAND GETKEYS, signalling blocked clients,
+// later the AOF). Empty for a malformed call of a movable-keys command.
+std::vector<size_t> KeyPositions(const CommandSpec& spec, std::span<const std::string_view> argv);
 
 }  // namespace server

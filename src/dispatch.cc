@@ -77,7 +77,7 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
   // Like Redis, a write that creates a key someone blocks on (RENAME, COPY, RESTORE onto it)
   // gives the waiters a look; each one checks for itself whether there is data now.
   if ((spec.flags & kWrite) && state.blocking.blocked_count() > 0) {
-    for (size_t pos : KeyPositions(spec, argv.size())) {
+    for (size_t pos : KeyPositions(spec, argv)) {
       state.blocking.SignalKeyReady(client.db_index, argv[pos]);
     }
   }

@@ -48,6 +48,7 @@ inline constexpr std::string_view kInvalidCommandSpecified = "ERR Invalid comman
 inline constexpr std::string_view kInvalidArgumentCount =
     "ERR Invalid number of arguments specified for command";
 inline constexpr std::string_view kNoKeyArguments = "ERR The command has no key arguments";
+inline constexpr std::string_view kInvalidArguments = "ERR Invalid arguments specified for command";
 inline constexpr std::string_view kNoConfigFile = "ERR The server is running without a config file";
 inline constexpr std::string_view kConfigRewriteFailed = "ERR Rewriting config file: ";
 inline constexpr std::string_view kClientNameInvalid =
@@ -119,6 +120,13 @@ inline constexpr std::string_view kXInfoSyntaxPrefix =
 inline constexpr std::string_view kXInfoSyntaxSuffix = "'. Try XINFO HELP.";
 inline constexpr std::string_view kXReadUnbalanced =
     "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
+// XREAD / XREADGROUP MAXCOUNT and MAXSIZE (Redis 8.10). Debian's 7.0 lacks them and the
+// Redis documentation does not quote these errors: the texts are ours, in Redis's style.
+inline constexpr std::string_view kXReadMaxCountNotPositive =
+    "ERR MAXCOUNT must be a positive integer";
+inline constexpr std::string_view kXReadMaxSizeNotPositive = "ERR MAXSIZE must be a positive integer";
+inline constexpr std::string_view kXReadMaxCountBelowCount =
+    "ERR MAXCOUNT must be greater than or equal to COUNT";
 inline constexpr std::string_view kXReadGreaterId =
     "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
     "<consumer> option.";

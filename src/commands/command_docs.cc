@@ -300,7 +300,7 @@ void WriteDocs(resp::Writer& w, const CommandSpec* container, const CommandSpec&
 
 void WriteKeySpecs(resp::Writer& w, const CommandSpec& spec, const DocRow* row) {
   // Redis 7 sends key specs as a set in RESP3 (as it does tips).
-  if (spec.first_key <= 0) return w.Set(0);
+  if (spec.first_key <= 0 && spec.movable == nullptr) return w.Set(0);
   std::vector<std::string_view> flags;
   if (row != nullptr && !row->key_flags.empty()) {
     flags = SplitWords(row->key_flags);
@@ -317,11 +317,22 @@ void WriteKeySpecs(resp::Writer& w, const CommandSpec& spec, const DocRow* row) 
   w.Bulk("begin_search");
   w.Map(2);
   w.Bulk("type");
-  w.Bulk("index");
-  w.Bulk("spec");
-  w.Map(1);
-  w.Bulk("index");
-  w.Integer(spec.first_key);
+  const MovableKeys* m = spec.movable;
+  if (m != nullptr) {
+    w.Bulk("keyword");
+    w.Bulk("spec");
+    w.Map(2);
+    w.Bulk("keyword");
+    w.Bulk(m->keyword);
+    w.Bulk("startfrom");
+    w.Integer(m->startfrom);
+  } else {
+    w.Bulk("index");
+    w.Bulk("spec");
+    w.Map(1);
+    w.Bulk("index");
+    w.Integer(spec.first_key);
+  }
   w.Bulk("find_keys");
   w.Map(2);
   w.Bulk("type");
@@ -329,11 +340,15 @@ void WriteKeySpecs(resp::Writer& w, const CommandSpec& spec, const DocRow* row) 
   w.Bulk("spec");
   w.Map(3);
   w.Bulk("lastkey");
-  w.Integer(spec.last_key < 0 ? spec.last_key : spec.last_key - spec.first_key);
+  if (m != nullptr) {
+    w.Integer(m->lastkey);
+  } else {
+    w.Integer(spec.last_key < 0 ? spec.last_key : spec.last_key - spec.first_key);
+  }
   w.Bulk("keystep");
-  w.Integer(spec.key_step);
+  w.Integer(m != nullptr ? m->keystep : spec.key_step);
   w.Bulk("limit");
-  w.Integer(0);
+  w.Integer(m != nullptr ? m->limit : 0);
 }
 
 void WriteInfo(resp::Writer& w, const CommandSpec* container, const CommandSpec& spec) {
@@ -476,7 +491,7 @@ const CommandSpec* GetKeysTarget(CommandContext& ctx, std::span<const std::strin
     ctx.reply.Error(err::kInvalidArgumentCount);
     return nullptr;
   }
-  if (spec->first_key <= 0) {
+  if (spec->first_key <= 0 && spec->movable == nullptr) {
     ctx.reply.Error(err::kNoKeyArguments);
     return nullptr;
   }
@@ -487,7 +502,8 @@ void CommandGetKeys(CommandContext& ctx, bool with_flags) {
   auto argv = ctx.argv.subspan(2);
   const CommandSpec* spec = GetKeysTarget(ctx, argv);
   if (spec == nullptr) return;
-  auto keys = KeyPositions(*spec, argv.size());
+  auto keys = KeyPositions(*spec, argv);
+  if (keys.empty()) return ctx.reply.Error(err::kInvalidArguments);
   const DocRow* row = FindDocRow(spec->name);
   std::vector<std::string_view> flags;
   if (row != nullptr && !row->key_flags.empty()) {
@@ -590,6 +606,7 @@ std::vector<std::string_view> CommandFlagNames(const CommandSpec& spec, bool is_
   for (auto [bit, name] : kNames) {
     if (spec.flags & bit) out.push_back(name);
   }
+  if (spec.movable != nullptr) out.push_back("movablekeys");
   return out;
 }
 

@@ -1,4 +1,5 @@
-// XREAD [COUNT n] [BLOCK ms] STREAMS key [key ...] id [id ...], as Redis 7.0.15 answers it.
+// XREAD [COUNT n] [MAXCOUNT n] [MAXSIZE bytes] [BLOCK ms] STREAMS key [key ...] id [id ...],
+// as Redis 7.0.15 answers it, plus 7.4's "+" (the last entry) and 8.10's MAXCOUNT / MAXSIZE.
 // Without data and with BLOCK, the handler parks the client in the BlockingRegistry with the
 // IDs already resolved ('$' = the stream's last ID at block time) and writes no reply; the
 // registry's TryServe later answers with the one stream that got entries, or the timeout nil.
@@ -8,6 +9,7 @@
 
 #include "src/blocking.h"
 #include "src/commands/streams.h"
+#include "src/commands/streams_read_options.h"
 #include "src/commands/streams_util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
@@ -19,19 +21,31 @@ namespace {
 struct ReadTarget {
   std::string_view key;
   streams::StreamID after;
+  bool last_entry = false;  // "+": only the stream's last entry, whatever COUNT says
 };
 
-// Writes the entries of `s` after `after` (at most `count`, 0 = all) to `out` and returns how
-// many. The caller writes the array header, which needs the count first.
+// Writes the entries of `s` after `after` that `budget` admits to `out` and returns how many.
+// The caller writes the array header, which needs the count first.
 size_t WriteEntriesAfter(std::string& out, int protocol, const streams::Stream& s,
-                         streams::StreamID after, int64_t count) {
+                         streams::StreamID after, ReadBudget& budget) {
   resp::Writer w(out, protocol);
   size_t n = 0;
-  for (auto it = s.After(after); it.Valid(); it.Next()) {
+  budget.StartStream();
+  for (auto it = s.After(after); it.Valid() && budget.Admit(it.entry()); it.Next()) {
     ReplyEntry(w, it.id(), it.entry());
-    if (++n == static_cast<size_t>(count)) break;
+    n++;
   }
   return n;
+}
+
+size_t WriteLastEntry(std::string& out, int protocol, const streams::Stream& s,
+                      ReadBudget& budget) {
+  resp::Writer w(out, protocol);
+  budget.StartStream();
+  auto it = s.LastEntry();
+  if (!it.Valid() || !budget.Admit(it.entry())) return 0;
+  ReplyEntry(w, it.id(), it.entry());
+  return 1;
 }
 
 // One stream's part of the reply: [key, entries] in RESP2, a key => entries map pair in RESP3.
@@ -52,8 +66,9 @@ void WritePartsHeader(resp::Writer& w, size_t streams) {
 
 class BlockedXRead : public BlockedCommand {
  public:
-  BlockedXRead(std::vector<std::string> keys, std::vector<streams::StreamID> after, int64_t count)
-      : keys_(std::move(keys)), after_(std::move(after)), count_(count) {}
+  BlockedXRead(std::vector<std::string> keys, std::vector<streams::StreamID> after,
+               ReadLimits limits)
+      : keys_(std::move(keys)), after_(std::move(after)), limits_(limits) {}
 
   bool TryServe(ServerState& state, Client& client, std::string_view key,
                 resp::Writer& reply) override {
@@ -63,7 +78,8 @@ class BlockedXRead : public BlockedCommand {
     for (size_t i = 0; i < keys_.size(); i++) {
       if (keys_[i] != key) continue;
       std::string entries;
-      size_t n = WriteEntriesAfter(entries, reply.protocol(), v->stream(), after_[i], count_);
+      ReadBudget budget(limits_);
+      size_t n = WriteEntriesAfter(entries, reply.protocol(), v->stream(), after_[i], budget);
       if (n == 0) return false;
       WritePartsHeader(reply, 1);
       WriteStreamPart(reply, key, n, entries);
@@ -77,20 +93,19 @@ class BlockedXRead : public BlockedCommand {
  private:
   std::vector<std::string> keys_;
   std::vector<streams::StreamID> after_;
-  int64_t count_;
+  ReadLimits limits_;
 };
 
 void XRead(CommandContext& ctx) {
-  int64_t count = 0;  // 0: no limit, also what a negative COUNT means
+  ReadLimits limits;
   int64_t block_ms = -1;
   size_t first_key = 0;
   for (size_t i = 1; i < ctx.argc(); i++) {
     const bool more = i + 1 < ctx.argc();
     std::string_view opt = ctx.arg(i);
-    if (EqualsIgnoreCase(opt, "COUNT") && more) {
-      auto n = ArgInt64(ctx, i + 1);
-      if (!n) return;
-      count = *n < 0 ? 0 : *n;
+    bool failed = false;
+    if (more && ParseReadLimit(ctx, i, limits, failed)) {
+      if (failed) return;
       i++;
     } else if (EqualsIgnoreCase(opt, "BLOCK") && more) {
       auto n = ArgInt64(ctx, i + 1, err::kTimeoutNotInteger);
@@ -109,6 +124,7 @@ void XRead(CommandContext& ctx) {
   const size_t rest = ctx.argc() - first_key;
   if (rest % 2 != 0) return ctx.reply.Error(err::kXReadUnbalanced);
   const size_t nkeys = rest / 2;
+  if (!CheckReadLimits(ctx, limits)) return;
 
   // Each key's type is checked before its ID is parsed, key by key, as Redis does.
   std::vector<ReadTarget> targets;
@@ -128,8 +144,11 @@ void XRead(CommandContext& ctx) {
         break;
       case streams::ReadToken::kUndelivered:
         return ctx.reply.Error(err::kXReadGreaterId);
-      case streams::ReadToken::kLastEntry:  // "+" arrives in 7.4
-        return ctx.reply.Error(err::kInvalidStreamId);
+      case streams::ReadToken::kLastEntry:
+        // With no entry to return, a blocking read waits for the next one, as with "$".
+        t.last_entry = true;
+        if (s != nullptr) t.after = s->last_id();
+        break;
       case streams::ReadToken::kNone: {
         auto id = streams::ParseStrictId(id_arg);
         if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
@@ -144,11 +163,14 @@ void XRead(CommandContext& ctx) {
   std::string body;
   resp::Writer body_writer(body, ctx.reply.protocol());
   size_t parts = 0;
-  for (size_t k = 0; k < nkeys; k++) {
+  ReadBudget budget(limits);
+  for (size_t k = 0; k < nkeys && !budget.Exhausted(); k++) {
     if (found[k] == nullptr) continue;
     std::string entries;
-    size_t n = WriteEntriesAfter(entries, ctx.reply.protocol(), *found[k], targets[k].after,
-                                 count);
+    const int protocol = ctx.reply.protocol();
+    size_t n = targets[k].last_entry
+                   ? WriteLastEntry(entries, protocol, *found[k], budget)
+                   : WriteEntriesAfter(entries, protocol, *found[k], targets[k].after, budget);
     if (n == 0) continue;
     WriteStreamPart(body_writer, targets[k].key, n, entries);
     parts++;
@@ -167,7 +189,7 @@ void XRead(CommandContext& ctx) {
     keys.emplace_back(t.key);
     after.push_back(t.after);
   }
-  auto blocked = std::make_unique<BlockedXRead>(keys, std::move(after), count);
+  auto blocked = std::make_unique<BlockedXRead>(keys, std::move(after), limits);
   // No reply now: the connection holds the client until TryServe or ReplyTimeout answers.
   ctx.server.blocking.Block(ctx.client, keys, block_ms, std::move(blocked));
 }
@@ -176,7 +198,7 @@ constexpr CommandSpec kRows[] = {
     {"xread", -4, kReadOnly | kBlocking, 0, 0, 0, XRead,
      "Return never seen elements in multiple streams, with IDs greater than the ones reported by "
      "the caller for each stream. Can block.",
-     "5.0.0", "stream"},
+     "5.0.0", "stream", {}, &kXReadKeys},
 };
 
 }  // namespace

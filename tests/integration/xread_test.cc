@@ -186,3 +186,32 @@ TEST_CASE("CLIENT LIST marks a blocked client with the b flag", "[integration][x
   CHECK(list.find(" flags=b ") != std::string::npos);
   CHECK(list.find(" cmd=xread ") != std::string::npos);
 }
+
+TEST_CASE("XREAD BLOCK with + on a missing key waits and is served the first entry added",
+          "[integration][xread]") {
+  itest::Server server;
+  itest::Redis writer(server.port());
+  itest::RawSocket reader(server.port());
+  reader.SendAll(BlockingRead("0", "+"));
+  REQUIRE(WaitBlockedClients(writer, 1));
+  REQUIRE(writer.Text({"XADD", "s", "5-0", "f", "first"}) == "5-0");
+  const std::string expected = OneEntryReply("5-0", "first");
+  CHECK(reader.ReadAtLeast(expected.size()) == expected);
+}
+
+TEST_CASE("A blocked XREAD with MAXCOUNT is served no more entries than MAXCOUNT",
+          "[integration][xread]") {
+  itest::Server server;
+  itest::Redis writer(server.port());
+  itest::RawSocket reader(server.port());
+  reader.SendAll(Multibulk({"XREAD", "MAXCOUNT", "1", "BLOCK", "0", "STREAMS", "s", "0"}));
+  REQUIRE(WaitBlockedClients(writer, 1));
+  // Two entries arrive in one MULTI, so both are there when the reader is served.
+  REQUIRE(writer.Text({"MULTI"}) == "OK");
+  writer.Text({"XADD", "s", "1-0", "f", "a"});
+  writer.Text({"XADD", "s", "2-0", "f", "b"});
+  writer.Text({"EXEC"});
+  const std::string expected = OneEntryReply("1-0", "a");
+  CHECK(reader.ReadAtLeast(expected.size()) == expected);
+  CHECK(reader.ReadAtLeast(1, 100).empty());
+}
