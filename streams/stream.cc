@@ -26,6 +26,7 @@ void Stream::Swap(Stream& other) noexcept {
   std::swap(last_id_, other.last_id_);
   std::swap(first_id_, other.first_id_);
   std::swap(max_deleted_id_, other.max_deleted_id_);
+  std::swap(groups_, other.groups_);
 }
 
 void Stream::FreeAllBlocks() {
@@ -61,7 +62,40 @@ Stream Stream::Clone() const {
   copy.last_id_ = last_id_;
   copy.first_id_ = first_id_;
   copy.max_deleted_id_ = max_deleted_id_;
+  for (const auto& [name, group] : groups_) copy.groups_.emplace(name, group->Clone());
   return copy;
+}
+
+ConsumerGroup* Stream::FindGroup(std::string_view name) const {
+  auto it = groups_.find(name);
+  return it == groups_.end() ? nullptr : it->second.get();
+}
+
+ConsumerGroup* Stream::CreateGroup(std::string_view name, StreamID last_id,
+                                   int64_t entries_read) {
+  if (groups_.find(name) != groups_.end()) return nullptr;
+  auto group = std::make_unique<ConsumerGroup>(last_id, entries_read);
+  ConsumerGroup* raw = group.get();
+  groups_.emplace(std::string(name), std::move(group));
+  return raw;
+}
+
+bool Stream::DestroyGroup(std::string_view name) {
+  auto it = groups_.find(name);
+  if (it == groups_.end()) return false;
+  groups_.erase(it);
+  return true;
+}
+
+bool Stream::AcknowledgedByAllGroups(StreamID id) const {
+  for (const auto& [name, group] : groups_) {
+    if (group->last_id() < id || group->FindPending(id) != nullptr) return false;
+  }
+  return true;
+}
+
+void Stream::DropPendingReferences(StreamID id) {
+  for (const auto& [name, group] : groups_) group->Ack(id);
 }
 
 IdResult<StreamID> Stream::Add(const XAddId& given, std::span<const std::string_view> field_values,
@@ -250,6 +284,9 @@ Stream::RangeIterator Stream::After(StreamID after) const {
 
 std::string Stream::Validate() const {
   if (std::string e = tree_.Validate(); !e.empty()) return "tree: " + e;
+  for (const auto& [name, group] : groups_) {
+    if (std::string e = group->Validate(); !e.empty()) return "group " + name + ": " + e;
+  }
   Tree::Iterator it(tree_);
   uint64_t live = 0;
   size_t bytes = 0;

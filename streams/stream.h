@@ -14,11 +14,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 
+#include "streams/consumer_group.h"
 #include "streams/entry_block.h"
 #include "streams/radix_tree.h"
 #include "streams/seek_op.h"
@@ -116,6 +119,20 @@ class Stream {
   // Memory figure: this object, the tree nodes and every block (object plus buffer).
   size_t BytesUsed() const { return sizeof(*this) + tree_.AllocatedBytes() + block_bytes_; }
 
+  // Consumer groups, by name in bytewise order (as Redis lists them).
+  using GroupMap = std::map<std::string, std::unique_ptr<ConsumerGroup>, std::less<>>;
+  const GroupMap& groups() const { return groups_; }
+  ConsumerGroup* FindGroup(std::string_view name) const;
+  // XGROUP CREATE: null when the name is taken.
+  ConsumerGroup* CreateGroup(std::string_view name, StreamID last_id, int64_t entries_read);
+  // XGROUP DESTROY: whether there was such a group.
+  bool DestroyGroup(std::string_view name);
+  // Whether every group has read `id` (last-delivered ID >= id) and none holds it pending:
+  // the condition under which ACKED lets an entry go. True when there are no groups.
+  bool AcknowledgedByAllGroups(StreamID id) const;
+  // Removes `id` from every group's PEL (DELREF).
+  void DropPendingReferences(StreamID id);
+
   // Checks every invariant above; "" when all hold, else the first violation. O(n), for tests.
   [[nodiscard]] std::string Validate() const;
 
@@ -147,6 +164,7 @@ class Stream {
   StreamID last_id_;
   StreamID first_id_;
   StreamID max_deleted_id_;
+  GroupMap groups_;
 };
 
 // A walk over a stream's live entries between two IDs. Entry views are valid until the next

@@ -8,7 +8,9 @@ namespace server {
 std::span<const CommandSpec> StreamCommands() {
   static const std::vector<CommandSpec> rows = [] {
     std::vector<CommandSpec> all;
-    for (auto part : {StreamRangeRows(), StreamWriteRows(), StreamInfoRows(), StreamReadRows()}) {
+    for (auto part : {StreamRangeRows(), StreamWriteRows(), StreamInfoRows(), StreamReadRows(),
+                      StreamGroupRows(), StreamReadGroupRows(), StreamAckRows(),
+                      StreamPendingRows()}) {
       all.insert(all.end(), part.begin(), part.end());
     }
     return all;

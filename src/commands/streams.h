@@ -12,5 +12,9 @@ std::span<const CommandSpec> StreamRangeRows();   // XLEN XRANGE XREVRANGE
 std::span<const CommandSpec> StreamWriteRows();   // XADD XDEL XTRIM XSETID
 std::span<const CommandSpec> StreamInfoRows();    // XINFO
 std::span<const CommandSpec> StreamReadRows();    // XREAD
+std::span<const CommandSpec> StreamGroupRows();   // XGROUP
+std::span<const CommandSpec> StreamReadGroupRows();  // XREADGROUP
+std::span<const CommandSpec> StreamAckRows();     // XACK XACKDEL XNACK
+std::span<const CommandSpec> StreamPendingRows(); // XPENDING XCLAIM XAUTOCLAIM
 
 }  // namespace server

@@ -1,0 +1,261 @@
+// ConsumerGroup: PEL bookkeeping across its three indexes, and Redis's entries-read arithmetic.
+#include "streams/consumer_group.h"
+
+#include <cassert>
+#include <vector>
+
+#include "streams/stream.h"
+
+namespace streams {
+
+ConsumerGroup::~ConsumerGroup() {
+  PendingTree::Iterator it(pel_);
+  for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) delete it.Value();
+}
+
+std::unique_ptr<ConsumerGroup> ConsumerGroup::Clone() const {
+  auto copy = std::make_unique<ConsumerGroup>(last_id_, entries_read_);
+  for (const auto& [name, c] : consumers_) {
+    auto [nc, created] = copy->GetOrCreateConsumer(name, c->seen_time_ms);
+    nc->active_time_ms = c->active_time_ms;
+  }
+  PendingTree::Iterator it(pel_);
+  for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) {
+    const PendingEntry* e = it.Value();
+    if (e->owner == nullptr) continue;  // NACKed: re-added below in NACK order
+    copy->CreatePending(e->id, *copy->FindConsumer(e->owner->name), e->delivery_time_ms,
+                        e->delivery_count);
+  }
+  ForEachNacked([&](PendingEntry& e) {
+    auto* ne = new PendingEntry{e.id, 0, e.delivery_count, nullptr, 0};
+    bool inserted = copy->pel_.TryInsert(ne->id, ne);
+    assert(inserted);
+    (void)inserted;
+    copy->Nack(*ne);
+    return true;
+  });
+  return copy;
+}
+
+void ConsumerGroup::AdvanceTo(const Stream& s, StreamID id) {
+  if (id <= last_id_) return;
+  if (entries_read_ != kEntriesReadUnknown && !RangeHasTombstones(s, id)) {
+    entries_read_++;
+  } else if (s.entries_added() > 0) {
+    entries_read_ = EstimateEntriesRead(s, id);
+  }
+  last_id_ = id;
+}
+
+Consumer* ConsumerGroup::FindConsumer(std::string_view name) const {
+  auto it = consumers_.find(name);
+  return it == consumers_.end() ? nullptr : it->second.get();
+}
+
+std::pair<Consumer*, bool> ConsumerGroup::GetOrCreateConsumer(std::string_view name,
+                                                              int64_t now_ms) {
+  if (Consumer* c = FindConsumer(name)) return {c, false};
+  auto c = std::make_unique<Consumer>();
+  c->name = std::string(name);
+  c->seen_time_ms = now_ms;
+  Consumer* raw = c.get();
+  consumers_.emplace(raw->name, std::move(c));
+  return {raw, true};
+}
+
+std::optional<size_t> ConsumerGroup::DeleteConsumer(std::string_view name) {
+  auto it = consumers_.find(name);
+  if (it == consumers_.end()) return std::nullopt;
+  Consumer& c = *it->second;
+  const size_t pending = c.pel.size();
+  std::vector<StreamID> ids;
+  ids.reserve(pending);
+  PendingTree::Iterator pit(c.pel);
+  for (bool ok = pit.Seek(SeekOp::kFirst); ok; ok = pit.Next()) ids.push_back(pit.Id());
+  for (StreamID id : ids) Ack(id);
+  consumers_.erase(it);
+  return pending;
+}
+
+PendingEntry* ConsumerGroup::FindPending(StreamID id) const { return pel_.Find(id).value_or(nullptr); }
+
+ConsumerGroup::TimeKey ConsumerGroup::TimeKeyOf(const PendingEntry& e) {
+  TimeKey k{};
+  const auto t = static_cast<uint64_t>(e.delivery_time_ms);
+  for (int i = 0; i < 8; i++) k[static_cast<size_t>(i)] = static_cast<uint8_t>(t >> (56 - 8 * i));
+  auto idk = e.id.Key();
+  std::copy(idk.begin(), idk.end(), k.begin() + 8);
+  return k;
+}
+
+std::array<uint8_t, 8> ConsumerGroup::NackKeyOf(uint64_t seq) {
+  std::array<uint8_t, 8> k{};
+  for (int i = 0; i < 8; i++) k[static_cast<size_t>(i)] = static_cast<uint8_t>(seq >> (56 - 8 * i));
+  return k;
+}
+
+void ConsumerGroup::Detach(PendingEntry& e) {
+  if (e.owner != nullptr) {
+    e.owner->pel.Erase(e.id);
+    by_time_.Erase(PendingTree::Bytes(TimeKeyOf(e)));
+    e.owner = nullptr;
+  } else if (e.nack_seq != 0) {
+    nacked_.Erase(PendingTree::Bytes(NackKeyOf(e.nack_seq)));
+    e.nack_seq = 0;
+  }
+}
+
+void ConsumerGroup::Attach(PendingEntry& e, Consumer& c, int64_t time_ms) {
+  e.owner = &c;
+  e.delivery_time_ms = time_ms;
+  bool a = c.pel.TryInsert(e.id, &e);
+  bool b = by_time_.TryInsert(PendingTree::Bytes(TimeKeyOf(e)), &e);
+  assert(a && b);
+  (void)a;
+  (void)b;
+}
+
+PendingEntry* ConsumerGroup::RecordDelivery(StreamID id, Consumer& c, int64_t now_ms) {
+  if (PendingEntry* e = FindPending(id)) {
+    Detach(*e);
+    e->delivery_count = 1;
+    Attach(*e, c, now_ms);
+    return e;
+  }
+  return CreatePending(id, c, now_ms, 1);
+}
+
+void ConsumerGroup::Redeliver(PendingEntry& e, Consumer& c, int64_t now_ms, bool count_delivery) {
+  Detach(e);
+  if (count_delivery) e.delivery_count++;
+  Attach(e, c, now_ms);
+}
+
+void ConsumerGroup::SetDeliveryTime(PendingEntry& e, int64_t delivery_time_ms) {
+  if (e.owner == nullptr) {
+    e.delivery_time_ms = delivery_time_ms;
+    return;
+  }
+  Consumer& c = *e.owner;
+  Detach(e);
+  Attach(e, c, delivery_time_ms);
+}
+
+PendingEntry* ConsumerGroup::CreatePending(StreamID id, Consumer& c, int64_t delivery_time_ms,
+                                           uint64_t delivery_count) {
+  auto* e = new PendingEntry{id, 0, delivery_count, nullptr, 0};
+  bool inserted = pel_.TryInsert(id, e);
+  assert(inserted);
+  (void)inserted;
+  Attach(*e, c, delivery_time_ms);
+  return e;
+}
+
+bool ConsumerGroup::Ack(StreamID id) {
+  PendingEntry* e = FindPending(id);
+  if (e == nullptr) return false;
+  Detach(*e);
+  pel_.Erase(id);
+  delete e;
+  return true;
+}
+
+void ConsumerGroup::Nack(PendingEntry& e) {
+  Detach(e);
+  e.delivery_time_ms = 0;
+  e.nack_seq = next_nack_seq_++;
+  bool inserted = nacked_.TryInsert(PendingTree::Bytes(NackKeyOf(e.nack_seq)), &e);
+  assert(inserted);
+  (void)inserted;
+}
+
+void ConsumerGroup::ForEachNacked(const std::function<bool(PendingEntry&)>& fn) const {
+  // Collected first so the callback may claim or ack what it is given.
+  std::vector<PendingEntry*> entries;
+  PendingTree::Iterator it(nacked_);
+  for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) entries.push_back(it.Value());
+  for (PendingEntry* e : entries) {
+    if (!fn(*e)) return;
+  }
+}
+
+void ConsumerGroup::ForEachIdle(int64_t max_time_ms,
+                                const std::function<bool(PendingEntry&)>& fn) const {
+  // The callback may move entries (a claim re-keys them past now), so the walk re-seeks after
+  // each one from the key it stood on.
+  PendingTree::Iterator it(by_time_);
+  TimeKey last{};
+  for (bool ok = it.Seek(SeekOp::kFirst); ok;) {
+    PendingEntry* e = it.Value();
+    if (e->delivery_time_ms > max_time_ms) return;
+    std::copy(it.Key().begin(), it.Key().end(), last.begin());
+    if (!fn(*e)) return;
+    ok = it.Seek(SeekOp::kGreater, PendingTree::Bytes(last));
+  }
+}
+
+std::string ConsumerGroup::Validate() const {
+  if (std::string e = pel_.Validate(); !e.empty()) return "pel: " + e;
+  size_t owned = 0;
+  PendingTree::Iterator it(pel_);
+  for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) {
+    const PendingEntry* e = it.Value();
+    if (e->id != it.Id()) return "entry " + e->id.ToString() + " under key " + it.Id().ToString();
+    if (e->owner != nullptr) {
+      owned++;
+      if (e->nack_seq != 0) return "owned entry " + e->id.ToString() + " has a nack_seq";
+      if (FindConsumer(e->owner->name) != e->owner) return "owner of " + e->id.ToString();
+      if (e->owner->pel.Find(e->id).value_or(nullptr) != e) {
+        return "entry " + e->id.ToString() + " missing from its owner's PEL";
+      }
+      if (by_time_.Find(PendingTree::Bytes(TimeKeyOf(*e))).value_or(nullptr) != e) {
+        return "entry " + e->id.ToString() + " missing from the time index";
+      }
+    } else if (e->nack_seq == 0 ||
+               nacked_.Find(PendingTree::Bytes(NackKeyOf(e->nack_seq))).value_or(nullptr) != e) {
+      return "unowned entry " + e->id.ToString() + " not in the NACKed zone";
+    }
+  }
+  size_t in_consumers = 0;
+  for (const auto& [name, c] : consumers_) in_consumers += c->pel.size();
+  if (in_consumers != owned) return "consumer PELs hold entries the group does not";
+  if (by_time_.size() != owned) return "time index size";
+  if (nacked_.size() + owned != pel_.size()) return "NACKed zone size";
+  return "";
+}
+
+bool RangeHasTombstones(const Stream& s, StreamID start, StreamID end) {
+  const StreamID maxdel = s.max_deleted_id();
+  if (s.empty() || maxdel == StreamID::Min()) return false;
+  if (s.first_id() > maxdel) return false;
+  return start <= maxdel && maxdel <= end;
+}
+
+int64_t EstimateEntriesRead(const Stream& s, StreamID id) {
+  const auto added = static_cast<int64_t>(s.entries_added());
+  if (added == 0) return 0;
+  if (s.empty() && id <= s.last_id()) return added;
+  if (id == s.last_id()) return added;
+  if (id > s.last_id()) return kEntriesReadUnknown;
+  const StreamID maxdel = s.max_deleted_id();
+  if (maxdel == StreamID::Min() || maxdel < s.first_id()) {
+    // No XDEL gap ahead: the position follows from the length.
+    const auto length = static_cast<int64_t>(s.length());
+    if (id < s.first_id()) return added - length;
+    if (id == s.first_id()) return added - length + 1;
+  }
+  return kEntriesReadUnknown;
+}
+
+std::optional<int64_t> GroupLag(const Stream& s, const ConsumerGroup& g) {
+  const auto added = static_cast<int64_t>(s.entries_added());
+  if (added == 0) return 0;
+  if (g.entries_read() != kEntriesReadUnknown && !RangeHasTombstones(s, g.last_id())) {
+    return added - g.entries_read();
+  }
+  int64_t read = EstimateEntriesRead(s, g.last_id());
+  if (read == kEntriesReadUnknown) return std::nullopt;
+  return added - read;
+}
+
+}  // namespace streams

@@ -1,0 +1,144 @@
+// Consumer groups: a group's read position (last-delivered ID, entries-read), its consumers and
+// its pending-entries list (PEL), kept as Redis 7 keeps them; plus 8.8's NACKed zone. No RESP,
+// no clock: every call that records a time takes now_ms.
+//
+// Invariants (checked by Validate()):
+//  - Every PendingEntry is owned by the group's `pel` and appears exactly once more: in its
+//    owner's `pel` when owned, or in the NACKed zone (owner null, nack_seq > 0) when NACKed.
+//  - Owned entries are also in the delivery-time index, keyed by (delivery_time_ms, ID), so
+//    "longest idle first" (XREADGROUP CLAIM) is a seek, not a scan; NACKed entries are not.
+//  - The NACKed zone is ordered by nack_seq: first NACKed, first claimed.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "streams/radix_tree.h"
+#include "streams/stream_id.h"
+
+namespace streams {
+
+class Stream;
+struct Consumer;
+
+// SCG_INVALID_ENTRIES_READ: the group's entries-read counter is unknown.
+inline constexpr int64_t kEntriesReadUnknown = -1;
+
+// A delivered, not yet acknowledged entry.
+struct PendingEntry {
+  StreamID id;
+  int64_t delivery_time_ms = 0;  // last delivery; 0 while NACKed
+  uint64_t delivery_count = 0;
+  Consumer* owner = nullptr;     // null while NACKed
+  uint64_t nack_seq = 0;         // > 0 while in the NACKed zone
+};
+
+using PendingTree = RadixTree<PendingEntry*>;
+
+struct Consumer {
+  std::string name;
+  int64_t seen_time_ms = 0;     // last interaction of any kind (XINFO "idle")
+  int64_t active_time_ms = -1;  // last successful read or claim; -1 = never (XINFO "inactive")
+  PendingTree pel;              // this consumer's entries (the group owns them)
+};
+
+class ConsumerGroup {
+ public:
+  ConsumerGroup(StreamID last_id, int64_t entries_read)
+      : last_id_(last_id), entries_read_(entries_read) {}
+  ~ConsumerGroup();
+  ConsumerGroup(const ConsumerGroup&) = delete;
+  ConsumerGroup& operator=(const ConsumerGroup&) = delete;
+
+  // A deep copy: consumers, PEL and NACKed zone with the same times and counts (COPY).
+  [[nodiscard]] std::unique_ptr<ConsumerGroup> Clone() const;
+
+  StreamID last_id() const { return last_id_; }
+  int64_t entries_read() const { return entries_read_; }
+  // XGROUP SETID / CREATE ... ENTRIESREAD: set both as given.
+  void SetPosition(StreamID last_id, int64_t entries_read) {
+    last_id_ = last_id;
+    entries_read_ = entries_read;
+  }
+  // XREADGROUP ">": moves the group past `id`, keeping entries-read exact when it can
+  // (Redis's rule: +1 while the counter is known and no tombstone lies at or after `id`,
+  // otherwise re-estimated from the stream's metadata). Call once per delivered new entry.
+  void AdvanceTo(const Stream& s, StreamID id);
+
+  // --- consumers (ordered by name, bytewise, as Redis lists them)
+  using ConsumerMap = std::map<std::string, std::unique_ptr<Consumer>, std::less<>>;
+  const ConsumerMap& consumers() const { return consumers_; }
+  Consumer* FindConsumer(std::string_view name) const;
+  // Returns the consumer and whether it was created (seen-time = now, never active).
+  std::pair<Consumer*, bool> GetOrCreateConsumer(std::string_view name, int64_t now_ms);
+  // XGROUP DELCONSUMER: removes the consumer and its pending entries from the group's PEL.
+  // Returns how many it had pending, or nullopt when there is no such consumer.
+  std::optional<size_t> DeleteConsumer(std::string_view name);
+
+  // --- the PEL
+  const PendingTree& pel() const { return pel_; }
+  size_t pending_count() const { return pel_.size(); }
+  PendingEntry* FindPending(StreamID id) const;
+  // Delivery of `id` to `c` (XREADGROUP): a new PEL entry with delivery count 1, or an existing
+  // one (after XGROUP SETID moved the group back) reassigned to `c` with its count reset to 1.
+  PendingEntry* RecordDelivery(StreamID id, Consumer& c, int64_t now_ms);
+  // Re-delivery of an entry already pending (history read, claim): new delivery time, count
+  // incremented when `count_delivery`, owner `c` (taken out of the NACKed zone if there).
+  void Redeliver(PendingEntry& e, Consumer& c, int64_t now_ms, bool count_delivery);
+  // XCLAIM's IDLE/TIME/RETRYCOUNT: sets fields directly, keeping the indexes right.
+  void SetDeliveryTime(PendingEntry& e, int64_t delivery_time_ms);
+  void SetDeliveryCount(PendingEntry& e, uint64_t count) { e.delivery_count = count; }
+  // XCLAIM FORCE: creates a PEL entry owned by `c` (delivery count 0 before the claim counts).
+  PendingEntry* CreatePending(StreamID id, Consumer& c, int64_t delivery_time_ms,
+                              uint64_t delivery_count);
+  // XACK: removes `id` from the PEL; true when it was pending.
+  bool Ack(StreamID id);
+  // XNACK: releases `e` to the NACKed zone (owner null, delivery time 0) after its FIFO tail.
+  void Nack(PendingEntry& e);
+  // How many entries are NACKed (XINFO STREAM FULL "nacked-count").
+  size_t nacked_count() const { return nacked_.size(); }
+
+  // Walks the NACKed zone in NACK order (callback returns false to stop).
+  void ForEachNacked(const std::function<bool(PendingEntry&)>& fn) const;
+  // Walks owned entries with delivery_time_ms <= max_time_ms, longest idle first (then by ID).
+  void ForEachIdle(int64_t max_time_ms, const std::function<bool(PendingEntry&)>& fn) const;
+
+  // Checks every invariant above; "" when all hold, else the first violation. O(n), for tests.
+  [[nodiscard]] std::string Validate() const;
+
+ private:
+  using TimeKey = std::array<uint8_t, 24>;
+  static TimeKey TimeKeyOf(const PendingEntry& e);
+  static std::array<uint8_t, 8> NackKeyOf(uint64_t seq);
+  // Takes `e` out of its owner's PEL and the time index, or out of the NACKed zone.
+  void Detach(PendingEntry& e);
+  // Gives `e` to `c` at `time`: owner's PEL and time index.
+  void Attach(PendingEntry& e, Consumer& c, int64_t time_ms);
+
+  StreamID last_id_;
+  int64_t entries_read_;
+  ConsumerMap consumers_;
+  PendingTree pel_;          // ID -> entry; owns the entries
+  PendingTree by_time_;      // (delivery time, ID) -> entry, owned entries only
+  PendingTree nacked_;       // nack_seq -> entry
+  uint64_t next_nack_seq_ = 1;
+};
+
+// --- Redis 7's entries-read / lag arithmetic, over a stream's metadata.
+
+// Whether an entry in [start, end] may have been deleted by XDEL (a "tombstone"): the stream
+// is not empty, has a max-deleted-entry-id at or after its first entry, and inside the range.
+bool RangeHasTombstones(const Stream& s, StreamID start, StreamID end = StreamID::Max());
+// The entries-read value of a group positioned at `id`, when the stream's metadata tells it
+// (kEntriesReadUnknown otherwise).
+int64_t EstimateEntriesRead(const Stream& s, StreamID id);
+// XINFO's lag: entries not yet read by the group, or nullopt when it cannot be known.
+std::optional<int64_t> GroupLag(const Stream& s, const ConsumerGroup& g);
+
+}  // namespace streams
