@@ -1,0 +1,326 @@
+// streams::ConsumerGroup: the PEL and its indexes (per consumer, by delivery time, the NACKed
+// zone) under every operation, checked against a simple model; and Redis 7's entries-read and
+// lag arithmetic on the cases redis-server 7.0.15 reports in XINFO GROUPS.
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <random>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "streams/consumer_group.h"
+#include "streams/stream.h"
+
+using streams::ConsumerGroup;
+using streams::PendingEntry;
+using streams::Stream;
+using streams::StreamID;
+
+namespace {
+
+StreamID Id(uint64_t ms, uint64_t seq = 0) { return {ms, seq}; }
+
+void AddEntries(Stream& s, uint64_t from_ms, uint64_t to_ms) {
+  const std::string_view fv[] = {"f", "v"};
+  for (uint64_t ms = from_ms; ms <= to_ms; ms++) REQUIRE(s.AddWithId(Id(ms), fv) == streams::IdStatus::kOk);
+}
+
+std::vector<StreamID> IdsOf(const streams::PendingTree& pel) {
+  std::vector<StreamID> ids;
+  streams::PendingTree::Iterator it(pel);
+  for (bool ok = it.Seek(streams::SeekOp::kFirst); ok; ok = it.Next()) ids.push_back(it.Id());
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE("A delivered entry is pending for its consumer with one delivery at the given time",
+          "[consumer_group]") {
+  ConsumerGroup g(Id(0), 0);
+  auto [alice, created] = g.GetOrCreateConsumer("alice", 100);
+  REQUIRE(created);
+  PendingEntry* e = g.RecordDelivery(Id(5), *alice, 1000);
+  CHECK(e->owner == alice);
+  CHECK(e->delivery_count == 1);
+  CHECK(e->delivery_time_ms == 1000);
+  CHECK(g.FindPending(Id(5)) == e);
+  CHECK(IdsOf(alice->pel) == std::vector<StreamID>{Id(5)});
+  CHECK(g.Validate().empty());
+}
+
+TEST_CASE("Getting an existing consumer returns it without creating another", "[consumer_group]") {
+  ConsumerGroup g(Id(0), 0);
+  auto [a1, c1] = g.GetOrCreateConsumer("a", 1);
+  auto [a2, c2] = g.GetOrCreateConsumer("a", 2);
+  CHECK(c1);
+  CHECK_FALSE(c2);
+  CHECK(a1 == a2);
+  CHECK(a1->seen_time_ms == 1);
+  CHECK(a1->active_time_ms == -1);
+  CHECK(g.consumers().size() == 1);
+}
+
+TEST_CASE("Delivering an ID that is already pending reassigns it with its count reset to 1",
+          "[consumer_group]") {
+  ConsumerGroup g(Id(0), 0);
+  auto* a = g.GetOrCreateConsumer("a", 0).first;
+  auto* b = g.GetOrCreateConsumer("b", 0).first;
+  PendingEntry* e = g.RecordDelivery(Id(1), *a, 10);
+  g.Redeliver(*e, *a, 20, true);
+  REQUIRE(e->delivery_count == 2);
+  PendingEntry* again = g.RecordDelivery(Id(1), *b, 30);
+  CHECK(again == e);
+  CHECK(e->owner == b);
+  CHECK(e->delivery_count == 1);
+  CHECK(a->pel.empty());
+  CHECK(IdsOf(b->pel) == std::vector<StreamID>{Id(1)});
+  CHECK(g.Validate().empty());
+}
+
+TEST_CASE("Acknowledging removes the entry everywhere and a second ack finds nothing",
+          "[consumer_group]") {
+  ConsumerGroup g(Id(0), 0);
+  auto* a = g.GetOrCreateConsumer("a", 0).first;
+  g.RecordDelivery(Id(1), *a, 10);
+  g.RecordDelivery(Id(2), *a, 10);
+  CHECK(g.Ack(Id(1)));
+  CHECK_FALSE(g.Ack(Id(1)));
+  CHECK_FALSE(g.Ack(Id(9)));
+  CHECK(g.pending_count() == 1);
+  CHECK(IdsOf(a->pel) == std::vector<StreamID>{Id(2)});
+  CHECK(g.Validate().empty());
+}
+
+TEST_CASE("Deleting a consumer drops its pending entries from the group and returns their count",
+          "[consumer_group]") {
+  ConsumerGroup g(Id(0), 0);
+  auto* a = g.GetOrCreateConsumer("a", 0).first;
+  auto* b = g.GetOrCreateConsumer("b", 0).first;
+  g.RecordDelivery(Id(1), *a, 10);
+  g.RecordDelivery(Id(2), *b, 10);
+  g.RecordDelivery(Id(3), *a, 10);
+  CHECK(g.DeleteConsumer("a") == 2u);
+  CHECK_FALSE(g.DeleteConsumer("a").has_value());
+  CHECK(g.FindConsumer("a") == nullptr);
+  CHECK(IdsOf(g.pel()) == std::vector<StreamID>{Id(2)});
+  CHECK(g.Validate().empty());
+}
+
+TEST_CASE("Idle entries are visited longest idle first, then by ID, up to the time bound",
+          "[consumer_group]") {
+  ConsumerGroup g(Id(0), 0);
+  auto* a = g.GetOrCreateConsumer("a", 0).first;
+  g.RecordDelivery(Id(1), *a, 300);
+  g.RecordDelivery(Id(2), *a, 100);
+  g.RecordDelivery(Id(3), *a, 200);
+  g.RecordDelivery(Id(4), *a, 100);
+  g.RecordDelivery(Id(5), *a, 900);
+  std::vector<StreamID> seen;
+  g.ForEachIdle(300, [&](PendingEntry& e) {
+    seen.push_back(e.id);
+    return true;
+  });
+  CHECK(seen == std::vector<StreamID>{Id(2), Id(4), Id(3), Id(1)});
+}
+
+TEST_CASE("Claiming during the idle walk moves entries past the bound without revisiting them",
+          "[consumer_group]") {
+  ConsumerGroup g(Id(0), 0);
+  auto* a = g.GetOrCreateConsumer("a", 0).first;
+  auto* b = g.GetOrCreateConsumer("b", 0).first;
+  for (uint64_t i = 1; i <= 5; i++) g.RecordDelivery(Id(i), *a, static_cast<int64_t>(i));
+  std::vector<StreamID> seen;
+  g.ForEachIdle(10, [&](PendingEntry& e) {
+    seen.push_back(e.id);
+    g.Redeliver(e, *b, 50, true);
+    return seen.size() < 3;
+  });
+  CHECK(seen == std::vector<StreamID>{Id(1), Id(2), Id(3)});
+  CHECK(b->pel.size() == 3);
+  CHECK(a->pel.size() == 2);
+  CHECK(g.Validate().empty());
+}
+
+TEST_CASE("A NACKed entry leaves its owner and NACKed entries are visited in NACK order",
+          "[consumer_group]") {
+  ConsumerGroup g(Id(0), 0);
+  auto* a = g.GetOrCreateConsumer("a", 0).first;
+  for (uint64_t i = 1; i <= 3; i++) g.RecordDelivery(Id(i), *a, 10);
+  g.Nack(*g.FindPending(Id(3)));
+  g.Nack(*g.FindPending(Id(1)));
+  CHECK(g.nacked_count() == 2);
+  CHECK(g.FindPending(Id(3))->owner == nullptr);
+  CHECK(g.FindPending(Id(3))->delivery_time_ms == 0);
+  CHECK(IdsOf(a->pel) == std::vector<StreamID>{Id(2)});
+  std::vector<StreamID> order;
+  g.ForEachNacked([&](PendingEntry& e) {
+    order.push_back(e.id);
+    return true;
+  });
+  CHECK(order == std::vector<StreamID>{Id(3), Id(1)});
+  // Not idle-walked: a NACKed entry is not owned.
+  size_t idle = 0;
+  g.ForEachIdle(1000, [&](PendingEntry&) { return ++idle > 0; });
+  CHECK(idle == 1);
+  // Claiming takes it out of the zone.
+  g.Redeliver(*g.FindPending(Id(3)), *a, 20, true);
+  CHECK(g.nacked_count() == 1);
+  CHECK(g.Validate().empty());
+}
+
+TEST_CASE("A cloned group has the same consumers, PEL, times, counts and NACK order",
+          "[consumer_group]") {
+  ConsumerGroup g(Id(7, 1), 4);
+  auto* a = g.GetOrCreateConsumer("a", 5).first;
+  a->active_time_ms = 6;
+  auto* b = g.GetOrCreateConsumer("b", 7).first;
+  g.RecordDelivery(Id(1), *a, 10);
+  g.RecordDelivery(Id(2), *b, 20);
+  g.RecordDelivery(Id(3), *a, 30);
+  g.Nack(*g.FindPending(Id(3)));
+  g.Nack(*g.FindPending(Id(1)));
+  auto copy = g.Clone();
+  CHECK(copy->Validate().empty());
+  CHECK(copy->last_id() == Id(7, 1));
+  CHECK(copy->entries_read() == 4);
+  REQUIRE(copy->FindConsumer("a") != nullptr);
+  CHECK(copy->FindConsumer("a")->active_time_ms == 6);
+  CHECK(copy->FindConsumer("b")->seen_time_ms == 7);
+  CHECK(copy->FindPending(Id(2))->owner == copy->FindConsumer("b"));
+  CHECK(copy->FindPending(Id(2))->delivery_time_ms == 20);
+  std::vector<StreamID> order;
+  copy->ForEachNacked([&](PendingEntry& e) {
+    order.push_back(e.id);
+    return true;
+  });
+  CHECK(order == std::vector<StreamID>{Id(3), Id(1)});
+}
+
+TEST_CASE("Random PEL operations keep every index consistent with a model", "[consumer_group]") {
+  std::mt19937_64 rng(42);
+  ConsumerGroup g(Id(0), 0);
+  const char* names[] = {"a", "b", "c", "d"};
+  struct Model {
+    std::string owner;  // "" when NACKed
+    uint64_t count;
+  };
+  std::map<StreamID, Model> model;
+  for (int step = 0; step < 20000; step++) {
+    const StreamID id = Id(rng() % 200);
+    const std::string name = names[rng() % 4];
+    auto* c = g.GetOrCreateConsumer(name, step).first;
+    switch (rng() % 6) {
+      case 0:
+      case 1:
+        g.RecordDelivery(id, *c, static_cast<int64_t>(rng() % 1000));
+        model[id] = {name, 1};
+        break;
+      case 2:
+        CHECK(g.Ack(id) == (model.erase(id) == 1));
+        break;
+      case 3:
+        if (PendingEntry* e = g.FindPending(id)) {
+          g.Redeliver(*e, *c, static_cast<int64_t>(rng() % 1000), true);
+          model[id] = {name, model[id].count + 1};
+        }
+        break;
+      case 4:
+        if (PendingEntry* e = g.FindPending(id); e != nullptr && e->owner != nullptr) {
+          g.Nack(*e);
+          model[id].owner = "";
+        }
+        break;
+      case 5:
+        if (rng() % 20 == 0) {
+          size_t expected = 0;
+          for (auto it = model.begin(); it != model.end();) {
+            if (it->second.owner == name) {
+              expected++;
+              it = model.erase(it);
+            } else {
+              ++it;
+            }
+          }
+          CHECK(g.DeleteConsumer(name) == expected);
+        }
+        break;
+    }
+    if (step % 500 == 0) REQUIRE(g.Validate().empty());
+  }
+  REQUIRE(g.Validate().empty());
+  REQUIRE(g.pending_count() == model.size());
+  for (const auto& [id, m] : model) {
+    PendingEntry* e = g.FindPending(id);
+    REQUIRE(e != nullptr);
+    CHECK(e->delivery_count == m.count);
+    CHECK((e->owner == nullptr ? std::string() : e->owner->name) == m.owner);
+  }
+}
+
+TEST_CASE("A stream that never had entries reports lag 0", "[consumer_group][lag]") {
+  Stream s;
+  ConsumerGroup* g = s.CreateGroup("g", Id(0), streams::kEntriesReadUnknown);
+  CHECK(streams::GroupLag(s, *g) == 0);
+}
+
+TEST_CASE("A group created at $ has unknown entries-read but lag 0", "[consumer_group][lag]") {
+  Stream s;
+  AddEntries(s, 1, 5);
+  ConsumerGroup* g = s.CreateGroup("g", s.last_id(), streams::kEntriesReadUnknown);
+  CHECK(g->entries_read() == streams::kEntriesReadUnknown);
+  CHECK(streams::GroupLag(s, *g) == 0);
+}
+
+TEST_CASE("Reading new entries from 0 counts entries-read one by one", "[consumer_group][lag]") {
+  Stream s;
+  AddEntries(s, 1, 5);
+  ConsumerGroup* g = s.CreateGroup("g", Id(0), streams::kEntriesReadUnknown);
+  // Unknown at 0-0 before the first entry: estimated as entries-added - length = 0.
+  CHECK(streams::GroupLag(s, *g) == 5);
+  g->AdvanceTo(s, Id(1));
+  CHECK(g->entries_read() == 1);
+  g->AdvanceTo(s, Id(2));
+  CHECK(g->entries_read() == 2);
+  CHECK(streams::GroupLag(s, *g) == 3);
+  CHECK(s.FindGroup("g") == g);
+  CHECK(s.CreateGroup("g", Id(0), 0) == nullptr);
+}
+
+TEST_CASE("An XDEL ahead of the group makes its lag unknown until it reads past it",
+          "[consumer_group][lag]") {
+  Stream s;
+  AddEntries(s, 1, 5);
+  ConsumerGroup* g = s.CreateGroup("g", Id(0), streams::kEntriesReadUnknown);
+  g->AdvanceTo(s, Id(1));
+  REQUIRE(s.Delete(Id(3)));
+  CHECK_FALSE(streams::GroupLag(s, *g).has_value());
+  g->AdvanceTo(s, Id(2));
+  g->AdvanceTo(s, Id(4));
+  g->AdvanceTo(s, Id(5));
+  // At the last ID the counter is exact again: entries-added.
+  CHECK(g->entries_read() == 5);
+  CHECK(streams::GroupLag(s, *g) == 0);
+}
+
+TEST_CASE("Destroying a group removes it; ACKED needs every group to have read and acked",
+          "[consumer_group]") {
+  Stream s;
+  AddEntries(s, 1, 3);
+  CHECK(s.AcknowledgedByAllGroups(Id(2)));
+  ConsumerGroup* g1 = s.CreateGroup("g1", Id(2), 2);
+  ConsumerGroup* g2 = s.CreateGroup("g2", Id(1), 1);
+  auto* c = g1->GetOrCreateConsumer("c", 0).first;
+  g1->RecordDelivery(Id(2), *c, 0);
+  CHECK_FALSE(s.AcknowledgedByAllGroups(Id(2)));  // pending in g1, unread by g2
+  g1->Ack(Id(2));
+  CHECK_FALSE(s.AcknowledgedByAllGroups(Id(2)));  // g2 has not read it
+  CHECK(s.AcknowledgedByAllGroups(Id(1)));
+  CHECK(s.DestroyGroup("g2"));
+  CHECK_FALSE(s.DestroyGroup("g2"));
+  CHECK(s.AcknowledgedByAllGroups(Id(2)));
+  g1->RecordDelivery(Id(1), *c, 0);
+  s.DropPendingReferences(Id(1));
+  CHECK(g1->pending_count() == 0);
+  (void)g2;
+}
