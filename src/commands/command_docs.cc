@@ -128,7 +128,51 @@ constexpr DocRow kDocRows[] = {
      "returned, it means that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK "
      "option is used, XADD will pay O(M) time in order to serve the M clients blocked on the "
      "stream getting new data.",
-     "[COUNT count:integer] [BLOCK milliseconds:integer] STREAMS (streams=key... id...)"},
+     "[COUNT count:integer] [MAXCOUNT maxcount:integer] [MAXSIZE maxsize:integer] "
+     "[BLOCK milliseconds:integer] STREAMS (streams=key... id...)"},
+    {"xreadgroup", "For each stream mentioned: O(M) with M being the number of elements "
+     "returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you "
+     "can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) "
+     "time in order to serve the N clients blocked on the stream getting new data.",
+     "GROUP (group_consumer=group consumer) [COUNT count:integer] [MAXCOUNT maxcount:integer] "
+     "[MAXSIZE maxsize:integer] [BLOCK milliseconds:integer] [CLAIM min-idle-time:integer] "
+     "[NOACK] STREAMS (streams=key... id...)",
+     "", "RO access"},
+    {"xgroup|create", "O(1)",
+     "key groupname (id=id|(new_id=$)) [MKSTREAM] [ENTRIESREAD entries_read:integer]", "",
+     "RW insert"},
+    {"xgroup|setid", "O(1)", "key groupname (id=id|(new_id=$)) [ENTRIESREAD entries_read:integer]",
+     "", "RW update"},
+    {"xgroup|destroy",
+     "O(N) where N is the number of entries in the group's pending entries list (PEL).",
+     "key groupname", "", "RW delete"},
+    {"xgroup|createconsumer", "O(1)", "key groupname consumername", "", "RW insert"},
+    {"xgroup|delconsumer", "O(1)", "key groupname consumername", "", "RW delete"},
+    {"xgroup|help", "O(1)", ""},
+    {"xack", "O(1) for each message ID processed.", "key group id...", "", "RW update"},
+    {"xackdel", "O(1) for each entry ID processed.",
+     "key group [condition=KEEPREF|DELREF|ACKED] IDS numids:integer id...", "", "RW delete"},
+    {"xnack", "O(1) for each entry ID processed.",
+     "key group (mode=SILENT|FAIL|FATAL) IDS numids:integer id... "
+     "[RETRYCOUNT retrycount:integer] [FORCE]",
+     "", "RW update"},
+    {"xpending", "O(N) with N being the number of elements returned, so asking for a small fixed "
+     "number of entries per call is O(1). O(M), where M is the total number of entries scanned "
+     "when used with the IDLE filter. When the command returns just the summary and the list of "
+     "consumers is small, it runs in O(1) time; otherwise, an additional O(N) time for iterating "
+     "every consumer.",
+     "key group [filters=[IDLE min-idle-time:integer] start end count:integer [consumer]]",
+     "nondeterministic_output", "RO access"},
+    {"xclaim", "O(log N) with N being the number of messages in the PEL of the consumer group.",
+     "key group consumer min-idle-time id... [IDLE ms:integer] "
+     "[TIME unix-time-milliseconds:unix-time] [RETRYCOUNT count:integer] [FORCE] [JUSTID] "
+     "[LASTID lastid]",
+     "nondeterministic_output", "RW update"},
+    {"xautoclaim", "O(1) if COUNT is small.",
+     "key group consumer min-idle-time start [COUNT count:integer] [JUSTID]",
+     "nondeterministic_output", "RW delete"},
+    {"xinfo|groups", "O(1)", "key"},
+    {"xinfo|consumers", "O(1)", "key groupname"},
     {"xinfo|stream", "O(N) with N being the number of returned items for the subcommands. "
      "XINFO STREAM and XINFO GROUPS always return the same number of items.",
      "key [full_block=FULL [COUNT count:integer]]"},

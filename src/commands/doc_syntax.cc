@@ -41,10 +41,11 @@ class DocParser {
     }
     return text_.substr(start, pos_ - start);
   }
-  // Tokens are UPPER words, plus the punctuation tokens some commands take ("=", "~", "*").
+  // Tokens are UPPER words, plus the punctuation tokens some commands take ("=", "~", "*",
+  // and "$" for a stream's last ID).
   static bool IsToken(std::string_view w) {
     return !w.empty() && (std::isupper(static_cast<unsigned char>(w[0])) || w == "=" ||
-                          w == "~" || w == "*");
+                          w == "~" || w == "*" || w == "$");
   }
 
   // A sequence ends at ']', ')', '|' or the end of the text.
