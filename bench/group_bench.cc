@@ -1,0 +1,125 @@
+// Consumer-group workload driver for bench/groups.sh, run against one server holding stream
+// `s` (loaded by the script). Prints "key value" lines:
+//   pending_bytes    used_memory growth per pending entry while one group holds all N pending
+//   entries_per_sec  XREADGROUP COUNT 100 + XACK of those 100, one round trip each, over all N
+//   cpu_us_per_entry the server's user+sys CPU time (from /proc) per entry of that loop
+#include <hiredis/hiredis.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using ReplyPtr = std::unique_ptr<redisReply, decltype(&freeReplyObject)>;
+
+ReplyPtr Command(redisContext* c, const std::vector<std::string>& args) {
+  std::vector<const char*> argv;
+  std::vector<size_t> lens;
+  for (const auto& a : args) {
+    argv.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  auto* r = static_cast<redisReply*>(
+      redisCommandArgv(c, static_cast<int>(args.size()), argv.data(), lens.data()));
+  if (r == nullptr) {
+    std::fprintf(stderr, "connection error: %s\n", c->errstr);
+    std::exit(1);
+  }
+  if (r->type == REDIS_REPLY_ERROR) {
+    std::fprintf(stderr, "error reply: %s\n", r->str);
+    std::exit(1);
+  }
+  return {r, freeReplyObject};
+}
+
+long long InfoField(redisContext* c, const std::string& section, const std::string& field) {
+  auto r = Command(c, {"INFO", section});
+  std::istringstream in(std::string(r->str, r->len));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(field + ":", 0) == 0) return std::atoll(line.c_str() + field.size() + 1);
+  }
+  return -1;
+}
+
+double CpuSeconds(long long pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string s((std::istreambuf_iterator<char>(stat)), {});
+  // Fields after the ")" that closes the command name: utime is the 12th, stime the 13th.
+  std::istringstream in(s.substr(s.rfind(')') + 2));
+  std::string skip;
+  for (int i = 0; i < 11; i++) in >> skip;
+  long long utime = 0, stime = 0;
+  in >> utime >> stime;
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// IDs of the entries in an XREADGROUP reply for one stream ([[key, [[id, fields]...]]]).
+std::vector<std::string> EntryIds(const redisReply* r) {
+  std::vector<std::string> ids;
+  if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) return ids;
+  const redisReply* entries = r->element[0]->element[1];
+  for (size_t i = 0; i < entries->elements; i++) {
+    const redisReply* id = entries->element[i]->element[0];
+    ids.emplace_back(id->str, id->len);
+  }
+  return ids;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    std::fprintf(stderr, "usage: group_bench PORT\n");
+    return 2;
+  }
+  redisContext* c = redisConnect("127.0.0.1", std::atoi(argv[1]));
+  if (c == nullptr || c->err) {
+    std::fprintf(stderr, "cannot connect\n");
+    return 1;
+  }
+  const long long n = Command(c, {"XLEN", "s"})->integer;
+  const long long pid = InfoField(c, "server", "process_id");
+
+  // Memory: one group with every entry pending.
+  Command(c, {"XGROUP", "CREATE", "s", "gmem", "0"});
+  const long long before = InfoField(c, "memory", "used_memory");
+  while (!EntryIds(Command(c, {"XREADGROUP", "GROUP", "gmem", "c", "COUNT", "1000", "STREAMS",
+                               "s", ">"}).get()).empty()) {
+  }
+  const long long after = InfoField(c, "memory", "used_memory");
+  std::printf("pending_bytes %.1f\n", static_cast<double>(after - before) / static_cast<double>(n));
+  Command(c, {"XGROUP", "DESTROY", "s", "gmem"});
+
+  // Throughput: read 100, ack them, until the group has consumed the stream.
+  Command(c, {"XGROUP", "CREATE", "s", "g", "0"});
+  const double cpu0 = CpuSeconds(pid);
+  const auto t0 = std::chrono::steady_clock::now();
+  long long done = 0;
+  for (;;) {
+    auto ids = EntryIds(
+        Command(c, {"XREADGROUP", "GROUP", "g", "c", "COUNT", "100", "STREAMS", "s", ">"}).get());
+    if (ids.empty()) break;
+    std::vector<std::string> ack = {"XACK", "s", "g"};
+    ack.insert(ack.end(), ids.begin(), ids.end());
+    if (Command(c, ack)->integer != static_cast<long long>(ids.size())) {
+      std::fprintf(stderr, "XACK acknowledged fewer entries than it was given\n");
+      return 1;
+    }
+    done += static_cast<long long>(ids.size());
+  }
+  const double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double cpu = CpuSeconds(pid) - cpu0;
+  std::printf("entries_per_sec %.0f\n", static_cast<double>(done) / secs);
+  std::printf("cpu_us_per_entry %.3f\n", cpu * 1e6 / static_cast<double>(done));
+  redisFree(c);
+  return done == n ? 0 : 1;
+}
