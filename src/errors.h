@@ -130,4 +130,21 @@ inline constexpr std::string_view kXReadMaxCountBelowCount =
 inline constexpr std::string_view kXReadGreaterId =
     "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
     "<consumer> option.";
+// XGROUP (texts observed on redis-server 7.0.15).
+inline constexpr std::string_view kXGroupKeyMissing =
+    "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to "
+    "use the MKSTREAM option to create an empty stream automatically.";
+inline constexpr std::string_view kBusyGroup = "BUSYGROUP Consumer Group name already exists";
+inline constexpr std::string_view kEntriesReadInvalid =
+    "ERR value for ENTRIESREAD must be positive or -1";
+// XGROUP CREATE / SETID with options they do not take, after kXInfoSyntaxPrefix and the
+// subcommand as given: "ERR unknown subcommand or wrong number of arguments for 'CREATE'. ..."
+inline constexpr std::string_view kXGroupSyntaxSuffix = "'. Try XGROUP HELP.";
+// "NOGROUP No such consumer group 'g' for key name 's'" (XGROUP SETID, CREATECONSUMER,
+// DELCONSUMER; XINFO CONSUMERS).
+inline std::string NoGroupForKey(std::string_view group, std::string_view key) {
+  std::string text = "NOGROUP No such consumer group '";
+  text.append(group).append("' for key name '").append(key).append("'");
+  return text;
+}
 }  // namespace server::err

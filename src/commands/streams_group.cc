@@ -1,8 +1,222 @@
-// XGROUP: not written yet.
+// XGROUP: CREATE, SETID, DESTROY, CREATECONSUMER, DELCONSUMER and HELP, declared as a
+// container with one row per subcommand (as CLIENT, CONFIG and XINFO are). The group itself
+// (position, consumers, PEL) is streams::ConsumerGroup; this file parses, checks and replies.
+// Like Redis 7.0.15, group changes do not count as key modifications for WATCH; only MKSTREAM
+// creating the key does (through Db::Set).
+#include <iterator>
+#include <optional>
+#include <string>
+
+#include "src/ascii.h"
 #include "src/commands/streams.h"
+#include "src/commands/streams_util.h"
+#include "src/commands/util.h"
+#include "src/errors.h"
 
 namespace server {
 
-std::span<const CommandSpec> StreamGroupRows() { return {}; }
+namespace {
+
+// Options of CREATE and SETID, after the ID (argv[5...]).
+struct PositionOptions {
+  bool mkstream = false;
+  std::optional<int64_t> entries_read;  // as given; -1 is "unknown"
+};
+
+void ReplySyntax(CommandContext& ctx) {
+  std::string error(err::kXInfoSyntaxPrefix);
+  error.append(ctx.arg(1)).append(err::kXGroupSyntaxSuffix);
+  ctx.reply.Error(error);
+}
+
+// Redis 7.0.15 reads the options left to right, so a bad ENTRIESREAD value is reported even
+// when more arguments follow, and before the key is looked up. MKSTREAM (CREATE only) may
+// repeat. Replies and returns false on an error.
+bool ParsePositionOptions(CommandContext& ctx, bool create, PositionOptions& out) {
+  const size_t argc = ctx.argc();
+  size_t i = 5;
+  while (i < argc) {
+    if (create && EqualsIgnoreCase(ctx.arg(i), "MKSTREAM")) {
+      out.mkstream = true;
+      i++;
+    } else if (EqualsIgnoreCase(ctx.arg(i), "ENTRIESREAD") && i + 1 < argc) {
+      auto n = ArgInt64(ctx, i + 1);
+      if (!n) return false;
+      if (*n < streams::kEntriesReadUnknown) {
+        ctx.reply.Error(err::kEntriesReadInvalid);
+        return false;
+      }
+      out.entries_read = *n;
+      i += 2;
+    } else {
+      ReplySyntax(ctx);
+      return false;
+    }
+  }
+  return true;
+}
+
+// Well-formed options can still make a call longer than the longest valid one: CREATE takes at
+// most MKSTREAM and ENTRIESREAD n (8 arguments), SETID ENTRIESREAD n (7). Redis checks this
+// late: after the key, the group (SETID) and, when MKSTREAM is to create the key, the ID.
+bool TooLong(CommandContext& ctx, bool create) {
+  if (ctx.argc() <= (create ? 8u : 7u)) return false;
+  ReplySyntax(ctx);
+  return true;
+}
+
+// The entries-read a group gets from CREATE/SETID: unknown unless given, and (Redis 8.2.2,
+// redis#14257) never more than the stream's entries-added, so the lag cannot go negative.
+int64_t EntriesReadFor(const PositionOptions& opts, const streams::Stream& s) {
+  int64_t n = opts.entries_read.value_or(streams::kEntriesReadUnknown);
+  const auto added = static_cast<int64_t>(s.entries_added());
+  return n > added ? added : n;
+}
+
+// "$" is the stream's last ID; anything else a strict ID ("ms" or "ms-seq"). SETID also takes
+// "-" and "+" (Redis 7.0.15 accepts them there; CREATE refuses them).
+std::optional<streams::StreamID> ParseGroupId(CommandContext& ctx, const streams::Stream* s,
+                                              bool setid) {
+  std::string_view arg = ctx.arg(4);
+  if (arg == "$") return s != nullptr ? s->last_id() : streams::StreamID{};
+  auto id = setid ? streams::ParseIdOrMinMax(arg) : streams::ParseStrictId(arg);
+  if (!id.ok()) {
+    ctx.reply.Error(err::kInvalidStreamId);
+    return std::nullopt;
+  }
+  return id.value;
+}
+
+// The stream at argv[2] for a subcommand that needs it to exist: replies WRONGTYPE or the
+// missing-key error and returns null otherwise.
+streams::Stream* ExistingStream(CommandContext& ctx) {
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(2), wrong_type);
+  if (wrong_type) return nullptr;
+  if (s == nullptr) ctx.reply.Error(err::kXGroupKeyMissing);
+  return s;
+}
+
+// The group argv[3] of an existing stream, or null after replying NOGROUP.
+streams::ConsumerGroup* ExistingGroup(CommandContext& ctx, const streams::Stream& s) {
+  streams::ConsumerGroup* g = s.FindGroup(ctx.arg(3));
+  if (g == nullptr) ctx.reply.Error(err::NoGroupForKey(ctx.arg(3), ctx.arg(2)));
+  return g;
+}
+
+// XGROUP CREATE key group <id|$> [MKSTREAM] [ENTRIESREAD n]
+void XGroupCreate(CommandContext& ctx) {
+  PositionOptions opts;
+  if (!ParsePositionOptions(ctx, /*create=*/true, opts)) return;
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(2), wrong_type);
+  if (wrong_type) return;
+  std::optional<streams::StreamID> id;
+  if (s == nullptr) {
+    if (!opts.mkstream) return ctx.reply.Error(err::kXGroupKeyMissing);
+    // Redis reads the ID before the length check when MKSTREAM is to create the key, and after
+    // it otherwise; either way nothing is created unless the whole call is good.
+    id = ParseGroupId(ctx, s, /*setid=*/false);
+    if (!id || TooLong(ctx, /*create=*/true)) return;
+    s = &ctx.db().Set(ctx.arg(2), Value::NewStream()).stream();
+  } else {
+    if (TooLong(ctx, /*create=*/true)) return;
+    id = ParseGroupId(ctx, s, /*setid=*/false);
+    if (!id) return;
+  }
+  if (s->CreateGroup(ctx.arg(3), *id, EntriesReadFor(opts, *s)) == nullptr) {
+    return ctx.reply.Error(err::kBusyGroup);
+  }
+  ctx.reply.Simple("OK");
+}
+
+// XGROUP SETID key group <id|$> [ENTRIESREAD n]: moves the group; its PEL stays as it is.
+void XGroupSetId(CommandContext& ctx) {
+  PositionOptions opts;
+  if (!ParsePositionOptions(ctx, /*create=*/false, opts)) return;
+  streams::Stream* s = ExistingStream(ctx);
+  if (s == nullptr) return;
+  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
+  if (g == nullptr || TooLong(ctx, /*create=*/false)) return;
+  auto id = ParseGroupId(ctx, s, /*setid=*/true);
+  if (!id) return;
+  g->SetPosition(*id, EntriesReadFor(opts, *s));
+  ctx.reply.Simple("OK");
+}
+
+// XGROUP DESTROY key group: 1 when there was such a group. Clients blocked in XREADGROUP on it
+// are offered the key by the dispatcher (this is a write) and find the group gone.
+void XGroupDestroy(CommandContext& ctx) {
+  streams::Stream* s = ExistingStream(ctx);
+  if (s == nullptr) return;
+  ctx.reply.Integer(s->DestroyGroup(ctx.arg(3)) ? 1 : 0);
+}
+
+// XGROUP CREATECONSUMER key group consumer: 1 when created, 0 when it already existed.
+void XGroupCreateConsumer(CommandContext& ctx) {
+  streams::Stream* s = ExistingStream(ctx);
+  if (s == nullptr) return;
+  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
+  if (g == nullptr) return;
+  ctx.reply.Integer(g->GetOrCreateConsumer(ctx.arg(4), ctx.now_ms).second ? 1 : 0);
+}
+
+// XGROUP DELCONSUMER key group consumer: how many entries the consumer had pending (they leave
+// the group's PEL with it); 0 when there is no such consumer.
+void XGroupDelConsumer(CommandContext& ctx) {
+  streams::Stream* s = ExistingStream(ctx);
+  if (s == nullptr) return;
+  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
+  if (g == nullptr) return;
+  ctx.reply.Integer(static_cast<int64_t>(g->DeleteConsumer(ctx.arg(4)).value_or(0)));
+}
+
+void XGroupHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "CREATE <key> <groupname> <id|$> [option]",
+      "    Create a new consumer group. Options are:",
+      "    * MKSTREAM",
+      "      Create the empty stream if it does not exist.",
+      "    * ENTRIESREAD entries_read",
+      "      Set the group's entries_read counter (internal use).",
+      "CREATECONSUMER <key> <groupname> <consumer>",
+      "    Create a new consumer in the specified group.",
+      "DELCONSUMER <key> <groupname> <consumer>",
+      "    Remove the specified consumer.",
+      "DESTROY <key> <groupname>",
+      "    Remove the specified group.",
+      "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
+      "    Set the current group ID and entries_read counter.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ReplyHelp(ctx.reply, kLines);
+}
+
+// In the order Redis 7.0.15's COMMAND INFO lists them.
+constexpr CommandSpec kXGroupSubcommands[] = {
+    {"createconsumer", 5, kWrite | kDenyOom, 2, 2, 1, XGroupCreateConsumer,
+     "Create a consumer in a consumer group.", "6.2.0", "stream"},
+    {"delconsumer", 5, kWrite, 2, 2, 1, XGroupDelConsumer,
+     "Delete a consumer from a consumer group.", "5.0.0", "stream"},
+    {"create", -5, kWrite | kDenyOom, 2, 2, 1, XGroupCreate, "Create a consumer group.", "5.0.0",
+     "stream"},
+    {"destroy", 4, kWrite, 2, 2, 1, XGroupDestroy, "Destroy a consumer group.", "5.0.0",
+     "stream"},
+    {"help", 2, kLoading | kStale, 0, 0, 0, XGroupHelp,
+     "Show helpful text about the different subcommands", "5.0.0", "stream"},
+    {"setid", -5, kWrite, 2, 2, 1, XGroupSetId,
+     "Set a consumer group to an arbitrary last delivered ID value.", "5.0.0", "stream"},
+};
+
+constexpr CommandSpec kRows[] = {
+    {"xgroup", -2, 0, 0, 0, 0, nullptr, "A container for consumer groups commands", "5.0.0",
+     "stream", kXGroupSubcommands},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> StreamGroupRows() { return kRows; }
 
 }  // namespace server

@@ -1,7 +1,8 @@
-// XINFO: STREAM [FULL [COUNT n]] and HELP. GROUPS and CONSUMERS wait for consumer groups and are
-// left out of the table, so the dispatcher answers Redis's "unknown subcommand" for them. Until
-// groups exist every stream has none: `groups` is 0, and FULL's `groups` an empty array.
+// XINFO: STREAM [FULL [COUNT n]], GROUPS, CONSUMERS and HELP. Replies are maps (RESP3) or flat
+// key/value arrays (RESP2) in Redis's field order; times come from the consumer group's records
+// (seen/active/delivery times in ms) and are turned into idle/inactive against the command time.
 #include <iterator>
+#include <optional>
 #include <string>
 
 #include "src/ascii.h"
@@ -42,6 +43,96 @@ void ReplyCommonFields(resp::Writer& w, const streams::Stream& s) {
   ReplyId(w, s.first_id());
 }
 
+// entries-read: null while the group's counter is unknown.
+void ReplyEntriesRead(resp::Writer& w, const streams::ConsumerGroup& g) {
+  if (g.entries_read() == streams::kEntriesReadUnknown) return w.Null();
+  w.Integer(g.entries_read());
+}
+
+// lag: null when the stream's metadata cannot tell it (see streams::GroupLag).
+void ReplyLag(resp::Writer& w, const streams::Stream& s, const streams::ConsumerGroup& g) {
+  std::optional<int64_t> lag = streams::GroupLag(s, g);
+  if (!lag) return w.Null();
+  w.Integer(*lag);
+}
+
+// How many of `total` PEL entries FULL lists: COUNT of them, 0 meaning all.
+size_t Shown(size_t total, int64_t count) {
+  if (count == 0 || static_cast<uint64_t>(count) >= total) return total;
+  return static_cast<size_t>(count);
+}
+
+// FULL's group `pending`: [id, owner, delivery time, delivery count] in ID order. A NACKed
+// entry (8.8) has no owner: it shows as consumer "" with delivery time 0.
+void ReplyGroupPending(resp::Writer& w, const streams::ConsumerGroup& g, int64_t count) {
+  const size_t shown = Shown(g.pel().size(), count);
+  w.Array(shown);
+  streams::PendingTree::Iterator it(g.pel());
+  size_t written = 0;
+  for (it.Seek(streams::SeekOp::kFirst); written < shown && it.Valid(); it.Next(), written++) {
+    const streams::PendingEntry& e = *it.Value();
+    w.Array(4);
+    ReplyId(w, e.id);
+    w.Bulk(e.owner != nullptr ? std::string_view(e.owner->name) : std::string_view());
+    w.Integer(e.delivery_time_ms);
+    w.Integer(static_cast<int64_t>(e.delivery_count));
+  }
+}
+
+// FULL's consumer `pending`: [id, delivery time, delivery count] in ID order.
+void ReplyConsumerPending(resp::Writer& w, const streams::Consumer& c, int64_t count) {
+  const size_t shown = Shown(c.pel.size(), count);
+  w.Array(shown);
+  streams::PendingTree::Iterator it(c.pel);
+  size_t written = 0;
+  for (it.Seek(streams::SeekOp::kFirst); written < shown && it.Valid(); it.Next(), written++) {
+    const streams::PendingEntry& e = *it.Value();
+    w.Array(3);
+    ReplyId(w, e.id);
+    w.Integer(e.delivery_time_ms);
+    w.Integer(static_cast<int64_t>(e.delivery_count));
+  }
+}
+
+// FULL's `groups`: per group its position, PEL and consumers, with 7.2's active-time and 8.8's
+// nacked-count (last, after consumers).
+void ReplyFullGroups(resp::Writer& w, const streams::Stream& s, int64_t count) {
+  w.Array(s.groups().size());
+  for (const auto& [name, group] : s.groups()) {
+    const streams::ConsumerGroup& g = *group;
+    w.Map(8);
+    w.Bulk("name");
+    w.Bulk(name);
+    w.Bulk("last-delivered-id");
+    ReplyId(w, g.last_id());
+    w.Bulk("entries-read");
+    ReplyEntriesRead(w, g);
+    w.Bulk("lag");
+    ReplyLag(w, s, g);
+    w.Bulk("pel-count");
+    w.Integer(static_cast<int64_t>(g.pending_count()));
+    w.Bulk("pending");
+    ReplyGroupPending(w, g, count);
+    w.Bulk("consumers");
+    w.Array(g.consumers().size());
+    for (const auto& [consumer_name, consumer] : g.consumers()) {
+      w.Map(5);
+      w.Bulk("name");
+      w.Bulk(consumer_name);
+      w.Bulk("seen-time");
+      w.Integer(consumer->seen_time_ms);
+      w.Bulk("active-time");
+      w.Integer(consumer->active_time_ms);  // -1 while it never read or claimed anything
+      w.Bulk("pel-count");
+      w.Integer(static_cast<int64_t>(consumer->pel.size()));
+      w.Bulk("pending");
+      ReplyConsumerPending(w, *consumer, count);
+    }
+    w.Bulk("nacked-count");
+    w.Integer(static_cast<int64_t>(g.nacked_count()));
+  }
+}
+
 void ReplyEdgeEntry(resp::Writer& w, const streams::Stream::RangeIterator& it) {
   if (it.Valid()) {
     ReplyEntry(w, it.id(), it.entry());
@@ -79,7 +170,7 @@ void XInfoStream(CommandContext& ctx) {
     w.Map(10);
     ReplyCommonFields(w, *s);
     w.Bulk("groups");
-    w.Integer(0);
+    w.Integer(static_cast<int64_t>(s->groups().size()));
     w.Bulk("first-entry");
     ReplyEdgeEntry(w, s->FirstEntry());
     w.Bulk("last-entry");
@@ -99,7 +190,56 @@ void XInfoStream(CommandContext& ctx) {
     written++;
   }
   w.Bulk("groups");
-  w.Array(0);
+  ReplyFullGroups(w, *s, count);
+}
+
+// XINFO GROUPS key: one map per group, by name.
+void XInfoGroups(CommandContext& ctx) {
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(2), wrong_type);
+  if (wrong_type) return;
+  if (s == nullptr) return ctx.reply.Error(err::kNoSuchKey);
+  resp::Writer& w = ctx.reply;
+  w.Array(s->groups().size());
+  for (const auto& [name, group] : s->groups()) {
+    w.Map(6);
+    w.Bulk("name");
+    w.Bulk(name);
+    w.Bulk("consumers");
+    w.Integer(static_cast<int64_t>(group->consumers().size()));
+    w.Bulk("pending");
+    w.Integer(static_cast<int64_t>(group->pending_count()));
+    w.Bulk("last-delivered-id");
+    ReplyId(w, group->last_id());
+    w.Bulk("entries-read");
+    ReplyEntriesRead(w, *group);
+    w.Bulk("lag");
+    ReplyLag(w, *s, *group);
+  }
+}
+
+// XINFO CONSUMERS key group: one map per consumer, by name. `idle` counts from the last attempt
+// to read or claim, `inactive` (7.2) from the last one that got something: -1 if none ever did.
+void XInfoConsumers(CommandContext& ctx) {
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(2), wrong_type);
+  if (wrong_type) return;
+  if (s == nullptr) return ctx.reply.Error(err::kNoSuchKey);
+  const streams::ConsumerGroup* g = s->FindGroup(ctx.arg(3));
+  if (g == nullptr) return ctx.reply.Error(err::NoGroupForKey(ctx.arg(3), ctx.arg(2)));
+  resp::Writer& w = ctx.reply;
+  w.Array(g->consumers().size());
+  for (const auto& [name, c] : g->consumers()) {
+    w.Map(4);
+    w.Bulk("name");
+    w.Bulk(name);
+    w.Bulk("pending");
+    w.Integer(static_cast<int64_t>(c->pel.size()));
+    w.Bulk("idle");
+    w.Integer(ctx.now_ms - c->seen_time_ms);
+    w.Bulk("inactive");
+    w.Integer(c->active_time_ms < 0 ? -1 : ctx.now_ms - c->active_time_ms);
+  }
 }
 
 void XInfoHelp(CommandContext& ctx) {
@@ -118,11 +258,16 @@ void XInfoHelp(CommandContext& ctx) {
   for (auto line : kLines) ctx.reply.Simple(line);
 }
 
+// In the order Redis 7.0.15's COMMAND INFO lists them.
 constexpr CommandSpec kXInfoSubcommands[] = {
-    {"stream", -3, kReadOnly, 2, 2, 1, XInfoStream, "Get information about a stream", "5.0.0",
-     "stream"},
     {"help", 2, kLoading | kStale, 0, 0, 0, XInfoHelp,
      "Show helpful text about the different subcommands", "5.0.0", "stream"},
+    {"stream", -3, kReadOnly, 2, 2, 1, XInfoStream, "Get information about a stream", "5.0.0",
+     "stream"},
+    {"consumers", 4, kReadOnly, 2, 2, 1, XInfoConsumers, "List the consumers in a consumer group",
+     "5.0.0", "stream"},
+    {"groups", 3, kReadOnly, 2, 2, 1, XInfoGroups, "List the consumer groups of a stream",
+     "5.0.0", "stream"},
 };
 
 constexpr CommandSpec kRows[] = {
