@@ -1,5 +1,6 @@
 #include "src/blocking.h"
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 
@@ -99,12 +100,27 @@ std::vector<uint64_t> BlockingRegistry::ExpireDue(int64_t now_ms, const WriterFo
     Wait& wait = waits_.at(id);
     if (resp::Writer* writer = writer_for(id)) {
       writer->set_protocol(wait.client->protocol);
-      wait.command->ReplyTimeout(*writer);
+      const auto outcome = wait.command->OnDeadline(*wait.client, now_ms, *writer);
+      if (!outcome.replied) {
+        // Strictly later than now, so this loop cannot spin on the same client.
+        const int64_t next = outcome.next_deadline;
+        SetDeadline(id, next < 0 ? -1 : std::max(next, now_ms + 1));
+        continue;
+      }
     }
     Remove(id);
     expired.push_back(id);
   }
   return expired;
+}
+
+void BlockingRegistry::SetDeadline(uint64_t client_id, int64_t deadline) {
+  auto it = waits_.find(client_id);
+  if (it == waits_.end()) return;
+  Wait& wait = it->second;
+  if (wait.deadline >= 0) deadlines_.erase({wait.deadline, client_id});
+  wait.deadline = deadline;
+  if (deadline >= 0) deadlines_.emplace(deadline, client_id);
 }
 
 int64_t BlockingRegistry::NextDeadline() const {

@@ -33,6 +33,21 @@ class BlockedCommand {
   virtual bool TryServe(ServerState& state, Client& client, std::string_view key,
                         resp::Writer& reply) = 0;
   virtual void ReplyTimeout(resp::Writer& reply) = 0;
+
+  // What OnDeadline did: answered the client (it leaves the registry), or keeps it waiting
+  // until `next_deadline` (steady ms; -1 = no deadline).
+  struct DeadlineOutcome {
+    bool replied;
+    int64_t next_deadline;
+  };
+  // The wait's deadline passed (steady clock now_ms). By default the command times out. A
+  // command that also waits for time itself to pass (XREADGROUP CLAIM: pending entries become
+  // claimable while it waits) may serve the client now, or keep waiting to a later deadline.
+  virtual DeadlineOutcome OnDeadline(Client& /*client*/, int64_t /*now_ms*/,
+                                     resp::Writer& reply) {
+    ReplyTimeout(reply);
+    return {true, -1};
+  }
 };
 
 // Monotonic milliseconds: block deadlines must not move with the wall clock.
@@ -57,8 +72,12 @@ class BlockingRegistry {
   // Offers every ready key to its waiters, oldest first. Returns the ids of clients that were
   // served (and so unblocked); their input processing should resume.
   std::vector<uint64_t> ServeReadyKeys(ServerState& state, const WriterFor& writer_for);
-  // Replies the timeout to every client whose deadline is <= now_ms; returns their ids.
+  // Calls OnDeadline for every client whose deadline is <= now_ms (by default: replies the
+  // timeout); returns the ids of those answered.
   std::vector<uint64_t> ExpireDue(int64_t now_ms, const WriterFor& writer_for);
+  // Moves a blocked client's deadline (steady ms; -1 = none), e.g. when a blocked XREADGROUP
+  // CLAIM learns of a pending entry that becomes claimable sooner. No-op if not blocked.
+  void SetDeadline(uint64_t client_id, int64_t deadline);
   // The earliest deadline, or -1 when no blocked client has one.
   int64_t NextDeadline() const;
 

@@ -130,6 +130,33 @@ inline constexpr std::string_view kXReadMaxCountBelowCount =
 inline constexpr std::string_view kXReadGreaterId =
     "ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> "
     "<consumer> option.";
+// XREADGROUP (texts observed on redis-server 7.0.15, except where said).
+inline constexpr std::string_view kXReadGroupMissingGroup = "ERR Missing GROUP option for XREADGROUP";
+inline constexpr std::string_view kXReadGroupDollarId =
+    "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of "
+    "this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would "
+    "just return an empty result set.";
+// 7.4 rejects "+" (XREAD's last entry) the same way; 7.0 called it an invalid ID.
+inline constexpr std::string_view kXReadGroupPlusId =
+    "ERR The + ID is meaningless in the context of XREADGROUP: you want to read the history of "
+    "this consumer by specifying a proper ID, or use the > ID to get new messages. The + ID would "
+    "just return an empty result set.";
+// What a blocked XREADGROUP gets when its key is deleted (or its type changes) or its group is
+// destroyed while it waits.
+inline constexpr std::string_view kXReadGroupKeyGone = "UNBLOCKED the stream key no longer exists";
+inline constexpr std::string_view kXReadGroupGroupGone =
+    "NOGROUP the consumer group this client was blocked on no longer exists";
+// XREADGROUP CLAIM (8.4; from the Redis test suite, 7.0 lacks the option).
+inline constexpr std::string_view kClaimMinIdleNotInteger = "ERR min-idle-time is not an integer";
+inline constexpr std::string_view kClaimMinIdleNegative =
+    "ERR min-idle-time must be a positive integer";
+// "NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option"
+inline std::string NoGroupInXReadGroup(std::string_view key, std::string_view group) {
+  std::string text = "NOGROUP No such key '";
+  text.append(key).append("' or consumer group '").append(group);
+  text.append("' in XREADGROUP with GROUP option");
+  return text;
+}
 // XGROUP (texts observed on redis-server 7.0.15).
 inline constexpr std::string_view kXGroupKeyMissing =
     "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to "

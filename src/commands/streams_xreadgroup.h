@@ -1,0 +1,57 @@
+// What XREADGROUP's handler (streams_xreadgroup.cc) and its blocked-client side
+// (streams_xreadgroup_block.cc) share: the parsed options, the per-stream reads that deliver
+// entries to a consumer (moving the group and its PEL), and how the reply is framed.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "resp/writer.h"
+#include "src/command_table.h"
+#include "src/commands/streams_read_options.h"
+#include "streams/stream.h"
+
+namespace server {
+
+struct GroupReadOptions {
+  std::string group;
+  std::string consumer;
+  ReadLimits limits;
+  bool noack = false;
+  int64_t claim_min_idle = -1;  // CLAIM min-idle-time (8.4); -1 when not given
+};
+
+// One stream's ">" read for consumer `c` of group `g`, all admitted by `budget` (COUNT counts
+// per stream, so call budget.StartStream() first is done here). With CLAIM, first the pending
+// entries that may be claimed (NACKed ones, then those idle >= min-idle-time, longest idle first),
+// each written as [id, fields, ms-since-last-delivery, previous-delivery-count] and redelivered
+// to `c`; then the entries after the group's last-delivered ID (written as [id, fields], or with
+// "0, 0" appended under CLAIM), each advancing the group and, unless NOACK, entering the PEL.
+// Appends the entries' RESP to `out` and returns how many were written.
+size_t ReadUndelivered(std::string& out, int protocol, streams::Stream& s,
+                       streams::ConsumerGroup& g, streams::Consumer& c,
+                       const GroupReadOptions& opts, ReadBudget& budget, int64_t now_ms);
+
+// A history read: `c`'s own pending entries with ID > `after`, each redelivered (count + 1, time
+// now); an entry deleted from the stream meanwhile is written as [id, nil] and left as it is.
+size_t ReadHistory(std::string& out, int protocol, streams::Stream& s, streams::ConsumerGroup& g,
+                   streams::Consumer& c, streams::StreamID after, ReadBudget& budget,
+                   int64_t now_ms);
+
+// When (wall-clock ms) the first pending entry of `g` still in the stream becomes claimable with
+// CLAIM `min_idle`, or -1 when there is none. May be <= now when one already is.
+int64_t NextClaimableAt(const streams::Stream& s, const streams::ConsumerGroup& g,
+                        int64_t min_idle);
+
+// The reply frame: a header for `parts` streams (RESP2 array, RESP3 map), then per stream
+// [key, entries] (RESP2) or key => entries (RESP3); `entries` holds `n` written entries.
+void WriteReadGroupHeader(resp::Writer& w, size_t parts);
+void WriteReadGroupPart(resp::Writer& w, std::string_view key, size_t n, std::string_view entries);
+
+// Parks the client for XREADGROUP ... BLOCK on `keys` (all with ">"); replies nothing now.
+void BlockXReadGroup(CommandContext& ctx, std::vector<std::string> keys, GroupReadOptions opts,
+                     int64_t block_ms);
+
+}  // namespace server
