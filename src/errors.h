@@ -113,6 +113,42 @@ inline constexpr std::string_view kEntriesAddedNegative = "ERR entries_added mus
 inline constexpr std::string_view kNumIdsNotPositive = "ERR Number of IDs must be a positive integer";
 inline constexpr std::string_view kNumIdsMismatch =
     "ERR The `numids` parameter must match the number of arguments";
+// XPENDING, XCLAIM, XAUTOCLAIM (texts observed on redis-server 7.0.15); XNACK too.
+// "NOGROUP No such key 's' or consumer group 'g'"
+inline std::string NoSuchKeyOrGroup(std::string_view key, std::string_view group) {
+  std::string text = "NOGROUP No such key '";
+  text.append(key).append("' or consumer group '").append(group).append("'");
+  return text;
+}
+inline constexpr std::string_view kXClaimMinIdleInvalid =
+    "ERR Invalid min-idle-time argument for XCLAIM";
+inline constexpr std::string_view kXClaimIdleInvalid = "ERR Invalid IDLE option argument for XCLAIM";
+inline constexpr std::string_view kXClaimTimeInvalid = "ERR Invalid TIME option argument for XCLAIM";
+inline constexpr std::string_view kXClaimRetryCountInvalid =
+    "ERR Invalid RETRYCOUNT option argument for XCLAIM";
+// "ERR Unrecognized XCLAIM option 'FOO'" (the option as given).
+inline std::string XClaimUnrecognizedOption(std::string_view opt) {
+  std::string text = "ERR Unrecognized XCLAIM option '";
+  text.append(opt).append("'");
+  return text;
+}
+inline constexpr std::string_view kXAutoClaimMinIdleInvalid =
+    "ERR Invalid min-idle-time argument for XAUTOCLAIM";
+inline constexpr std::string_view kXAutoClaimCountInvalid = "ERR COUNT must be > 0";
+// XNACK (8.8; from the Redis test suite, which matches some only by prefix: the parts after
+// "option" and "integer" are ours, in XCLAIM's style).
+inline constexpr std::string_view kXNackBadMode = "ERR mode must be SILENT, FAIL, or FATAL";
+inline constexpr std::string_view kXNackExpectedIds = "ERR syntax error, expected IDS keyword";
+inline constexpr std::string_view kXNackNumIdsInvalid = "ERR numids must be a positive integer";
+inline constexpr std::string_view kXNackNumIdsMismatch = "ERR number of IDs doesn't match numids";
+inline constexpr std::string_view kXNackRetryCountNegative =
+    "ERR Invalid RETRYCOUNT value, must be >= 0";
+// "ERR Unrecognized XNACK option 'FOO'"
+inline std::string XNackUnrecognizedOption(std::string_view opt) {
+  std::string text = "ERR Unrecognized XNACK option '";
+  text.append(opt).append("'");
+  return text;
+}
 // XINFO STREAM with options it does not take; the subcommand is echoed as given:
 // "ERR unknown subcommand or wrong number of arguments for 'STREAM'. Try XINFO HELP."
 inline constexpr std::string_view kXInfoSyntaxPrefix =

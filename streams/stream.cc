@@ -185,26 +185,63 @@ bool Stream::Delete(StreamID id) {
   return true;
 }
 
+DeleteOutcome Stream::DeleteEntry(StreamID id, RefPolicy policy) {
+  if (policy == RefPolicy::kDelRef) DropPendingReferences(id);  // dangling ones too
+  if (policy == RefPolicy::kAcked) {
+    if (!Range(id, id).Valid()) return DeleteOutcome::kNotFound;
+    if (!AcknowledgedByAllGroups(id)) return DeleteOutcome::kReferenced;
+  }
+  return Delete(id) ? DeleteOutcome::kDeleted : DeleteOutcome::kNotFound;
+}
+
+bool Stream::BlockAcknowledged(const EntryBlock& block) const {
+  EntryBlock::Cursor cursor(block);
+  for (bool ok = cursor.SeekFirst(); ok; ok = cursor.Next()) {
+    if (!AcknowledgedByAllGroups(cursor.id())) return false;
+  }
+  return true;
+}
+
+void Stream::DropBlockReferences(const EntryBlock& block) {
+  EntryBlock::Cursor cursor(block);
+  for (bool ok = cursor.SeekFirst(); ok; ok = cursor.Next()) DropPendingReferences(cursor.id());
+}
+
 template <typename More, typename BlockGoes, typename EntryGoes>
-size_t Stream::TrimHead(bool approx, uint64_t limit, More more, BlockGoes block_goes,
-                        EntryGoes entry_goes) {
+size_t Stream::TrimHead(bool approx, uint64_t limit, RefPolicy policy, More more,
+                        BlockGoes block_goes, EntryGoes entry_goes) {
+  // Without groups nothing is referenced: every mode is KEEPREF.
+  if (groups_.empty()) policy = RefPolicy::kKeepRef;
+  const bool acked = policy == RefPolicy::kAcked;
   size_t removed = 0;
   Tree::Iterator it(tree_);
-  // Freeing a block invalidates the iterator: every round seeks the head again.
-  while (more() && it.Seek(SeekOp::kFirst)) {
+  // Freeing a block invalidates the iterator: every round seeks again, after the key of the
+  // block just handled (under ACKED earlier blocks may have been kept).
+  for (bool ok = it.Seek(SeekOp::kFirst); ok && more();) {
     EntryBlock* block = it.Value();
-    uint64_t live = block->live_count();
-    if (block_goes(*block)) {
+    const StreamID key = it.Id();
+    const uint64_t live = block->live_count();
+    if (block_goes(*block) && (!acked || BlockAcknowledged(*block))) {
       if (approx && limit != 0 && removed + live > limit) break;
+      if (policy == RefPolicy::kDelRef) DropBlockReferences(*block);
       length_ -= live;
       removed += live;
-      FreeBlock(it.Id(), block);
+      FreeBlock(key, block);
+      ok = it.Seek(SeekOp::kGreater, key);
       continue;
     }
     if (approx) break;
+    bool reached_threshold = false;
     EntryBlock::Cursor cursor(*block);
-    for (bool ok = cursor.SeekFirst(); ok && entry_goes(cursor.id()); ok = cursor.Next()) {
-      bool marked = block->MarkDeleted(cursor.id());  // leaves the cursor usable
+    for (bool e = cursor.SeekFirst(); e; e = cursor.Next()) {
+      const StreamID id = cursor.id();
+      if (!more() || !entry_goes(id)) {
+        reached_threshold = true;
+        break;
+      }
+      if (acked && !AcknowledgedByAllGroups(id)) continue;  // still referenced: stays
+      if (policy == RefPolicy::kDelRef) DropPendingReferences(id);
+      bool marked = block->MarkDeleted(id);  // leaves the cursor usable
       assert(marked);
       (void)marked;
       length_--;
@@ -213,29 +250,30 @@ size_t Stream::TrimHead(bool approx, uint64_t limit, More more, BlockGoes block_
     // A MINID trim can empty the block when only its deleted last entry was >= minid. (Redis
     // keeps such an empty node around; we free it.)
     if (block->Empty()) {
-      FreeBlock(it.Id(), block);
+      FreeBlock(key, block);
     } else if (block->ShouldCompact()) {
       CompactBlock(block);
     }
-    break;
+    if (reached_threshold) break;
+    ok = it.Seek(SeekOp::kGreater, key);
   }
   if (removed > 0) RefreshFirstId();
   return removed;
 }
 
-size_t Stream::TrimMaxLen(uint64_t maxlen, bool approx, uint64_t limit) {
+size_t Stream::TrimMaxLen(uint64_t maxlen, bool approx, uint64_t limit, RefPolicy policy) {
   // A partially trimmed block keeps at least one entry, since length_ - live < maxlen there.
   auto more = [&] { return length_ > maxlen; };
   return TrimHead(
-      approx, limit, more,
+      approx, limit, policy, more,
       [&](const EntryBlock& block) { return length_ - block.live_count() >= maxlen; },
       [&](StreamID) { return more(); });
 }
 
-size_t Stream::TrimMinId(StreamID minid, bool approx, uint64_t limit) {
+size_t Stream::TrimMinId(StreamID minid, bool approx, uint64_t limit, RefPolicy policy) {
   // Redis decides on a block's last entry even when that one is deleted.
   return TrimHead(
-      approx, limit, [&] { return length_ > 0; },
+      approx, limit, policy, [&] { return length_ > 0; },
       [&](const EntryBlock& block) { return *block.LastId() < minid; },
       [&](StreamID id) { return id < minid; });
 }

@@ -32,6 +32,17 @@ namespace streams {
 // stream-node-max-entries / stream-node-max-bytes (0 = no limit), read at every append.
 using StreamLimits = BlockLimits;
 
+// Redis 8.2's reference modes: what deleting or trimming an entry does to consumer groups.
+// With no groups all three delete alike.
+enum class RefPolicy : uint8_t {
+  kKeepRef,  // delete; the groups' PEL references stay (XDEL, the default everywhere)
+  kDelRef,   // delete, and drop the ID from every group's PEL
+  kAcked,    // delete only entries every group has read and acknowledged
+};
+
+// What DeleteEntry did (XDELEX / XACKDEL reply 1, -1, 2).
+enum class DeleteOutcome : uint8_t { kDeleted, kNotFound, kReferenced };
+
 // Why XSETID refused. Checked in this order; src/ maps each to its reply text (observed on
 // redis-server 7.0.15):
 enum class SetIdStatus : uint8_t {
@@ -71,6 +82,9 @@ class Stream {
   // XDEL of one ID: true when it was a live entry. Raises max_deleted_id() to it; frees its
   // block when that empties, compacts it when mostly deleted (the block's key stays).
   bool Delete(StreamID id);
+  // Delete under a reference mode. kDelRef drops the ID from every PEL even when the entry is
+  // gone already; kAcked deletes only when AcknowledgedByAllGroups(id), else kReferenced.
+  DeleteOutcome DeleteEntry(StreamID id, RefPolicy policy);
 
   // XTRIM / XADD trimming; return the number of entries removed. Exact trimming removes from the
   // head until length() <= maxlen (resp. no ID < minid is left) and ignores `limit` (Redis
@@ -80,8 +94,15 @@ class Stream {
   // count removed past limit (live entries counted). limit == 0 means none; XTRIM's default for
   // "~" without LIMIT (100 * stream-node-max-entries) is the caller's to pass. Trimming never
   // changes max_deleted_id() or last_id().
-  size_t TrimMaxLen(uint64_t maxlen, bool approx, uint64_t limit);
-  size_t TrimMinId(StreamID minid, bool approx, uint64_t limit);
+  // `policy` (Redis 8.2): kDelRef also drops every trimmed ID from every group's PEL. kAcked
+  // keeps entries some group has not read or still holds pending: an exact trim steps over them
+  // and goes on deleting later entries until the threshold is met (MAXLEN) or no entry below
+  // minid is left (MINID); an approximate one removes a block only when all of its entries may
+  // go, and stops at the first block that may not.
+  size_t TrimMaxLen(uint64_t maxlen, bool approx, uint64_t limit,
+                    RefPolicy policy = RefPolicy::kKeepRef);
+  size_t TrimMinId(StreamID minid, bool approx, uint64_t limit,
+                   RefPolicy policy = RefPolicy::kKeepRef);
 
   // XSETID. A max_deleted_id of 0-0 counts as not given (Redis ignores "MAXDELETEDID 0-0").
   // On kOk sets last_id, and entries_added / max_deleted_id when given; else changes nothing.
@@ -149,10 +170,16 @@ class Stream {
   void RefreshFirstId();
   // Removes entries from the head while more() holds: whole blocks while block_goes(block)
   // holds (an approximate trim stops there, and at `limit` entries), then, trimming exactly,
-  // the leading entries of the next block while entry_goes(id) holds. Both trims are this walk.
+  // the leading entries of the next block while entry_goes(id) holds. Under kAcked, entries
+  // still referenced are stepped over (a block with one goes entry by entry) and the walk goes
+  // on into later blocks. Both trims are this walk.
   template <typename More, typename BlockGoes, typename EntryGoes>
-  size_t TrimHead(bool approx, uint64_t limit, More more, BlockGoes block_goes,
+  size_t TrimHead(bool approx, uint64_t limit, RefPolicy policy, More more, BlockGoes block_goes,
                   EntryGoes entry_goes);
+  // Whether every live entry of `block` may go under kAcked.
+  bool BlockAcknowledged(const EntryBlock& block) const;
+  // kDelRef for a whole block: drops each live entry's ID from every PEL.
+  void DropBlockReferences(const EntryBlock& block);
   void FreeAllBlocks();
   void Swap(Stream& other) noexcept;
 

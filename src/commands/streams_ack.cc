@@ -1,8 +1,250 @@
-// XACK XACKDEL XNACK: not written yet.
+// XACK, XACKDEL (8.2) and XNACK (8.8): a consumer tells its group it is done with an entry,
+// done with it and wants it deleted, or gives it back for someone else to claim at once.
+// None of them signals WATCH unless an entry is deleted: Redis never does for PEL changes.
+#include <climits>
+#include <optional>
+#include <vector>
+
+#include "resp/strict_int.h"
 #include "src/commands/streams.h"
+#include "src/commands/streams_util.h"
+#include "src/commands/util.h"
+#include "src/errors.h"
 
 namespace server {
 
-std::span<const CommandSpec> StreamAckRows() { return {}; }
+namespace {
+
+// Parses argv[from...] as stream IDs; replies the error and returns nullopt on the first bad one.
+std::optional<std::vector<streams::StreamID>> ParseIds(CommandContext& ctx, size_t from,
+                                                       size_t to) {
+  std::vector<streams::StreamID> ids;
+  ids.reserve(to - from);
+  for (size_t i = from; i < to; i++) {
+    auto id = streams::ParseStrictId(ctx.arg(i));
+    if (!id.ok()) {
+      ctx.reply.Error(IdStatusText(id.status));
+      return std::nullopt;
+    }
+    ids.push_back(id.value);
+  }
+  return ids;
+}
+
+// XACK key group id [id ...]: how many of the IDs were pending. A missing key or group acks
+// nothing and replies 0 before the IDs are even looked at (as Redis 7.0 does).
+void XAck(CommandContext& ctx) {
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
+  if (wrong_type) return;
+  streams::ConsumerGroup* g = s == nullptr ? nullptr : s->FindGroup(ctx.arg(2));
+  if (g == nullptr) return ctx.reply.Integer(0);
+  auto ids = ParseIds(ctx, 3, ctx.argc());  // all checked before any is acked
+  if (!ids) return;
+  int64_t acked = 0;
+  for (streams::StreamID id : *ids) acked += g->Ack(id) ? 1 : 0;
+  ctx.reply.Integer(acked);
+}
+
+// KEEPREF | DELREF | ACKED, as XDELEX reads them.
+bool ParseRefMode(std::string_view word, streams::RefPolicy& policy) {
+  if (EqualsIgnoreCase(word, "KEEPREF")) {
+    policy = streams::RefPolicy::kKeepRef;
+  } else if (EqualsIgnoreCase(word, "DELREF")) {
+    policy = streams::RefPolicy::kDelRef;
+  } else if (EqualsIgnoreCase(word, "ACKED")) {
+    policy = streams::RefPolicy::kAcked;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// XACKDEL key group [KEEPREF|DELREF|ACKED] IDS numids id ... (8.2). Per ID: acked in the
+// group, then deleted under the mode: 1 deleted, -1 no such entry, 2 kept because another
+// group still references it (ACKED). A missing key or group replies -1 for every ID.
+void XAckDel(CommandContext& ctx) {
+  bool mode_given = false;
+  streams::RefPolicy policy = streams::RefPolicy::kKeepRef;
+  size_t ids_at = 0, numids = 0;
+  for (size_t i = 3; i < ctx.argc(); i++) {
+    std::string_view opt = ctx.arg(i);
+    if (ParseRefMode(opt, policy)) {
+      if (mode_given) return ctx.reply.Error(err::kSyntax);
+      mode_given = true;
+    } else if (EqualsIgnoreCase(opt, "IDS") && i + 1 < ctx.argc() && ids_at == 0) {
+      int64_t n;
+      if (!resp::ParseStrictInt64(ctx.arg(i + 1), n) || n < 1) {
+        return ctx.reply.Error(err::kNumIdsNotPositive);
+      }
+      if (static_cast<uint64_t>(n) > ctx.argc() - (i + 2)) {
+        return ctx.reply.Error(err::kNumIdsMismatch);
+      }
+      ids_at = i + 2;
+      numids = static_cast<size_t>(n);
+      i = ids_at + numids - 1;
+    } else {
+      return ctx.reply.Error(err::kSyntax);
+    }
+  }
+  if (ids_at == 0) return ctx.reply.Error(err::kSyntax);
+  auto ids = ParseIds(ctx, ids_at, ids_at + numids);
+  if (!ids) return;
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
+  if (wrong_type) return;
+  streams::ConsumerGroup* g = s == nullptr ? nullptr : s->FindGroup(ctx.arg(2));
+  ctx.reply.Array(ids->size());
+  bool deleted_any = false;
+  for (streams::StreamID id : *ids) {
+    if (g == nullptr) {
+      ctx.reply.Integer(-1);
+      continue;
+    }
+    g->Ack(id);
+    switch (s->DeleteEntry(id, policy)) {
+      case streams::DeleteOutcome::kDeleted:
+        deleted_any = true;
+        ctx.reply.Integer(1);
+        break;
+      case streams::DeleteOutcome::kReferenced:
+        ctx.reply.Integer(2);
+        break;
+      case streams::DeleteOutcome::kNotFound:
+        ctx.reply.Integer(-1);
+        break;
+    }
+  }
+  if (deleted_any) ctx.db().Touch(ctx.arg(1));
+}
+
+// What XNACK does to an entry's delivery count.
+enum class NackMode { kSilent, kFail, kFatal };
+
+struct NackArgs {
+  NackMode mode = NackMode::kFail;
+  std::vector<streams::StreamID> ids;
+  std::optional<uint64_t> retry_count;  // RETRYCOUNT: overrides what the mode would set
+  bool force = false;                   // FORCE: NACKed entries for IDs not pending yet
+};
+
+// XNACK key group <SILENT|FAIL|FATAL> [options] IDS numids id ... [options]: the IDS block,
+// FORCE and RETRYCOUNT n in any order after the mode (texts from Redis 8.8's test suite).
+bool ParseNackArgs(CommandContext& ctx, NackArgs& args) {
+  std::string_view mode = ctx.arg(3);
+  if (EqualsIgnoreCase(mode, "SILENT")) {
+    args.mode = NackMode::kSilent;
+  } else if (EqualsIgnoreCase(mode, "FAIL")) {
+    args.mode = NackMode::kFail;
+  } else if (EqualsIgnoreCase(mode, "FATAL")) {
+    args.mode = NackMode::kFatal;
+  } else {
+    ctx.reply.Error(err::kXNackBadMode);
+    return false;
+  }
+  bool ids_seen = false;
+  for (size_t i = 4; i < ctx.argc(); i++) {
+    std::string_view opt = ctx.arg(i);
+    const bool has_value = i + 1 < ctx.argc();
+    if (!ids_seen && EqualsIgnoreCase(opt, "IDS") && has_value) {
+      int64_t n;
+      if (!resp::ParseStrictInt64(ctx.arg(i + 1), n) || n < 1) {
+        ctx.reply.Error(err::kXNackNumIdsInvalid);
+        return false;
+      }
+      if (static_cast<uint64_t>(n) > ctx.argc() - (i + 2)) {
+        ctx.reply.Error(err::kXNackNumIdsMismatch);
+        return false;
+      }
+      const size_t from = i + 2, to = from + static_cast<size_t>(n);
+      auto ids = ParseIds(ctx, from, to);
+      if (!ids) return false;
+      args.ids = std::move(*ids);
+      ids_seen = true;
+      i = to - 1;
+    } else if (EqualsIgnoreCase(opt, "FORCE")) {
+      args.force = true;
+    } else if (EqualsIgnoreCase(opt, "RETRYCOUNT") && has_value) {
+      auto n = ArgInt64(ctx, i + 1);
+      if (!n) return false;
+      if (*n < 0) {
+        ctx.reply.Error(err::kXNackRetryCountNegative);
+        return false;
+      }
+      args.retry_count = static_cast<uint64_t>(*n);
+      i++;
+    } else {
+      ctx.reply.Error(err::XNackUnrecognizedOption(opt));
+      return false;
+    }
+  }
+  if (!ids_seen) {
+    ctx.reply.Error(err::kXNackExpectedIds);
+    return false;
+  }
+  return true;
+}
+
+// The delivery count an entry gets from XNACK: RETRYCOUNT when given, else by mode. SILENT
+// undoes one delivery but never goes below 0; FATAL marks a poison entry with LLONG_MAX.
+uint64_t NackedCount(const NackArgs& args, uint64_t count) {
+  if (args.retry_count) return *args.retry_count;
+  switch (args.mode) {
+    case NackMode::kSilent: return count == 0 ? 0 : count - 1;
+    case NackMode::kFatal: return static_cast<uint64_t>(LLONG_MAX);
+    case NackMode::kFail: break;
+  }
+  return count;
+}
+
+// XNACK (8.8): releases pending entries to the group's NACKed zone (no owner, delivery time 0,
+// claimable at once, first NACKed first claimed; a re-NACK moves an entry to the zone's tail).
+// Replies how many IDs were released; IDs not pending are skipped unless FORCE finds them in
+// the stream. Every occurrence of a repeated ID counts.
+void XNack(CommandContext& ctx) {
+  NackArgs args;
+  if (!ParseNackArgs(ctx, args)) return;
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
+  if (wrong_type) return;
+  streams::ConsumerGroup* g = s == nullptr ? nullptr : s->FindGroup(ctx.arg(2));
+  if (g == nullptr) return ctx.reply.Error(err::NoSuchKeyOrGroup(ctx.arg(1), ctx.arg(2)));
+  int64_t released = 0;
+  for (streams::StreamID id : args.ids) {
+    streams::PendingEntry* e = g->FindPending(id);
+    if (e == nullptr) {
+      if (!args.force || !s->Range(id, id).Valid()) continue;
+      // ConsumerGroup can only create owned entries: a scratch consumer outside the group
+      // owns the new one until Nack() takes it away, leaving no trace.
+      streams::Consumer scratch;
+      e = g->CreatePending(id, scratch, 0, 0);
+      g->Nack(*e);
+    }
+    g->SetDeliveryCount(*e, NackedCount(args, e->delivery_count));
+    g->Nack(*e);
+    released++;
+  }
+  ctx.reply.Integer(released);
+}
+
+constexpr CommandSpec kRows[] = {
+    {"xack", -4, kWrite | kFast, 1, 1, 1, XAck,
+     "Marks a pending message as correctly processed, effectively removing it from the pending "
+     "entries list of the consumer group. Return value of the command is the number of messages "
+     "successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL.",
+     "5.0.0", "stream"},
+    {"xackdel", -6, kWrite | kFast, 1, 1, 1, XAckDel,
+     "Acknowledges and conditionally deletes one or multiple entries for a stream consumer "
+     "group.",
+     "8.2.0", "stream"},
+    {"xnack", -7, kWrite | kFast, 1, 1, 1, XNack,
+     "Releases pending messages back to the group's PEL without acknowledging them, making them "
+     "available for re-delivery.",
+     "8.8.0", "stream"},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> StreamAckRows() { return kRows; }
 
 }  // namespace server

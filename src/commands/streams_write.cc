@@ -22,14 +22,32 @@ struct TrimArgs {
   bool limit_given = false;
   bool nomkstream = false;
   bool ref_mode_given = false;  // KEEPREF | DELREF | ACKED (8.2), at most one
+  streams::RefPolicy policy = streams::RefPolicy::kKeepRef;
 };
 
 // Redis 8.2's reference modes say what deleting an entry does to consumer groups' pending
-// lists. Until groups exist every entry is unreferenced, so all three delete the same way;
-// the parsing (one mode at most) is already Redis's.
-bool IsRefMode(std::string_view word) {
-  return EqualsIgnoreCase(word, "KEEPREF") || EqualsIgnoreCase(word, "DELREF") ||
-         EqualsIgnoreCase(word, "ACKED");
+// lists (streams::RefPolicy). Returns false when `word` is not one of them.
+bool ParseRefMode(std::string_view word, streams::RefPolicy& policy) {
+  if (EqualsIgnoreCase(word, "KEEPREF")) {
+    policy = streams::RefPolicy::kKeepRef;
+  } else if (EqualsIgnoreCase(word, "DELREF")) {
+    policy = streams::RefPolicy::kDelRef;
+  } else if (EqualsIgnoreCase(word, "ACKED")) {
+    policy = streams::RefPolicy::kAcked;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// XDELEX's per-ID reply code.
+int64_t DeleteOutcomeCode(streams::DeleteOutcome outcome) {
+  switch (outcome) {
+    case streams::DeleteOutcome::kDeleted: return 1;
+    case streams::DeleteOutcome::kReferenced: return 2;
+    case streams::DeleteOutcome::kNotFound: break;
+  }
+  return -1;
 }
 
 // Parses options from argv[2] on. For XADD it stops at the first argument that is not an
@@ -84,7 +102,7 @@ bool ParseTrimArgs(CommandContext& ctx, bool xadd, TrimArgs& args, size_t& id_in
       i++;
     } else if (xadd && EqualsIgnoreCase(opt, "NOMKSTREAM")) {
       args.nomkstream = true;
-    } else if (IsRefMode(opt)) {
+    } else if (ParseRefMode(opt, args.policy)) {
       if (args.ref_mode_given) {
         ctx.reply.Error(err::kSyntax);
         return false;
@@ -122,10 +140,10 @@ bool ParseTrimArgs(CommandContext& ctx, bool xadd, TrimArgs& args, size_t& id_in
 size_t ApplyTrim(streams::Stream& s, const TrimArgs& args) {
   const uint64_t limit = static_cast<uint64_t>(args.limit);
   if (args.strategy == TrimArgs::Strategy::kMaxLen) {
-    return s.TrimMaxLen(static_cast<uint64_t>(args.maxlen), args.approx, limit);
+    return s.TrimMaxLen(static_cast<uint64_t>(args.maxlen), args.approx, limit, args.policy);
   }
   if (args.strategy == TrimArgs::Strategy::kMinId) {
-    return s.TrimMinId(args.minid, args.approx, limit);
+    return s.TrimMinId(args.minid, args.approx, limit, args.policy);
   }
   return 0;
 }
@@ -199,14 +217,15 @@ void XDel(CommandContext& ctx) {
 }
 
 // XDELEX key [KEEPREF|DELREF|ACKED] IDS numids id... (Redis 8.2; the IDS block may come at
-// any position). Replies one code per ID: 1 deleted, -1 no such entry (2, "still referenced",
-// needs consumer groups).
+// any position). Replies one code per ID: 1 deleted, -1 no such entry, 2 kept because a
+// group has not read it or holds it pending (ACKED).
 void XDelEx(CommandContext& ctx) {
   bool mode_given = false;
+  streams::RefPolicy policy = streams::RefPolicy::kKeepRef;
   size_t ids_at = 0, numids = 0;
   for (size_t i = 2; i < ctx.argc(); i++) {
     std::string_view opt = ctx.arg(i);
-    if (IsRefMode(opt)) {
+    if (ParseRefMode(opt, policy)) {
       if (mode_given) return ctx.reply.Error(err::kSyntax);
       mode_given = true;
     } else if (EqualsIgnoreCase(opt, "IDS") && i + 1 < ctx.argc() && ids_at == 0) {
@@ -238,10 +257,11 @@ void XDelEx(CommandContext& ctx) {
   ctx.reply.Array(ids.size());
   bool deleted_any = false;
   for (streams::StreamID id : ids) {
-    bool deleted = s != nullptr && s->Delete(id);
-    deleted_any = deleted_any || deleted;
-    ctx.reply.Integer(deleted ? 1 : -1);
+    auto outcome = s == nullptr ? streams::DeleteOutcome::kNotFound : s->DeleteEntry(id, policy);
+    deleted_any = deleted_any || outcome == streams::DeleteOutcome::kDeleted;
+    ctx.reply.Integer(DeleteOutcomeCode(outcome));
   }
+  // Only deleting entries wakes WATCH: Redis never signals PEL-only changes (XACK and friends).
   if (deleted_any) ctx.db().Touch(ctx.arg(1));
 }
 
