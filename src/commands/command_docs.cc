@@ -172,7 +172,7 @@ constexpr DocRow kDocRows[] = {
      "key group consumer min-idle-time start [COUNT count:integer] [JUSTID]",
      "nondeterministic_output", "RW delete"},
     {"xinfo|groups", "O(1)", "key"},
-    {"xinfo|consumers", "O(1)", "key groupname"},
+    {"xinfo|consumers", "O(1)", "key groupname", "nondeterministic_output"},
     {"xinfo|stream", "O(N) with N being the number of returned items for the subcommands. "
      "XINFO STREAM and XINFO GROUPS always return the same number of items.",
      "key [full_block=FULL [COUNT count:integer]]"},
