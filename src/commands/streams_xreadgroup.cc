@@ -111,6 +111,9 @@ bool ResolveTargets(CommandContext& ctx, const GroupReadOptions& opts, size_t fi
           return false;
         }
         t.after = id.value;
+        // Redis marks ">" internally with the largest ID, so that ID given explicitly reads
+        // new entries too (redis/redis#7406).
+        t.history = id.value != streams::StreamID::Max();
         break;
       }
     }

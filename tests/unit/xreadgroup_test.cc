@@ -151,6 +151,9 @@ TEST_CASE("XREADGROUP with an ID re-reads only the caller's own pending entries 
   CHECK(h.Run({"XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s", "9"}) ==
         OneStream("s", {}));
   CHECK_FALSE(h.client.blocked);
+  // The largest ID is Redis's internal mark for ">": given explicitly it reads new entries.
+  CHECK(h.Run({"XREADGROUP", "GROUP", "g", "c", "STREAMS", "s",
+               "18446744073709551615-18446744073709551615"}) == "*-1\r\n");
   // Each re-read counted a delivery: 1-1 and 2-1 were read three times each.
   CHECK(g.FindPending({1, 1})->delivery_count == 3);
   CHECK(g.FindPending({2, 1})->delivery_count == 3);
