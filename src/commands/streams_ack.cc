@@ -224,6 +224,8 @@ void XNack(CommandContext& ctx) {
     g->Nack(*e);
     released++;
   }
+  // Released entries are claimable at once: Dispatch offers the key of every write command to
+  // blocked readers, so a waiting XREADGROUP ... CLAIM gets a look without more from here.
   ctx.reply.Integer(released);
 }
 

@@ -4,7 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include <climits>
+#include <memory>
 #include <string>
+#include <vector>
+
+#include "src/blocking.h"
 
 #include "tests/unit/group_fixture.h"
 
@@ -228,4 +232,28 @@ TEST_CASE("XNACK refuses bad arguments with the texts of Redis 8.8's test suite"
         "-NOGROUP No such key 's' or consumer group 'nog'\r\n");
   CHECK(f.h.Run({"XNACK", "nokey", "g", "FAIL", "IDS", "1", "1-0"}) ==
         "-NOGROUP No such key 'nokey' or consumer group 'g'\r\n");
+}
+
+TEST_CASE("XNACK wakes a consumer blocked on XREADGROUP CLAIM with the released entry",
+          "[xack][xnack]") {
+  GroupFixture f(1);
+  auto& g = f.Group("g", 1);
+  f.Deliver(g, "a", 1, testing_support::kFuture);  // never idle enough by itself
+  server::Client waiter;
+  waiter.id = 10;
+  f.h.state.clients[waiter.id] = &waiter;
+  std::string out;
+  resp::Writer w(out, 2);
+  std::vector<std::string> args = {"XREADGROUP", "GROUP", "g", "b", "BLOCK", "0", "CLAIM",
+                                   "60000", "STREAMS", "s", ">"};
+  std::vector<std::string_view> argv(args.begin(), args.end());
+  server::Dispatch(f.h.state, waiter, argv, w);
+  REQUIRE(f.h.state.blocking.blocked_count() == 1);
+  CHECK(f.h.Run({"XNACK", "s", "g", "FAIL", "IDS", "1", "1-0"}) == ":1\r\n");
+  auto served = f.h.state.blocking.ServeReadyKeys(
+      f.h.state, [&](uint64_t id) { return id == waiter.id ? &w : nullptr; });
+  CHECK(served == std::vector<uint64_t>{10});
+  CHECK(out.rfind("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*4\r\n$3\r\n1-0\r\n", 0) == 0);
+  CHECK(g.FindPending({1, 0})->owner->name == "b");
+  f.h.state.clients.erase(waiter.id);
 }
