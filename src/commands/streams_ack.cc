@@ -15,22 +15,6 @@ namespace server {
 
 namespace {
 
-// Parses argv[from...] as stream IDs; replies the error and returns nullopt on the first bad one.
-std::optional<std::vector<streams::StreamID>> ParseIds(CommandContext& ctx, size_t from,
-                                                       size_t to) {
-  std::vector<streams::StreamID> ids;
-  ids.reserve(to - from);
-  for (size_t i = from; i < to; i++) {
-    auto id = streams::ParseStrictId(ctx.arg(i));
-    if (!id.ok()) {
-      ctx.reply.Error(IdStatusText(id.status));
-      return std::nullopt;
-    }
-    ids.push_back(id.value);
-  }
-  return ids;
-}
-
 // XACK key group id [id ...]: how many of the IDs were pending. A missing key or group acks
 // nothing and replies 0 before the IDs are even looked at (as Redis 7.0 does).
 void XAck(CommandContext& ctx) {
@@ -46,74 +30,27 @@ void XAck(CommandContext& ctx) {
   ctx.reply.Integer(acked);
 }
 
-// KEEPREF | DELREF | ACKED, as XDELEX reads them.
-bool ParseRefMode(std::string_view word, streams::RefPolicy& policy) {
-  if (EqualsIgnoreCase(word, "KEEPREF")) {
-    policy = streams::RefPolicy::kKeepRef;
-  } else if (EqualsIgnoreCase(word, "DELREF")) {
-    policy = streams::RefPolicy::kDelRef;
-  } else if (EqualsIgnoreCase(word, "ACKED")) {
-    policy = streams::RefPolicy::kAcked;
-  } else {
-    return false;
-  }
-  return true;
-}
-
 // XACKDEL key group [KEEPREF|DELREF|ACKED] IDS numids id ... (8.2). Per ID: acked in the
 // group, then deleted under the mode: 1 deleted, -1 no such entry, 2 kept because another
 // group still references it (ACKED). A missing key or group replies -1 for every ID.
 void XAckDel(CommandContext& ctx) {
-  bool mode_given = false;
-  streams::RefPolicy policy = streams::RefPolicy::kKeepRef;
-  size_t ids_at = 0, numids = 0;
-  for (size_t i = 3; i < ctx.argc(); i++) {
-    std::string_view opt = ctx.arg(i);
-    if (ParseRefMode(opt, policy)) {
-      if (mode_given) return ctx.reply.Error(err::kSyntax);
-      mode_given = true;
-    } else if (EqualsIgnoreCase(opt, "IDS") && i + 1 < ctx.argc() && ids_at == 0) {
-      int64_t n;
-      if (!resp::ParseStrictInt64(ctx.arg(i + 1), n) || n < 1) {
-        return ctx.reply.Error(err::kNumIdsNotPositive);
-      }
-      if (static_cast<uint64_t>(n) > ctx.argc() - (i + 2)) {
-        return ctx.reply.Error(err::kNumIdsMismatch);
-      }
-      ids_at = i + 2;
-      numids = static_cast<size_t>(n);
-      i = ids_at + numids - 1;
-    } else {
-      return ctx.reply.Error(err::kSyntax);
-    }
-  }
-  if (ids_at == 0) return ctx.reply.Error(err::kSyntax);
-  auto ids = ParseIds(ctx, ids_at, ids_at + numids);
-  if (!ids) return;
+  auto args = ParseRefDeleteArgs(ctx, 3);
+  if (!args) return;
   bool wrong_type;
   streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
   if (wrong_type) return;
   streams::ConsumerGroup* g = s == nullptr ? nullptr : s->FindGroup(ctx.arg(2));
-  ctx.reply.Array(ids->size());
+  ctx.reply.Array(args->ids.size());
   bool deleted_any = false;
-  for (streams::StreamID id : *ids) {
+  for (streams::StreamID id : args->ids) {
     if (g == nullptr) {
       ctx.reply.Integer(-1);
       continue;
     }
     g->Ack(id);
-    switch (s->DeleteEntry(id, policy)) {
-      case streams::DeleteOutcome::kDeleted:
-        deleted_any = true;
-        ctx.reply.Integer(1);
-        break;
-      case streams::DeleteOutcome::kReferenced:
-        ctx.reply.Integer(2);
-        break;
-      case streams::DeleteOutcome::kNotFound:
-        ctx.reply.Integer(-1);
-        break;
-    }
+    auto outcome = s->DeleteEntry(id, args->policy);
+    deleted_any = deleted_any || outcome == streams::DeleteOutcome::kDeleted;
+    ctx.reply.Integer(DeleteOutcomeCode(outcome));
   }
   if (deleted_any) ctx.db().Touch(ctx.arg(1));
 }

@@ -1,5 +1,7 @@
 #include "src/commands/streams_util.h"
 
+#include "resp/strict_int.h"
+#include "src/ascii.h"
 #include "src/commands/keys_util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
@@ -65,6 +67,83 @@ bool ParseRangeCount(CommandContext& ctx, size_t from, int64_t& count) {
     }
   }
   return true;
+}
+
+std::optional<std::vector<streams::StreamID>> ParseIds(CommandContext& ctx, size_t from,
+                                                       size_t to) {
+  std::vector<streams::StreamID> ids;
+  ids.reserve(to - from);
+  for (size_t i = from; i < to; i++) {
+    auto id = streams::ParseStrictId(ctx.arg(i));
+    if (!id.ok()) {
+      ctx.reply.Error(IdStatusText(id.status));
+      return std::nullopt;
+    }
+    ids.push_back(id.value);
+  }
+  return ids;
+}
+
+bool ParseRefMode(std::string_view word, streams::RefPolicy& policy) {
+  if (EqualsIgnoreCase(word, "KEEPREF")) {
+    policy = streams::RefPolicy::kKeepRef;
+  } else if (EqualsIgnoreCase(word, "DELREF")) {
+    policy = streams::RefPolicy::kDelRef;
+  } else if (EqualsIgnoreCase(word, "ACKED")) {
+    policy = streams::RefPolicy::kAcked;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+std::optional<RefDeleteArgs> ParseRefDeleteArgs(CommandContext& ctx, size_t from) {
+  RefDeleteArgs out;
+  bool mode_given = false;
+  size_t ids_at = 0, numids = 0;
+  for (size_t i = from; i < ctx.argc(); i++) {
+    std::string_view opt = ctx.arg(i);
+    if (ParseRefMode(opt, out.policy)) {
+      if (mode_given) {
+        ctx.reply.Error(err::kSyntax);
+        return std::nullopt;
+      }
+      mode_given = true;
+    } else if (EqualsIgnoreCase(opt, "IDS") && i + 1 < ctx.argc() && ids_at == 0) {
+      int64_t n;
+      if (!resp::ParseStrictInt64(ctx.arg(i + 1), n) || n < 1) {
+        ctx.reply.Error(err::kNumIdsNotPositive);
+        return std::nullopt;
+      }
+      if (static_cast<uint64_t>(n) > ctx.argc() - (i + 2)) {
+        ctx.reply.Error(err::kNumIdsMismatch);
+        return std::nullopt;
+      }
+      ids_at = i + 2;
+      numids = static_cast<size_t>(n);
+      i = ids_at + numids - 1;
+    } else {
+      ctx.reply.Error(err::kSyntax);
+      return std::nullopt;
+    }
+  }
+  if (ids_at == 0) {
+    ctx.reply.Error(err::kSyntax);
+    return std::nullopt;
+  }
+  auto ids = ParseIds(ctx, ids_at, ids_at + numids);
+  if (!ids) return std::nullopt;
+  out.ids = std::move(*ids);
+  return out;
+}
+
+int64_t DeleteOutcomeCode(streams::DeleteOutcome outcome) {
+  switch (outcome) {
+    case streams::DeleteOutcome::kDeleted: return 1;
+    case streams::DeleteOutcome::kReferenced: return 2;
+    case streams::DeleteOutcome::kNotFound: break;
+  }
+  return -1;
 }
 
 }  // namespace server

@@ -2,7 +2,9 @@
 // rule, mapping streams/ statuses to Redis's error texts, and writing entries as replies.
 #pragma once
 
+#include <optional>
 #include <string_view>
+#include <vector>
 
 #include "src/command_table.h"
 #include "src/value.h"
@@ -23,6 +25,25 @@ std::string_view IdStatusText(streams::IdStatus status);
 // [id, [field, value, ...]], as XRANGE and XREAD spell one entry.
 void ReplyEntry(resp::Writer& reply, streams::StreamID id, const streams::EntryView& entry);
 void ReplyId(resp::Writer& reply, streams::StreamID id);
+
+// Parses argv[from, to) as stream IDs; replies the error and returns nullopt on the first bad one.
+std::optional<std::vector<streams::StreamID>> ParseIds(CommandContext& ctx, size_t from,
+                                                       size_t to);
+
+// Redis 8.2's reference modes say what deleting an entry does to consumer groups' pending
+// lists (streams::RefPolicy). Returns false when `word` is not one of them.
+bool ParseRefMode(std::string_view word, streams::RefPolicy& policy);
+
+// "[KEEPREF|DELREF|ACKED] IDS numids id ..." from argv[from] to the end, in any order, as
+// XDELEX and XACKDEL take it. Replies the error and returns nullopt on bad input.
+struct RefDeleteArgs {
+  streams::RefPolicy policy = streams::RefPolicy::kKeepRef;
+  std::vector<streams::StreamID> ids;
+};
+std::optional<RefDeleteArgs> ParseRefDeleteArgs(CommandContext& ctx, size_t from);
+
+// XDELEX / XACKDEL's per-ID reply: 1 deleted, -1 no such entry, 2 kept while referenced.
+int64_t DeleteOutcomeCode(streams::DeleteOutcome outcome);
 
 // Parses an optional "COUNT n" tail at argv[from...] as XRANGE does (negative counts as 0).
 // Replies the error and returns false on anything else.

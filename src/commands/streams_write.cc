@@ -25,31 +25,6 @@ struct TrimArgs {
   streams::RefPolicy policy = streams::RefPolicy::kKeepRef;
 };
 
-// Redis 8.2's reference modes say what deleting an entry does to consumer groups' pending
-// lists (streams::RefPolicy). Returns false when `word` is not one of them.
-bool ParseRefMode(std::string_view word, streams::RefPolicy& policy) {
-  if (EqualsIgnoreCase(word, "KEEPREF")) {
-    policy = streams::RefPolicy::kKeepRef;
-  } else if (EqualsIgnoreCase(word, "DELREF")) {
-    policy = streams::RefPolicy::kDelRef;
-  } else if (EqualsIgnoreCase(word, "ACKED")) {
-    policy = streams::RefPolicy::kAcked;
-  } else {
-    return false;
-  }
-  return true;
-}
-
-// XDELEX's per-ID reply code.
-int64_t DeleteOutcomeCode(streams::DeleteOutcome outcome) {
-  switch (outcome) {
-    case streams::DeleteOutcome::kDeleted: return 1;
-    case streams::DeleteOutcome::kReferenced: return 2;
-    case streams::DeleteOutcome::kNotFound: break;
-  }
-  return -1;
-}
-
 // Parses options from argv[2] on. For XADD it stops at the first argument that is not an
 // option, which must be the ID: its index is returned through `id_index`. Replies the error
 // and returns false on bad input.
@@ -220,44 +195,16 @@ void XDel(CommandContext& ctx) {
 // any position). Replies one code per ID: 1 deleted, -1 no such entry, 2 kept because a
 // group has not read it or holds it pending (ACKED).
 void XDelEx(CommandContext& ctx) {
-  bool mode_given = false;
-  streams::RefPolicy policy = streams::RefPolicy::kKeepRef;
-  size_t ids_at = 0, numids = 0;
-  for (size_t i = 2; i < ctx.argc(); i++) {
-    std::string_view opt = ctx.arg(i);
-    if (ParseRefMode(opt, policy)) {
-      if (mode_given) return ctx.reply.Error(err::kSyntax);
-      mode_given = true;
-    } else if (EqualsIgnoreCase(opt, "IDS") && i + 1 < ctx.argc() && ids_at == 0) {
-      int64_t n;
-      if (!resp::ParseStrictInt64(ctx.arg(i + 1), n) || n < 1) {
-        return ctx.reply.Error(err::kNumIdsNotPositive);
-      }
-      if (static_cast<uint64_t>(n) > ctx.argc() - (i + 2)) {
-        return ctx.reply.Error(err::kNumIdsMismatch);
-      }
-      ids_at = i + 2;
-      numids = static_cast<size_t>(n);
-      i = ids_at + numids - 1;
-    } else {
-      return ctx.reply.Error(err::kSyntax);
-    }
-  }
-  if (ids_at == 0) return ctx.reply.Error(err::kSyntax);
-  std::vector<streams::StreamID> ids;
-  ids.reserve(numids);
-  for (size_t i = ids_at; i < ids_at + numids; i++) {
-    auto id = streams::ParseStrictId(ctx.arg(i));
-    if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
-    ids.push_back(id.value);
-  }
+  auto args = ParseRefDeleteArgs(ctx, 2);
+  if (!args) return;
   bool wrong_type;
   streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
   if (wrong_type) return;
-  ctx.reply.Array(ids.size());
+  ctx.reply.Array(args->ids.size());
   bool deleted_any = false;
-  for (streams::StreamID id : ids) {
-    auto outcome = s == nullptr ? streams::DeleteOutcome::kNotFound : s->DeleteEntry(id, policy);
+  for (streams::StreamID id : args->ids) {
+    auto outcome =
+        s == nullptr ? streams::DeleteOutcome::kNotFound : s->DeleteEntry(id, args->policy);
     deleted_any = deleted_any || outcome == streams::DeleteOutcome::kDeleted;
     ctx.reply.Integer(DeleteOutcomeCode(outcome));
   }
