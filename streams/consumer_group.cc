@@ -27,11 +27,7 @@ std::unique_ptr<ConsumerGroup> ConsumerGroup::Clone() const {
                         e->delivery_count);
   }
   ForEachNacked([&](PendingEntry& e) {
-    auto* ne = new PendingEntry{e.id, 0, e.delivery_count, nullptr, 0};
-    bool inserted = copy->pel_.TryInsert(ne->id, ne);
-    assert(inserted);
-    (void)inserted;
-    copy->Nack(*ne);
+    copy->CreateNacked(e.id, e.delivery_count);
     return true;
   });
   return copy;
@@ -148,6 +144,15 @@ PendingEntry* ConsumerGroup::CreatePending(StreamID id, Consumer& c, int64_t del
   assert(inserted);
   (void)inserted;
   Attach(*e, c, delivery_time_ms);
+  return e;
+}
+
+PendingEntry* ConsumerGroup::CreateNacked(StreamID id, uint64_t delivery_count) {
+  auto* e = new PendingEntry{id, 0, delivery_count, nullptr, 0};
+  bool inserted = pel_.TryInsert(id, e);
+  assert(inserted);
+  (void)inserted;
+  Nack(*e);
   return e;
 }
 

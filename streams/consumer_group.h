@@ -97,6 +97,8 @@ class ConsumerGroup {
   // XCLAIM FORCE: creates a PEL entry owned by `c` (delivery count 0 before the claim counts).
   PendingEntry* CreatePending(StreamID id, Consumer& c, int64_t delivery_time_ms,
                               uint64_t delivery_count);
+  // XNACK FORCE: a PEL entry for `id` that starts in the NACKed zone, owned by nobody.
+  PendingEntry* CreateNacked(StreamID id, uint64_t delivery_count);
   // XACK: removes `id` from the PEL; true when it was pending.
   bool Ack(StreamID id);
   // XNACK: releases `e` to the NACKed zone (owner null, delivery time 0) after its FIFO tail.

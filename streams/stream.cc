@@ -66,6 +66,8 @@ Stream Stream::Clone() const {
   return copy;
 }
 
+bool Stream::Contains(StreamID id) const { return Range(id, id).Valid(); }
+
 ConsumerGroup* Stream::FindGroup(std::string_view name) const {
   auto it = groups_.find(name);
   return it == groups_.end() ? nullptr : it->second.get();

@@ -120,6 +120,8 @@ class Stream {
   // entries-added: every entry ever added, deleted ones included.
   uint64_t entries_added() const { return entries_added_; }
 
+  // Whether `id` is a live entry.
+  [[nodiscard]] bool Contains(StreamID id) const;
   // The first / last live entry's ID.
   [[nodiscard]] std::optional<StreamID> FirstEntryId() const;
   [[nodiscard]] std::optional<StreamID> LastEntryId() const;

@@ -150,12 +150,8 @@ void XNack(CommandContext& ctx) {
   for (streams::StreamID id : args.ids) {
     streams::PendingEntry* e = g->FindPending(id);
     if (e == nullptr) {
-      if (!args.force || !s->Range(id, id).Valid()) continue;
-      // ConsumerGroup can only create owned entries: a scratch consumer outside the group
-      // owns the new one until Nack() takes it away, leaving no trace.
-      streams::Consumer scratch;
-      e = g->CreatePending(id, scratch, 0, 0);
-      g->Nack(*e);
+      if (!args.force || !s->Contains(id)) continue;
+      e = g->CreateNacked(id, 0);
     }
     g->SetDeliveryCount(*e, NackedCount(args, e->delivery_count));
     g->Nack(*e);

@@ -131,8 +131,6 @@ void ReplyClaimed(CommandContext& ctx, const streams::Stream& s,
   }
 }
 
-bool InStream(const streams::Stream& s, streams::StreamID id) { return s.Range(id, id).Valid(); }
-
 struct ClaimArgs {
   int64_t min_idle = 0;
   std::vector<streams::StreamID> ids;
@@ -217,7 +215,7 @@ void XClaim(CommandContext& ctx) {
   std::vector<streams::StreamID> claimed;
   for (streams::StreamID id : args.ids) {
     streams::PendingEntry* e = g->FindPending(id);
-    if (!InStream(*s, id)) {
+    if (!s->Contains(id)) {
       if (e != nullptr) g->Ack(id);  // a reference to a deleted entry: drop it
       continue;
     }
@@ -289,7 +287,7 @@ void XAutoClaim(CommandContext& ctx) {
     streams::PendingEntry* e = it.Value();
     const streams::StreamID id = it.Id();
     last = id;
-    if (!InStream(*s, id)) {
+    if (!s->Contains(id)) {
       g->Ack(id);
       deleted.push_back(id);
       count--;
