@@ -65,6 +65,12 @@ void BlockingRegistry::SignalKeyReady(int db, std::string_view key) {
   ready_.push_back(std::move(id));
 }
 
+void BlockingRegistry::SignalDbFlushed(int db) {
+  for (const auto& [id, clients] : waiters_) {
+    if (db < 0 || id.first == db) SignalKeyReady(id.first, id.second);
+  }
+}
+
 std::vector<uint64_t> BlockingRegistry::ServeReadyKeys(ServerState& state,
                                                        const WriterFor& writer_for) {
   std::vector<uint64_t> served;

@@ -67,6 +67,9 @@ class BlockingRegistry {
   // A write command changed `key`: clients waiting on it get a chance at the end of that
   // command (ServeReadyKeys). Cheap when nobody waits on the key.
   void SignalKeyReady(int db, std::string_view key);
+  // FLUSHDB / FLUSHALL (db -1: every db) deleted every key: all waited-on keys of that db are
+  // signalled, so waiters that end on a vanished key (XREADGROUP) are answered.
+  void SignalDbFlushed(int db);
   bool HasReadyKeys() const { return !ready_.empty(); }
 
   // Offers every ready key to its waiters, oldest first. Returns the ids of clients that were

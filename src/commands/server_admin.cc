@@ -30,12 +30,14 @@ bool FlushModeOk(CommandContext& ctx) {
 void FlushDb(CommandContext& ctx) {
   if (!FlushModeOk(ctx)) return;
   ctx.db().Flush();
+  ctx.server.blocking.SignalDbFlushed(ctx.client.db_index);
   ctx.reply.Ok();
 }
 
 void FlushAll(CommandContext& ctx) {
   if (!FlushModeOk(ctx)) return;
   for (auto& db : ctx.server.dbs) db->Flush();
+  ctx.server.blocking.SignalDbFlushed(-1);
   ctx.reply.Ok();
 }
 
