@@ -1,35 +1,17 @@
 // XREAD BLOCK across connections: wake-ups by XADD, timeouts, ordering of several waiters,
 // pipelined requests held behind a blocked one, and disconnects while blocked.
+#include "blocking_helpers.h"
 #include "server_fixture.h"
 
 namespace {
 
+using itest::ElapsedMs;
 using itest::Multibulk;
+using itest::OneEntryReply;
+using itest::WaitBlockedClients;
 
 std::string BlockingRead(const std::string& timeout, const std::string& id) {
   return Multibulk({"XREAD", "BLOCK", timeout, "STREAMS", "s", id});
-}
-
-// [[s, [[id, [f, v]]]]] as RESP2 bytes.
-std::string OneEntryReply(const std::string& id, const std::string& value) {
-  return "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$" + std::to_string(id.size()) + "\r\n" + id +
-         "\r\n*2\r\n$1\r\nf\r\n$" + std::to_string(value.size()) + "\r\n" + value + "\r\n";
-}
-
-// Polls INFO until blocked_clients is `n`; returns whether it got there within 2 s.
-bool WaitBlockedClients(itest::Redis& r, int n) {
-  const std::string want = "blocked_clients:" + std::to_string(n) + "\r\n";
-  auto deadline = itest::Clock::now() + std::chrono::seconds(2);
-  while (itest::Clock::now() < deadline) {
-    if (r.Text({"INFO", "clients"}).find(want) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return false;
-}
-
-int64_t ElapsedMs(itest::Clock::time_point since) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(itest::Clock::now() - since)
-      .count();
 }
 
 }  // namespace
