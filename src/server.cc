@@ -272,6 +272,9 @@ void Server::OnCheck(uv_check_t* h) {
   auto* self = static_cast<Server*>(h->data);
   self->CloseRequestedClients();
   self->ResumeUnblocked();
+  // Writes are handed to the AOF before any reply goes out (with appendfsync always, that is
+  // where the group commit's fsync belongs). No AOF yet: the records are dropped.
+  self->state_.propagation.Take();
   self->FlushAll();
   // Flushing can resume a client's buffered requests, which queues more output.
   if (self->pending_flush_.empty() && !self->shutting_down_) uv_idle_stop(&self->idle_);

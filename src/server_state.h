@@ -13,6 +13,7 @@
 #include "src/client.h"
 #include "src/config.h"
 #include "src/db.h"
+#include "src/propagation.h"
 
 namespace server {
 
@@ -76,6 +77,7 @@ struct ServerState {
   std::string replid;  // replication id INFO reports; no replication yet, so it never changes
   size_t peak_memory = 0;  // highest used_memory seen by INFO or the cron
   BlockingRegistry blocking;  // clients parked by XREAD BLOCK
+  Propagation propagation;    // what the writes since the last hand-over leave for the AOF
 
   RateSampler ops_rate;        // commands per second
   RateSampler net_input_rate;  // bytes per second

@@ -1,0 +1,59 @@
+#include "src/propagation.h"
+
+#include <utility>
+
+namespace server {
+
+void Propagation::BeginCommand(int db) { frames_.push_back({db, false}); }
+
+void Propagation::Add(std::vector<std::string> argv) {
+  // Outside any command (a unit test calling a handler directly) the record lands in db 0.
+  int db = 0;
+  if (!frames_.empty()) {
+    frames_.back().touched = true;
+    db = frames_.back().db;
+  }
+  records_.push_back({db, std::move(argv)});
+}
+
+void Propagation::Add(std::initializer_list<std::string_view> argv) {
+  Add(std::span<const std::string_view>(argv.begin(), argv.size()));
+}
+
+void Propagation::Add(std::span<const std::string_view> argv) {
+  std::vector<std::string> copy;
+  copy.reserve(argv.size());
+  for (std::string_view a : argv) copy.emplace_back(a);
+  Add(std::move(copy));
+}
+
+void Propagation::Suppress() {
+  if (!frames_.empty()) frames_.back().touched = true;
+}
+
+void Propagation::EndCommand(std::span<const std::string_view> argv, bool record_own) {
+  if (frames_.empty()) return;
+  Frame frame = frames_.back();
+  frames_.pop_back();
+  if (frame.touched || !record_own) return;
+  std::vector<std::string> copy;
+  copy.reserve(argv.size());
+  for (std::string_view a : argv) copy.emplace_back(a);
+  records_.push_back({frame.db, std::move(copy)});
+}
+
+void Propagation::AddOutside(int db, std::vector<std::string> argv) {
+  records_.push_back({db, std::move(argv)});
+}
+
+void Propagation::InsertAt(size_t index, int db, std::vector<std::string> argv) {
+  records_.insert(records_.begin() + static_cast<std::ptrdiff_t>(index), {db, std::move(argv)});
+}
+
+std::vector<PropagatedCommand> Propagation::Take() {
+  std::vector<PropagatedCommand> out;
+  out.swap(records_);
+  return out;
+}
+
+}  // namespace server

@@ -1,0 +1,56 @@
+// What each write leaves behind for the AOF (and, one day, replicas): commands in RESP-array
+// form that replay to the same dataset, made deterministic (concrete stream IDs, absolute
+// expiry times, the claims a read caused). Dispatch brackets every command; a write command's
+// own argv is recorded unless its handler recorded something else (Add) or declared that it
+// changed nothing (Suppress), and a command that replied an error records nothing by default.
+// Writes outside any command (expiry, eviction, a blocked read served later) use AddOutside.
+#pragma once
+
+#include <cstddef>
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace server {
+
+struct PropagatedCommand {
+  int db;
+  std::vector<std::string> argv;
+};
+
+class Propagation {
+ public:
+  // Dispatch: a command starts running in `db`. Commands nest (EXEC runs its queue inside).
+  void BeginCommand(int db);
+  // Handler: record `argv` in place of the command's own (call again to record more, in order).
+  void Add(std::vector<std::string> argv);
+  void Add(std::initializer_list<std::string_view> argv);
+  void Add(std::span<const std::string_view> argv);
+  // Handler: this call changed nothing, record nothing.
+  void Suppress();
+  // Dispatch: the command is done. Its own `argv` is recorded when the handler neither added
+  // nor suppressed and `record_own` holds (a write command that did not reply an error).
+  void EndCommand(std::span<const std::string_view> argv, bool record_own);
+  // A write no command is running for (expiry, eviction, a blocked read served later).
+  void AddOutside(int db, std::vector<std::string> argv);
+
+  // Index of the next record: EXEC notes it to wrap what its queue recorded in MULTI/EXEC.
+  size_t size() const { return records_.size(); }
+  // Inserts `argv` at `index` (db as given), e.g. MULTI before a transaction's writes.
+  void InsertAt(size_t index, int db, std::vector<std::string> argv);
+  const std::vector<PropagatedCommand>& records() const { return records_; }
+  // Hands over (and forgets) everything recorded so far, in order.
+  std::vector<PropagatedCommand> Take();
+
+ private:
+  struct Frame {
+    int db;
+    bool touched;  // Add or Suppress was called for this command
+  };
+  std::vector<Frame> frames_;
+  std::vector<PropagatedCommand> records_;
+};
+
+}  // namespace server
