@@ -90,6 +90,7 @@ int Server::Run() {
   SetLogLevel(state_.config.loglevel);
   SetLogFile(state_.config.logfile);
   MakeDirs(state_.config.dir);
+  if (!LoadAof() || !OpenAof()) return 1;
   if (!Listen()) {
     uv_run(&loop_, UV_RUN_NOWAIT);
     return 1;
@@ -128,6 +129,7 @@ int Server::Run() {
     }
   }
   uv_run(&loop_, UV_RUN_DEFAULT);
+  CloseAof();
   if (!pidfile.empty()) {
     Log(LogLevel::kNotice, "Removing the pid file.");
     unlink(pidfile.c_str());
@@ -273,8 +275,8 @@ void Server::OnCheck(uv_check_t* h) {
   self->CloseRequestedClients();
   self->ResumeUnblocked();
   // Writes are handed to the AOF before any reply goes out (with appendfsync always, that is
-  // where the group commit's fsync belongs). No AOF yet: the records are dropped.
-  self->state_.propagation.Take();
+  // where the group commit's fsync belongs).
+  self->FeedAof();
   self->FlushAll();
   // Flushing can resume a client's buffered requests, which queues more output.
   if (self->pending_flush_.empty() && !self->shutting_down_) uv_idle_stop(&self->idle_);

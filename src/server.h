@@ -43,6 +43,14 @@ class Server {
   static void OnBlockTimer(uv_timer_t* h);
 
   bool Listen();
+  // The append-only file. LoadAof (src/server_aof_load.cc) replays it before the port opens;
+  // OpenAof, FeedAof and CloseAof (src/server_aof.cc) open it for appending, hand it each
+  // check point's writes before any reply leaves, and flush it at shutdown. The two that
+  // return false stop start-up (the reason is logged).
+  bool LoadAof();
+  bool OpenAof();
+  void FeedAof();
+  void CloseAof();
   void FlushAll();
   void CloseRequestedClients();
   void Cron();
