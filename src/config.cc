@@ -150,6 +150,15 @@ std::vector<ConfigOption> BuildOptions() {
                          "When the AOF is fsynced: always, everysec or no (left to the OS)."));
   o.push_back(StringOption("appendfilename", &Config::appendfilename, Mut::kImmutable,
                            "Name of the append-only file inside dir."));
+  o.push_back(BoolOption("aof-load-truncated", &Config::aof_load_truncated, Mut::kMutable,
+                         "Load an AOF whose last command was cut short (crash mid-write), "
+                         "dropping that command with a warning; no = refuse to start."));
+  o.push_back(IntOption("auto-aof-rewrite-percentage", &Config::auto_aof_rewrite_percentage, 0,
+                        INT32_MAX, Mut::kMutable,
+                        "Rewrite the AOF when it has grown this much (percent) over its size "
+                        "after the last rewrite; 0 = never automatically."));
+  o.push_back(MemoryOption("auto-aof-rewrite-min-size", &Config::auto_aof_rewrite_min_size, 0,
+                           Mut::kMutable, "No automatic rewrite below this AOF size."));
   o.push_back(MemoryOption("maxmemory", &Config::maxmemory, 0, Mut::kMutable,
                            "Memory limit in bytes (k, kb, m, mb, g, gb accepted); 0 = none."));
   o.push_back(EnumOption("maxmemory-policy", &Config::maxmemory_policy,

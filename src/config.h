@@ -26,6 +26,9 @@ struct Config {
   bool appendonly = true;
   std::string appendfsync = "everysec";
   std::string appendfilename = "appendonly.aof";
+  bool aof_load_truncated = true;  // a torn last command is cut off with a warning
+  int64_t auto_aof_rewrite_percentage = 100;  // growth over the last rewrite that triggers one
+  int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;
   int64_t stream_node_max_entries = 100;  // entries per stream block (0 = no limit)
   int64_t stream_node_max_bytes = 4096;   // bytes per stream block (0 = no limit)
   int64_t maxmemory = 0;
