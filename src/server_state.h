@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "src/aof_writer.h"
 #include "src/blocking.h"
 #include "src/client.h"
 #include "src/config.h"
@@ -36,6 +37,17 @@ struct Stats {
   uint64_t client_output_limit_disconnections = 0;
   uint64_t client_query_limit_disconnections = 0;
   uint64_t expired_keys_reset_base = 0;  // expired_keys as of the last CONFIG RESETSTAT
+};
+
+// What INFO persistence reports about AOF rewrites; whoever runs a rewrite keeps it current.
+struct AofRewriteStats {
+  bool in_progress = false;
+  bool scheduled = false;
+  int64_t last_time_sec = -1;        // duration of the last rewrite
+  int64_t current_start_ms = -1;     // wall-clock start of the running rewrite; -1 = none
+  bool last_ok = true;               // aof_last_bgrewrite_status
+  uint64_t rewrites = 0;
+  uint64_t consecutive_failures = 0;
 };
 
 // A rate sampled over the last few cron ticks (instantaneous_ops_per_sec and friends): the
@@ -78,6 +90,10 @@ struct ServerState {
   size_t peak_memory = 0;  // highest used_memory seen by INFO or the cron
   BlockingRegistry blocking;  // clients parked by XREAD BLOCK
   Propagation propagation;    // what the writes since the last hand-over leave for the AOF
+  // The open append-only file (appendonly yes), fed by the server at each check point; null
+  // when the AOF is off.
+  std::unique_ptr<AofWriter> aof;
+  AofRewriteStats aof_rewrite;
 
   RateSampler ops_rate;        // commands per second
   RateSampler net_input_rate;  // bytes per second

@@ -179,10 +179,17 @@ void MemorySection(InfoBuilder& b, ServerState& st) {
   b.Field("lazyfree_pending_objects", "0");
 }
 
-void PersistenceSection(InfoBuilder& b, ServerState& st) {
+void PersistenceSection(InfoBuilder& b, ServerState& st, int64_t now_us) {
+  // Field set and order as Redis 7.0 prints them; no fork, no RDB, so those stay idle.
   b.Section("Persistence");
   b.Field("loading", "0");
   b.Field("async_loading", "0");
+  b.Field("current_cow_peak", "0");
+  b.Field("current_cow_size", "0");
+  b.Field("current_cow_size_age", "0");
+  b.Field("current_fork_perc", "0.00");
+  b.Field("current_save_keys_processed", "0");
+  b.Field("current_save_keys_total", "0");
   b.Field("rdb_changes_since_last_save", "0");
   b.Field("rdb_bgsave_in_progress", "0");
   b.Num("rdb_last_save_time", st.start_ms / 1000);
@@ -190,14 +197,31 @@ void PersistenceSection(InfoBuilder& b, ServerState& st) {
   b.Field("rdb_last_bgsave_time_sec", "-1");
   b.Field("rdb_current_bgsave_time_sec", "-1");
   b.Field("rdb_saves", "0");
-  b.Num("aof_enabled", st.config.appendonly ? 1 : 0);
-  b.Field("aof_rewrite_in_progress", "0");
-  b.Field("aof_rewrite_scheduled", "0");
-  b.Field("aof_last_rewrite_time_sec", "-1");
-  b.Field("aof_current_rewrite_time_sec", "-1");
-  b.Field("aof_last_bgrewrite_status", "ok");
-  b.Field("aof_rewrites", "0");
-  b.Field("aof_last_write_status", "ok");
+  b.Field("rdb_last_cow_size", "0");
+  b.Field("rdb_last_load_keys_expired", "0");
+  b.Field("rdb_last_load_keys_loaded", "0");
+  const AofRewriteStats& rw = st.aof_rewrite;
+  b.Num("aof_enabled", st.aof ? 1 : 0);
+  b.Num("aof_rewrite_in_progress", rw.in_progress ? 1 : 0);
+  b.Num("aof_rewrite_scheduled", rw.scheduled ? 1 : 0);
+  b.Num("aof_last_rewrite_time_sec", rw.last_time_sec);
+  b.Num("aof_current_rewrite_time_sec",
+        rw.current_start_ms >= 0 ? (now_us / 1000 - rw.current_start_ms) / 1000 : -1);
+  b.Field("aof_last_bgrewrite_status", rw.last_ok ? "ok" : "err");
+  b.Num("aof_rewrites", rw.rewrites);
+  b.Num("aof_rewrites_consecutive_failures", rw.consecutive_failures);
+  b.Field("aof_last_write_status", !st.aof || st.aof->last_write_ok() ? "ok" : "err");
+  b.Field("aof_last_cow_size", "0");
+  b.Field("module_fork_in_progress", "0");
+  b.Field("module_fork_last_cow_size", "0");
+  if (!st.aof) return;
+  const AofWriter& aof = *st.aof;
+  b.Num("aof_current_size", aof.current_size());
+  b.Num("aof_base_size", aof.base_size());
+  b.Num("aof_pending_rewrite", rw.scheduled ? 1 : 0);
+  b.Num("aof_buffer_length", aof.buffer_length());
+  b.Num("aof_pending_bio_fsync", aof.pending_bio_fsync());
+  b.Num("aof_delayed_fsync", aof.delayed_fsync());
 }
 
 void StatsSection(InfoBuilder& b, ServerState& st) {
@@ -285,7 +309,7 @@ void WriteSection(InfoBuilder& b, ServerState& st, std::string_view name, int64_
   if (name == "server") ServerSection(b, st, now_us);
   else if (name == "clients") ClientsSection(b, st);
   else if (name == "memory") MemorySection(b, st);
-  else if (name == "persistence") PersistenceSection(b, st);
+  else if (name == "persistence") PersistenceSection(b, st, now_us);
   else if (name == "stats") StatsSection(b, st);
   else if (name == "replication") ReplicationSection(b, st);
   else if (name == "cpu") CpuSection(b);

@@ -40,6 +40,8 @@ void Exec(CommandContext& ctx) {
   // Watches end when EXEC starts: the transaction's own writes must not flag anything.
   UnwatchAll(ctx.server, c);
   ctx.reply.Array(queue.size());
+  Propagation& propagation = ctx.server.propagation;
+  const size_t first_record = propagation.size();
   std::vector<std::string_view> argv;
   for (const QueuedCommand& q : queue) {
     argv.assign(q.argv.begin(), q.argv.end());
@@ -50,6 +52,15 @@ void Exec(CommandContext& ctx) {
       continue;
     }
     Execute(ctx.server, c, *spec, argv, ctx.reply);
+  }
+  // As Redis 7.0 propagates a transaction: what its commands recorded is wrapped in MULTI/EXEC
+  // so a replay applies it all or nothing; a single record is atomic as it is and stays bare.
+  // MULTI takes the first record's db and EXEC the last one's, so no SELECT comes between.
+  const size_t end = propagation.size();
+  if (end - first_record > 1) {
+    const int last_db = propagation.records()[end - 1].db;
+    propagation.InsertAt(first_record, propagation.records()[first_record].db, {"MULTI"});
+    propagation.AddOutside(last_db, {"EXEC"});
   }
 }
 
