@@ -1,6 +1,7 @@
 #include "src/db.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace server {
 
@@ -11,6 +12,7 @@ bool Db::ExpireIfNeeded(std::string_view key, int64_t now_ms) {
   dict_.Erase(key);
   expired_keys_++;
   Touch(key);
+  if (expired_hook_) expired_hook_(key);
   return true;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "src/hash_table.h"
@@ -30,6 +31,11 @@ class Db {
   void set_clock(const int64_t* now_ms) { clock_ms_ = now_ms; }
   // CLIENT NO-TOUCH: lookups stop updating the values' access time while off.
   void set_access_tracking(bool on) { track_access_ = on; }
+  // Called with the key each time this db deletes a key on its own because its time ran out
+  // (lazy expiry in a lookup, or the active expiry cycle): the server records it as DEL for
+  // the AOF, as Redis propagates expiries. Commands' own deletions are not reported here.
+  using ExpiredHook = std::function<void(std::string_view key)>;
+  void set_expired_hook(ExpiredHook hook) { expired_hook_ = std::move(hook); }
 
   // The live value for `key`, or null. An expired key is deleted first (lazy expiry).
   Value* Find(std::string_view key, int64_t now_ms);
@@ -120,6 +126,7 @@ class Db {
   uint64_t expired_keys_ = 0;
   const int64_t* clock_ms_ = nullptr;
   bool track_access_ = true;
+  ExpiredHook expired_hook_;
 };
 
 }  // namespace server

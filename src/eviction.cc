@@ -56,14 +56,17 @@ bool EnforceMaxmemory(ServerState& state, int64_t now_ms,
   const size_t samples = static_cast<size_t>(std::max<int64_t>(1, state.config.maxmemory_samples));
   while (used() > limit) {
     Db* best_db = nullptr;
+    int best_index = 0;
     std::string best_key;
     int64_t best_score = std::numeric_limits<int64_t>::min();
-    for (auto& db : state.dbs) {
+    for (size_t i = 0; i < state.dbs.size(); i++) {
+      Db* db = state.dbs[i].get();
       db->SampleKeys(volatile_only, samples,
                      [&](const std::string& key, const Value& v, int64_t expire_at) {
                        int64_t score = Score(*policy, v, expire_at, now_ms);
                        if (best_db == nullptr || score > best_score) {
-                         best_db = db.get();
+                         best_db = db;
+                         best_index = static_cast<int>(i);
                          best_key = key;
                          best_score = score;
                        }
@@ -71,6 +74,8 @@ bool EnforceMaxmemory(ServerState& state, int64_t now_ms,
     }
     if (best_db == nullptr) return false;  // nothing left that the policy may evict
     best_db->Evict(best_key);
+    // Eviction runs before a command, outside it: the AOF gets the DEL, as Redis writes it.
+    state.propagation.AddOutside(best_index, {"DEL", best_key});
     state.stats.evicted_keys++;
   }
   return true;

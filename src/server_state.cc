@@ -9,6 +9,10 @@ ServerState::ServerState(Config cfg) : config(std::move(cfg)) {
   for (int64_t i = 0; i < config.databases; i++) {
     dbs.push_back(std::make_unique<Db>());
     dbs.back()->set_clock(&command_time_ms);
+    // A key that expires is deleted outside any command: the AOF gets a DEL for it.
+    dbs.back()->set_expired_hook([this, db = static_cast<int>(i)](std::string_view key) {
+      propagation.AddOutside(db, {"DEL", std::string(key)});
+    });
   }
   start_ms = WallClockMs();
   std::random_device rd;

@@ -14,6 +14,8 @@ namespace {
 void Del(CommandContext& ctx) {
   int64_t n = 0;
   for (size_t i = 1; i < ctx.argc(); i++) n += ctx.db().Delete(ctx.arg(i), ctx.now_ms) ? 1 : 0;
+  // Deleting only missing keys changed nothing; otherwise the call replays as it is.
+  if (n == 0) ctx.server.propagation.Suppress();
   ctx.reply.Integer(n);
 }
 
@@ -34,8 +36,10 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
   std::string_view from = ctx.arg(1);
   std::string_view to = ctx.arg(2);
   if (!db.Exists(from, ctx.now_ms)) return ctx.reply.Error(err::kNoSuchKey);
-  if (from == to) return nx ? ctx.reply.Integer(0) : ctx.reply.Ok();
-  if (nx && db.Exists(to, ctx.now_ms)) return ctx.reply.Integer(0);
+  if (from == to || (nx && db.Exists(to, ctx.now_ms))) {
+    ctx.server.propagation.Suppress();  // nothing moved
+    return from == to && !nx ? ctx.reply.Ok() : ctx.reply.Integer(0);
+  }
   db.Rename(from, to);
   nx ? ctx.reply.Integer(1) : ctx.reply.Ok();
 }
@@ -75,8 +79,10 @@ void Copy(CommandContext& ctx) {
   Db& src = ctx.db();
   Db& dest = *ctx.server.dbs[static_cast<size_t>(dest_index)];
   Value* v = LookupRead(ctx, from);
-  if (v == nullptr) return ctx.reply.Integer(0);
-  if (!replace && dest.Exists(to, ctx.now_ms)) return ctx.reply.Integer(0);
+  if (v == nullptr || (!replace && dest.Exists(to, ctx.now_ms))) {
+    ctx.server.propagation.Suppress();
+    return ctx.reply.Integer(0);
+  }
   int64_t at = src.GetExpire(from);
   dest.Set(to, Value(*v));
   if (at != kNoExpire) dest.SetExpire(to, at);

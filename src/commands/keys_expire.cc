@@ -1,9 +1,15 @@
 // Expiry commands. Times are stored absolute in ms (Db::SetExpire); the relative forms add
 // now_ms. A time at or before now deletes the key at once and still counts as set (reply 1).
+// For the AOF every form is recorded as PEXPIREAT with the absolute time (its NX/XX/GT/LT kept,
+// as Redis writes it), or DEL when the key went; a call that changed nothing records nothing.
+#include <string>
+#include <vector>
+
 #include "src/commands/keys_handlers.h"
 #include "src/commands/keys_util.h"
 #include "src/db.h"
 #include "src/errors.h"
+#include "src/server_state.h"
 
 namespace server::keys {
 
@@ -40,20 +46,29 @@ void ExpireGeneric(CommandContext& ctx, bool seconds, bool absolute) {
   auto at = ParseAnyExpire(ctx, ctx.arg(2), seconds, absolute);
   if (!at) return;
   Db& db = ctx.db();
+  Propagation& propagation = ctx.server.propagation;
   std::string_view key = ctx.arg(1);
-  if (!db.Exists(key, ctx.now_ms)) return ctx.reply.Integer(0);
+  if (!db.Exists(key, ctx.now_ms)) {
+    propagation.Suppress();
+    return ctx.reply.Integer(0);
+  }
 
   const int64_t current = db.GetExpire(key);
   const bool has_ttl = current != kNoExpire;
   // For GT and LT a key without a TTL counts as expiring never (an infinite TTL).
   if ((f.nx && has_ttl) || (f.xx && !has_ttl) || (f.gt && (!has_ttl || *at <= current)) ||
       (f.lt && has_ttl && *at >= current)) {
+    propagation.Suppress();
     return ctx.reply.Integer(0);
   }
   if (*at <= ctx.now_ms) {
     db.Delete(key, ctx.now_ms);
+    propagation.Add({"DEL", key});
   } else {
     db.SetExpire(key, *at);
+    std::vector<std::string> record{"PEXPIREAT", std::string(key), std::to_string(*at)};
+    for (size_t i = 3; i < ctx.argc(); i++) record.emplace_back(ctx.arg(i));
+    propagation.Add(std::move(record));
   }
   ctx.reply.Integer(1);
 }
@@ -82,8 +97,9 @@ void PExpireTime(CommandContext& ctx) { ReplyExpiry(ctx, false, true); }
 
 void Persist(CommandContext& ctx) {
   Db& db = ctx.db();
-  if (!db.Exists(ctx.arg(1), ctx.now_ms)) return ctx.reply.Integer(0);
-  ctx.reply.Integer(db.Persist(ctx.arg(1)) ? 1 : 0);
+  const bool removed = db.Exists(ctx.arg(1), ctx.now_ms) && db.Persist(ctx.arg(1));
+  if (!removed) ctx.server.propagation.Suppress();
+  ctx.reply.Integer(removed ? 1 : 0);
 }
 
 }  // namespace server::keys

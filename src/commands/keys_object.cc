@@ -52,6 +52,7 @@ void Move(CommandContext& ctx) {
   Db& src = ctx.db();
   Db& dest = *ctx.server.dbs[static_cast<size_t>(*index)];
   if (src.Find(ctx.arg(1), ctx.now_ms) == nullptr || dest.Exists(ctx.arg(1), ctx.now_ms)) {
+    ctx.server.propagation.Suppress();
     return ctx.reply.Integer(0);
   }
   src.MoveTo(ctx.arg(1), dest, ctx.arg(1));

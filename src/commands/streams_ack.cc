@@ -1,12 +1,15 @@
 // XACK, XACKDEL (8.2) and XNACK (8.8): a consumer tells its group it is done with an entry,
 // done with it and wants it deleted, or gives it back for someone else to claim at once.
 // None of them signals WATCH unless an entry is deleted: Redis never does for PEL changes.
+// XACK and XACKDEL replay as sent; XNACK records each release with the delivery count it left
+// (RETRYCOUNT) and FORCE, so a replay gives the same counts and the same NACKed-zone order.
 #include <climits>
 #include <optional>
 #include <vector>
 
 #include "resp/strict_int.h"
 #include "src/commands/streams.h"
+#include "src/commands/streams_propagate.h"
 #include "src/commands/streams_util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
@@ -22,11 +25,15 @@ void XAck(CommandContext& ctx) {
   streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
   if (wrong_type) return;
   streams::ConsumerGroup* g = s == nullptr ? nullptr : s->FindGroup(ctx.arg(2));
-  if (g == nullptr) return ctx.reply.Integer(0);
+  if (g == nullptr) {
+    ctx.server.propagation.Suppress();
+    return ctx.reply.Integer(0);
+  }
   auto ids = ParseIds(ctx, 3, ctx.argc());  // all checked before any is acked
   if (!ids) return;
   int64_t acked = 0;
   for (streams::StreamID id : *ids) acked += g->Ack(id) ? 1 : 0;
+  if (acked == 0) ctx.server.propagation.Suppress();
   ctx.reply.Integer(acked);
 }
 
@@ -40,6 +47,7 @@ void XAckDel(CommandContext& ctx) {
   streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
   if (wrong_type) return;
   streams::ConsumerGroup* g = s == nullptr ? nullptr : s->FindGroup(ctx.arg(2));
+  if (g == nullptr) ctx.server.propagation.Suppress();  // all -1: nothing changed
   ctx.reply.Array(args->ids.size());
   bool deleted_any = false;
   for (streams::StreamID id : args->ids) {
@@ -147,6 +155,7 @@ void XNack(CommandContext& ctx) {
   streams::ConsumerGroup* g = s == nullptr ? nullptr : s->FindGroup(ctx.arg(2));
   if (g == nullptr) return ctx.reply.Error(err::NoSuchKeyOrGroup(ctx.arg(1), ctx.arg(2)));
   int64_t released = 0;
+  std::vector<Record> records;
   for (streams::StreamID id : args.ids) {
     streams::PendingEntry* e = g->FindPending(id);
     if (e == nullptr) {
@@ -156,7 +165,11 @@ void XNack(CommandContext& ctx) {
     g->SetDeliveryCount(*e, NackedCount(args, e->delivery_count));
     g->Nack(*e);
     released++;
+    records.push_back({"XNACK", std::string(ctx.arg(1)), std::string(ctx.arg(2)), "FAIL", "IDS",
+                       "1", id.ToString(), "RETRYCOUNT", std::to_string(e->delivery_count),
+                       "FORCE"});
   }
+  RecordAll(ctx, std::move(records));
   // Released entries are claimable at once: Dispatch offers the key of every write command to
   // blocked readers, so a waiting XREADGROUP ... CLAIM gets a look without more from here.
   ctx.reply.Integer(released);

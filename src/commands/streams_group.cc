@@ -2,13 +2,16 @@
 // container with one row per subcommand (as CLIENT, CONFIG and XINFO are). The group itself
 // (position, consumers, PEL) is streams::ConsumerGroup; this file parses, checks and replies.
 // Like Redis 7.0.15, group changes do not count as key modifications for WATCH; only MKSTREAM
-// creating the key does (through Db::Set).
+// creating the key does (through Db::Set). For the AOF, CREATE and SETID record the concrete
+// position ("$" resolved, ENTRIESREAD as it came out), and a call that changed nothing nothing.
 #include <iterator>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "src/ascii.h"
 #include "src/commands/streams.h"
+#include "src/commands/streams_propagate.h"
 #include "src/commands/streams_util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
@@ -124,9 +127,14 @@ void XGroupCreate(CommandContext& ctx) {
     id = ParseGroupId(ctx, s, /*setid=*/false);
     if (!id) return;
   }
-  if (s->CreateGroup(ctx.arg(3), *id, EntriesReadFor(opts, *s)) == nullptr) {
-    return ctx.reply.Error(err::kBusyGroup);
-  }
+  streams::ConsumerGroup* g = s->CreateGroup(ctx.arg(3), *id, EntriesReadFor(opts, *s));
+  if (g == nullptr) return ctx.reply.Error(err::kBusyGroup);
+  std::vector<std::string> record{"XGROUP", "CREATE", std::string(ctx.arg(2)),
+                                  std::string(ctx.arg(3)), g->last_id().ToString()};
+  if (opts.mkstream) record.emplace_back("MKSTREAM");
+  record.emplace_back("ENTRIESREAD");
+  record.push_back(std::to_string(g->entries_read()));
+  ctx.server.propagation.Add(std::move(record));
   ctx.reply.Simple("OK");
 }
 
@@ -141,6 +149,7 @@ void XGroupSetId(CommandContext& ctx) {
   auto id = ParseGroupId(ctx, s, /*setid=*/true);
   if (!id) return;
   g->SetPosition(*id, EntriesReadFor(opts, *s));
+  ctx.server.propagation.Add(PositionRecord(ctx.arg(2), ctx.arg(3), *g));
   ctx.reply.Simple("OK");
 }
 
@@ -149,7 +158,9 @@ void XGroupSetId(CommandContext& ctx) {
 void XGroupDestroy(CommandContext& ctx) {
   streams::Stream* s = ExistingStream(ctx);
   if (s == nullptr) return;
-  ctx.reply.Integer(s->DestroyGroup(ctx.arg(3)) ? 1 : 0);
+  const bool destroyed = s->DestroyGroup(ctx.arg(3));
+  if (!destroyed) ctx.server.propagation.Suppress();
+  ctx.reply.Integer(destroyed ? 1 : 0);
 }
 
 // XGROUP CREATECONSUMER key group consumer: 1 when created, 0 when it already existed.
@@ -158,7 +169,9 @@ void XGroupCreateConsumer(CommandContext& ctx) {
   if (s == nullptr) return;
   streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
   if (g == nullptr) return;
-  ctx.reply.Integer(g->GetOrCreateConsumer(ctx.arg(4), ctx.now_ms).second ? 1 : 0);
+  const bool created = g->GetOrCreateConsumer(ctx.arg(4), ctx.now_ms).second;
+  if (!created) ctx.server.propagation.Suppress();
+  ctx.reply.Integer(created ? 1 : 0);
 }
 
 // XGROUP DELCONSUMER key group consumer: how many entries the consumer had pending (they leave
@@ -168,7 +181,9 @@ void XGroupDelConsumer(CommandContext& ctx) {
   if (s == nullptr) return;
   streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
   if (g == nullptr) return;
-  ctx.reply.Integer(static_cast<int64_t>(g->DeleteConsumer(ctx.arg(4)).value_or(0)));
+  const std::optional<size_t> pending = g->DeleteConsumer(ctx.arg(4));
+  if (!pending) ctx.server.propagation.Suppress();
+  ctx.reply.Integer(static_cast<int64_t>(pending.value_or(0)));
 }
 
 void XGroupHelp(CommandContext& ctx) {

@@ -2,12 +2,16 @@
 // between consumers. Every walk seeks the PEL's radix tree (logarithmic); none signals WATCH, as
 // Redis never does for PEL changes. NACKed entries (XNACK, 8.8) have no owner and delivery time
 // 0: XPENDING shows them with consumer "" and idle -1, and every claim may take them at once.
+// For the AOF a claim records each entry it took as it left it (XCLAIM ... TIME RETRYCOUNT FORCE
+// JUSTID, as Redis 7.0 propagates claims), a reference it dropped as XACK, a consumer it created
+// as XGROUP CREATECONSUMER, and nothing when it changed nothing.
 #include <cstdint>
 #include <optional>
 #include <string_view>
 #include <vector>
 
 #include "src/commands/streams.h"
+#include "src/commands/streams_propagate.h"
 #include "src/commands/streams_util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
@@ -207,16 +211,22 @@ void XClaim(CommandContext& ctx) {
   if (!ParseClaimArgs(ctx, args)) return;
   const int64_t now = ctx.now_ms;
   const int64_t delivery_time = ClaimDeliveryTime(args, now);
+  std::vector<Record> records;
   if (args.last_id && *args.last_id > g->last_id()) {
     g->SetPosition(*args.last_id, g->entries_read());
+    records.push_back(PositionRecord(ctx.arg(1), ctx.arg(2), *g));
   }
   auto [consumer, created] = g->GetOrCreateConsumer(ctx.arg(3), now);
   consumer->seen_time_ms = now;
+  if (created) records.push_back(CreateConsumerRecord(ctx.arg(1), ctx.arg(2), ctx.arg(3)));
   std::vector<streams::StreamID> claimed;
   for (streams::StreamID id : args.ids) {
     streams::PendingEntry* e = g->FindPending(id);
     if (!s->Contains(id)) {
-      if (e != nullptr) g->Ack(id);  // a reference to a deleted entry: drop it
+      if (e != nullptr) {
+        g->Ack(id);  // a reference to a deleted entry: drop it
+        records.push_back(DropPendingRecord(ctx.arg(1), ctx.arg(2), id));
+      }
       continue;
     }
     if (e == nullptr) {
@@ -235,7 +245,9 @@ void XClaim(CommandContext& ctx) {
     }
     consumer->active_time_ms = now;
     claimed.push_back(id);
+    records.push_back(ClaimRecord(ctx.arg(1), ctx.arg(2), *e, *g));
   }
+  RecordAll(ctx, std::move(records));
   ReplyClaimed(ctx, *s, claimed, args.just_id);
 }
 
@@ -272,6 +284,8 @@ void XAutoClaim(CommandContext& ctx) {
   const int64_t now = ctx.now_ms;
   auto [consumer, created] = g->GetOrCreateConsumer(ctx.arg(3), now);
   consumer->seen_time_ms = now;
+  std::vector<Record> records;
+  if (created) records.push_back(CreateConsumerRecord(ctx.arg(1), ctx.arg(2), ctx.arg(3)));
 
   int64_t attempts = count * 10;
   std::vector<streams::StreamID> claimed, deleted;
@@ -289,6 +303,7 @@ void XAutoClaim(CommandContext& ctx) {
     last = id;
     if (!s->Contains(id)) {
       g->Ack(id);
+      records.push_back(DropPendingRecord(ctx.arg(1), ctx.arg(2), id));
       deleted.push_back(id);
       count--;
       continue;
@@ -296,9 +311,11 @@ void XAutoClaim(CommandContext& ctx) {
     if (*min_idle > 0 && IdleMs(*e, now) < *min_idle) continue;
     g->Redeliver(*e, *consumer, now, /*count_delivery=*/!just_id);
     consumer->active_time_ms = now;
+    records.push_back(ClaimRecord(ctx.arg(1), ctx.arg(2), *e, *g));
     claimed.push_back(id);
     count--;
   }
+  RecordAll(ctx, std::move(records));
   streams::StreamID cursor;  // 0-0: the walk reached the end of the PEL
   if (next(it)) cursor = it.Id();
   ctx.reply.Array(3);

@@ -1,5 +1,9 @@
-// XADD, XDEL, XTRIM, XSETID.
+// XADD, XDEL, XTRIM, XSETID. For the AOF, XADD records the concrete ID it added, and an
+// approximate trim ("~", LIMIT) records the exact trim that reproduces its result: "MAXLEN = the
+// length left" or "MINID = the first ID left", as Redis 7.0 rewrites it, but without LIMIT
+// (Redis 7.0 keeps it, and "= ... LIMIT" is then refused when a client sends it; valkey#4063).
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "resp/strict_int.h"
@@ -23,6 +27,10 @@ struct TrimArgs {
   bool nomkstream = false;
   bool ref_mode_given = false;  // KEEPREF | DELREF | ACKED (8.2), at most one
   streams::RefPolicy policy = streams::RefPolicy::kKeepRef;
+  // Where the options sit in argv, for rewriting an approximate trim as an exact one.
+  size_t approx_index = 0;     // the "~"
+  size_t threshold_index = 0;  // MAXLEN's count / MINID's ID
+  std::vector<size_t> limit_indexes;  // each "LIMIT" keyword (its count follows)
 };
 
 // Parses options from argv[2] on. For XADD it stops at the first argument that is not an
@@ -44,8 +52,10 @@ bool ParseTrimArgs(CommandContext& ctx, bool xadd, TrimArgs& args, size_t& id_in
       std::string_view next = ctx.arg(i + 1);
       if (more >= 2 && (next == "~" || next == "=")) {
         args.approx = next == "~";
+        args.approx_index = i + 1;
         i++;
       }
+      args.threshold_index = i + 1;
       if (maxlen) {
         auto n = ArgInt64(ctx, i + 1);
         if (!n) return false;
@@ -74,6 +84,7 @@ bool ParseTrimArgs(CommandContext& ctx, bool xadd, TrimArgs& args, size_t& id_in
       }
       args.limit = *n;
       args.limit_given = true;
+      args.limit_indexes.push_back(i);
       i++;
     } else if (xadd && EqualsIgnoreCase(opt, "NOMKSTREAM")) {
       args.nomkstream = true;
@@ -112,6 +123,42 @@ bool ParseTrimArgs(CommandContext& ctx, bool xadd, TrimArgs& args, size_t& id_in
   return true;
 }
 
+// What XADD / XTRIM record: argv with the concrete ID at `id_index` (XADD; 0 for XTRIM) and,
+// when the trim was approximate, "~" turned into "=", the threshold into what reproduces the
+// result on `s` as trimmed, and LIMIT dropped (meaningless for an exact trim).
+std::vector<std::string> DeterministicTrimArgv(CommandContext& ctx, const TrimArgs& args,
+                                               const streams::Stream& s, size_t id_index,
+                                               streams::StreamID id) {
+  std::vector<std::string> out;
+  out.reserve(ctx.argc());
+  auto is_limit = [&](size_t i) {
+    for (size_t at : args.limit_indexes) {
+      if (i == at || i == at + 1) return true;
+    }
+    return false;
+  };
+  for (size_t i = 0; i < ctx.argc(); i++) {
+    if (id_index != 0 && i == id_index) {
+      out.push_back(id.ToString());
+    } else if (!args.approx) {
+      out.emplace_back(ctx.arg(i));
+    } else if (i == args.approx_index) {
+      out.emplace_back("=");
+    } else if (i == args.threshold_index) {
+      if (args.strategy == TrimArgs::Strategy::kMaxLen) {
+        out.push_back(std::to_string(s.length()));
+      } else {
+        // Nothing left: every ID goes, as Redis writes it (the largest ID).
+        auto first = s.FirstEntryId();
+        out.push_back(first ? first->ToString() : streams::StreamID::Max().ToString());
+      }
+    } else if (!is_limit(i)) {
+      out.emplace_back(ctx.arg(i));
+    }
+  }
+  return out;
+}
+
 size_t ApplyTrim(streams::Stream& s, const TrimArgs& args) {
   const uint64_t limit = static_cast<uint64_t>(args.limit);
   if (args.strategy == TrimArgs::Strategy::kMaxLen) {
@@ -137,7 +184,10 @@ void XAdd(CommandContext& ctx) {
   bool wrong_type;
   streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
   if (wrong_type) return;
-  if (s == nullptr && args.nomkstream) return ctx.reply.Null();
+  if (s == nullptr && args.nomkstream) {
+    ctx.server.propagation.Suppress();
+    return ctx.reply.Null();
+  }
   // Blocked readers are served after this command ends, so a failed add only costs a look.
   ctx.server.blocking.SignalKeyReady(ctx.client.db_index, ctx.arg(1));
   std::vector<std::string_view> field_values(ctx.argv.begin() + id_index + 1, ctx.argv.end());
@@ -149,12 +199,15 @@ void XAdd(CommandContext& ctx) {
     auto id = value.stream().Add(given.value, field_values, now, limits);
     if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
     ApplyTrim(value.stream(), args);
+    ctx.server.propagation.Add(
+        DeterministicTrimArgv(ctx, args, value.stream(), id_index, id.value));
     ctx.db().Set(ctx.arg(1), std::move(value));
     return ReplyId(ctx.reply, id.value);
   }
   auto id = s->Add(given.value, field_values, now, limits);
   if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
   ApplyTrim(*s, args);
+  ctx.server.propagation.Add(DeterministicTrimArgv(ctx, args, *s, id_index, id.value));
   ctx.db().Touch(ctx.arg(1));
   ReplyId(ctx.reply, id.value);
 }
@@ -166,9 +219,13 @@ void XTrim(CommandContext& ctx) {
   bool wrong_type;
   streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
   if (wrong_type) return;
-  if (s == nullptr) return ctx.reply.Integer(0);
-  size_t removed = ApplyTrim(*s, args);
-  if (removed > 0) ctx.db().Touch(ctx.arg(1));
+  size_t removed = s == nullptr ? 0 : ApplyTrim(*s, args);
+  if (removed > 0) {
+    ctx.db().Touch(ctx.arg(1));
+    ctx.server.propagation.Add(DeterministicTrimArgv(ctx, args, *s, 0, {}));
+  } else {
+    ctx.server.propagation.Suppress();
+  }
   ctx.reply.Integer(static_cast<int64_t>(removed));
 }
 
@@ -176,7 +233,10 @@ void XDel(CommandContext& ctx) {
   bool wrong_type;
   streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
   if (wrong_type) return;
-  if (s == nullptr) return ctx.reply.Integer(0);
+  if (s == nullptr) {
+    ctx.server.propagation.Suppress();
+    return ctx.reply.Integer(0);
+  }
   // Every ID is checked before anything is deleted.
   std::vector<streams::StreamID> ids;
   ids.reserve(ctx.argc() - 2);
@@ -188,6 +248,7 @@ void XDel(CommandContext& ctx) {
   int64_t deleted = 0;
   for (streams::StreamID id : ids) deleted += s->Delete(id) ? 1 : 0;
   if (deleted > 0) ctx.db().Touch(ctx.arg(1));
+  if (deleted == 0) ctx.server.propagation.Suppress();  // else it replays as it is
   ctx.reply.Integer(deleted);
 }
 
@@ -210,6 +271,11 @@ void XDelEx(CommandContext& ctx) {
   }
   // Only deleting entries wakes WATCH: Redis never signals PEL-only changes (XACK and friends).
   if (deleted_any) ctx.db().Touch(ctx.arg(1));
+  // The call replays as it is; it changed nothing when it deleted nothing, unless DELREF
+  // dropped references to IDs gone already.
+  if (!deleted_any && (s == nullptr || args->policy != streams::RefPolicy::kDelRef)) {
+    ctx.server.propagation.Suppress();
+  }
 }
 
 void XSetId(CommandContext& ctx) {

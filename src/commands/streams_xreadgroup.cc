@@ -2,7 +2,9 @@
 // [NOACK] STREAMS key [key ...] id [id ...], parsed and checked as Redis 7.0.15 does (plus
 // 8.4's CLAIM and 8.10's MAXCOUNT / MAXSIZE). ">" delivers new entries (and, with CLAIM, idle
 // pending ones first); any other ID re-reads the consumer's own pending entries. With nothing to
-// deliver and BLOCK, the client is parked (streams_xreadgroup_block.cc).
+// deliver and BLOCK, the client is parked (streams_xreadgroup_block.cc). What a read changes is
+// recorded for the AOF as Redis 7.0 propagates it (streams_propagate.h), consumers it creates
+// included; a read that changed nothing records nothing.
 #include <string>
 #include <vector>
 
@@ -135,25 +137,28 @@ void XReadGroup(CommandContext& ctx) {
   resp::Writer body_writer(body, ctx.reply.protocol());
   size_t parts = 0;
   ReadBudget budget(opts.limits);
+  std::vector<Record> records;
   for (const GroupTarget& t : targets) {
     // Every call creates the consumer and counts as an attempt (7.2's seen-time / XINFO idle).
     auto [consumer, created] = t.group->GetOrCreateConsumer(opts.consumer, ctx.now_ms);
     consumer->seen_time_ms = ctx.now_ms;
+    if (created) records.push_back(CreateConsumerRecord(t.key, opts.group, opts.consumer));
     std::string entries;
     const int protocol = ctx.reply.protocol();
     size_t n;
     if (t.history) {
-      n = ReadHistory(entries, protocol, *t.stream, *t.group, *consumer, t.after, budget,
-                      ctx.now_ms);
+      n = ReadHistory(entries, protocol, t.key, *t.stream, opts.group, *t.group, *consumer,
+                      t.after, budget, ctx.now_ms, records);
     } else {
       if (budget.Exhausted()) continue;
-      n = ReadUndelivered(entries, protocol, *t.stream, *t.group, *consumer, opts, budget,
-                          ctx.now_ms);
+      n = ReadUndelivered(entries, protocol, t.key, *t.stream, *t.group, *consumer, opts, budget,
+                          ctx.now_ms, records);
       if (n == 0) continue;
     }
     WriteReadGroupPart(body_writer, t.key, n, entries);
     parts++;
   }
+  RecordAll(ctx, std::move(records));
   if (parts > 0) {
     WriteReadGroupHeader(ctx.reply, parts);
     return ctx.reply.Raw(body);

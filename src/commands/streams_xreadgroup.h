@@ -10,6 +10,7 @@
 
 #include "resp/writer.h"
 #include "src/command_table.h"
+#include "src/commands/streams_propagate.h"
 #include "src/commands/streams_read_options.h"
 #include "streams/stream.h"
 
@@ -29,16 +30,22 @@ struct GroupReadOptions {
 // each written as [id, fields, ms-since-last-delivery, previous-delivery-count] and redelivered
 // to `c`; then the entries after the group's last-delivered ID (written as [id, fields], or with
 // "0, 0" appended under CLAIM), each advancing the group and, unless NOACK, entering the PEL.
-// Appends the entries' RESP to `out` and returns how many were written.
-size_t ReadUndelivered(std::string& out, int protocol, streams::Stream& s,
+// Appends the entries' RESP to `out` and returns how many were written. What the read changed
+// is appended to `records` for the AOF: each entry that entered or moved in the PEL as the XCLAIM
+// that puts it there, then the group's new position (XGROUP SETID ... ENTRIESREAD) when it moved.
+size_t ReadUndelivered(std::string& out, int protocol, std::string_view key, streams::Stream& s,
                        streams::ConsumerGroup& g, streams::Consumer& c,
-                       const GroupReadOptions& opts, ReadBudget& budget, int64_t now_ms);
+                       const GroupReadOptions& opts, ReadBudget& budget, int64_t now_ms,
+                       std::vector<Record>& records);
 
 // A history read: `c`'s own pending entries with ID > `after`, each redelivered (count + 1, time
 // now); an entry deleted from the stream meanwhile is written as [id, nil] and left as it is.
-size_t ReadHistory(std::string& out, int protocol, streams::Stream& s, streams::ConsumerGroup& g,
-                   streams::Consumer& c, streams::StreamID after, ReadBudget& budget,
-                   int64_t now_ms);
+// Each redelivery is appended to `records` as an XCLAIM (Redis 7.0 records none, so its replay
+// loses the delivery counts; ours keeps them).
+size_t ReadHistory(std::string& out, int protocol, std::string_view key, streams::Stream& s,
+                   std::string_view group_name, streams::ConsumerGroup& g, streams::Consumer& c,
+                   streams::StreamID after,
+                   ReadBudget& budget, int64_t now_ms, std::vector<Record>& records);
 
 // When (wall-clock ms) the first pending entry of `g` still in the stream becomes claimable with
 // CLAIM `min_idle`, or -1 when there is none. May be <= now when one already is.

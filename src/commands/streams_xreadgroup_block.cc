@@ -2,7 +2,8 @@
 // (TryServe): new entries are delivered to the first waiter in blocking order, so consumers of
 // one group never get the same entry; a deleted key or destroyed group ends the wait with
 // Redis 7.0's errors. With CLAIM the wait also has a deadline for the moment the first pending
-// entry becomes claimable (OnDeadline), moved whenever the PEL may have changed.
+// entry becomes claimable (OnDeadline), moved whenever the PEL may have changed. A read served
+// here runs outside any command: what it changed is recorded for the AOF with AddOutside.
 #include <algorithm>
 #include <limits>
 #include <memory>
@@ -41,7 +42,9 @@ class BlockedXReadGroup : public BlockedCommand {
     // Like Redis 7.0, the reply holds the one stream that was written to.
     std::string entries;
     ReadBudget budget(opts_.limits);
-    const size_t n = Read(v->stream(), *g, entries, reply.protocol(), budget);
+    std::vector<Record> records;
+    const size_t n = Read(key, v->stream(), *g, entries, reply.protocol(), budget, records);
+    RecordAllOutside(state.propagation, client.db_index, std::move(records));
     if (n > 0) {
       WriteReadGroupHeader(reply, 1);
       WriteReadGroupPart(reply, key, n, entries);
@@ -65,6 +68,7 @@ class BlockedXReadGroup : public BlockedCommand {
     resp::Writer body_writer(body, reply.protocol());
     size_t parts = 0;
     ReadBudget budget(opts_.limits);
+    std::vector<Record> records;
     for (const std::string& key : keys_) {
       if (budget.Exhausted()) break;
       Value* v = Lookup(client, key);
@@ -72,11 +76,12 @@ class BlockedXReadGroup : public BlockedCommand {
           v != nullptr && v->is_stream() ? v->stream().FindGroup(opts_.group) : nullptr;
       if (g == nullptr) continue;
       std::string entries;
-      const size_t n = Read(v->stream(), *g, entries, reply.protocol(), budget);
+      const size_t n = Read(key, v->stream(), *g, entries, reply.protocol(), budget, records);
       if (n == 0) continue;
       WriteReadGroupPart(body_writer, key, n, entries);
       parts++;
     }
+    RecordAllOutside(state_.propagation, client.db_index, std::move(records));
     if (parts == 0) return {false, NextDeadline(client)};
     WriteReadGroupHeader(reply, parts);
     reply.Raw(body);
@@ -109,8 +114,9 @@ class BlockedXReadGroup : public BlockedCommand {
   }
 
   // A ">" read of one stream, creating the consumer only when there is something for it.
-  size_t Read(streams::Stream& s, streams::ConsumerGroup& g, std::string& entries, int protocol,
-              ReadBudget& budget) {
+  size_t Read(std::string_view key, streams::Stream& s, streams::ConsumerGroup& g,
+              std::string& entries, int protocol, ReadBudget& budget,
+              std::vector<Record>& records) {
     const int64_t now = WallClockMs();
     bool any = s.After(g.last_id()).Valid();
     if (!any && claiming()) {
@@ -120,7 +126,8 @@ class BlockedXReadGroup : public BlockedCommand {
     if (!any) return 0;
     auto [consumer, created] = g.GetOrCreateConsumer(opts_.consumer, now);
     consumer->seen_time_ms = now;
-    return ReadUndelivered(entries, protocol, s, g, *consumer, opts_, budget, now);
+    if (created) records.push_back(CreateConsumerRecord(key, opts_.group, opts_.consumer));
+    return ReadUndelivered(entries, protocol, key, s, g, *consumer, opts_, budget, now, records);
   }
 
   ServerState& state_;

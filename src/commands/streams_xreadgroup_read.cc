@@ -57,9 +57,10 @@ std::vector<streams::PendingEntry*> WriteClaimable(resp::Writer& w, const stream
 
 }  // namespace
 
-size_t ReadUndelivered(std::string& out, int protocol, streams::Stream& s,
+size_t ReadUndelivered(std::string& out, int protocol, std::string_view key, streams::Stream& s,
                        streams::ConsumerGroup& g, streams::Consumer& c,
-                       const GroupReadOptions& opts, ReadBudget& budget, int64_t now_ms) {
+                       const GroupReadOptions& opts, ReadBudget& budget, int64_t now_ms,
+                       std::vector<Record>& records) {
   resp::Writer w(out, protocol);
   budget.StartStream();
   const bool claim = opts.claim_min_idle >= 0;
@@ -68,11 +69,15 @@ size_t ReadUndelivered(std::string& out, int protocol, streams::Stream& s,
   if (claim) {
     auto claimed = WriteClaimable(w, s, g, opts.claim_min_idle, budget, now_ms);
     // NOACK does not apply to claimed entries: they stay pending, now with `c`.
-    for (streams::PendingEntry* e : claimed) g.Redeliver(*e, c, now_ms, true);
+    for (streams::PendingEntry* e : claimed) {
+      g.Redeliver(*e, c, now_ms, true);
+      records.push_back(ClaimRecord(key, opts.group, *e, g));
+    }
     n += claimed.size();
     into_pel = !claimed.empty();
   }
   // Delivering moves the group, not the stream, so this walk stays valid.
+  bool moved = false;
   for (auto it = s.After(g.last_id()); it.Valid() && budget.Admit(it.entry()); it.Next()) {
     if (claim) {
       WriteEntryWithDelivery(w, it.id(), it.entry(), 0, 0);
@@ -80,20 +85,25 @@ size_t ReadUndelivered(std::string& out, int protocol, streams::Stream& s,
       ReplyEntry(w, it.id(), it.entry());
     }
     g.AdvanceTo(s, it.id());
+    moved = true;
     if (!opts.noack) {
-      g.RecordDelivery(it.id(), c, now_ms);
+      const streams::PendingEntry* e = g.RecordDelivery(it.id(), c, now_ms);
+      records.push_back(ClaimRecord(key, opts.group, *e, g));
       into_pel = true;
     }
     n++;
   }
+  // XCLAIM's LASTID moves the group on replay but not its entries-read: this sets both.
+  if (moved) records.push_back(PositionRecord(key, opts.group, g));
   // XINFO CONSUMERS "inactive" (7.2): time since the consumer last got entries into the PEL.
   if (into_pel) c.active_time_ms = now_ms;
   return n;
 }
 
-size_t ReadHistory(std::string& out, int protocol, streams::Stream& s, streams::ConsumerGroup& g,
-                   streams::Consumer& c, streams::StreamID after, ReadBudget& budget,
-                   int64_t now_ms) {
+size_t ReadHistory(std::string& out, int protocol, std::string_view key, streams::Stream& s,
+                   std::string_view group_name, streams::ConsumerGroup& g, streams::Consumer& c,
+                   streams::StreamID after,
+                   ReadBudget& budget, int64_t now_ms, std::vector<Record>& records) {
   resp::Writer w(out, protocol);
   budget.StartStream();
   if (after == streams::StreamID::Max()) return 0;  // nothing can follow it
@@ -116,7 +126,10 @@ size_t ReadHistory(std::string& out, int protocol, streams::Stream& s, streams::
     }
     n++;
   }
-  for (streams::PendingEntry* e : redeliver) g.Redeliver(*e, c, now_ms, true);
+  for (streams::PendingEntry* e : redeliver) {
+    g.Redeliver(*e, c, now_ms, true);
+    records.push_back(ClaimRecord(key, group_name, *e, g));
+  }
   return n;
 }
 

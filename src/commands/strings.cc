@@ -1,7 +1,10 @@
 // String commands (the caching surface): the family's CommandSpec table, and the get/set
 // commands themselves. Counters live in strings_numeric.cc, byte ranges in strings_range.cc.
 // Every command checks the stored type through Value::type() and replies WRONGTYPE otherwise.
+// What each write leaves for the AOF is deterministic: relative expiries become PXAT/PEXPIREAT
+// absolute times, and a call that changed nothing records nothing (Redis 7.0's propagation).
 #include <optional>
+#include <string>
 
 #include "src/commands/keys_util.h"
 #include "src/commands/strings_handlers.h"
@@ -103,7 +106,13 @@ void Set(CommandContext& ctx) {
       db.Set(key, std::move(value));
     }
     // A time already past is stored as is: the key reads as missing from now on.
-    if (expire_at) db.SetExpire(key, *expire_at);
+    if (expire_at) {
+      db.SetExpire(key, *expire_at);
+      // Redis's rewrite: the absolute time, without NX/XX/GET (the write happened).
+      ctx.server.propagation.Add({"SET", key, ctx.arg(2), "PXAT", std::to_string(*expire_at)});
+    }
+  } else {
+    ctx.server.propagation.Suppress();
   }
   if (opts->get) return old ? ctx.reply.Bulk(*old) : ctx.reply.Null();
   if (!write) return ctx.reply.Null();
@@ -112,7 +121,10 @@ void Set(CommandContext& ctx) {
 
 void SetNx(CommandContext& ctx) {
   Db& db = ctx.db();
-  if (db.Exists(ctx.arg(1), ctx.now_ms)) return ctx.reply.Integer(0);
+  if (db.Exists(ctx.arg(1), ctx.now_ms)) {
+    ctx.server.propagation.Suppress();
+    return ctx.reply.Integer(0);
+  }
   db.Set(ctx.arg(1), Value::String(std::string(ctx.arg(2))));
   ctx.reply.Integer(1);
 }
@@ -124,6 +136,7 @@ void SetWithTtl(CommandContext& ctx, bool seconds) {
   Db& db = ctx.db();
   db.Set(ctx.arg(1), Value::String(std::string(ctx.arg(3))));
   db.SetExpire(ctx.arg(1), *at);
+  ctx.server.propagation.Add({"SET", ctx.arg(1), ctx.arg(3), "PXAT", std::to_string(*at)});
   ctx.reply.Ok();
 }
 void SetEx(CommandContext& ctx) { SetWithTtl(ctx, true); }
@@ -135,15 +148,20 @@ void GetSet(CommandContext& ctx) {
   std::optional<std::string> old;
   if (v != nullptr) old = std::move(v->str());
   ctx.db().Set(ctx.arg(1), Value::String(std::string(ctx.arg(2))));
+  ctx.server.propagation.Add({"SET", ctx.arg(1), ctx.arg(2)});  // as Redis 7.0 rewrites it
   old ? ctx.reply.Bulk(*old) : ctx.reply.Null();
 }
 
 void GetDel(CommandContext& ctx) {
   Value* v = LookupRead(ctx, ctx.arg(1));
-  if (v == nullptr) return ctx.reply.Null();
+  if (v == nullptr) {
+    ctx.server.propagation.Suppress();
+    return ctx.reply.Null();
+  }
   if (!CheckType(ctx, v, ValueType::kString)) return;
   std::string old = std::move(v->str());
   ctx.db().Delete(ctx.arg(1), ctx.now_ms);
+  ctx.server.propagation.Add({"DEL", ctx.arg(1)});
   ctx.reply.Bulk(old);
 }
 
@@ -152,8 +170,12 @@ void GetEx(CommandContext& ctx) {
   if (!opts) return;
   std::string_view key = ctx.arg(1);
   Value* v = LookupRead(ctx, key);
+  Propagation& propagation = ctx.server.propagation;
   // A missing key answers nil before the time argument is even parsed.
-  if (v == nullptr) return ctx.reply.Null();
+  if (v == nullptr) {
+    propagation.Suppress();
+    return ctx.reply.Null();
+  }
   if (!CheckType(ctx, v, ValueType::kString)) return;
   Db& db = ctx.db();
   if (opts->has_expire) {
@@ -164,11 +186,15 @@ void GetEx(CommandContext& ctx) {
       // Unlike SET, GETEX deletes a key whose new time is already past.
       std::string value = std::move(v->str());
       db.Delete(key, ctx.now_ms);
+      propagation.Add({"DEL", key});
       return ctx.reply.Bulk(value);
     }
     db.SetExpire(key, *at);
-  } else if (opts->persist) {
-    db.Persist(key);
+    propagation.Add({"PEXPIREAT", key, std::to_string(*at)});
+  } else if (opts->persist && db.Persist(key)) {
+    propagation.Add({"PERSIST", key});
+  } else {
+    propagation.Suppress();  // a plain GET, or PERSIST on a key without a TTL
   }
   ctx.reply.Bulk(v->str());
 }
@@ -206,7 +232,10 @@ void MSetNx(CommandContext& ctx) {
   if (!PairsOk(ctx)) return;
   Db& db = ctx.db();
   for (size_t i = 1; i < ctx.argc(); i += 2) {
-    if (db.Exists(ctx.arg(i), ctx.now_ms)) return ctx.reply.Integer(0);
+    if (db.Exists(ctx.arg(i), ctx.now_ms)) {
+      ctx.server.propagation.Suppress();
+      return ctx.reply.Integer(0);
+    }
   }
   for (size_t i = 1; i < ctx.argc(); i += 2) {
     db.Set(ctx.arg(i), Value::String(std::string(ctx.arg(i + 1))));

@@ -72,6 +72,9 @@ void IncrByFloat(CommandContext& ctx) {
   std::string text = FormatLongDouble(result);
   // Stays a bulk string in RESP3 too: Redis replies with the stored text, not a double.
   ctx.reply.Bulk(text);
+  // The result, not the increment: float arithmetic replayed elsewhere may round differently.
+  // KEEPTTL, as Redis writes it, because the key keeps its expiry.
+  ctx.server.propagation.Add({"SET", ctx.arg(1), text, "KEEPTTL"});
   if (v != nullptr) {
     v->str() = std::move(text);
     db.Touch(ctx.arg(1));

@@ -81,7 +81,10 @@ void SetRange(CommandContext& ctx) {
   Value* v = db.Find(key, ctx.now_ms);
   if (v == nullptr) {
     // Writing nothing to a missing key creates nothing.
-    if (patch.empty()) return ctx.reply.Integer(0);
+    if (patch.empty()) {
+      ctx.server.propagation.Suppress();
+      return ctx.reply.Integer(0);
+    }
     if (TooLong(ctx, *offset, patch.size())) return;
     std::string s(static_cast<size_t>(*offset), '\0');
     s.append(patch);
@@ -91,7 +94,10 @@ void SetRange(CommandContext& ctx) {
   }
   if (!CheckType(ctx, v, ValueType::kString)) return;
   std::string& s = v->str();
-  if (patch.empty()) return ctx.reply.Integer(static_cast<int64_t>(s.size()));
+  if (patch.empty()) {
+    ctx.server.propagation.Suppress();
+    return ctx.reply.Integer(static_cast<int64_t>(s.size()));
+  }
   if (TooLong(ctx, *offset, patch.size())) return;
   size_t off = static_cast<size_t>(*offset);
   if (s.size() < off + patch.size()) s.resize(off + patch.size(), '\0');

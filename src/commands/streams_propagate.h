@@ -1,0 +1,40 @@
+// What stream commands record for the AOF in place of themselves (src/propagation.h): the
+// deterministic commands that rebuild a consumer group's state on replay (a delivery or claim as
+// an XCLAIM with absolute TIME and RETRYCOUNT, the group's position as XGROUP SETID with
+// ENTRIESREAD), and how several records of one command are kept together (MULTI/EXEC).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "src/command_table.h"
+#include "streams/consumer_group.h"
+#include "streams/stream_id.h"
+
+namespace server {
+
+using Record = std::vector<std::string>;
+
+// XCLAIM key group consumer 0 id TIME t RETRYCOUNT n FORCE JUSTID LASTID group-last-id: puts the
+// pending entry `e` back exactly as it is now (owner, delivery time and count; taken out of the
+// NACKed zone; created when missing), as Redis 7.0 propagates deliveries and claims.
+Record ClaimRecord(std::string_view key, std::string_view group, const streams::PendingEntry& e,
+                   const streams::ConsumerGroup& g);
+// XGROUP SETID key group last-id ENTRIESREAD n: the group's position, entries-read included.
+Record PositionRecord(std::string_view key, std::string_view group,
+                      const streams::ConsumerGroup& g);
+// XGROUP CREATECONSUMER key group consumer.
+Record CreateConsumerRecord(std::string_view key, std::string_view group,
+                            std::string_view consumer);
+// XACK key group id: a pending entry dropped because its stream entry was deleted.
+Record DropPendingRecord(std::string_view key, std::string_view group, streams::StreamID id);
+
+// Records `records` in place of the running command: nothing (Suppress) when empty, bare when
+// one, and wrapped in MULTI/EXEC when more, so a replay applies them all or none, as Redis
+// does. Inside EXEC (command_depth > 1) the transaction's own MULTI/EXEC already wraps them.
+void RecordAll(CommandContext& ctx, std::vector<Record> records);
+// The same for a write no command is running for (a blocked XREADGROUP served later).
+void RecordAllOutside(Propagation& propagation, int db, std::vector<Record> records);
+
+}  // namespace server
