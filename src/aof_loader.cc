@@ -1,0 +1,481 @@
+// Replaying the AOF: one pass over the mapped file with the incremental RESP parser, each
+// command resolved and run through Execute (the path Dispatch uses) by a private client.
+#include "src/aof_loader.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <span>
+
+#include "resp/parser.h"
+#include "resp/writer.h"
+#include "src/ascii.h"
+#include "src/commands/util.h"
+#include "src/dispatch.h"
+#include "src/log.h"
+
+namespace server {
+
+namespace {
+
+// Redis's id for its AOF client: no connection ever gets it.
+constexpr uint64_t kAofClientId = std::numeric_limits<uint64_t>::max();
+// Replayed commands still record what they propagate; dropping it every so often keeps a big
+// file from holding a second copy of itself in memory.
+constexpr size_t kDiscardPropagationEvery = 1024;
+
+std::string Printable(std::string_view bytes, size_t max = 32) {
+  std::string out;
+  for (char c : bytes.substr(0, max)) {
+    if (c >= 0x20 && c < 0x7f) {
+      out.push_back(c);
+    } else {
+      char hex[8];
+      snprintf(hex, sizeof(hex), "\\x%02x", static_cast<unsigned char>(c));
+      out += hex;
+    }
+  }
+  return out;
+}
+
+// A read-only view of a whole file. mmap, so the parser's argument views stay valid for the
+// whole replay (queued MULTI commands point into it) and nothing is copied.
+class MappedFile {
+ public:
+  MappedFile() = default;
+  ~MappedFile() {
+    if (map_ != nullptr) munmap(map_, size_);
+  }
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  bool Open(const std::string& path, std::string& error) {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      error = "Can't open " + path + ": " + strerror(errno);
+      return false;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+      error = "Can't stat " + path + ": " + strerror(errno);
+      close(fd);
+      return false;
+    }
+    size_ = static_cast<size_t>(st.st_size);
+    if (size_ > 0) {
+      void* m = mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+      if (m == MAP_FAILED) {
+        error = "Can't map " + path + ": " + strerror(errno);
+        close(fd);
+        size_ = 0;
+        return false;
+      }
+      map_ = m;
+      madvise(map_, size_, MADV_SEQUENTIAL);
+    }
+    close(fd);
+    return true;
+  }
+  std::string_view data() const {
+    return map_ == nullptr ? std::string_view() : std::string_view(static_cast<char*>(map_), size_);
+  }
+
+ private:
+  void* map_ = nullptr;
+  size_t size_ = 0;
+};
+
+bool FileExists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+bool FsyncPath(const std::string& path, int flags) {
+  int fd = open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = fsync(fd) == 0;
+  close(fd);
+  return ok;
+}
+
+uint64_t KeyCount(const ServerState& state) {
+  uint64_t keys = 0;
+  for (const auto& db : state.dbs) keys += db->size();
+  return keys;
+}
+
+// Replays one file. `last` is the file whose tail may be torn (a torn earlier file of a
+// multi-part AOF is corruption); `cut` is whether that tail may be cut off the file itself.
+// Returns false (logged) when start-up must stop; otherwise `kept` is how many of the file's
+// bytes count as loaded.
+bool LoadOneFile(ServerState& state, const std::string& path, bool last, bool cut,
+                 uint64_t& commands, MappedFile& file, size_t& kept) {
+  std::string error;
+  if (!file.Open(path, error)) {
+    Log(LogLevel::kWarning, error);
+    return false;
+  }
+  AofReplayResult r = ReplayAof(state, file.data());
+  commands += r.commands;
+  kept = r.valid_bytes;
+  if (r.failed > 0) {
+    Log(LogLevel::kWarning,
+        "The append only file " + path + " has " + std::to_string(r.failed) +
+            " command(s) that replied an error, ignored as Redis does (the first at offset " +
+            std::to_string(r.first_failed_offset) + ": " + r.first_failed_error + ")");
+  }
+  switch (r.ending) {
+    case AofReplayResult::Ending::kClean:
+      return true;
+    case AofReplayResult::Ending::kCorrupt:
+      Log(LogLevel::kWarning, "Bad file format reading the append only file " + path +
+                                  " at offset " + std::to_string(r.error_offset) + ": " +
+                                  r.error +
+                                  ". Make a backup of the file, then try 'redis-check-aof "
+                                  "--fix <filename>'.");
+      return false;
+    case AofReplayResult::Ending::kTorn:
+      break;
+  }
+  const std::string where = "at offset " + std::to_string(r.error_offset) + " (" +
+                            std::to_string(file.data().size() - r.error_offset) +
+                            " bytes after the last complete command)";
+  if (!last) {
+    Log(LogLevel::kWarning, "Unexpected end of file " + where + " in " + path +
+                                ", which is not the last file of the AOF: refusing to load it.");
+    return false;
+  }
+  if (!state.config.aof_load_truncated) {
+    Log(LogLevel::kWarning,
+        "Unexpected end of file reading the append only file " + path + " " + where +
+            ". Make a backup of the file, then run 'redis-check-aof --fix <filename>', or set "
+            "aof-load-truncated yes to load it anyway.");
+    return false;
+  }
+  Log(LogLevel::kWarning, "!!! Warning: short read while loading the AOF file " + path + " " +
+                              where + " !!!");
+  if (cut) {
+    Log(LogLevel::kWarning,
+        "!!! Truncating the AOF at offset " + std::to_string(r.valid_bytes) + " !!!");
+    if (truncate(path.c_str(), static_cast<off_t>(r.valid_bytes)) != 0 ||
+        !FsyncPath(path, O_WRONLY)) {
+      Log(LogLevel::kWarning, "Error truncating the AOF file " + path + ": " + strerror(errno));
+      return false;
+    }
+  }
+  Log(LogLevel::kWarning, "AOF " + path + " loaded anyway because aof-load-truncated is enabled");
+  return true;
+}
+
+// Writes `parts` into `path` atomically: temp file, fsync, rename, directory fsync.
+bool WriteFileAtomically(const std::string& dir, const std::string& path,
+                         const std::vector<std::string_view>& parts) {
+  const std::string tmp = path + ".loading.tmp";
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  bool ok = true;
+  for (std::string_view part : parts) {
+    while (ok && !part.empty()) {
+      ssize_t n = write(fd, part.data(), part.size());
+      if (n < 0 && errno == EINTR) continue;
+      ok = n > 0;
+      if (ok) part.remove_prefix(static_cast<size_t>(n));
+    }
+  }
+  ok = ok && fsync(fd) == 0;
+  close(fd);
+  ok = ok && rename(tmp.c_str(), path.c_str()) == 0;
+  if (!ok) {
+    unlink(tmp.c_str());
+    return false;
+  }
+  FsyncPath(dir, O_RDONLY | O_DIRECTORY);
+  return true;
+}
+
+// Redis 7's layout: replays base then incr files, refuses an RDB base, and copies what loaded
+// into our single file so the writer can go on appending there.
+bool LoadRedisMultiPart(ServerState& state, const std::string& dir, const std::string& own_path,
+                        const std::string& manifest_path, uint64_t& commands) {
+  const std::string aof_dir = dir + "/" + std::string(kRedisAofDirName);
+  MappedFile manifest_file;
+  std::string error;
+  if (!manifest_file.Open(manifest_path, error)) {
+    Log(LogLevel::kWarning, error);
+    return false;
+  }
+  std::vector<AofManifestEntry> entries;
+  if (!ParseAofManifest(manifest_file.data(), entries, error)) {
+    Log(LogLevel::kWarning, "Invalid AOF manifest " + manifest_path + ": " + error);
+    return false;
+  }
+  // Base first, then the incremental files in the manifest's order; history files are
+  // leftovers of a rewrite and hold nothing the others lack.
+  std::vector<const AofManifestEntry*> order;
+  for (const auto& e : entries) {
+    if (e.type == 'b') order.push_back(&e);
+  }
+  for (const auto& e : entries) {
+    if (e.type == 'i') order.push_back(&e);
+  }
+  Log(LogLevel::kNotice, "Loading Redis's multi-part AOF from " + manifest_path + " (" +
+                             std::to_string(order.size()) + " files)");
+  std::vector<std::unique_ptr<MappedFile>> files;
+  std::vector<std::string_view> parts;
+  static const std::string kSelect0 = "*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n";
+  for (size_t i = 0; i < order.size(); i++) {
+    const std::string path = aof_dir + "/" + order[i]->name;
+    files.push_back(std::make_unique<MappedFile>());
+    MappedFile& file = *files.back();
+    if (!file.Open(path, error)) {
+      Log(LogLevel::kWarning, error);
+      return false;
+    }
+    if (file.data().starts_with("REDIS")) {
+      Log(LogLevel::kWarning,
+          "The AOF base file " + path +
+              " starts with an RDB preamble (written by Redis with aof-use-rdb-preamble yes), "
+              "which Runnel cannot read. Have Redis rewrite it with 'CONFIG SET "
+              "aof-use-rdb-preamble no' then 'BGREWRITEAOF', and try again.");
+      return false;
+    }
+    size_t kept = 0;
+    if (!LoadOneFile(state, path, i + 1 == order.size(), false, commands, file, kept)) {
+      return false;
+    }
+    // Each file replays from db 0, as Redis loads them; concatenated, that needs saying.
+    if (i > 0) parts.push_back(kSelect0);
+    parts.push_back(file.data().substr(0, kept));
+  }
+  if (!WriteFileAtomically(dir, own_path, parts)) {
+    Log(LogLevel::kWarning, "Can't write the append only file " + own_path + ": " +
+                                strerror(errno));
+    return false;
+  }
+  Log(LogLevel::kNotice, "Copied Redis's multi-part AOF into " + own_path +
+                             ", which is the file appended to from now on (" + aof_dir +
+                             " is left untouched and no longer read)");
+  return true;
+}
+
+}  // namespace
+
+AofReplayResult ReplayAof(ServerState& state, std::string_view data) {
+  AofReplayResult r;
+  Client client;
+  client.id = kAofClientId;
+  client.authenticated = true;
+  // As inside EXEC: a blocking command answers at once instead of parking the loader.
+  client.command_depth = 1;
+  std::string out;
+  resp::Writer reply(out);
+  resp::ParserLimits limits;
+  limits.max_bulk_len = std::numeric_limits<int64_t>::max();
+  resp::Parser parser(limits);
+
+  struct Queued {
+    size_t offset;
+    const CommandSpec* spec;
+    std::vector<std::string_view> argv;
+  };
+  bool in_multi = false;
+  size_t multi_offset = 0;
+  std::vector<Queued> queue;
+
+  auto run = [&](size_t offset, const CommandSpec& spec, std::span<const std::string_view> argv) {
+    out.clear();
+    Execute(state, client, spec, argv, reply);
+    r.commands++;
+    if (!out.empty() && out[0] == '-') {
+      if (r.failed++ == 0) {
+        r.first_failed_offset = offset;
+        size_t end = out.find('\r');
+        r.first_failed_error = out.substr(1, end == std::string::npos ? end : end - 1);
+      }
+    }
+    if (state.propagation.size() >= kDiscardPropagationEvery) state.propagation.Take();
+  };
+  auto corrupt = [&](size_t offset, std::string error) {
+    r.ending = AofReplayResult::Ending::kCorrupt;
+    r.error_offset = offset;
+    r.error = std::move(error);
+  };
+
+  size_t pos = 0;
+  while (pos < data.size()) {
+    const size_t start = pos;
+    if (data[pos] == '#') {
+      // An annotation line (Redis's aof-timestamp-enabled writes `#TS:<unix time>`).
+      size_t nl = data.find('\n', pos);
+      if (nl == std::string_view::npos) {
+        r.ending = AofReplayResult::Ending::kTorn;
+        r.error_offset = start;
+        break;
+      }
+      pos = nl + 1;
+      if (!in_multi) r.valid_bytes = pos;
+      continue;
+    }
+    if (data[pos] != '*') {
+      corrupt(start, "expected '*', got '" + Printable(data.substr(pos, 1)) + "'");
+      break;
+    }
+    parser.Reset();
+    const auto status = parser.Parse(data.substr(pos));
+    if (status == resp::Parser::Status::kIncomplete) {
+      r.ending = AofReplayResult::Ending::kTorn;
+      r.error_offset = start;
+      break;
+    }
+    if (status == resp::Parser::Status::kError) {
+      corrupt(start, parser.error());
+      break;
+    }
+    const std::vector<std::string_view>& argv = parser.args();
+    // The parser skips the two bytes after a bulk without looking: a file must have CRLF there.
+    bool framed = true;
+    for (std::string_view a : argv) {
+      const char* after = a.data() + a.size();
+      framed = framed && after[0] == '\r' && after[1] == '\n';
+    }
+    if (!framed) {
+      corrupt(start, "an argument is not followed by CRLF");
+      break;
+    }
+    if (argv.empty()) {
+      corrupt(start, "empty command");
+      break;
+    }
+    pos += parser.consumed();
+    std::string error;
+    const CommandSpec* spec = Resolve(*state.commands, argv, error);
+    if (spec == nullptr) {
+      corrupt(start, error);
+      break;
+    }
+    if (spec->name == "multi") {
+      if (in_multi) {
+        corrupt(start, "MULTI inside MULTI");
+        break;
+      }
+      in_multi = true;
+      multi_offset = start;
+      queue.clear();
+      continue;
+    }
+    if (spec->name == "exec" || spec->name == "discard") {
+      if (!in_multi) {
+        corrupt(start, std::string(AsciiUpper(spec->name)) + " without MULTI");
+        break;
+      }
+      if (spec->name == "exec") {
+        for (const Queued& q : queue) run(q.offset, *q.spec, q.argv);
+      }
+      queue.clear();
+      in_multi = false;
+      r.valid_bytes = pos;
+      continue;
+    }
+    if (in_multi) {
+      queue.push_back(Queued{start, spec, argv});
+      continue;
+    }
+    run(start, *spec, argv);
+    r.valid_bytes = pos;
+  }
+  // A transaction the data ends inside was cut short by a crash: none of it happened.
+  if (in_multi && r.ending != AofReplayResult::Ending::kCorrupt) {
+    r.ending = AofReplayResult::Ending::kTorn;
+    r.error_offset = multi_offset;
+  }
+  UnwatchAll(state, client);
+  state.propagation.Take();
+  return r;
+}
+
+bool ParseAofManifest(std::string_view text, std::vector<AofManifestEntry>& entries,
+                      std::string& error) {
+  entries.clear();
+  size_t line_no = 0;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    line_no++;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> words;
+    if (!resp::SplitInlineArgs(line, words) || words.size() % 2 != 0) {
+      error = "line " + std::to_string(line_no) + " is malformed";
+      return false;
+    }
+    AofManifestEntry e;
+    bool has_seq = false;
+    for (size_t i = 0; i < words.size(); i += 2) {
+      const std::string& key = words[i];
+      const std::string& value = words[i + 1];
+      if (key == "file") {
+        e.name = value;
+      } else if (key == "seq") {
+        char* end = nullptr;
+        e.seq = strtoll(value.c_str(), &end, 10);
+        has_seq = end != value.c_str() && *end == '\0';
+      } else if (key == "type" && value.size() == 1) {
+        e.type = value[0];
+      }
+      // Other keys (later Redis versions add some) say nothing about what to load.
+    }
+    if (e.name.empty() || e.name.find('/') != std::string::npos || !has_seq ||
+        (e.type != 'b' && e.type != 'i' && e.type != 'h')) {
+      error = "line " + std::to_string(line_no) + " is malformed";
+      return false;
+    }
+    entries.push_back(std::move(e));
+  }
+  return true;
+}
+
+bool LoadAofAtStartup(ServerState& state) {
+  // As Redis: the AOF is only read when it is on.
+  if (!state.config.appendonly) return true;
+  const std::string& dir = state.config.dir;
+  const std::string own_path = dir + "/" + state.config.appendfilename;
+  const std::string manifest_path = dir + "/" + std::string(kRedisAofDirName) + "/" +
+                                    state.config.appendfilename + ".manifest";
+  const bool own = FileExists(own_path);
+  if (!own && !FileExists(manifest_path)) return true;
+
+  const auto started = std::chrono::steady_clock::now();
+  // Loading is not client activity: INFO's counters start from zero after it.
+  const Stats stats_before = state.stats;
+  uint64_t commands = 0;
+  bool ok;
+  if (own) {
+    MappedFile file;
+    size_t kept = 0;
+    ok = LoadOneFile(state, own_path, true, true, commands, file, kept);
+  } else {
+    ok = LoadRedisMultiPart(state, dir, own_path, manifest_path, commands);
+  }
+  state.stats = stats_before;
+  state.propagation.Take();
+  if (!ok) return false;
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  char secs[32];
+  snprintf(secs, sizeof(secs), "%.3f", seconds);
+  Log(LogLevel::kNotice, "DB loaded from append only file: " + std::string(secs) + " seconds (" +
+                             std::to_string(commands) + " commands, " +
+                             std::to_string(KeyCount(state)) + " keys)");
+  return true;
+}
+
+}  // namespace server
