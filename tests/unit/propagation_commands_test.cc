@@ -597,12 +597,14 @@ TEST_CASE("A long random mix of writes replays to the same dataset", "[propagati
   for (const auto& k : keys) {
     for (const auto& g : groups) h.Run({"XGROUP", "CREATE", k, g, "$", "MKSTREAM"});
   }
-  auto some_id = [&] { return Str(1 + pick(60)) + "-0"; };
-  for (int step = 0; step < 3000; step++) {
+  int step = 0;
+  // Mostly IDs of recent entries (XADD below uses step+1 as the ms part).
+  auto some_id = [&] { return Str(std::max(1, step - pick(30))) + "-0"; };
+  for (; step < 3000; step++) {
     const std::string& k = keys[pick(2)];
     const std::string& g = groups[pick(2)];
     const std::string& c = consumers[pick(3)];
-    switch (pick(14)) {
+    switch (pick(17)) {
       case 0:
       case 1:
         h.Run({"XADD", k, "MAXLEN", "~", Str(5 + pick(20)), Str(step + 1) + "-*", "f", Str(step)});
@@ -643,6 +645,15 @@ TEST_CASE("A long random mix of writes replays to the same dataset", "[propagati
       case 13:
         h.Run({"SET", "str" + Str(pick(5)), Str(step), "PX", Str(100000 + pick(1000))});
         h.Run({"INCRBYFLOAT", "f" + Str(pick(3)), "0.25"});
+        break;
+      case 14:
+        h.Run({"XGROUP", "SETID", k, g, pick(2) ? "$" : some_id()});
+        break;
+      case 15:
+        h.Run({"XGROUP", pick(2) ? "DELCONSUMER" : "CREATECONSUMER", k, g, c});
+        break;
+      case 16:
+        h.Run({"XREADGROUP", "GROUP", g, c, "COUNT", "2", "STREAMS", k, some_id()});
         break;
     }
   }
