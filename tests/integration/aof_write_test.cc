@@ -3,6 +3,7 @@
 // accepted by redis-check-aof and loaded by redis-server, writes made before a SHUTDOWN or
 // SIGTERM on disk, INFO persistence, and (under strace) one fdatasync per loop iteration with
 // appendfsync always, none after CONFIG SET appendfsync no.
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -398,4 +399,68 @@ TEST_CASE("appendfsync always fsyncs once per loop iteration, not once per comma
   }
   CHECK(server.OtherThreadFsyncs() > other_before);
   CHECK(server.MainThreadFsyncs() == main_before);
+}
+
+namespace {
+
+// Starts a server whose files may not grow past `bytes` (RLIMIT_FSIZE, inherited through fork
+// and exec; SIGXFSZ ignored so a write past it fails with EFBIG instead of killing).
+std::unique_ptr<itest::Server> StartWithFileSizeCap(rlim_t bytes,
+                                                    std::vector<std::string> args) {
+  rlimit saved{};
+  REQUIRE(getrlimit(RLIMIT_FSIZE, &saved) == 0);
+  sighandler_t old = signal(SIGXFSZ, SIG_IGN);
+  rlimit cap = saved;
+  cap.rlim_cur = bytes;
+  REQUIRE(setrlimit(RLIMIT_FSIZE, &cap) == 0);
+  auto server = std::make_unique<itest::Server>(std::move(args));
+  setrlimit(RLIMIT_FSIZE, &saved);
+  signal(SIGXFSZ, old);
+  return server;
+}
+
+}  // namespace
+
+TEST_CASE("With always, a write the AOF cannot take makes the server exit without replying",
+          "[integration][aof]") {
+  auto server = StartWithFileSizeCap(16384, {"--appendonly", "yes", "--appendfsync", "always"});
+  itest::RawSocket s(server->port());
+  s.SendAll(itest::Multibulk({"SET", "k", std::string(20000, 'x')}));
+  CHECK(s.ReadUntilClosed(3000).empty());
+  CHECK(s.eof());
+  CHECK(server->WaitExit(3000) == 1);
+  CHECK(server->Log().find("Can't recover from AOF write error") != std::string::npos);
+  // Nothing of the refused write is in the file.
+  CHECK(std::filesystem::file_size(server->dir() + "/appendonly.aof") == 0);
+}
+
+TEST_CASE("With everysec, a failed AOF write shows in INFO and clears once writes fit again",
+          "[integration][aof]") {
+  auto server =
+      StartWithFileSizeCap(16384, {"--appendonly", "yes", "--appendfsync", "everysec"});
+  itest::Redis c(server->port());
+  CHECK(c.Text({"SET", "small", "1"}) == "OK");
+  CHECK(InfoField(c, "aof_last_write_status") == "ok");
+  CHECK(c.Text({"SET", "big", std::string(20000, 'x')}) == "OK");
+  // The write may wait for the background fsync of the first one: give it a moment.
+  for (int i = 0; i < 300 && InfoField(c, "aof_last_write_status") == "ok"; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(InfoField(c, "aof_last_write_status") == "err");
+  CHECK(std::stoul(InfoField(c, "aof_buffer_length")) > 20000);
+  const std::string path = server->dir() + "/appendonly.aof";
+  const std::string before = Cmd({"SELECT", "0"}) + Cmd({"SET", "small", "1"});
+  // The part that fitted was cut off again: no half command in the file.
+  CHECK(ReadFile(path) == before);
+  CHECK(server->Log().find("Short write while writing to the AOF file") != std::string::npos);
+
+  // Room again: a later check point writes the whole buffer and the status recovers.
+  rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
+  REQUIRE(prlimit(server->pid(), RLIMIT_FSIZE, &unlimited, nullptr) == 0);
+  for (int i = 0; i < 300 && InfoField(c, "aof_last_write_status") == "err"; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(InfoField(c, "aof_last_write_status") == "ok");
+  CHECK(ReadFile(path) == before + Cmd({"SET", "big", std::string(20000, 'x')}));
+  CHECK(server->Log().find("AOF write error looks solved") != std::string::npos);
 }
