@@ -242,7 +242,9 @@ void Connection::OnWrite(uv_write_t* req, int status) {
     return;
   }
   if (!self->out_.empty() || self->client_.close_after_reply) {
-    self->Flush();
+    // Not Flush() here: replies that piled up meanwhile must wait for the check point, where
+    // the AOF is written (and, with appendfsync always, fsynced) before any reply leaves.
+    self->server_.QueueFlush(self);
   } else {
     self->OutputDrained();
   }

@@ -1,5 +1,7 @@
 #include "src/dispatch.h"
 
+#include <cstring>
+
 #include "src/commands/util.h"
 #include "src/errors.h"
 #include "src/eviction.h"
@@ -97,6 +99,12 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
   if (spec == nullptr) return Reject(state, client, argv[0], error, reply);
   if (!client.authenticated && !state.config.requirepass.empty() && !(spec->flags & kNoAuth)) {
     return Reject(state, client, argv[0], err::kNoAuth, reply);
+  }
+  if ((spec->flags & kWrite) && state.aof != nullptr && !state.aof->last_write_ok()) {
+    // As Redis: no write is accepted that could not be logged.
+    const std::string text =
+        std::string(err::kMisconfAofPrefix) + std::strerror(state.aof->last_write_errno());
+    return Reject(state, client, argv[0], text, reply);
   }
   const bool queue = client.in_multi && !(spec->flags & kMultiImmediate);
   if (state.config.maxmemory > 0 && !EnforceMaxmemory(state, WallClockMs())) {

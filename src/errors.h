@@ -44,6 +44,9 @@ inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
 inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
 inline constexpr std::string_view kNoSuchClient = "ERR No such client";
 inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
+// Writes are refused while the AOF cannot be written (everysec/no; with always the server
+// exits instead); the OS's error text follows.
+inline constexpr std::string_view kMisconfAofPrefix = "MISCONF Errors writing to the AOF file: ";
 inline constexpr std::string_view kInvalidCommandSpecified = "ERR Invalid command specified";
 inline constexpr std::string_view kInvalidArgumentCount =
     "ERR Invalid number of arguments specified for command";

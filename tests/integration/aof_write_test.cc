@@ -453,6 +453,9 @@ TEST_CASE("With everysec, a failed AOF write shows in INFO and clears once write
   // The part that fitted was cut off again: no half command in the file.
   CHECK(ReadFile(path) == before);
   CHECK(server->Log().find("Short write while writing to the AOF file") != std::string::npos);
+  // As Redis: while the AOF cannot be written, writes are refused and reads still served.
+  CHECK(c.Text({"SET", "other", "1"}) == "MISCONF Errors writing to the AOF file: File too large");
+  CHECK(c.Text({"GET", "small"}) == "1");
 
   // Room again: a later check point writes the whole buffer and the status recovers.
   rlimit unlimited{RLIM_INFINITY, RLIM_INFINITY};
@@ -463,4 +466,5 @@ TEST_CASE("With everysec, a failed AOF write shows in INFO and clears once write
   CHECK(InfoField(c, "aof_last_write_status") == "ok");
   CHECK(ReadFile(path) == before + Cmd({"SET", "big", std::string(20000, 'x')}));
   CHECK(server->Log().find("AOF write error looks solved") != std::string::npos);
+  CHECK(c.Text({"SET", "other", "1"}) == "OK");
 }
