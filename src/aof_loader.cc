@@ -456,6 +456,10 @@ bool LoadAofAtStartup(ServerState& state) {
   const auto started = std::chrono::steady_clock::now();
   // Loading is not client activity: INFO's counters start from zero after it.
   const Stats stats_before = state.stats;
+  // Replay sees the data as the original server did: no key expires under it (the file holds
+  // the DELs of real expiries), and nothing it does is recorded again.
+  for (auto& db : state.dbs) db->set_expiry_suspended(true);
+  state.propagation.set_enabled(false);
   uint64_t commands = 0;
   bool ok;
   if (own) {
@@ -466,6 +470,8 @@ bool LoadAofAtStartup(ServerState& state) {
     ok = LoadRedisMultiPart(state, dir, own_path, manifest_path, commands);
   }
   state.stats = stats_before;
+  for (auto& db : state.dbs) db->set_expiry_suspended(false);
+  state.propagation.set_enabled(true);
   state.propagation.Take();
   if (!ok) return false;
   const double seconds =

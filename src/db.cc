@@ -6,6 +6,7 @@
 namespace server {
 
 bool Db::ExpireIfNeeded(std::string_view key, int64_t now_ms) {
+  if (expiry_suspended_) return false;
   const int64_t* at = expires_.Find(key);
   if (at == nullptr || *at > now_ms) return false;
   expires_.Erase(key);

@@ -29,6 +29,9 @@ class Db {
   // The time new and accessed values are stamped with (for eviction). The server points it at
   // the time of the command being run; unset, values are stamped with 0.
   void set_clock(const int64_t* now_ms) { clock_ms_ = now_ms; }
+  // While the AOF is replayed, keys past their time are not expired (as Redis): the file's own
+  // DELs remove them, and a command replayed on such a key sees it as the original server did.
+  void set_expiry_suspended(bool on) { expiry_suspended_ = on; }
   // CLIENT NO-TOUCH: lookups stop updating the values' access time while off.
   void set_access_tracking(bool on) { track_access_ = on; }
   // Called with the key each time this db deletes a key on its own because its time ran out
@@ -127,6 +130,7 @@ class Db {
   const int64_t* clock_ms_ = nullptr;
   bool track_access_ = true;
   ExpiredHook expired_hook_;
+  bool expiry_suspended_ = false;
 };
 
 }  // namespace server

@@ -13,7 +13,7 @@ void Propagation::Add(std::vector<std::string> argv) {
     frames_.back().touched = true;
     db = frames_.back().db;
   }
-  records_.push_back({db, std::move(argv)});
+  if (enabled_) records_.push_back({db, std::move(argv)});
 }
 
 void Propagation::Add(std::initializer_list<std::string_view> argv) {
@@ -35,7 +35,7 @@ void Propagation::EndCommand(std::span<const std::string_view> argv, bool record
   if (frames_.empty()) return;
   Frame frame = frames_.back();
   frames_.pop_back();
-  if (frame.touched || !record_own) return;
+  if (frame.touched || !record_own || !enabled_) return;
   std::vector<std::string> copy;
   copy.reserve(argv.size());
   for (std::string_view a : argv) copy.emplace_back(a);
@@ -43,10 +43,11 @@ void Propagation::EndCommand(std::span<const std::string_view> argv, bool record
 }
 
 void Propagation::AddOutside(int db, std::vector<std::string> argv) {
-  records_.push_back({db, std::move(argv)});
+  if (enabled_) records_.push_back({db, std::move(argv)});
 }
 
 void Propagation::InsertAt(size_t index, int db, std::vector<std::string> argv) {
+  if (!enabled_) return;
   records_.insert(records_.begin() + static_cast<std::ptrdiff_t>(index), {db, std::move(argv)});
 }
 

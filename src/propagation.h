@@ -22,6 +22,10 @@ struct PropagatedCommand {
 
 class Propagation {
  public:
+  // Off (no AOF, or while the AOF is being replayed) nothing is recorded; handlers that build
+  // costly records check enabled() first. On by default.
+  void set_enabled(bool on) { enabled_ = on; }
+  bool enabled() const { return enabled_; }
   // Dispatch: a command starts running in `db`. Commands nest (EXEC runs its queue inside).
   void BeginCommand(int db);
   // Handler: record `argv` in place of the command's own (call again to record more, in order).
@@ -51,6 +55,7 @@ class Propagation {
   };
   std::vector<Frame> frames_;
   std::vector<PropagatedCommand> records_;
+  bool enabled_ = true;
 };
 
 }  // namespace server

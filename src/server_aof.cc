@@ -26,6 +26,7 @@ void AppendPending(ServerState& state) {
 bool Server::OpenAof() {
   // Whatever replaying the file recorded is in the file already.
   state_.propagation.Take();
+  state_.propagation.set_enabled(state_.config.appendonly);
   if (!state_.config.appendonly) return true;
   std::string error;
   state_.aof = AofWriter::Open(state_.config.dir + "/" + state_.config.appendfilename,

@@ -126,6 +126,7 @@ bool ResolveTargets(CommandContext& ctx, const GroupReadOptions& opts, size_t fi
 
 void XReadGroup(CommandContext& ctx) {
   GroupReadOptions opts;
+  opts.record = ctx.server.propagation.enabled();
   int64_t block_ms = -1;
   const size_t first_key = ParseOptions(ctx, opts, block_ms);
   if (first_key == 0) return;

@@ -22,6 +22,7 @@ struct GroupReadOptions {
   ReadLimits limits;
   bool noack = false;
   int64_t claim_min_idle = -1;  // CLAIM min-idle-time (8.4); -1 when not given
+  bool record = true;  // build AOF records (off when nothing is recorded: no AOF, loading)
 };
 
 // One stream's ">" read for consumer `c` of group `g`, all admitted by `budget` (COUNT counts

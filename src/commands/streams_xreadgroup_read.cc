@@ -71,7 +71,7 @@ size_t ReadUndelivered(std::string& out, int protocol, std::string_view key, str
     // NOACK does not apply to claimed entries: they stay pending, now with `c`.
     for (streams::PendingEntry* e : claimed) {
       g.Redeliver(*e, c, now_ms, true);
-      records.push_back(ClaimRecord(key, opts.group, *e, g));
+      if (opts.record) records.push_back(ClaimRecord(key, opts.group, *e, g));
     }
     n += claimed.size();
     into_pel = !claimed.empty();
@@ -88,13 +88,13 @@ size_t ReadUndelivered(std::string& out, int protocol, std::string_view key, str
     moved = true;
     if (!opts.noack) {
       const streams::PendingEntry* e = g.RecordDelivery(it.id(), c, now_ms);
-      records.push_back(ClaimRecord(key, opts.group, *e, g));
+      if (opts.record) records.push_back(ClaimRecord(key, opts.group, *e, g));
       into_pel = true;
     }
     n++;
   }
   // XCLAIM's LASTID moves the group on replay but not its entries-read: this sets both.
-  if (moved) records.push_back(PositionRecord(key, opts.group, g));
+  if (moved && opts.record) records.push_back(PositionRecord(key, opts.group, g));
   // XINFO CONSUMERS "inactive" (7.2): time since the consumer last got entries into the PEL.
   if (into_pel) c.active_time_ms = now_ms;
   return n;

@@ -338,6 +338,20 @@ TEST_CASE("Start-up loads the AOF and does not count its commands as processed",
   CHECK(h.Run({"DBSIZE"}) == ":2\r\n");
 }
 
+TEST_CASE("Keys past their time do not expire while the AOF replays, as in Redis",
+          "[aof_loader]") {
+  TempDir dir;
+  // The original server appended to k before its time ran out; replay happens long after.
+  dir.Write("appendonly.aof", Cmd({"SET", "k", "v", "PXAT", "1"}) + Cmd({"APPEND", "k", "x"}));
+  Harness h;
+  PointAt(h, dir);
+  REQUIRE(server::LoadAofAtStartup(h.state));
+  // Replayed on the live key, APPEND kept its time: once serving, the key is expired. Had it
+  // expired during replay, APPEND would have made a new "x" without a time.
+  CHECK(h.Run({"GET", "k"}) == "$-1\r\n");
+  CHECK(h.state.propagation.enabled());
+}
+
 TEST_CASE("Start-up cuts a torn tail off the file with aof-load-truncated yes", "[aof_loader]") {
   TempDir dir;
   const std::string head = Cmd({"SET", "a", "1"});
