@@ -1,0 +1,247 @@
+#include "src/aof_snapshot.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <set>
+#include <string_view>
+
+#include "src/aof_writer.h"
+
+namespace server {
+
+namespace {
+
+using streams::ConsumerGroup;
+using streams::PendingEntry;
+using streams::Stream;
+using streams::StreamID;
+using Argv = std::vector<std::string>;
+
+// PEL references whose stream entry is gone (deleted or trimmed while pending), over all
+// groups. XCLAIM and XNACK only take IDs the stream holds, so the snapshot adds a stand-in
+// entry for each, claims it, then removes it again.
+std::set<StreamID> DanglingIds(const Stream& s) {
+  std::set<StreamID> out;
+  for (const auto& [name, g] : s.groups()) {
+    streams::PendingTree::Iterator it(g->pel());
+    for (bool ok = it.Seek(streams::SeekOp::kFirst); ok; ok = it.Next()) {
+      if (!s.Contains(it.Value()->id)) out.insert(it.Value()->id);
+    }
+  }
+  return out;
+}
+
+class StreamEmitter {
+ public:
+  StreamEmitter(int db, const std::string& key, SnapshotSink& sink)
+      : db_(db), key_(key), sink_(sink) {}
+
+  bool Emit(const Stream& s) {
+    const std::set<StreamID> dangling = DanglingIds(s);
+    if (!Entries(s, dangling)) return false;
+    // Redis 7.0's order (entries, XSETID, groups) unless stand-ins must be claimed and removed
+    // first: removing them with XDEL moves max-deleted-entry-id, which XSETID then restores.
+    if (dangling.empty() && !Metadata(s)) return false;
+    for (const auto& [name, g] : s.groups()) {
+      if (!Group(name, *g)) return false;
+    }
+    return dangling.empty() || (RemoveStandIns(s, dangling) && Metadata(s));
+  }
+
+ private:
+  bool Send(Argv argv) { return sink_.Command(db_, argv); }
+
+  // Live entries and stand-ins, merged in ID order (XADD only appends above the last ID). A
+  // stream with none at all is made as Redis 7.0's rewrite makes it: an entry trimmed at once.
+  bool Entries(const Stream& s, const std::set<StreamID>& dangling) {
+    if (s.empty() && dangling.empty()) {
+      return Send({"XADD", key_, "MAXLEN", "0", "0-1", "x", "y"});
+    }
+    auto next_dangling = dangling.begin();
+    auto stand_ins_below = [&](StreamID bound) {
+      for (; next_dangling != dangling.end() && *next_dangling < bound; ++next_dangling) {
+        if (!Send({"XADD", key_, next_dangling->ToString(), "x", "y"})) return false;
+      }
+      return true;
+    };
+    for (auto it = s.Range(StreamID::Min(), StreamID::Max()); it.Valid(); it.Next()) {
+      if (!stand_ins_below(it.id())) return false;
+      Argv argv = {"XADD", key_, it.id().ToString()};
+      for (std::string_view f : it.entry().field_values) argv.emplace_back(f);
+      if (!Send(std::move(argv))) return false;
+    }
+    return stand_ins_below(StreamID::Max()) &&
+           (next_dangling == dangling.end() ||
+            Send({"XADD", key_, next_dangling->ToString(), "x", "y"}));
+  }
+
+  // The group's position, then per consumer (name order) its pending entries as claims with
+  // their exact delivery time and count, or CREATECONSUMER when it has none; then the NACKed
+  // zone in NACK order.
+  bool Group(const std::string& name, const ConsumerGroup& g) {
+    if (!Send({"XGROUP", "CREATE", key_, name, g.last_id().ToString(), "ENTRIESREAD",
+               std::to_string(g.entries_read())})) {
+      return false;
+    }
+    for (const auto& [cname, c] : g.consumers()) {
+      if (c->pel.size() == 0) {
+        if (!Send({"XGROUP", "CREATECONSUMER", key_, name, cname})) return false;
+        continue;
+      }
+      streams::PendingTree::Iterator it(c->pel);
+      for (bool ok = it.Seek(streams::SeekOp::kFirst); ok; ok = it.Next()) {
+        const PendingEntry& e = *it.Value();
+        if (!Send({"XCLAIM", key_, name, cname, "0", e.id.ToString(), "TIME",
+                   std::to_string(e.delivery_time_ms), "RETRYCOUNT",
+                   std::to_string(e.delivery_count), "FORCE", "JUSTID"})) {
+          return false;
+        }
+      }
+    }
+    bool ok = true;
+    g.ForEachNacked([&](PendingEntry& e) {
+      ok = Send({"XNACK", key_, name, "FAIL", "IDS", "1", e.id.ToString(), "RETRYCOUNT",
+                 std::to_string(e.delivery_count), "FORCE"});
+      return ok;
+    });
+    return ok;
+  }
+
+  // Stand-ins below the first live entry go with an exact trim, which (unlike XDEL) leaves
+  // max-deleted-entry-id alone; those above it can only have been deleted by XDEL, so the
+  // real max-deleted-entry-id is set and XSETID restores it.
+  bool RemoveStandIns(const Stream& s, const std::set<StreamID>& dangling) {
+    if (dangling.empty()) return true;
+    std::optional<StreamID> first = s.FirstEntryId();
+    if (!first) return Send({"XTRIM", key_, "MAXLEN", "0"});
+    if (*dangling.begin() < *first && !Send({"XTRIM", key_, "MINID", first->ToString()})) {
+      return false;
+    }
+    for (auto it = dangling.upper_bound(*first); it != dangling.end(); ++it) {
+      if (!Send({"XDEL", key_, it->ToString()})) return false;
+    }
+    return true;
+  }
+
+  // last-generated-id, entries-added and max-deleted-entry-id. XSETID refuses a last ID below
+  // the max-deleted ID it is given, a state an earlier XSETID may have left: then the
+  // metadata is set with the max-deleted ID as last ID first, and the last ID lowered after.
+  bool Metadata(const Stream& s) {
+    const StreamID last = s.last_id();
+    const StreamID maxdel = s.max_deleted_id();
+    const std::string added = std::to_string(s.entries_added());
+    if (maxdel > last) {
+      return Send({"XSETID", key_, maxdel.ToString(), "ENTRIESADDED", added, "MAXDELETEDID",
+                   maxdel.ToString()}) &&
+             Send({"XSETID", key_, last.ToString()});
+    }
+    return Send({"XSETID", key_, last.ToString(), "ENTRIESADDED", added, "MAXDELETEDID",
+                 maxdel.ToString()});
+  }
+
+  int db_;
+  const std::string& key_;
+  SnapshotSink& sink_;
+};
+
+// Collects the snapshot as RESP bytes, SELECT whenever the db changes.
+class TextSink : public SnapshotSink {
+ public:
+  explicit TextSink(std::string& out) : out_(out) {}
+  bool Command(int db, std::span<const std::string> argv) override {
+    if (db != db_) {
+      const std::string select[] = {"SELECT", std::to_string(db)};
+      AppendMultibulk(out_, select);
+      db_ = db;
+    }
+    AppendMultibulk(out_, argv);
+    return true;
+  }
+
+ private:
+  std::string& out_;
+  int db_ = -1;
+};
+
+// TextSink's bytes, written to a file every 64 KiB.
+class FdSink : public SnapshotSink {
+ public:
+  FdSink(int fd, int64_t key_delay_us) : fd_(fd), key_delay_us_(key_delay_us), text_(buf_) {}
+  bool Command(int db, std::span<const std::string> argv) override {
+    text_.Command(db, argv);
+    return buf_.size() < kChunk || Drain();
+  }
+  void KeyDone() override {
+    if (key_delay_us_ > 0) usleep(static_cast<useconds_t>(key_delay_us_));
+  }
+  bool Drain() {
+    size_t done = 0;
+    while (done < buf_.size()) {
+      ssize_t n = write(fd_, buf_.data() + done, buf_.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      done += static_cast<size_t>(n);
+    }
+    buf_.clear();
+    return true;
+  }
+
+ private:
+  static constexpr size_t kChunk = 64 * 1024;
+  int fd_;
+  int64_t key_delay_us_;
+  std::string buf_;
+  TextSink text_;
+};
+
+}  // namespace
+
+bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
+                  SnapshotSink& sink) {
+  bool ok = true;
+  for (size_t i = 0; i < dbs.size() && ok; i++) {
+    const int db = static_cast<int>(i);
+    const Db& d = *dbs[i];
+    d.ForEach(now_ms, [&](const std::string& key, const Value& v) {
+      if (!ok) return;
+      const int64_t at = d.GetExpire(key);
+      if (v.is_string()) {
+        Argv argv = {"SET", key, v.str()};
+        if (at != kNoExpire) {
+          argv.emplace_back("PXAT");
+          argv.push_back(std::to_string(at));
+        }
+        ok = sink.Command(db, argv);
+      } else {
+        ok = StreamEmitter(db, key, sink).Emit(v.stream());
+        if (ok && at != kNoExpire) {
+          ok = sink.Command(db, Argv{"PEXPIREAT", key, std::to_string(at)});
+        }
+      }
+      sink.KeyDone();
+    });
+  }
+  return ok;
+}
+
+std::string SnapshotText(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms) {
+  std::string out;
+  TextSink sink(out);
+  EmitSnapshot(dbs, now_ms, sink);
+  return out;
+}
+
+bool WriteSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms, int fd,
+                   int64_t key_delay_us) {
+  FdSink sink(fd, key_delay_us);
+  if (!EmitSnapshot(dbs, now_ms, sink) || !sink.Drain()) return false;
+  int rc;
+  do {
+    rc = fdatasync(fd);
+  } while (rc != 0 && errno == EINTR);
+  return rc == 0;
+}
+
+}  // namespace server

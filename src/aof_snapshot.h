@@ -1,0 +1,40 @@
+// The compact form of the dataset an AOF rewrite writes: for each database a SELECT, then per
+// key the fewest commands that rebuild it exactly when replayed (strings as SET [PXAT], streams
+// as XADDs with their IDs plus XSETID, groups, consumers, PELs and the NACKed zone).
+// Pure: it reads the databases and never changes them, so a forked child can run it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "src/db.h"
+
+namespace server {
+
+// Receives the snapshot's commands in order. Command() returns false to stop (a write error);
+// KeyDone() is called after each key's last command.
+class SnapshotSink {
+ public:
+  virtual ~SnapshotSink() = default;
+  virtual bool Command(int db, std::span<const std::string> argv) = 0;
+  virtual void KeyDone() {}
+};
+
+// Emits the commands that rebuild `dbs` (keys already expired at `now_ms` are left out).
+// False when the sink stopped it.
+bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
+                  SnapshotSink& sink);
+
+// The snapshot as AOF bytes: RESP multibulk commands, SELECT before each database's keys.
+std::string SnapshotText(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms);
+
+// Writes the snapshot to `fd` through a buffer, then fdatasyncs it. Sleeps `key_delay_us`
+// after each key (the test-only delay that keeps a rewrite running; 0 in production).
+// False on a write or fsync error (errno tells which).
+bool WriteSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms, int fd,
+                   int64_t key_delay_us = 0);
+
+}  // namespace server
