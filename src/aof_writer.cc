@@ -134,6 +134,40 @@ void AofWriter::Append(const PropagatedCommand& cmd) {
     selected_db_ = cmd.db;
   }
   AppendMultibulk(buffer_, cmd.argv);
+  if (!rewrite_buffering_) return;
+  if (cmd.db != rewrite_selected_db_) {
+    const std::string select[] = {"SELECT", std::to_string(cmd.db)};
+    AppendMultibulk(rewrite_buffer_, select);
+    rewrite_selected_db_ = cmd.db;
+  }
+  AppendMultibulk(rewrite_buffer_, cmd.argv);
+}
+
+void AofWriter::StartRewriteBuffer() {
+  rewrite_buffering_ = true;
+  rewrite_buffer_.clear();
+  rewrite_selected_db_ = -1;
+}
+
+void AofWriter::DropRewriteBuffer() {
+  rewrite_buffering_ = false;
+  std::string().swap(rewrite_buffer_);
+  rewrite_selected_db_ = -1;
+}
+
+void AofWriter::AdoptRewrittenFile(UniqueFd fd, uint64_t size, int64_t now_ms) {
+  fsync_.Wait();  // its job may be on the old descriptor, which closes here
+  fd_ = std::move(fd);
+  std::string().swap(buffer_);
+  selected_db_ = rewrite_selected_db_;
+  current_size_ = size;
+  base_size_ = size;
+  synced_size_ = size;  // the installer fsynced it
+  last_fsync_ms_ = now_ms;
+  postponed_since_ms_ = 0;
+  last_write_errno_ = 0;
+  last_error_log_ms_ = -1;
+  DropRewriteBuffer();
 }
 
 void AofWriter::LogWriteError(int64_t now_ms, const std::string& message) {

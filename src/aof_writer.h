@@ -120,6 +120,20 @@ class AofWriter {
   // Bytes written to the file but not yet covered by a finished or started fsync.
   uint64_t unsynced_bytes() const { return current_size_ - synced_size_; }
 
+  // --- AOF rewrite (src/aof_rewrite.h). While a child writes the snapshot, every record
+  // appended also goes to the rewrite buffer, encoded as the tail of a file of its own (its
+  // first record gets a SELECT).
+  void StartRewriteBuffer();
+  // The rewrite failed or was cancelled: the buffer is dropped, the current file stays.
+  void DropRewriteBuffer();
+  bool rewrite_buffering() const { return rewrite_buffering_; }
+  const std::string& rewrite_buffer() const { return rewrite_buffer_; }
+  // The rewritten file (snapshot + rewrite buffer, synced, renamed over path()) is now the
+  // AOF: `fd` is open on it for appending and holds `size` bytes. Records still buffered for
+  // the old file are dropped: the snapshot has those from before the fork, the rewrite buffer
+  // those after. Waits for a background fsync of the old file before closing it.
+  void AdoptRewrittenFile(UniqueFd fd, uint64_t size, int64_t now_ms);
+
  private:
   AofWriter(std::string path, UniqueFd fd, uint64_t size, FsyncPolicy policy);
   // write()s the whole buffer; false (with last_write_errno_ set) on error.
@@ -139,6 +153,9 @@ class AofWriter {
   uint64_t delayed_fsync_ = 0;
   int last_write_errno_ = 0;
   int64_t last_error_log_ms_ = -1;
+  bool rewrite_buffering_ = false;
+  std::string rewrite_buffer_;
+  int rewrite_selected_db_ = -1;
   // Declared last so it is destroyed first: its thread must be gone before fd_ closes.
   BackgroundFsync fsync_;
 };

@@ -6,7 +6,8 @@ namespace server {
 
 CommandTable::CommandTable() {
   for (auto family : {ConnectionCommands(), ServerCommands(), KeyCommands(), StringCommands(),
-                      TransactionCommands(), ClientCommands(), StreamCommands()}) {
+                      TransactionCommands(), ClientCommands(), StreamCommands(),
+                      AofAdminCommands()}) {
     for (const CommandSpec& spec : family) {
       by_name_.emplace(std::string(spec.name), &spec);
       all_.push_back(&spec);

@@ -104,6 +104,7 @@ std::span<const CommandSpec> StringCommands();
 std::span<const CommandSpec> TransactionCommands();
 std::span<const CommandSpec> ClientCommands();
 std::span<const CommandSpec> StreamCommands();
+std::span<const CommandSpec> AofAdminCommands();
 
 
 // Key positions of a call according to its spec (COMMAND GETKEYS, signalling blocked clients,

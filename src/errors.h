@@ -206,6 +206,8 @@ inline constexpr std::string_view kEntriesReadInvalid =
 // XGROUP CREATE / SETID with options they do not take, after kXInfoSyntaxPrefix and the
 // subcommand as given: "ERR unknown subcommand or wrong number of arguments for 'CREATE'. ..."
 inline constexpr std::string_view kXGroupSyntaxSuffix = "'. Try XGROUP HELP.";
+inline constexpr std::string_view kAofRewriteInProgress =
+    "ERR Background append only file rewriting already in progress";
 // "NOGROUP No such consumer group 'g' for key name 's'" (XGROUP SETID, CREATECONSUMER,
 // DELCONSUMER; XINFO CONSUMERS).
 inline std::string NoGroupForKey(std::string_view group, std::string_view key) {

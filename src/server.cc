@@ -290,6 +290,7 @@ void Server::Cron() {
   int64_t now = WallClockMs();
   state_.SampleRates(now);
   for (auto& db : state_.dbs) db->ActiveExpire(now, 16);
+  AofRewriteCron();
   // CONFIG SET hz takes effect from the next tick.
   uint64_t period = static_cast<uint64_t>(1000 / std::max<int64_t>(1, state_.config.hz));
   if (uv_timer_get_repeat(&cron_) != period) uv_timer_set_repeat(&cron_, period);

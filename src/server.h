@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "src/aof_rewrite.h"
 #include "src/command_table.h"
 #include "src/config.h"
 #include "src/server_state.h"
@@ -51,6 +52,12 @@ class Server {
   bool OpenAof();
   void FeedAof();
   void CloseAof();
+  // AOF rewrite (src/server_aof.cc): StartAofRewrite forks the child (every record so far is
+  // in the writer by then); AofRewriteCron reaps it and installs its file, and starts the
+  // automatic rewrite when the file has grown enough.
+  void StartAofRewrite();
+  void AofRewriteCron();
+  void FinishAofRewrite();
   void FlushAll();
   void CloseRequestedClients();
   void Cron();
@@ -81,6 +88,8 @@ class Server {
   std::unordered_map<uint64_t, Connection*> connections_;
   std::vector<Connection*> pending_flush_;
   bool shutting_down_ = false;
+  std::unique_ptr<AofRewriteChild> aof_rewrite_child_;  // the running rewrite, if any
+  int64_t aof_rewrite_failed_ms_ = -1;  // when the last rewrite failed (auto retry backs off)
 };
 
 }  // namespace server
