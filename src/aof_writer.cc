@@ -157,6 +157,9 @@ void AofWriter::DropRewriteBuffer() {
 
 void AofWriter::AdoptRewrittenFile(UniqueFd fd, uint64_t size, int64_t now_ms) {
   fsync_.Wait();  // its job may be on the old descriptor, which closes here
+  // The rename unlinked the old file: its last close frees all its blocks, which takes long
+  // for a big file, so it happens on a thread of its own rather than in the event loop.
+  if (fd_) std::thread([old = fd_.Release()] { close(old); }).detach();
   fd_ = std::move(fd);
   std::string().swap(buffer_);
   selected_db_ = rewrite_selected_db_;

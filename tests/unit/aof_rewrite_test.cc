@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "src/aof_loader.h"
+#include "src/aof_rewrite.h"
 #include "src/aof_snapshot.h"
 #include "src/aof_writer.h"
 #include "tests/unit/command_harness.h"
@@ -337,4 +338,53 @@ TEST_CASE("A long random mix of writes over several dbs snapshots to the same da
     }
     if (step % 1000 == 999) CheckSnapshotRebuilds(h);
   }
+}
+
+TEST_CASE("While a rewrite runs the writer copies each record into a buffer that starts with "
+          "its own SELECT, and adopting the rewritten file appends there from then on",
+          "[aof_rewrite]") {
+  char dir[] = "/tmp/runnel-rewrite-writer-XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  const std::string path = std::string(dir) + "/appendonly.aof";
+  std::string error;
+  auto w = server::AofWriter::Open(path, server::FsyncPolicy::kAlways, error);
+  REQUIRE(w);
+  w->Append({2, {"SET", "before", "1"}});
+  REQUIRE(w->Flush(0) == server::AofWriter::FlushResult::kOk);
+  w->StartRewriteBuffer();
+  w->Append({2, {"SET", "during", "1"}});
+  CHECK(w->rewrite_buffer() == Cmd({"SELECT", "2"}) + Cmd({"SET", "during", "1"}));
+  // Not written yet when the rewrite completes: the rewritten file has it through the buffer.
+  const std::string temp = std::string(dir) + "/temp.aof";
+  {
+    FILE* f = fopen(temp.c_str(), "wb");
+    fputs("SNAPSHOT", f);
+    fclose(f);
+  }
+  server::UniqueFd fd;
+  uint64_t size = 0;
+  REQUIRE(server::InstallRewrittenFile(temp, path, w->rewrite_buffer(), fd, size, error));
+  CHECK(error.empty());
+  w->AdoptRewrittenFile(std::move(fd), size, 0);
+  CHECK_FALSE(w->rewrite_buffering());
+  CHECK(w->buffer_length() == 0);
+  CHECK(w->base_size() == size);
+  w->Append({2, {"SET", "after", "1"}});  // same db as the buffer's last: no SELECT
+  w->Append({0, {"SET", "zero", "1"}});
+  REQUIRE(w->Flush(0) == server::AofWriter::FlushResult::kOk);
+  CHECK(w->current_size() == size + Cmd({"SET", "after", "1"}).size() +
+                                 Cmd({"SELECT", "0"}).size() + Cmd({"SET", "zero", "1"}).size());
+  std::string bytes;
+  {
+    FILE* f = fopen(path.c_str(), "rb");
+    char buf[4096];
+    for (size_t n; (n = fread(buf, 1, sizeof(buf), f)) > 0;) bytes.append(buf, n);
+    fclose(f);
+  }
+  CHECK(bytes == "SNAPSHOT" + Cmd({"SELECT", "2"}) + Cmd({"SET", "during", "1"}) +
+                     Cmd({"SET", "after", "1"}) + Cmd({"SELECT", "0"}) + Cmd({"SET", "zero", "1"}));
+  CHECK(access(temp.c_str(), F_OK) != 0);  // renamed away
+  w.reset();
+  unlink(path.c_str());
+  rmdir(dir);
 }
