@@ -36,6 +36,7 @@ enum CommandFlag : uint32_t {
   kMayReplicate = 1u << 14,
   kNoMandatoryKeys = 1u << 15,
   kAllowBusy = 1u << 16,
+  kNoAsyncLoading = 1u << 17,  // refused while a replica loads asynchronously (BGREWRITEAOF)
 };
 
 struct CommandContext;

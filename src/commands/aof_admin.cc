@@ -23,7 +23,7 @@ void BgRewriteAof(CommandContext& ctx) {
 }
 
 constexpr CommandSpec kRows[] = {
-    {"bgrewriteaof", 1, kAdmin | kNoScript, 0, 0, 0, BgRewriteAof,
+    {"bgrewriteaof", 1, kAdmin | kNoScript | kNoAsyncLoading, 0, 0, 0, BgRewriteAof,
      "Asynchronously rewrite the append-only file", "1.0.0", "server"},
 };
 

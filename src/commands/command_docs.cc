@@ -171,6 +171,7 @@ constexpr DocRow kDocRows[] = {
     {"xautoclaim", "O(1) if COUNT is small.",
      "key group consumer min-idle-time start [COUNT count:integer] [JUSTID]",
      "nondeterministic_output", "RW delete"},
+    {"bgrewriteaof", "O(1)", ""},
     {"xinfo|groups", "O(1)", "key"},
     {"xinfo|consumers", "O(1)", "key groupname", "nondeterministic_output"},
     {"xinfo|stream", "O(N) with N being the number of returned items for the subcommands. "
@@ -645,7 +646,7 @@ std::vector<std::string_view> CommandFlagNames(const CommandSpec& spec, bool is_
       {kBlocking, "blocking"},   {kLoading, "loading"},       {kStale, "stale"},
       {kSkipMonitor, "skip_monitor"}, {kFast, "fast"},        {kNoAuth, "no_auth"},
       {kMayReplicate, "may_replicate"}, {kNoMandatoryKeys, "no_mandatory_keys"},
-      {kAllowBusy, "allow_busy"},
+      {kNoAsyncLoading, "no_async_loading"}, {kAllowBusy, "allow_busy"},
   };
   for (auto [bit, name] : kNames) {
     if (spec.flags & bit) out.push_back(name);
