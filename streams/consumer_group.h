@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "streams/delivery_policy.h"
 #include "streams/radix_tree.h"
 #include "streams/stream_id.h"
 
@@ -70,6 +71,10 @@ class ConsumerGroup {
   // (Redis's rule: +1 while the counter is known and no tombstone lies at or after `id`,
   // otherwise re-estimated from the stream's metadata). Call once per delivered new entry.
   void AdvanceTo(const Stream& s, StreamID id);
+
+  // Runnel's delivery policy (XGROUP SETPOLICY); empty = none, the group behaves as Redis's.
+  const DeliveryPolicy& policy() const { return policy_; }
+  void set_policy(DeliveryPolicy policy) { policy_ = std::move(policy); }
 
   // --- consumers (ordered by name, bytewise, as Redis lists them)
   using ConsumerMap = std::map<std::string, std::unique_ptr<Consumer>, std::less<>>;
@@ -125,6 +130,7 @@ class ConsumerGroup {
 
   StreamID last_id_;
   int64_t entries_read_;
+  DeliveryPolicy policy_;
   ConsumerMap consumers_;
   PendingTree pel_;          // ID -> entry; owns the entries
   PendingTree by_time_;      // (delivery time, ID) -> entry, owned entries only
