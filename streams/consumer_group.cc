@@ -16,6 +16,7 @@ ConsumerGroup::~ConsumerGroup() {
 std::unique_ptr<ConsumerGroup> ConsumerGroup::Clone() const {
   auto copy = std::make_unique<ConsumerGroup>(last_id_, entries_read_);
   copy->policy_ = policy_;
+  copy->counters_ = counters_;
   for (const auto& [name, c] : consumers_) {
     auto [nc, created] = copy->GetOrCreateConsumer(name, c->seen_time_ms);
     nc->active_time_ms = c->active_time_ms;

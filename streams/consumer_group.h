@@ -75,6 +75,14 @@ class ConsumerGroup {
   // Runnel's delivery policy (XGROUP SETPOLICY); empty = none, the group behaves as Redis's.
   const DeliveryPolicy& policy() const { return policy_; }
   void set_policy(DeliveryPolicy policy) { policy_ = std::move(policy); }
+  // What the policy did, for XINFO and INFO: entries redelivered because they became due, and
+  // entries moved to the dead-letter stream.
+  struct PolicyCounters {
+    uint64_t redelivered = 0;
+    uint64_t dead_lettered = 0;
+  };
+  PolicyCounters& counters() { return counters_; }
+  const PolicyCounters& counters() const { return counters_; }
 
   // --- consumers (ordered by name, bytewise, as Redis lists them)
   using ConsumerMap = std::map<std::string, std::unique_ptr<Consumer>, std::less<>>;
@@ -131,6 +139,7 @@ class ConsumerGroup {
   StreamID last_id_;
   int64_t entries_read_;
   DeliveryPolicy policy_;
+  PolicyCounters counters_;
   ConsumerMap consumers_;
   PendingTree pel_;          // ID -> entry; owns the entries
   PendingTree by_time_;      // (delivery time, ID) -> entry, owned entries only
