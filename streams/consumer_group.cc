@@ -25,11 +25,12 @@ std::unique_ptr<ConsumerGroup> ConsumerGroup::Clone() const {
   for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) {
     const PendingEntry* e = it.Value();
     if (e->owner == nullptr) continue;  // NACKed: re-added below in NACK order
-    copy->CreatePending(e->id, *copy->FindConsumer(e->owner->name), e->delivery_time_ms,
-                        e->delivery_count);
+    PendingEntry* ne = copy->CreatePending(e->id, *copy->FindConsumer(e->owner->name),
+                                           e->delivery_time_ms, e->delivery_count);
+    copy->SetDue(*ne, e->due_ms);
   }
   ForEachNacked([&](PendingEntry& e) {
-    copy->CreateNacked(e.id, e.delivery_count);
+    copy->SetDue(*copy->CreateNacked(e.id, e.delivery_count), e.due_ms);
     return true;
   });
   return copy;
@@ -77,13 +78,61 @@ std::optional<size_t> ConsumerGroup::DeleteConsumer(std::string_view name) {
 
 PendingEntry* ConsumerGroup::FindPending(StreamID id) const { return pel_.Find(id).value_or(nullptr); }
 
-ConsumerGroup::TimeKey ConsumerGroup::TimeKeyOf(const PendingEntry& e) {
-  TimeKey k{};
-  const auto t = static_cast<uint64_t>(e.delivery_time_ms);
+namespace {
+
+// (time, ID) as 24 big-endian bytes, so the radix tree orders by time, then ID.
+std::array<uint8_t, 24> TimeIdKey(int64_t time_ms, StreamID id) {
+  std::array<uint8_t, 24> k{};
+  const auto t = static_cast<uint64_t>(time_ms);
   for (int i = 0; i < 8; i++) k[static_cast<size_t>(i)] = static_cast<uint8_t>(t >> (56 - 8 * i));
-  auto idk = e.id.Key();
+  auto idk = id.Key();
   std::copy(idk.begin(), idk.end(), k.begin() + 8);
   return k;
+}
+
+}  // namespace
+
+ConsumerGroup::TimeKey ConsumerGroup::DueKeyOf(const PendingEntry& e) {
+  return TimeIdKey(e.due_ms, e.id);
+}
+
+void ConsumerGroup::ClearDue(PendingEntry& e) {
+  if (e.due_ms < 0) return;
+  due_.Erase(PendingTree::Bytes(DueKeyOf(e)));
+  e.due_ms = -1;
+}
+
+void ConsumerGroup::SetDue(PendingEntry& e, int64_t due_ms) {
+  ClearDue(e);
+  if (due_ms < 0) return;
+  e.due_ms = due_ms;
+  bool inserted = due_.TryInsert(PendingTree::Bytes(DueKeyOf(e)), &e);
+  assert(inserted);
+  (void)inserted;
+}
+
+void ConsumerGroup::ForEachDue(int64_t now_ms,
+                               const std::function<bool(PendingEntry&)>& fn) const {
+  // As ForEachIdle: the callback may re-key or remove the entry, so re-seek past each one.
+  PendingTree::Iterator it(due_);
+  TimeKey last{};
+  for (bool ok = it.Seek(SeekOp::kFirst); ok;) {
+    PendingEntry* e = it.Value();
+    if (e->due_ms > now_ms) return;
+    std::copy(it.Key().begin(), it.Key().end(), last.begin());
+    if (!fn(*e)) return;
+    ok = it.Seek(SeekOp::kGreater, PendingTree::Bytes(last));
+  }
+}
+
+std::optional<int64_t> ConsumerGroup::NextDue() const {
+  PendingTree::Iterator it(due_);
+  if (!it.Seek(SeekOp::kFirst)) return std::nullopt;
+  return it.Value()->due_ms;
+}
+
+ConsumerGroup::TimeKey ConsumerGroup::TimeKeyOf(const PendingEntry& e) {
+  return TimeIdKey(e.delivery_time_ms, e.id);
 }
 
 std::array<uint8_t, 8> ConsumerGroup::NackKeyOf(uint64_t seq) {
@@ -93,6 +142,7 @@ std::array<uint8_t, 8> ConsumerGroup::NackKeyOf(uint64_t seq) {
 }
 
 void ConsumerGroup::Detach(PendingEntry& e) {
+  ClearDue(e);
   if (e.owner != nullptr) {
     e.owner->pel.Erase(e.id);
     by_time_.Erase(PendingTree::Bytes(TimeKeyOf(e)));
@@ -227,6 +277,16 @@ std::string ConsumerGroup::Validate() const {
   for (const auto& [name, c] : consumers_) in_consumers += c->pel.size();
   if (in_consumers != owned) return "consumer PELs hold entries the group does not";
   if (by_time_.size() != owned) return "time index size";
+  size_t with_due = 0;
+  for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) {
+    const PendingEntry* e = it.Value();
+    if (e->due_ms < 0) continue;
+    with_due++;
+    if (due_.Find(PendingTree::Bytes(DueKeyOf(*e))).value_or(nullptr) != e) {
+      return "entry " + e->id.ToString() + " missing from the due index";
+    }
+  }
+  if (due_.size() != with_due) return "due index size";
   if (nacked_.size() + owned != pel_.size()) return "NACKed zone size";
   return "";
 }

@@ -8,6 +8,9 @@
 //  - Owned entries are also in the delivery-time index, keyed by (delivery_time_ms, ID), so
 //    "longest idle first" (XREADGROUP CLAIM) is a seek, not a scan; NACKed entries are not.
 //  - The NACKed zone is ordered by nack_seq: first NACKed, first claimed.
+//  - Entries with a due time (due_ms >= 0) are in the due index, keyed by (due_ms, ID). Any
+//    change of owner, delivery time or NACK state clears it: the caller, which knows the
+//    effective policy, sets the next one (SetDue).
 #pragma once
 
 #include <array>
@@ -38,6 +41,7 @@ struct PendingEntry {
   uint64_t delivery_count = 0;
   Consumer* owner = nullptr;     // null while NACKed
   uint64_t nack_seq = 0;         // > 0 while in the NACKed zone
+  int64_t due_ms = -1;           // when the delivery policy makes it due again; -1 = never
 };
 
 using PendingTree = RadixTree<PendingEntry*>;
@@ -116,6 +120,14 @@ class ConsumerGroup {
   bool Ack(StreamID id);
   // XNACK: releases `e` to the NACKed zone (owner null, delivery time 0) after its FIFO tail.
   void Nack(PendingEntry& e);
+  // The delivery policy's deadline for `e` (-1 = none), kept in the due index.
+  void SetDue(PendingEntry& e, int64_t due_ms);
+  // Walks entries due at or before now_ms, earliest due first (then by ID); the callback may
+  // redeliver, ack or re-time what it is given, and returns false to stop.
+  void ForEachDue(int64_t now_ms, const std::function<bool(PendingEntry&)>& fn) const;
+  // The earliest due time, or nullopt when nothing has one (no timer needed).
+  std::optional<int64_t> NextDue() const;
+  size_t due_count() const { return due_.size(); }
   // How many entries are NACKed (XINFO STREAM FULL "nacked-count").
   size_t nacked_count() const { return nacked_.size(); }
 
@@ -130,6 +142,8 @@ class ConsumerGroup {
  private:
   using TimeKey = std::array<uint8_t, 24>;
   static TimeKey TimeKeyOf(const PendingEntry& e);
+  static TimeKey DueKeyOf(const PendingEntry& e);
+  void ClearDue(PendingEntry& e);
   static std::array<uint8_t, 8> NackKeyOf(uint64_t seq);
   // Takes `e` out of its owner's PEL and the time index, or out of the NACKed zone.
   void Detach(PendingEntry& e);
@@ -144,6 +158,7 @@ class ConsumerGroup {
   PendingTree pel_;          // ID -> entry; owns the entries
   PendingTree by_time_;      // (delivery time, ID) -> entry, owned entries only
   PendingTree nacked_;       // nack_seq -> entry
+  PendingTree due_;          // (due_ms, ID) -> entry, entries with a due time only
   uint64_t next_nack_seq_ = 1;
 };
 

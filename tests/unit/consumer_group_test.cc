@@ -210,6 +210,10 @@ TEST_CASE("Random PEL operations keep every index consistent with a model", "[co
     const StreamID id = Id(rng() % 200);
     const std::string name = names[rng() % 4];
     auto* c = g.GetOrCreateConsumer(name, step).first;
+    if (rng() % 7 == 0) {
+      if (PendingEntry* e = g.FindPending(id)) g.SetDue(*e, static_cast<int64_t>(rng() % 1000));
+      continue;
+    }
     switch (rng() % 6) {
       case 0:
       case 1:
@@ -323,4 +327,74 @@ TEST_CASE("Destroying a group removes it; ACKED needs every group to have read a
   s.DropPendingReferences(Id(1));
   CHECK(g1->pending_count() == 0);
   (void)g2;
+}
+
+TEST_CASE("Entries with a due time are walked earliest due first, then by ID, up to now",
+          "[consumer_group][due]") {
+  ConsumerGroup g(Id(0), 0);
+  auto* a = g.GetOrCreateConsumer("a", 0).first;
+  for (uint64_t i = 1; i <= 5; i++) g.RecordDelivery(Id(i), *a, 0);
+  g.SetDue(*g.FindPending(Id(1)), 300);
+  g.SetDue(*g.FindPending(Id(2)), 100);
+  g.SetDue(*g.FindPending(Id(3)), 200);
+  g.SetDue(*g.FindPending(Id(4)), 100);
+  // Id(5) has no due time: never walked.
+  CHECK(g.NextDue() == 100);
+  CHECK(g.due_count() == 4);
+  std::vector<StreamID> seen;
+  g.ForEachDue(250, [&](PendingEntry& e) {
+    seen.push_back(e.id);
+    return true;
+  });
+  CHECK(seen == std::vector<StreamID>{Id(2), Id(4), Id(3)});
+  CHECK(g.Validate().empty());
+}
+
+TEST_CASE("Redelivery, NACK and ack each clear an entry's due time", "[consumer_group][due]") {
+  ConsumerGroup g(Id(0), 0);
+  auto* a = g.GetOrCreateConsumer("a", 0).first;
+  auto* b = g.GetOrCreateConsumer("b", 0).first;
+  for (uint64_t i = 1; i <= 3; i++) g.SetDue(*g.RecordDelivery(Id(i), *a, 0), 50);
+  g.Redeliver(*g.FindPending(Id(1)), *b, 60, true);
+  g.Nack(*g.FindPending(Id(2)));
+  g.Ack(Id(3));
+  CHECK(g.FindPending(Id(1))->due_ms == -1);
+  CHECK(g.FindPending(Id(2))->due_ms == -1);
+  CHECK(g.due_count() == 0);
+  CHECK_FALSE(g.NextDue().has_value());
+  // A NACKed entry may be given a due time of its own (a backoff step).
+  g.SetDue(*g.FindPending(Id(2)), 500);
+  CHECK(g.NextDue() == 500);
+  CHECK(g.Validate().empty());
+}
+
+TEST_CASE("Redelivering inside the due walk moves the entry on without revisiting it",
+          "[consumer_group][due]") {
+  ConsumerGroup g(Id(0), 0);
+  auto* a = g.GetOrCreateConsumer("a", 0).first;
+  for (uint64_t i = 1; i <= 4; i++) g.SetDue(*g.RecordDelivery(Id(i), *a, 0), 10);
+  size_t visits = 0;
+  g.ForEachDue(10, [&](PendingEntry& e) {
+    visits++;
+    g.Redeliver(e, *a, 20, true);
+    g.SetDue(e, 40);  // the next deadline lies past now
+    return true;
+  });
+  CHECK(visits == 4);
+  CHECK(g.NextDue() == 40);
+  CHECK(g.Validate().empty());
+}
+
+TEST_CASE("A cloned group keeps its entries' due times", "[consumer_group][due]") {
+  ConsumerGroup g(Id(0), 0);
+  auto* a = g.GetOrCreateConsumer("a", 0).first;
+  g.SetDue(*g.RecordDelivery(Id(1), *a, 0), 70);
+  g.RecordDelivery(Id(2), *a, 0);
+  g.Nack(*g.FindPending(Id(2)));
+  g.SetDue(*g.FindPending(Id(2)), 90);
+  auto copy = g.Clone();
+  CHECK(copy->Validate().empty());
+  CHECK(copy->FindPending(Id(1))->due_ms == 70);
+  CHECK(copy->FindPending(Id(2))->due_ms == 90);
+  CHECK(copy->NextDue() == 70);
 }
