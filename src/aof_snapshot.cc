@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "src/aof_writer.h"
+#include "src/commands/streams_policy.h"
 
 namespace server {
 
@@ -77,13 +78,19 @@ class StreamEmitter {
             Send({"XADD", key_, next_dangling->ToString(), "x", "y"}));
   }
 
-  // The group's position, then per consumer (name order) its pending entries as claims with
+  // The group's position and policy, then per consumer (name order) its pending entries as claims with
   // their exact delivery time and count, or CREATECONSUMER when it has none; then the NACKed
   // zone in NACK order.
   bool Group(const std::string& name, const ConsumerGroup& g) {
     if (!Send({"XGROUP", "CREATE", key_, name, g.last_id().ToString(), "ENTRIESREAD",
                std::to_string(g.entries_read())})) {
       return false;
+    }
+    // The group's own delivery policy (Runnel's); the server default is config, not data.
+    if (!g.policy().empty()) {
+      Argv argv{"XGROUP", "SETPOLICY", key_, name};
+      for (std::string& a : PolicyOptionArgs(g.policy())) argv.push_back(std::move(a));
+      if (!Send(std::move(argv))) return false;
     }
     for (const auto& [cname, c] : g.consumers()) {
       if (c->pel.size() == 0) {

@@ -111,6 +111,52 @@ std::string SetSave(Config& c, std::string_view v) {
   return "";
 }
 
+// stream-default-backoff: a space-separated list of positive milliseconds; "" is none.
+std::string SetDefaultBackoff(Config& c, std::string_view v) {
+  std::vector<int64_t> list;
+  size_t i = 0;
+  while (i < v.size()) {
+    if (v[i] == ' ') {
+      i++;
+      continue;
+    }
+    size_t end = std::min(v.find(' ', i), v.size());
+    int64_t ms;
+    if (!resp::ParseStrictInt64(v.substr(i, end - i), ms) || ms <= 0) {
+      return "argument must be a list of positive integers (milliseconds)";
+    }
+    list.push_back(ms);
+    i = end;
+  }
+  c.stream_default_policy.backoff_ms = std::move(list);
+  return "";
+}
+
+std::string GetDefaultBackoff(const Config& c) {
+  std::string out;
+  for (int64_t ms : c.stream_default_policy.backoff_ms) {
+    if (!out.empty()) out += ' ';
+    out += std::to_string(ms);
+  }
+  return out;
+}
+
+// A non-negative integer option stored in the default delivery policy.
+template <typename T>
+ConfigOption DefaultPolicyIntOption(std::string_view name, T streams::DeliveryPolicy::*field,
+                                    std::string_view description) {
+  return ConfigOption{
+      name, {}, Mut::kMutable, description,
+      [field](const Config& c) { return std::to_string(c.stream_default_policy.*field); },
+      [field](Config& c, std::string_view v) -> std::string {
+        int64_t n;
+        if (!resp::ParseStrictInt64(v, n)) return "argument couldn't be parsed into an integer";
+        if (n < 0) return RangeError(0, INT64_MAX);
+        c.stream_default_policy.*field = static_cast<T>(n);
+        return "";
+      }};
+}
+
 std::vector<ConfigOption> BuildOptions() {
   std::vector<ConfigOption> o;
   o.push_back(StringOption("bind", &Config::bind, Mut::kImmutable,
@@ -177,6 +223,29 @@ std::vector<ConfigOption> BuildOptions() {
                         "Most entries in one stream block (0 = no limit)."));
   o.push_back(MemoryOption("stream-node-max-bytes", &Config::stream_node_max_bytes, 0,
                            Mut::kMutable, "Most bytes in one stream block (0 = no limit)."));
+  o.push_back(DefaultPolicyIntOption(
+      "stream-default-ack-timeout", &streams::DeliveryPolicy::ack_timeout_ms,
+      "Ack timeout in ms of consumer groups without a delivery policy of their own (XGROUP "
+      "SETPOLICY): unacknowledged entries become due for redelivery after it (0 = none)."));
+  o.push_back(DefaultPolicyIntOption(
+      "stream-default-max-deliveries", &streams::DeliveryPolicy::max_deliveries,
+      "Deliveries after which an entry is dead-lettered, for groups without a policy of their "
+      "own (0 = no limit)."));
+  o.push_back(ConfigOption{"stream-default-backoff", {}, Mut::kMutable,
+                           "Redelivery backoff in ms for groups without a policy of their own: "
+                           "a space-separated list, the k-th wait after the k-th delivery, the "
+                           "last one repeating (\"\" = none: the ack timeout applies).",
+                           GetDefaultBackoff, SetDefaultBackoff, true});
+  o.push_back(ConfigOption{
+      "stream-default-dead-letter-suffix", {}, Mut::kMutable,
+      "Dead letters of stream <key> go to <key><suffix> unless the group's policy names a "
+      "DEAD-LETTER stream; must not be empty.",
+      [](const Config& c) { return c.stream_default_dead_letter_suffix; },
+      [](Config& c, std::string_view v) -> std::string {
+        if (v.empty()) return "argument must not be empty";
+        c.stream_default_dead_letter_suffix = std::string(v);
+        return "";
+      }});
   o.push_back(MemoryOption("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024,
                            Mut::kMutable, "Largest bulk string a request may carry."));
   o.push_back(MemoryOption("client-query-buffer-limit", &Config::client_query_buffer_limit,

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "streams/delivery_policy.h"
+
 namespace server {
 
 struct Config {
@@ -31,6 +33,13 @@ struct Config {
   int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;
   int64_t stream_node_max_entries = 100;  // entries per stream block (0 = no limit)
   int64_t stream_node_max_bytes = 4096;   // bytes per stream block (0 = no limit)
+  // The delivery policy of consumer groups that set none of their own (XGROUP SETPOLICY), from
+  // stream-default-ack-timeout, -backoff and -max-deliveries; empty = such groups behave as
+  // Redis's. Its dead_letter_key is always empty: dead letters go to <key> + the suffix.
+  // (Initialised explicitly: with a plain declaration GCC 12 reports a false
+  // -Wmaybe-uninitialized when a Config{} temporary is destroyed.)
+  streams::DeliveryPolicy stream_default_policy = streams::DeliveryPolicy();
+  std::string stream_default_dead_letter_suffix = ":dlq";
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
   int64_t maxmemory_samples = 5;             // keys sampled per eviction round

@@ -206,6 +206,17 @@ inline constexpr std::string_view kEntriesReadInvalid =
 // XGROUP CREATE / SETID with options they do not take, after kXInfoSyntaxPrefix and the
 // subcommand as given: "ERR unknown subcommand or wrong number of arguments for 'CREATE'. ..."
 inline constexpr std::string_view kXGroupSyntaxSuffix = "'. Try XGROUP HELP.";
+// XGROUP SETPOLICY (Runnel's delivery policy; the texts are ours, in Redis's style).
+inline constexpr std::string_view kPolicyAckTimeoutNegative = "ERR ACK-TIMEOUT must be >= 0";
+inline constexpr std::string_view kPolicyBackoffNotPositive = "ERR BACKOFF values must be > 0";
+inline constexpr std::string_view kPolicyBackoffExpInvalid =
+    "ERR BACKOFF-EXP base must be > 0 and max must be >= base";
+inline constexpr std::string_view kPolicyBackoffExclusive =
+    "ERR BACKOFF and BACKOFF-EXP cannot be used together";
+inline constexpr std::string_view kPolicyMaxDeliveriesInvalid = "ERR MAX-DELIVERIES must be >= 1";
+inline constexpr std::string_view kPolicyDeadLetterIsSource =
+    "ERR DEAD-LETTER key must not be the stream itself";
+inline constexpr std::string_view kPolicyDeadLetterEmpty = "ERR DEAD-LETTER key must not be empty";
 inline constexpr std::string_view kAofRewriteInProgress =
     "ERR Background append only file rewriting already in progress";
 // "NOGROUP No such consumer group 'g' for key name 's'" (XGROUP SETID, CREATECONSUMER,

@@ -149,6 +149,13 @@ constexpr DocRow kDocRows[] = {
     {"xgroup|createconsumer", "O(1)", "key groupname consumername", "", "RW insert"},
     {"xgroup|delconsumer", "O(1)", "key groupname consumername", "", "RW delete"},
     {"xgroup|help", "O(1)", ""},
+    {"xgroup|setpolicy", "O(1)",
+     "key groupname [ACK-TIMEOUT ack-timeout:integer] "
+     "[backoff=BACKOFF milliseconds:integer...|"
+     "BACKOFF-EXP (exponential=base-milliseconds:integer max-milliseconds:integer)] "
+     "[MAX-DELIVERIES max-deliveries:integer] [DEAD-LETTER dead-letter-key]",
+     "", "RW update"},
+    {"xgroup|getpolicy", "O(1)", "key groupname"},
     {"xack", "O(1) for each message ID processed.", "key group id...", "", "RW update"},
     {"xackdel", "O(1) for each entry ID processed.",
      "key group [condition=KEEPREF|DELREF|ACKED] IDS numids:integer id...", "", "RW delete"},

@@ -1,5 +1,6 @@
 // XGROUP: CREATE, SETID, DESTROY, CREATECONSUMER, DELCONSUMER and HELP, declared as a
-// container with one row per subcommand (as CLIENT, CONFIG and XINFO are). The group itself
+// container with one row per subcommand (as CLIENT, CONFIG and XINFO are), plus Runnel's own
+// SETPOLICY and GETPOLICY (a group's delivery policy; see streams_policy.h). The group itself
 // (position, consumers, PEL) is streams::ConsumerGroup; this file parses, checks and replies.
 // Like Redis 7.0.15, group changes do not count as key modifications for WATCH; only MKSTREAM
 // creating the key does (through Db::Set). For the AOF, CREATE and SETID record the concrete
@@ -11,6 +12,7 @@
 
 #include "src/ascii.h"
 #include "src/commands/streams.h"
+#include "src/commands/streams_policy.h"
 #include "src/commands/streams_propagate.h"
 #include "src/commands/streams_util.h"
 #include "src/commands/util.h"
@@ -186,6 +188,57 @@ void XGroupDelConsumer(CommandContext& ctx) {
   ctx.reply.Integer(static_cast<int64_t>(pending.value_or(0)));
 }
 
+// XGROUP SETPOLICY key group [ACK-TIMEOUT ms] [BACKOFF ms [ms ...] | BACKOFF-EXP base max]
+// [MAX-DELIVERIES n] [DEAD-LETTER key]: replaces the group's whole policy (no options: clears
+// it, and the server default applies again). Options are read before the key is looked up, as
+// SETID reads its own. Deterministic, so the AOF gets the call as sent, unless it changed
+// nothing.
+void XGroupSetPolicy(CommandContext& ctx) {
+  streams::DeliveryPolicy policy;
+  const std::string error = ParsePolicyOptions(ctx.argv.subspan(4), ctx.arg(2), policy);
+  if (!error.empty()) return ctx.reply.Error(error);
+  streams::Stream* s = ExistingStream(ctx);
+  if (s == nullptr) return;
+  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
+  if (g == nullptr) return;
+  if (g->policy() == policy) ctx.server.propagation.Suppress();
+  g->set_policy(std::move(policy));
+  ctx.reply.Simple("OK");
+}
+
+// XGROUP GETPOLICY key group: the policy the group runs under (its own, the server default, or
+// none) as a map: ack-timeout, backoff (list, [] when none), backoff-exp ([base, max] or nil),
+// max-deliveries, dead-letter (the stream dead letters would go to) and source.
+void XGroupGetPolicy(CommandContext& ctx) {
+  streams::Stream* s = ExistingStream(ctx);
+  if (s == nullptr) return;
+  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
+  if (g == nullptr) return;
+  const Config& config = ctx.server.config;
+  const streams::DeliveryPolicy& p = EffectivePolicy(config, *g);
+  resp::Writer& w = ctx.reply;
+  w.Map(6);
+  w.Bulk("ack-timeout");
+  w.Integer(p.ack_timeout_ms);
+  w.Bulk("backoff");
+  w.Array(p.backoff_ms.size());
+  for (int64_t ms : p.backoff_ms) w.Integer(ms);
+  w.Bulk("backoff-exp");
+  if (p.backoff_exp_base_ms > 0) {
+    w.Array(2);
+    w.Integer(p.backoff_exp_base_ms);
+    w.Integer(p.backoff_exp_max_ms);
+  } else {
+    w.NullArray();
+  }
+  w.Bulk("max-deliveries");
+  w.Integer(static_cast<int64_t>(p.max_deliveries));
+  w.Bulk("dead-letter");
+  w.Bulk(DeadLetterKey(config, p, ctx.arg(2)));
+  w.Bulk("source");
+  w.Bulk(PolicySourceName(EffectivePolicySource(config, *g)));
+}
+
 void XGroupHelp(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -209,7 +262,8 @@ void XGroupHelp(CommandContext& ctx) {
   ReplyHelp(ctx.reply, kLines);
 }
 
-// In the order Redis 7.0.15's COMMAND INFO lists them.
+// In the order Redis 7.0.15's COMMAND INFO lists them, then Runnel's own. HELP stays Redis's
+// text (clients and the compat suite compare it); SETPOLICY/GETPOLICY are in COMMAND DOCS.
 constexpr CommandSpec kXGroupSubcommands[] = {
     {"createconsumer", 5, kWrite | kDenyOom, 2, 2, 1, XGroupCreateConsumer,
      "Create a consumer in a consumer group.", "6.2.0", "stream"},
@@ -223,6 +277,10 @@ constexpr CommandSpec kXGroupSubcommands[] = {
      "Show helpful text about the different subcommands", "5.0.0", "stream"},
     {"setid", -5, kWrite, 2, 2, 1, XGroupSetId,
      "Set a consumer group to an arbitrary last delivered ID value.", "5.0.0", "stream"},
+    {"setpolicy", -4, kWrite, 2, 2, 1, XGroupSetPolicy,
+     "Set or clear a consumer group's delivery policy (Runnel).", "0.1.0", "stream"},
+    {"getpolicy", 4, kReadOnly, 2, 2, 1, XGroupGetPolicy,
+     "Get the delivery policy a consumer group runs under (Runnel).", "0.1.0", "stream"},
 };
 
 constexpr CommandSpec kRows[] = {

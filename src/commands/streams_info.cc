@@ -1,12 +1,15 @@
 // XINFO: STREAM [FULL [COUNT n]], GROUPS, CONSUMERS and HELP. Replies are maps (RESP3) or flat
 // key/value arrays (RESP2) in Redis's field order; times come from the consumer group's records
 // (seen/active/delivery times in ms) and are turned into idle/inactive against the command time.
+// A group running under a delivery policy (Runnel's) gets its policy and counters after Redis's
+// own fields; a group without one replies exactly as in Redis.
 #include <iterator>
 #include <optional>
 #include <string>
 
 #include "src/ascii.h"
 #include "src/commands/streams.h"
+#include "src/commands/streams_policy.h"
 #include "src/commands/streams_util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
@@ -56,6 +59,31 @@ void ReplyLag(resp::Writer& w, const streams::Stream& s, const streams::Consumer
   w.Integer(*lag);
 }
 
+// How many fields ReplyPolicyFields adds for `g`: none unless it runs under a policy.
+size_t PolicyFieldCount(const Config& config, const streams::ConsumerGroup& g) {
+  return EffectivePolicy(config, g).empty() ? 0 : 6;
+}
+
+// The effective policy and what it did, after Redis's fields (clients that read Redis's fields
+// by name skip the rest). Nothing for a group without a policy.
+void ReplyPolicyFields(resp::Writer& w, const Config& config, const streams::ConsumerGroup& g,
+                       std::string_view key) {
+  const streams::DeliveryPolicy& p = EffectivePolicy(config, g);
+  if (p.empty()) return;
+  w.Bulk("policy-ack-timeout");
+  w.Integer(p.ack_timeout_ms);
+  w.Bulk("policy-backoff");
+  w.Bulk(BackoffText(p));
+  w.Bulk("policy-max-deliveries");
+  w.Integer(static_cast<int64_t>(p.max_deliveries));
+  w.Bulk("policy-dead-letter");
+  w.Bulk(DeadLetterKey(config, p, key));
+  w.Bulk("redelivered-count");
+  w.Integer(static_cast<int64_t>(g.counters().redelivered));
+  w.Bulk("dead-lettered-count");
+  w.Integer(static_cast<int64_t>(g.counters().dead_lettered));
+}
+
 // How many of `total` PEL entries FULL lists: COUNT of them, 0 meaning all.
 size_t Shown(size_t total, int64_t count) {
   if (count == 0 || static_cast<uint64_t>(count) >= total) return total;
@@ -95,12 +123,13 @@ void ReplyConsumerPending(resp::Writer& w, const streams::Consumer& c, int64_t c
 }
 
 // FULL's `groups`: per group its position, PEL and consumers, with 7.2's active-time and 8.8's
-// nacked-count (last, after consumers).
-void ReplyFullGroups(resp::Writer& w, const streams::Stream& s, int64_t count) {
+// nacked-count (last, after consumers), then Runnel's policy fields.
+void ReplyFullGroups(resp::Writer& w, const Config& config, const streams::Stream& s,
+                     std::string_view key, int64_t count) {
   w.Array(s.groups().size());
   for (const auto& [name, group] : s.groups()) {
     const streams::ConsumerGroup& g = *group;
-    w.Map(8);
+    w.Map(8 + PolicyFieldCount(config, g));
     w.Bulk("name");
     w.Bulk(name);
     w.Bulk("last-delivered-id");
@@ -130,6 +159,7 @@ void ReplyFullGroups(resp::Writer& w, const streams::Stream& s, int64_t count) {
     }
     w.Bulk("nacked-count");
     w.Integer(static_cast<int64_t>(g.nacked_count()));
+    ReplyPolicyFields(w, config, g, key);
   }
 }
 
@@ -190,10 +220,10 @@ void XInfoStream(CommandContext& ctx) {
     written++;
   }
   w.Bulk("groups");
-  ReplyFullGroups(w, *s, count);
+  ReplyFullGroups(w, ctx.server.config, *s, ctx.arg(2), count);
 }
 
-// XINFO GROUPS key: one map per group, by name.
+// XINFO GROUPS key: one map per group, by name; Runnel's policy fields after Redis's.
 void XInfoGroups(CommandContext& ctx) {
   bool wrong_type;
   streams::Stream* s = FindStream(ctx, ctx.arg(2), wrong_type);
@@ -201,8 +231,9 @@ void XInfoGroups(CommandContext& ctx) {
   if (s == nullptr) return ctx.reply.Error(err::kNoSuchKey);
   resp::Writer& w = ctx.reply;
   w.Array(s->groups().size());
+  const Config& config = ctx.server.config;
   for (const auto& [name, group] : s->groups()) {
-    w.Map(6);
+    w.Map(6 + PolicyFieldCount(config, *group));
     w.Bulk("name");
     w.Bulk(name);
     w.Bulk("consumers");
@@ -215,6 +246,7 @@ void XInfoGroups(CommandContext& ctx) {
     ReplyEntriesRead(w, *group);
     w.Bulk("lag");
     ReplyLag(w, *s, *group);
+    ReplyPolicyFields(w, config, *group, ctx.arg(2));
   }
 }
 

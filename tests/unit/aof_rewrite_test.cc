@@ -1,6 +1,7 @@
 // The AOF rewrite's snapshot (src/aof_snapshot.h): replaying it into a fresh server must give
 // exactly the dataset it was taken from (strings with TTLs, streams with deleted entries and
-// trimmed heads, metadata, groups, consumers, PELs, the NACKed zone, several dbs), with no
+// trimmed heads, metadata, groups with their delivery policies, consumers, PELs, the NACKed
+// zone, several dbs), with no
 // command failing on the way; and its shape is Redis 7.0's rewrite's where Redis has one.
 #include <catch2/catch.hpp>
 
@@ -15,6 +16,7 @@
 #include "src/aof_rewrite.h"
 #include "src/aof_snapshot.h"
 #include "src/aof_writer.h"
+#include "src/commands/streams_policy.h"
 #include "tests/unit/command_harness.h"
 
 using server::AofReplayResult;
@@ -59,6 +61,11 @@ std::string Dump(CommandHarness& h) {
       for (const auto& [name, g] : s.groups()) {
         out << "  group " << name << " last=" << g->last_id().ToString()
             << " read=" << g->entries_read() << " nacked=" << g->nacked_count() << "\n";
+        if (!g->policy().empty()) {
+          out << "   policy";
+          for (const std::string& a : server::PolicyOptionArgs(g->policy())) out << " " << a;
+          out << "\n";
+        }
         for (const auto& [cname, c] : g->consumers()) {
           out << "   consumer " << cname << " pel=" << c->pel.size() << "\n";
         }
@@ -189,6 +196,41 @@ TEST_CASE("Groups, consumers and PELs come back with exact delivery times and co
   CheckSnapshotRebuilds(h);
 }
 
+TEST_CASE("A group's delivery policy comes back as XGROUP SETPOLICY right after its CREATE",
+          "[aof_rewrite]") {
+  CommandHarness h;
+  for (int i = 1; i <= 3; i++) h.Run({"XADD", "s", Str(i) + "-0", "f", Str(i)});
+  h.Run({"XGROUP", "CREATE", "s", "g1", "0"});
+  h.Run({"XGROUP", "CREATE", "s", "g2", "0"});
+  h.Run({"XGROUP", "CREATE", "s", "g3", "0"});
+  REQUIRE(h.Run({"XGROUP", "SETPOLICY", "s", "g1", "dead-letter", "dead", "max-deliveries", "4",
+                 "BACKOFF", "10", "20", "ack-timeout", "500"}) == "+OK\r\n");
+  REQUIRE(h.Run({"XGROUP", "SETPOLICY", "s", "g2", "BACKOFF-EXP", "5", "80"}) == "+OK\r\n");
+  REQUIRE(h.Run({"XGROUP", "SETPOLICY", "s", "g3", "ACK-TIMEOUT", "9"}) == "+OK\r\n");
+  REQUIRE(h.Run({"XGROUP", "SETPOLICY", "s", "g3"}) == "+OK\r\n");  // cleared again
+  h.Run({"XREADGROUP", "GROUP", "g1", "c", "COUNT", "2", "STREAMS", "s", ">"});
+  // A server default is configuration, not data: the rewrite leaves it out.
+  h.state.config.stream_default_policy.ack_timeout_ms = 1000;
+  const std::string text = Snapshot(h);
+  const streams::ConsumerGroup& g1 =
+      *h.state.dbs[0]->Find("s", server::WallClockMs())->stream().FindGroup("g1");
+  const std::string create = Cmd({"XGROUP", "CREATE", "s", "g1", g1.last_id().ToString(),
+                                  "ENTRIESREAD", Str(g1.entries_read())});
+  const std::string policy =
+      Cmd({"XGROUP", "SETPOLICY", "s", "g1", "ACK-TIMEOUT", "500", "BACKOFF", "10", "20",
+           "MAX-DELIVERIES", "4", "DEAD-LETTER", "dead"});
+  REQUIRE(text.find(create) != std::string::npos);
+  CHECK(text.find(create + policy) != std::string::npos);
+  CHECK(text.find(Cmd({"XGROUP", "SETPOLICY", "s", "g2", "BACKOFF-EXP", "5", "80"})) !=
+        std::string::npos);
+  CHECK(text.find("g3\r\n$9\r\nSETPOLICY") == std::string::npos);
+  CHECK(text.find("SETPOLICY\r\n$1\r\ns\r\n$2\r\ng3") == std::string::npos);
+  const std::string dump = Dump(h);
+  CHECK(dump.find("policy ACK-TIMEOUT 500 BACKOFF 10 20 MAX-DELIVERIES 4 DEAD-LETTER dead") !=
+        std::string::npos);
+  CheckSnapshotRebuilds(h);
+}
+
 TEST_CASE("NACKed entries come back in NACK order with their counts", "[aof_rewrite]") {
   CommandHarness h;
   for (int i = 1; i <= 5; i++) h.Run({"XADD", "s", Str(i) + "-0", "f", Str(i)});
@@ -287,7 +329,7 @@ TEST_CASE("A long random mix of writes over several dbs snapshots to the same da
     const std::string& k = keys[pick(2)];
     const std::string& g = groups[pick(2)];
     const std::string& c = consumers[pick(3)];
-    switch (pick(16)) {
+    switch (pick(17)) {
       case 0:
       case 1:
         h.Run({"XADD", k, "MAXLEN", "~", Str(5 + pick(20)), Str(step + 1) + "-*", "f", Str(step)});
@@ -334,6 +376,14 @@ TEST_CASE("A long random mix of writes over several dbs snapshots to the same da
         break;
       case 15:
         if (pick(20) == 0) h.Run({"DEL", k});
+        break;
+      case 16:
+        if (pick(3) == 0) {
+          h.Run({"XGROUP", "SETPOLICY", k, g});
+        } else {
+          h.Run({"XGROUP", "SETPOLICY", k, g, "ACK-TIMEOUT", Str(pick(1000)), "MAX-DELIVERIES",
+                 Str(1 + pick(5))});
+        }
         break;
     }
     if (step % 1000 == 999) CheckSnapshotRebuilds(h);
