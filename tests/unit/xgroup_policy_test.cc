@@ -366,3 +366,27 @@ TEST_CASE("XINFO STREAM FULL adds the policy fields after nacked-count, only und
   h.Group().counters() = {};
   CHECK(h.Run({"XINFO", "STREAM", "s", "FULL"}) == before);
 }
+
+TEST_CASE("The stream-default-* options survive CONFIG REWRITE and load from a config file",
+          "[policy][config]") {
+  server::Config c;
+  c.stream_default_policy.ack_timeout_ms = 1500;
+  c.stream_default_policy.backoff_ms = {100, 2000};
+  c.stream_default_policy.max_deliveries = 4;
+  c.stream_default_dead_letter_suffix = ".dead letters";
+  const std::string text = server::RewriteConfigText(c, "");
+  CHECK_THAT(text, Catch::Contains("stream-default-backoff 100 2000\n"));
+  server::Config loaded;
+  REQUIRE(server::LoadConfigText(loaded, text) == "");
+  CHECK(loaded.stream_default_policy == c.stream_default_policy);
+  CHECK(loaded.stream_default_dead_letter_suffix == ".dead letters");
+
+  // A list reset to empty in a file that had one is written as "" and read back as empty.
+  server::Config cleared;
+  const std::string rewritten =
+      server::RewriteConfigText(cleared, "stream-default-backoff 5 6\n");
+  CHECK(rewritten == "stream-default-backoff \"\"\n");
+  server::Config reloaded = c;
+  REQUIRE(server::LoadConfigText(reloaded, rewritten) == "");
+  CHECK(reloaded.stream_default_policy.backoff_ms.empty());
+}
