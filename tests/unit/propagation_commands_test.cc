@@ -14,6 +14,7 @@
 #include "src/eviction.h"
 #include "src/propagation.h"
 #include "tests/unit/command_harness.h"
+#include "tests/unit/dataset_dump.h"
 
 using server::PropagatedCommand;
 using testing_support::CommandHarness;
@@ -52,56 +53,7 @@ std::vector<Argv> Recorded(Harness& h, std::vector<std::string> args) {
 
 std::string Str(int64_t n) { return std::to_string(n); }
 
-// Everything a replay must rebuild, in a canonical text. Left out on purpose: what depends on
-// when a command ran rather than on what it did (a consumer's seen-time and active-time, values'
-// access times), which neither Redis nor we replay.
-std::string Dump(CommandHarness& h) {
-  std::ostringstream out;
-  const int64_t now = server::WallClockMs();
-  for (size_t db = 0; db < h.state.dbs.size(); db++) {
-    std::map<std::string, const server::Value*> keys;
-    h.state.dbs[db]->ForEach(now, [&](const std::string& k, const server::Value& v) {
-      keys[k] = &v;
-    });
-    for (const auto& [key, v] : keys) {
-      out << "db" << db << " " << key << " expire=" << h.state.dbs[db]->GetExpire(key);
-      if (!v->is_stream()) {
-        out << " string=" << v->str() << "\n";
-        continue;
-      }
-      const streams::Stream& s = v->stream();
-      out << " stream len=" << s.length() << " last=" << s.last_id().ToString()
-          << " first=" << s.first_id().ToString() << " maxdel=" << s.max_deleted_id().ToString()
-          << " added=" << s.entries_added() << "\n";
-      for (auto it = s.Range(streams::StreamID::Min(), streams::StreamID::Max()); it.Valid();
-           it.Next()) {
-        out << "  " << it.id().ToString();
-        for (std::string_view f : it.entry().field_values) out << " " << f;
-        out << "\n";
-      }
-      for (const auto& [name, g] : s.groups()) {
-        out << "  group " << name << " last=" << g->last_id().ToString()
-            << " read=" << g->entries_read() << " nacked=" << g->nacked_count() << "\n";
-        for (const auto& [cname, c] : g->consumers()) {
-          out << "   consumer " << cname << " pel=" << c->pel.size() << "\n";
-        }
-        streams::PendingTree::Iterator it(g->pel());
-        for (bool ok = it.Seek(streams::SeekOp::kFirst); ok; ok = it.Next()) {
-          const streams::PendingEntry* e = it.Value();
-          out << "   pending " << e->id.ToString() << " owner="
-              << (e->owner ? e->owner->name : std::string("<nacked>"))
-              << " time=" << e->delivery_time_ms << " count=" << e->delivery_count << "\n";
-        }
-        g->ForEachNacked([&](streams::PendingEntry& e) {
-          out << "   nacked " << e.id.ToString() << "\n";
-          return true;
-        });
-        if (std::string problem = g->Validate(); !problem.empty()) out << "INVALID " << problem;
-      }
-    }
-  }
-  return out.str();
-}
+std::string Dump(CommandHarness& h) { return testing_support::DumpDataset(h); }
 
 // Replays `records` into a fresh server (SELECT before each change of db, as the AOF writes)
 // with other stream-node limits, failing on any error reply; returns that server's dump.

@@ -1,0 +1,73 @@
+// The whole dataset of an in-process server as canonical text, for replay-equivalence tests
+// (propagation, AOF rewrite): strings with expiry, streams with metadata and entries, groups
+// with policy, consumers, PEL (times and counts) and NACK order. Left out on purpose: what
+// depends on when a command ran rather than on what it did (a consumer's seen-time and
+// active-time, values' access times), which neither Redis nor we replay.
+#pragma once
+
+#include <map>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+#include "src/commands/streams_policy.h"
+#include "src/server_state.h"
+#include "tests/unit/command_harness.h"
+
+namespace testing_support {
+
+inline std::string DumpDataset(CommandHarness& h) {
+  std::ostringstream out;
+  const int64_t now = server::WallClockMs();
+  for (size_t db = 0; db < h.state.dbs.size(); db++) {
+    std::map<std::string, const server::Value*> keys;
+    h.state.dbs[db]->ForEach(now, [&](const std::string& k, const server::Value& v) {
+      keys[k] = &v;
+    });
+    for (const auto& [key, v] : keys) {
+      out << "db" << db << " " << key << " expire=" << h.state.dbs[db]->GetExpire(key);
+      if (!v->is_stream()) {
+        out << " string=" << v->str() << "\n";
+        continue;
+      }
+      const streams::Stream& s = v->stream();
+      out << " stream len=" << s.length() << " last=" << s.last_id().ToString()
+          << " first=" << s.first_id().ToString() << " maxdel=" << s.max_deleted_id().ToString()
+          << " added=" << s.entries_added() << "\n";
+      for (auto it = s.Range(streams::StreamID::Min(), streams::StreamID::Max()); it.Valid();
+           it.Next()) {
+        out << "  " << it.id().ToString();
+        for (std::string_view f : it.entry().field_values) out << " " << f;
+        out << "\n";
+      }
+      for (const auto& [name, g] : s.groups()) {
+        out << "  group " << name << " last=" << g->last_id().ToString()
+            << " read=" << g->entries_read() << " nacked=" << g->nacked_count() << "\n";
+        if (!g->policy().empty()) {
+          out << "   policy";
+          for (const std::string& a : server::PolicyOptionArgs(g->policy())) out << " " << a;
+          out << "\n";
+        }
+        for (const auto& [cname, c] : g->consumers()) {
+          out << "   consumer " << cname << " pel=" << c->pel.size() << "\n";
+        }
+        streams::PendingTree::Iterator it(g->pel());
+        for (bool ok = it.Seek(streams::SeekOp::kFirst); ok; ok = it.Next()) {
+          const streams::PendingEntry* e = it.Value();
+          out << "   pending " << e->id.ToString() << " owner="
+              << (e->owner ? e->owner->name : std::string("<nacked>"))
+              << " time=" << e->delivery_time_ms << " count=" << e->delivery_count << "\n";
+        }
+        g->ForEachNacked([&](streams::PendingEntry& e) {
+          out << "   nacked " << e.id.ToString() << "\n";
+          return true;
+        });
+        if (std::string problem = g->Validate(); !problem.empty()) out << "INVALID " << problem;
+      }
+      if (std::string problem = s.Validate(); !problem.empty()) out << "INVALID " << problem;
+    }
+  }
+  return out.str();
+}
+
+}  // namespace testing_support
