@@ -19,6 +19,8 @@ namespace {
 using itest::Clock;
 using itest::Redis;
 using itest::Reply;
+using aoftest::PersistenceField;
+using aoftest::WaitPersistenceField;
 
 constexpr const char* kDelayEnv = "RUNNEL_TEST_AOF_REWRITE_KEY_DELAY_US";
 
@@ -28,26 +30,6 @@ class RewriteDelay {
   explicit RewriteDelay(int us) { setenv(kDelayEnv, std::to_string(us).c_str(), 1); }
   ~RewriteDelay() { unsetenv(kDelayEnv); }
 };
-
-std::string Info(Redis& r, const std::string& field) {
-  Reply info = r.Command({"INFO", "persistence"});
-  REQUIRE(info);
-  const std::string text(info->str, info->len);
-  const size_t at = text.find("\r\n" + field + ":");
-  if (at == std::string::npos) return "<missing>";
-  const size_t start = at + field.size() + 3;
-  return text.substr(start, text.find("\r\n", start) - start);
-}
-
-// Waits until INFO's `field` reads `value`; false after 10 s.
-bool WaitInfo(Redis& r, const std::string& field, const std::string& value) {
-  auto deadline = Clock::now() + std::chrono::seconds(10);
-  while (Info(r, field) != value) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
-}
 
 // A reply flattened to text, leaving out the fields that record when a command ran (no replay
 // restores a consumer's seen or active time).
@@ -135,25 +117,25 @@ TEST_CASE("BGREWRITEAOF shrinks a file of overwrites and the restarted server ha
     Redis r(port);
     Populate(r, 2000);
     before = DumpServer(port);
-    REQUIRE(WaitInfo(r, "aof_buffer_length", "0"));
+    REQUIRE(WaitPersistenceField(r, "aof_buffer_length", "0"));
     size_before = FileSize(aof);
     CHECK(r.Text({"BGREWRITEAOF"}) == "Background append only file rewriting started");
-    REQUIRE(WaitInfo(r, "aof_rewrites", "1"));
-    REQUIRE(WaitInfo(r, "aof_rewrite_in_progress", "0"));
-    CHECK(Info(r, "aof_last_bgrewrite_status") == "ok");
-    CHECK(Info(r, "aof_rewrites_consecutive_failures") == "0");
-    CHECK(Info(r, "aof_last_rewrite_time_sec") == "0");
-    CHECK(Info(r, "aof_current_rewrite_time_sec") == "-1");
+    REQUIRE(WaitPersistenceField(r, "aof_rewrites", "1"));
+    REQUIRE(WaitPersistenceField(r, "aof_rewrite_in_progress", "0"));
+    CHECK(PersistenceField(r, "aof_last_bgrewrite_status") == "ok");
+    CHECK(PersistenceField(r, "aof_rewrites_consecutive_failures") == "0");
+    CHECK(PersistenceField(r, "aof_last_rewrite_time_sec") == "0");
+    CHECK(PersistenceField(r, "aof_current_rewrite_time_sec") == "-1");
     const size_t size_after = FileSize(aof);
     CHECK(size_after * 10 < size_before);
-    CHECK(Info(r, "aof_current_size") == std::to_string(size_after));
-    CHECK(Info(r, "aof_base_size") == std::to_string(size_after));
+    CHECK(PersistenceField(r, "aof_current_size") == std::to_string(size_after));
+    CHECK(PersistenceField(r, "aof_base_size") == std::to_string(size_after));
     CHECK_THAT(server->Log(), Catch::Contains("Background AOF rewrite finished successfully"));
     // No temporary file is left behind, and the server keeps appending to the new file.
     CHECK(std::distance(std::filesystem::directory_iterator(dir.path()),
                         std::filesystem::directory_iterator()) == 2);  // AOF + log
     REQUIRE(r.Text({"SET", "after", "rewrite"}) == "OK");
-    REQUIRE(WaitInfo(r, "aof_buffer_length", "0"));
+    REQUIRE(WaitPersistenceField(r, "aof_buffer_length", "0"));
     CHECK(FileSize(aof) > size_after);
     before = DumpServer(port);
     server->Kill(SIGKILL);
@@ -177,18 +159,18 @@ TEST_CASE("BGREWRITEAOF while a rewrite runs is an error; inside MULTI it is sch
   CHECK(r.Text({"BGREWRITEAOF"}) == "Background append only file rewriting started");
   CHECK(r.Text({"BGREWRITEAOF"}) ==
         "ERR Background append only file rewriting already in progress");
-  CHECK(Info(r, "aof_rewrite_in_progress") == "1");
-  CHECK(Info(r, "aof_current_rewrite_time_sec") == "0");
-  REQUIRE(WaitInfo(r, "aof_rewrite_in_progress", "0"));
+  CHECK(PersistenceField(r, "aof_rewrite_in_progress") == "1");
+  CHECK(PersistenceField(r, "aof_current_rewrite_time_sec") == "0");
+  REQUIRE(WaitPersistenceField(r, "aof_rewrite_in_progress", "0"));
   CHECK(r.Text({"MULTI"}) == "OK");
   CHECK(r.Text({"BGREWRITEAOF"}) == "QUEUED");
   Reply exec = r.Command({"EXEC"});
   REQUIRE(exec);
   REQUIRE(exec->elements == 1);
   CHECK(Redis::ReplyText(exec->element[0]) == "Background append only file rewriting scheduled");
-  REQUIRE(WaitInfo(r, "aof_rewrites", "2"));
-  REQUIRE(WaitInfo(r, "aof_rewrite_in_progress", "0"));
-  CHECK(Info(r, "aof_last_bgrewrite_status") == "ok");
+  REQUIRE(WaitPersistenceField(r, "aof_rewrites", "2"));
+  REQUIRE(WaitPersistenceField(r, "aof_rewrite_in_progress", "0"));
+  CHECK(PersistenceField(r, "aof_last_bgrewrite_status") == "ok");
 }
 
 TEST_CASE("Writes made while the rewrite child runs are in the new file", "[aof][rewrite]") {
@@ -205,7 +187,7 @@ TEST_CASE("Writes made while the rewrite child runs are in the new file", "[aof]
     for (int i = 0; i < 250; i++) r.Text({"SET", "pre" + std::to_string(i), "x"});
     REQUIRE(r.Text({"BGREWRITEAOF"}) == "Background append only file rewriting started");
     int during = 0;
-    while (Info(r, "aof_rewrite_in_progress") == "1") {
+    while (PersistenceField(r, "aof_rewrite_in_progress") == "1") {
       REQUIRE(r.Text({"SET", "during" + std::to_string(during), std::to_string(during)}) == "OK");
       r.Text({"XADD", "s", "*", "during", std::to_string(during)});
       r.Command({"XREADGROUP", "GROUP", "g", "carol", "COUNT", "1", "STREAMS", "s", ">"});
@@ -215,7 +197,7 @@ TEST_CASE("Writes made while the rewrite child runs are in the new file", "[aof]
       during++;
     }
     CHECK(during > 20);
-    CHECK(Info(r, "aof_last_bgrewrite_status") == "ok");
+    CHECK(PersistenceField(r, "aof_last_bgrewrite_status") == "ok");
     REQUIRE(r.Text({"SET", "after", "1"}) == "OK");
     before = DumpServer(port);
     server->Kill(SIGKILL);
@@ -239,16 +221,16 @@ TEST_CASE("The automatic rewrite starts once the file has grown past the percent
   // Below the minimum size nothing happens, however much it grew from 0.
   for (int i = 0; i < 100; i++) r.Text({"SET", "k", std::to_string(i)});
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  CHECK(Info(r, "aof_rewrites") == "0");
+  CHECK(PersistenceField(r, "aof_rewrites") == "0");
   for (int i = 0; i < 1000; i++) r.Text({"SET", "k", std::to_string(i)});
-  REQUIRE(WaitInfo(r, "aof_rewrites", "1"));
-  REQUIRE(WaitInfo(r, "aof_rewrite_in_progress", "0"));
+  REQUIRE(WaitPersistenceField(r, "aof_rewrites", "1"));
+  REQUIRE(WaitPersistenceField(r, "aof_rewrite_in_progress", "0"));
   CHECK_THAT(server->Log(), Catch::Contains("Starting automatic rewriting of AOF on"));
-  const size_t base = std::stoull(Info(r, "aof_base_size"));
+  const size_t base = std::stoull(PersistenceField(r, "aof_base_size"));
   CHECK(base < 200);
   // The next one waits for the file to double again over the new base and the minimum.
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  CHECK(Info(r, "aof_rewrites") == "1");
+  CHECK(PersistenceField(r, "aof_rewrites") == "1");
   CHECK(r.Text({"GET", "k"}) == "999");
   server->Kill(SIGKILL);
   auto again = aoftest::StartRunnel(dir.path(), port);
@@ -273,12 +255,12 @@ TEST_CASE("A rewrite child that dies leaves the AOF as it was and the server app
   REQUIRE(log.find(marker) != std::string::npos);
   const pid_t child = std::stoi(log.substr(log.find(marker) + marker.size()));
   REQUIRE(kill(child, SIGKILL) == 0);
-  REQUIRE(WaitInfo(r, "aof_rewrite_in_progress", "0"));
-  CHECK(Info(r, "aof_last_bgrewrite_status") == "err");
-  CHECK(Info(r, "aof_rewrites_consecutive_failures") == "1");
+  REQUIRE(WaitPersistenceField(r, "aof_rewrite_in_progress", "0"));
+  CHECK(PersistenceField(r, "aof_last_bgrewrite_status") == "err");
+  CHECK(PersistenceField(r, "aof_rewrites_consecutive_failures") == "1");
   CHECK_THAT(server->Log(), Catch::Contains("Background AOF rewrite terminated with error"));
   REQUIRE(r.Text({"SET", "after", "1"}) == "OK");
-  REQUIRE(WaitInfo(r, "aof_buffer_length", "0"));
+  REQUIRE(WaitPersistenceField(r, "aof_buffer_length", "0"));
   const std::string content = aoftest::ReadFile(aof);
   CHECK(content.find("during") != std::string::npos);
   CHECK(content.find("after") != std::string::npos);
@@ -303,7 +285,7 @@ TEST_CASE("SHUTDOWN during a rewrite kills the child and removes its temporary f
     Redis r(port);
     for (int i = 0; i < 100; i++) r.Text({"SET", "k" + std::to_string(i), "v"});
     REQUIRE(r.Text({"BGREWRITEAOF"}) == "Background append only file rewriting started");
-    REQUIRE(Info(r, "aof_rewrite_in_progress") == "1");
+    REQUIRE(PersistenceField(r, "aof_rewrite_in_progress") == "1");
     r.Command({"SHUTDOWN"});
   }
   const auto start = Clock::now();
@@ -483,11 +465,11 @@ TEST_CASE("SIGKILL while a rewrite runs, or just after its rename, loses no answ
       if (++polls % 8 != 0) return false;
       if (!after_rename) {
         if (Clock::now() - start < std::chrono::milliseconds(150)) return false;
-        CHECK(Info(admin, "aof_rewrite_in_progress") == "1");
+        CHECK(PersistenceField(admin, "aof_rewrite_in_progress") == "1");
         return true;
       }
-      if (Info(admin, "aof_rewrite_in_progress") == "1") return false;
-      CHECK(Info(admin, "aof_last_bgrewrite_status") == "ok");
+      if (PersistenceField(admin, "aof_rewrite_in_progress") == "1") return false;
+      CHECK(PersistenceField(admin, "aof_last_bgrewrite_status") == "ok");
       return true;
     });
     CHECK(a.added.size() > 50);

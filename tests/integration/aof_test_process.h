@@ -8,10 +8,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "server_fixture.h"
@@ -167,6 +169,25 @@ inline std::unique_ptr<Process> StartRedis(const std::string& dir, int& port,
   }
   FAIL("redis-server did not start");
   return nullptr;
+}
+
+// The value of `field` in INFO persistence, or "<missing>".
+inline std::string PersistenceField(itest::Redis& r, const std::string& field) {
+  const std::string text = r.Text({"INFO", "persistence"});
+  const size_t at = text.find("\r\n" + field + ":");
+  if (at == std::string::npos) return "<missing>";
+  const size_t start = at + field.size() + 3;
+  return text.substr(start, text.find("\r\n", start) - start);
+}
+
+// Waits until INFO persistence's `field` reads `value`; false after 10 s.
+inline bool WaitPersistenceField(itest::Redis& r, const std::string& field, const std::string& value) {
+  auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (PersistenceField(r, field) != value) {
+    if (Clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return true;
 }
 
 }  // namespace aoftest

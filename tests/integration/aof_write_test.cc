@@ -301,9 +301,11 @@ class TracedServer {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
     }
-    if (up_) {
+    // The port opens a moment before the pid file is written: wait for the pid, or every
+    // fsync would be counted as another thread's.
+    for (int i = 0; up_ && server_pid_ <= 0 && i < 200; i++) {
       std::ifstream in(dir_ + "/runnel.pid");
-      in >> server_pid_;
+      if (!(in >> server_pid_)) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
   ~TracedServer() {
@@ -326,6 +328,18 @@ class TracedServer {
   // fdatasync calls so far: by the main thread, and by any other thread.
   int MainThreadFsyncs() const { return Count(true); }
   int OtherThreadFsyncs() const { return Count(false); }
+  // strace writes its trace a little after the traced call returns (the reply can arrive
+  // first): waits up to 2 s for the main thread's count to reach `at_least`, returns it.
+  int MainThreadFsyncsSettled(int at_least) const {
+    auto deadline = itest::Clock::now() + std::chrono::seconds(2);
+    int n = MainThreadFsyncs();
+    while (n < at_least && itest::Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      n = MainThreadFsyncs();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // and nothing more follows
+    return MainThreadFsyncs();
+  }
 
  private:
   int Count(bool main_thread) const {
@@ -364,7 +378,7 @@ TEST_CASE("appendfsync always fsyncs once per loop iteration, not once per comma
   // Each round trip is its own loop iteration: each write is fsynced before its reply.
   const int before = server.MainThreadFsyncs();
   for (int i = 0; i < 10; i++) CHECK(c.Text({"SET", "k" + std::to_string(i), "v"}) == "OK");
-  CHECK(server.MainThreadFsyncs() - before == 10);
+  CHECK(server.MainThreadFsyncsSettled(before + 10) - before == 10);
 
   // 500 writes arriving in one read share one fsync (a few, if the kernel splits the bytes).
   std::string pipeline;
@@ -373,7 +387,7 @@ TEST_CASE("appendfsync always fsyncs once per loop iteration, not once per comma
   itest::RawSocket s(server.port());
   s.SendAll(pipeline);
   CHECK(s.ReadAtLeast(500 * 5, 3000).size() == 500 * 5);  // 500 × "+OK\r\n"
-  const int pipeline_fsyncs = server.MainThreadFsyncs() - before_pipeline;
+  const int pipeline_fsyncs = server.MainThreadFsyncsSettled(before_pipeline + 1) - before_pipeline;
   CHECK(pipeline_fsyncs >= 1);
   CHECK(pipeline_fsyncs <= 5);
 

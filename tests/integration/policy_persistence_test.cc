@@ -9,25 +9,8 @@ namespace {
 using itest::Clock;
 using itest::Redis;
 using itest::Reply;
-
-std::string InfoField(Redis& r, const std::string& field) {
-  Reply info = r.Command({"INFO", "persistence"});
-  REQUIRE(info);
-  const std::string text(info->str, info->len);
-  const size_t at = text.find("\r\n" + field + ":");
-  if (at == std::string::npos) return "<missing>";
-  const size_t start = at + field.size() + 3;
-  return text.substr(start, text.find("\r\n", start) - start);
-}
-
-bool WaitInfo(Redis& r, const std::string& field, const std::string& value) {
-  auto deadline = Clock::now() + std::chrono::seconds(10);
-  while (InfoField(r, field) != value) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  return true;
-}
+using aoftest::PersistenceField;
+using aoftest::WaitPersistenceField;
 
 void Flatten(const redisReply* r, std::string& out) {
   if (r->type != REDIS_REPLY_ARRAY) {
@@ -78,7 +61,7 @@ TEST_CASE("Delivery policies come back after a restart that replays the appended
     Redis r(port);
     SetPolicies(r);
     before = Policies(r);
-    REQUIRE(WaitInfo(r, "aof_buffer_length", "0"));
+    REQUIRE(WaitPersistenceField(r, "aof_buffer_length", "0"));
     server->Kill(SIGKILL);
   }
   CHECK_THAT(before, Catch::Contains("workers: [ack-timeout 30000 backoff [1000 5000 ]"));
@@ -106,9 +89,9 @@ TEST_CASE("Delivery policies come back after BGREWRITEAOF and a restart from the
     SetPolicies(r);
     before = Policies(r);
     CHECK(r.Text({"BGREWRITEAOF"}) == "Background append only file rewriting started");
-    REQUIRE(WaitInfo(r, "aof_rewrites", "1"));
-    REQUIRE(WaitInfo(r, "aof_rewrite_in_progress", "0"));
-    REQUIRE(InfoField(r, "aof_last_bgrewrite_status") == "ok");
+    REQUIRE(WaitPersistenceField(r, "aof_rewrites", "1"));
+    REQUIRE(WaitPersistenceField(r, "aof_rewrite_in_progress", "0"));
+    REQUIRE(PersistenceField(r, "aof_last_bgrewrite_status") == "ok");
     // The rewritten file holds each remaining policy once, in canonical form, and no trace of
     // the cleared one.
     const std::string aof = aoftest::ReadFile(aof_path);
@@ -136,7 +119,7 @@ TEST_CASE("The server default policy comes from the running server's config, not
     Flatten(reply.get(), text);
     CHECK(text == "[ack-timeout 500 backoff [] backoff-exp (nil) max-deliveries 0 dead-letter "
                   "jobs:dlq source default ] ");
-    REQUIRE(WaitInfo(r, "aof_buffer_length", "0"));
+    REQUIRE(WaitPersistenceField(r, "aof_buffer_length", "0"));
     server->Kill(SIGTERM);
   }
   auto again = aoftest::StartRunnel(dir.path(), port);
