@@ -238,15 +238,10 @@ void XDel(CommandContext& ctx) {
     return ctx.reply.Integer(0);
   }
   // Every ID is checked before anything is deleted.
-  std::vector<streams::StreamID> ids;
-  ids.reserve(ctx.argc() - 2);
-  for (size_t i = 2; i < ctx.argc(); i++) {
-    auto id = streams::ParseStrictId(ctx.arg(i));
-    if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
-    ids.push_back(id.value);
-  }
+  auto ids = ParseIds(ctx, 2, ctx.argc());
+  if (!ids) return;
   int64_t deleted = 0;
-  for (streams::StreamID id : ids) deleted += s->Delete(id) ? 1 : 0;
+  for (streams::StreamID id : *ids) deleted += s->Delete(id) ? 1 : 0;
   if (deleted > 0) ctx.db().Touch(ctx.arg(1));
   if (deleted == 0) ctx.server.propagation.Suppress();  // else it replays as it is
   ctx.reply.Integer(deleted);

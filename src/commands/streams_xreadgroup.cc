@@ -148,8 +148,8 @@ void XReadGroup(CommandContext& ctx) {
     const int protocol = ctx.reply.protocol();
     size_t n;
     if (t.history) {
-      n = ReadHistory(entries, protocol, t.key, *t.stream, opts.group, *t.group, *consumer,
-                      t.after, budget, ctx.now_ms, records);
+      n = ReadHistory(entries, protocol, t.key, *t.stream, *t.group, *consumer, t.after, opts,
+                      budget, ctx.now_ms, records);
     } else {
       if (budget.Exhausted()) continue;
       n = ReadUndelivered(entries, protocol, t.key, *t.stream, *t.group, *consumer, opts, budget,

@@ -44,9 +44,9 @@ size_t ReadUndelivered(std::string& out, int protocol, std::string_view key, str
 // Each redelivery is appended to `records` as an XCLAIM (Redis 7.0 records none, so its replay
 // loses the delivery counts; ours keeps them).
 size_t ReadHistory(std::string& out, int protocol, std::string_view key, streams::Stream& s,
-                   std::string_view group_name, streams::ConsumerGroup& g, streams::Consumer& c,
-                   streams::StreamID after,
-                   ReadBudget& budget, int64_t now_ms, std::vector<Record>& records);
+                   streams::ConsumerGroup& g, streams::Consumer& c, streams::StreamID after,
+                   const GroupReadOptions& opts, ReadBudget& budget, int64_t now_ms,
+                   std::vector<Record>& records);
 
 // When (wall-clock ms) the first pending entry of `g` still in the stream becomes claimable with
 // CLAIM `min_idle`, or -1 when there is none. May be <= now when one already is.

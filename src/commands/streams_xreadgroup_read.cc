@@ -101,9 +101,9 @@ size_t ReadUndelivered(std::string& out, int protocol, std::string_view key, str
 }
 
 size_t ReadHistory(std::string& out, int protocol, std::string_view key, streams::Stream& s,
-                   std::string_view group_name, streams::ConsumerGroup& g, streams::Consumer& c,
-                   streams::StreamID after,
-                   ReadBudget& budget, int64_t now_ms, std::vector<Record>& records) {
+                   streams::ConsumerGroup& g, streams::Consumer& c, streams::StreamID after,
+                   const GroupReadOptions& opts, ReadBudget& budget, int64_t now_ms,
+                   std::vector<Record>& records) {
   resp::Writer w(out, protocol);
   budget.StartStream();
   if (after == streams::StreamID::Max()) return 0;  // nothing can follow it
@@ -128,7 +128,7 @@ size_t ReadHistory(std::string& out, int protocol, std::string_view key, streams
   }
   for (streams::PendingEntry* e : redeliver) {
     g.Redeliver(*e, c, now_ms, true);
-    records.push_back(ClaimRecord(key, group_name, *e, g));
+    if (opts.record) records.push_back(ClaimRecord(key, opts.group, *e, g));
   }
   return n;
 }
