@@ -56,6 +56,7 @@ void ServerState::ResetStats() {
   net_input_rate.Reset();
   net_output_rate.Reset();
   peak_memory = 0;
+  policy_stats = PolicyStats();
 }
 
 uint64_t ServerState::TotalExpiredKeys() const {

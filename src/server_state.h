@@ -39,6 +39,15 @@ struct Stats {
   uint64_t expired_keys_reset_base = 0;  // expired_keys as of the last CONFIG RESETSTAT
 };
 
+// What the delivery policies did since start (INFO's deliverypolicy section; the per-group
+// counters XINFO shows are persisted, these are not, as Redis's INFO stats are not).
+struct PolicyStats {
+  uint64_t redelivered = 0;           // due entries redelivered to a ">" read
+  uint64_t dead_lettered = 0;         // entries moved to a dead-letter stream
+  uint64_t dead_letter_failures = 0;  // dead letters refused: the dead-letter key is no stream
+  uint64_t redriven = 0;              // dead letters moved back by XREDRIVE
+};
+
 // What INFO persistence reports about AOF rewrites; whoever runs a rewrite keeps it current.
 struct AofRewriteStats {
   bool in_progress = false;
@@ -94,6 +103,7 @@ struct ServerState {
   // when the AOF is off.
   std::unique_ptr<AofWriter> aof;
   AofRewriteStats aof_rewrite;
+  PolicyStats policy_stats;
 
   RateSampler ops_rate;        // commands per second
   RateSampler net_input_rate;  // bytes per second

@@ -10,7 +10,7 @@ std::span<const CommandSpec> StreamCommands() {
     std::vector<CommandSpec> all;
     for (auto part : {StreamRangeRows(), StreamWriteRows(), StreamInfoRows(), StreamReadRows(),
                       StreamGroupRows(), StreamReadGroupRows(), StreamAckRows(),
-                      StreamPendingRows()}) {
+                      StreamPendingRows(), StreamRedriveRows()}) {
       all.insert(all.end(), part.begin(), part.end());
     }
     return all;

@@ -16,5 +16,6 @@ std::span<const CommandSpec> StreamGroupRows();   // XGROUP
 std::span<const CommandSpec> StreamReadGroupRows();  // XREADGROUP
 std::span<const CommandSpec> StreamAckRows();     // XACK XACKDEL XNACK
 std::span<const CommandSpec> StreamPendingRows(); // XPENDING XCLAIM XAUTOCLAIM
+std::span<const CommandSpec> StreamRedriveRows(); // XREDRIVE (Runnel's)
 
 }  // namespace server
