@@ -309,3 +309,20 @@ TEST_CASE("Replaying what XREDRIVE recorded rebuilds the same dataset", "[xredri
   }
   CHECK(testing_support::DumpDataset(replica) == testing_support::DumpDataset(h));
 }
+
+TEST_CASE("XREDRIVE inside MULTI/EXEC adds no MULTI/EXEC of its own to the records",
+          "[xredrive][propagation]") {
+  CommandHarness h;
+  AddDeadLetter(h, "dlq", "1-0", {"a", "1"}, "s", "g");
+  Take(h);
+  h.Run({"MULTI"});
+  h.Run({"XREDRIVE", "dlq"});
+  REQUIRE(h.Run({"EXEC"}) == "*1\r\n:1\r\n");
+  auto records = Take(h);
+  size_t multis = 0;
+  for (const Strings& r : records) multis += r[0] == "MULTI" ? 1 : 0;
+  CHECK(multis == 1);
+  REQUIRE(records.size() == 4);
+  CHECK(records[1][0] == "XADD");
+  CHECK(records[2] == Strings{"XDEL", "dlq", "1-0"});
+}
