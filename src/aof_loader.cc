@@ -460,6 +460,7 @@ bool LoadAofAtStartup(ServerState& state) {
   // the DELs of real expiries), and nothing it does is recorded again.
   for (auto& db : state.dbs) db->set_expiry_suspended(true);
   state.propagation.set_enabled(false);
+  state.loading = true;
   uint64_t commands = 0;
   bool ok;
   if (own) {
@@ -472,6 +473,7 @@ bool LoadAofAtStartup(ServerState& state) {
   state.stats = stats_before;
   for (auto& db : state.dbs) db->set_expiry_suspended(false);
   state.propagation.set_enabled(true);
+  state.loading = false;
   state.propagation.Take();
   if (!ok) return false;
   const double seconds =

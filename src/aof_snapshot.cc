@@ -78,9 +78,10 @@ class StreamEmitter {
             Send({"XADD", key_, next_dangling->ToString(), "x", "y"}));
   }
 
-  // The group's position and policy, then per consumer (name order) its pending entries as claims with
-  // their exact delivery time and count, or CREATECONSUMER when it has none; then the NACKed
-  // zone in NACK order.
+  // The group's position, policy and policy counters, then per consumer (name order) its pending
+  // entries as claims with their exact delivery time and count (which give them their due
+  // times again), or CREATECONSUMER when it has none; then the NACKed zone in NACK order, with
+  // the due times.
   bool Group(const std::string& name, const ConsumerGroup& g) {
     if (!Send({"XGROUP", "CREATE", key_, name, g.last_id().ToString(), "ENTRIESREAD",
                std::to_string(g.entries_read())})) {
@@ -91,6 +92,12 @@ class StreamEmitter {
       Argv argv{"XGROUP", "SETPOLICY", key_, name};
       for (std::string& a : PolicyOptionArgs(g.policy())) argv.push_back(std::move(a));
       if (!Send(std::move(argv))) return false;
+    }
+    const ConsumerGroup::PolicyCounters& n = g.counters();
+    if ((n.redelivered > 0 || n.dead_lettered > 0) &&
+        !Send({"XGROUP", "SETCOUNTERS", key_, name, "REDELIVERED", std::to_string(n.redelivered),
+               "DEAD-LETTERED", std::to_string(n.dead_lettered)})) {
+      return false;
     }
     for (const auto& [cname, c] : g.consumers()) {
       if (c->pel.size() == 0) {
@@ -109,8 +116,13 @@ class StreamEmitter {
     }
     bool ok = true;
     g.ForEachNacked([&](PendingEntry& e) {
-      ok = Send({"XNACK", key_, name, "FAIL", "IDS", "1", e.id.ToString(), "RETRYCOUNT",
-                 std::to_string(e.delivery_count), "FORCE"});
+      Argv argv{"XNACK", key_, name, "FAIL", "IDS", "1", e.id.ToString(), "RETRYCOUNT",
+                std::to_string(e.delivery_count), "FORCE"};
+      if (e.due_ms >= 0) {
+        argv.emplace_back("DUE-AT");
+        argv.push_back(std::to_string(e.due_ms));
+      }
+      ok = Send(std::move(argv));
       return ok;
     });
     return ok;

@@ -146,6 +146,13 @@ inline constexpr std::string_view kXNackNumIdsInvalid = "ERR numids must be a po
 inline constexpr std::string_view kXNackNumIdsMismatch = "ERR number of IDs doesn't match numids";
 inline constexpr std::string_view kXNackRetryCountNegative =
     "ERR Invalid RETRYCOUNT value, must be >= 0";
+// XGROUP SETCOUNTERS (Runnel's).
+inline constexpr std::string_view kSetCountersNegative = "ERR counters must be >= 0";
+// XNACK DELAY / DUE-AT (Runnel's options; in RETRYCOUNT's style).
+inline constexpr std::string_view kXNackDelayNegative = "ERR Invalid DELAY value, must be >= 0";
+inline constexpr std::string_view kXNackDueAtNegative = "ERR Invalid DUE-AT value, must be >= 0";
+inline constexpr std::string_view kXNackDelayExclusive =
+    "ERR DELAY and DUE-AT cannot be used together";
 // "ERR Unrecognized XNACK option 'FOO'"
 inline std::string XNackUnrecognizedOption(std::string_view opt) {
   std::string text = "ERR Unrecognized XNACK option '";

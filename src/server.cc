@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "src/commands/streams_delivery.h"
 #include "src/connection.h"
 #include "src/log.h"
 
@@ -111,6 +112,8 @@ int Server::Run() {
   uv_timer_start(&cron_, OnCron, period, period);
   uv_timer_init(&loop_, &block_timer_);
   block_timer_.data = this;
+  uv_timer_init(&loop_, &due_timer_);
+  due_timer_.data = this;
   uv_signal_init(&loop_, &sigint_);
   sigint_.data = this;
   uv_signal_start(&sigint_, OnSignal, SIGINT);
@@ -270,6 +273,34 @@ void Server::OnBlockTimer(uv_timer_t* h) {
   self->ArmBlockTimer();
 }
 
+void Server::ArmDueTimer() {
+  const int64_t next = state_.due.NextAt();
+  if (next < 0) {
+    if (due_timer_deadline_ >= 0) uv_timer_stop(&due_timer_);
+    due_timer_deadline_ = -1;
+    return;
+  }
+  if (next == due_timer_deadline_) return;
+  uv_update_time(&loop_);
+  const int64_t delay = std::max<int64_t>(0, next - WallClockMs());
+  uv_timer_start(&due_timer_, OnDueTimer, static_cast<uint64_t>(delay), 0);
+  due_timer_deadline_ = next;
+}
+
+void Server::OnDueTimer(uv_timer_t* h) {
+  auto* self = static_cast<Server*>(h->data);
+  self->due_timer_deadline_ = -1;
+  const int64_t now = WallClockMs();
+  self->state_.command_time_ms = now;
+  if (RunDueGroups(self->state_, now)) {
+    self->ServeReadyKeys();
+    // What the pass recorded goes to the AOF at the next check point: make sure one comes
+    // even when no client is waiting for output.
+    if (!self->shutting_down_) uv_idle_start(&self->idle_, OnIdle);
+  }
+  self->ArmDueTimer();
+}
+
 void Server::OnCheck(uv_check_t* h) {
   auto* self = static_cast<Server*>(h->data);
   self->CloseRequestedClients();
@@ -281,7 +312,10 @@ void Server::OnCheck(uv_check_t* h) {
   // Flushing can resume a client's buffered requests, which queues more output.
   if (self->pending_flush_.empty() && !self->shutting_down_) uv_idle_stop(&self->idle_);
   if (self->state_.shutdown_requested && !self->shutting_down_) self->BeginShutdown();
-  if (!self->shutting_down_) self->ArmBlockTimer();
+  if (!self->shutting_down_) {
+    self->ArmBlockTimer();
+    self->ArmDueTimer();
+  }
 }
 
 void Server::OnIdle(uv_idle_t*) {}
@@ -336,6 +370,7 @@ void Server::BeginShutdown() {
   uv_close(reinterpret_cast<uv_handle_t*>(&idle_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&cron_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&block_timer_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&due_timer_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
 }

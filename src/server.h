@@ -42,6 +42,7 @@ class Server {
   static void OnCron(uv_timer_t* h);
   static void OnSignal(uv_signal_t* h, int signum);
   static void OnBlockTimer(uv_timer_t* h);
+  static void OnDueTimer(uv_timer_t* h);
 
   bool Listen();
   // The append-only file. LoadAof (src/server_aof_load.cc) replays it before the port opens;
@@ -63,6 +64,7 @@ class Server {
   void Cron();
   void BeginShutdown();
   void ArmBlockTimer();
+  void ArmDueTimer();
   void ResumeUnblocked();
   resp::Writer* WriterFor(uint64_t client_id);
 
@@ -80,6 +82,10 @@ class Server {
   // whenever the earliest deadline changes), so idle blocked clients cost no wake-ups.
   uv_timer_t block_timer_;
   int64_t block_timer_deadline_ = -1;  // what block_timer_ is armed for; -1 = stopped
+  // Fires at the earliest deadline of the consumer groups' delivery policies (ServerState::due,
+  // wall-clock ms): one timer, however many pending entries have deadlines.
+  uv_timer_t due_timer_;
+  int64_t due_timer_deadline_ = -1;
   // Clients just served or timed out: their buffered requests run in the next OnCheck (not
   // inside the command that woke them).
   std::vector<uint64_t> unblocked_;

@@ -14,6 +14,7 @@
 #include "src/client.h"
 #include "src/config.h"
 #include "src/db.h"
+#include "src/due_scheduler.h"
 #include "src/propagation.h"
 
 namespace server {
@@ -87,6 +88,9 @@ struct ServerState {
   // Wall-clock ms of the command being run: handlers get it as ctx.now_ms and the dbs stamp
   // stored values with it.
   int64_t command_time_ms = 0;
+  // Unit tests pin the time commands see (the streams' injected clock, one level up); -1, the
+  // only value the server uses, means the wall clock.
+  int64_t pinned_time_ms = -1;
   const CommandTable* commands = nullptr;
   int64_t start_ms = 0;
   std::string run_id;
@@ -104,6 +108,10 @@ struct ServerState {
   std::unique_ptr<AofWriter> aof;
   AofRewriteStats aof_rewrite;
   PolicyStats policy_stats;
+  // Consumer groups whose delivery policy has deadlines: the server's due timer fires at the
+  // earliest and runs the policy (src/commands/streams_delivery.h).
+  DueScheduler due;
+  bool loading = false;  // the AOF is being replayed: policies take no action of their own
 
   RateSampler ops_rate;        // commands per second
   RateSampler net_input_rate;  // bytes per second

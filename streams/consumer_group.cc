@@ -1,6 +1,7 @@
 // ConsumerGroup: PEL bookkeeping across its three indexes, and Redis's entries-read arithmetic.
 #include "streams/consumer_group.h"
 
+#include <algorithm>
 #include <cassert>
 #include <vector>
 
@@ -111,14 +112,14 @@ void ConsumerGroup::SetDue(PendingEntry& e, int64_t due_ms) {
   (void)inserted;
 }
 
-void ConsumerGroup::ForEachDue(int64_t now_ms,
-                               const std::function<bool(PendingEntry&)>& fn) const {
+void ConsumerGroup::ForEachDueBetween(int64_t from_ms, int64_t to_ms,
+                                      const std::function<bool(PendingEntry&)>& fn) const {
   // As ForEachIdle: the callback may re-key or remove the entry, so re-seek past each one.
   PendingTree::Iterator it(due_);
-  TimeKey last{};
-  for (bool ok = it.Seek(SeekOp::kFirst); ok;) {
+  TimeKey last = TimeIdKey(std::max<int64_t>(from_ms, 0), StreamID::Min());
+  for (bool ok = it.Seek(SeekOp::kGreaterOrEqual, PendingTree::Bytes(last)); ok;) {
     PendingEntry* e = it.Value();
-    if (e->due_ms > now_ms) return;
+    if (e->due_ms > to_ms) return;
     std::copy(it.Key().begin(), it.Key().end(), last.begin());
     if (!fn(*e)) return;
     ok = it.Seek(SeekOp::kGreater, PendingTree::Bytes(last));
@@ -128,6 +129,13 @@ void ConsumerGroup::ForEachDue(int64_t now_ms,
 std::optional<int64_t> ConsumerGroup::NextDue() const {
   PendingTree::Iterator it(due_);
   if (!it.Seek(SeekOp::kFirst)) return std::nullopt;
+  return it.Value()->due_ms;
+}
+
+std::optional<int64_t> ConsumerGroup::NextDueAfter(int64_t after_ms) const {
+  PendingTree::Iterator it(due_);
+  const TimeKey k = TimeIdKey(after_ms, StreamID::Max());
+  if (!it.Seek(SeekOp::kGreater, PendingTree::Bytes(k))) return std::nullopt;
   return it.Value()->due_ms;
 }
 

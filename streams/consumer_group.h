@@ -124,9 +124,17 @@ class ConsumerGroup {
   void SetDue(PendingEntry& e, int64_t due_ms);
   // Walks entries due at or before now_ms, earliest due first (then by ID); the callback may
   // redeliver, ack or re-time what it is given, and returns false to stop.
-  void ForEachDue(int64_t now_ms, const std::function<bool(PendingEntry&)>& fn) const;
+  void ForEachDue(int64_t now_ms, const std::function<bool(PendingEntry&)>& fn) const {
+    ForEachDueBetween(0, now_ms, fn);
+  }
+  // The same for entries due in [from_ms, to_ms] only (the server's timer looks at what became
+  // due since it last looked, not at the due entries still waiting for a reader).
+  void ForEachDueBetween(int64_t from_ms, int64_t to_ms,
+                         const std::function<bool(PendingEntry&)>& fn) const;
   // The earliest due time, or nullopt when nothing has one (no timer needed).
   std::optional<int64_t> NextDue() const;
+  // The earliest due time after `after_ms`, or nullopt.
+  std::optional<int64_t> NextDueAfter(int64_t after_ms) const;
   size_t due_count() const { return due_.size(); }
   // How many entries are NACKed (XINFO STREAM FULL "nacked-count").
   size_t nacked_count() const { return nacked_.size(); }

@@ -8,8 +8,9 @@
 #include <sstream>
 #include <vector>
 
-#include "src/commands/util.h"
 #include "src/commands/server_admin.h"
+#include "src/commands/streams_delivery.h"
+#include "src/commands/util.h"
 #include "src/errors.h"
 #include "src/log.h"
 
@@ -91,7 +92,10 @@ void ConfigSet(CommandContext& ctx) {
     ctx.client.authenticated = true;
   }
   if (live.loglevel != updated.loglevel) SetLogLevel(updated.loglevel);
+  const bool policy_changed = !(live.stream_default_policy == updated.stream_default_policy);
   live = std::move(updated);
+  // Pending entries of groups under the default policy get due times from the new one.
+  if (policy_changed) RescheduleDefaultPolicyGroups(ctx.server, ctx.now_ms);
   ctx.reply.Ok();
 }
 

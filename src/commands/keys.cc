@@ -41,6 +41,7 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
     return from == to && !nx ? ctx.reply.Ok() : ctx.reply.Integer(0);
   }
   db.Rename(from, to);
+  ArmMovedStream(ctx, ctx.client.db_index, to);
   nx ? ctx.reply.Integer(1) : ctx.reply.Ok();
 }
 void Rename(CommandContext& ctx) { RenameGeneric(ctx, false); }
@@ -87,6 +88,7 @@ void Copy(CommandContext& ctx) {
   dest.Set(to, Value(*v));
   if (at != kNoExpire) dest.SetExpire(to, at);
   ctx.server.blocking.SignalKeyReady(static_cast<int>(dest_index), to);
+  ArmMovedStream(ctx, static_cast<int>(dest_index), to);
   ctx.reply.Integer(1);
 }
 

@@ -3,6 +3,7 @@
 
 #include "resp/strict_int.h"
 #include "src/commands/keys_handlers.h"
+#include "src/commands/keys_util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
 
@@ -58,6 +59,7 @@ void Move(CommandContext& ctx) {
   src.MoveTo(ctx.arg(1), dest, ctx.arg(1));
   // Readers blocked on the key in the target database may now be served.
   ctx.server.blocking.SignalKeyReady(static_cast<int>(*index), ctx.arg(1));
+  ArmMovedStream(ctx, static_cast<int>(*index), ctx.arg(1));
   ctx.reply.Integer(1);
 }
 

@@ -3,7 +3,9 @@
 #include <limits>
 
 #include "resp/strict_int.h"
+#include "src/commands/streams_delivery.h"
 #include "src/errors.h"
+#include "src/server_state.h"
 
 namespace server {
 
@@ -52,6 +54,11 @@ std::optional<int64_t> ParseExpire(CommandContext& ctx, std::string_view arg, bo
     return std::nullopt;
   }
   return t;
+}
+
+void ArmMovedStream(CommandContext& ctx, int db, std::string_view key) {
+  Value* v = ctx.server.dbs[static_cast<size_t>(db)]->Find(key, ctx.now_ms);
+  if (v != nullptr && v->is_stream()) ArmStreamGroups(ctx.server, db, key, v->stream());
 }
 
 }  // namespace server

@@ -34,6 +34,10 @@ inline std::optional<int64_t> ParseAnyExpire(CommandContext& ctx, std::string_vi
   return ParseExpire(ctx, arg, seconds, absolute, /*positive_only=*/false);
 }
 
+// A key was renamed, moved or copied to `key` of db `db`: when it holds a stream whose groups
+// have delivery-policy deadlines, the server's due timer learns them under the new name.
+void ArmMovedStream(CommandContext& ctx, int db, std::string_view key);
+
 // Rounds a remaining/absolute time in ms to whole seconds as TTL and EXPIRETIME reply it.
 inline int64_t MsToRoundedSeconds(int64_t ms) { return (ms + 500) / 1000; }
 

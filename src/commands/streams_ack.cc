@@ -2,13 +2,16 @@
 // done with it and wants it deleted, or gives it back for someone else to claim at once.
 // None of them signals WATCH unless an entry is deleted: Redis never does for PEL changes.
 // XACK and XACKDEL replay as sent; XNACK records each release with the delivery count it left
-// (RETRYCOUNT) and FORCE, so a replay gives the same counts and the same NACKed-zone order.
+// (RETRYCOUNT), FORCE and its due time (DUE-AT), so a replay gives the same counts, NACKed-zone
+// order and deadlines; what it dead-lettered is recorded as the XADD and XACK that did it.
 #include <climits>
 #include <optional>
 #include <vector>
 
 #include "resp/strict_int.h"
 #include "src/commands/streams.h"
+#include "src/commands/streams_dead_letter.h"
+#include "src/commands/streams_delivery.h"
 #include "src/commands/streams_propagate.h"
 #include "src/commands/streams_util.h"
 #include "src/commands/util.h"
@@ -71,6 +74,8 @@ struct NackArgs {
   std::vector<streams::StreamID> ids;
   std::optional<uint64_t> retry_count;  // RETRYCOUNT: overrides what the mode would set
   bool force = false;                   // FORCE: NACKed entries for IDs not pending yet
+  std::optional<int64_t> delay_ms;      // DELAY ms (Runnel's): due only after it
+  std::optional<int64_t> due_at_ms;     // DUE-AT unix-ms (Runnel's; what the AOF records)
 };
 
 // XNACK key group <SILENT|FAIL|FATAL> [options] IDS numids id ... [options]: the IDS block,
@@ -118,6 +123,20 @@ bool ParseNackArgs(CommandContext& ctx, NackArgs& args) {
       }
       args.retry_count = static_cast<uint64_t>(*n);
       i++;
+    } else if ((EqualsIgnoreCase(opt, "DELAY") || EqualsIgnoreCase(opt, "DUE-AT")) && has_value) {
+      const bool delay = EqualsIgnoreCase(opt, "DELAY");
+      auto n = ArgInt64(ctx, i + 1);
+      if (!n) return false;
+      if (*n < 0) {
+        ctx.reply.Error(delay ? err::kXNackDelayNegative : err::kXNackDueAtNegative);
+        return false;
+      }
+      (delay ? args.delay_ms : args.due_at_ms) = *n;
+      if (args.delay_ms && args.due_at_ms) {
+        ctx.reply.Error(err::kXNackDelayExclusive);
+        return false;
+      }
+      i++;
     } else {
       ctx.reply.Error(err::XNackUnrecognizedOption(opt));
       return false;
@@ -146,6 +165,10 @@ uint64_t NackedCount(const NackArgs& args, uint64_t count) {
 // claimable at once, first NACKed first claimed; a re-NACK moves an entry to the zone's tail).
 // Replies how many IDs were released; IDs not pending are skipped unless FORCE finds them in
 // the stream. Every occurrence of a repeated ID counts.
+// Under a delivery policy (Runnel's), a released entry becomes due after its backoff step (at
+// once without one), and one that FATAL marks, or that has had all the deliveries the policy
+// allows, goes to the dead-letter stream instead (and counts as released). DELAY ms / DUE-AT
+// make it due then, policy or not; until then no claim takes it.
 void XNack(CommandContext& ctx) {
   NackArgs args;
   if (!ParseNackArgs(ctx, args)) return;
@@ -154,21 +177,49 @@ void XNack(CommandContext& ctx) {
   if (wrong_type) return;
   streams::ConsumerGroup* g = s == nullptr ? nullptr : s->FindGroup(ctx.arg(2));
   if (g == nullptr) return ctx.reply.Error(err::NoSuchKeyOrGroup(ctx.arg(1), ctx.arg(2)));
-  int64_t released = 0;
+  std::optional<int64_t> due_at = args.due_at_ms;
+  if (args.delay_ms) {
+    due_at = *args.delay_ms > INT64_MAX - ctx.now_ms ? INT64_MAX : ctx.now_ms + *args.delay_ms;
+  }
+  GroupDue due(ctx.server.config, *g);
+  // The policy acts on its own only live: a replayed XNACK is the record of a plain release.
+  const bool run_policy = due.active() && !ctx.server.loading;
   std::vector<Record> records;
+  DeliveryContext dc{ctx.server, ctx.client.db_index, ctx.now_ms, &records};
+  const uint64_t dead_before = g->counters().dead_lettered;
+  int64_t released = 0;
   for (streams::StreamID id : args.ids) {
     streams::PendingEntry* e = g->FindPending(id);
     if (e == nullptr) {
       if (!args.force || !s->Contains(id)) continue;
       e = g->CreateNacked(id, 0);
     }
-    g->SetDeliveryCount(*e, NackedCount(args, e->delivery_count));
-    g->Nack(*e);
     released++;
-    records.push_back({"XNACK", std::string(ctx.arg(1)), std::string(ctx.arg(2)), "FAIL", "IDS",
-                       "1", id.ToString(), "RETRYCOUNT", std::to_string(e->delivery_count),
-                       "FORCE"});
+    if (run_policy && args.mode == NackMode::kFatal) {
+      DeadLetter(dc, ctx.arg(1), *s, ctx.arg(2), *g, due.policy(), *e, kDlqReasonFatal);
+      continue;
+    }
+    const uint64_t count = NackedCount(args, e->delivery_count);
+    if (run_policy && due.policy().ExhaustedAfter(count)) {
+      g->SetDeliveryCount(*e, count);
+      DeadLetter(dc, ctx.arg(1), *s, ctx.arg(2), *g, due.policy(), *e, kDlqReasonMaxDeliveries);
+      continue;
+    }
+    g->SetDeliveryCount(*e, count);
+    g->Nack(*e);
+    due.AfterNack(*e, ctx.now_ms, due_at);
+    Record r{"XNACK", std::string(ctx.arg(1)), std::string(ctx.arg(2)), "FAIL", "IDS", "1",
+             id.ToString(), "RETRYCOUNT", std::to_string(e->delivery_count), "FORCE"};
+    if (e->due_ms >= 0) {
+      r.emplace_back("DUE-AT");
+      r.push_back(std::to_string(e->due_ms));
+    }
+    records.push_back(std::move(r));
   }
+  if (g->counters().dead_lettered != dead_before) {
+    records.push_back(CountersRecord(ctx.arg(1), ctx.arg(2), *g));
+  }
+  due.Commit(ctx.server, ctx.client.db_index, ctx.arg(1), ctx.arg(2));
   RecordAll(ctx, std::move(records));
   // Released entries are claimable at once: Dispatch offers the key of every write command to
   // blocked readers, so a waiting XREADGROUP ... CLAIM gets a look without more from here.

@@ -2,7 +2,9 @@
 
 #include <utility>
 
+#include "src/commands/streams_policy.h"
 #include "src/commands/streams_util.h"
+#include "src/log.h"
 #include "src/server_state.h"
 
 namespace server {
@@ -34,6 +36,49 @@ std::optional<streams::StreamID> AppendToStream(ServerState& state, int db, std:
     records->push_back(std::move(r));
   }
   return id.value;
+}
+
+}  // namespace server
+
+namespace server {
+
+bool DeadLetter(DeliveryContext& dc, std::string_view key, streams::Stream& s,
+                std::string_view group, streams::ConsumerGroup& g,
+                const streams::DeliveryPolicy& policy, streams::PendingEntry& e,
+                std::string_view reason) {
+  const std::string dlq = DeadLetterKey(dc.state.config, policy, key);
+  // Copies: the fields must outlive any change the append makes to the keyspace.
+  std::vector<std::string> items;
+  if (auto it = s.Range(e.id, e.id); it.Valid()) {
+    for (std::string_view f : it.entry().field_values) items.emplace_back(f);
+  }
+  const std::string values[] = {std::string(key),
+                                e.id.ToString(),
+                                std::string(group),
+                                e.owner != nullptr ? e.owner->name : std::string(),
+                                std::to_string(e.delivery_count),
+                                std::string(reason)};
+  for (size_t i = 0; i < kDlqFields.size(); i++) {
+    items.emplace_back(kDlqFields[i]);
+    items.push_back(values[i]);
+  }
+  std::vector<std::string_view> views(items.begin(), items.end());
+  std::optional<streams::StreamID> added;
+  if (dlq != key) added = AppendToStream(dc.state, dc.db, dlq, views, dc.now_ms, dc.records);
+  if (!added) {
+    dc.state.policy_stats.dead_letter_failures++;
+    g.SetDue(e, -1);
+    Log(LogLevel::kWarning, "Could not dead-letter " + e.id.ToString() + " of group " +
+                                std::string(group) + " of stream " + std::string(key) +
+                                ": dead-letter key " + dlq + " is not a stream");
+    return false;
+  }
+  const streams::StreamID id = e.id;
+  g.Ack(id);
+  if (dc.records != nullptr) dc.records->push_back(DropPendingRecord(key, group, id));
+  g.counters().dead_lettered++;
+  dc.state.policy_stats.dead_lettered++;
+  return true;
 }
 
 }  // namespace server

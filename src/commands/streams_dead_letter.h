@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "src/commands/streams_delivery.h"
 #include "src/commands/streams_propagate.h"
 #include "streams/consumer_group.h"
 #include "streams/stream.h"
@@ -42,5 +43,15 @@ inline constexpr std::string_view kDlqReasonFatal = "fatal";
 std::optional<streams::StreamID> AppendToStream(ServerState& state, int db, std::string_view key,
                                                 std::span<const std::string_view> field_values,
                                                 int64_t now_ms, std::vector<Record>* records);
+
+// Moves pending entry `e` of group `g` (named `group`) of stream `key` to the dead-letter
+// stream of `policy`: its fields (when still in the stream) and the metadata, then acks it,
+// counting it in the group and the server. `e` is gone afterwards. When the dead-letter key
+// holds another type or names the source itself, nothing moves: `e` only loses its due time
+// (so the timer does not retry it forever) and false is returned.
+bool DeadLetter(DeliveryContext& dc, std::string_view key, streams::Stream& s,
+                std::string_view group, streams::ConsumerGroup& g,
+                const streams::DeliveryPolicy& policy, streams::PendingEntry& e,
+                std::string_view reason);
 
 }  // namespace server

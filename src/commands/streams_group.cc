@@ -1,7 +1,8 @@
 // XGROUP: CREATE, SETID, DESTROY, CREATECONSUMER, DELCONSUMER and HELP, declared as a
 // container with one row per subcommand (as CLIENT, CONFIG and XINFO are), plus Runnel's own
-// SETPOLICY and GETPOLICY (a group's delivery policy; see streams_policy.h). The group itself
-// (position, consumers, PEL) is streams::ConsumerGroup; this file parses, checks and replies.
+// SETPOLICY, GETPOLICY and SETCOUNTERS (a group's delivery policy; see streams_policy.h). The
+// group itself (position, consumers, PEL) is streams::ConsumerGroup; this file parses, checks
+// and replies.
 // Like Redis 7.0.15, group changes do not count as key modifications for WATCH; only MKSTREAM
 // creating the key does (through Db::Set). For the AOF, CREATE and SETID record the concrete
 // position ("$" resolved, ENTRIESREAD as it came out), and a call that changed nothing nothing.
@@ -12,6 +13,7 @@
 
 #include "src/ascii.h"
 #include "src/commands/streams.h"
+#include "src/commands/streams_delivery.h"
 #include "src/commands/streams_policy.h"
 #include "src/commands/streams_propagate.h"
 #include "src/commands/streams_util.h"
@@ -203,6 +205,32 @@ void XGroupSetPolicy(CommandContext& ctx) {
   if (g == nullptr) return;
   if (g->policy() == policy) ctx.server.propagation.Suppress();
   g->set_policy(std::move(policy));
+  // The pending entries' due times follow the new policy (recomputed on replay too).
+  GroupDue due(ctx.server.config, *g);
+  due.RescheduleAll(ctx.now_ms);
+  due.Commit(ctx.server, ctx.client.db_index, ctx.arg(2), ctx.arg(3));
+  ctx.reply.Simple("OK");
+}
+
+// XGROUP SETCOUNTERS key group REDELIVERED n DEAD-LETTERED n (Runnel's): sets the delivery
+// policy's counters XINFO shows. It is how the AOF keeps them (the policy's actions are
+// recorded as the plain commands they came to, which do not count).
+void XGroupSetCounters(CommandContext& ctx) {
+  if (ctx.argc() != 8 || !EqualsIgnoreCase(ctx.arg(4), "REDELIVERED") ||
+      !EqualsIgnoreCase(ctx.arg(6), "DEAD-LETTERED")) {
+    return ctx.reply.Error(err::kSyntax);
+  }
+  auto redelivered = ArgInt64(ctx, 5);
+  if (!redelivered) return;
+  auto dead_lettered = ArgInt64(ctx, 7);
+  if (!dead_lettered) return;
+  if (*redelivered < 0 || *dead_lettered < 0) return ctx.reply.Error(err::kSetCountersNegative);
+  streams::Stream* s = ExistingStream(ctx);
+  if (s == nullptr) return;
+  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
+  if (g == nullptr) return;
+  g->counters().redelivered = static_cast<uint64_t>(*redelivered);
+  g->counters().dead_lettered = static_cast<uint64_t>(*dead_lettered);
   ctx.reply.Simple("OK");
 }
 
@@ -281,6 +309,9 @@ constexpr CommandSpec kXGroupSubcommands[] = {
      "Set or clear a consumer group's delivery policy (Runnel).", "0.1.0", "stream"},
     {"getpolicy", 4, kReadOnly, 2, 2, 1, XGroupGetPolicy,
      "Get the delivery policy a consumer group runs under (Runnel).", "0.1.0", "stream"},
+    {"setcounters", 8, kWrite, 2, 2, 1, XGroupSetCounters,
+     "Set a consumer group's delivery policy counters (Runnel; used by the AOF).", "0.1.0",
+     "stream"},
 };
 
 constexpr CommandSpec kRows[] = {

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "src/commands/streams.h"
+#include "src/commands/streams_dead_letter.h"
+#include "src/commands/streams_delivery.h"
 #include "src/commands/streams_propagate.h"
 #include "src/commands/streams_util.h"
 #include "src/commands/util.h"
@@ -220,6 +222,7 @@ void XClaim(CommandContext& ctx) {
   consumer->seen_time_ms = now;
   if (created) records.push_back(CreateConsumerRecord(ctx.arg(1), ctx.arg(2), ctx.arg(3)));
   std::vector<streams::StreamID> claimed;
+  GroupDue due(ctx.server.config, *g);
   for (streams::StreamID id : args.ids) {
     streams::PendingEntry* e = g->FindPending(id);
     if (!s->Contains(id)) {
@@ -244,9 +247,11 @@ void XClaim(CommandContext& ctx) {
       g->SetDeliveryCount(*e, e->delivery_count + 1);
     }
     consumer->active_time_ms = now;
+    due.AfterDelivery(*e);
     claimed.push_back(id);
     records.push_back(ClaimRecord(ctx.arg(1), ctx.arg(2), *e, *g));
   }
+  due.Commit(ctx.server, ctx.client.db_index, ctx.arg(1), ctx.arg(2));
   RecordAll(ctx, std::move(records));
   ReplyClaimed(ctx, *s, claimed, args.just_id);
 }
@@ -288,6 +293,9 @@ void XAutoClaim(CommandContext& ctx) {
   if (created) records.push_back(CreateConsumerRecord(ctx.arg(1), ctx.arg(2), ctx.arg(3)));
 
   int64_t attempts = count * 10;
+  GroupDue due(ctx.server.config, *g);
+  DeliveryContext dc{ctx.server, ctx.client.db_index, now, &records};
+  const uint64_t dead_before = g->counters().dead_lettered;
   std::vector<streams::StreamID> claimed, deleted;
   std::optional<streams::StreamID> last;  // the last PEL entry looked at
   // Acking a deleted entry changes the tree, so each step seeks again past `last`.
@@ -308,13 +316,25 @@ void XAutoClaim(CommandContext& ctx) {
       count--;
       continue;
     }
+    // A NACKed entry waits for its due time (XNACK DELAY, the policy's backoff).
+    if (e->owner == nullptr && e->due_ms > now) continue;
     if (*min_idle > 0 && IdleMs(*e, now) < *min_idle) continue;
+    // One more delivery would exceed the policy's limit: a dead letter, not a claim.
+    if (!just_id && !ctx.server.loading && due.policy().ExhaustedAfter(e->delivery_count)) {
+      DeadLetter(dc, ctx.arg(1), *s, ctx.arg(2), *g, due.policy(), *e, kDlqReasonMaxDeliveries);
+      continue;
+    }
     g->Redeliver(*e, *consumer, now, /*count_delivery=*/!just_id);
     consumer->active_time_ms = now;
+    due.AfterDelivery(*e);
     records.push_back(ClaimRecord(ctx.arg(1), ctx.arg(2), *e, *g));
     claimed.push_back(id);
     count--;
   }
+  if (g->counters().dead_lettered != dead_before) {
+    records.push_back(CountersRecord(ctx.arg(1), ctx.arg(2), *g));
+  }
+  due.Commit(ctx.server, ctx.client.db_index, ctx.arg(1), ctx.arg(2));
   RecordAll(ctx, std::move(records));
   streams::StreamID cursor;  // 0-0: the walk reached the end of the PEL
   if (next(it)) cursor = it.Id();

@@ -40,6 +40,13 @@ Record DropPendingRecord(std::string_view key, std::string_view group, streams::
   return {"XACK", std::string(key), std::string(group), id.ToString()};
 }
 
+Record CountersRecord(std::string_view key, std::string_view group,
+                      const streams::ConsumerGroup& g) {
+  return {"XGROUP",      "SETCOUNTERS", std::string(key),
+          std::string(group), "REDELIVERED", std::to_string(g.counters().redelivered),
+          "DEAD-LETTERED", std::to_string(g.counters().dead_lettered)};
+}
+
 void RecordAll(CommandContext& ctx, std::vector<Record> records) {
   Propagation& p = ctx.server.propagation;
   if (records.empty()) return p.Suppress();

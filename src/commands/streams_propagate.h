@@ -30,6 +30,11 @@ Record CreateConsumerRecord(std::string_view key, std::string_view group,
 // XACK key group id: a pending entry dropped because its stream entry was deleted.
 Record DropPendingRecord(std::string_view key, std::string_view group, streams::StreamID id);
 
+// XGROUP SETCOUNTERS key group REDELIVERED n DEAD-LETTERED m: the delivery policy's counters
+// (Runnel's), recorded after a step that changed them, since a replay never re-runs the policy.
+Record CountersRecord(std::string_view key, std::string_view group,
+                      const streams::ConsumerGroup& g);
+
 // Records `records` in place of the running command: nothing (Suppress) when empty, bare when
 // one, and wrapped in MULTI/EXEC when more, so a replay applies them all or none, as Redis
 // does. Inside EXEC (command_depth > 1) the transaction's own MULTI/EXEC already wraps them.

@@ -126,7 +126,6 @@ bool ResolveTargets(CommandContext& ctx, const GroupReadOptions& opts, size_t fi
 
 void XReadGroup(CommandContext& ctx) {
   GroupReadOptions opts;
-  opts.record = ctx.server.propagation.enabled();
   int64_t block_ms = -1;
   const size_t first_key = ParseOptions(ctx, opts, block_ms);
   if (first_key == 0) return;
@@ -139,6 +138,8 @@ void XReadGroup(CommandContext& ctx) {
   size_t parts = 0;
   ReadBudget budget(opts.limits);
   std::vector<Record> records;
+  DeliveryContext dc{ctx.server, ctx.client.db_index, ctx.now_ms,
+                     ctx.server.propagation.enabled() ? &records : nullptr};
   for (const GroupTarget& t : targets) {
     // Every call creates the consumer and counts as an attempt (7.2's seen-time / XINFO idle).
     auto [consumer, created] = t.group->GetOrCreateConsumer(opts.consumer, ctx.now_ms);
@@ -149,11 +150,11 @@ void XReadGroup(CommandContext& ctx) {
     size_t n;
     if (t.history) {
       n = ReadHistory(entries, protocol, t.key, *t.stream, *t.group, *consumer, t.after, opts,
-                      budget, ctx.now_ms, records);
+                      budget, dc);
     } else {
       if (budget.Exhausted()) continue;
       n = ReadUndelivered(entries, protocol, t.key, *t.stream, *t.group, *consumer, opts, budget,
-                          ctx.now_ms, records);
+                          dc);
       if (n == 0) continue;
     }
     WriteReadGroupPart(body_writer, t.key, n, entries);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <limits>
 #include <memory>
+#include <optional>
 
 #include "src/blocking.h"
 #include "src/commands/streams_xreadgroup.h"
@@ -43,7 +44,7 @@ class BlockedXReadGroup : public BlockedCommand {
     std::string entries;
     ReadBudget budget(opts_.limits);
     std::vector<Record> records;
-    const size_t n = Read(key, v->stream(), *g, entries, reply.protocol(), budget, records);
+    const size_t n = Read(client.db_index, key, v->stream(), *g, entries, reply.protocol(), budget, records);
     RecordAllOutside(state.propagation, client.db_index, std::move(records));
     if (n > 0) {
       WriteReadGroupHeader(reply, 1);
@@ -76,7 +77,7 @@ class BlockedXReadGroup : public BlockedCommand {
           v != nullptr && v->is_stream() ? v->stream().FindGroup(opts_.group) : nullptr;
       if (g == nullptr) continue;
       std::string entries;
-      const size_t n = Read(key, v->stream(), *g, entries, reply.protocol(), budget, records);
+      const size_t n = Read(client.db_index, key, v->stream(), *g, entries, reply.protocol(), budget, records);
       if (n == 0) continue;
       WriteReadGroupPart(body_writer, key, n, entries);
       parts++;
@@ -114,11 +115,16 @@ class BlockedXReadGroup : public BlockedCommand {
   }
 
   // A ">" read of one stream, creating the consumer only when there is something for it.
-  size_t Read(std::string_view key, streams::Stream& s, streams::ConsumerGroup& g,
+  size_t Read(int db, std::string_view key, streams::Stream& s, streams::ConsumerGroup& g,
               std::string& entries, int protocol, ReadBudget& budget,
               std::vector<Record>& records) {
     const int64_t now = WallClockMs();
     bool any = s.After(g.last_id()).Valid();
+    // Entries the delivery policy made due are delivered to ">" readers too.
+    if (!any) {
+      const std::optional<int64_t> due = g.NextDue();
+      any = due && *due <= now;
+    }
     if (!any && claiming()) {
       const int64_t at = NextClaimableAt(s, g, opts_.claim_min_idle);
       any = at >= 0 && at <= now;
@@ -127,7 +133,9 @@ class BlockedXReadGroup : public BlockedCommand {
     auto [consumer, created] = g.GetOrCreateConsumer(opts_.consumer, now);
     consumer->seen_time_ms = now;
     if (created) records.push_back(CreateConsumerRecord(key, opts_.group, opts_.consumer));
-    return ReadUndelivered(entries, protocol, key, s, g, *consumer, opts_, budget, now, records);
+    DeliveryContext dc{state_, db, now,
+                       state_.propagation.enabled() ? &records : nullptr};
+    return ReadUndelivered(entries, protocol, key, s, g, *consumer, opts_, budget, dc);
   }
 
   ServerState& state_;

@@ -4,6 +4,7 @@
 #include <limits>
 #include <vector>
 
+#include "src/commands/streams_dead_letter.h"
 #include "src/commands/streams_util.h"
 #include "src/commands/streams_xreadgroup.h"
 
@@ -27,54 +28,118 @@ void WriteEntryWithDelivery(resp::Writer& w, streams::StreamID id,
   w.Integer(static_cast<int64_t>(count));
 }
 
+// What one ">" read takes from the PEL before new entries: due entries (the delivery policy),
+// then with CLAIM the claimable ones. Both walks only write and collect; the PEL changes after
+// them, because a change invalidates the walks.
+struct PelTake {
+  std::vector<streams::PendingEntry*> due;        // written: redelivered as due
+  std::vector<streams::PendingEntry*> claimed;    // written: claimed (CLAIM)
+  std::vector<streams::PendingEntry*> exhausted;  // not written: to dead-letter
+  std::vector<streams::PendingEntry*> undeliverable;  // due but deleted from the stream
+};
+
+// The entry's idle time as CLAIM replies it: a NACKed entry has no delivery time (-1).
+int64_t ClaimIdle(const streams::PendingEntry& e, int64_t now_ms) {
+  return e.owner == nullptr ? -1 : now_ms - e.delivery_time_ms;
+}
+
+// Due entries of `g`, earliest due first, each admitted to `budget` and written (in CLAIM's
+// format under CLAIM). Exhausted ones are set aside for the dead-letter stream instead.
+void WriteDue(resp::Writer& w, const streams::Stream& s, const streams::ConsumerGroup& g,
+              const streams::DeliveryPolicy& policy, bool claim_format, ReadBudget& budget,
+              int64_t now_ms, PelTake& take) {
+  g.ForEachDue(now_ms, [&](streams::PendingEntry& e) {
+    if (policy.ExhaustedAfter(e.delivery_count)) {
+      take.exhausted.push_back(&e);
+      return true;
+    }
+    auto it = s.Range(e.id, e.id);
+    if (!it.Valid()) {
+      take.undeliverable.push_back(&e);
+      return true;
+    }
+    if (!budget.Admit(it.entry())) return false;
+    if (claim_format) {
+      WriteEntryWithDelivery(w, e.id, it.entry(), ClaimIdle(e, now_ms), e.delivery_count);
+    } else {
+      ReplyEntry(w, e.id, it.entry());
+    }
+    take.due.push_back(&e);
+    return true;
+  });
+}
+
 // Walks the claimable entries of `g` in claiming order, admitting each one still in the stream
-// to `budget` and writing it; returns them, to be redelivered once the walk is over. Entries
-// deleted from the stream can't be returned and stay in the PEL as they are.
-std::vector<streams::PendingEntry*> WriteClaimable(resp::Writer& w, const streams::Stream& s,
-                                                   const streams::ConsumerGroup& g,
-                                                   int64_t min_idle, ReadBudget& budget,
-                                                   int64_t now_ms) {
-  std::vector<streams::PendingEntry*> claimed;
+// to `budget` and writing it. Entries deleted from the stream can't be returned and stay in the
+// PEL as they are. Due entries are WriteDue's; a NACKed entry whose due time (XNACK DELAY, a
+// backoff) has not come waits for it; an exhausted entry is set aside for the dead-letter stream.
+void WriteClaimable(resp::Writer& w, const streams::Stream& s, const streams::ConsumerGroup& g,
+                    const streams::DeliveryPolicy& policy, int64_t min_idle, ReadBudget& budget,
+                    int64_t now_ms, PelTake& take) {
   bool full = false;
   auto visit = [&](streams::PendingEntry& e) {
+    if (e.due_ms >= 0) {
+      if (e.due_ms <= now_ms || e.owner == nullptr) return true;
+    }
+    if (policy.ExhaustedAfter(e.delivery_count)) {
+      take.exhausted.push_back(&e);
+      return true;
+    }
     auto it = s.Range(e.id, e.id);
     if (!it.Valid()) return true;
     if (!budget.Admit(it.entry())) {
       full = true;
       return false;
     }
-    // A NACKed entry has no delivery time (XPENDING shows its idle time as -1).
-    const int64_t idle = e.owner == nullptr ? -1 : now_ms - e.delivery_time_ms;
-    WriteEntryWithDelivery(w, e.id, it.entry(), idle, e.delivery_count);
-    claimed.push_back(&e);
+    WriteEntryWithDelivery(w, e.id, it.entry(), ClaimIdle(e, now_ms), e.delivery_count);
+    take.claimed.push_back(&e);
     return true;
   };
   // NACKed entries may be claimed at once, whatever min-idle-time says (XNACK, 8.8).
   g.ForEachNacked(visit);
   if (!full) g.ForEachIdle(now_ms - min_idle, visit);
-  return claimed;
 }
 
 }  // namespace
 
 size_t ReadUndelivered(std::string& out, int protocol, std::string_view key, streams::Stream& s,
                        streams::ConsumerGroup& g, streams::Consumer& c,
-                       const GroupReadOptions& opts, ReadBudget& budget, int64_t now_ms,
-                       std::vector<Record>& records) {
+                       const GroupReadOptions& opts, ReadBudget& budget, DeliveryContext& dc) {
   resp::Writer w(out, protocol);
   budget.StartStream();
+  const int64_t now_ms = dc.now_ms;
   const bool claim = opts.claim_min_idle >= 0;
-  size_t n = 0;
-  bool into_pel = false;
-  if (claim) {
-    auto claimed = WriteClaimable(w, s, g, opts.claim_min_idle, budget, now_ms);
-    // NOACK does not apply to claimed entries: they stay pending, now with `c`.
-    for (streams::PendingEntry* e : claimed) {
-      g.Redeliver(*e, c, now_ms, true);
-      if (opts.record) records.push_back(ClaimRecord(key, opts.group, *e, g));
+  GroupDue due(dc.state.config, g);
+  const streams::DeliveryPolicy& policy = due.policy();
+  const auto counters_before = g.counters();
+  PelTake take;
+  // The policy acts on its own only live, never while the AOF replays.
+  if (!dc.state.loading && g.due_count() > 0) {
+    WriteDue(w, s, g, policy, claim, budget, now_ms, take);
+  }
+  if (claim) WriteClaimable(w, s, g, policy, opts.claim_min_idle, budget, now_ms, take);
+  size_t n = take.due.size() + take.claimed.size();
+  bool into_pel = n > 0;
+  // NOACK does not apply to due or claimed entries: they stay pending, now with `c`.
+  for (streams::PendingEntry* e : take.due) {
+    g.Redeliver(*e, c, now_ms, true);
+    due.AfterDelivery(*e);
+    g.counters().redelivered++;
+    dc.state.policy_stats.redelivered++;
+    if (dc.records != nullptr) dc.records->push_back(ClaimRecord(key, opts.group, *e, g));
+  }
+  for (streams::PendingEntry* e : take.claimed) {
+    g.Redeliver(*e, c, now_ms, true);
+    due.AfterDelivery(*e);
+    if (dc.records != nullptr) dc.records->push_back(ClaimRecord(key, opts.group, *e, g));
+  }
+  // Left pending as Redis leaves entries deleted under them, but no longer due: nothing can
+  // be delivered.
+  for (streams::PendingEntry* e : take.undeliverable) g.SetDue(*e, -1);
+  if (!dc.state.loading) {
+    for (streams::PendingEntry* e : take.exhausted) {
+      DeadLetter(dc, key, s, opts.group, g, policy, *e, kDlqReasonMaxDeliveries);
     }
-    n += claimed.size();
-    into_pel = !claimed.empty();
   }
   // Delivering moves the group, not the stream, so this walk stays valid.
   bool moved = false;
@@ -87,14 +152,22 @@ size_t ReadUndelivered(std::string& out, int protocol, std::string_view key, str
     g.AdvanceTo(s, it.id());
     moved = true;
     if (!opts.noack) {
-      const streams::PendingEntry* e = g.RecordDelivery(it.id(), c, now_ms);
-      if (opts.record) records.push_back(ClaimRecord(key, opts.group, *e, g));
+      streams::PendingEntry* e = g.RecordDelivery(it.id(), c, now_ms);
+      due.AfterDelivery(*e);
+      if (dc.records != nullptr) dc.records->push_back(ClaimRecord(key, opts.group, *e, g));
       into_pel = true;
     }
     n++;
   }
-  // XCLAIM's LASTID moves the group on replay but not its entries-read: this sets both.
-  if (moved && opts.record) records.push_back(PositionRecord(key, opts.group, g));
+  if (dc.records != nullptr) {
+    // XCLAIM's LASTID moves the group on replay but not its entries-read: this sets both.
+    if (moved) dc.records->push_back(PositionRecord(key, opts.group, g));
+    if (g.counters().redelivered != counters_before.redelivered ||
+        g.counters().dead_lettered != counters_before.dead_lettered) {
+      dc.records->push_back(CountersRecord(key, opts.group, g));
+    }
+  }
+  due.Commit(dc.state, dc.db, key, opts.group);
   // XINFO CONSUMERS "inactive" (7.2): time since the consumer last got entries into the PEL.
   if (into_pel) c.active_time_ms = now_ms;
   return n;
@@ -102,9 +175,9 @@ size_t ReadUndelivered(std::string& out, int protocol, std::string_view key, str
 
 size_t ReadHistory(std::string& out, int protocol, std::string_view key, streams::Stream& s,
                    streams::ConsumerGroup& g, streams::Consumer& c, streams::StreamID after,
-                   const GroupReadOptions& opts, ReadBudget& budget, int64_t now_ms,
-                   std::vector<Record>& records) {
+                   const GroupReadOptions& opts, ReadBudget& budget, DeliveryContext& dc) {
   resp::Writer w(out, protocol);
+  const int64_t now_ms = dc.now_ms;
   budget.StartStream();
   if (after == streams::StreamID::Max()) return 0;  // nothing can follow it
   std::vector<streams::PendingEntry*> redeliver;
@@ -126,10 +199,13 @@ size_t ReadHistory(std::string& out, int protocol, std::string_view key, streams
     }
     n++;
   }
+  GroupDue due(dc.state.config, g);
   for (streams::PendingEntry* e : redeliver) {
     g.Redeliver(*e, c, now_ms, true);
-    if (opts.record) records.push_back(ClaimRecord(key, opts.group, *e, g));
+    due.AfterDelivery(*e);
+    if (dc.records != nullptr) dc.records->push_back(ClaimRecord(key, opts.group, *e, g));
   }
+  due.Commit(dc.state, dc.db, key, opts.group);
   return n;
 }
 

@@ -1,0 +1,139 @@
+#include "src/commands/streams_delivery.h"
+
+#include <limits>
+#include <string>
+#include <utility>
+
+#include "src/commands/streams_dead_letter.h"
+#include "src/commands/streams_policy.h"
+#include "src/server_state.h"
+
+namespace server {
+
+namespace {
+
+int64_t SaturatingAdd(int64_t a, int64_t b) {
+  return b > std::numeric_limits<int64_t>::max() - a ? std::numeric_limits<int64_t>::max() : a + b;
+}
+
+// A timer pass dead-letters at most this many entries per group, then re-arms at once: a
+// backlog coming due together does not stall the loop.
+constexpr size_t kDeadLettersPerPass = 1000;
+constexpr size_t kGroupsPerPass = 256;
+
+}  // namespace
+
+GroupDue::GroupDue(const Config& config, streams::ConsumerGroup& g)
+    : policy_(EffectivePolicy(config, g)), g_(g) {}
+
+void GroupDue::Set(streams::PendingEntry& e, int64_t due_ms) {
+  g_.SetDue(e, due_ms);
+  if (due_ms >= 0 && (earliest_ < 0 || due_ms < earliest_)) earliest_ = due_ms;
+}
+
+void GroupDue::AfterDelivery(streams::PendingEntry& e) {
+  if (!active()) return;
+  const std::optional<int64_t> wait = policy_.WaitAfterDelivery(e.delivery_count);
+  Set(e, wait ? SaturatingAdd(e.delivery_time_ms, *wait) : -1);
+}
+
+void GroupDue::AfterNack(streams::PendingEntry& e, int64_t now_ms, std::optional<int64_t> due_at) {
+  if (due_at) return Set(e, *due_at);
+  if (!active()) return;
+  Set(e, SaturatingAdd(now_ms, policy_.WaitAfterNack(e.delivery_count)));
+}
+
+void GroupDue::RescheduleAll(int64_t now_ms) {
+  streams::PendingTree::Iterator it(g_.pel());
+  for (bool ok = it.Seek(streams::SeekOp::kFirst); ok; ok = it.Next()) {
+    streams::PendingEntry& e = *it.Value();
+    if (!active()) {
+      g_.SetDue(e, -1);
+    } else if (e.owner != nullptr) {
+      AfterDelivery(e);
+    } else if (e.due_ms < 0) {
+      AfterNack(e, now_ms, std::nullopt);
+    } else {
+      Set(e, e.due_ms);  // counted for the timer
+    }
+  }
+}
+
+void GroupDue::Commit(ServerState& state, int db, std::string_view key, std::string_view group) {
+  state.due.Arm(db, key, group, earliest_);
+  earliest_ = -1;
+}
+
+void ArmStreamGroups(ServerState& state, int db, std::string_view key, const streams::Stream& s) {
+  for (const auto& [name, g] : s.groups()) {
+    if (auto at = g->NextDue()) state.due.Arm(db, key, name, *at);
+  }
+}
+
+void RescheduleDefaultPolicyGroups(ServerState& state, int64_t now_ms) {
+  for (size_t db = 0; db < state.dbs.size(); db++) {
+    // Groups are owned through unique_ptr, so a const walk of the db may still reschedule them.
+    state.dbs[db]->ForEach(now_ms, [&](const std::string& key, const Value& v) {
+      if (!v.is_stream()) return;
+      for (const auto& [name, g] : v.stream().groups()) {
+        if (!g->policy().empty()) continue;
+        GroupDue due(state.config, *g);
+        due.RescheduleAll(now_ms);
+        due.Commit(state, static_cast<int>(db), key, name);
+      }
+    });
+  }
+}
+
+bool RunDueGroups(ServerState& state, int64_t now_ms) {
+  bool did = false;
+  for (DueScheduler::Taken& t : state.due.TakeDue(now_ms, kGroupsPerPass)) {
+    const DueScheduler::GroupRef& ref = t.ref;
+    if (ref.db < 0 || static_cast<size_t>(ref.db) >= state.dbs.size()) continue;
+    Value* v = state.dbs[static_cast<size_t>(ref.db)]->Find(ref.key, now_ms);
+    if (v == nullptr || !v->is_stream()) continue;
+    streams::Stream& s = v->stream();
+    streams::ConsumerGroup* g = s.FindGroup(ref.group);
+    if (g == nullptr) continue;
+    const streams::DeliveryPolicy& policy = EffectivePolicy(state.config, *g);
+    std::vector<Record> records;
+    DeliveryContext dc{state, ref.db, now_ms,
+                       state.propagation.enabled() ? &records : nullptr};
+    bool ready = false;
+    size_t moved = 0;
+    int64_t resume_at = -1;  // a due time left for the next pass
+    // Only what came due since the deadline was armed: older due entries were looked at then
+    // and wait for a reader.
+    g->ForEachDueBetween(t.armed_ms, now_ms, [&](streams::PendingEntry& e) {
+      if (!policy.ExhaustedAfter(e.delivery_count)) {
+        ready = true;
+        return true;
+      }
+      if (moved == kDeadLettersPerPass) {
+        resume_at = e.due_ms;
+        return false;
+      }
+      if (DeadLetter(dc, ref.key, s, ref.group, *g, policy, e, kDlqReasonMaxDeliveries)) {
+        moved++;
+      }
+      return true;
+    });
+    if (moved > 0) {
+      did = true;
+      if (dc.records != nullptr) records.push_back(CountersRecord(ref.key, ref.group, *g));
+      RecordAllOutside(state.propagation, ref.db, std::move(records));
+    }
+    if (ready) {
+      state.blocking.SignalKeyReady(ref.db, ref.key);
+      did = true;
+    }
+    if (resume_at >= 0) {
+      state.due.Arm(ref.db, ref.key, ref.group, resume_at);
+    } else if (auto next = g->NextDueAfter(now_ms)) {
+      state.due.Arm(ref.db, ref.key, ref.group, *next);
+    }
+  }
+  return did;
+}
+
+}  // namespace server
