@@ -270,6 +270,9 @@ bool LoadRedisMultiPart(ServerState& state, const std::string& dir, const std::s
 
 AofReplayResult ReplayAof(ServerState& state, std::string_view data) {
   AofReplayResult r;
+  // The file holds what the delivery policies did; replayed, they must not act again.
+  const bool was_loading = state.loading;
+  state.loading = true;
   Client client;
   client.id = kAofClientId;
   client.authenticated = true;
@@ -398,6 +401,7 @@ AofReplayResult ReplayAof(ServerState& state, std::string_view data) {
   }
   UnwatchAll(state, client);
   state.propagation.Take();
+  state.loading = was_loading;
   return r;
 }
 
@@ -460,7 +464,6 @@ bool LoadAofAtStartup(ServerState& state) {
   // the DELs of real expiries), and nothing it does is recorded again.
   for (auto& db : state.dbs) db->set_expiry_suspended(true);
   state.propagation.set_enabled(false);
-  state.loading = true;
   uint64_t commands = 0;
   bool ok;
   if (own) {
@@ -473,7 +476,6 @@ bool LoadAofAtStartup(ServerState& state) {
   state.stats = stats_before;
   for (auto& db : state.dbs) db->set_expiry_suspended(false);
   state.propagation.set_enabled(true);
-  state.loading = false;
   state.propagation.Take();
   if (!ok) return false;
   const double seconds =

@@ -293,7 +293,22 @@ void KeyspaceSection(InfoBuilder& b, ServerState& st) {
   }
 }
 
-// Sections in the order Redis prints them; `in_default` ones make up a bare INFO.
+// Runnel's: what the consumer groups' delivery policies did since start (or CONFIG RESETSTAT),
+// and the due timer's state.
+void DeliveryPolicySection(InfoBuilder& b, ServerState& st, int64_t now_us) {
+  b.Section("Deliverypolicy");
+  const PolicyStats& p = st.policy_stats;
+  b.Num("redelivered_entries", p.redelivered);
+  b.Num("dead_lettered_entries", p.dead_lettered);
+  b.Num("dead_letter_failures", p.dead_letter_failures);
+  b.Num("redriven_entries", p.redriven);
+  b.Num("groups_with_deadlines", st.due.size());
+  const int64_t next = st.due.NextAt();
+  b.Num("next_deadline_in_ms", next < 0 ? -1 : std::max<int64_t>(0, next - now_us / 1000));
+}
+
+// Sections in the order Redis prints them, then Runnel's own (not in a bare INFO, which stays
+// as Redis's); `in_default` ones make up a bare INFO.
 struct SectionDef {
   std::string_view name;
   bool in_default;
@@ -302,7 +317,7 @@ constexpr SectionDef kSections[] = {
     {"server", true},      {"clients", true},      {"memory", true},   {"persistence", true},
     {"stats", true},       {"replication", true},  {"cpu", true},      {"modules", true},
     {"commandstats", false}, {"errorstats", true}, {"latencystats", false},
-    {"cluster", true},     {"keyspace", true},
+    {"cluster", true},     {"keyspace", true},     {"deliverypolicy", false},
 };
 
 void WriteSection(InfoBuilder& b, ServerState& st, std::string_view name, int64_t now_us) {
@@ -322,6 +337,8 @@ void WriteSection(InfoBuilder& b, ServerState& st, std::string_view name, int64_
     b.Field("cluster_enabled", "0");
   } else if (name == "keyspace") {
     KeyspaceSection(b, st);
+  } else if (name == "deliverypolicy") {
+    DeliveryPolicySection(b, st, now_us);
   }
 }
 

@@ -195,15 +195,17 @@ void XNack(CommandContext& ctx) {
       e = g->CreateNacked(id, 0);
     }
     released++;
-    if (run_policy && args.mode == NackMode::kFatal) {
-      DeadLetter(dc, ctx.arg(1), *s, ctx.arg(2), *g, due.policy(), *e, kDlqReasonFatal);
-      continue;
-    }
     const uint64_t count = NackedCount(args, e->delivery_count);
-    if (run_policy && due.policy().ExhaustedAfter(count)) {
-      g->SetDeliveryCount(*e, count);
-      DeadLetter(dc, ctx.arg(1), *s, ctx.arg(2), *g, due.policy(), *e, kDlqReasonMaxDeliveries);
-      continue;
+    if (run_policy) {
+      // A dead letter records the deliveries it had, not FATAL's marker count. When the
+      // dead-letter key refuses it, the entry is released as without a policy.
+      const bool fatal = args.mode == NackMode::kFatal;
+      if (!fatal && due.policy().ExhaustedAfter(count)) g->SetDeliveryCount(*e, count);
+      if ((fatal || due.policy().ExhaustedAfter(count)) &&
+          DeadLetter(dc, ctx.arg(1), *s, ctx.arg(2), *g, due.policy(), *e,
+                     fatal ? kDlqReasonFatal : kDlqReasonMaxDeliveries)) {
+        continue;
+      }
     }
     g->SetDeliveryCount(*e, count);
     g->Nack(*e);

@@ -1,6 +1,6 @@
 // The whole dataset of an in-process server as canonical text, for replay-equivalence tests
 // (propagation, AOF rewrite): strings with expiry, streams with metadata and entries, groups
-// with policy, consumers, PEL (times and counts) and NACK order. Left out on purpose: what
+// with policy and its counters, consumers, PEL (times, counts, due times) and NACK order. Left out on purpose: what
 // depends on when a command ran rather than on what it did (a consumer's seen-time and
 // active-time, values' access times), which neither Redis nor we replay.
 #pragma once
@@ -42,7 +42,9 @@ inline std::string DumpDataset(CommandHarness& h) {
       }
       for (const auto& [name, g] : s.groups()) {
         out << "  group " << name << " last=" << g->last_id().ToString()
-            << " read=" << g->entries_read() << " nacked=" << g->nacked_count() << "\n";
+            << " read=" << g->entries_read() << " nacked=" << g->nacked_count()
+            << " redelivered=" << g->counters().redelivered
+            << " dead-lettered=" << g->counters().dead_lettered << "\n";
         if (!g->policy().empty()) {
           out << "   policy";
           for (const std::string& a : server::PolicyOptionArgs(g->policy())) out << " " << a;
@@ -56,7 +58,8 @@ inline std::string DumpDataset(CommandHarness& h) {
           const streams::PendingEntry* e = it.Value();
           out << "   pending " << e->id.ToString() << " owner="
               << (e->owner ? e->owner->name : std::string("<nacked>"))
-              << " time=" << e->delivery_time_ms << " count=" << e->delivery_count << "\n";
+              << " time=" << e->delivery_time_ms << " count=" << e->delivery_count
+              << " due=" << e->due_ms << "\n";
         }
         g->ForEachNacked([&](streams::PendingEntry& e) {
           out << "   nacked " << e.id.ToString() << "\n";
