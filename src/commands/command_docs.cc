@@ -156,13 +156,19 @@ constexpr DocRow kDocRows[] = {
      "[MAX-DELIVERIES max-deliveries:integer] [DEAD-LETTER dead-letter-key]",
      "", "RW update"},
     {"xgroup|getpolicy", "O(1)", "key groupname"},
+    {"xgroup|setcounters", "O(1)",
+     "key groupname REDELIVERED redelivered:integer DEAD-LETTERED dead-lettered:integer", "",
+     "RW update"},
     {"xack", "O(1) for each message ID processed.", "key group id...", "", "RW update"},
     {"xackdel", "O(1) for each entry ID processed.",
      "key group [condition=KEEPREF|DELREF|ACKED] IDS numids:integer id...", "", "RW delete"},
     {"xnack", "O(1) for each entry ID processed.",
      "key group (mode=SILENT|FAIL|FATAL) IDS numids:integer id... "
-     "[RETRYCOUNT retrycount:integer] [FORCE]",
+     "[RETRYCOUNT retrycount:integer] [FORCE] "
+     "[due=DELAY milliseconds:integer|DUE-AT unix-time-milliseconds:integer]",
      "", "RW update"},
+    {"xredrive", "O(N) where N is the number of entries walked in the dead-letter stream.",
+     "key [GROUP group] [COUNT count:integer]", "", "RW delete"},
     {"xpending", "O(N) with N being the number of elements returned, so asking for a small fixed "
      "number of entries per call is O(1). O(M), where M is the total number of entries scanned "
      "when used with the IDLE filter. When the command returns just the summary and the list of "
