@@ -213,17 +213,21 @@ int64_t NextClaimableAt(const streams::Stream& s, const streams::ConsumerGroup& 
                         int64_t min_idle) {
   int64_t at = -1;
   auto live = [&s](const streams::PendingEntry& e) { return s.Range(e.id, e.id).Valid(); };
+  auto earlier = [&at](int64_t t) {
+    if (at < 0 || t < at) at = t;
+  };
+  // A NACKed entry is claimable at once, or at its due time (XNACK DELAY, a backoff).
   g.ForEachNacked([&](streams::PendingEntry& e) {
     if (!live(e)) return true;
-    at = 0;
-    return false;
+    earlier(e.due_ms >= 0 ? e.due_ms : 0);
+    return at != 0;
   });
-  if (at >= 0) return at;
+  if (at == 0) return at;
   g.ForEachIdle(std::numeric_limits<int64_t>::max(), [&](streams::PendingEntry& e) {
     if (!live(e)) return true;
-    at = e.delivery_time_ms > std::numeric_limits<int64_t>::max() - min_idle
-             ? std::numeric_limits<int64_t>::max()
-             : e.delivery_time_ms + min_idle;
+    earlier(e.delivery_time_ms > std::numeric_limits<int64_t>::max() - min_idle
+                ? std::numeric_limits<int64_t>::max()
+                : e.delivery_time_ms + min_idle);
     return false;
   });
   return at;

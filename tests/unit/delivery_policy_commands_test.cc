@@ -10,6 +10,7 @@
 #include "command_harness.h"
 #include "dataset_dump.h"
 #include "src/commands/streams_delivery.h"
+#include "src/commands/streams_xreadgroup.h"
 #include "src/due_scheduler.h"
 #include "src/errors.h"
 #include "src/server_state.h"
@@ -301,6 +302,16 @@ TEST_CASE("XNACK DELAY makes an entry due after the delay, policy or not; claims
   CHECK(h.Read("c2") == Reply({1}));
   CHECK(h.Pending(1)->delivery_count == 2);
   CHECK(h.Pending(1)->due_ms == -1);  // no policy: no deadline after the redelivery
+}
+
+TEST_CASE("A blocked CLAIM read waits for a delayed NACKed entry's due time, not 0", "[policy]") {
+  Harness h(2);
+  h.Read("c1");
+  h.Run({"XNACK", "s", "g", "FAIL", "DELAY", "800", "IDS", "1", "1-0"});
+  // 2-0 is owned and idle since kT0; with min-idle 10000 it is claimable at kT0 + 10000.
+  CHECK(server::NextClaimableAt(*h.Stream("s"), h.Group(), 10000) == kT0 + 800);
+  h.Run({"XNACK", "s", "g", "FAIL", "IDS", "1", "2-0"});
+  CHECK(server::NextClaimableAt(*h.Stream("s"), h.Group(), 10000) == 0);
 }
 
 TEST_CASE("XNACK DELAY and DUE-AT are checked like RETRYCOUNT", "[policy]") {
