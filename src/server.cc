@@ -244,19 +244,30 @@ void Server::ResumeUnblocked() {
   }
 }
 
-void Server::ArmBlockTimer() {
-  const int64_t next = state_.blocking.NextDeadline();
+namespace {
+
+// (Re)starts a one-shot timer for deadline `next` of clock `now_ms` (-1: stop it); `armed` is
+// the deadline it is set for, so re-arming for the same one costs nothing.
+void ArmOneShot(uv_loop_t* loop, uv_timer_t* timer, uv_timer_cb cb, int64_t& armed, int64_t next,
+                int64_t (*now_ms)()) {
   if (next < 0) {
-    if (block_timer_deadline_ >= 0) uv_timer_stop(&block_timer_);
-    block_timer_deadline_ = -1;
+    if (armed >= 0) uv_timer_stop(timer);
+    armed = -1;
     return;
   }
-  if (next == block_timer_deadline_) return;
+  if (next == armed) return;
   // The loop's cached time can lag behind after long callbacks; a stale base fires early.
-  uv_update_time(&loop_);
-  const int64_t delay = std::max<int64_t>(0, next - SteadyMs());
-  uv_timer_start(&block_timer_, OnBlockTimer, static_cast<uint64_t>(delay), 0);
-  block_timer_deadline_ = next;
+  uv_update_time(loop);
+  const int64_t delay = std::max<int64_t>(0, next - now_ms());
+  uv_timer_start(timer, cb, static_cast<uint64_t>(delay), 0);
+  armed = next;
+}
+
+}  // namespace
+
+void Server::ArmBlockTimer() {
+  ArmOneShot(&loop_, &block_timer_, OnBlockTimer, block_timer_deadline_,
+             state_.blocking.NextDeadline(), SteadyMs);
 }
 
 void Server::OnBlockTimer(uv_timer_t* h) {
@@ -274,17 +285,8 @@ void Server::OnBlockTimer(uv_timer_t* h) {
 }
 
 void Server::ArmDueTimer() {
-  const int64_t next = state_.due.NextAt();
-  if (next < 0) {
-    if (due_timer_deadline_ >= 0) uv_timer_stop(&due_timer_);
-    due_timer_deadline_ = -1;
-    return;
-  }
-  if (next == due_timer_deadline_) return;
-  uv_update_time(&loop_);
-  const int64_t delay = std::max<int64_t>(0, next - WallClockMs());
-  uv_timer_start(&due_timer_, OnDueTimer, static_cast<uint64_t>(delay), 0);
-  due_timer_deadline_ = next;
+  ArmOneShot(&loop_, &due_timer_, OnDueTimer, due_timer_deadline_, state_.due.NextAt(),
+             WallClockMs);
 }
 
 void Server::OnDueTimer(uv_timer_t* h) {
