@@ -3,6 +3,12 @@
 //   pending_bytes    used_memory growth per pending entry while one group holds all N pending
 //   entries_per_sec  XREADGROUP COUNT 100 + XACK of those 100, one round trip each, over all N
 //   cpu_us_per_entry the server's user+sys CPU time (from /proc) per entry of that loop
+// Options (for bench/policy.sh; without them the run is exactly groups.sh's):
+//   --policy "ARGS"     XGROUP SETPOLICY s <group> ARGS right after each XGROUP CREATE, checked
+//                       in XINFO GROUPS (a Runnel extension: not for Redis)
+//   --skip-memory       no pending_bytes phase;  --skip-throughput  no read+ack phase
+//   --idle SECONDS      with all N entries pending (memory phase), also print idle_cpu_ms: the
+//                       server's CPU time over SECONDS of no commands
 #include <hiredis/hiredis.h>
 #include <unistd.h>
 
@@ -61,6 +67,39 @@ double CpuSeconds(long long pid) {
   return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+// Splits "ACK-TIMEOUT 60000 MAX-DELIVERIES 5" into arguments.
+std::vector<std::string> Words(const std::string& s) {
+  std::istringstream in(s);
+  std::vector<std::string> words;
+  for (std::string w; in >> w;) words.push_back(w);
+  return words;
+}
+
+// XGROUP CREATE s <group> 0, then the policy when there is one. The policy must show up in
+// XINFO GROUPS, or a typo in the script would silently measure "no policy" twice.
+void CreateGroup(redisContext* c, const std::string& group, const std::string& policy) {
+  Command(c, {"XGROUP", "CREATE", "s", group, "0"});
+  if (policy.empty()) return;
+  std::vector<std::string> set = {"XGROUP", "SETPOLICY", "s", group};
+  for (auto& w : Words(policy)) set.push_back(w);
+  Command(c, set);
+  auto info = Command(c, {"XINFO", "GROUPS", "s"});
+  for (size_t i = 0; i < info->elements; i++) {
+    const redisReply* g = info->element[i];
+    bool this_group = false, has_policy = false;
+    for (size_t j = 0; j + 1 < g->elements; j += 2) {
+      const std::string k(g->element[j]->str, g->element[j]->len);
+      if (k == "name" && std::string(g->element[j + 1]->str, g->element[j + 1]->len) == group) {
+        this_group = true;
+      }
+      if (k == "policy-ack-timeout") has_policy = true;
+    }
+    if (this_group && has_policy) return;
+  }
+  std::fprintf(stderr, "XINFO GROUPS shows no policy on group %s\n", group.c_str());
+  std::exit(1);
+}
+
 // IDs of the entries in an XREADGROUP reply for one stream ([[key, [[id, fields]...]]]).
 std::vector<std::string> EntryIds(const redisReply* r) {
   std::vector<std::string> ids;
@@ -76,11 +115,33 @@ std::vector<std::string> EntryIds(const redisReply* r) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: group_bench PORT\n");
+  std::string port, policy;
+  bool memory = true, throughput = true;
+  int idle_secs = 0;
+  for (int i = 1; i < argc; i++) {
+    const std::string a = argv[i];
+    if (a == "--policy" && i + 1 < argc) {
+      policy = argv[++i];
+    } else if (a == "--idle" && i + 1 < argc) {
+      idle_secs = std::atoi(argv[++i]);
+    } else if (a == "--skip-memory") {
+      memory = false;
+    } else if (a == "--skip-throughput") {
+      throughput = false;
+    } else if (port.empty() && a[0] != '-') {
+      port = a;
+    } else {
+      port.clear();
+      break;
+    }
+  }
+  if (port.empty()) {
+    std::fprintf(stderr,
+                 "usage: group_bench PORT [--policy \"ARGS\"] [--skip-memory] "
+                 "[--skip-throughput] [--idle SECONDS]\n");
     return 2;
   }
-  redisContext* c = redisConnect("127.0.0.1", std::atoi(argv[1]));
+  redisContext* c = redisConnect("127.0.0.1", std::atoi(port.c_str()));
   if (c == nullptr || c->err) {
     std::fprintf(stderr, "cannot connect\n");
     return 1;
@@ -89,17 +150,30 @@ int main(int argc, char** argv) {
   const long long pid = InfoField(c, "server", "process_id");
 
   // Memory: one group with every entry pending.
-  Command(c, {"XGROUP", "CREATE", "s", "gmem", "0"});
-  const long long before = InfoField(c, "memory", "used_memory");
-  while (!EntryIds(Command(c, {"XREADGROUP", "GROUP", "gmem", "c", "COUNT", "1000", "STREAMS",
-                               "s", ">"}).get()).empty()) {
+  if (memory) {
+    CreateGroup(c, "gmem", policy);
+    const long long before = InfoField(c, "memory", "used_memory");
+    while (!EntryIds(Command(c, {"XREADGROUP", "GROUP", "gmem", "c", "COUNT", "1000", "STREAMS",
+                                 "s", ">"}).get()).empty()) {
+    }
+    const long long after = InfoField(c, "memory", "used_memory");
+    std::printf("pending_bytes %.1f\n",
+                static_cast<double>(after - before) / static_cast<double>(n));
+    if (idle_secs > 0) {
+      // Nothing is sent meanwhile: what the server spends is its timers' and cron's own.
+      const double idle0 = CpuSeconds(pid);
+      sleep(static_cast<unsigned>(idle_secs));
+      std::printf("idle_cpu_ms %.0f\n", (CpuSeconds(pid) - idle0) * 1e3);
+    }
+    Command(c, {"XGROUP", "DESTROY", "s", "gmem"});
   }
-  const long long after = InfoField(c, "memory", "used_memory");
-  std::printf("pending_bytes %.1f\n", static_cast<double>(after - before) / static_cast<double>(n));
-  Command(c, {"XGROUP", "DESTROY", "s", "gmem"});
+  if (!throughput) {
+    redisFree(c);
+    return 0;
+  }
 
   // Throughput: read 100, ack them, until the group has consumed the stream.
-  Command(c, {"XGROUP", "CREATE", "s", "g", "0"});
+  CreateGroup(c, "g", policy);
   const double cpu0 = CpuSeconds(pid);
   const auto t0 = std::chrono::steady_clock::now();
   long long done = 0;
@@ -120,6 +194,7 @@ int main(int argc, char** argv) {
   const double cpu = CpuSeconds(pid) - cpu0;
   std::printf("entries_per_sec %.0f\n", static_cast<double>(done) / secs);
   std::printf("cpu_us_per_entry %.3f\n", cpu * 1e6 / static_cast<double>(done));
+  Command(c, {"XGROUP", "DESTROY", "s", "g"});
   redisFree(c);
   return done == n ? 0 : 1;
 }

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# What a delivery policy (XGROUP SETPOLICY) costs a consumer group, on one Runnel server holding
+# N entries of two small fields (as bench/groups.sh), driver bench/group_bench.cc:
+#   1. XREADGROUP COUNT 100 + XACK round trips over all N entries, entries/s and the server's CPU
+#      per entry (user+sys from /proc), with no policy and with
+#      `ACK-TIMEOUT 60000 MAX-DELIVERIES 5`; ROUNDS rounds, each running both set-ups in
+#      alternating order (ABBA), median and range kept. Target: ratio >= 0.90 and <= 1.11.
+#   2. one consumer holding all N entries pending: bytes per pending entry (used_memory growth)
+#      with no policy and with `ACK-TIMEOUT 3600000` (every entry gets a deadline in the due
+#      index), and the server's CPU time over IDLE seconds of no commands with those deadlines
+#      armed (both should be ~0: one timer per group, set for the earliest deadline).
+#      Redis's bytes per pending entry (it has no policy) for reference.
+# The machine is shared: read the ratios and ranges, not the absolutes.
+# Usage: bench/policy.sh [N] (default 1000000); ROUNDS (3), IDLE (10 s) and RUNNEL_BUILD (build
+# dir, default build) override.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N=${1:-1000000}
+ROUNDS=${ROUNDS:-3}
+IDLE=${IDLE:-10}
+BUILD=${RUNNEL_BUILD:-build}
+if [ ! -x "$BUILD/runnel-server" ] || [ ! -x "$BUILD/bench/group_bench" ]; then
+  cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$BUILD" -j2 --target runnel-server group_bench
+fi
+DRIVER=$BUILD/bench/group_bench
+RUN_POLICY="ACK-TIMEOUT 60000 MAX-DELIVERIES 5"
+PENDING_POLICY="ACK-TIMEOUT 3600000"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+
+start() {  # port command...
+  local port=$1; shift
+  "$@" >/dev/null 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
+}
+field() { awk -v k="$1" '$1==k{print $2}'; }  # key, on stdin: the driver's "key value" lines
+
+awk -v n="$N" 'BEGIN { for (i = 1; i <= n; i++) printf "XADD s %.0f-0 field 12345 name alice\r\n", 1700000000000 + i }' >"$tmp/load.txt"
+
+# Redis's bytes per pending entry, then Redis goes away so it takes no CPU from the rest.
+RP=$(free_port); start "$RP" redis-server --port "$RP" --save '' --appendonly no --dir "$tmp"
+redis-cli -p "$RP" --pipe <"$tmp/load.txt" >/dev/null
+redis_pel=$("$DRIVER" "$RP" --skip-throughput | field pending_bytes)
+redis-cli -p "$RP" shutdown nosave >/dev/null 2>&1 || true
+
+NP=$(free_port); start "$NP" "$BUILD/runnel-server" --port "$NP" --appendonly no --dir "$tmp"
+redis-cli -p "$NP" --pipe <"$tmp/load.txt" >/dev/null
+
+# 2. pending entries, with and without deadlines (each group destroyed by the driver after).
+out=$("$DRIVER" "$NP" --skip-throughput --idle "$IDLE")
+pel_none=$(field pending_bytes <<<"$out"); idle_none=$(field idle_cpu_ms <<<"$out")
+out=$("$DRIVER" "$NP" --skip-throughput --idle "$IDLE" --policy "$PENDING_POLICY")
+pel_pol=$(field pending_bytes <<<"$out"); idle_pol=$(field idle_cpu_ms <<<"$out")
+
+# 1. throughput, alternating: none policy | policy none | none policy ...
+eps_none=(); eps_pol=(); cpu_none=(); cpu_pol=()
+run() {  # none|policy
+  local out
+  if [ "$1" = none ]; then
+    out=$("$DRIVER" "$NP" --skip-memory)
+    eps_none+=("$(field entries_per_sec <<<"$out")"); cpu_none+=("$(field cpu_us_per_entry <<<"$out")")
+  else
+    out=$("$DRIVER" "$NP" --skip-memory --policy "$RUN_POLICY")
+    eps_pol+=("$(field entries_per_sec <<<"$out")"); cpu_pol+=("$(field cpu_us_per_entry <<<"$out")")
+  fi
+}
+for r in $(seq 1 "$ROUNDS"); do
+  if [ $((r % 2)) = 1 ]; then run none; run policy; else run policy; run none; fi
+done
+
+median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END { print (NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2) }'; }
+range() { printf '%s\n' "$@" | sort -g | awk 'NR==1{lo=$1} {hi=$1} END { print lo "-" hi }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+printf 'delivery policy, N=%s, %s rounds; throughput policy: %s\n' "$N" "$ROUNDS" "$RUN_POLICY"
+printf '%-44s %18s %18s %7s\n' "" "no policy" "policy" ratio
+m1=$(median "${eps_none[@]}"); m2=$(median "${eps_pol[@]}")
+printf '%-44s %18s %18s %7s\n' "XREADGROUP 100 + XACK entries/s, median" "$m1" "$m2" "$(ratio "$m2" "$m1")"
+printf '%-44s %18s %18s\n' "  range" "$(range "${eps_none[@]}")" "$(range "${eps_pol[@]}")"
+m1=$(median "${cpu_none[@]}"); m2=$(median "${cpu_pol[@]}")
+printf '%-44s %18s %18s %7s\n' "server CPU us per entry, median" "$m1" "$m2" "$(ratio "$m2" "$m1")"
+printf '%-44s %18s %18s\n' "  range" "$(range "${cpu_none[@]}")" "$(range "${cpu_pol[@]}")"
+printf '%-44s %18s %18s %7s\n' "bytes per pending entry ($PENDING_POLICY)" "$pel_none" "$pel_pol" "$(ratio "$pel_pol" "$pel_none")"
+printf '%-44s %18s %18s\n' "server CPU ms over ${IDLE} s idle, N pending" "$idle_none" "$idle_pol"
+printf '%-44s %18s\n' "Redis bytes per pending entry (no policy)" "$redis_pel"
