@@ -10,14 +10,20 @@
 #      index), and the server's CPU time over IDLE seconds of no commands with those deadlines
 #      armed (both should be ~0: one timer per group, set for the earliest deadline).
 #      Redis's bytes per pending entry (it has no policy) for reference.
+#   3. with CALLGRIND=1 (needs valgrind; adds ~15 s): the same read+ack loop over CG_N (50000)
+#      entries on servers under callgrind, counting the server's user-space instructions per
+#      entry with and without the policy: a figure the other processes on the machine cannot
+#      disturb (it leaves out the kernel's share, the socket reads and writes).
 # The machine is shared: read the ratios and ranges, not the absolutes.
-# Usage: bench/policy.sh [N] (default 1000000); ROUNDS (3), IDLE (10 s) and RUNNEL_BUILD (build
-# dir, default build) override.
+# Usage: bench/policy.sh [N] (default 1000000); ROUNDS (3), IDLE (10 s), CALLGRIND (0), CG_N
+# (50000) and RUNNEL_BUILD (build dir, default build) override.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-1000000}
 ROUNDS=${ROUNDS:-3}
 IDLE=${IDLE:-10}
+CALLGRIND=${CALLGRIND:-0}
+CG_N=${CG_N:-50000}
 BUILD=${RUNNEL_BUILD:-build}
 if [ ! -x "$BUILD/runnel-server" ] || [ ! -x "$BUILD/bench/group_bench" ]; then
   cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -74,6 +80,29 @@ for r in $(seq 1 "$ROUNDS"); do
   if [ $((r % 2)) = 1 ]; then run none; run policy; else run policy; run none; fi
 done
 
+# 3. instructions per entry under callgrind, instrumenting only the read+ack loop (not the load).
+ir_none=""; ir_pol=""
+callgrind_ir() {  # extra driver options...; prints the server's instructions per entry
+  local port out vp
+  port=$(free_port); out="$tmp/callgrind.$port"
+  valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$out" \
+    "$BUILD/runnel-server" --port "$port" --appendonly no --dir "$tmp" >/dev/null 2>&1 &
+  vp=$!; pids+=("$vp")
+  for _ in $(seq 1 200); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+  head -n "$CG_N" "$tmp/load.txt" | redis-cli -p "$port" --pipe >/dev/null
+  callgrind_control -i on "$vp" >/dev/null 2>&1
+  "$DRIVER" "$port" --skip-memory "$@" >/dev/null
+  callgrind_control -i off "$vp" >/dev/null 2>&1
+  redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true
+  wait "$vp" || true
+  awk -v n="$CG_N" '$1=="totals:"{printf "%.0f", $2 / n}' "$out"
+}
+if [ "$CALLGRIND" = 1 ]; then
+  command -v valgrind >/dev/null || { echo "bench/policy.sh: CALLGRIND=1 needs valgrind" >&2; exit 1; }
+  [ "$CG_N" -le "$N" ] || CG_N=$N
+  ir_none=$(callgrind_ir); ir_pol=$(callgrind_ir --policy "$RUN_POLICY")
+fi
+
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END { print (NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2) }'; }
 range() { printf '%s\n' "$@" | sort -g | awk 'NR==1{lo=$1} {hi=$1} END { print lo "-" hi }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
@@ -89,3 +118,6 @@ printf '%-44s %18s %18s\n' "  range" "$(range "${cpu_none[@]}")" "$(range "${cpu
 printf '%-44s %18s %18s %7s\n' "bytes per pending entry ($PENDING_POLICY)" "$pel_none" "$pel_pol" "$(ratio "$pel_pol" "$pel_none")"
 printf '%-44s %18s %18s\n' "server CPU ms over ${IDLE} s idle, N pending" "$idle_none" "$idle_pol"
 printf '%-44s %18s\n' "Redis bytes per pending entry (no policy)" "$redis_pel"
+if [ -n "$ir_none" ]; then
+  printf '%-44s %18s %18s %7s\n' "server user instructions per entry (callgrind)" "$ir_none" "$ir_pol" "$(ratio "$ir_pol" "$ir_none")"
+fi
