@@ -103,16 +103,19 @@ if [ "$CALLGRIND" = 1 ]; then
   ir_none=$(callgrind_ir); ir_pol=$(callgrind_ir --policy "$RUN_POLICY")
 fi
 
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END { print (NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2) }'; }
+median() {  # printf format, values...
+  local fmt=$1; shift
+  printf '%s\n' "$@" | sort -g | awk -v f="$fmt" '{v[NR]=$1} END { printf f, (NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2) }'
+}
 range() { printf '%s\n' "$@" | sort -g | awk 'NR==1{lo=$1} {hi=$1} END { print lo "-" hi }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 
 printf 'delivery policy, N=%s, %s rounds; throughput policy: %s\n' "$N" "$ROUNDS" "$RUN_POLICY"
 printf '%-44s %18s %18s %7s\n' "" "no policy" "policy" ratio
-m1=$(median "${eps_none[@]}"); m2=$(median "${eps_pol[@]}")
+m1=$(median %.0f "${eps_none[@]}"); m2=$(median %.0f "${eps_pol[@]}")
 printf '%-44s %18s %18s %7s\n' "XREADGROUP 100 + XACK entries/s, median" "$m1" "$m2" "$(ratio "$m2" "$m1")"
 printf '%-44s %18s %18s\n' "  range" "$(range "${eps_none[@]}")" "$(range "${eps_pol[@]}")"
-m1=$(median "${cpu_none[@]}"); m2=$(median "${cpu_pol[@]}")
+m1=$(median %.3f "${cpu_none[@]}"); m2=$(median %.3f "${cpu_pol[@]}")
 printf '%-44s %18s %18s %7s\n' "server CPU us per entry, median" "$m1" "$m2" "$(ratio "$m2" "$m1")"
 printf '%-44s %18s %18s\n' "  range" "$(range "${cpu_none[@]}")" "$(range "${cpu_pol[@]}")"
 printf '%-44s %18s %18s %7s\n' "bytes per pending entry ($PENDING_POLICY)" "$pel_none" "$pel_pol" "$(ratio "$pel_pol" "$pel_none")"
