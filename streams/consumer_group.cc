@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "streams/stream.h"
@@ -112,31 +114,90 @@ void ConsumerGroup::SetDue(PendingEntry& e, int64_t due_ms) {
   (void)inserted;
 }
 
-void ConsumerGroup::ForEachDueBetween(int64_t from_ms, int64_t to_ms,
-                                      const std::function<bool(PendingEntry&)>& fn) const {
-  // As ForEachIdle: the callback may re-key or remove the entry, so re-seek past each one.
-  PendingTree::Iterator it(due_);
-  TimeKey last = TimeIdKey(std::max<int64_t>(from_ms, 0), StreamID::Min());
-  for (bool ok = it.Seek(SeekOp::kGreaterOrEqual, PendingTree::Bytes(last)); ok;) {
-    PendingEntry* e = it.Value();
-    if (e->due_ms > to_ms) return;
-    std::copy(it.Key().begin(), it.Key().end(), last.begin());
+namespace {
+
+int64_t AddWait(int64_t time_ms, int64_t wait_ms) {
+  return wait_ms > INT64_MAX - time_ms ? INT64_MAX : time_ms + wait_ms;
+}
+
+}  // namespace
+
+int64_t ConsumerGroup::DueOf(const PendingEntry& e, std::optional<int64_t> owned_wait) {
+  if (e.due_ms >= 0) return e.due_ms;
+  if (owned_wait && e.owner != nullptr) return AddWait(e.delivery_time_ms, *owned_wait);
+  return -1;
+}
+
+void ConsumerGroup::ForEachDue(int64_t from_ms, int64_t to_ms, std::optional<int64_t> owned_wait,
+                               const std::function<bool(PendingEntry&)>& fn) const {
+  from_ms = std::max<int64_t>(from_ms, 0);
+  // Two sorted sources, each resumed by key after every callback (which may change either):
+  // the due index, and (with owned_wait) the delivery-time index, whose entries without an
+  // explicit due time are due at delivery time + owned_wait.
+  TimeKey due_key = TimeIdKey(from_ms, StreamID::Min());
+  SeekOp due_op = SeekOp::kGreaterOrEqual;
+  TimeKey time_key{};
+  SeekOp time_op = SeekOp::kGreaterOrEqual;
+  if (owned_wait) time_key = TimeIdKey(std::max<int64_t>(from_ms - *owned_wait, 0), StreamID::Min());
+  PendingTree::Iterator due_it(due_);
+  PendingTree::Iterator time_it(by_time_);
+  for (;;) {
+    PendingEntry* a = nullptr;
+    if (due_it.Seek(due_op, PendingTree::Bytes(due_key)) && due_it.Value()->due_ms <= to_ms) {
+      a = due_it.Value();
+    }
+    PendingEntry* b = nullptr;
+    if (owned_wait) {
+      for (bool ok = time_it.Seek(time_op, PendingTree::Bytes(time_key)); ok;
+           ok = time_it.Next()) {
+        PendingEntry* e = time_it.Value();
+        if (AddWait(e->delivery_time_ms, *owned_wait) > to_ms) break;
+        if (e->due_ms < 0) {
+          b = e;
+          break;
+        }
+        // Entries with an explicit due time come from the due index.
+      }
+    }
+    if (a == nullptr && b == nullptr) return;
+    const bool take_a =
+        b == nullptr ||
+        (a != nullptr && std::pair(a->due_ms, a->id) < std::pair(DueOf(*b, owned_wait), b->id));
+    PendingEntry* e = take_a ? a : b;
+    if (take_a) {
+      due_key = DueKeyOf(*e);
+      due_op = SeekOp::kGreater;
+    } else {
+      time_key = TimeKeyOf(*e);
+      time_op = SeekOp::kGreater;
+    }
     if (!fn(*e)) return;
-    ok = it.Seek(SeekOp::kGreater, PendingTree::Bytes(last));
   }
 }
 
-std::optional<int64_t> ConsumerGroup::NextDue() const {
+std::optional<int64_t> ConsumerGroup::NextDue(std::optional<int64_t> owned_wait,
+                                              int64_t after_ms) const {
+  std::optional<int64_t> next;
   PendingTree::Iterator it(due_);
-  if (!it.Seek(SeekOp::kFirst)) return std::nullopt;
-  return it.Value()->due_ms;
-}
-
-std::optional<int64_t> ConsumerGroup::NextDueAfter(int64_t after_ms) const {
-  PendingTree::Iterator it(due_);
-  const TimeKey k = TimeIdKey(after_ms, StreamID::Max());
-  if (!it.Seek(SeekOp::kGreater, PendingTree::Bytes(k))) return std::nullopt;
-  return it.Value()->due_ms;
+  const bool found = after_ms < 0 ? it.Seek(SeekOp::kFirst)
+                                  : it.Seek(SeekOp::kGreater,
+                                            PendingTree::Bytes(TimeIdKey(after_ms, StreamID::Max())));
+  if (found) next = it.Value()->due_ms;
+  if (owned_wait) {
+    PendingTree::Iterator t(by_time_);
+    const int64_t from = after_ms < 0 ? 0 : std::max<int64_t>(after_ms - *owned_wait + 1, 0);
+    for (bool ok = t.Seek(SeekOp::kGreaterOrEqual,
+                          PendingTree::Bytes(TimeIdKey(from, StreamID::Min())));
+         ok; ok = t.Next()) {
+      const PendingEntry* e = t.Value();
+      if (e->due_ms >= 0) continue;
+      const int64_t due = AddWait(e->delivery_time_ms, *owned_wait);
+      if (due <= after_ms) continue;  // the wait saturated
+      if (!next || due < *next) next = due;
+      break;
+    }
+  }
+  return next;
 }
 
 ConsumerGroup::TimeKey ConsumerGroup::TimeKeyOf(const PendingEntry& e) {

@@ -122,19 +122,23 @@ class ConsumerGroup {
   void Nack(PendingEntry& e);
   // The delivery policy's deadline for `e` (-1 = none), kept in the due index.
   void SetDue(PendingEntry& e, int64_t due_ms);
-  // Walks entries due at or before now_ms, earliest due first (then by ID); the callback may
-  // redeliver, ack or re-time what it is given, and returns false to stop.
+  // When `e` is due: its explicit due time, else, for an owned entry when the policy gives every
+  // delivery the same wait (`owned_wait`, an ack timeout without backoff), its delivery time
+  // plus that wait. Such deadlines need no index of their own: the delivery-time index orders
+  // them already, so the policy costs nothing per delivery. -1 = never.
+  static int64_t DueOf(const PendingEntry& e, std::optional<int64_t> owned_wait);
+  // Walks entries whose DueOf lies in [from_ms, to_ms], earliest due first (then by ID),
+  // merging the due index with the delivery-time index shifted by `owned_wait`. The callback
+  // may redeliver, ack or re-time what it is given, and returns false to stop.
+  void ForEachDue(int64_t from_ms, int64_t to_ms, std::optional<int64_t> owned_wait,
+                  const std::function<bool(PendingEntry&)>& fn) const;
   void ForEachDue(int64_t now_ms, const std::function<bool(PendingEntry&)>& fn) const {
-    ForEachDueBetween(0, now_ms, fn);
+    ForEachDue(0, now_ms, std::nullopt, fn);
   }
-  // The same for entries due in [from_ms, to_ms] only (the server's timer looks at what became
-  // due since it last looked, not at the due entries still waiting for a reader).
-  void ForEachDueBetween(int64_t from_ms, int64_t to_ms,
-                         const std::function<bool(PendingEntry&)>& fn) const;
-  // The earliest due time, or nullopt when nothing has one (no timer needed).
-  std::optional<int64_t> NextDue() const;
-  // The earliest due time after `after_ms`, or nullopt.
-  std::optional<int64_t> NextDueAfter(int64_t after_ms) const;
+  // The earliest DueOf after `after_ms` (-1: any), or nullopt when nothing is ever due.
+  std::optional<int64_t> NextDue(std::optional<int64_t> owned_wait = std::nullopt,
+                                 int64_t after_ms = -1) const;
+  // Entries in the due index (explicit due times only).
   size_t due_count() const { return due_.size(); }
   // How many entries are NACKed (XINFO STREAM FULL "nacked-count").
   size_t nacked_count() const { return nacked_.size(); }

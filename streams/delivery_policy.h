@@ -39,6 +39,12 @@ struct DeliveryPolicy {
   // due: the backoff step when there is a backoff, else the ack timeout; nullopt when neither
   // is set (never due by time).
   std::optional<int64_t> WaitAfterDelivery(uint64_t deliveries) const;
+  // The wait every delivery gets when it is the same for all (an ack timeout without backoff),
+  // else nullopt: then due times follow delivery times and need no index of their own.
+  std::optional<int64_t> UniformWait() const {
+    if (has_backoff() || ack_timeout_ms <= 0) return std::nullopt;
+    return ack_timeout_ms;
+  }
   // How long after XNACK FAIL/SILENT an entry becomes due: its backoff step, or 0 (at once).
   int64_t WaitAfterNack(uint64_t deliveries) const { return BackoffStep(deliveries); }
   // Whether one more delivery would exceed MAX-DELIVERIES.

@@ -24,15 +24,24 @@ constexpr size_t kGroupsPerPass = 256;
 }  // namespace
 
 GroupDue::GroupDue(const Config& config, streams::ConsumerGroup& g)
-    : policy_(EffectivePolicy(config, g)), g_(g) {}
+    : policy_(EffectivePolicy(config, g)), owned_wait_(policy_.UniformWait()), g_(g) {}
+
+void GroupDue::Note(int64_t due_ms) {
+  if (due_ms >= 0 && (earliest_ < 0 || due_ms < earliest_)) earliest_ = due_ms;
+}
 
 void GroupDue::Set(streams::PendingEntry& e, int64_t due_ms) {
   g_.SetDue(e, due_ms);
-  if (due_ms >= 0 && (earliest_ < 0 || due_ms < earliest_)) earliest_ = due_ms;
+  Note(due_ms);
 }
 
 void GroupDue::AfterDelivery(streams::PendingEntry& e) {
   if (!active()) return;
+  if (owned_wait_) {
+    // Due at delivery time + the wait, which the delivery-time index already orders.
+    g_.SetDue(e, -1);
+    return Note(streams::ConsumerGroup::DueOf(e, owned_wait_));
+  }
   const std::optional<int64_t> wait = policy_.WaitAfterDelivery(e.delivery_count);
   Set(e, wait ? SaturatingAdd(e.delivery_time_ms, *wait) : -1);
 }
@@ -66,7 +75,8 @@ void GroupDue::Commit(ServerState& state, int db, std::string_view key, std::str
 
 void ArmStreamGroups(ServerState& state, int db, std::string_view key, const streams::Stream& s) {
   for (const auto& [name, g] : s.groups()) {
-    if (auto at = g->NextDue()) state.due.Arm(db, key, name, *at);
+    const std::optional<int64_t> wait = EffectivePolicy(state.config, *g).UniformWait();
+    if (auto at = g->NextDue(wait)) state.due.Arm(db, key, name, *at);
   }
 }
 
@@ -96,6 +106,7 @@ bool RunDueGroups(ServerState& state, int64_t now_ms) {
     streams::ConsumerGroup* g = s.FindGroup(ref.group);
     if (g == nullptr) continue;
     const streams::DeliveryPolicy& policy = EffectivePolicy(state.config, *g);
+    const std::optional<int64_t> wait = policy.UniformWait();
     std::vector<Record> records;
     DeliveryContext dc{state, ref.db, now_ms,
                        state.propagation.enabled() ? &records : nullptr};
@@ -104,13 +115,13 @@ bool RunDueGroups(ServerState& state, int64_t now_ms) {
     int64_t resume_at = -1;  // a due time left for the next pass
     // Only what came due since the deadline was armed: older due entries were looked at then
     // and wait for a reader.
-    g->ForEachDueBetween(t.armed_ms, now_ms, [&](streams::PendingEntry& e) {
+    g->ForEachDue(t.armed_ms, now_ms, wait, [&](streams::PendingEntry& e) {
       if (!policy.ExhaustedAfter(e.delivery_count)) {
         ready = true;
         return true;
       }
       if (moved == kDeadLettersPerPass) {
-        resume_at = e.due_ms;
+        resume_at = streams::ConsumerGroup::DueOf(e, wait);
         return false;
       }
       if (DeadLetter(dc, ref.key, s, ref.group, *g, policy, e, kDlqReasonMaxDeliveries)) {
@@ -129,7 +140,7 @@ bool RunDueGroups(ServerState& state, int64_t now_ms) {
     }
     if (resume_at >= 0) {
       state.due.Arm(ref.db, ref.key, ref.group, resume_at);
-    } else if (auto next = g->NextDueAfter(now_ms)) {
+    } else if (auto next = g->NextDue(wait, now_ms)) {
       state.due.Arm(ref.db, ref.key, ref.group, *next);
     }
   }

@@ -37,9 +37,12 @@ class GroupDue {
   const streams::DeliveryPolicy& policy() const { return policy_; }
   // Whether the policy does anything (else no due times: Redis's behaviour).
   bool active() const { return !policy_.empty(); }
+  // The wait of every delivery when it is uniform (see ConsumerGroup::DueOf): owned entries'
+  // due times are then implied by their delivery times, not indexed.
+  std::optional<int64_t> owned_wait() const { return owned_wait_; }
 
   // After `e` was delivered or claimed: due at its delivery time plus the policy's wait for its
-  // delivery count, or never.
+  // delivery count (implied, under a uniform wait), or never.
   void AfterDelivery(streams::PendingEntry& e);
   // After XNACK released `e`: at `due_at` when given (XNACK DELAY), else under a policy after
   // its backoff step (0: at once), else never.
@@ -52,8 +55,10 @@ class GroupDue {
 
  private:
   void Set(streams::PendingEntry& e, int64_t due_ms);
+  void Note(int64_t due_ms);
 
   const streams::DeliveryPolicy& policy_;
+  const std::optional<int64_t> owned_wait_;
   streams::ConsumerGroup& g_;
   int64_t earliest_ = -1;
 };

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "src/blocking.h"
+#include "src/commands/streams_policy.h"
 #include "src/commands/streams_xreadgroup.h"
 #include "src/errors.h"
 
@@ -122,7 +123,8 @@ class BlockedXReadGroup : public BlockedCommand {
     bool any = s.After(g.last_id()).Valid();
     // Entries the delivery policy made due are delivered to ">" readers too.
     if (!any) {
-      const std::optional<int64_t> due = g.NextDue();
+      const std::optional<int64_t> due =
+          g.NextDue(EffectivePolicy(state_.config, g).UniformWait());
       any = due && *due <= now;
     }
     if (!any && claiming()) {

@@ -46,9 +46,10 @@ int64_t ClaimIdle(const streams::PendingEntry& e, int64_t now_ms) {
 // Due entries of `g`, earliest due first, each admitted to `budget` and written (in CLAIM's
 // format under CLAIM). Exhausted ones are set aside for the dead-letter stream instead.
 void WriteDue(resp::Writer& w, const streams::Stream& s, const streams::ConsumerGroup& g,
-              const streams::DeliveryPolicy& policy, bool claim_format, ReadBudget& budget,
-              int64_t now_ms, PelTake& take) {
-  g.ForEachDue(now_ms, [&](streams::PendingEntry& e) {
+              const GroupDue& due, bool claim_format, ReadBudget& budget, int64_t now_ms,
+              PelTake& take) {
+  const streams::DeliveryPolicy& policy = due.policy();
+  g.ForEachDue(0, now_ms, due.owned_wait(), [&](streams::PendingEntry& e) {
     if (policy.ExhaustedAfter(e.delivery_count)) {
       take.exhausted.push_back(&e);
       return true;
@@ -74,13 +75,13 @@ void WriteDue(resp::Writer& w, const streams::Stream& s, const streams::Consumer
 // PEL as they are. Due entries are WriteDue's; a NACKed entry whose due time (XNACK DELAY, a
 // backoff) has not come waits for it; an exhausted entry is set aside for the dead-letter stream.
 void WriteClaimable(resp::Writer& w, const streams::Stream& s, const streams::ConsumerGroup& g,
-                    const streams::DeliveryPolicy& policy, int64_t min_idle, ReadBudget& budget,
-                    int64_t now_ms, PelTake& take) {
+                    const GroupDue& due, int64_t min_idle, ReadBudget& budget, int64_t now_ms,
+                    PelTake& take) {
+  const streams::DeliveryPolicy& policy = due.policy();
   bool full = false;
   auto visit = [&](streams::PendingEntry& e) {
-    if (e.due_ms >= 0) {
-      if (e.due_ms <= now_ms || e.owner == nullptr) return true;
-    }
+    const int64_t due_at = streams::ConsumerGroup::DueOf(e, due.owned_wait());
+    if (due_at >= 0 && (due_at <= now_ms || e.owner == nullptr)) return true;
     if (policy.ExhaustedAfter(e.delivery_count)) {
       take.exhausted.push_back(&e);
       return true;
@@ -114,10 +115,12 @@ size_t ReadUndelivered(std::string& out, int protocol, std::string_view key, str
   const auto counters_before = g.counters();
   PelTake take;
   // The policy acts on its own only live, never while the AOF replays.
-  if (!dc.state.loading && g.due_count() > 0) {
-    WriteDue(w, s, g, policy, claim, budget, now_ms, take);
+  // (XNACK DELAY gives due times without a policy too.)
+  if (!dc.state.loading) {
+    const std::optional<int64_t> first_due = g.NextDue(due.owned_wait());
+    if (first_due && *first_due <= now_ms) WriteDue(w, s, g, due, claim, budget, now_ms, take);
   }
-  if (claim) WriteClaimable(w, s, g, policy, opts.claim_min_idle, budget, now_ms, take);
+  if (claim) WriteClaimable(w, s, g, due, opts.claim_min_idle, budget, now_ms, take);
   size_t n = take.due.size() + take.claimed.size();
   bool into_pel = n > 0;
   // NOACK does not apply to due or claimed entries: they stay pending, now with `c`.
@@ -133,9 +136,13 @@ size_t ReadUndelivered(std::string& out, int protocol, std::string_view key, str
     due.AfterDelivery(*e);
     if (dc.records != nullptr) dc.records->push_back(ClaimRecord(key, opts.group, *e, g));
   }
-  // Left pending as Redis leaves entries deleted under them, but no longer due: nothing can
-  // be delivered.
-  for (streams::PendingEntry* e : take.undeliverable) g.SetDue(*e, -1);
+  // Deleted from the stream while pending: nothing can be delivered, so the reference is
+  // dropped, as XCLAIM and XAUTOCLAIM drop such references.
+  for (streams::PendingEntry* e : take.undeliverable) {
+    const streams::StreamID id = e->id;
+    g.Ack(id);
+    if (dc.records != nullptr) dc.records->push_back(DropPendingRecord(key, opts.group, id));
+  }
   if (!dc.state.loading) {
     for (streams::PendingEntry* e : take.exhausted) {
       DeadLetter(dc, key, s, opts.group, g, policy, *e, kDlqReasonMaxDeliveries);

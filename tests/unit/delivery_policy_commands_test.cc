@@ -10,6 +10,7 @@
 #include "command_harness.h"
 #include "dataset_dump.h"
 #include "src/commands/streams_delivery.h"
+#include "src/commands/streams_policy.h"
 #include "src/commands/streams_xreadgroup.h"
 #include "src/due_scheduler.h"
 #include "src/errors.h"
@@ -52,6 +53,11 @@ struct Harness : testing_support::CommandHarness {
   }
   streams::ConsumerGroup& Group() { return *Stream("s")->FindGroup("g"); }
   streams::PendingEntry* Pending(uint64_t ms) { return Group().FindPending({ms, 0}); }
+  // When entry ms-0 is due under the group's effective policy (-1: never).
+  int64_t Due(uint64_t ms) {
+    return streams::ConsumerGroup::DueOf(
+        *Pending(ms), server::EffectivePolicy(state.config, Group()).UniformWait());
+  }
   // The dead-letter stream's entries as "f v f v ..." lines (IDs left out: they are generated).
   std::vector<std::string> DeadLetters(const std::string& key = "s:dlq") {
     std::vector<std::string> out;
@@ -136,7 +142,7 @@ TEST_CASE("An entry whose ack timeout passed goes first to the next > read, of a
   Harness h;
   REQUIRE(h.Policy({"ACK-TIMEOUT", "1000"}) == "+OK\r\n");
   CHECK(h.Read("c1", 1) == Reply({1}));
-  CHECK(h.Pending(1)->due_ms == kT0 + 1000);
+  CHECK(h.Due(1) == kT0 + 1000);
   CHECK(h.state.due.NextAt() == kT0 + 1000);
   h.At(999);
   CHECK(h.Read("c2", 1) == Reply({2}));  // not due yet: a new entry
@@ -146,7 +152,7 @@ TEST_CASE("An entry whose ack timeout passed goes first to the next > read, of a
   CHECK(e->owner->name == "c2");
   CHECK(e->delivery_count == 2);
   CHECK(e->delivery_time_ms == kT0 + 1000);
-  CHECK(e->due_ms == kT0 + 2000);
+  CHECK(h.Due(1) == kT0 + 2000);
   CHECK(h.Group().counters().redelivered == 1);
   CHECK(h.state.policy_stats.redelivered == 1);
 }
@@ -158,7 +164,7 @@ TEST_CASE("Due entries come back earliest due first, then by ID, whatever their 
   REQUIRE(h.Read("c1", 3) == Reply({1, 2, 3}));
   // 3-0 delivered 500 ms earlier than the others, so due first.
   h.Run({"XCLAIM", "s", "g", "c1", "0", "3-0", "TIME", std::to_string(kT0 - 500), "JUSTID"});
-  CHECK(h.Pending(3)->due_ms == kT0 + 500);
+  CHECK(h.Due(3) == kT0 + 500);
   h.At(5000);
   CHECK(h.Read("c2", 2) == Reply({3, 1}));
   CHECK(h.Read("c3", 2) == Reply({2, 4}));
@@ -169,16 +175,16 @@ TEST_CASE("BACKOFF steps replace the ack timeout per delivery and the last one r
   Harness h(1);
   REQUIRE(h.Policy({"ACK-TIMEOUT", "60000", "BACKOFF", "100", "400"}) == "+OK\r\n");
   h.Read("c1");
-  CHECK(h.Pending(1)->due_ms == kT0 + 100);
+  CHECK(h.Due(1) == kT0 + 100);
   h.At(100);
   CHECK(h.Read("c1") == Reply({1}));
-  CHECK(h.Pending(1)->due_ms == kT0 + 500);
+  CHECK(h.Due(1) == kT0 + 500);
   h.At(499);
   CHECK(h.Read("c2") == kNil);
   h.At(500);
   CHECK(h.Read("c2") == Reply({1}));
   CHECK(h.Pending(1)->delivery_count == 3);
-  CHECK(h.Pending(1)->due_ms == kT0 + 900);
+  CHECK(h.Due(1) == kT0 + 900);
 }
 
 TEST_CASE("An entry is dead-lettered when it comes due after exactly MAX-DELIVERIES deliveries",
@@ -261,10 +267,10 @@ TEST_CASE("XNACK under a policy: FAIL and SILENT wait for the backoff step, FATA
   h.Read("c1");
   h.At(10);
   CHECK(h.Run({"XNACK", "s", "g", "FAIL", "IDS", "1", "1-0"}) == Int(1));
-  CHECK(h.Pending(1)->due_ms == kT0 + 10 + 300);  // step after delivery 1
+  CHECK(h.Due(1) == kT0 + 10 + 300);  // step after delivery 1
   CHECK(h.Run({"XNACK", "s", "g", "SILENT", "IDS", "1", "2-0"}) == Int(1));
   CHECK(h.Pending(2)->delivery_count == 0);
-  CHECK(h.Pending(2)->due_ms == kT0 + 10 + 300);
+  CHECK(h.Due(2) == kT0 + 10 + 300);
   CHECK(h.Run({"XNACK", "s", "g", "FATAL", "IDS", "1", "3-0"}) == Int(1));
   CHECK(h.Pending(3) == nullptr);
   CHECK(h.DeadLetters() == std::vector<std::string>{"f v3 " + Metadata("3-0", "c1", 1, "fatal")});
@@ -290,7 +296,7 @@ TEST_CASE("XNACK DELAY makes an entry due after the delay, policy or not; claims
   h.Read("c1");
   h.TakeRecords();
   CHECK(h.Run({"XNACK", "s", "g", "FAIL", "DELAY", "500", "IDS", "1", "1-0"}) == Int(1));
-  CHECK(h.Pending(1)->due_ms == kT0 + 500);
+  CHECK(h.Due(1) == kT0 + 500);
   CHECK(h.TakeRecords() == std::vector<Argv>{{"XNACK", "s", "g", "FAIL", "IDS", "1", "1-0",
                                               "RETRYCOUNT", "1", "FORCE", "DUE-AT",
                                               std::to_string(kT0 + 500)}});
@@ -301,7 +307,7 @@ TEST_CASE("XNACK DELAY makes an entry due after the delay, policy or not; claims
   h.At(500);
   CHECK(h.Read("c2") == Reply({1}));
   CHECK(h.Pending(1)->delivery_count == 2);
-  CHECK(h.Pending(1)->due_ms == -1);  // no policy: no deadline after the redelivery
+  CHECK(h.Due(1) == -1);  // no policy: no deadline after the redelivery
 }
 
 TEST_CASE("A blocked CLAIM read waits for a delayed NACKed entry's due time, not 0", "[policy]") {
@@ -326,7 +332,7 @@ TEST_CASE("XNACK DELAY and DUE-AT are checked like RETRYCOUNT", "[policy]") {
   CHECK(h.Run({"XNACK", "s", "g", "FAIL", "IDS", "1", "1-0", "DELAY", "1", "DUE-AT", "5"}) ==
         Err(server::err::kXNackDelayExclusive));
   CHECK(h.Run({"XNACK", "s", "g", "FAIL", "IDS", "1", "1-0", "DUE-AT", "12345"}) == Int(1));
-  CHECK(h.Pending(1)->due_ms == 12345);
+  CHECK(h.Due(1) == 12345);
 }
 
 TEST_CASE("An entry deleted from the stream is dead-lettered with its metadata only",
@@ -359,10 +365,31 @@ TEST_CASE("SETPOLICY gives pending entries due times from the new policy; cleari
   CHECK(h.Group().due_count() == 0);
   h.At(20);
   REQUIRE(h.Policy({"ACK-TIMEOUT", "1000"}) == "+OK\r\n");
-  CHECK(h.Pending(1)->due_ms == kT0 + 1000);  // from the delivery, not from SETPOLICY
+  CHECK(h.Due(1) == kT0 + 1000);  // from the delivery, not from SETPOLICY
   CHECK(h.state.due.NextAt() == kT0 + 1000);
+  CHECK(h.Group().due_count() == 0);  // a uniform wait: implied by delivery times
+  REQUIRE(h.Policy({"BACKOFF", "300"}) == "+OK\r\n");
+  CHECK(h.Group().due_count() == 2);
+  CHECK(h.Due(1) == kT0 + 300);
   REQUIRE(h.Policy({}) == "+OK\r\n");
   CHECK(h.Group().due_count() == 0);
+  CHECK(h.Due(1) == -1);
+}
+
+TEST_CASE("Deadlines implied by an ack timeout and explicit ones are merged by due time",
+          "[policy]") {
+  Harness h(3);
+  REQUIRE(h.Policy({"ACK-TIMEOUT", "1000"}) == "+OK\r\n");
+  h.Read("c1");
+  h.Run({"XNACK", "s", "g", "FAIL", "DELAY", "500", "IDS", "1", "2-0"});
+  h.Run({"XNACK", "s", "g", "FAIL", "DUE-AT", std::to_string(kT0 + 1500), "IDS", "1", "3-0"});
+  CHECK(h.Group().due_count() == 2);
+  CHECK(h.Group().NextDue(1000) == kT0 + 500);
+  CHECK(h.Group().NextDue(1000, kT0 + 500) == kT0 + 1000);
+  CHECK(h.Group().NextDue(1000, kT0 + 1000) == kT0 + 1500);
+  CHECK_FALSE(h.Group().NextDue(1000, kT0 + 1500).has_value());
+  h.At(2000);
+  CHECK(h.Read("c2") == Reply({2, 1, 3}));
 }
 
 TEST_CASE("CONFIG SET of a default policy knob reschedules groups without their own policy",
@@ -370,9 +397,9 @@ TEST_CASE("CONFIG SET of a default policy knob reschedules groups without their 
   Harness h(1);
   h.Read("c1");
   CHECK(h.Run({"CONFIG", "SET", "stream-default-ack-timeout", "700"}) == "+OK\r\n");
-  CHECK(h.Pending(1)->due_ms == kT0 + 700);
+  CHECK(h.Due(1) == kT0 + 700);
   CHECK(h.Run({"CONFIG", "SET", "stream-default-ack-timeout", "0"}) == "+OK\r\n");
-  CHECK(h.Pending(1)->due_ms == -1);
+  CHECK(h.Due(1) == -1);
 }
 
 TEST_CASE("XCLAIM and XAUTOCLAIM give claimed entries due times; XAUTOCLAIM dead-letters "
@@ -384,7 +411,7 @@ TEST_CASE("XCLAIM and XAUTOCLAIM give claimed entries due times; XAUTOCLAIM dead
   h.At(100);
   h.Run({"XCLAIM", "s", "g", "c2", "0", "1-0"});
   CHECK(h.Pending(1)->delivery_count == 2);
-  CHECK(h.Pending(1)->due_ms == kT0 + 1100);
+  CHECK(h.Due(1) == kT0 + 1100);
   h.At(200);
   CHECK(h.Run({"XAUTOCLAIM", "s", "g", "c3", "0", "0", "JUSTID"}).find("2-0") !=
         std::string::npos);
