@@ -4,6 +4,7 @@
 // (RunDueGroups) and the AOF records that rebuild all of it on replay.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -485,4 +486,20 @@ TEST_CASE("A timer deadline is one per group, the earliest kept, taken in deadli
   CHECK(d.NextAt() == 400);
   CHECK(d.TakeDue(1000, 10).size() == 1);
   CHECK(d.NextAt() == -1);
+}
+
+TEST_CASE("A due entry deleted from the stream is dropped from the PEL by the next > read",
+          "[policy]") {
+  Harness h(2);
+  REQUIRE(h.Policy({"ACK-TIMEOUT", "100", "MAX-DELIVERIES", "5"}) == "+OK\r\n");
+  h.Read("c1");
+  h.Run({"XDEL", "s", "1-0"});
+  h.At(100);
+  h.TakeRecords();
+  CHECK(h.Read("c2") == Reply({2}));
+  CHECK(h.Pending(1) == nullptr);
+  CHECK(h.DeadLetters().empty());  // not exhausted: dropped, not dead-lettered
+  auto records = h.TakeRecords();
+  CHECK(std::find(records.begin(), records.end(), Argv{"XACK", "s", "g", "1-0"}) !=
+        records.end());
 }
