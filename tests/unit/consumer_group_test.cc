@@ -350,6 +350,48 @@ TEST_CASE("Entries with a due time are walked earliest due first, then by ID, up
   CHECK(g.Validate().empty());
 }
 
+TEST_CASE("A uniform wait implies owned entries' due times, merged with explicit ones by time",
+          "[consumer_group][due]") {
+  ConsumerGroup g(Id(0), 0);
+  auto* a = g.GetOrCreateConsumer("a", 0).first;
+  g.RecordDelivery(Id(1), *a, 100);  // implied: due 100 + 50
+  g.RecordDelivery(Id(2), *a, 0);    // implied: due 50
+  g.RecordDelivery(Id(3), *a, 0);
+  g.Nack(*g.FindPending(Id(3)));
+  g.SetDue(*g.FindPending(Id(3)), 120);  // NACKed: explicit only
+  g.RecordDelivery(Id(4), *a, 10);
+  g.SetDue(*g.FindPending(Id(4)), 150);  // explicit wins over the implied 60
+  CHECK(ConsumerGroup::DueOf(*g.FindPending(Id(1)), 50) == 150);
+  CHECK(ConsumerGroup::DueOf(*g.FindPending(Id(1)), std::nullopt) == -1);
+  CHECK(ConsumerGroup::DueOf(*g.FindPending(Id(4)), 50) == 150);
+  CHECK(g.NextDue(50) == 50);
+  CHECK(g.NextDue(50, 50) == 120);
+  CHECK(g.NextDue(50, 120) == 150);
+  CHECK_FALSE(g.NextDue(50, 150).has_value());
+  CHECK(g.NextDue() == 120);  // without the wait: explicit ones only
+  auto walk = [&](int64_t from, int64_t to) {
+    std::vector<StreamID> seen;
+    g.ForEachDue(from, to, 50, [&](PendingEntry& e) {
+      seen.push_back(e.id);
+      return true;
+    });
+    return seen;
+  };
+  CHECK(walk(0, 1000) == std::vector<StreamID>{Id(2), Id(3), Id(1), Id(4)});
+  CHECK(walk(51, 149) == std::vector<StreamID>{Id(3)});
+  CHECK(walk(150, 150) == std::vector<StreamID>{Id(1), Id(4)});
+  // The walk may redeliver what it is given (re-keying both indexes) without revisits.
+  size_t visits = 0;
+  g.ForEachDue(0, 1000, 50, [&](PendingEntry& e) {
+    visits++;
+    g.Redeliver(e, *a, 2000, true);
+    return true;
+  });
+  CHECK(visits == 4);
+  CHECK(g.NextDue(50) == 2050);
+  CHECK(g.Validate().empty());
+}
+
 TEST_CASE("Redelivery, NACK and ack each clear an entry's due time", "[consumer_group][due]") {
   ConsumerGroup g(Id(0), 0);
   auto* a = g.GetOrCreateConsumer("a", 0).first;
