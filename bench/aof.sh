@@ -24,11 +24,7 @@ BUILD=${RUNNEL_BUILD:-build}
 [ -x "$BUILD/runnel-server" ] || { cmake -S . -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null; cmake --build "$BUILD" -j2 --target runnel-server; }
 RUNNEL=$BUILD/runnel-server
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
-trap cleanup EXIT
+. bench/lib.sh
 die() { echo "bench/aof.sh: $*" >&2; exit 1; }
 
 # Both servers, the same persistence set-up. $1: redis|runnel, $2: no|everysec|load (load:

@@ -13,18 +13,7 @@ if [ ! -x build/runnel-server ] || [ ! -x build/bench/group_bench ]; then
   cmake --build build -j2 --target runnel-server group_bench
 fi
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
-trap cleanup EXIT
-
-start() {  # port command...
-  local port=$1; shift
-  "$@" >/dev/null 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
-}
+. bench/lib.sh
 
 RP=$(free_port); start "$RP" redis-server --port "$RP" --save '' --appendonly no --dir "$tmp"
 NP=$(free_port); start "$NP" build/runnel-server --port "$NP" --appendonly no --dir "$tmp"

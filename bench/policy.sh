@@ -33,18 +33,7 @@ DRIVER=$BUILD/bench/group_bench
 RUN_POLICY="ACK-TIMEOUT 60000 MAX-DELIVERIES 5"
 PENDING_POLICY="ACK-TIMEOUT 3600000"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-tmp=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }
-trap cleanup EXIT
-
-start() {  # port command...
-  local port=$1; shift
-  "$@" >/dev/null 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
-}
+. bench/lib.sh
 field() { awk -v k="$1" '$1==k{print $2}'; }  # key, on stdin: the driver's "key value" lines
 
 awk -v n="$N" 'BEGIN { for (i = 1; i <= n; i++) printf "XADD s %.0f-0 field 12345 name alice\r\n", 1700000000000 + i }' >"$tmp/load.txt"
