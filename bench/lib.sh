@@ -13,3 +13,18 @@ start() {
   pids+=($!)
   for _ in $(seq 1 100); do redis-cli -p "$port" ping >/dev/null 2>&1 && break; sleep 0.05; done
 }
+
+# Figures shared by bench/run (the older scripts keep their own copies, defined after sourcing).
+cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }  # pid: user+sys clock ticks so far
+us_per() { awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.3f", t / hz * 1e6 / n }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+# median "v1 v2 ...": the middle value, or the mean of the two middle ones for an even count.
+median() {
+  tr ' ' '\n' <<<"$1" | grep . | sort -g |
+    awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# stream_load KEY N: N XADDs of two small fields with explicit, increasing IDs
+# (1700000000001-0 ...), in RESP-free inline form for redis-cli --pipe.
+stream_load() {
+  awk -v k="$1" -v n="$2" 'BEGIN { for (i = 1; i <= n; i++) printf "XADD %s %.0f-0 field 12345 name alice\r\n", k, 1700000000000 + i }'
+}
