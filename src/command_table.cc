@@ -1,29 +1,54 @@
 #include "src/command_table.h"
 
+#include <cassert>
 #include <cctype>
+#include <cstring>
 
 namespace server {
+
+namespace {
+
+constexpr size_t kMaxNameLength = 32;
+
+// FNV-1a over the lower-cased name, which it writes to `lower`.
+uint32_t LowerAndHash(std::string_view name, char* lower) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < name.size(); i++) {
+    lower[i] = AsciiLowerChar(name[i]);
+    h = (h ^ static_cast<uint8_t>(lower[i])) * 16777619u;
+  }
+  return h;
+}
+
+}  // namespace
 
 CommandTable::CommandTable() {
   for (auto family : {ConnectionCommands(), ServerCommands(), KeyCommands(), StringCommands(),
                       TransactionCommands(), ClientCommands(), StreamCommands(),
                       AofAdminCommands()}) {
     for (const CommandSpec& spec : family) {
-      by_name_.emplace(std::string(spec.name), &spec);
+      assert(spec.name.size() <= kMaxNameLength && all_.size() < kSlots / 2);
+      char lower[kMaxNameLength];
+      size_t slot = LowerAndHash(spec.name, lower) & (kSlots - 1);
+      while (slots_[slot] != nullptr) slot = (slot + 1) & (kSlots - 1);
+      slots_[slot] = &spec;
       all_.push_back(&spec);
     }
   }
 }
 
 const CommandSpec* CommandTable::Find(std::string_view name) const {
-  // Command names are short; lower-case into a stack buffer to avoid an allocation per call.
-  char buf[32];
-  if (name.size() > sizeof(buf)) return nullptr;
-  for (size_t i = 0; i < name.size(); i++) {
-    buf[i] = AsciiLowerChar(name[i]);
+  char lower[kMaxNameLength];
+  if (name.size() > kMaxNameLength) return nullptr;
+  for (size_t slot = LowerAndHash(name, lower) & (kSlots - 1); slots_[slot] != nullptr;
+       slot = (slot + 1) & (kSlots - 1)) {
+    const std::string_view candidate = slots_[slot]->name;  // stored lower-case
+    if (candidate.size() == name.size() &&
+        std::memcmp(candidate.data(), lower, name.size()) == 0) {
+      return slots_[slot];
+    }
   }
-  auto it = by_name_.find(std::string(buf, name.size()));
-  return it == by_name_.end() ? nullptr : it->second;
+  return nullptr;
 }
 
 const CommandSpec* CommandTable::FindSubcommand(const CommandSpec& container,

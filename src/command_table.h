@@ -4,11 +4,11 @@
 // Arity follows Redis: n means exactly n arguments including the name, -n means at least n.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "resp/writer.h"
@@ -93,7 +93,10 @@ class CommandTable {
   const std::vector<const CommandSpec*>& all() const { return all_; }
 
  private:
-  std::unordered_map<std::string, const CommandSpec*> by_name_;
+  // A flat open-addressing table, probed linearly: one pass over the name lower-cases and
+  // hashes it, and a lookup touches a slot or two of one array. Sized to stay under half full.
+  static constexpr size_t kSlots = 512;
+  std::array<const CommandSpec*, kSlots> slots_{};
   std::vector<const CommandSpec*> all_;
 };
 

@@ -1,0 +1,33 @@
+// The command table's lookup: a flat open-addressing table over lower-cased names.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "src/command_table.h"
+
+TEST_CASE("Every command is found by its name in any letter case", "[command]") {
+  server::CommandTable table;
+  REQUIRE(table.all().size() > 80);
+  for (const server::CommandSpec* spec : table.all()) {
+    std::string upper(spec->name), mixed(spec->name);
+    for (size_t i = 0; i < upper.size(); i++) {
+      upper[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(upper[i])));
+      if (i % 2 == 0) mixed[i] = upper[i];
+    }
+    INFO(spec->name);
+    CHECK(table.Find(spec->name) == spec);
+    CHECK(table.Find(upper) == spec);
+    CHECK(table.Find(mixed) == spec);
+  }
+}
+
+TEST_CASE("Unknown, prefixed, extended and overlong names are not found", "[command]") {
+  server::CommandTable table;
+  CHECK(table.Find("") == nullptr);
+  CHECK(table.Find("nosuchcommand") == nullptr);
+  CHECK(table.Find("ge") == nullptr);
+  CHECK(table.Find("gett") == nullptr);
+  CHECK(table.Find("get ") == nullptr);
+  CHECK(table.Find(std::string(40, 'x')) == nullptr);
+  CHECK(table.Find(std::string(32, 'x')) == nullptr);
+}
