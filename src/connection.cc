@@ -123,8 +123,12 @@ void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
   if (nread == 0) return;
   self->rlen_ += static_cast<size_t>(nread);
   self->server_.state().stats.net_input_bytes += static_cast<uint64_t>(nread);
-  self->client_.last_interaction_ms = WallClockMs();
+  ServerState& state = self->server_.state();
+  state.batch_time_ms = WallClockMs();
+  state.batch_time_uses = 0;
+  self->client_.last_interaction_ms = state.batch_time_ms;
   self->ProcessInput();
+  state.batch_time_ms = -1;
 }
 
 void Connection::ProcessInput() {

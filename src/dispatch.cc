@@ -67,7 +67,7 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
     client.last_command = AsciiLower(argv[0]);
     client.last_command.append("|").append(spec.name);
   }
-  state.command_time_ms = state.pinned_time_ms >= 0 ? state.pinned_time_ms : WallClockMs();
+  state.command_time_ms = state.NextCommandTime();
   CommandContext ctx{argv, client, state, reply, state.command_time_ms, &spec};
   state.stats.total_commands_processed++;
   // CLIENT NO-TOUCH: this client's reads leave the keys' access time alone (TOUCH still counts).

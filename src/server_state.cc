@@ -65,6 +65,16 @@ uint64_t ServerState::TotalExpiredKeys() const {
   return total - stats.expired_keys_reset_base;
 }
 
+int64_t ServerState::NextCommandTime() {
+  if (pinned_time_ms >= 0) return pinned_time_ms;
+  if (batch_time_ms < 0) return WallClockMs();
+  if (++batch_time_uses > kBatchTimeUses) {
+    batch_time_ms = WallClockMs();
+    batch_time_uses = 1;
+  }
+  return batch_time_ms;
+}
+
 int64_t WallClockMs() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();

@@ -91,6 +91,14 @@ struct ServerState {
   // Unit tests pin the time commands see (the streams' injected clock, one level up); -1, the
   // only value the server uses, means the wall clock.
   int64_t pinned_time_ms = -1;
+  // The commands of one socket read share one clock reading, taken again every
+  // kBatchTimeUses commands, so a pipeline does not pay a clock read per command (a reading
+  // is then at most a few dozen commands old). -1 outside a read.
+  static constexpr uint32_t kBatchTimeUses = 32;
+  int64_t batch_time_ms = -1;
+  uint32_t batch_time_uses = 0;
+  // The time the next command runs at (Dispatch sets command_time_ms from it).
+  int64_t NextCommandTime();
   const CommandTable* commands = nullptr;
   int64_t start_ms = 0;
   std::string run_id;
