@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <utility>
 
@@ -30,17 +31,35 @@ std::optional<FsyncPolicy> ParseFsyncPolicy(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+
+// "<prefix><n>\r\n" at `p`; returns the end.
+char* WriteHeader(char* p, char prefix, size_t n) {
+  *p++ = prefix;
+  p = std::to_chars(p, p + 20, n).ptr;
+  *p++ = '\r';
+  *p++ = '\n';
+  return p;
+}
+
+}  // namespace
+
 void AppendMultibulk(std::string& out, std::span<const std::string> argv) {
-  out += '*';
-  out += std::to_string(argv.size());
-  out += "\r\n";
+  // Sized once and written in place: this runs for every write the AOF records.
+  constexpr size_t kHeader = 1 + 20 + 2;
+  size_t need = kHeader;
+  for (const std::string& a : argv) need += kHeader + a.size() + 2;
+  const size_t start = out.size();
+  out.resize(start + need);
+  char* p = WriteHeader(out.data() + start, '*', argv.size());
   for (const std::string& a : argv) {
-    out += '$';
-    out += std::to_string(a.size());
-    out += "\r\n";
-    out += a;
-    out += "\r\n";
+    p = WriteHeader(p, '$', a.size());
+    std::memcpy(p, a.data(), a.size());
+    p += a.size();
+    *p++ = '\r';
+    *p++ = '\n';
   }
+  out.resize(static_cast<size_t>(p - out.data()));
 }
 
 UniqueFd& UniqueFd::operator=(UniqueFd&& o) noexcept {

@@ -2,6 +2,8 @@
 // read as C strings (cut at the first NUL) after a length check on the whole argument.
 #include "streams/stream_id.h"
 
+#include <charconv>
+
 namespace streams {
 
 namespace {
@@ -175,14 +177,8 @@ ReadToken ClassifyReadToken(std::string_view arg) {
 namespace {
 
 char* FormatU64(uint64_t v, char* out) {
-  char digits[20];
-  size_t n = 0;
-  do {
-    digits[n++] = static_cast<char>('0' + v % 10);
-    v /= 10;
-  } while (v != 0);
-  while (n > 0) *out++ = digits[--n];
-  return out;
+  // std::to_chars writes two digits per step; room for 20 digits is the caller's.
+  return std::to_chars(out, out + 20, v).ptr;
 }
 
 }  // namespace
