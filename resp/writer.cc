@@ -7,12 +7,13 @@
 namespace resp {
 
 void Writer::Header(char type, int64_t n) {
+  // Built whole and appended once: headers are written for every reply and every bulk.
   char buf[24];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
-  (void)ec;
-  out_->push_back(type);
-  out_->append(buf, end);
-  out_->append("\r\n");
+  buf[0] = type;
+  char* end = std::to_chars(buf + 1, buf + sizeof(buf) - 2, n).ptr;
+  *end++ = '\r';
+  *end++ = '\n';
+  out_->append(buf, static_cast<size_t>(end - buf));
 }
 
 void Writer::Simple(std::string_view s) {

@@ -132,10 +132,15 @@ void XReadGroup(CommandContext& ctx) {
   std::vector<GroupTarget> targets;
   if (!ResolveTargets(ctx, opts, first_key, targets)) return;
 
-  // History parts are always in the reply (empty or not); ">" parts only with entries.
-  std::string body;
-  resp::Writer body_writer(body, ctx.reply.protocol());
-  size_t parts = 0;
+  // History parts are always in the reply (empty or not); ">" parts only with entries. The
+  // reply's header needs their number, so each part's entries wait in their own buffer.
+  struct Part {
+    std::string_view key;
+    size_t n;
+    std::string entries;
+  };
+  std::vector<Part> parts;
+  parts.reserve(targets.size());
   ReadBudget budget(opts.limits);
   std::vector<Record> records;
   DeliveryContext dc{ctx.server, ctx.client.db_index, ctx.now_ms,
@@ -157,13 +162,13 @@ void XReadGroup(CommandContext& ctx) {
                           dc);
       if (n == 0) continue;
     }
-    WriteReadGroupPart(body_writer, t.key, n, entries);
-    parts++;
+    parts.push_back({t.key, n, std::move(entries)});
   }
   RecordAll(ctx, std::move(records));
-  if (parts > 0) {
-    WriteReadGroupHeader(ctx.reply, parts);
-    return ctx.reply.Raw(body);
+  if (!parts.empty()) {
+    WriteReadGroupHeader(ctx.reply, parts.size());
+    for (const Part& p : parts) WriteReadGroupPart(ctx.reply, p.key, p.n, p.entries);
+    return;
   }
   // Inside MULTI or a script a blocking read does not block.
   if (block_ms < 0 || ctx.client.command_depth > 1) return ctx.reply.NullArray();
