@@ -128,8 +128,45 @@ std::string SetDefaultBackoff(Config& c, std::string_view v) {
     list.push_back(ms);
     i = end;
   }
+  if (!list.empty() && c.stream_default_policy.backoff_exp_base_ms > 0) {
+    return "cannot be used together with stream-default-backoff-exp";
+  }
   c.stream_default_policy.backoff_ms = std::move(list);
   return "";
+}
+
+// "base max" (ms), or "" for none: the default BACKOFF-EXP.
+std::string SetDefaultBackoffExp(Config& c, std::string_view v) {
+  streams::DeliveryPolicy& p = c.stream_default_policy;
+  const size_t first = v.find_first_not_of(' ');
+  if (first == std::string_view::npos) {
+    p.backoff_exp_base_ms = 0;
+    p.backoff_exp_max_ms = 0;
+    return "";
+  }
+  const size_t sep = v.find(' ', first);
+  const size_t second = sep == std::string_view::npos ? sep : v.find_first_not_of(' ', sep);
+  int64_t base, max;
+  if (second == std::string_view::npos ||
+      !resp::ParseStrictInt64(v.substr(first, sep - first), base)) {
+    return "argument must be two integers: base and max milliseconds";
+  }
+  std::string_view rest = v.substr(second);
+  while (!rest.empty() && rest.back() == ' ') rest.remove_suffix(1);
+  if (!resp::ParseStrictInt64(rest, max)) {
+    return "argument must be two integers: base and max milliseconds";
+  }
+  if (base <= 0 || max < base) return "base must be > 0 and max must be >= base";
+  if (!p.backoff_ms.empty()) return "cannot be used together with stream-default-backoff";
+  p.backoff_exp_base_ms = base;
+  p.backoff_exp_max_ms = max;
+  return "";
+}
+
+std::string GetDefaultBackoffExp(const Config& c) {
+  const streams::DeliveryPolicy& p = c.stream_default_policy;
+  if (p.backoff_exp_base_ms <= 0) return "";
+  return std::to_string(p.backoff_exp_base_ms) + " " + std::to_string(p.backoff_exp_max_ms);
 }
 
 std::string GetDefaultBackoff(const Config& c) {
@@ -236,6 +273,12 @@ std::vector<ConfigOption> BuildOptions() {
                            "a space-separated list, the k-th wait after the k-th delivery, the "
                            "last one repeating (\"\" = none: the ack timeout applies).",
                            GetDefaultBackoff, SetDefaultBackoff, true});
+  o.push_back(ConfigOption{"stream-default-backoff-exp", {}, Mut::kMutable,
+                           "Exponential redelivery backoff for groups without a policy of their "
+                           "own: \"base max\" in ms, the wait after delivery k being "
+                           "min(base * 2^(k-1), max) (\"\" = none); not with "
+                           "stream-default-backoff.",
+                           GetDefaultBackoffExp, SetDefaultBackoffExp, true});
   o.push_back(ConfigOption{
       "stream-default-dead-letter-suffix", {}, Mut::kMutable,
       "Dead letters of stream <key> go to <key><suffix> unless the group's policy names a "

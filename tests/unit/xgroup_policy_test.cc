@@ -268,6 +268,32 @@ TEST_CASE("Dead letters go to the policy's DEAD-LETTER key, else key plus the co
   CHECK(server::DeadLetterKey(config, p, "jobs") == "graveyard");
 }
 
+TEST_CASE("stream-default-backoff-exp sets the default exponential backoff, not with a list",
+          "[policy][config]") {
+  Harness h;
+  const streams::DeliveryPolicy& p = h.state.config.stream_default_policy;
+  CHECK(h.Run({"CONFIG", "GET", "stream-default-backoff-exp"}) ==
+        "*2\r\n" + Bulk("stream-default-backoff-exp") + Bulk(""));
+  REQUIRE(h.Run({"CONFIG", "SET", "stream-default-backoff-exp", " 100  5000 "}) == "+OK\r\n");
+  CHECK(p.backoff_exp_base_ms == 100);
+  CHECK(p.backoff_exp_max_ms == 5000);
+  CHECK(p.BackoffStep(3) == 400);
+  CHECK(h.Run({"CONFIG", "GET", "stream-default-backoff-exp"}) ==
+        "*2\r\n" + Bulk("stream-default-backoff-exp") + Bulk("100 5000"));
+  for (const char* bad : {"100", "0 10", "100 50", "x 10", "10 y", "1 2 3"}) {
+    INFO(bad);
+    CHECK(h.Run({"CONFIG", "SET", "stream-default-backoff-exp", bad}).rfind("-ERR", 0) == 0);
+  }
+  CHECK(p.backoff_exp_base_ms == 100);
+  // The list and the exponential form exclude each other, in either order.
+  CHECK(h.Run({"CONFIG", "SET", "stream-default-backoff", "10 20"}).rfind("-ERR", 0) == 0);
+  REQUIRE(h.Run({"CONFIG", "SET", "stream-default-backoff-exp", ""}) == "+OK\r\n");
+  CHECK(p.backoff_exp_base_ms == 0);
+  REQUIRE(h.Run({"CONFIG", "SET", "stream-default-backoff", "10 20"}) == "+OK\r\n");
+  CHECK(h.Run({"CONFIG", "SET", "stream-default-backoff-exp", "1 2"}).rfind("-ERR", 0) == 0);
+  CHECK(h.Run({"XGROUP", "GETPOLICY", "s", "g"}).find("default") != std::string::npos);
+}
+
 TEST_CASE("The stream-default-* options parse, validate and read back through CONFIG",
           "[policy][config]") {
   Harness h;
