@@ -21,51 +21,14 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_client.h"
+
 namespace {
 
-using ReplyPtr = std::unique_ptr<redisReply, decltype(&freeReplyObject)>;
-
-ReplyPtr Command(redisContext* c, const std::vector<std::string>& args) {
-  std::vector<const char*> argv;
-  std::vector<size_t> lens;
-  for (const auto& a : args) {
-    argv.push_back(a.data());
-    lens.push_back(a.size());
-  }
-  auto* r = static_cast<redisReply*>(
-      redisCommandArgv(c, static_cast<int>(args.size()), argv.data(), lens.data()));
-  if (r == nullptr) {
-    std::fprintf(stderr, "connection error: %s\n", c->errstr);
-    std::exit(1);
-  }
-  if (r->type == REDIS_REPLY_ERROR) {
-    std::fprintf(stderr, "error reply: %s\n", r->str);
-    std::exit(1);
-  }
-  return {r, freeReplyObject};
-}
-
-long long InfoField(redisContext* c, const std::string& section, const std::string& field) {
-  auto r = Command(c, {"INFO", section});
-  std::istringstream in(std::string(r->str, r->len));
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field + ":", 0) == 0) return std::atoll(line.c_str() + field.size() + 1);
-  }
-  return -1;
-}
-
-double CpuSeconds(long long pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string s((std::istreambuf_iterator<char>(stat)), {});
-  // Fields after the ")" that closes the command name: utime is the 12th, stime the 13th.
-  std::istringstream in(s.substr(s.rfind(')') + 2));
-  std::string skip;
-  for (int i = 0; i < 11; i++) in >> skip;
-  long long utime = 0, stime = 0;
-  in >> utime >> stime;
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
+using bench::Command;
+using bench::CpuSeconds;
+using bench::InfoField;
+using bench::ReplyPtr;
 
 // Splits "ACK-TIMEOUT 60000 MAX-DELIVERIES 5" into arguments.
 std::vector<std::string> Words(const std::string& s) {

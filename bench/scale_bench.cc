@@ -26,57 +26,20 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_client.h"
+
 namespace {
 
-using ReplyPtr = std::unique_ptr<redisReply, decltype(&freeReplyObject)>;
-
-[[noreturn]] void Die(const std::string& what) {
-  std::fprintf(stderr, "scale_bench: %s\n", what.c_str());
-  std::exit(1);
-}
-
-void Append(redisContext* c, const std::vector<std::string>& args) {
-  std::vector<const char*> argv;
-  std::vector<size_t> lens;
-  for (const auto& a : args) {
-    argv.push_back(a.data());
-    lens.push_back(a.size());
-  }
-  if (redisAppendCommandArgv(c, static_cast<int>(args.size()), argv.data(), lens.data()) !=
-      REDIS_OK) {
-    Die(std::string("cannot queue a command: ") + c->errstr);
-  }
-}
-
-// One round trip with the reply built into objects (hiredis's default reader functions).
-ReplyPtr Command(redisContext* c, const std::vector<std::string>& args) {
-  Append(c, args);
-  void* r = nullptr;
-  if (redisGetReply(c, &r) != REDIS_OK || r == nullptr) Die(std::string("connection: ") + c->errstr);
-  ReplyPtr reply(static_cast<redisReply*>(r), freeReplyObject);
-  if (reply->type == REDIS_REPLY_ERROR) Die("error reply: " + std::string(reply->str, reply->len));
-  return reply;
-}
+using bench::Append;
+using bench::Command;
+using bench::CpuSeconds;
+using bench::Die;
+using bench::ReplyPtr;
 
 long long ServerPid(redisContext* c) {
-  auto r = Command(c, {"INFO", "server"});
-  std::istringstream in(std::string(r->str, r->len));
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("process_id:", 0) == 0) return std::atoll(line.c_str() + 11);
-  }
-  Die("INFO server has no process_id");
-}
-
-double CpuSeconds(long long pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string s((std::istreambuf_iterator<char>(stat)), {});
-  // Fields after the ")" that closes the command name: utime is the 12th, stime the 13th.
-  std::istringstream in(s.substr(s.rfind(')') + 2));
-  std::string skip;
-  for (int i = 0; i < 11; i++) in >> skip;
-  long long utime = 0, stime = 0;
-  in >> utime >> stime;
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  const long long pid = bench::InfoField(c, "server", "process_id");
+  if (pid <= 0) Die("INFO server has no process_id");
+  return pid;
 }
 
 // This process's own user+sys CPU seconds.
