@@ -55,20 +55,7 @@ inline bool Executable(const std::string& path) { return access(path.c_str(), X_
 class Process {
  public:
   Process(std::vector<std::string> args, std::string log_path) : log_path_(std::move(log_path)) {
-    pid_ = fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      int log = open(log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      if (log >= 0) {
-        dup2(log, 1);
-        dup2(log, 2);
-      }
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
+    pid_ = itest::SpawnLogged(std::move(args), log_path_);
   }
   ~Process() { Kill(SIGKILL); }
   Process(const Process&) = delete;

@@ -275,20 +275,7 @@ class TracedServer {
                                      "--port", std::to_string(port_), "--dir", dir_,
                                      "--appendonly", "yes", "--appendfsync", policy,
                                      "--pidfile", dir_ + "/runnel.pid"};
-    pid_ = fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      int log = open((dir_ + "/server.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      if (log >= 0) {
-        dup2(log, 1);
-        dup2(log, 2);
-      }
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
+    pid_ = itest::SpawnLogged(std::move(args), dir_ + "/server.log");
     for (int i = 0; i < 500 && !up_; i++) {
       int fd = itest::RawConnect(port_);
       if (fd >= 0) {

@@ -185,6 +185,26 @@ class Redis {
   redisContext* ctx_ = nullptr;
 };
 
+// Starts `args` (argv[0] a path) as a child process with stdout and stderr appended to
+// `log_path`; returns its pid.
+inline pid_t SpawnLogged(std::vector<std::string> args, const std::string& log_path) {
+  const pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (log >= 0) {
+      dup2(log, 1);
+      dup2(log, 2);
+    }
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
 // Builds a RESP multibulk request.
 inline std::string Multibulk(const std::vector<std::string>& args) {
   std::string out = "*" + std::to_string(args.size()) + "\r\n";
@@ -296,21 +316,7 @@ class Server {
                                      "--appendonly",    "no",      "--dir",
                                      dir_};
     args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-    std::string log_path = dir_ + "/server.log";
-    pid_ = fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      if (log >= 0) {
-        dup2(log, 1);
-        dup2(log, 2);
-      }
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
+    pid_ = SpawnLogged(std::move(args), dir_ + "/server.log");
     auto deadline = Clock::now() + std::chrono::seconds(5);
     while (Clock::now() < deadline) {
       int fd = RawConnect(port_);
