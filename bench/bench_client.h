@@ -1,5 +1,6 @@
 // What the hiredis benchmark drivers share: one round trip that exits on any error (a bench
-// must not carry on with a broken setup), an INFO field, and a process's CPU time from /proc.
+// must not carry on with a broken setup), an INFO field, an XREADGROUP reply's IDs, and a
+// process's CPU time from /proc.
 #pragma once
 
 #include <hiredis/hiredis.h>
@@ -57,6 +58,18 @@ inline long long InfoField(redisContext* c, const std::string& section, const st
     if (line.rfind(field + ":", 0) == 0) return std::atoll(line.c_str() + field.size() + 1);
   }
   return -1;
+}
+
+// IDs of the entries in an XREADGROUP reply for one stream ([[key, [[id, fields]...]]]).
+inline std::vector<std::string> EntryIds(const redisReply* r) {
+  std::vector<std::string> ids;
+  if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) return ids;
+  const redisReply* entries = r->element[0]->element[1];
+  for (size_t i = 0; i < entries->elements; i++) {
+    const redisReply* id = entries->element[i]->element[0];
+    ids.emplace_back(id->str, id->len);
+  }
+  return ids;
 }
 
 // User+sys CPU seconds of process `pid` (all its threads), from /proc/<pid>/stat.

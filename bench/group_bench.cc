@@ -26,6 +26,7 @@
 namespace {
 
 using bench::Command;
+using bench::EntryIds;
 using bench::CpuSeconds;
 using bench::InfoField;
 using bench::ReplyPtr;
@@ -61,18 +62,6 @@ void CreateGroup(redisContext* c, const std::string& group, const std::string& p
   }
   std::fprintf(stderr, "XINFO GROUPS shows no policy on group %s\n", group.c_str());
   std::exit(1);
-}
-
-// IDs of the entries in an XREADGROUP reply for one stream ([[key, [[id, fields]...]]]).
-std::vector<std::string> EntryIds(const redisReply* r) {
-  std::vector<std::string> ids;
-  if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) return ids;
-  const redisReply* entries = r->element[0]->element[1];
-  for (size_t i = 0; i < entries->elements; i++) {
-    const redisReply* id = entries->element[i]->element[0];
-    ids.emplace_back(id->str, id->len);
-  }
-  return ids;
 }
 
 }  // namespace

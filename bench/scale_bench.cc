@@ -32,6 +32,7 @@ namespace {
 
 using bench::Append;
 using bench::Command;
+using bench::EntryIds;
 using bench::CpuSeconds;
 using bench::Die;
 using bench::ReplyPtr;
@@ -104,18 +105,6 @@ int XRange(redisContext* c, const std::string& key, long long first, long long n
   });
   c->reader->fn = fn;
   return 0;
-}
-
-// IDs of the entries in an XREADGROUP reply for one stream ([[key, [[id, fields]...]]]).
-std::vector<std::string> EntryIds(const redisReply* r) {
-  std::vector<std::string> ids;
-  if (r->type != REDIS_REPLY_ARRAY || r->elements == 0) return ids;
-  const redisReply* entries = r->element[0]->element[1];
-  for (size_t i = 0; i < entries->elements; i++) {
-    const redisReply* id = entries->element[i]->element[0];
-    ids.emplace_back(id->str, id->len);
-  }
-  return ids;
 }
 
 int Group(redisContext* c, const std::string& key, const std::string& start_id,
