@@ -33,4 +33,12 @@ struct CommandHarness {
   }
 };
 
+// The argv of each record (what the AOF would get), without the dbs.
+inline std::vector<std::vector<std::string>> ArgvsOf(
+    const std::vector<server::PropagatedCommand>& records) {
+  std::vector<std::vector<std::string>> out;
+  for (const auto& r : records) out.push_back(r.argv);
+  return out;
+}
+
 }  // namespace testing_support

@@ -76,12 +76,9 @@ struct Harness : testing_support::CommandHarness {
     return out;
   }
   std::vector<Argv> TakeRecords() {
-    std::vector<Argv> out;
-    for (auto& r : state.propagation.Take()) {
-      log.push_back(r);
-      out.push_back(r.argv);
-    }
-    return out;
+    auto records = state.propagation.Take();
+    log.insert(log.end(), records.begin(), records.end());
+    return testing_support::ArgvsOf(records);
   }
 };
 

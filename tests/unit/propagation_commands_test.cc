@@ -19,14 +19,9 @@
 using server::PropagatedCommand;
 using testing_support::CommandHarness;
 using Argv = std::vector<std::string>;
+using testing_support::ArgvsOf;
 
 namespace {
-
-std::vector<Argv> ArgvsOf(const std::vector<PropagatedCommand>& records) {
-  std::vector<Argv> out;
-  for (const auto& r : records) out.push_back(r.argv);
-  return out;
-}
 
 // A harness that keeps everything ever recorded (`log`) while tests look at the latest part.
 struct Harness : CommandHarness {

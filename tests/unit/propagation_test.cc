@@ -7,16 +7,7 @@
 
 using server::PropagatedCommand;
 using Argv = std::vector<std::string>;
-
-namespace {
-
-std::vector<Argv> ArgvsOf(const std::vector<PropagatedCommand>& records) {
-  std::vector<Argv> out;
-  for (const auto& r : records) out.push_back(r.argv);
-  return out;
-}
-
-}  // namespace
+using testing_support::ArgvsOf;
 
 TEST_CASE("A write command is recorded as sent, in the db it ran in; reads are not",
           "[propagation]") {
