@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <limits>
+
+#include "streams/saturating.h"
 
 namespace server {
 
@@ -19,9 +20,7 @@ void BlockingRegistry::Block(Client& client, const std::vector<std::string>& key
   if (timeout_ms > 0) {
     const int64_t now = SteadyMs();
     // A timeout too large to add is, for any practical purpose, forever.
-    wait.deadline = timeout_ms > std::numeric_limits<int64_t>::max() - now
-                        ? std::numeric_limits<int64_t>::max()
-                        : now + timeout_ms;
+    wait.deadline = streams::SaturatingAdd(now, timeout_ms);
     deadlines_.emplace(wait.deadline, client.id);
   }
   for (const std::string& key : keys) {

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "streams/saturating.h"
 #include "streams/stream.h"
 
 namespace streams {
@@ -114,17 +115,9 @@ void ConsumerGroup::SetDue(PendingEntry& e, int64_t due_ms) {
   (void)inserted;
 }
 
-namespace {
-
-int64_t AddWait(int64_t time_ms, int64_t wait_ms) {
-  return wait_ms > INT64_MAX - time_ms ? INT64_MAX : time_ms + wait_ms;
-}
-
-}  // namespace
-
 int64_t ConsumerGroup::DueOf(const PendingEntry& e, std::optional<int64_t> owned_wait) {
   if (e.due_ms >= 0) return e.due_ms;
-  if (owned_wait && e.owner != nullptr) return AddWait(e.delivery_time_ms, *owned_wait);
+  if (owned_wait && e.owner != nullptr) return SaturatingAdd(e.delivery_time_ms, *owned_wait);
   return -1;
 }
 
@@ -151,7 +144,7 @@ void ConsumerGroup::ForEachDue(int64_t from_ms, int64_t to_ms, std::optional<int
       for (bool ok = time_it.Seek(time_op, PendingTree::Bytes(time_key)); ok;
            ok = time_it.Next()) {
         PendingEntry* e = time_it.Value();
-        if (AddWait(e->delivery_time_ms, *owned_wait) > to_ms) break;
+        if (SaturatingAdd(e->delivery_time_ms, *owned_wait) > to_ms) break;
         if (e->due_ms < 0) {
           b = e;
           break;
@@ -191,7 +184,7 @@ std::optional<int64_t> ConsumerGroup::NextDue(std::optional<int64_t> owned_wait,
          ok; ok = t.Next()) {
       const PendingEntry* e = t.Value();
       if (e->due_ms >= 0) continue;
-      const int64_t due = AddWait(e->delivery_time_ms, *owned_wait);
+      const int64_t due = SaturatingAdd(e->delivery_time_ms, *owned_wait);
       if (due <= after_ms) continue;  // the wait saturated
       if (!next || due < *next) next = due;
       break;

@@ -16,6 +16,7 @@
 #include "src/commands/streams_util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "streams/saturating.h"
 
 namespace server {
 
@@ -179,7 +180,7 @@ void XNack(CommandContext& ctx) {
   if (g == nullptr) return ctx.reply.Error(err::NoSuchKeyOrGroup(ctx.arg(1), ctx.arg(2)));
   std::optional<int64_t> due_at = args.due_at_ms;
   if (args.delay_ms) {
-    due_at = *args.delay_ms > INT64_MAX - ctx.now_ms ? INT64_MAX : ctx.now_ms + *args.delay_ms;
+    due_at = streams::SaturatingAdd(ctx.now_ms, *args.delay_ms);
   }
   GroupDue due(ctx.server.config, *g);
   // The policy acts on its own only live: a replayed XNACK is the record of a plain release.

@@ -1,20 +1,16 @@
 #include "src/commands/streams_delivery.h"
 
-#include <limits>
 #include <string>
 #include <utility>
 
 #include "src/commands/streams_dead_letter.h"
 #include "src/commands/streams_policy.h"
 #include "src/server_state.h"
+#include "streams/saturating.h"
 
 namespace server {
 
 namespace {
-
-int64_t SaturatingAdd(int64_t a, int64_t b) {
-  return b > std::numeric_limits<int64_t>::max() - a ? std::numeric_limits<int64_t>::max() : a + b;
-}
 
 // A timer pass dead-letters at most this many entries per group, then re-arms at once: a
 // backlog coming due together does not stall the loop.
@@ -43,13 +39,13 @@ void GroupDue::AfterDelivery(streams::PendingEntry& e) {
     return Note(streams::ConsumerGroup::DueOf(e, owned_wait_));
   }
   const std::optional<int64_t> wait = policy_.WaitAfterDelivery(e.delivery_count);
-  Set(e, wait ? SaturatingAdd(e.delivery_time_ms, *wait) : -1);
+  Set(e, wait ? streams::SaturatingAdd(e.delivery_time_ms, *wait) : -1);
 }
 
 void GroupDue::AfterNack(streams::PendingEntry& e, int64_t now_ms, std::optional<int64_t> due_at) {
   if (due_at) return Set(e, *due_at);
   if (!active()) return;
-  Set(e, SaturatingAdd(now_ms, policy_.WaitAfterNack(e.delivery_count)));
+  Set(e, streams::SaturatingAdd(now_ms, policy_.WaitAfterNack(e.delivery_count)));
 }
 
 void GroupDue::RescheduleAll(int64_t now_ms) {

@@ -5,7 +5,6 @@
 // entry becomes claimable (OnDeadline), moved whenever the PEL may have changed. A read served
 // here runs outside any command: what it changed is recorded for the AOF with AddOutside.
 #include <algorithm>
-#include <limits>
 #include <memory>
 #include <optional>
 
@@ -13,14 +12,11 @@
 #include "src/commands/streams_policy.h"
 #include "src/commands/streams_xreadgroup.h"
 #include "src/errors.h"
+#include "streams/saturating.h"
 
 namespace server {
 
 namespace {
-
-int64_t SaturatingAdd(int64_t a, int64_t b) {
-  return b > std::numeric_limits<int64_t>::max() - a ? std::numeric_limits<int64_t>::max() : a + b;
-}
 
 class BlockedXReadGroup : public BlockedCommand {
  public:
@@ -106,7 +102,7 @@ class BlockedXReadGroup : public BlockedCommand {
     if (claim_at < 0) return timeout_at_;
     // Pending times are wall-clock; deadlines are steady. At least 1 ms on, never a busy loop.
     const int64_t wait = std::max<int64_t>(1, claim_at - WallClockMs());
-    const int64_t at = SaturatingAdd(SteadyMs(), wait);
+    const int64_t at = streams::SaturatingAdd(SteadyMs(), wait);
     return timeout_at_ < 0 ? at : std::min(at, timeout_at_);
   }
 
@@ -151,7 +147,7 @@ class BlockedXReadGroup : public BlockedCommand {
 void BlockXReadGroup(CommandContext& ctx, std::vector<std::string> keys, GroupReadOptions opts,
                      int64_t block_ms) {
   // Computed before Block() computes its own, so never later than the registry's deadline.
-  const int64_t timeout_at = block_ms > 0 ? SaturatingAdd(SteadyMs(), block_ms) : -1;
+  const int64_t timeout_at = block_ms > 0 ? streams::SaturatingAdd(SteadyMs(), block_ms) : -1;
   auto blocked =
       std::make_unique<BlockedXReadGroup>(ctx.server, keys, std::move(opts), timeout_at);
   BlockedXReadGroup* command = blocked.get();

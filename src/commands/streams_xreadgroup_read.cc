@@ -7,6 +7,7 @@
 #include "src/commands/streams_dead_letter.h"
 #include "src/commands/streams_util.h"
 #include "src/commands/streams_xreadgroup.h"
+#include "streams/saturating.h"
 
 namespace server {
 
@@ -232,9 +233,7 @@ int64_t NextClaimableAt(const streams::Stream& s, const streams::ConsumerGroup& 
   if (at == 0) return at;
   g.ForEachIdle(std::numeric_limits<int64_t>::max(), [&](streams::PendingEntry& e) {
     if (!live(e)) return true;
-    earlier(e.delivery_time_ms > std::numeric_limits<int64_t>::max() - min_idle
-                ? std::numeric_limits<int64_t>::max()
-                : e.delivery_time_ms + min_idle);
+    earlier(streams::SaturatingAdd(e.delivery_time_ms, min_idle));
     return false;
   });
   return at;
