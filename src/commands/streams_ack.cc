@@ -187,7 +187,6 @@ void XNack(CommandContext& ctx) {
   const bool run_policy = due.active() && !ctx.server.loading;
   std::vector<Record> records;
   DeliveryContext dc{ctx.server, ctx.client.db_index, ctx.now_ms, &records};
-  const uint64_t dead_before = g->counters().dead_lettered;
   int64_t released = 0;
   for (streams::StreamID id : args.ids) {
     streams::PendingEntry* e = g->FindPending(id);
@@ -219,10 +218,7 @@ void XNack(CommandContext& ctx) {
     }
     records.push_back(std::move(r));
   }
-  if (g->counters().dead_lettered != dead_before) {
-    records.push_back(CountersRecord(ctx.arg(1), ctx.arg(2), *g));
-  }
-  due.Commit(ctx.server, ctx.client.db_index, ctx.arg(1), ctx.arg(2));
+  due.Commit(ctx.server, ctx.client.db_index, ctx.arg(1), ctx.arg(2), &records);
   RecordAll(ctx, std::move(records));
   // Released entries are claimable at once: Dispatch offers the key of every write command to
   // blocked readers, so a waiting XREADGROUP ... CLAIM gets a look without more from here.

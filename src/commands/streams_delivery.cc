@@ -20,7 +20,10 @@ constexpr size_t kGroupsPerPass = 256;
 }  // namespace
 
 GroupDue::GroupDue(const Config& config, streams::ConsumerGroup& g)
-    : policy_(EffectivePolicy(config, g)), owned_wait_(policy_.UniformWait()), g_(g) {}
+    : policy_(EffectivePolicy(config, g)),
+      owned_wait_(policy_.UniformWait()),
+      g_(g),
+      counters_before_(g.counters()) {}
 
 void GroupDue::Note(int64_t due_ms) {
   if (due_ms >= 0 && (earliest_ < 0 || due_ms < earliest_)) earliest_ = due_ms;
@@ -64,9 +67,15 @@ void GroupDue::RescheduleAll(int64_t now_ms) {
   }
 }
 
-void GroupDue::Commit(ServerState& state, int db, std::string_view key, std::string_view group) {
+void GroupDue::Commit(ServerState& state, int db, std::string_view key, std::string_view group,
+                      std::vector<Record>* records) {
   state.due.Arm(db, key, group, earliest_);
   earliest_ = -1;
+  const streams::ConsumerGroup::PolicyCounters& now = g_.counters();
+  if (records != nullptr && (now.redelivered != counters_before_.redelivered ||
+                             now.dead_lettered != counters_before_.dead_lettered)) {
+    records->push_back(CountersRecord(key, group, g_));
+  }
 }
 
 void ArmStreamGroups(ServerState& state, int db, std::string_view key, const streams::Stream& s) {

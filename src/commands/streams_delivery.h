@@ -29,8 +29,8 @@ struct DeliveryContext {
   std::vector<Record>* records;  // where AOF records go; null when nothing is recorded
 };
 
-// The due times one command (or timer pass) sets in one group, under the group's effective
-// policy. Commit arms the server's timer for the earliest of them.
+// The due times one command sets in one group, under the group's effective policy, and the
+// policy counters it changed. Commit arms the server's timer and records the counters.
 class GroupDue {
  public:
   GroupDue(const Config& config, streams::ConsumerGroup& g);
@@ -51,7 +51,10 @@ class GroupDue {
   // Owned entries count from their delivery; NACKed ones keep a due time they have (an explicit
   // DELAY), else are due after their backoff step from now. An empty policy clears them all.
   void RescheduleAll(int64_t now_ms);
-  void Commit(ServerState& state, int db, std::string_view key, std::string_view group);
+  // Arms the server's timer for the earliest due time set, and (when `records` is given) records
+  // the policy counters if this step changed them (XGROUP SETCOUNTERS).
+  void Commit(ServerState& state, int db, std::string_view key, std::string_view group,
+              std::vector<Record>* records = nullptr);
 
  private:
   void Set(streams::PendingEntry& e, int64_t due_ms);
@@ -60,6 +63,7 @@ class GroupDue {
   const streams::DeliveryPolicy& policy_;
   const std::optional<int64_t> owned_wait_;
   streams::ConsumerGroup& g_;
+  const streams::ConsumerGroup::PolicyCounters counters_before_;
   int64_t earliest_ = -1;
 };
 

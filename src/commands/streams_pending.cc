@@ -295,7 +295,6 @@ void XAutoClaim(CommandContext& ctx) {
   int64_t attempts = count * 10;
   GroupDue due(ctx.server.config, *g);
   DeliveryContext dc{ctx.server, ctx.client.db_index, now, &records};
-  const uint64_t dead_before = g->counters().dead_lettered;
   std::vector<streams::StreamID> claimed, deleted;
   std::optional<streams::StreamID> last;  // the last PEL entry looked at
   // Acking a deleted entry changes the tree, so each step seeks again past `last`.
@@ -331,10 +330,7 @@ void XAutoClaim(CommandContext& ctx) {
     claimed.push_back(id);
     count--;
   }
-  if (g->counters().dead_lettered != dead_before) {
-    records.push_back(CountersRecord(ctx.arg(1), ctx.arg(2), *g));
-  }
-  due.Commit(ctx.server, ctx.client.db_index, ctx.arg(1), ctx.arg(2));
+  due.Commit(ctx.server, ctx.client.db_index, ctx.arg(1), ctx.arg(2), &records);
   RecordAll(ctx, std::move(records));
   streams::StreamID cursor;  // 0-0: the walk reached the end of the PEL
   if (next(it)) cursor = it.Id();

@@ -113,7 +113,6 @@ size_t ReadUndelivered(std::string& out, int protocol, std::string_view key, str
   const bool claim = opts.claim_min_idle >= 0;
   GroupDue due(dc.state.config, g);
   const streams::DeliveryPolicy& policy = due.policy();
-  const auto counters_before = g.counters();
   PelTake take;
   // The policy acts on its own only live, never while the AOF replays.
   // (XNACK DELAY gives due times without a policy too.)
@@ -167,15 +166,9 @@ size_t ReadUndelivered(std::string& out, int protocol, std::string_view key, str
     }
     n++;
   }
-  if (dc.records != nullptr) {
-    // XCLAIM's LASTID moves the group on replay but not its entries-read: this sets both.
-    if (moved) dc.records->push_back(PositionRecord(key, opts.group, g));
-    if (g.counters().redelivered != counters_before.redelivered ||
-        g.counters().dead_lettered != counters_before.dead_lettered) {
-      dc.records->push_back(CountersRecord(key, opts.group, g));
-    }
-  }
-  due.Commit(dc.state, dc.db, key, opts.group);
+  // XCLAIM's LASTID moves the group on replay but not its entries-read: this sets both.
+  if (moved && dc.records != nullptr) dc.records->push_back(PositionRecord(key, opts.group, g));
+  due.Commit(dc.state, dc.db, key, opts.group, dc.records);
   // XINFO CONSUMERS "inactive" (7.2): time since the consumer last got entries into the PEL.
   if (into_pel) c.active_time_ms = now_ms;
   return n;
