@@ -26,7 +26,7 @@ using Argv = std::vector<std::string>;
 std::set<StreamID> DanglingIds(const Stream& s) {
   std::set<StreamID> out;
   for (const auto& [name, g] : s.groups()) {
-    streams::PendingTree::Iterator it(g->pel());
+    streams::PendingIndex::Iterator it(g->pel());
     for (bool ok = it.Seek(streams::SeekOp::kFirst); ok; ok = it.Next()) {
       if (!s.Contains(it.Value()->id)) out.insert(it.Value()->id);
     }
@@ -104,7 +104,7 @@ class StreamEmitter {
         if (!Send({"XGROUP", "CREATECONSUMER", key_, name, cname})) return false;
         continue;
       }
-      streams::PendingTree::Iterator it(c->pel);
+      streams::PendingIndex::Iterator it(c->pel);
       for (bool ok = it.Seek(streams::SeekOp::kFirst); ok; ok = it.Next()) {
         const PendingEntry& e = *it.Value();
         if (!Send({"XCLAIM", key_, name, cname, "0", e.id.ToString(), "TIME",

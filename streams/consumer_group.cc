@@ -1,4 +1,4 @@
-// ConsumerGroup: PEL bookkeeping across its three indexes, and Redis's entries-read arithmetic.
+// ConsumerGroup: PEL bookkeeping across its indexes, and Redis's entries-read arithmetic.
 #include "streams/consumer_group.h"
 
 #include <algorithm>
@@ -12,10 +12,15 @@
 
 namespace streams {
 
-ConsumerGroup::~ConsumerGroup() {
-  PendingTree::Iterator it(pel_);
-  for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) delete it.Value();
-}
+ConsumerGroup::ConsumerGroup(StreamID last_id, int64_t entries_read)
+    : last_id_(last_id),
+      entries_read_(entries_read),
+      pel_(PendingById{{&arena_}}),
+      by_time_(PendingByDeliveryTime{{&arena_}}),
+      nacked_(PendingByNack{{&arena_}}),
+      due_(PendingByDue{{&arena_}}) {}
+
+ConsumerGroup::~ConsumerGroup() = default;
 
 std::unique_ptr<ConsumerGroup> ConsumerGroup::Clone() const {
   auto copy = std::make_unique<ConsumerGroup>(last_id_, entries_read_);
@@ -25,11 +30,11 @@ std::unique_ptr<ConsumerGroup> ConsumerGroup::Clone() const {
     auto [nc, created] = copy->GetOrCreateConsumer(name, c->seen_time_ms);
     nc->active_time_ms = c->active_time_ms;
   }
-  PendingTree::Iterator it(pel_);
+  PendingIndex::Iterator it(pel_);
   for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) {
     const PendingEntry* e = it.Value();
-    if (e->owner == nullptr) continue;  // NACKed: re-added below in NACK order
-    PendingEntry* ne = copy->CreatePending(e->id, *copy->FindConsumer(e->owner->name),
+    if (e->owner() == nullptr) continue;  // NACKed: re-added below in NACK order
+    PendingEntry* ne = copy->CreatePending(e->id, *copy->FindConsumer(e->owner()->name),
                                            e->delivery_time_ms, e->delivery_count);
     copy->SetDue(*ne, e->due_ms);
   }
@@ -58,8 +63,7 @@ Consumer* ConsumerGroup::FindConsumer(std::string_view name) const {
 std::pair<Consumer*, bool> ConsumerGroup::GetOrCreateConsumer(std::string_view name,
                                                               int64_t now_ms) {
   if (Consumer* c = FindConsumer(name)) return {c, false};
-  auto c = std::make_unique<Consumer>();
-  c->name = std::string(name);
+  auto c = std::make_unique<Consumer>(name, arena_);
   c->seen_time_ms = now_ms;
   Consumer* raw = c.get();
   consumers_.emplace(raw->name, std::move(c));
@@ -73,36 +77,21 @@ std::optional<size_t> ConsumerGroup::DeleteConsumer(std::string_view name) {
   const size_t pending = c.pel.size();
   std::vector<StreamID> ids;
   ids.reserve(pending);
-  PendingTree::Iterator pit(c.pel);
-  for (bool ok = pit.Seek(SeekOp::kFirst); ok; ok = pit.Next()) ids.push_back(pit.Id());
+  PendingIndex::Iterator pit(c.pel);
+  for (bool ok = pit.Seek(SeekOp::kFirst); ok; ok = pit.Next()) ids.push_back(pit.CurrentKey());
   for (StreamID id : ids) Ack(id);
   consumers_.erase(it);
   return pending;
 }
 
-PendingEntry* ConsumerGroup::FindPending(StreamID id) const { return pel_.Find(id).value_or(nullptr); }
-
-namespace {
-
-// (time, ID) as 24 big-endian bytes, so the radix tree orders by time, then ID.
-std::array<uint8_t, 24> TimeIdKey(int64_t time_ms, StreamID id) {
-  std::array<uint8_t, 24> k{};
-  const auto t = static_cast<uint64_t>(time_ms);
-  for (int i = 0; i < 8; i++) k[static_cast<size_t>(i)] = static_cast<uint8_t>(t >> (56 - 8 * i));
-  auto idk = id.Key();
-  std::copy(idk.begin(), idk.end(), k.begin() + 8);
-  return k;
-}
-
-}  // namespace
-
-ConsumerGroup::TimeKey ConsumerGroup::DueKeyOf(const PendingEntry& e) {
-  return TimeIdKey(e.due_ms, e.id);
+PendingEntry* ConsumerGroup::FindPending(StreamID id) const {
+  auto slot = pel_.Find(id);
+  return slot ? &arena_[*slot] : nullptr;
 }
 
 void ConsumerGroup::ClearDue(PendingEntry& e) {
   if (e.due_ms < 0) return;
-  due_.Erase(PendingTree::Bytes(DueKeyOf(e)));
+  due_.Erase(PendingArena::SlotOf(e));
   e.due_ms = -1;
 }
 
@@ -110,14 +99,14 @@ void ConsumerGroup::SetDue(PendingEntry& e, int64_t due_ms) {
   ClearDue(e);
   if (due_ms < 0) return;
   e.due_ms = due_ms;
-  bool inserted = due_.TryInsert(PendingTree::Bytes(DueKeyOf(e)), &e);
+  bool inserted = due_.Insert(PendingArena::SlotOf(e));
   assert(inserted);
   (void)inserted;
 }
 
 int64_t ConsumerGroup::DueOf(const PendingEntry& e, std::optional<int64_t> owned_wait) {
   if (e.due_ms >= 0) return e.due_ms;
-  if (owned_wait && e.owner != nullptr) return SaturatingAdd(e.delivery_time_ms, *owned_wait);
+  if (owned_wait && e.owner() != nullptr) return SaturatingAdd(e.delivery_time_ms, *owned_wait);
   return -1;
 }
 
@@ -127,22 +116,19 @@ void ConsumerGroup::ForEachDue(int64_t from_ms, int64_t to_ms, std::optional<int
   // Two sorted sources, each resumed by key after every callback (which may change either):
   // the due index, and (with owned_wait) the delivery-time index, whose entries without an
   // explicit due time are due at delivery time + owned_wait.
-  TimeKey due_key = TimeIdKey(from_ms, StreamID::Min());
+  TimeId due_key{from_ms, StreamID::Min()};
   SeekOp due_op = SeekOp::kGreaterOrEqual;
-  TimeKey time_key{};
+  TimeId time_key{};
   SeekOp time_op = SeekOp::kGreaterOrEqual;
-  if (owned_wait) time_key = TimeIdKey(std::max<int64_t>(from_ms - *owned_wait, 0), StreamID::Min());
-  PendingTree::Iterator due_it(due_);
-  PendingTree::Iterator time_it(by_time_);
+  if (owned_wait) time_key = {std::max<int64_t>(from_ms - *owned_wait, 0), StreamID::Min()};
+  decltype(due_)::Iterator due_it(due_);
+  decltype(by_time_)::Iterator time_it(by_time_);
   for (;;) {
     PendingEntry* a = nullptr;
-    if (due_it.Seek(due_op, PendingTree::Bytes(due_key)) && due_it.Value()->due_ms <= to_ms) {
-      a = due_it.Value();
-    }
+    if (due_it.Seek(due_op, due_key) && due_it.Value()->due_ms <= to_ms) a = due_it.Value();
     PendingEntry* b = nullptr;
     if (owned_wait) {
-      for (bool ok = time_it.Seek(time_op, PendingTree::Bytes(time_key)); ok;
-           ok = time_it.Next()) {
+      for (bool ok = time_it.Seek(time_op, time_key); ok; ok = time_it.Next()) {
         PendingEntry* e = time_it.Value();
         if (SaturatingAdd(e->delivery_time_ms, *owned_wait) > to_ms) break;
         if (e->due_ms < 0) {
@@ -158,10 +144,10 @@ void ConsumerGroup::ForEachDue(int64_t from_ms, int64_t to_ms, std::optional<int
         (a != nullptr && std::pair(a->due_ms, a->id) < std::pair(DueOf(*b, owned_wait), b->id));
     PendingEntry* e = take_a ? a : b;
     if (take_a) {
-      due_key = DueKeyOf(*e);
+      due_key = {e->due_ms, e->id};
       due_op = SeekOp::kGreater;
     } else {
-      time_key = TimeKeyOf(*e);
+      time_key = {e->delivery_time_ms, e->id};
       time_op = SeekOp::kGreater;
     }
     if (!fn(*e)) return;
@@ -171,17 +157,15 @@ void ConsumerGroup::ForEachDue(int64_t from_ms, int64_t to_ms, std::optional<int
 std::optional<int64_t> ConsumerGroup::NextDue(std::optional<int64_t> owned_wait,
                                               int64_t after_ms) const {
   std::optional<int64_t> next;
-  PendingTree::Iterator it(due_);
+  decltype(due_)::Iterator it(due_);
   const bool found = after_ms < 0 ? it.Seek(SeekOp::kFirst)
-                                  : it.Seek(SeekOp::kGreater,
-                                            PendingTree::Bytes(TimeIdKey(after_ms, StreamID::Max())));
+                                  : it.Seek(SeekOp::kGreater, TimeId{after_ms, StreamID::Max()});
   if (found) next = it.Value()->due_ms;
   if (owned_wait) {
-    PendingTree::Iterator t(by_time_);
+    decltype(by_time_)::Iterator t(by_time_);
     const int64_t from = after_ms < 0 ? 0 : std::max<int64_t>(after_ms - *owned_wait + 1, 0);
-    for (bool ok = t.Seek(SeekOp::kGreaterOrEqual,
-                          PendingTree::Bytes(TimeIdKey(from, StreamID::Min())));
-         ok; ok = t.Next()) {
+    for (bool ok = t.Seek(SeekOp::kGreaterOrEqual, TimeId{from, StreamID::Min()}); ok;
+         ok = t.Next()) {
       const PendingEntry* e = t.Value();
       if (e->due_ms >= 0) continue;
       const int64_t due = SaturatingAdd(e->delivery_time_ms, *owned_wait);
@@ -193,36 +177,37 @@ std::optional<int64_t> ConsumerGroup::NextDue(std::optional<int64_t> owned_wait,
   return next;
 }
 
-ConsumerGroup::TimeKey ConsumerGroup::TimeKeyOf(const PendingEntry& e) {
-  return TimeIdKey(e.delivery_time_ms, e.id);
-}
-
-std::array<uint8_t, 8> ConsumerGroup::NackKeyOf(uint64_t seq) {
-  std::array<uint8_t, 8> k{};
-  for (int i = 0; i < 8; i++) k[static_cast<size_t>(i)] = static_cast<uint8_t>(seq >> (56 - 8 * i));
-  return k;
-}
-
 void ConsumerGroup::Detach(PendingEntry& e) {
   ClearDue(e);
-  if (e.owner != nullptr) {
-    e.owner->pel.Erase(e.id);
-    by_time_.Erase(PendingTree::Bytes(TimeKeyOf(e)));
-    e.owner = nullptr;
-  } else if (e.nack_seq != 0) {
-    nacked_.Erase(PendingTree::Bytes(NackKeyOf(e.nack_seq)));
-    e.nack_seq = 0;
+  const uint32_t slot = PendingArena::SlotOf(e);
+  if (Consumer* owner = e.owner()) {
+    owner->pel.Erase(slot);
+    by_time_.Erase(slot);
+  } else if (e.nack_seq() != 0) {
+    nacked_.Erase(slot);
   }
+  e.set_owner(nullptr);
 }
 
 void ConsumerGroup::Attach(PendingEntry& e, Consumer& c, int64_t time_ms) {
-  e.owner = &c;
+  e.set_owner(&c);
   e.delivery_time_ms = time_ms;
-  bool a = c.pel.TryInsert(e.id, &e);
-  bool b = by_time_.TryInsert(PendingTree::Bytes(TimeKeyOf(e)), &e);
+  const uint32_t slot = PendingArena::SlotOf(e);
+  bool a = c.pel.Insert(slot);
+  bool b = by_time_.Insert(slot);
   assert(a && b);
   (void)a;
   (void)b;
+}
+
+PendingEntry& ConsumerGroup::NewEntry(StreamID id, uint64_t delivery_count) {
+  PendingEntry& e = arena_.Allocate();
+  e.id = id;
+  e.delivery_count = delivery_count;
+  bool inserted = pel_.Insert(PendingArena::SlotOf(e));
+  assert(inserted);
+  (void)inserted;
+  return e;
 }
 
 PendingEntry* ConsumerGroup::RecordDelivery(StreamID id, Consumer& c, int64_t now_ms) {
@@ -242,48 +227,42 @@ void ConsumerGroup::Redeliver(PendingEntry& e, Consumer& c, int64_t now_ms, bool
 }
 
 void ConsumerGroup::SetDeliveryTime(PendingEntry& e, int64_t delivery_time_ms) {
-  if (e.owner == nullptr) {
+  Consumer* owner = e.owner();
+  if (owner == nullptr) {
     e.delivery_time_ms = delivery_time_ms;
     return;
   }
-  Consumer& c = *e.owner;
   Detach(e);
-  Attach(e, c, delivery_time_ms);
+  Attach(e, *owner, delivery_time_ms);
 }
 
 PendingEntry* ConsumerGroup::CreatePending(StreamID id, Consumer& c, int64_t delivery_time_ms,
                                            uint64_t delivery_count) {
-  auto* e = new PendingEntry{id, 0, delivery_count, nullptr, 0};
-  bool inserted = pel_.TryInsert(id, e);
-  assert(inserted);
-  (void)inserted;
-  Attach(*e, c, delivery_time_ms);
-  return e;
+  PendingEntry& e = NewEntry(id, delivery_count);
+  Attach(e, c, delivery_time_ms);
+  return &e;
 }
 
 PendingEntry* ConsumerGroup::CreateNacked(StreamID id, uint64_t delivery_count) {
-  auto* e = new PendingEntry{id, 0, delivery_count, nullptr, 0};
-  bool inserted = pel_.TryInsert(id, e);
-  assert(inserted);
-  (void)inserted;
-  Nack(*e);
-  return e;
+  PendingEntry& e = NewEntry(id, delivery_count);
+  Nack(e);
+  return &e;
 }
 
 bool ConsumerGroup::Ack(StreamID id) {
   PendingEntry* e = FindPending(id);
   if (e == nullptr) return false;
   Detach(*e);
-  pel_.Erase(id);
-  delete e;
+  pel_.Erase(PendingArena::SlotOf(*e));
+  arena_.Free(*e);
   return true;
 }
 
 void ConsumerGroup::Nack(PendingEntry& e) {
   Detach(e);
   e.delivery_time_ms = 0;
-  e.nack_seq = next_nack_seq_++;
-  bool inserted = nacked_.TryInsert(PendingTree::Bytes(NackKeyOf(e.nack_seq)), &e);
+  e.set_nack_seq(next_nack_seq_++);
+  bool inserted = nacked_.Insert(PendingArena::SlotOf(e));
   assert(inserted);
   (void)inserted;
 }
@@ -291,7 +270,8 @@ void ConsumerGroup::Nack(PendingEntry& e) {
 void ConsumerGroup::ForEachNacked(const std::function<bool(PendingEntry&)>& fn) const {
   // Collected first so the callback may claim or ack what it is given.
   std::vector<PendingEntry*> entries;
-  PendingTree::Iterator it(nacked_);
+  entries.reserve(nacked_.size());
+  decltype(nacked_)::Iterator it(nacked_);
   for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) entries.push_back(it.Value());
   for (PendingEntry* e : entries) {
     if (!fn(*e)) return;
@@ -302,41 +282,45 @@ void ConsumerGroup::ForEachIdle(int64_t max_time_ms,
                                 const std::function<bool(PendingEntry&)>& fn) const {
   // The callback may move entries (a claim re-keys them past now), so the walk re-seeks after
   // each one from the key it stood on.
-  PendingTree::Iterator it(by_time_);
-  TimeKey last{};
+  decltype(by_time_)::Iterator it(by_time_);
   for (bool ok = it.Seek(SeekOp::kFirst); ok;) {
     PendingEntry* e = it.Value();
     if (e->delivery_time_ms > max_time_ms) return;
-    std::copy(it.Key().begin(), it.Key().end(), last.begin());
+    const TimeId last = it.CurrentKey();
     if (!fn(*e)) return;
-    ok = it.Seek(SeekOp::kGreater, PendingTree::Bytes(last));
+    ok = it.Seek(SeekOp::kGreater, last);
   }
 }
 
 std::string ConsumerGroup::Validate() const {
   if (std::string e = pel_.Validate(); !e.empty()) return "pel: " + e;
+  if (std::string e = by_time_.Validate(); !e.empty()) return "time index: " + e;
+  if (std::string e = nacked_.Validate(); !e.empty()) return "NACKed zone: " + e;
+  if (std::string e = due_.Validate(); !e.empty()) return "due index: " + e;
+  if (arena_.live() != pel_.size()) return "arena holds entries the PEL does not";
   size_t owned = 0;
-  PendingTree::Iterator it(pel_);
+  PendingIndex::Iterator it(pel_);
   for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) {
     const PendingEntry* e = it.Value();
-    if (e->id != it.Id()) return "entry " + e->id.ToString() + " under key " + it.Id().ToString();
-    if (e->owner != nullptr) {
+    if (&arena_[PendingArena::SlotOf(*e)] != e) return "slot of " + e->id.ToString();
+    if (Consumer* owner = e->owner()) {
       owned++;
-      if (e->nack_seq != 0) return "owned entry " + e->id.ToString() + " has a nack_seq";
-      if (FindConsumer(e->owner->name) != e->owner) return "owner of " + e->id.ToString();
-      if (e->owner->pel.Find(e->id).value_or(nullptr) != e) {
+      if (FindConsumer(owner->name) != owner) return "owner of " + e->id.ToString();
+      if (owner->pel.Find(e->id) != PendingArena::SlotOf(*e)) {
         return "entry " + e->id.ToString() + " missing from its owner's PEL";
       }
-      if (by_time_.Find(PendingTree::Bytes(TimeKeyOf(*e))).value_or(nullptr) != e) {
+      if (by_time_.Find({e->delivery_time_ms, e->id}) != PendingArena::SlotOf(*e)) {
         return "entry " + e->id.ToString() + " missing from the time index";
       }
-    } else if (e->nack_seq == 0 ||
-               nacked_.Find(PendingTree::Bytes(NackKeyOf(e->nack_seq))).value_or(nullptr) != e) {
+    } else if (e->nack_seq() == 0 || nacked_.Find(e->nack_seq()) != PendingArena::SlotOf(*e)) {
       return "unowned entry " + e->id.ToString() + " not in the NACKed zone";
     }
   }
   size_t in_consumers = 0;
-  for (const auto& [name, c] : consumers_) in_consumers += c->pel.size();
+  for (const auto& [name, c] : consumers_) {
+    if (std::string e = c->pel.Validate(); !e.empty()) return "consumer " + name + ": " + e;
+    in_consumers += c->pel.size();
+  }
   if (in_consumers != owned) return "consumer PELs hold entries the group does not";
   if (by_time_.size() != owned) return "time index size";
   size_t with_due = 0;
@@ -344,7 +328,7 @@ std::string ConsumerGroup::Validate() const {
     const PendingEntry* e = it.Value();
     if (e->due_ms < 0) continue;
     with_due++;
-    if (due_.Find(PendingTree::Bytes(DueKeyOf(*e))).value_or(nullptr) != e) {
+    if (due_.Find({e->due_ms, e->id}) != PendingArena::SlotOf(*e)) {
       return "entry " + e->id.ToString() + " missing from the due index";
     }
   }

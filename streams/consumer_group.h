@@ -3,14 +3,16 @@
 // no clock: every call that records a time takes now_ms.
 //
 // Invariants (checked by Validate()):
-//  - Every PendingEntry is owned by the group's `pel` and appears exactly once more: in its
-//    owner's `pel` when owned, or in the NACKed zone (owner null, nack_seq > 0) when NACKed.
+//  - Every PendingEntry lives in the group's arena and its by-ID index, and appears exactly once
+//    more: in its owner's index when owned, or in the NACKed zone (owner null, nack_seq > 0).
 //  - Owned entries are also in the delivery-time index, keyed by (delivery_time_ms, ID), so
 //    "longest idle first" (XREADGROUP CLAIM) is a seek, not a scan; NACKed entries are not.
 //  - The NACKed zone is ordered by nack_seq: first NACKed, first claimed.
 //  - Entries with a due time (due_ms >= 0) are in the due index, keyed by (due_ms, ID). Any
 //    change of owner, delivery time or NACK state clears it: the caller, which knows the
 //    effective policy, sets the next one (SetDue).
+// Each index holds 4-byte arena slots (slot_index.h): an entry costs its 56-byte record and
+// about 4.5 bytes per index, where a tree leaf per index per entry cost ~40.
 #pragma once
 
 #include <array>
@@ -23,7 +25,9 @@
 #include <string_view>
 
 #include "streams/delivery_policy.h"
-#include "streams/radix_tree.h"
+#include "streams/pending_arena.h"
+#include "streams/pending_entry.h"
+#include "streams/pending_index.h"
 #include "streams/stream_id.h"
 
 namespace streams {
@@ -34,29 +38,19 @@ struct Consumer;
 // SCG_INVALID_ENTRIES_READ: the group's entries-read counter is unknown.
 inline constexpr int64_t kEntriesReadUnknown = -1;
 
-// A delivered, not yet acknowledged entry.
-struct PendingEntry {
-  StreamID id;
-  int64_t delivery_time_ms = 0;  // last delivery; 0 while NACKed
-  uint64_t delivery_count = 0;
-  Consumer* owner = nullptr;     // null while NACKed
-  uint64_t nack_seq = 0;         // > 0 while in the NACKed zone
-  int64_t due_ms = -1;           // when the delivery policy makes it due again; -1 = never
-};
-
-using PendingTree = RadixTree<PendingEntry*>;
-
 struct Consumer {
+  Consumer(std::string_view consumer_name, const PendingArena& arena)
+      : name(consumer_name), pel(PendingById{{&arena}}) {}
+
   std::string name;
   int64_t seen_time_ms = 0;     // last interaction of any kind (XINFO "idle")
   int64_t active_time_ms = -1;  // last successful read or claim; -1 = never (XINFO "inactive")
-  PendingTree pel;              // this consumer's entries (the group owns them)
+  PendingIndex pel;             // this consumer's entries, by ID (the group's arena holds them)
 };
 
 class ConsumerGroup {
  public:
-  ConsumerGroup(StreamID last_id, int64_t entries_read)
-      : last_id_(last_id), entries_read_(entries_read) {}
+  ConsumerGroup(StreamID last_id, int64_t entries_read);
   ~ConsumerGroup();
   ConsumerGroup(const ConsumerGroup&) = delete;
   ConsumerGroup& operator=(const ConsumerGroup&) = delete;
@@ -99,7 +93,7 @@ class ConsumerGroup {
   std::optional<size_t> DeleteConsumer(std::string_view name);
 
   // --- the PEL
-  const PendingTree& pel() const { return pel_; }
+  const PendingIndex& pel() const { return pel_; }
   size_t pending_count() const { return pel_.size(); }
   PendingEntry* FindPending(StreamID id) const;
   // Delivery of `id` to `c` (XREADGROUP): a new PEL entry with delivery count 1, or an existing
@@ -152,25 +146,24 @@ class ConsumerGroup {
   [[nodiscard]] std::string Validate() const;
 
  private:
-  using TimeKey = std::array<uint8_t, 24>;
-  static TimeKey TimeKeyOf(const PendingEntry& e);
-  static TimeKey DueKeyOf(const PendingEntry& e);
   void ClearDue(PendingEntry& e);
-  static std::array<uint8_t, 8> NackKeyOf(uint64_t seq);
   // Takes `e` out of its owner's PEL and the time index, or out of the NACKed zone.
   void Detach(PendingEntry& e);
   // Gives `e` to `c` at `time`: owner's PEL and time index.
   void Attach(PendingEntry& e, Consumer& c, int64_t time_ms);
+  PendingEntry& NewEntry(StreamID id, uint64_t delivery_count);
 
   StreamID last_id_;
   int64_t entries_read_;
   DeliveryPolicy policy_;
   PolicyCounters counters_;
+  // Declared before everything that points into it, so it is destroyed last.
+  PendingArena arena_;
   ConsumerMap consumers_;
-  PendingTree pel_;          // ID -> entry; owns the entries
-  PendingTree by_time_;      // (delivery time, ID) -> entry, owned entries only
-  PendingTree nacked_;       // nack_seq -> entry
-  PendingTree due_;          // (due_ms, ID) -> entry, entries with a due time only
+  PendingIndex pel_;                               // by ID: every entry
+  SlotIndex<PendingByDeliveryTime> by_time_;       // owned entries only
+  SlotIndex<PendingByNack> nacked_;                // NACKed entries only
+  SlotIndex<PendingByDue> due_;                    // entries with a due time only
   uint64_t next_nack_seq_ = 1;
 };
 

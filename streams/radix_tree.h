@@ -1,5 +1,5 @@
 // Radix tree (compressed trie) from byte-string keys to small values, ordered bytewise: the index
-// of a stream's entry blocks (keyed by StreamID::Key()) and of its pending-entries lists.
+// of a stream's entry blocks (keyed by StreamID::Key()).
 // Invariants: every node holds a key or branches to >= 2 children (so every leaf holds a key and
 // no chain of key-less single-child nodes exists, the root included); a node's child bytes are
 // strictly increasing; an empty tree has no nodes at all.
@@ -26,7 +26,7 @@ namespace streams {
 
 // Where RadixTree::Iterator::Seek lands: on a key, relative to a given key, or at an end.
 
-// Why a template on V and not void*: callers keep their types (Block*, a PendingEntry*, a small
+// Why a template on V and not void*: callers keep their types (Block*, an object pointer, a small
 // struct) with no casts. V must be trivially copyable because it is stored packed and unaligned
 // inside a node and moved with memcpy; that packing is what keeps a leaf at 4 + sizeof(V) + its
 // key-suffix bytes. Values are therefore read by copy (Find returns std::optional<V>), so keep V

@@ -55,7 +55,7 @@ bool DeadLetter(DeliveryContext& dc, std::string_view key, streams::Stream& s,
   const std::string values[] = {std::string(key),
                                 e.id.ToString(),
                                 std::string(group),
-                                e.owner != nullptr ? e.owner->name : std::string(),
+                                e.owner() != nullptr ? e.owner()->name : std::string(),
                                 std::to_string(e.delivery_count),
                                 std::string(reason)};
   for (size_t i = 0; i < kDlqFields.size(); i++) {

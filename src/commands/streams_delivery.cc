@@ -52,12 +52,12 @@ void GroupDue::AfterNack(streams::PendingEntry& e, int64_t now_ms, std::optional
 }
 
 void GroupDue::RescheduleAll(int64_t now_ms) {
-  streams::PendingTree::Iterator it(g_.pel());
+  streams::PendingIndex::Iterator it(g_.pel());
   for (bool ok = it.Seek(streams::SeekOp::kFirst); ok; ok = it.Next()) {
     streams::PendingEntry& e = *it.Value();
     if (!active()) {
       g_.SetDue(e, -1);
-    } else if (e.owner != nullptr) {
+    } else if (e.owner() != nullptr) {
       AfterDelivery(e);
     } else if (e.due_ms < 0) {
       AfterNack(e, now_ms, std::nullopt);

@@ -95,13 +95,13 @@ size_t Shown(size_t total, int64_t count) {
 void ReplyGroupPending(resp::Writer& w, const streams::ConsumerGroup& g, int64_t count) {
   const size_t shown = Shown(g.pel().size(), count);
   w.Array(shown);
-  streams::PendingTree::Iterator it(g.pel());
+  streams::PendingIndex::Iterator it(g.pel());
   size_t written = 0;
   for (it.Seek(streams::SeekOp::kFirst); written < shown && it.Valid(); it.Next(), written++) {
     const streams::PendingEntry& e = *it.Value();
     w.Array(4);
     ReplyId(w, e.id);
-    w.Bulk(e.owner != nullptr ? std::string_view(e.owner->name) : std::string_view());
+    w.Bulk(e.owner() != nullptr ? std::string_view(e.owner()->name) : std::string_view());
     w.Integer(e.delivery_time_ms);
     w.Integer(static_cast<int64_t>(e.delivery_count));
   }
@@ -111,7 +111,7 @@ void ReplyGroupPending(resp::Writer& w, const streams::ConsumerGroup& g, int64_t
 void ReplyConsumerPending(resp::Writer& w, const streams::Consumer& c, int64_t count) {
   const size_t shown = Shown(c.pel.size(), count);
   w.Array(shown);
-  streams::PendingTree::Iterator it(c.pel);
+  streams::PendingIndex::Iterator it(c.pel);
   size_t written = 0;
   for (it.Seek(streams::SeekOp::kFirst); written < shown && it.Valid(); it.Next(), written++) {
     const streams::PendingEntry& e = *it.Value();

@@ -49,11 +49,11 @@ void ReplyPendingSummary(CommandContext& ctx, const streams::ConsumerGroup& g) {
     ctx.reply.NullArray();
     return;
   }
-  streams::PendingTree::Iterator it(g.pel());
+  streams::PendingIndex::Iterator it(g.pel());
   it.Seek(streams::SeekOp::kFirst);
-  ReplyId(ctx.reply, it.Id());
+  ReplyId(ctx.reply, it.Value()->id);
   it.Seek(streams::SeekOp::kLast);
-  ReplyId(ctx.reply, it.Id());
+  ReplyId(ctx.reply, it.Value()->id);
   size_t owners = 0;
   for (const auto& [name, c] : g.consumers()) owners += c->pel.size() > 0 ? 1 : 0;
   ctx.reply.Array(owners);
@@ -99,16 +99,16 @@ void XPending(CommandContext& ctx) {
   if (g == nullptr) return;
   if (argc == 3) return ReplyPendingSummary(ctx, *g);
 
-  const streams::PendingTree* pel = &g->pel();
+  const streams::PendingIndex* pel = &g->pel();
   if (consumer_name) {
     streams::Consumer* c = g->FindConsumer(*consumer_name);
     if (c == nullptr) return ctx.reply.Array(0);
     pel = &c->pel;
   }
   std::vector<const streams::PendingEntry*> found;
-  streams::PendingTree::Iterator it(*pel);
+  streams::PendingIndex::Iterator it(*pel);
   for (bool ok = start <= end && it.Seek(streams::SeekOp::kGreaterOrEqual, start);
-       ok && static_cast<int64_t>(found.size()) < count && it.Id() <= end; ok = it.Next()) {
+       ok && static_cast<int64_t>(found.size()) < count && it.Value()->id <= end; ok = it.Next()) {
     const streams::PendingEntry* e = it.Value();
     if (min_idle && IdleMs(*e, ctx.now_ms) < *min_idle) continue;
     found.push_back(e);
@@ -117,8 +117,8 @@ void XPending(CommandContext& ctx) {
   for (const streams::PendingEntry* e : found) {
     ctx.reply.Array(4);
     ReplyId(ctx.reply, e->id);
-    ctx.reply.Bulk(e->owner == nullptr ? std::string_view() : std::string_view(e->owner->name));
-    ctx.reply.Integer(e->owner == nullptr ? -1 : IdleMs(*e, ctx.now_ms));
+    ctx.reply.Bulk(e->owner() == nullptr ? std::string_view() : std::string_view(e->owner()->name));
+    ctx.reply.Integer(e->owner() == nullptr ? -1 : IdleMs(*e, ctx.now_ms));
     ctx.reply.Integer(static_cast<int64_t>(e->delivery_count));
   }
 }
@@ -298,15 +298,15 @@ void XAutoClaim(CommandContext& ctx) {
   std::vector<streams::StreamID> claimed, deleted;
   std::optional<streams::StreamID> last;  // the last PEL entry looked at
   // Acking a deleted entry changes the tree, so each step seeks again past `last`.
-  auto next = [&](streams::PendingTree::Iterator& it) {
+  auto next = [&](streams::PendingIndex::Iterator& it) {
     return last ? it.Seek(streams::SeekOp::kGreater, *last)
                 : it.Seek(streams::SeekOp::kGreaterOrEqual, start.value);
   };
-  streams::PendingTree::Iterator it(g->pel());
+  streams::PendingIndex::Iterator it(g->pel());
   while (attempts > 0 && count > 0 && next(it)) {
     attempts--;
     streams::PendingEntry* e = it.Value();
-    const streams::StreamID id = it.Id();
+    const streams::StreamID id = it.Value()->id;
     last = id;
     if (!s->Contains(id)) {
       g->Ack(id);
@@ -316,7 +316,7 @@ void XAutoClaim(CommandContext& ctx) {
       continue;
     }
     // A NACKed entry waits for its due time (XNACK DELAY, the policy's backoff).
-    if (e->owner == nullptr && e->due_ms > now) continue;
+    if (e->owner() == nullptr && e->due_ms > now) continue;
     if (*min_idle > 0 && IdleMs(*e, now) < *min_idle) continue;
     // One more delivery would exceed the policy's limit: a dead letter, not a claim.
     if (!just_id && !ctx.server.loading && due.policy().ExhaustedAfter(e->delivery_count)) {
@@ -333,7 +333,7 @@ void XAutoClaim(CommandContext& ctx) {
   due.Commit(ctx.server, ctx.client.db_index, ctx.arg(1), ctx.arg(2), &records);
   RecordAll(ctx, std::move(records));
   streams::StreamID cursor;  // 0-0: the walk reached the end of the PEL
-  if (next(it)) cursor = it.Id();
+  if (next(it)) cursor = it.Value()->id;
   ctx.reply.Array(3);
   ReplyId(ctx.reply, cursor);
   ReplyClaimed(ctx, *s, claimed, just_id);

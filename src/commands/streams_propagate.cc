@@ -11,7 +11,7 @@ Record ClaimRecord(std::string_view key, std::string_view group, const streams::
   return {"XCLAIM",
           std::string(key),
           std::string(group),
-          e.owner != nullptr ? e.owner->name : std::string(),
+          e.owner() != nullptr ? e.owner()->name : std::string(),
           "0",
           e.id.ToString(),
           "TIME",

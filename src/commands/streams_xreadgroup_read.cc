@@ -41,7 +41,7 @@ struct PelTake {
 
 // The entry's idle time as CLAIM replies it: a NACKed entry has no delivery time (-1).
 int64_t ClaimIdle(const streams::PendingEntry& e, int64_t now_ms) {
-  return e.owner == nullptr ? -1 : now_ms - e.delivery_time_ms;
+  return e.owner() == nullptr ? -1 : now_ms - e.delivery_time_ms;
 }
 
 // Due entries of `g`, earliest due first, each admitted to `budget` and written (in CLAIM's
@@ -82,7 +82,7 @@ void WriteClaimable(resp::Writer& w, const streams::Stream& s, const streams::Co
   bool full = false;
   auto visit = [&](streams::PendingEntry& e) {
     const int64_t due_at = streams::ConsumerGroup::DueOf(e, due.owned_wait());
-    if (due_at >= 0 && (due_at <= now_ms || e.owner == nullptr)) return true;
+    if (due_at >= 0 && (due_at <= now_ms || e.owner() == nullptr)) return true;
     if (policy.ExhaustedAfter(e.delivery_count)) {
       take.exhausted.push_back(&e);
       return true;
@@ -183,7 +183,7 @@ size_t ReadHistory(std::string& out, int protocol, std::string_view key, streams
   if (after == streams::StreamID::Max()) return 0;  // nothing can follow it
   std::vector<streams::PendingEntry*> redeliver;
   size_t n = 0;
-  streams::PendingTree::Iterator pel(c.pel);
+  streams::PendingIndex::Iterator pel(c.pel);
   for (pel.Seek(streams::SeekOp::kGreater, after); pel.Valid(); pel.Next()) {
     streams::PendingEntry* e = pel.Value();
     auto it = s.Range(e->id, e->id);

@@ -26,10 +26,10 @@ void AddEntries(Stream& s, uint64_t from_ms, uint64_t to_ms) {
   for (uint64_t ms = from_ms; ms <= to_ms; ms++) REQUIRE(s.AddWithId(Id(ms), fv) == streams::IdStatus::kOk);
 }
 
-std::vector<StreamID> IdsOf(const streams::PendingTree& pel) {
+std::vector<StreamID> IdsOf(const streams::PendingIndex& pel) {
   std::vector<StreamID> ids;
-  streams::PendingTree::Iterator it(pel);
-  for (bool ok = it.Seek(streams::SeekOp::kFirst); ok; ok = it.Next()) ids.push_back(it.Id());
+  streams::PendingIndex::Iterator it(pel);
+  for (bool ok = it.Seek(streams::SeekOp::kFirst); ok; ok = it.Next()) ids.push_back(it.Value()->id);
   return ids;
 }
 
@@ -41,7 +41,7 @@ TEST_CASE("A delivered entry is pending for its consumer with one delivery at th
   auto [alice, created] = g.GetOrCreateConsumer("alice", 100);
   REQUIRE(created);
   PendingEntry* e = g.RecordDelivery(Id(5), *alice, 1000);
-  CHECK(e->owner == alice);
+  CHECK(e->owner() == alice);
   CHECK(e->delivery_count == 1);
   CHECK(e->delivery_time_ms == 1000);
   CHECK(g.FindPending(Id(5)) == e);
@@ -71,7 +71,7 @@ TEST_CASE("Delivering an ID that is already pending reassigns it with its count 
   REQUIRE(e->delivery_count == 2);
   PendingEntry* again = g.RecordDelivery(Id(1), *b, 30);
   CHECK(again == e);
-  CHECK(e->owner == b);
+  CHECK(e->owner() == b);
   CHECK(e->delivery_count == 1);
   CHECK(a->pel.empty());
   CHECK(IdsOf(b->pel) == std::vector<StreamID>{Id(1)});
@@ -150,7 +150,7 @@ TEST_CASE("A NACKed entry leaves its owner and NACKed entries are visited in NAC
   g.Nack(*g.FindPending(Id(3)));
   g.Nack(*g.FindPending(Id(1)));
   CHECK(g.nacked_count() == 2);
-  CHECK(g.FindPending(Id(3))->owner == nullptr);
+  CHECK(g.FindPending(Id(3))->owner() == nullptr);
   CHECK(g.FindPending(Id(3))->delivery_time_ms == 0);
   CHECK(IdsOf(a->pel) == std::vector<StreamID>{Id(2)});
   std::vector<StreamID> order;
@@ -187,7 +187,7 @@ TEST_CASE("A cloned group has the same consumers, PEL, times, counts and NACK or
   REQUIRE(copy->FindConsumer("a") != nullptr);
   CHECK(copy->FindConsumer("a")->active_time_ms == 6);
   CHECK(copy->FindConsumer("b")->seen_time_ms == 7);
-  CHECK(copy->FindPending(Id(2))->owner == copy->FindConsumer("b"));
+  CHECK(copy->FindPending(Id(2))->owner() == copy->FindConsumer("b"));
   CHECK(copy->FindPending(Id(2))->delivery_time_ms == 20);
   std::vector<StreamID> order;
   copy->ForEachNacked([&](PendingEntry& e) {
@@ -230,7 +230,7 @@ TEST_CASE("Random PEL operations keep every index consistent with a model", "[co
         }
         break;
       case 4:
-        if (PendingEntry* e = g.FindPending(id); e != nullptr && e->owner != nullptr) {
+        if (PendingEntry* e = g.FindPending(id); e != nullptr && e->owner() != nullptr) {
           g.Nack(*e);
           model[id].owner = "";
         }
@@ -258,7 +258,7 @@ TEST_CASE("Random PEL operations keep every index consistent with a model", "[co
     PendingEntry* e = g.FindPending(id);
     REQUIRE(e != nullptr);
     CHECK(e->delivery_count == m.count);
-    CHECK((e->owner == nullptr ? std::string() : e->owner->name) == m.owner);
+    CHECK((e->owner() == nullptr ? std::string() : e->owner()->name) == m.owner);
   }
 }
 

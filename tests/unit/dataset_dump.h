@@ -53,11 +53,11 @@ inline std::string DumpDataset(CommandHarness& h) {
         for (const auto& [cname, c] : g->consumers()) {
           out << "   consumer " << cname << " pel=" << c->pel.size() << "\n";
         }
-        streams::PendingTree::Iterator it(g->pel());
+        streams::PendingIndex::Iterator it(g->pel());
         for (bool ok = it.Seek(streams::SeekOp::kFirst); ok; ok = it.Next()) {
           const streams::PendingEntry* e = it.Value();
           out << "   pending " << e->id.ToString() << " owner="
-              << (e->owner ? e->owner->name : std::string("<nacked>"))
+              << (e->owner() ? e->owner()->name : std::string("<nacked>"))
               << " time=" << e->delivery_time_ms << " count=" << e->delivery_count
               << " due=" << e->due_ms << "\n";
         }

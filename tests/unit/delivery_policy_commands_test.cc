@@ -131,7 +131,7 @@ TEST_CASE("A group without a policy gives no due times and > never redelivers", 
   h.At(86'400'000);
   CHECK(h.Read("c2", 1) == Reply({2}));
   CHECK(h.Group().due_count() == 0);
-  CHECK(h.Pending(1)->owner->name == "c1");
+  CHECK(h.Pending(1)->owner()->name == "c1");
   CHECK(h.state.due.size() == 0);
 }
 
@@ -147,7 +147,7 @@ TEST_CASE("An entry whose ack timeout passed goes first to the next > read, of a
   h.At(1000);
   CHECK(h.Read("c2", 2) == Reply({1, 3}));  // due first, then new, within COUNT
   streams::PendingEntry* e = h.Pending(1);
-  CHECK(e->owner->name == "c2");
+  CHECK(e->owner()->name == "c2");
   CHECK(e->delivery_count == 2);
   CHECK(e->delivery_time_ms == kT0 + 1000);
   CHECK(h.Due(1) == kT0 + 2000);
@@ -236,7 +236,7 @@ TEST_CASE("A due entry that is not exhausted stays for a reader; the timer only 
   REQUIRE(h.Policy({"ACK-TIMEOUT", "100", "MAX-DELIVERIES", "5"}) == "+OK\r\n");
   h.Read("c1");
   CHECK(server::RunDueGroups(h.state, kT0 + 100));
-  CHECK(h.Pending(1)->owner->name == "c1");
+  CHECK(h.Pending(1)->owner()->name == "c1");
   CHECK(h.state.due.size() == 0);  // nothing later is due; the reader takes the due one
   h.At(100);
   CHECK(h.Read("c2") == Reply({1}));
@@ -351,7 +351,7 @@ TEST_CASE("A dead-letter key holding another type refuses: the entry is released
   h.Read("c1");
   CHECK(h.Run({"XNACK", "s", "g", "FATAL", "IDS", "1", "1-0"}) == Int(1));
   CHECK(h.Pending(1) != nullptr);
-  CHECK(h.Pending(1)->owner == nullptr);
+  CHECK(h.Pending(1)->owner() == nullptr);
   CHECK(h.state.policy_stats.dead_letter_failures >= 1);
   CHECK(h.Run({"GET", "dead"}) == "$1\r\nx\r\n");
 }
@@ -419,7 +419,7 @@ TEST_CASE("XCLAIM and XAUTOCLAIM give claimed entries due times; XAUTOCLAIM dead
   CHECK(r.find("1-0") == std::string::npos);
   CHECK(h.Pending(1) == nullptr);
   CHECK(h.DeadLetters().size() == 1);
-  CHECK(h.Pending(2)->owner->name == "c3");
+  CHECK(h.Pending(2)->owner()->name == "c3");
 }
 
 TEST_CASE("With CLAIM, due entries come first in CLAIM's reply format", "[policy]") {

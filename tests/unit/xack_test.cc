@@ -254,6 +254,6 @@ TEST_CASE("XNACK wakes a consumer blocked on XREADGROUP CLAIM with the released 
       f.h.state, [&](uint64_t id) { return id == waiter.id ? &w : nullptr; });
   CHECK(served == std::vector<uint64_t>{10});
   CHECK(out.rfind("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*4\r\n$3\r\n1-0\r\n", 0) == 0);
-  CHECK(g.FindPending({1, 0})->owner->name == "b");
+  CHECK(g.FindPending({1, 0})->owner()->name == "b");
   f.h.state.clients.erase(waiter.id);
 }

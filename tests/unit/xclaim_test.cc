@@ -66,9 +66,9 @@ TEST_CASE("XCLAIM moves idle entries, counts the delivery and honours the idle t
   f.Deliver(g, "alice", 2, kFuture);
   CHECK(f.h.Run({"XCLAIM", "s", "g", "bob", "60000", "1-0", "2-0"}) ==
         "*1\r\n*2\r\n$3\r\n1-0\r\n*2\r\n$1\r\nf\r\n$2\r\nv1\r\n");
-  CHECK(g.FindPending({1, 0})->owner->name == "bob");
+  CHECK(g.FindPending({1, 0})->owner()->name == "bob");
   CHECK(g.FindPending({1, 0})->delivery_count == 2);
-  CHECK(g.FindPending({2, 0})->owner->name == "alice");
+  CHECK(g.FindPending({2, 0})->owner()->name == "alice");
   // JUSTID does not count; RETRYCOUNT sets; an unknown ID without FORCE is skipped.
   CHECK(f.h.Run({"XCLAIM", "s", "g", "carol", "0", "1-0", "3-0", "JUSTID"}) ==
         "*1\r\n$3\r\n1-0\r\n");
@@ -107,7 +107,7 @@ TEST_CASE("XCLAIM drops pending entries deleted from the stream and claims NACKe
         "*1\r\n$3\r\n2-0\r\n");
   CHECK(g.FindPending({3, 0}) == nullptr);
   CHECK(g.nacked_count() == 0);
-  CHECK(g.FindPending({2, 0})->owner->name == "bob");
+  CHECK(g.FindPending({2, 0})->owner()->name == "bob");
   CHECK(f.stream().Validate().empty());
 }
 

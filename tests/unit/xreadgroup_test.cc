@@ -60,7 +60,7 @@ streams::ConsumerGroup& Group(Harness& h, const std::string& key, const std::str
 // Makes every pending entry of `g` look delivered `ago_ms` earlier than now.
 void AgePending(streams::ConsumerGroup& g, int64_t ago_ms) {
   std::vector<streams::PendingEntry*> all;
-  streams::PendingTree::Iterator it(g.pel());
+  streams::PendingIndex::Iterator it(g.pel());
   for (bool ok = it.Seek(streams::SeekOp::kFirst); ok; ok = it.Next()) all.push_back(it.Value());
   for (auto* e : all) g.SetDeliveryTime(*e, e->delivery_time_ms - ago_ms);
 }
@@ -116,8 +116,8 @@ TEST_CASE("XREADGROUP > delivers new entries once, moving the group and filling 
   CHECK(g.last_id() == StreamID{2, 1});
   CHECK(g.entries_read() == 2);
   REQUIRE(g.pending_count() == 2);
-  CHECK(g.FindPending({1, 1})->owner->name == "c");
-  CHECK(g.FindPending({2, 1})->owner->name == "c2");
+  CHECK(g.FindPending({1, 1})->owner()->name == "c");
+  CHECK(g.FindPending({2, 1})->owner()->name == "c2");
   CHECK(g.FindPending({2, 1})->delivery_count == 1);
   CHECK(g.Validate().empty());
 }
@@ -233,7 +233,7 @@ TEST_CASE("XREADGROUP CLAIM returns NACKed, then idle, then new entries, within 
   CHECK(reply.find(Bulk("5-1")) == std::string::npos);  // over COUNT
   // Claimed entries moved to "new" with one more delivery; 4-1 entered the PEL as new.
   for (StreamID id : {StreamID{1, 1}, StreamID{2, 1}, StreamID{3, 1}, StreamID{4, 1}}) {
-    CHECK(g.FindPending(id)->owner->name == "new");
+    CHECK(g.FindPending(id)->owner()->name == "new");
   }
   CHECK(g.FindPending({2, 1})->delivery_count == 2);
   CHECK(g.FindPending({4, 1})->delivery_count == 1);
@@ -259,9 +259,9 @@ TEST_CASE("XREADGROUP CLAIM with NOACK keeps claimed entries pending and skips d
       h.Run({"XREADGROUP", "GROUP", "g", "b", "NOACK", "CLAIM", "500", "STREAMS", "s", ">"});
   CHECK(reply.starts_with("*1\r\n*2\r\n" + Bulk("s") + "*2\r\n*4\r\n" + Bulk("2-1")));
   CHECK(reply.ends_with(ClaimEntry("3-1", "f", "3-1", 0, 0)));
-  CHECK(g.FindPending({2, 1})->owner->name == "b");
+  CHECK(g.FindPending({2, 1})->owner()->name == "b");
   CHECK(g.FindPending({3, 1}) == nullptr);               // new under NOACK: not pending
-  CHECK(g.FindPending({1, 1})->owner->name == "a");      // deleted: left as it was
+  CHECK(g.FindPending({1, 1})->owner()->name == "a");      // deleted: left as it was
   CHECK(g.FindConsumer("b")->active_time_ms >= 0);       // the claim put entries in its PEL
 }
 
@@ -310,7 +310,7 @@ TEST_CASE("Consumers blocked on one group share new entries in blocking order", 
   cs.Run(12, {"XADD", "s", "4-1", "f", "z"});
   CHECK(cs.Serve() == std::vector<uint64_t>{10});
   CHECK(cs.Take(10) == OneStream("s", {Entry("4-1", "f", "z")}));
-  CHECK(g.FindPending({4, 1})->owner->name == "a");
+  CHECK(g.FindPending({4, 1})->owner()->name == "a");
   CHECK(g.pending_count() == 3);
   CHECK(h.state.blocking.blocked_count() == 0);
 }
@@ -371,7 +371,7 @@ TEST_CASE("A blocked XREADGROUP CLAIM is served when a pending entry becomes cla
   std::string reply = cs.Take(10);
   CHECK(reply.starts_with("*1\r\n*2\r\n" + Bulk("s") + "*1\r\n*4\r\n" + Bulk("1-1")));
   CHECK(reply.ends_with(":1\r\n"));
-  CHECK(g.FindPending({1, 1})->owner->name == "b");
+  CHECK(g.FindPending({1, 1})->owner()->name == "b");
   CHECK(h.state.blocking.blocked_count() == 0);
 }
 
