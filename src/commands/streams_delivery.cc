@@ -51,17 +51,20 @@ void GroupDue::AfterNack(streams::PendingEntry& e, int64_t now_ms, std::optional
   Set(e, streams::SaturatingAdd(now_ms, policy_.WaitAfterNack(e.delivery_count)));
 }
 
-void GroupDue::RescheduleAll(int64_t now_ms) {
+void GroupDue::RescheduleAll() {
   streams::PendingIndex::Iterator it(g_.pel());
   for (bool ok = it.Seek(streams::SeekOp::kFirst); ok; ok = it.Next()) {
     streams::PendingEntry& e = *it.Value();
-    if (!active()) {
-      g_.SetDue(e, -1);
-    } else if (e.owner() != nullptr) {
-      AfterDelivery(e);
-    } else if (e.due_ms < 0) {
-      AfterNack(e, now_ms, std::nullopt);
-    } else {
+    if (e.owner() != nullptr) {
+      if (active()) {
+        AfterDelivery(e);
+      } else {
+        g_.SetDue(e, -1);
+      }
+    } else if (e.due_ms >= 0) {
+      // A NACKed entry keeps the due time its XNACK gave it (the AOF has it as DUE-AT), and one
+      // without stays claimable at once: a policy change never invents a time a replay, running
+      // at another time, could not rebuild.
       Set(e, e.due_ms);  // counted for the timer
     }
   }
@@ -93,7 +96,7 @@ void RescheduleDefaultPolicyGroups(ServerState& state, int64_t now_ms) {
       for (const auto& [name, g] : v.stream().groups()) {
         if (!g->policy().empty()) continue;
         GroupDue due(state.config, *g);
-        due.RescheduleAll(now_ms);
+        due.RescheduleAll();
         due.Commit(state, static_cast<int>(db), key, name);
       }
     });

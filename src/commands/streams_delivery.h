@@ -47,10 +47,10 @@ class GroupDue {
   // After XNACK released `e`: at `due_at` when given (XNACK DELAY), else under a policy after
   // its backoff step (0: at once), else never.
   void AfterNack(streams::PendingEntry& e, int64_t now_ms, std::optional<int64_t> due_at);
-  // XGROUP SETPOLICY / CONFIG SET changed the policy: every pending entry's due time again.
-  // Owned entries count from their delivery; NACKed ones keep a due time they have (an explicit
-  // DELAY), else are due after their backoff step from now. An empty policy clears them all.
-  void RescheduleAll(int64_t now_ms);
+  // XGROUP SETPOLICY / CONFIG SET changed the policy: owned entries' due times again, counted
+  // from their delivery (none under an empty policy). NACKed entries keep what their XNACK gave
+  // them, so a replay at another time rebuilds the same due times.
+  void RescheduleAll();
   // Arms the server's timer for the earliest due time set, and (when `records` is given) records
   // the policy counters if this step changed them (XGROUP SETCOUNTERS).
   void Commit(ServerState& state, int db, std::string_view key, std::string_view group,

@@ -207,7 +207,7 @@ void XGroupSetPolicy(CommandContext& ctx) {
   g->set_policy(std::move(policy));
   // The pending entries' due times follow the new policy (recomputed on replay too).
   GroupDue due(ctx.server.config, *g);
-  due.RescheduleAll(ctx.now_ms);
+  due.RescheduleAll();
   due.Commit(ctx.server, ctx.client.db_index, ctx.arg(2), ctx.arg(3));
   ctx.reply.Simple("OK");
 }

@@ -374,6 +374,21 @@ TEST_CASE("SETPOLICY gives pending entries due times from the new policy; cleari
   CHECK(h.Due(1) == -1);
 }
 
+TEST_CASE("A policy change leaves NACKed entries' due times as their XNACK gave them", "[policy]") {
+  Harness h(2);
+  h.Read("c1");
+  h.Run({"XNACK", "s", "g", "FAIL", "IDS", "1", "1-0"});  // no policy: claimable at once
+  h.Run({"XNACK", "s", "g", "FAIL", "DELAY", "500", "IDS", "1", "2-0"});
+  h.At(100);
+  REQUIRE(h.Policy({"BACKOFF", "300"}) == "+OK\r\n");
+  CHECK(h.Due(1) == -1);
+  CHECK(h.Due(2) == kT0 + 500);
+  REQUIRE(h.Policy({}) == "+OK\r\n");
+  CHECK(h.Due(1) == -1);
+  CHECK(h.Due(2) == kT0 + 500);  // DELAY holds, policy or not
+  CHECK(h.state.due.NextAt() == kT0 + 500);
+}
+
 TEST_CASE("Deadlines implied by an ack timeout and explicit ones are merged by due time",
           "[policy]") {
   Harness h(3);
