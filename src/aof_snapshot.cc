@@ -44,7 +44,8 @@ class StreamEmitter {
     if (!Entries(s, dangling)) return false;
     // Redis 7.0's order (entries, XSETID, groups) unless stand-ins must be claimed and removed
     // first: removing them with XDEL moves max-deleted-entry-id, which XSETID then restores.
-    if (dangling.empty() && !Metadata(s)) return false;
+    // Then entries-added alone goes first, as XGROUP CREATE caps ENTRIESREAD at it.
+    if (!(dangling.empty() ? Metadata(s) : EntriesAddedBeforeGroups(s, dangling))) return false;
     for (const auto& [name, g] : s.groups()) {
       if (!Group(name, *g)) return false;
     }
@@ -142,6 +143,15 @@ class StreamEmitter {
       if (!Send({"XDEL", key_, it->ToString()})) return false;
     }
     return true;
+  }
+
+  // While stand-ins are in the stream: entries-added (at least the length, as XSETID requires),
+  // with the last ID at or above every entry, for the groups' ENTRIESREAD. Metadata() sets the
+  // real values once the stand-ins are gone.
+  bool EntriesAddedBeforeGroups(const Stream& s, const std::set<StreamID>& dangling) {
+    const StreamID top = std::max(s.last_id(), *dangling.rbegin());
+    const uint64_t added = std::max<uint64_t>(s.entries_added(), s.length() + dangling.size());
+    return Send({"XSETID", key_, top.ToString(), "ENTRIESADDED", std::to_string(added)});
   }
 
   // last-generated-id, entries-added and max-deleted-entry-id. XSETID refuses a last ID below

@@ -15,6 +15,7 @@
 #include "src/propagation.h"
 #include "tests/unit/command_harness.h"
 #include "tests/unit/dataset_dump.h"
+#include "tests/unit/random_writes.h"
 
 using server::PropagatedCommand;
 using testing_support::CommandHarness;
@@ -537,73 +538,10 @@ TEST_CASE("A blocked XREADGROUP served later records its deliveries outside any 
 TEST_CASE("A long random mix of writes replays to the same dataset", "[propagation][random]") {
   Harness h;
   h.state.config.stream_node_max_entries = 3;
-  std::mt19937 rng(20261122);
-  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-  const std::string keys[] = {"s1", "s2"};
-  const std::string groups[] = {"g1", "g2"};
-  const std::string consumers[] = {"a", "b", "c"};
-  for (const auto& k : keys) {
-    for (const auto& g : groups) h.Run({"XGROUP", "CREATE", k, g, "$", "MKSTREAM"});
-  }
-  int step = 0;
-  // Mostly IDs of recent entries (XADD below uses step+1 as the ms part).
-  auto some_id = [&] { return Str(std::max(1, step - pick(30))) + "-0"; };
-  for (; step < 3000; step++) {
-    const std::string& k = keys[pick(2)];
-    const std::string& g = groups[pick(2)];
-    const std::string& c = consumers[pick(3)];
-    switch (pick(17)) {
-      case 0:
-      case 1:
-        h.Run({"XADD", k, "MAXLEN", "~", Str(5 + pick(20)), Str(step + 1) + "-*", "f", Str(step)});
-        break;
-      case 2:
-        h.Run({"XREADGROUP", "GROUP", g, c, "COUNT", Str(1 + pick(4)), "STREAMS", k, ">"});
-        break;
-      case 3:
-        h.Run({"XREADGROUP", "GROUP", g, c, "NOACK", "COUNT", "1", "STREAMS", k, ">"});
-        break;
-      case 4:
-        h.Run({"XREADGROUP", "GROUP", g, c, "COUNT", "3", "CLAIM", "0", "STREAMS", k, ">"});
-        break;
-      case 5:
-        h.Run({"XREADGROUP", "GROUP", g, c, "COUNT", "2", "STREAMS", k, "0"});
-        break;
-      case 6:
-        h.Run({"XACK", k, g, some_id(), some_id()});
-        break;
-      case 7:
-        h.Run({"XCLAIM", k, g, c, "0", some_id(), some_id(), "JUSTID"});
-        break;
-      case 8:
-        h.Run({"XAUTOCLAIM", k, g, c, "0", "0", "COUNT", Str(1 + pick(3))});
-        break;
-      case 9:
-        h.Run({"XNACK", k, g, pick(2) ? "SILENT" : "FAIL", "IDS", "1", some_id()});
-        break;
-      case 10:
-        h.Run({"XDEL", k, some_id()});
-        break;
-      case 11:
-        h.Run({"XTRIM", k, "MINID", "~", Str(step / 60) + "-0", pick(2) ? "DELREF" : "KEEPREF"});
-        break;
-      case 12:
-        h.Run({"XACKDEL", k, g, pick(2) ? "ACKED" : "DELREF", "IDS", "1", some_id()});
-        break;
-      case 13:
-        h.Run({"SET", "str" + Str(pick(5)), Str(step), "PX", Str(100000 + pick(1000))});
-        h.Run({"INCRBYFLOAT", "f" + Str(pick(3)), "0.25"});
-        break;
-      case 14:
-        h.Run({"XGROUP", "SETID", k, g, pick(2) ? "$" : some_id()});
-        break;
-      case 15:
-        h.Run({"XGROUP", pick(2) ? "DELCONSUMER" : "CREATECONSUMER", k, g, c});
-        break;
-      case 16:
-        h.Run({"XREADGROUP", "GROUP", g, c, "COUNT", "2", "STREAMS", k, some_id()});
-        break;
-    }
+  testing_support::RandomWrites writes(20261122);
+  for (auto& argv : writes.Setup()) h.Run(std::move(argv));
+  for (int step = 0; step < 3000; step++) {
+    for (auto& argv : writes.Step(step)) h.Run(std::move(argv));
   }
   CheckReplayRebuilds(h);
 }

@@ -1,0 +1,98 @@
+// One random mix of writes for the tests that rebuild a dataset and compare it with the
+// original: the replay of what commands recorded for the AOF, and the rewrite's snapshot. It
+// covers every stream and group command that records something (deliveries, claims, NACKs with
+// and without DELAY, deletes and trims with reference modes, group position and consumers,
+// delivery policies that redeliver and dead-letter) and strings with TTLs.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace testing_support {
+
+class RandomWrites {
+ public:
+  using Argv = std::vector<std::string>;
+
+  explicit RandomWrites(uint32_t seed) : rng_(seed) {}
+
+  // Groups g1 and g2 on streams s1 and s2, made with MKSTREAM: run these first (in each db).
+  static std::vector<Argv> Setup() {
+    std::vector<Argv> out;
+    for (const char* k : {"s1", "s2"}) {
+      for (const char* g : {"g1", "g2"}) out.push_back({"XGROUP", "CREATE", k, g, "$", "MKSTREAM"});
+    }
+    return out;
+  }
+
+  int Pick(int n) { return static_cast<int>(rng_() % static_cast<unsigned>(n)); }
+
+  // The commands of step `step`. XADD uses step + 1 as its ms part, so the IDs named here are
+  // mostly those of recent entries.
+  std::vector<Argv> Step(int step) {
+    const std::string k = Pick(2) ? "s1" : "s2";
+    const std::string g = Pick(2) ? "g1" : "g2";
+    const std::string c = std::string(1, static_cast<char>('a' + Pick(3)));
+    auto id = [&] { return Str(std::max(1, step - Pick(30))) + "-0"; };
+    switch (Pick(22)) {
+      case 0:
+      case 1:
+        return {{"XADD", k, "MAXLEN", "~", Str(5 + Pick(20)), Str(step + 1) + "-*", "f", Str(step)}};
+      case 2:
+        return {{"XREADGROUP", "GROUP", g, c, "COUNT", Str(1 + Pick(4)), "STREAMS", k, ">"}};
+      case 3:
+        return {{"XREADGROUP", "GROUP", g, c, "NOACK", "COUNT", "1", "STREAMS", k, ">"}};
+      case 4:
+        return {{"XREADGROUP", "GROUP", g, c, "COUNT", "3", "CLAIM", "0", "STREAMS", k, ">"}};
+      case 5:
+        return {{"XREADGROUP", "GROUP", g, c, "COUNT", "2", "STREAMS", k, Pick(2) ? "0" : id()}};
+      case 6:
+        return {{"XACK", k, g, id(), id()}};
+      case 7:
+        return {{"XCLAIM", k, g, c, "0", id(), id(), "JUSTID"}};
+      case 8:
+        return {{"XAUTOCLAIM", k, g, c, "0", "0", "COUNT", Str(1 + Pick(3))}};
+      case 9:
+        return {{"XNACK", k, g, Pick(2) ? "SILENT" : "FAIL", "IDS", "1", id()}};
+      case 10:
+        return {{"XNACK", k, g, "FAIL", "DELAY", Str(Pick(50)), "IDS", "1", id()}};
+      case 11:
+        return {{"XDEL", k, id()}};
+      case 12:
+        return {{"XTRIM", k, "MINID", "~", Str(step / 60) + "-0", Pick(2) ? "DELREF" : "KEEPREF"}};
+      case 13:
+        return {{"XTRIM", k, "MAXLEN", Str(Pick(12))}};
+      case 14:
+        return {{"XACKDEL", k, g, Pick(2) ? "ACKED" : "DELREF", "IDS", "1", id()}};
+      case 15:
+        return {{"SET", "str" + Str(Pick(5)), Str(step), "PX", Str(100000 + Pick(1000))},
+                {"SET", "p" + Str(Pick(3)), Str(step)},
+                {"INCRBYFLOAT", "f" + Str(Pick(3)), "0.25"}};
+      case 16:
+        return {{"XGROUP", "SETID", k, g, Pick(2) ? "$" : id()}};
+      case 17:
+        return {{"XGROUP", Pick(2) ? "DELCONSUMER" : "CREATECONSUMER", k, g, c}};
+      case 18:
+        if (Pick(20) == 0) return {{"DEL", k}};
+        return {};
+      case 19:
+        return {{"XGROUP", "SETPOLICY", k, g}};
+      case 20:
+        return {{"XGROUP", "SETPOLICY", k, g, "ACK-TIMEOUT", Str(Pick(1000)), "MAX-DELIVERIES",
+                 Str(1 + Pick(5))}};
+      default:
+        return {{"XGROUP", "SETPOLICY", k, g, "BACKOFF", Str(Pick(20)), Str(Pick(200)),
+                 "MAX-DELIVERIES", Str(2 + Pick(4))}};
+    }
+  }
+
+ private:
+  static std::string Str(int64_t n) { return std::to_string(n); }
+
+  std::mt19937 rng_;
+};
+
+}  // namespace testing_support
