@@ -147,6 +147,20 @@ void DriveToDeadLetter(Redis& r, const std::string& dlq) {
   REQUIRE(WaitLength(r, dlq, 1));
 }
 
+// A worker blocked on `sock` in XREADGROUP ... BLOCK 5000 as `consumer` gets `expected`, no
+// sooner than `min_ms` after `since` (less 10 ms for the server's cached loop time), and well
+// before its block ends.
+void ExpectBlockedWorkerGets(itest::RawSocket& sock, const std::string& consumer,
+                             Clock::time_point since, int64_t min_ms,
+                             const std::string& expected) {
+  sock.SendAll(BlockingRead("g", consumer, "5000"));
+  Reply got = ReadReply(sock, 5000);
+  const int64_t elapsed = ElapsedMs(since);
+  CHECK(Entries(got.get()) == expected);
+  CHECK(elapsed >= min_ms - 10);
+  CHECK(elapsed < 4000);
+}
+
 }  // namespace
 
 TEST_CASE("A job whose worker dies unacknowledged goes to a blocked worker after the ack timeout",
@@ -163,12 +177,7 @@ TEST_CASE("A job whose worker dies unacknowledged goes to a blocked worker after
     REQUIRE(Entries(got.get()) == "[[1-1 [task resize]]]");
   }  // the connection closes with the job unacknowledged
   itest::RawSocket healthy(server.port());
-  healthy.SendAll(BlockingRead("g", "healthy", "5000"));
-  Reply got = ReadReply(healthy, 5000);
-  const int64_t elapsed = ElapsedMs(delivered);
-  CHECK(Entries(got.get()) == "[[1-1 [task resize]]]");
-  CHECK(elapsed >= 290);
-  CHECK(elapsed < 4000);
+  ExpectBlockedWorkerGets(healthy, "healthy", delivered, 300, "[[1-1 [task resize]]]");
   CHECK(Pending(admin, "g") == "1-1 healthy 2");
   CHECK(Counters(admin, "g") == "1/0");
 }
@@ -235,12 +244,7 @@ TEST_CASE("The third redelivery's wait under BACKOFF 100 400 is not shorter than
   itest::RawSocket b(server.port());
   b.SendAll(BlockingRead("g", "b", "5000"));
   REQUIRE(Entries(ReadReply(b, 5000).get()) == "[[1-1 [task t]]]");
-  b.SendAll(BlockingRead("g", "b", "5000"));
-  got = ReadReply(b, 5000);
-  const int64_t elapsed = ElapsedMs(first);
-  CHECK(Entries(got.get()) == "[[1-1 [task t]]]");
-  CHECK(elapsed >= 100 + 400 - 10);
-  CHECK(elapsed < 4000);
+  ExpectBlockedWorkerGets(b, "b", first, 100 + 400, "[[1-1 [task t]]]");
   CHECK(Pending(admin, "g") == "1-1 b 3");
 }
 
@@ -317,12 +321,7 @@ TEST_CASE("XNACK FAIL DELAY 300 brings the entry back to a blocked reader after 
   CHECK(Entries(got.get()) == "(nil)");
   CHECK(Flat(r, {"XAUTOCLAIM", "jobs", "g", "early", "0", "0-0"}) == "[0-0 [] []]");
   itest::RawSocket b(server.port());
-  b.SendAll(BlockingRead("g", "b", "5000"));
-  got = ReadReply(b, 5000);
-  const int64_t elapsed = ElapsedMs(nacked);
-  CHECK(Entries(got.get()) == "[[1-1 [task retry]]]");
-  CHECK(elapsed >= 300 - 10);
-  CHECK(elapsed < 4000);
+  ExpectBlockedWorkerGets(b, "b", nacked, 300, "[[1-1 [task retry]]]");
   CHECK(Pending(r, "g") == "1-1 b 2");
 }
 
