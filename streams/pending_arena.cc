@@ -15,8 +15,8 @@ PendingArena::~PendingArena() {
 uint32_t PendingArena::NewChunk() {
   // Chunks grow with the arena (16 records first, then about as many as are live, up to
   // kMaxChunk), so a small group holds a small chunk and a big one few chunks.
-  const auto want = static_cast<uint32_t>(std::bit_ceil(std::max<size_t>(live_, 16)));
-  const uint32_t capacity = std::min(want, kMaxChunk);
+  const size_t want = std::bit_ceil(std::max<size_t>(live_, 16));
+  const auto capacity = static_cast<uint32_t>(std::min<size_t>(want, kMaxChunk));
   uint32_t n;
   if (!released_.empty()) {
     n = released_.back();
