@@ -38,10 +38,6 @@ std::optional<streams::StreamID> AppendToStream(ServerState& state, int db, std:
   return id.value;
 }
 
-}  // namespace server
-
-namespace server {
-
 bool DeadLetter(DeliveryContext& dc, std::string_view key, streams::Stream& s,
                 std::string_view group, streams::ConsumerGroup& g,
                 const streams::DeliveryPolicy& policy, streams::PendingEntry& e,

@@ -102,6 +102,16 @@ void WriteClaimable(resp::Writer& w, const streams::Stream& s, const streams::Co
   if (!full) g.ForEachIdle(now_ms - min_idle, visit);
 }
 
+// Gives pending `e` to `c` as a counted delivery: its next due time, and its record (an XCLAIM
+// with the delivery's time and count).
+void RedeliverTo(streams::PendingEntry& e, streams::Consumer& c, streams::ConsumerGroup& g,
+                 GroupDue& due, std::string_view key, std::string_view group,
+                 DeliveryContext& dc) {
+  g.Redeliver(e, c, dc.now_ms, true);
+  due.AfterDelivery(e);
+  if (dc.records != nullptr) dc.records->push_back(ClaimRecord(key, group, e, g));
+}
+
 }  // namespace
 
 size_t ReadUndelivered(std::string& out, int protocol, std::string_view key, streams::Stream& s,
@@ -125,17 +135,11 @@ size_t ReadUndelivered(std::string& out, int protocol, std::string_view key, str
   bool into_pel = n > 0;
   // NOACK does not apply to due or claimed entries: they stay pending, now with `c`.
   for (streams::PendingEntry* e : take.due) {
-    g.Redeliver(*e, c, now_ms, true);
-    due.AfterDelivery(*e);
+    RedeliverTo(*e, c, g, due, key, opts.group, dc);
     g.counters().redelivered++;
     dc.state.policy_stats.redelivered++;
-    if (dc.records != nullptr) dc.records->push_back(ClaimRecord(key, opts.group, *e, g));
   }
-  for (streams::PendingEntry* e : take.claimed) {
-    g.Redeliver(*e, c, now_ms, true);
-    due.AfterDelivery(*e);
-    if (dc.records != nullptr) dc.records->push_back(ClaimRecord(key, opts.group, *e, g));
-  }
+  for (streams::PendingEntry* e : take.claimed) RedeliverTo(*e, c, g, due, key, opts.group, dc);
   // Deleted from the stream while pending: nothing can be delivered, so the reference is
   // dropped, as XCLAIM and XAUTOCLAIM drop such references.
   for (streams::PendingEntry* e : take.undeliverable) {
@@ -178,7 +182,6 @@ size_t ReadHistory(std::string& out, int protocol, std::string_view key, streams
                    streams::ConsumerGroup& g, streams::Consumer& c, streams::StreamID after,
                    const GroupReadOptions& opts, ReadBudget& budget, DeliveryContext& dc) {
   resp::Writer w(out, protocol);
-  const int64_t now_ms = dc.now_ms;
   budget.StartStream();
   if (after == streams::StreamID::Max()) return 0;  // nothing can follow it
   std::vector<streams::PendingEntry*> redeliver;
@@ -201,11 +204,7 @@ size_t ReadHistory(std::string& out, int protocol, std::string_view key, streams
     n++;
   }
   GroupDue due(dc.state.config, g);
-  for (streams::PendingEntry* e : redeliver) {
-    g.Redeliver(*e, c, now_ms, true);
-    due.AfterDelivery(*e);
-    if (dc.records != nullptr) dc.records->push_back(ClaimRecord(key, opts.group, *e, g));
-  }
+  for (streams::PendingEntry* e : redeliver) RedeliverTo(*e, c, g, due, key, opts.group, dc);
   due.Commit(dc.state, dc.db, key, opts.group);
   return n;
 }
