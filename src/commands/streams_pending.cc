@@ -306,7 +306,7 @@ void XAutoClaim(CommandContext& ctx) {
   while (attempts > 0 && count > 0 && next(it)) {
     attempts--;
     streams::PendingEntry* e = it.Value();
-    const streams::StreamID id = it.Value()->id;
+    const streams::StreamID id = e->id;
     last = id;
     if (!s->Contains(id)) {
       g->Ack(id);
