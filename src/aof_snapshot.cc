@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "src/aof_writer.h"
-#include "src/commands/streams_policy.h"
+#include "src/commands/streams/policy.h"
 
 namespace server {
 

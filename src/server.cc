@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <sstream>
 
-#include "src/commands/streams_delivery.h"
+#include "src/commands/streams/delivery.h"
 #include "src/connection.h"
 #include "src/log.h"
 

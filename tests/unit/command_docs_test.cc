@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "src/command_table.h"
-#include "src/commands/command_docs.h"
-#include "src/commands/server_admin.h"
+#include "src/commands/server/command_docs.h"
+#include "src/commands/server/admin.h"
 #include "command_harness.h"
 #include "src/dispatch.h"
 #include "src/server_state.h"

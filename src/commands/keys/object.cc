@@ -1,0 +1,111 @@
+// MOVE and OBJECT (ENCODING, FREQ, IDLETIME, REFCOUNT, HELP).
+#include <limits>
+
+#include "resp/strict_int.h"
+#include "src/commands/keys/handlers.h"
+#include "src/commands/keys/util.h"
+#include "src/commands/util.h"
+#include "src/errors.h"
+
+namespace server::keys {
+
+namespace {
+
+constexpr std::string_view kLfuSelected =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
+constexpr std::string_view kLfuNotSelected =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
+    "when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+
+bool LfuPolicy(const Config& config) {
+  return config.maxmemory_policy.find("lfu") != std::string::npos;
+}
+
+// The value of OBJECT's key argument, looked up without touching its access time (as Redis's
+// OBJECT does), or null after replying nil.
+const Value* ObjectTarget(CommandContext& ctx) {
+  Db& db = ctx.db();
+  db.set_access_tracking(false);
+  const Value* v = db.Find(ctx.arg(2), ctx.now_ms);
+  db.set_access_tracking(true);
+  if (v == nullptr) ctx.reply.Null();
+  return v;
+}
+
+// Redis's names for how a string is stored: integers that fit a long are "int", short strings
+// live in one allocation with their header ("embstr", up to 44 bytes), longer ones are "raw".
+std::string_view StringEncoding(const std::string& s) {
+  int64_t n;
+  if (s.size() <= 20 && resp::ParseStrictInt64(s, n)) return "int";
+  return s.size() <= 44 ? "embstr" : "raw";
+}
+
+}  // namespace
+
+void Move(CommandContext& ctx) {
+  auto index = ArgInt64(ctx, 2);
+  if (!index) return;
+  if (*index == ctx.client.db_index) return ctx.reply.Error(err::kSameObject);
+  if (*index < 0 || *index >= static_cast<int64_t>(ctx.server.dbs.size())) {
+    return ctx.reply.Error(err::kDbIndexOutOfRange);
+  }
+  Db& src = ctx.db();
+  Db& dest = *ctx.server.dbs[static_cast<size_t>(*index)];
+  if (src.Find(ctx.arg(1), ctx.now_ms) == nullptr || dest.Exists(ctx.arg(1), ctx.now_ms)) {
+    ctx.server.propagation.Suppress();
+    return ctx.reply.Integer(0);
+  }
+  src.MoveTo(ctx.arg(1), dest, ctx.arg(1));
+  // Readers blocked on the key in the target database may now be served.
+  ctx.server.blocking.SignalKeyReady(static_cast<int>(*index), ctx.arg(1));
+  ArmMovedStream(ctx, static_cast<int>(*index), ctx.arg(1));
+  ctx.reply.Integer(1);
+}
+
+void ObjectEncoding(CommandContext& ctx) {
+  const Value* v = ObjectTarget(ctx);
+  if (v == nullptr) return;
+  ctx.reply.Bulk(v->is_stream() ? "stream" : StringEncoding(v->str()));
+}
+
+void ObjectFreq(CommandContext& ctx) {
+  const Value* v = ObjectTarget(ctx);
+  if (v == nullptr) return;
+  if (!LfuPolicy(ctx.server.config)) return ctx.reply.Error(kLfuNotSelected);
+  ctx.reply.Integer(v->LfuCount(ctx.now_ms));
+}
+
+void ObjectIdleTime(CommandContext& ctx) {
+  const Value* v = ObjectTarget(ctx);
+  if (v == nullptr) return;
+  if (LfuPolicy(ctx.server.config)) return ctx.reply.Error(kLfuSelected);
+  ctx.reply.Integer(v->IdleMs(ctx.now_ms) / 1000);
+}
+
+void ObjectRefCount(CommandContext& ctx) {
+  if (ObjectTarget(ctx) != nullptr) ctx.reply.Integer(1);  // values are never shared here
+}
+
+void ObjectHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "ENCODING <key>",
+      "    Return the kind of internal representation used in order to store the value",
+      "    associated with a <key>.",
+      "FREQ <key>",
+      "    Return the access frequency index of the <key>. The returned integer is",
+      "    proportional to the logarithm of the recent access frequency of the key.",
+      "IDLETIME <key>",
+      "    Return the idle time of the <key>, that is the approximated number of",
+      "    seconds elapsed since the last access to the key.",
+      "REFCOUNT <key>",
+      "    Return the number of references of the value associated with the specified",
+      "    <key>.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ReplyHelp(ctx.reply, kLines);
+}
+
+}  // namespace server::keys

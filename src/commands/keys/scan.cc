@@ -1,0 +1,102 @@
+// KEYS and SCAN. SCAN walks Db::Scan's reverse-binary cursor, so a key present for the whole
+// iteration is returned at least once even if the table is resized between calls. Like Redis,
+// COUNT bounds the buckets visited, not the keys returned: MATCH and TYPE filter afterwards.
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/commands/keys/handlers.h"
+#include "src/commands/util.h"
+#include "src/db.h"
+#include "src/errors.h"
+#include "src/glob.h"
+
+namespace server::keys {
+
+namespace {
+
+// Cursors are unsigned 64-bit, read as strtoull reads them (so "-1" is the largest cursor and
+// "" is 0), but leading space, trailing junk and overflow are invalid.
+std::optional<uint64_t> ParseCursor(std::string_view s) {
+  if (!s.empty() && std::isspace(static_cast<unsigned char>(s[0]))) return std::nullopt;
+  std::string buf(s);
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
+  if (end != buf.c_str() + buf.size() || errno == ERANGE) return std::nullopt;
+  return static_cast<uint64_t>(v);
+}
+
+}  // namespace
+
+void Keys(CommandContext& ctx) {
+  GlobPattern pattern(ctx.arg(1));
+  std::vector<std::string_view> keys;
+  ctx.db().ForEach(ctx.now_ms, [&](const std::string& key, const Value&) {
+    if (pattern.matches_all() || pattern.Match(key)) keys.push_back(key);
+  });
+  ctx.reply.Array(keys.size());
+  for (std::string_view k : keys) ctx.reply.Bulk(k);
+}
+
+void Scan(CommandContext& ctx) {
+  auto cursor = ParseCursor(ctx.arg(1));
+  if (!cursor) return ctx.reply.Error(err::kInvalidCursor);
+  int64_t count = 10;
+  std::optional<std::string_view> match;
+  std::optional<std::string_view> type;
+  for (size_t i = 2; i < ctx.argc(); i += 2) {
+    std::string_view opt = ctx.arg(i);
+    bool has_value = i + 1 < ctx.argc();
+    if (EqualsIgnoreCase(opt, "COUNT") && has_value) {
+      auto n = ArgInt64(ctx, i + 1);
+      if (!n) return;
+      if (*n < 1) return ctx.reply.Error(err::kSyntax);
+      count = *n;
+    } else if (EqualsIgnoreCase(opt, "MATCH") && has_value) {
+      match = ctx.arg(i + 1);
+    } else if (EqualsIgnoreCase(opt, "TYPE") && has_value) {
+      type = ctx.arg(i + 1);
+    } else {
+      return ctx.reply.Error(err::kSyntax);
+    }
+  }
+
+  // Visit buckets until `count` keys are gathered, giving up after about 10 * count steps so
+  // a sparse table cannot make one call long.
+  struct Candidate {
+    std::string_view key;
+    const Value* value;
+  };
+  std::vector<Candidate> found;
+  uint64_t next = *cursor;
+  int64_t steps_left = count > INT64_MAX / 10 ? INT64_MAX : count * 10;
+  do {
+    next = ctx.db().Scan(next, ctx.now_ms, [&](const std::string& key, const Value& v) {
+      found.push_back({key, &v});
+    });
+  } while (next != 0 && steps_left-- > 0 && static_cast<int64_t>(found.size()) < count);
+
+  std::optional<GlobPattern> pattern;
+  if (match && *match != "*") pattern.emplace(*match);
+  std::vector<std::string_view> keys;
+  keys.reserve(found.size());
+  for (const Candidate& c : found) {
+    if (pattern && !pattern->Match(c.key)) continue;
+    if (type) {
+      // Redis looks each candidate up to learn its type, which counts as a keyspace hit.
+      ctx.server.stats.keyspace_hits++;
+      if (!EqualsIgnoreCase(c.value->TypeName(), *type)) continue;
+    }
+    keys.push_back(c.key);
+  }
+  ctx.reply.Array(2);
+  ctx.reply.Bulk(std::to_string(next));
+  ctx.reply.Array(keys.size());
+  for (std::string_view k : keys) ctx.reply.Bulk(k);
+}
+
+}  // namespace server::keys

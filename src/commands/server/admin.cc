@@ -1,0 +1,110 @@
+// Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, LASTSAVE, SHUTDOWN; ServerCommands() also
+// gathers the COMMAND, INFO and CONFIG rows from their own files.
+#include "src/commands/server/admin.h"
+
+#include <cctype>
+#include <vector>
+
+#include "src/commands/server/command_docs.h"
+#include "src/commands/util.h"
+#include "src/errors.h"
+
+namespace server {
+
+namespace {
+
+void DbSize(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.db().size())); }
+
+// FLUSHDB/FLUSHALL take an optional ASYNC or SYNC; both flush at once here (no lazy freeing
+// thread), which is what SYNC promises and what ASYNC looks like to the client.
+bool FlushModeOk(CommandContext& ctx) {
+  if (ctx.argc() == 1) return true;
+  if (ctx.argc() == 2 && (EqualsIgnoreCase(ctx.arg(1), "ASYNC") ||
+                          EqualsIgnoreCase(ctx.arg(1), "SYNC"))) {
+    return true;
+  }
+  ctx.reply.Error(err::kSyntax);
+  return false;
+}
+
+void FlushDb(CommandContext& ctx) {
+  if (!FlushModeOk(ctx)) return;
+  ctx.db().Flush();
+  ctx.server.blocking.SignalDbFlushed(ctx.client.db_index);
+  ctx.reply.Ok();
+}
+
+void FlushAll(CommandContext& ctx) {
+  if (!FlushModeOk(ctx)) return;
+  for (auto& db : ctx.server.dbs) db->Flush();
+  ctx.server.blocking.SignalDbFlushed(-1);
+  ctx.reply.Ok();
+}
+
+void Time(CommandContext& ctx) {
+  int64_t us = WallClockUs();
+  ctx.reply.Array(2);
+  ctx.reply.Bulk(std::to_string(us / 1000000));
+  ctx.reply.Bulk(std::to_string(us % 1000000));
+}
+
+// Nothing is ever snapshotted, so the last "save" is when the server started, as Redis
+// reports for a server that has not saved yet.
+void LastSave(CommandContext& ctx) { ctx.reply.Integer(ctx.server.start_ms / 1000); }
+
+// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. There is no RDB to save and no replica to
+// wait for, so every accepted form shuts down at once; the connection closes without a reply.
+void Shutdown(CommandContext& ctx) {
+  bool save = false, nosave = false, abort = false, other = false;
+  for (size_t i = 1; i < ctx.argc(); i++) {
+    std::string_view a = ctx.arg(i);
+    if (EqualsIgnoreCase(a, "NOSAVE")) {
+      nosave = true;
+    } else if (EqualsIgnoreCase(a, "SAVE")) {
+      save = true;
+    } else if (EqualsIgnoreCase(a, "NOW") || EqualsIgnoreCase(a, "FORCE")) {
+      other = true;
+    } else if (EqualsIgnoreCase(a, "ABORT")) {
+      abort = true;
+    } else {
+      return ctx.reply.Error(err::kSyntax);
+    }
+  }
+  if ((save && nosave) || (abort && (save || nosave || other))) {
+    return ctx.reply.Error(err::kSyntax);
+  }
+  if (abort) return ctx.reply.Error(err::kNoShutdownInProgress);
+  ctx.server.shutdown_requested = true;
+  ctx.client.close_after_reply = true;
+}
+
+constexpr CommandSpec kServerCommands[] = {
+    {"dbsize", 1, kReadOnly | kFast, 0, 0, 0, DbSize,
+     "Returns the number of keys in the database.", "1.0.0", "server"},
+    {"flushdb", -1, kWrite, 0, 0, 0, FlushDb, "Remove all keys from the current database.",
+     "1.0.0", "server"},
+    {"flushall", -1, kWrite, 0, 0, 0, FlushAll, "Removes all keys from all databases.", "1.0.0",
+     "server"},
+    {"time", 1, kLoading | kStale | kFast, 0, 0, 0, Time, "Returns the server time.", "2.6.0",
+     "server"},
+    {"lastsave", 1, kLoading | kStale | kFast | kAdmin, 0, 0, 0, LastSave,
+     "Returns the Unix timestamp of the last successful save to disk.", "1.0.0", "server"},
+    {"shutdown", -1, kAdmin | kNoScript | kLoading | kStale | kNoAuth | kAllowBusy, 0, 0, 0,
+     Shutdown, "Synchronously saves the database(s) to disk and shuts down the Redis server.",
+     "1.0.0", "server"},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> ServerCommands() {
+  static const std::vector<CommandSpec> rows = [] {
+    std::vector<CommandSpec> all(std::begin(kServerCommands), std::end(kServerCommands));
+    for (auto part : {CommandIntrospectionCommands(), InfoCommandRows(), ConfigCommandRows()}) {
+      all.insert(all.end(), part.begin(), part.end());
+    }
+    return all;
+  }();
+  return rows;
+}
+
+}  // namespace server

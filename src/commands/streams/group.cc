@@ -1,0 +1,326 @@
+// XGROUP: CREATE, SETID, DESTROY, CREATECONSUMER, DELCONSUMER and HELP, declared as a
+// container with one row per subcommand (as CLIENT, CONFIG and XINFO are), plus Runnel's own
+// SETPOLICY, GETPOLICY and SETCOUNTERS (a group's delivery policy; see src/commands/streams/policy.h). The
+// group itself (position, consumers, PEL) is streams::ConsumerGroup; this file parses, checks
+// and replies.
+// Like Redis 7.0.15, group changes do not count as key modifications for WATCH; only MKSTREAM
+// creating the key does (through Db::Set). For the AOF, CREATE and SETID record the concrete
+// position ("$" resolved, ENTRIESREAD as it came out), and a call that changed nothing nothing.
+#include <iterator>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "src/ascii.h"
+#include "src/commands/streams/streams.h"
+#include "src/commands/streams/delivery.h"
+#include "src/commands/streams/policy.h"
+#include "src/commands/streams/propagate.h"
+#include "src/commands/streams/util.h"
+#include "src/commands/util.h"
+#include "src/errors.h"
+
+namespace server {
+
+namespace {
+
+// Options of CREATE and SETID, after the ID (argv[5...]).
+struct PositionOptions {
+  bool mkstream = false;
+  std::optional<int64_t> entries_read;  // as given; -1 is "unknown"
+};
+
+void ReplySyntax(CommandContext& ctx) {
+  std::string error(err::kXInfoSyntaxPrefix);
+  error.append(ctx.arg(1)).append(err::kXGroupSyntaxSuffix);
+  ctx.reply.Error(error);
+}
+
+// Redis 7.0.15 reads the options left to right, so a bad ENTRIESREAD value is reported even
+// when more arguments follow, and before the key is looked up. MKSTREAM (CREATE only) may
+// repeat. Replies and returns false on an error.
+bool ParsePositionOptions(CommandContext& ctx, bool create, PositionOptions& out) {
+  const size_t argc = ctx.argc();
+  size_t i = 5;
+  while (i < argc) {
+    if (create && EqualsIgnoreCase(ctx.arg(i), "MKSTREAM")) {
+      out.mkstream = true;
+      i++;
+    } else if (EqualsIgnoreCase(ctx.arg(i), "ENTRIESREAD") && i + 1 < argc) {
+      auto n = ArgInt64(ctx, i + 1);
+      if (!n) return false;
+      if (*n < streams::kEntriesReadUnknown) {
+        ctx.reply.Error(err::kEntriesReadInvalid);
+        return false;
+      }
+      out.entries_read = *n;
+      i += 2;
+    } else {
+      ReplySyntax(ctx);
+      return false;
+    }
+  }
+  return true;
+}
+
+// Well-formed options can still make a call longer than the longest valid one: CREATE takes at
+// most MKSTREAM and ENTRIESREAD n (8 arguments), SETID ENTRIESREAD n (7). Redis checks this
+// late: after the key, the group (SETID) and, when MKSTREAM is to create the key, the ID.
+bool TooLong(CommandContext& ctx, bool create) {
+  if (ctx.argc() <= (create ? 8u : 7u)) return false;
+  ReplySyntax(ctx);
+  return true;
+}
+
+// The entries-read a group gets from CREATE/SETID: unknown unless given, and (Redis 8.2.2,
+// redis#14257) never more than the stream's entries-added, so the lag cannot go negative.
+int64_t EntriesReadFor(const PositionOptions& opts, const streams::Stream& s) {
+  int64_t n = opts.entries_read.value_or(streams::kEntriesReadUnknown);
+  const auto added = static_cast<int64_t>(s.entries_added());
+  return n > added ? added : n;
+}
+
+// "$" is the stream's last ID; anything else a strict ID ("ms" or "ms-seq"). SETID also takes
+// "-" and "+" (Redis 7.0.15 accepts them there; CREATE refuses them).
+std::optional<streams::StreamID> ParseGroupId(CommandContext& ctx, const streams::Stream* s,
+                                              bool setid) {
+  std::string_view arg = ctx.arg(4);
+  if (arg == "$") return s != nullptr ? s->last_id() : streams::StreamID{};
+  auto id = setid ? streams::ParseIdOrMinMax(arg) : streams::ParseStrictId(arg);
+  if (!id.ok()) {
+    ctx.reply.Error(err::kInvalidStreamId);
+    return std::nullopt;
+  }
+  return id.value;
+}
+
+// The stream at argv[2] for a subcommand that needs it to exist: replies WRONGTYPE or the
+// missing-key error and returns null otherwise.
+streams::Stream* ExistingStream(CommandContext& ctx) {
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(2), wrong_type);
+  if (wrong_type) return nullptr;
+  if (s == nullptr) ctx.reply.Error(err::kXGroupKeyMissing);
+  return s;
+}
+
+// The group argv[3] of an existing stream, or null after replying NOGROUP.
+streams::ConsumerGroup* ExistingGroup(CommandContext& ctx, const streams::Stream& s) {
+  streams::ConsumerGroup* g = s.FindGroup(ctx.arg(3));
+  if (g == nullptr) ctx.reply.Error(err::NoGroupForKey(ctx.arg(3), ctx.arg(2)));
+  return g;
+}
+
+// XGROUP CREATE key group <id|$> [MKSTREAM] [ENTRIESREAD n]
+void XGroupCreate(CommandContext& ctx) {
+  PositionOptions opts;
+  if (!ParsePositionOptions(ctx, /*create=*/true, opts)) return;
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(2), wrong_type);
+  if (wrong_type) return;
+  std::optional<streams::StreamID> id;
+  if (s == nullptr) {
+    if (!opts.mkstream) return ctx.reply.Error(err::kXGroupKeyMissing);
+    // Redis reads the ID before the length check when MKSTREAM is to create the key, and after
+    // it otherwise; either way nothing is created unless the whole call is good.
+    id = ParseGroupId(ctx, s, /*setid=*/false);
+    if (!id || TooLong(ctx, /*create=*/true)) return;
+    s = &ctx.db().Set(ctx.arg(2), Value::NewStream()).stream();
+  } else {
+    if (TooLong(ctx, /*create=*/true)) return;
+    id = ParseGroupId(ctx, s, /*setid=*/false);
+    if (!id) return;
+  }
+  streams::ConsumerGroup* g = s->CreateGroup(ctx.arg(3), *id, EntriesReadFor(opts, *s));
+  if (g == nullptr) return ctx.reply.Error(err::kBusyGroup);
+  std::vector<std::string> record{"XGROUP", "CREATE", std::string(ctx.arg(2)),
+                                  std::string(ctx.arg(3)), g->last_id().ToString()};
+  if (opts.mkstream) record.emplace_back("MKSTREAM");
+  record.emplace_back("ENTRIESREAD");
+  record.push_back(std::to_string(g->entries_read()));
+  ctx.server.propagation.Add(std::move(record));
+  ctx.reply.Simple("OK");
+}
+
+// XGROUP SETID key group <id|$> [ENTRIESREAD n]: moves the group; its PEL stays as it is.
+void XGroupSetId(CommandContext& ctx) {
+  PositionOptions opts;
+  if (!ParsePositionOptions(ctx, /*create=*/false, opts)) return;
+  streams::Stream* s = ExistingStream(ctx);
+  if (s == nullptr) return;
+  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
+  if (g == nullptr || TooLong(ctx, /*create=*/false)) return;
+  auto id = ParseGroupId(ctx, s, /*setid=*/true);
+  if (!id) return;
+  g->SetPosition(*id, EntriesReadFor(opts, *s));
+  ctx.server.propagation.Add(PositionRecord(ctx.arg(2), ctx.arg(3), *g));
+  ctx.reply.Simple("OK");
+}
+
+// XGROUP DESTROY key group: 1 when there was such a group. Clients blocked in XREADGROUP on it
+// are offered the key by the dispatcher (this is a write) and find the group gone.
+void XGroupDestroy(CommandContext& ctx) {
+  streams::Stream* s = ExistingStream(ctx);
+  if (s == nullptr) return;
+  const bool destroyed = s->DestroyGroup(ctx.arg(3));
+  if (!destroyed) ctx.server.propagation.Suppress();
+  ctx.reply.Integer(destroyed ? 1 : 0);
+}
+
+// XGROUP CREATECONSUMER key group consumer: 1 when created, 0 when it already existed.
+void XGroupCreateConsumer(CommandContext& ctx) {
+  streams::Stream* s = ExistingStream(ctx);
+  if (s == nullptr) return;
+  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
+  if (g == nullptr) return;
+  const bool created = g->GetOrCreateConsumer(ctx.arg(4), ctx.now_ms).second;
+  if (!created) ctx.server.propagation.Suppress();
+  ctx.reply.Integer(created ? 1 : 0);
+}
+
+// XGROUP DELCONSUMER key group consumer: how many entries the consumer had pending (they leave
+// the group's PEL with it); 0 when there is no such consumer.
+void XGroupDelConsumer(CommandContext& ctx) {
+  streams::Stream* s = ExistingStream(ctx);
+  if (s == nullptr) return;
+  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
+  if (g == nullptr) return;
+  const std::optional<size_t> pending = g->DeleteConsumer(ctx.arg(4));
+  if (!pending) ctx.server.propagation.Suppress();
+  ctx.reply.Integer(static_cast<int64_t>(pending.value_or(0)));
+}
+
+// XGROUP SETPOLICY key group [ACK-TIMEOUT ms] [BACKOFF ms [ms ...] | BACKOFF-EXP base max]
+// [MAX-DELIVERIES n] [DEAD-LETTER key]: replaces the group's whole policy (no options: clears
+// it, and the server default applies again). Options are read before the key is looked up, as
+// SETID reads its own. Deterministic, so the AOF gets the call as sent, unless it changed
+// nothing.
+void XGroupSetPolicy(CommandContext& ctx) {
+  streams::DeliveryPolicy policy;
+  const std::string error = ParsePolicyOptions(ctx.argv.subspan(4), ctx.arg(2), policy);
+  if (!error.empty()) return ctx.reply.Error(error);
+  streams::Stream* s = ExistingStream(ctx);
+  if (s == nullptr) return;
+  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
+  if (g == nullptr) return;
+  if (g->policy() == policy) ctx.server.propagation.Suppress();
+  g->set_policy(std::move(policy));
+  // The pending entries' due times follow the new policy (recomputed on replay too).
+  GroupDue due(ctx.server.config, *g);
+  due.RescheduleAll();
+  due.Commit(ctx.server, ctx.client.db_index, ctx.arg(2), ctx.arg(3));
+  ctx.reply.Simple("OK");
+}
+
+// XGROUP SETCOUNTERS key group REDELIVERED n DEAD-LETTERED n (Runnel's): sets the delivery
+// policy's counters XINFO shows. It is how the AOF keeps them (the policy's actions are
+// recorded as the plain commands they came to, which do not count).
+void XGroupSetCounters(CommandContext& ctx) {
+  if (ctx.argc() != 8 || !EqualsIgnoreCase(ctx.arg(4), "REDELIVERED") ||
+      !EqualsIgnoreCase(ctx.arg(6), "DEAD-LETTERED")) {
+    return ctx.reply.Error(err::kSyntax);
+  }
+  auto redelivered = ArgInt64(ctx, 5);
+  if (!redelivered) return;
+  auto dead_lettered = ArgInt64(ctx, 7);
+  if (!dead_lettered) return;
+  if (*redelivered < 0 || *dead_lettered < 0) return ctx.reply.Error(err::kSetCountersNegative);
+  streams::Stream* s = ExistingStream(ctx);
+  if (s == nullptr) return;
+  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
+  if (g == nullptr) return;
+  g->counters().redelivered = static_cast<uint64_t>(*redelivered);
+  g->counters().dead_lettered = static_cast<uint64_t>(*dead_lettered);
+  ctx.reply.Simple("OK");
+}
+
+// XGROUP GETPOLICY key group: the policy the group runs under (its own, the server default, or
+// none) as a map: ack-timeout, backoff (list, [] when none), backoff-exp ([base, max] or nil),
+// max-deliveries, dead-letter (the stream dead letters would go to) and source.
+void XGroupGetPolicy(CommandContext& ctx) {
+  streams::Stream* s = ExistingStream(ctx);
+  if (s == nullptr) return;
+  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
+  if (g == nullptr) return;
+  const Config& config = ctx.server.config;
+  const streams::DeliveryPolicy& p = EffectivePolicy(config, *g);
+  resp::Writer& w = ctx.reply;
+  w.Map(6);
+  w.Bulk("ack-timeout");
+  w.Integer(p.ack_timeout_ms);
+  w.Bulk("backoff");
+  w.Array(p.backoff_ms.size());
+  for (int64_t ms : p.backoff_ms) w.Integer(ms);
+  w.Bulk("backoff-exp");
+  if (p.backoff_exp_base_ms > 0) {
+    w.Array(2);
+    w.Integer(p.backoff_exp_base_ms);
+    w.Integer(p.backoff_exp_max_ms);
+  } else {
+    w.NullArray();
+  }
+  w.Bulk("max-deliveries");
+  w.Integer(static_cast<int64_t>(p.max_deliveries));
+  w.Bulk("dead-letter");
+  w.Bulk(DeadLetterKey(config, p, ctx.arg(2)));
+  w.Bulk("source");
+  w.Bulk(PolicySourceName(EffectivePolicySource(config, *g)));
+}
+
+void XGroupHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "CREATE <key> <groupname> <id|$> [option]",
+      "    Create a new consumer group. Options are:",
+      "    * MKSTREAM",
+      "      Create the empty stream if it does not exist.",
+      "    * ENTRIESREAD entries_read",
+      "      Set the group's entries_read counter (internal use).",
+      "CREATECONSUMER <key> <groupname> <consumer>",
+      "    Create a new consumer in the specified group.",
+      "DELCONSUMER <key> <groupname> <consumer>",
+      "    Remove the specified consumer.",
+      "DESTROY <key> <groupname>",
+      "    Remove the specified group.",
+      "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
+      "    Set the current group ID and entries_read counter.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ReplyHelp(ctx.reply, kLines);
+}
+
+// In the order Redis 7.0.15's COMMAND INFO lists them, then Runnel's own. HELP stays Redis's
+// text (clients and the compat suite compare it); SETPOLICY/GETPOLICY are in COMMAND DOCS.
+constexpr CommandSpec kXGroupSubcommands[] = {
+    {"createconsumer", 5, kWrite | kDenyOom, 2, 2, 1, XGroupCreateConsumer,
+     "Create a consumer in a consumer group.", "6.2.0", "stream"},
+    {"delconsumer", 5, kWrite, 2, 2, 1, XGroupDelConsumer,
+     "Delete a consumer from a consumer group.", "5.0.0", "stream"},
+    {"create", -5, kWrite | kDenyOom, 2, 2, 1, XGroupCreate, "Create a consumer group.", "5.0.0",
+     "stream"},
+    {"destroy", 4, kWrite, 2, 2, 1, XGroupDestroy, "Destroy a consumer group.", "5.0.0",
+     "stream"},
+    {"help", 2, kLoading | kStale, 0, 0, 0, XGroupHelp,
+     "Show helpful text about the different subcommands", "5.0.0", "stream"},
+    {"setid", -5, kWrite, 2, 2, 1, XGroupSetId,
+     "Set a consumer group to an arbitrary last delivered ID value.", "5.0.0", "stream"},
+    {"setpolicy", -4, kWrite, 2, 2, 1, XGroupSetPolicy,
+     "Set or clear a consumer group's delivery policy (Runnel).", "0.1.0", "stream"},
+    {"getpolicy", 4, kReadOnly, 2, 2, 1, XGroupGetPolicy,
+     "Get the delivery policy a consumer group runs under (Runnel).", "0.1.0", "stream"},
+    {"setcounters", 8, kWrite, 2, 2, 1, XGroupSetCounters,
+     "Set a consumer group's delivery policy counters (Runnel; used by the AOF).", "0.1.0",
+     "stream"},
+};
+
+constexpr CommandSpec kRows[] = {
+    {"xgroup", -2, 0, 0, 0, 0, nullptr, "A container for consumer groups commands", "5.0.0",
+     "stream", kXGroupSubcommands},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> StreamGroupRows() { return kRows; }
+
+}  // namespace server

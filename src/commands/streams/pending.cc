@@ -1,0 +1,363 @@
+// XPENDING, XCLAIM, XAUTOCLAIM: inspecting a group's pending-entries list and moving its entries
+// between consumers. Every walk seeks the PEL's radix tree (logarithmic); none signals WATCH, as
+// Redis never does for PEL changes. NACKed entries (XNACK, 8.8) have no owner and delivery time
+// 0: XPENDING shows them with consumer "" and idle -1, and every claim may take them at once.
+// For the AOF a claim records each entry it took as it left it (XCLAIM ... TIME RETRYCOUNT FORCE
+// JUSTID, as Redis 7.0 propagates claims), a reference it dropped as XACK, a consumer it created
+// as XGROUP CREATECONSUMER, and nothing when it changed nothing.
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "src/commands/streams/streams.h"
+#include "src/commands/streams/dead_letter.h"
+#include "src/commands/streams/delivery.h"
+#include "src/commands/streams/propagate.h"
+#include "src/commands/streams/util.h"
+#include "src/commands/util.h"
+#include "src/errors.h"
+
+namespace server {
+
+namespace {
+
+// The group `ctx.arg(2)` of the stream at `ctx.arg(1)`; replies WRONGTYPE or NOGROUP and
+// returns null when there is none.
+streams::ConsumerGroup* FindKeyGroup(CommandContext& ctx, streams::Stream*& s) {
+  bool wrong_type;
+  s = FindStream(ctx, ctx.arg(1), wrong_type);
+  if (wrong_type) return nullptr;
+  streams::ConsumerGroup* g = s == nullptr ? nullptr : s->FindGroup(ctx.arg(2));
+  if (g == nullptr) ctx.reply.Error(err::NoSuchKeyOrGroup(ctx.arg(1), ctx.arg(2)));
+  return g;
+}
+
+// Milliseconds since the entry's last delivery (huge for a NACKed entry, whose time is 0).
+int64_t IdleMs(const streams::PendingEntry& e, int64_t now_ms) {
+  return now_ms - e.delivery_time_ms;
+}
+
+// XPENDING key group: [count, smallest ID, largest ID, [[consumer, "count"], ...]] listing the
+// consumers that own entries (NACKed ones belong to none); [0, nil, nil, nil] when empty.
+void ReplyPendingSummary(CommandContext& ctx, const streams::ConsumerGroup& g) {
+  ctx.reply.Array(4);
+  ctx.reply.Integer(static_cast<int64_t>(g.pending_count()));
+  if (g.pending_count() == 0) {
+    ctx.reply.Null();
+    ctx.reply.Null();
+    ctx.reply.NullArray();
+    return;
+  }
+  streams::PendingIndex::Iterator it(g.pel());
+  it.Seek(streams::SeekOp::kFirst);
+  ReplyId(ctx.reply, it.Value()->id);
+  it.Seek(streams::SeekOp::kLast);
+  ReplyId(ctx.reply, it.Value()->id);
+  size_t owners = 0;
+  for (const auto& [name, c] : g.consumers()) owners += c->pel.size() > 0 ? 1 : 0;
+  ctx.reply.Array(owners);
+  for (const auto& [name, c] : g.consumers()) {
+    if (c->pel.size() == 0) continue;
+    ctx.reply.Array(2);
+    ctx.reply.Bulk(name);
+    ctx.reply.Bulk(std::to_string(c->pel.size()));  // a string, as Redis sends it
+  }
+}
+
+// XPENDING key group [[IDLE min-idle] start end count [consumer]]. Like Redis 7.0, the count is
+// read before the IDs, everything is parsed before the key is looked up, a negative count or
+// IDLE is accepted (as 0 / no filter), and up to two arguments after the consumer are ignored.
+void XPending(CommandContext& ctx) {
+  const size_t argc = ctx.argc();
+  if (argc != 3 && (argc < 6 || argc > 9)) return ctx.reply.Error(err::kSyntax);
+  std::optional<int64_t> min_idle;
+  streams::StreamID start, end;
+  int64_t count = 0;
+  std::optional<std::string_view> consumer_name;
+  if (argc > 3) {
+    size_t at = 3;
+    if (EqualsIgnoreCase(ctx.arg(3), "IDLE")) {
+      min_idle = ArgInt64(ctx, 4);
+      if (!min_idle) return;
+      if (argc < 8) return ctx.reply.Error(err::kSyntax);
+      at = 5;
+    }
+    auto n = ArgInt64(ctx, at + 2);
+    if (!n) return;
+    count = *n < 0 ? 0 : *n;
+    auto s = streams::ParseRangeStart(ctx.arg(at));
+    if (!s.ok()) return ctx.reply.Error(IdStatusText(s.status));
+    auto e = streams::ParseRangeEnd(ctx.arg(at + 1));
+    if (!e.ok()) return ctx.reply.Error(IdStatusText(e.status));
+    start = s.value;
+    end = e.value;
+    if (at + 3 < argc) consumer_name = ctx.arg(at + 3);
+  }
+  streams::Stream* stream;
+  streams::ConsumerGroup* g = FindKeyGroup(ctx, stream);
+  if (g == nullptr) return;
+  if (argc == 3) return ReplyPendingSummary(ctx, *g);
+
+  const streams::PendingIndex* pel = &g->pel();
+  if (consumer_name) {
+    streams::Consumer* c = g->FindConsumer(*consumer_name);
+    if (c == nullptr) return ctx.reply.Array(0);
+    pel = &c->pel;
+  }
+  std::vector<const streams::PendingEntry*> found;
+  streams::PendingIndex::Iterator it(*pel);
+  for (bool ok = start <= end && it.Seek(streams::SeekOp::kGreaterOrEqual, start);
+       ok && static_cast<int64_t>(found.size()) < count && it.Value()->id <= end; ok = it.Next()) {
+    const streams::PendingEntry* e = it.Value();
+    if (min_idle && IdleMs(*e, ctx.now_ms) < *min_idle) continue;
+    found.push_back(e);
+  }
+  ctx.reply.Array(found.size());
+  for (const streams::PendingEntry* e : found) {
+    ctx.reply.Array(4);
+    ReplyId(ctx.reply, e->id);
+    ctx.reply.Bulk(e->owner() == nullptr ? std::string_view() : std::string_view(e->owner()->name));
+    ctx.reply.Integer(e->owner() == nullptr ? -1 : IdleMs(*e, ctx.now_ms));
+    ctx.reply.Integer(static_cast<int64_t>(e->delivery_count));
+  }
+}
+
+// Replies the claimed entries: their IDs (JUSTID) or the entries themselves.
+void ReplyClaimed(CommandContext& ctx, const streams::Stream& s,
+                  const std::vector<streams::StreamID>& ids, bool just_id) {
+  ctx.reply.Array(ids.size());
+  for (streams::StreamID id : ids) {
+    if (just_id) {
+      ReplyId(ctx.reply, id);
+      continue;
+    }
+    auto it = s.Range(id, id);  // claims only take entries still in the stream
+    ReplyEntry(ctx.reply, id, it.entry());
+  }
+}
+
+struct ClaimArgs {
+  int64_t min_idle = 0;
+  std::vector<streams::StreamID> ids;
+  std::optional<int64_t> delivery_time;  // from IDLE ms or TIME unix-ms, the last one given
+  std::optional<int64_t> retry_count;  // RETRYCOUNT n (negative: as if not given)
+  bool force = false;
+  bool just_id = false;
+  std::optional<streams::StreamID> last_id;
+};
+
+// XCLAIM's arguments from min-idle-time on: IDs until the first argument that is not one, then
+// options. Texts and leniency as Redis 7.0.15: negative values are accepted.
+bool ParseClaimArgs(CommandContext& ctx, ClaimArgs& args) {
+  auto min_idle = ArgInt64(ctx, 4, err::kXClaimMinIdleInvalid);
+  if (!min_idle) return false;
+  args.min_idle = *min_idle < 0 ? 0 : *min_idle;
+  size_t i = 5;
+  for (; i < ctx.argc(); i++) {
+    auto id = streams::ParseStrictId(ctx.arg(i));
+    if (!id.ok()) break;
+    args.ids.push_back(id.value);
+  }
+  for (; i < ctx.argc(); i++) {
+    std::string_view opt = ctx.arg(i);
+    const bool has_value = i + 1 < ctx.argc();
+    if (EqualsIgnoreCase(opt, "FORCE")) {
+      args.force = true;
+    } else if (EqualsIgnoreCase(opt, "JUSTID")) {
+      args.just_id = true;
+    } else if (EqualsIgnoreCase(opt, "IDLE") && has_value) {
+      auto idle = ArgInt64(ctx, ++i, err::kXClaimIdleInvalid);
+      if (!idle) return false;
+      int64_t t;
+      args.delivery_time = __builtin_sub_overflow(ctx.now_ms, *idle, &t) ? -1 : t;
+    } else if (EqualsIgnoreCase(opt, "TIME") && has_value) {
+      args.delivery_time = ArgInt64(ctx, ++i, err::kXClaimTimeInvalid);
+      if (!args.delivery_time) return false;
+    } else if (EqualsIgnoreCase(opt, "RETRYCOUNT") && has_value) {
+      args.retry_count = ArgInt64(ctx, ++i, err::kXClaimRetryCountInvalid);
+      if (!args.retry_count) return false;
+    } else if (EqualsIgnoreCase(opt, "LASTID") && has_value) {
+      auto id = streams::ParseStrictId(ctx.arg(++i));
+      if (!id.ok()) {
+        ctx.reply.Error(IdStatusText(id.status));
+        return false;
+      }
+      args.last_id = id.value;
+    } else {
+      ctx.reply.Error(err::XClaimUnrecognizedOption(opt));
+      return false;
+    }
+  }
+  return true;
+}
+
+// The delivery time XCLAIM records: now, or as IDLE/TIME say; a bogus one (negative, in the
+// future, or an IDLE that overflows) becomes now, as Redis does rather than failing.
+int64_t ClaimDeliveryTime(const ClaimArgs& args, int64_t now_ms) {
+  const std::optional<int64_t>& t = args.delivery_time;
+  if (!t || *t < 0 || *t > now_ms) return now_ms;
+  return *t;
+}
+
+// XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms] [TIME ms] [RETRYCOUNT n]
+// [FORCE] [JUSTID] [LASTID id]. Unlike XPENDING and XAUTOCLAIM, the key and group are looked
+// up before the arguments are parsed (Redis 7.0's order). The consumer is created, and its
+// seen-time set, even when nothing is claimed (7.2+); pending IDs whose entry left the stream
+// are dropped from the PEL and not replied.
+void XClaim(CommandContext& ctx) {
+  streams::Stream* s;
+  streams::ConsumerGroup* g = FindKeyGroup(ctx, s);
+  if (g == nullptr) return;
+  ClaimArgs args;
+  if (!ParseClaimArgs(ctx, args)) return;
+  const int64_t now = ctx.now_ms;
+  const int64_t delivery_time = ClaimDeliveryTime(args, now);
+  std::vector<Record> records;
+  if (args.last_id && *args.last_id > g->last_id()) {
+    g->SetPosition(*args.last_id, g->entries_read());
+    records.push_back(PositionRecord(ctx.arg(1), ctx.arg(2), *g));
+  }
+  auto [consumer, created] = g->GetOrCreateConsumer(ctx.arg(3), now);
+  consumer->seen_time_ms = now;
+  if (created) records.push_back(CreateConsumerRecord(ctx.arg(1), ctx.arg(2), ctx.arg(3)));
+  std::vector<streams::StreamID> claimed;
+  GroupDue due(ctx.server.config, *g);
+  for (streams::StreamID id : args.ids) {
+    streams::PendingEntry* e = g->FindPending(id);
+    if (!s->Contains(id)) {
+      if (e != nullptr) {
+        g->Ack(id);  // a reference to a deleted entry: drop it
+        records.push_back(DropPendingRecord(ctx.arg(1), ctx.arg(2), id));
+      }
+      continue;
+    }
+    if (e == nullptr) {
+      if (!args.force) continue;
+      // FORCE makes the PEL entry (no idle test: it had none). Like a delivery it starts at
+      // count 1, and the claim below counts once more: Redis 7.0 replies 2 in XPENDING.
+      e = g->CreatePending(id, *consumer, delivery_time, 1);
+    } else {
+      if (args.min_idle > 0 && IdleMs(*e, now) < args.min_idle) continue;
+      g->Redeliver(*e, *consumer, delivery_time, /*count_delivery=*/false);
+    }
+    if (args.retry_count && *args.retry_count >= 0) {
+      g->SetDeliveryCount(*e, static_cast<uint64_t>(*args.retry_count));
+    } else if (!args.just_id) {
+      g->SetDeliveryCount(*e, e->delivery_count + 1);
+    }
+    consumer->active_time_ms = now;
+    due.AfterDelivery(*e);
+    claimed.push_back(id);
+    records.push_back(ClaimRecord(ctx.arg(1), ctx.arg(2), *e, *g));
+  }
+  due.Commit(ctx.server, ctx.client.db_index, ctx.arg(1), ctx.arg(2));
+  RecordAll(ctx, std::move(records));
+  ReplyClaimed(ctx, *s, claimed, args.just_id);
+}
+
+// XAUTOCLAIM key group consumer min-idle-time start [COUNT n] [JUSTID]: claims up to COUNT
+// entries idle for min-idle-time, walking the PEL in ID order from `start` and looking at no
+// more than COUNT*10 entries. Entries gone from the stream are dropped from the PEL, listed in
+// the third element and count toward COUNT. The first element is where the next call should
+// start (0-0 once the walk reached the end). Everything is parsed before the key is looked up.
+void XAutoClaim(CommandContext& ctx) {
+  auto min_idle = ArgInt64(ctx, 4, err::kXAutoClaimMinIdleInvalid);
+  if (!min_idle) return;
+  if (*min_idle < 0) *min_idle = 0;
+  auto start = streams::ParseRangeStart(ctx.arg(5));
+  if (!start.ok()) return ctx.reply.Error(IdStatusText(start.status));
+  // Redis caps COUNT so that COUNT * 16 bytes of scratch space cannot overflow.
+  constexpr int64_t kMaxCount = INT64_MAX / 16;
+  int64_t count = 100;
+  bool just_id = false;
+  for (size_t i = 6; i < ctx.argc(); i++) {
+    if (EqualsIgnoreCase(ctx.arg(i), "COUNT") && i + 1 < ctx.argc()) {
+      auto n = ArgInt64(ctx, ++i, err::kXAutoClaimCountInvalid);
+      if (!n) return;
+      if (*n < 1 || *n > kMaxCount) return ctx.reply.Error(err::kXAutoClaimCountInvalid);
+      count = *n;
+    } else if (EqualsIgnoreCase(ctx.arg(i), "JUSTID")) {
+      just_id = true;
+    } else {
+      return ctx.reply.Error(err::kSyntax);
+    }
+  }
+  streams::Stream* s;
+  streams::ConsumerGroup* g = FindKeyGroup(ctx, s);
+  if (g == nullptr) return;
+  const int64_t now = ctx.now_ms;
+  auto [consumer, created] = g->GetOrCreateConsumer(ctx.arg(3), now);
+  consumer->seen_time_ms = now;
+  std::vector<Record> records;
+  if (created) records.push_back(CreateConsumerRecord(ctx.arg(1), ctx.arg(2), ctx.arg(3)));
+
+  int64_t attempts = count * 10;
+  GroupDue due(ctx.server.config, *g);
+  DeliveryContext dc{ctx.server, ctx.client.db_index, now, &records};
+  std::vector<streams::StreamID> claimed, deleted;
+  std::optional<streams::StreamID> last;  // the last PEL entry looked at
+  // Acking a deleted entry changes the tree, so each step seeks again past `last`.
+  auto next = [&](streams::PendingIndex::Iterator& it) {
+    return last ? it.Seek(streams::SeekOp::kGreater, *last)
+                : it.Seek(streams::SeekOp::kGreaterOrEqual, start.value);
+  };
+  streams::PendingIndex::Iterator it(g->pel());
+  while (attempts > 0 && count > 0 && next(it)) {
+    attempts--;
+    streams::PendingEntry* e = it.Value();
+    const streams::StreamID id = e->id;
+    last = id;
+    if (!s->Contains(id)) {
+      g->Ack(id);
+      records.push_back(DropPendingRecord(ctx.arg(1), ctx.arg(2), id));
+      deleted.push_back(id);
+      count--;
+      continue;
+    }
+    // A NACKed entry waits for its due time (XNACK DELAY, the policy's backoff).
+    if (e->owner() == nullptr && e->due_ms > now) continue;
+    if (*min_idle > 0 && IdleMs(*e, now) < *min_idle) continue;
+    // One more delivery would exceed the policy's limit: a dead letter, not a claim.
+    if (!just_id && !ctx.server.loading && due.policy().ExhaustedAfter(e->delivery_count)) {
+      DeadLetter(dc, ctx.arg(1), *s, ctx.arg(2), *g, due.policy(), *e, kDlqReasonMaxDeliveries);
+      continue;
+    }
+    g->Redeliver(*e, *consumer, now, /*count_delivery=*/!just_id);
+    consumer->active_time_ms = now;
+    due.AfterDelivery(*e);
+    records.push_back(ClaimRecord(ctx.arg(1), ctx.arg(2), *e, *g));
+    claimed.push_back(id);
+    count--;
+  }
+  due.Commit(ctx.server, ctx.client.db_index, ctx.arg(1), ctx.arg(2), &records);
+  RecordAll(ctx, std::move(records));
+  streams::StreamID cursor;  // 0-0: the walk reached the end of the PEL
+  if (next(it)) cursor = it.Value()->id;
+  ctx.reply.Array(3);
+  ReplyId(ctx.reply, cursor);
+  ReplyClaimed(ctx, *s, claimed, just_id);
+  ctx.reply.Array(deleted.size());
+  for (streams::StreamID id : deleted) ReplyId(ctx.reply, id);
+}
+
+constexpr CommandSpec kRows[] = {
+    {"xpending", -3, kReadOnly, 1, 1, 1, XPending,
+     "Return information and entries from a stream consumer group pending entries list, that "
+     "are messages fetched but never acknowledged.",
+     "5.0.0", "stream"},
+    {"xclaim", -6, kWrite | kFast, 1, 1, 1, XClaim,
+     "Changes (or acquires) ownership of a message in a consumer group, as if the message was "
+     "delivered to the specified consumer.",
+     "5.0.0", "stream"},
+    {"xautoclaim", -6, kWrite | kFast, 1, 1, 1, XAutoClaim,
+     "Changes (or acquires) ownership of messages in a consumer group, as if the messages were "
+     "delivered to the specified consumer.",
+     "6.2.0", "stream"},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> StreamPendingRows() { return kRows; }
+
+}  // namespace server

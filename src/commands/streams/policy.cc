@@ -1,0 +1,149 @@
+// See src/commands/streams/policy.h. The option words are Runnel's own; none of them is an option of any
+// Redis XGROUP subcommand, so Redis's syntax is untouched.
+#include "src/commands/streams/policy.h"
+
+#include <array>
+
+#include "resp/strict_int.h"
+#include "src/ascii.h"
+#include "src/errors.h"
+
+namespace server {
+
+namespace {
+
+constexpr std::array<std::string_view, 5> kOptionWords = {"ACK-TIMEOUT", "BACKOFF", "BACKOFF-EXP",
+                                                          "MAX-DELIVERIES", "DEAD-LETTER"};
+
+bool IsOptionWord(std::string_view arg) {
+  for (std::string_view w : kOptionWords) {
+    if (EqualsIgnoreCase(arg, w)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+PolicySource EffectivePolicySource(const Config& config, const streams::ConsumerGroup& g) {
+  if (!g.policy().empty()) return PolicySource::kGroup;
+  if (!config.stream_default_policy.empty()) return PolicySource::kDefault;
+  return PolicySource::kNone;
+}
+
+std::string_view PolicySourceName(PolicySource source) {
+  switch (source) {
+    case PolicySource::kGroup:
+      return "group";
+    case PolicySource::kDefault:
+      return "default";
+    case PolicySource::kNone:
+      break;
+  }
+  return "none";
+}
+
+const streams::DeliveryPolicy& EffectivePolicy(const Config& config,
+                                               const streams::ConsumerGroup& g) {
+  return g.policy().empty() ? config.stream_default_policy : g.policy();
+}
+
+std::string DeadLetterKey(const Config& config, const streams::DeliveryPolicy& policy,
+                          std::string_view key) {
+  if (!policy.dead_letter_key.empty()) return policy.dead_letter_key;
+  std::string out(key);
+  out += config.stream_default_dead_letter_suffix;
+  return out;
+}
+
+// Left to right, as Redis reads options: the first bad word or value is the one reported. A
+// repeated option replaces the earlier one.
+std::string ParsePolicyOptions(std::span<const std::string_view> args, std::string_view key,
+                               streams::DeliveryPolicy& out) {
+  out = streams::DeliveryPolicy{};
+  bool list_given = false;
+  bool exp_given = false;
+  auto integer = [&](size_t i, int64_t& v) { return resp::ParseStrictInt64(args[i], v); };
+  size_t i = 0;
+  while (i < args.size()) {
+    std::string_view opt = args[i];
+    const bool has_value = i + 1 < args.size();
+    int64_t v = 0;
+    if (EqualsIgnoreCase(opt, "ACK-TIMEOUT") && has_value) {
+      if (!integer(i + 1, v)) return std::string(err::kNotInteger);
+      if (v < 0) return std::string(err::kPolicyAckTimeoutNegative);
+      out.ack_timeout_ms = v;
+      i += 2;
+    } else if (EqualsIgnoreCase(opt, "BACKOFF") && has_value && !IsOptionWord(args[i + 1])) {
+      out.backoff_ms.clear();
+      for (i++; i < args.size() && !IsOptionWord(args[i]); i++) {
+        if (!integer(i, v)) return std::string(err::kNotInteger);
+        if (v <= 0) return std::string(err::kPolicyBackoffNotPositive);
+        out.backoff_ms.push_back(v);
+      }
+      list_given = true;
+    } else if (EqualsIgnoreCase(opt, "BACKOFF-EXP") && i + 2 < args.size()) {
+      int64_t max = 0;
+      if (!integer(i + 1, v) || !integer(i + 2, max)) return std::string(err::kNotInteger);
+      if (v <= 0 || max < v) return std::string(err::kPolicyBackoffExpInvalid);
+      out.backoff_exp_base_ms = v;
+      out.backoff_exp_max_ms = max;
+      exp_given = true;
+      i += 3;
+    } else if (EqualsIgnoreCase(opt, "MAX-DELIVERIES") && has_value) {
+      if (!integer(i + 1, v)) return std::string(err::kNotInteger);
+      if (v < 1) return std::string(err::kPolicyMaxDeliveriesInvalid);
+      out.max_deliveries = static_cast<uint64_t>(v);
+      i += 2;
+    } else if (EqualsIgnoreCase(opt, "DEAD-LETTER") && has_value) {
+      if (args[i + 1].empty()) return std::string(err::kPolicyDeadLetterEmpty);
+      if (args[i + 1] == key) return std::string(err::kPolicyDeadLetterIsSource);
+      out.dead_letter_key = std::string(args[i + 1]);
+      i += 2;
+    } else {
+      return std::string(err::kSyntax);
+    }
+    if (list_given && exp_given) return std::string(err::kPolicyBackoffExclusive);
+  }
+  return "";
+}
+
+std::vector<std::string> PolicyOptionArgs(const streams::DeliveryPolicy& policy) {
+  std::vector<std::string> out;
+  if (policy.ack_timeout_ms > 0) {
+    out.emplace_back("ACK-TIMEOUT");
+    out.push_back(std::to_string(policy.ack_timeout_ms));
+  }
+  if (!policy.backoff_ms.empty()) {
+    out.emplace_back("BACKOFF");
+    for (int64_t ms : policy.backoff_ms) out.push_back(std::to_string(ms));
+  } else if (policy.backoff_exp_base_ms > 0) {
+    out.emplace_back("BACKOFF-EXP");
+    out.push_back(std::to_string(policy.backoff_exp_base_ms));
+    out.push_back(std::to_string(policy.backoff_exp_max_ms));
+  }
+  if (policy.max_deliveries > 0) {
+    out.emplace_back("MAX-DELIVERIES");
+    out.push_back(std::to_string(policy.max_deliveries));
+  }
+  if (!policy.dead_letter_key.empty()) {
+    out.emplace_back("DEAD-LETTER");
+    out.push_back(policy.dead_letter_key);
+  }
+  return out;
+}
+
+std::string BackoffText(const streams::DeliveryPolicy& policy) {
+  std::string out;
+  if (!policy.backoff_ms.empty()) {
+    for (int64_t ms : policy.backoff_ms) {
+      if (!out.empty()) out += ' ';
+      out += std::to_string(ms);
+    }
+  } else if (policy.backoff_exp_base_ms > 0) {
+    out = "exp " + std::to_string(policy.backoff_exp_base_ms) + " " +
+          std::to_string(policy.backoff_exp_max_ms);
+  }
+  return out;
+}
+
+}  // namespace server

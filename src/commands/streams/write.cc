@@ -1,0 +1,334 @@
+// XADD, XDEL, XTRIM, XSETID. For the AOF, XADD records the concrete ID it added, and an
+// approximate trim ("~", LIMIT) records the exact trim that reproduces its result: "MAXLEN = the
+// length left" or "MINID = the first ID left", as Redis 7.0 rewrites it, but without LIMIT
+// (Redis 7.0 keeps it, and "= ... LIMIT" is then refused when a client sends it; valkey#4063).
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "resp/strict_int.h"
+#include "src/commands/streams/streams.h"
+#include "src/commands/streams/util.h"
+#include "src/commands/util.h"
+#include "src/errors.h"
+
+namespace server {
+
+namespace {
+
+// The trimming options shared by XADD and XTRIM.
+struct TrimArgs {
+  enum class Strategy { kNone, kMaxLen, kMinId } strategy = Strategy::kNone;
+  bool approx = false;
+  int64_t maxlen = 0;
+  streams::StreamID minid;
+  int64_t limit = 0;  // 0 = unlimited
+  bool limit_given = false;
+  bool nomkstream = false;
+  bool ref_mode_given = false;  // KEEPREF | DELREF | ACKED (8.2), at most one
+  streams::RefPolicy policy = streams::RefPolicy::kKeepRef;
+  // Where the options sit in argv, for rewriting an approximate trim as an exact one.
+  size_t approx_index = 0;     // the "~"
+  size_t threshold_index = 0;  // MAXLEN's count / MINID's ID
+  std::vector<size_t> limit_indexes;  // each "LIMIT" keyword (its count follows)
+};
+
+// Parses options from argv[2] on. For XADD it stops at the first argument that is not an
+// option, which must be the ID: its index is returned through `id_index`. Replies the error
+// and returns false on bad input.
+bool ParseTrimArgs(CommandContext& ctx, bool xadd, TrimArgs& args, size_t& id_index) {
+  size_t i = 2;
+  for (; i < ctx.argc(); i++) {
+    const size_t more = ctx.argc() - 1 - i;
+    std::string_view opt = ctx.arg(i);
+    if (xadd && opt == "*") break;
+    const bool maxlen = EqualsIgnoreCase(opt, "MAXLEN");
+    if ((maxlen || EqualsIgnoreCase(opt, "MINID")) && more > 0) {
+      if (args.strategy != TrimArgs::Strategy::kNone) {
+        ctx.reply.Error(err::kMaxLenAndMinId);
+        return false;
+      }
+      args.approx = false;
+      std::string_view next = ctx.arg(i + 1);
+      if (more >= 2 && (next == "~" || next == "=")) {
+        args.approx = next == "~";
+        args.approx_index = i + 1;
+        i++;
+      }
+      args.threshold_index = i + 1;
+      if (maxlen) {
+        auto n = ArgInt64(ctx, i + 1);
+        if (!n) return false;
+        if (*n < 0) {
+          ctx.reply.Error(err::kMaxLenNegative);
+          return false;
+        }
+        args.maxlen = *n;
+        args.strategy = TrimArgs::Strategy::kMaxLen;
+      } else {
+        auto id = streams::ParseStrictId(ctx.arg(i + 1));
+        if (!id.ok()) {
+          ctx.reply.Error(IdStatusText(id.status));
+          return false;
+        }
+        args.minid = id.value;
+        args.strategy = TrimArgs::Strategy::kMinId;
+      }
+      i++;
+    } else if (EqualsIgnoreCase(opt, "LIMIT") && more > 0) {
+      auto n = ArgInt64(ctx, i + 1);
+      if (!n) return false;
+      if (*n < 0) {
+        ctx.reply.Error(err::kLimitNegative);
+        return false;
+      }
+      args.limit = *n;
+      args.limit_given = true;
+      args.limit_indexes.push_back(i);
+      i++;
+    } else if (xadd && EqualsIgnoreCase(opt, "NOMKSTREAM")) {
+      args.nomkstream = true;
+    } else if (ParseRefMode(opt, args.policy)) {
+      if (args.ref_mode_given) {
+        ctx.reply.Error(err::kSyntax);
+        return false;
+      }
+      args.ref_mode_given = true;
+    } else if (xadd) {
+      break;  // the ID (validated by the caller)
+    } else {
+      ctx.reply.Error(err::kSyntax);
+      return false;
+    }
+  }
+  id_index = i;
+  if (args.limit != 0 && args.strategy == TrimArgs::Strategy::kNone) {
+    ctx.reply.Error(err::kLimitWithoutStrategy);
+    return false;
+  }
+  if (!xadd && args.strategy == TrimArgs::Strategy::kNone) {
+    ctx.reply.Error(err::kXTrimNoStrategy);
+    return false;
+  }
+  if (args.limit_given) {
+    if (!args.approx) {
+      ctx.reply.Error(err::kLimitWithoutApprox);
+      return false;
+    }
+  } else if (args.approx) {
+    // Redis bounds an approximate trim by default, so one call never runs long.
+    int64_t limit = 100 * ctx.server.config.stream_node_max_entries;
+    args.limit = limit <= 0 || limit > 1000000 ? 10000 : limit;
+  }
+  return true;
+}
+
+// What XADD / XTRIM record: argv with the concrete ID at `id_index` (XADD; 0 for XTRIM) and,
+// when the trim was approximate, "~" turned into "=", the threshold into what reproduces the
+// result on `s` as trimmed, and LIMIT dropped (meaningless for an exact trim).
+std::vector<std::string> DeterministicTrimArgv(CommandContext& ctx, const TrimArgs& args,
+                                               const streams::Stream& s, size_t id_index,
+                                               streams::StreamID id) {
+  std::vector<std::string> out;
+  out.reserve(ctx.argc());
+  auto is_limit = [&](size_t i) {
+    for (size_t at : args.limit_indexes) {
+      if (i == at || i == at + 1) return true;
+    }
+    return false;
+  };
+  for (size_t i = 0; i < ctx.argc(); i++) {
+    if (id_index != 0 && i == id_index) {
+      out.push_back(id.ToString());
+    } else if (!args.approx) {
+      out.emplace_back(ctx.arg(i));
+    } else if (i == args.approx_index) {
+      out.emplace_back("=");
+    } else if (i == args.threshold_index) {
+      if (args.strategy == TrimArgs::Strategy::kMaxLen) {
+        out.push_back(std::to_string(s.length()));
+      } else {
+        // Nothing left: every ID goes, as Redis writes it (the largest ID).
+        auto first = s.FirstEntryId();
+        out.push_back(first ? first->ToString() : streams::StreamID::Max().ToString());
+      }
+    } else if (!is_limit(i)) {
+      out.emplace_back(ctx.arg(i));
+    }
+  }
+  return out;
+}
+
+size_t ApplyTrim(streams::Stream& s, const TrimArgs& args) {
+  const uint64_t limit = static_cast<uint64_t>(args.limit);
+  if (args.strategy == TrimArgs::Strategy::kMaxLen) {
+    return s.TrimMaxLen(static_cast<uint64_t>(args.maxlen), args.approx, limit, args.policy);
+  }
+  if (args.strategy == TrimArgs::Strategy::kMinId) {
+    return s.TrimMinId(args.minid, args.approx, limit, args.policy);
+  }
+  return 0;
+}
+
+void XAdd(CommandContext& ctx) {
+  TrimArgs args;
+  size_t id_index;
+  if (!ParseTrimArgs(ctx, /*xadd=*/true, args, id_index)) return;
+  if (id_index >= ctx.argc()) return ctx.reply.Error(err::WrongArity("xadd"));
+  // The ID is checked before the field/value count, as Redis does ("XADD s MINID 1-0 f v"
+  // fails on "f" as an ID).
+  auto given = streams::ParseXAddId(ctx.arg(id_index));
+  if (!given.ok()) return ctx.reply.Error(IdStatusText(given.status));
+  const size_t pairs_args = ctx.argc() - id_index - 1;
+  if (pairs_args < 2 || pairs_args % 2 != 0) return ctx.reply.Error(err::WrongArity("xadd"));
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
+  if (wrong_type) return;
+  if (s == nullptr && args.nomkstream) {
+    ctx.server.propagation.Suppress();
+    return ctx.reply.Null();
+  }
+  // Blocked readers are served after this command ends, so a failed add only costs a look.
+  ctx.server.blocking.SignalKeyReady(ctx.client.db_index, ctx.arg(1));
+  std::vector<std::string_view> field_values(ctx.argv.begin() + id_index + 1, ctx.argv.end());
+  const streams::StreamLimits limits = StreamLimitsFrom(ctx.server.config);
+  const uint64_t now = static_cast<uint64_t>(ctx.now_ms);
+  if (s == nullptr) {
+    // A new stream is stored only once its first entry is in.
+    Value value = Value::NewStream();
+    auto id = value.stream().Add(given.value, field_values, now, limits);
+    if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
+    ApplyTrim(value.stream(), args);
+    ctx.server.propagation.Add(
+        DeterministicTrimArgv(ctx, args, value.stream(), id_index, id.value));
+    ctx.db().Set(ctx.arg(1), std::move(value));
+    return ReplyId(ctx.reply, id.value);
+  }
+  auto id = s->Add(given.value, field_values, now, limits);
+  if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
+  ApplyTrim(*s, args);
+  ctx.server.propagation.Add(DeterministicTrimArgv(ctx, args, *s, id_index, id.value));
+  ctx.db().Touch(ctx.arg(1));
+  ReplyId(ctx.reply, id.value);
+}
+
+void XTrim(CommandContext& ctx) {
+  TrimArgs args;
+  size_t unused;
+  if (!ParseTrimArgs(ctx, /*xadd=*/false, args, unused)) return;
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
+  if (wrong_type) return;
+  size_t removed = s == nullptr ? 0 : ApplyTrim(*s, args);
+  if (removed > 0) {
+    ctx.db().Touch(ctx.arg(1));
+    ctx.server.propagation.Add(DeterministicTrimArgv(ctx, args, *s, 0, {}));
+  } else {
+    ctx.server.propagation.Suppress();
+  }
+  ctx.reply.Integer(static_cast<int64_t>(removed));
+}
+
+void XDel(CommandContext& ctx) {
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
+  if (wrong_type) return;
+  if (s == nullptr) {
+    ctx.server.propagation.Suppress();
+    return ctx.reply.Integer(0);
+  }
+  // Every ID is checked before anything is deleted.
+  auto ids = ParseIds(ctx, 2, ctx.argc());
+  if (!ids) return;
+  int64_t deleted = 0;
+  for (streams::StreamID id : *ids) deleted += s->Delete(id) ? 1 : 0;
+  if (deleted > 0) ctx.db().Touch(ctx.arg(1));
+  if (deleted == 0) ctx.server.propagation.Suppress();  // else it replays as it is
+  ctx.reply.Integer(deleted);
+}
+
+// XDELEX key [KEEPREF|DELREF|ACKED] IDS numids id... (Redis 8.2; the IDS block may come at
+// any position). Replies one code per ID: 1 deleted, -1 no such entry, 2 kept because a
+// group has not read it or holds it pending (ACKED).
+void XDelEx(CommandContext& ctx) {
+  auto args = ParseRefDeleteArgs(ctx, 2);
+  if (!args) return;
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
+  if (wrong_type) return;
+  ctx.reply.Array(args->ids.size());
+  bool deleted_any = false;
+  for (streams::StreamID id : args->ids) {
+    auto outcome =
+        s == nullptr ? streams::DeleteOutcome::kNotFound : s->DeleteEntry(id, args->policy);
+    deleted_any = deleted_any || outcome == streams::DeleteOutcome::kDeleted;
+    ctx.reply.Integer(DeleteOutcomeCode(outcome));
+  }
+  // Only deleting entries wakes WATCH: Redis never signals PEL-only changes (XACK and friends).
+  if (deleted_any) ctx.db().Touch(ctx.arg(1));
+  // The call replays as it is; it changed nothing when it deleted nothing, unless DELREF
+  // dropped references to IDs gone already.
+  if (!deleted_any && (s == nullptr || args->policy != streams::RefPolicy::kDelRef)) {
+    ctx.server.propagation.Suppress();
+  }
+}
+
+void XSetId(CommandContext& ctx) {
+  auto last = streams::ParseStrictId(ctx.arg(2));
+  if (!last.ok()) return ctx.reply.Error(IdStatusText(last.status));
+  std::optional<uint64_t> entries_added;
+  std::optional<streams::StreamID> max_deleted;
+  for (size_t i = 3; i < ctx.argc(); i++) {
+    const bool more = i + 1 < ctx.argc();
+    if (EqualsIgnoreCase(ctx.arg(i), "ENTRIESADDED") && more) {
+      auto n = ArgInt64(ctx, i + 1);
+      if (!n) return;
+      if (*n < 0) return ctx.reply.Error(err::kEntriesAddedNegative);
+      entries_added = static_cast<uint64_t>(*n);
+      i++;
+    } else if (EqualsIgnoreCase(ctx.arg(i), "MAXDELETEDID") && more) {
+      auto id = streams::ParseStrictId(ctx.arg(i + 1));
+      if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
+      max_deleted = id.value;
+      i++;
+    } else {
+      return ctx.reply.Error(err::kSyntax);
+    }
+  }
+  bool wrong_type;
+  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
+  if (wrong_type) return;
+  if (s == nullptr) return ctx.reply.Error(err::kNoSuchKey);
+  switch (s->SetId(last.value, entries_added, max_deleted)) {
+    case streams::SetIdStatus::kOk:
+      ctx.db().Touch(ctx.arg(1));
+      return ctx.reply.Ok();
+    case streams::SetIdStatus::kSmallerThanMaxDeleted:
+      return ctx.reply.Error(err::kXSetIdSmallerThanMaxDeleted);
+    case streams::SetIdStatus::kSmallerThanTopItem:
+      return ctx.reply.Error(err::kXSetIdSmallerThanTop);
+    case streams::SetIdStatus::kEntriesAddedTooSmall:
+      return ctx.reply.Error(err::kXSetIdEntriesAddedTooSmall);
+  }
+}
+
+constexpr CommandSpec kRows[] = {
+    {"xadd", -5, kWrite | kDenyOom | kFast, 1, 1, 1, XAdd,
+     "Appends a new entry to a stream", "5.0.0", "stream"},
+    {"xdel", -3, kWrite | kFast, 1, 1, 1, XDel,
+     "Removes the specified entries from the stream. Returns the number of items actually "
+     "deleted, that may be different from the number of IDs passed in case certain IDs do not "
+     "exist.", "5.0.0", "stream"},
+    {"xdelex", -5, kWrite | kFast, 1, 1, 1, XDelEx,
+     "Deletes one or multiple entries from the stream.", "8.2.0", "stream"},
+    {"xtrim", -4, kWrite, 1, 1, 1, XTrim,
+     "Trims the stream to (approximately if '~' is passed) a certain size", "5.0.0", "stream"},
+    {"xsetid", -3, kWrite | kDenyOom | kFast, 1, 1, 1, XSetId,
+     "An internal command for replicating stream values", "5.0.0", "stream"},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> StreamWriteRows() { return kRows; }
+
+}  // namespace server

@@ -1,0 +1,192 @@
+// XREADGROUP GROUP g c [COUNT n] [MAXCOUNT n] [MAXSIZE bytes] [BLOCK ms] [CLAIM min-idle]
+// [NOACK] STREAMS key [key ...] id [id ...], parsed and checked as Redis 7.0.15 does (plus
+// 8.4's CLAIM and 8.10's MAXCOUNT / MAXSIZE). ">" delivers new entries (and, with CLAIM, idle
+// pending ones first); any other ID re-reads the consumer's own pending entries. With nothing to
+// deliver and BLOCK, the client is parked (src/commands/streams/xreadgroup_block.cc). What a read changes is
+// recorded for the AOF as Redis 7.0 propagates it (src/commands/streams/propagate.h), consumers it creates
+// included; a read that changed nothing records nothing.
+#include <string>
+#include <vector>
+
+#include "src/commands/streams/streams.h"
+#include "src/commands/streams/util.h"
+#include "src/commands/streams/xreadgroup.h"
+#include "src/commands/util.h"
+#include "src/errors.h"
+
+namespace server {
+
+namespace {
+
+struct GroupTarget {
+  std::string_view key;
+  streams::Stream* stream;
+  streams::ConsumerGroup* group;
+  bool history;              // an explicit ID: the consumer's own pending entries
+  streams::StreamID after;   // history only
+};
+
+size_t Fail(CommandContext& ctx, std::string_view error) {
+  ctx.reply.Error(error);
+  return 0;
+}
+
+// Parses everything up to STREAMS; returns the index of the first key, or 0 after replying an
+// error. The checks come in Redis's order: each option as met, then STREAMS' balance, GROUP.
+size_t ParseOptions(CommandContext& ctx, GroupReadOptions& opts, int64_t& block_ms) {
+  bool have_group = false;
+  size_t first_key = 0;
+  for (size_t i = 1; i < ctx.argc(); i++) {
+    const size_t more = ctx.argc() - i - 1;
+    std::string_view opt = ctx.arg(i);
+    bool failed = false;
+    if (more > 0 && ParseReadLimit(ctx, i, opts.limits, failed)) {
+      if (failed) return 0;
+      i++;
+    } else if (EqualsIgnoreCase(opt, "BLOCK") && more > 0) {
+      auto n = ArgInt64(ctx, i + 1, err::kTimeoutNotInteger);
+      if (!n) return 0;
+      if (*n < 0) return Fail(ctx, err::kTimeoutNegative);
+      block_ms = *n;
+      i++;
+    } else if (EqualsIgnoreCase(opt, "CLAIM") && more > 0) {
+      // Takes the next argument whatever it is: "CLAIM STREAMS ..." is a bad min-idle-time.
+      auto n = ArgInt64(ctx, i + 1, err::kClaimMinIdleNotInteger);
+      if (!n) return 0;
+      if (*n < 0) return Fail(ctx, err::kClaimMinIdleNegative);
+      opts.claim_min_idle = *n;
+      i++;
+    } else if (EqualsIgnoreCase(opt, "NOACK")) {
+      opts.noack = true;
+    } else if (EqualsIgnoreCase(opt, "GROUP") && more >= 2) {
+      opts.group = ctx.arg(i + 1);
+      opts.consumer = ctx.arg(i + 2);
+      have_group = true;
+      i += 2;
+    } else if (EqualsIgnoreCase(opt, "STREAMS") && more > 0) {
+      first_key = i + 1;
+      break;
+    } else {
+      return Fail(ctx, err::kSyntax);
+    }
+  }
+  if (first_key == 0) return Fail(ctx, err::kSyntax);
+  // 7.0 words this error as XREAD's, "$" included.
+  if ((ctx.argc() - first_key) % 2 != 0) return Fail(ctx, err::kXReadUnbalanced);
+  if (!have_group) return Fail(ctx, err::kXReadGroupMissingGroup);
+  if (!CheckReadLimits(ctx, opts.limits)) return 0;
+  return first_key;
+}
+
+// Resolves each key's stream, group and ID, key by key as Redis does: type, then group, then
+// the ID. Replies the first error and returns false.
+bool ResolveTargets(CommandContext& ctx, const GroupReadOptions& opts, size_t first_key,
+                    std::vector<GroupTarget>& targets) {
+  const size_t nkeys = (ctx.argc() - first_key) / 2;
+  targets.reserve(nkeys);
+  for (size_t k = 0; k < nkeys; k++) {
+    std::string_view key = ctx.arg(first_key + k);
+    std::string_view id_arg = ctx.arg(first_key + nkeys + k);
+    bool wrong_type;
+    streams::Stream* s = FindStream(ctx, key, wrong_type);
+    if (wrong_type) return false;
+    streams::ConsumerGroup* g = s != nullptr ? s->FindGroup(opts.group) : nullptr;
+    if (g == nullptr) {
+      ctx.reply.Error(err::NoGroupInXReadGroup(key, opts.group));
+      return false;
+    }
+    GroupTarget t{key, s, g, true, {}};
+    switch (streams::ClassifyReadToken(id_arg)) {
+      case streams::ReadToken::kNewOnly:
+        ctx.reply.Error(err::kXReadGroupDollarId);
+        return false;
+      case streams::ReadToken::kLastEntry:
+        ctx.reply.Error(err::kXReadGroupPlusId);
+        return false;
+      case streams::ReadToken::kUndelivered:
+        t.history = false;
+        break;
+      case streams::ReadToken::kNone: {
+        auto id = streams::ParseStrictId(id_arg);
+        if (!id.ok()) {
+          ctx.reply.Error(IdStatusText(id.status));
+          return false;
+        }
+        t.after = id.value;
+        // Redis marks ">" internally with the largest ID, so that ID given explicitly reads
+        // new entries too (redis/redis#7406).
+        t.history = id.value != streams::StreamID::Max();
+        break;
+      }
+    }
+    targets.push_back(t);
+  }
+  return true;
+}
+
+void XReadGroup(CommandContext& ctx) {
+  GroupReadOptions opts;
+  int64_t block_ms = -1;
+  const size_t first_key = ParseOptions(ctx, opts, block_ms);
+  if (first_key == 0) return;
+  std::vector<GroupTarget> targets;
+  if (!ResolveTargets(ctx, opts, first_key, targets)) return;
+
+  // History parts are always in the reply (empty or not); ">" parts only with entries. The
+  // reply's header needs their number, so each part's entries wait in their own buffer.
+  struct Part {
+    std::string_view key;
+    size_t n;
+    std::string entries;
+  };
+  std::vector<Part> parts;
+  parts.reserve(targets.size());
+  ReadBudget budget(opts.limits);
+  std::vector<Record> records;
+  DeliveryContext dc{ctx.server, ctx.client.db_index, ctx.now_ms,
+                     ctx.server.propagation.enabled() ? &records : nullptr};
+  for (const GroupTarget& t : targets) {
+    // Every call creates the consumer and counts as an attempt (7.2's seen-time / XINFO idle).
+    auto [consumer, created] = t.group->GetOrCreateConsumer(opts.consumer, ctx.now_ms);
+    consumer->seen_time_ms = ctx.now_ms;
+    if (created) records.push_back(CreateConsumerRecord(t.key, opts.group, opts.consumer));
+    std::string entries;
+    const int protocol = ctx.reply.protocol();
+    size_t n;
+    if (t.history) {
+      n = ReadHistory(entries, protocol, t.key, *t.stream, *t.group, *consumer, t.after, opts,
+                      budget, dc);
+    } else {
+      if (budget.Exhausted()) continue;
+      n = ReadUndelivered(entries, protocol, t.key, *t.stream, *t.group, *consumer, opts, budget,
+                          dc);
+      if (n == 0) continue;
+    }
+    parts.push_back({t.key, n, std::move(entries)});
+  }
+  RecordAll(ctx, std::move(records));
+  if (!parts.empty()) {
+    WriteReadGroupHeader(ctx.reply, parts.size());
+    for (const Part& p : parts) WriteReadGroupPart(ctx.reply, p.key, p.n, p.entries);
+    return;
+  }
+  // Inside MULTI or a script a blocking read does not block.
+  if (block_ms < 0 || ctx.client.command_depth > 1) return ctx.reply.NullArray();
+  std::vector<std::string> keys;
+  keys.reserve(targets.size());
+  for (const GroupTarget& t : targets) keys.emplace_back(t.key);
+  BlockXReadGroup(ctx, std::move(keys), std::move(opts), block_ms);
+}
+
+constexpr CommandSpec kRows[] = {
+    {"xreadgroup", -7, kWrite | kBlocking, 0, 0, 0, XReadGroup,
+     "Return new entries from a stream using a consumer group, or access the history of the "
+     "pending entries for a given consumer. Can block.",
+     "5.0.0", "stream", {}, &kXReadGroupKeys},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> StreamReadGroupRows() { return kRows; }
+
+}  // namespace server

@@ -1,0 +1,22 @@
+// Handlers of the string family, split across strings*.cc by concern; the CommandSpec rows
+// that register them all live in src/commands/strings/strings.cc so the family stays one table.
+#pragma once
+
+#include "src/command_table.h"
+
+namespace server::strings {
+
+// src/commands/strings/numeric.cc: INCR, DECR, INCRBY, DECRBY, INCRBYFLOAT.
+void Incr(CommandContext& ctx);
+void Decr(CommandContext& ctx);
+void IncrBy(CommandContext& ctx);
+void DecrBy(CommandContext& ctx);
+void IncrByFloat(CommandContext& ctx);
+
+// src/commands/strings/range.cc: APPEND, STRLEN, GETRANGE (and SUBSTR), SETRANGE.
+void Append(CommandContext& ctx);
+void StrLen(CommandContext& ctx);
+void GetRange(CommandContext& ctx);
+void SetRange(CommandContext& ctx);
+
+}  // namespace server::strings

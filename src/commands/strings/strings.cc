@@ -1,0 +1,295 @@
+// String commands (the caching surface): the family's CommandSpec table, and the get/set
+// commands themselves. Counters live in src/commands/strings/numeric.cc, byte ranges in src/commands/strings/range.cc.
+// Every command checks the stored type through Value::type() and replies WRONGTYPE otherwise.
+// What each write leaves for the AOF is deterministic: relative expiries become PXAT/PEXPIREAT
+// absolute times, and a call that changed nothing records nothing (Redis 7.0's propagation).
+#include <optional>
+#include <string>
+
+#include "src/commands/keys/util.h"
+#include "src/commands/strings/handlers.h"
+#include "src/commands/util.h"
+#include "src/errors.h"
+
+namespace server {
+
+namespace {
+
+// SET and GETEX share Redis's option grammar; each accepts only its own subset.
+enum class OptionSet { kSet, kGetEx };
+
+struct StringOptions {
+  bool nx = false;
+  bool xx = false;
+  bool get = false;
+  bool keep_ttl = false;
+  bool persist = false;
+  // Which of EX/PX/EXAT/PXAT was given (last of the same kind wins), and its argument.
+  bool has_expire = false;
+  bool expire_seconds = false;
+  bool expire_absolute = false;
+  std::string_view expire_arg;
+};
+
+// Parses options from argv[first] on. A conflicting or unknown option, or a missing time, is a
+// syntax error, found before any time value is looked at (as Redis does).
+std::optional<StringOptions> ParseOptions(CommandContext& ctx, size_t first, OptionSet set) {
+  StringOptions o;
+  for (size_t i = first; i < ctx.argc(); i++) {
+    std::string_view a = ctx.arg(i);
+    bool has_next = i + 1 < ctx.argc();
+    bool is_ex = EqualsIgnoreCase(a, "EX");
+    bool is_px = EqualsIgnoreCase(a, "PX");
+    bool is_exat = EqualsIgnoreCase(a, "EXAT");
+    bool is_pxat = EqualsIgnoreCase(a, "PXAT");
+    if (set == OptionSet::kSet && EqualsIgnoreCase(a, "NX") && !o.xx) {
+      o.nx = true;
+    } else if (set == OptionSet::kSet && EqualsIgnoreCase(a, "XX") && !o.nx) {
+      o.xx = true;
+    } else if (set == OptionSet::kSet && EqualsIgnoreCase(a, "GET")) {
+      o.get = true;
+    } else if (set == OptionSet::kSet && EqualsIgnoreCase(a, "KEEPTTL") && !o.has_expire) {
+      o.keep_ttl = true;
+    } else if (set == OptionSet::kGetEx && EqualsIgnoreCase(a, "PERSIST") && !o.has_expire) {
+      o.persist = true;
+    } else if ((is_ex || is_px || is_exat || is_pxat) && has_next && !o.keep_ttl &&
+               !o.persist &&
+               (!o.has_expire ||
+                (o.expire_seconds == (is_ex || is_exat) &&
+                 o.expire_absolute == (is_exat || is_pxat)))) {
+      o.has_expire = true;
+      o.expire_seconds = is_ex || is_exat;
+      o.expire_absolute = is_exat || is_pxat;
+      o.expire_arg = ctx.arg(++i);
+    } else {
+      ctx.reply.Error(err::kSyntax);
+      return std::nullopt;
+    }
+  }
+  return o;
+}
+
+void Get(CommandContext& ctx) {
+  Value* v = LookupRead(ctx, ctx.arg(1));
+  if (v == nullptr) return ctx.reply.Null();
+  if (!CheckType(ctx, v, ValueType::kString)) return;
+  ctx.reply.Bulk(v->str());
+}
+
+void Set(CommandContext& ctx) {
+  auto opts = ParseOptions(ctx, 3, OptionSet::kSet);
+  if (!opts) return;
+  std::optional<int64_t> expire_at;
+  if (opts->has_expire) {
+    expire_at = ParsePositiveExpire(ctx, opts->expire_arg, opts->expire_seconds,
+                                    opts->expire_absolute);
+    if (!expire_at) return;
+  }
+  std::string_view key = ctx.arg(1);
+  Db& db = ctx.db();
+  std::optional<std::string> old;
+  bool found;
+  if (opts->get) {
+    Value* v = LookupRead(ctx, key);
+    if (!CheckType(ctx, v, ValueType::kString)) return;
+    if (v != nullptr) old = v->str();
+    found = v != nullptr;
+  } else {
+    found = db.Exists(key, ctx.now_ms);
+  }
+  bool write = !((opts->nx && found) || (opts->xx && !found));
+  if (write) {
+    Value value = Value::String(std::string(ctx.arg(2)));
+    if (opts->keep_ttl) {
+      db.SetKeepTtl(key, std::move(value), ctx.now_ms);
+    } else {
+      db.Set(key, std::move(value));
+    }
+    // A time already past is stored as is: the key reads as missing from now on.
+    if (expire_at) {
+      db.SetExpire(key, *expire_at);
+      // Redis's rewrite: the absolute time, without NX/XX/GET (the write happened).
+      ctx.server.propagation.Add({"SET", key, ctx.arg(2), "PXAT", std::to_string(*expire_at)});
+    }
+  } else {
+    ctx.server.propagation.Suppress();
+  }
+  if (opts->get) return old ? ctx.reply.Bulk(*old) : ctx.reply.Null();
+  if (!write) return ctx.reply.Null();
+  ctx.reply.Ok();
+}
+
+void SetNx(CommandContext& ctx) {
+  Db& db = ctx.db();
+  if (db.Exists(ctx.arg(1), ctx.now_ms)) {
+    ctx.server.propagation.Suppress();
+    return ctx.reply.Integer(0);
+  }
+  db.Set(ctx.arg(1), Value::String(std::string(ctx.arg(2))));
+  ctx.reply.Integer(1);
+}
+
+// SETEX key seconds value / PSETEX key ms value.
+void SetWithTtl(CommandContext& ctx, bool seconds) {
+  auto at = ParsePositiveExpire(ctx, ctx.arg(2), seconds, /*absolute=*/false);
+  if (!at) return;
+  Db& db = ctx.db();
+  db.Set(ctx.arg(1), Value::String(std::string(ctx.arg(3))));
+  db.SetExpire(ctx.arg(1), *at);
+  ctx.server.propagation.Add({"SET", ctx.arg(1), ctx.arg(3), "PXAT", std::to_string(*at)});
+  ctx.reply.Ok();
+}
+void SetEx(CommandContext& ctx) { SetWithTtl(ctx, true); }
+void PSetEx(CommandContext& ctx) { SetWithTtl(ctx, false); }
+
+void GetSet(CommandContext& ctx) {
+  Value* v = LookupRead(ctx, ctx.arg(1));
+  if (!CheckType(ctx, v, ValueType::kString)) return;
+  std::optional<std::string> old;
+  if (v != nullptr) old = std::move(v->str());
+  ctx.db().Set(ctx.arg(1), Value::String(std::string(ctx.arg(2))));
+  ctx.server.propagation.Add({"SET", ctx.arg(1), ctx.arg(2)});  // as Redis 7.0 rewrites it
+  old ? ctx.reply.Bulk(*old) : ctx.reply.Null();
+}
+
+void GetDel(CommandContext& ctx) {
+  Value* v = LookupRead(ctx, ctx.arg(1));
+  if (v == nullptr) {
+    ctx.server.propagation.Suppress();
+    return ctx.reply.Null();
+  }
+  if (!CheckType(ctx, v, ValueType::kString)) return;
+  std::string old = std::move(v->str());
+  ctx.db().Delete(ctx.arg(1), ctx.now_ms);
+  ctx.server.propagation.Add({"DEL", ctx.arg(1)});
+  ctx.reply.Bulk(old);
+}
+
+void GetEx(CommandContext& ctx) {
+  auto opts = ParseOptions(ctx, 2, OptionSet::kGetEx);
+  if (!opts) return;
+  std::string_view key = ctx.arg(1);
+  Value* v = LookupRead(ctx, key);
+  Propagation& propagation = ctx.server.propagation;
+  // A missing key answers nil before the time argument is even parsed.
+  if (v == nullptr) {
+    propagation.Suppress();
+    return ctx.reply.Null();
+  }
+  if (!CheckType(ctx, v, ValueType::kString)) return;
+  Db& db = ctx.db();
+  if (opts->has_expire) {
+    auto at = ParsePositiveExpire(ctx, opts->expire_arg, opts->expire_seconds,
+                                  opts->expire_absolute);
+    if (!at) return;
+    if (*at <= ctx.now_ms) {
+      // Unlike SET, GETEX deletes a key whose new time is already past.
+      std::string value = std::move(v->str());
+      db.Delete(key, ctx.now_ms);
+      propagation.Add({"DEL", key});
+      return ctx.reply.Bulk(value);
+    }
+    db.SetExpire(key, *at);
+    propagation.Add({"PEXPIREAT", key, std::to_string(*at)});
+  } else if (opts->persist && db.Persist(key)) {
+    propagation.Add({"PERSIST", key});
+  } else {
+    propagation.Suppress();  // a plain GET, or PERSIST on a key without a TTL
+  }
+  ctx.reply.Bulk(v->str());
+}
+
+void MGet(CommandContext& ctx) {
+  ctx.reply.Array(ctx.argc() - 1);
+  for (size_t i = 1; i < ctx.argc(); i++) {
+    Value* v = LookupRead(ctx, ctx.arg(i));
+    // MGET never fails: a key of another type reads as nil.
+    if (v == nullptr || v->type() != ValueType::kString) {
+      ctx.reply.Null();
+    } else {
+      ctx.reply.Bulk(v->str());
+    }
+  }
+}
+
+// Arity -3 lets "MSET a 1 b" through; the pairs check is the command's own.
+bool PairsOk(CommandContext& ctx) {
+  if (ctx.argc() % 2 == 1) return true;
+  ctx.reply.Error(err::WrongArity(ctx.spec->name));
+  return false;
+}
+
+void MSet(CommandContext& ctx) {
+  if (!PairsOk(ctx)) return;
+  Db& db = ctx.db();
+  for (size_t i = 1; i < ctx.argc(); i += 2) {
+    db.Set(ctx.arg(i), Value::String(std::string(ctx.arg(i + 1))));
+  }
+  ctx.reply.Ok();
+}
+
+void MSetNx(CommandContext& ctx) {
+  if (!PairsOk(ctx)) return;
+  Db& db = ctx.db();
+  for (size_t i = 1; i < ctx.argc(); i += 2) {
+    if (db.Exists(ctx.arg(i), ctx.now_ms)) {
+      ctx.server.propagation.Suppress();
+      return ctx.reply.Integer(0);
+    }
+  }
+  for (size_t i = 1; i < ctx.argc(); i += 2) {
+    db.Set(ctx.arg(i), Value::String(std::string(ctx.arg(i + 1))));
+  }
+  ctx.reply.Integer(1);
+}
+
+constexpr uint32_t kWriteOom = kWrite | kDenyOom;
+
+constexpr CommandSpec kStringCommands[] = {
+    {"get", 2, kReadOnly | kFast, 1, 1, 1, Get, "Get the value of a key", "1.0.0", "string"},
+    {"set", -3, kWriteOom, 1, 1, 1, Set, "Set the string value of a key", "1.0.0", "string"},
+    {"setnx", 3, kWriteOom | kFast, 1, 1, 1, SetNx,
+     "Set the value of a key, only if the key does not exist", "1.0.0", "string"},
+    {"setex", 4, kWriteOom, 1, 1, 1, SetEx, "Set the value and expiration of a key", "2.0.0",
+     "string"},
+    {"psetex", 4, kWriteOom, 1, 1, 1, PSetEx,
+     "Set the value and expiration in milliseconds of a key", "2.6.0", "string"},
+    {"getset", 3, kWriteOom | kFast, 1, 1, 1, GetSet,
+     "Set the string value of a key and return its old value", "1.0.0", "string"},
+    {"getdel", 2, kWrite | kFast, 1, 1, 1, GetDel, "Get the value of a key and delete the key",
+     "6.2.0", "string"},
+    {"getex", -2, kWrite | kFast, 1, 1, 1, GetEx,
+     "Get the value of a key and optionally set its expiration", "6.2.0", "string"},
+    {"mget", -2, kReadOnly | kFast, 1, -1, 1, MGet, "Get the values of all the given keys",
+     "1.0.0", "string"},
+    {"mset", -3, kWriteOom, 1, -1, 2, MSet, "Set multiple keys to multiple values", "1.0.1",
+     "string"},
+    {"msetnx", -3, kWriteOom, 1, -1, 2, MSetNx,
+     "Set multiple keys to multiple values, only if none of the keys exist", "1.0.1", "string"},
+    {"append", 3, kWriteOom | kFast, 1, 1, 1, strings::Append, "Append a value to a key",
+     "2.0.0", "string"},
+    {"strlen", 2, kReadOnly | kFast, 1, 1, 1, strings::StrLen,
+     "Get the length of the value stored in a key", "2.2.0", "string"},
+    {"getrange", 4, kReadOnly, 1, 1, 1, strings::GetRange,
+     "Get a substring of the string stored at a key", "2.4.0", "string"},
+    {"substr", 4, kReadOnly, 1, 1, 1, strings::GetRange,
+     "Get a substring of the string stored at a key", "1.0.0", "string"},
+    {"setrange", 4, kWriteOom, 1, 1, 1, strings::SetRange,
+     "Overwrite part of a string at key starting at the specified offset", "2.2.0", "string"},
+    {"incr", 2, kWriteOom | kFast, 1, 1, 1, strings::Incr,
+     "Increment the integer value of a key by one", "1.0.0", "string"},
+    {"decr", 2, kWriteOom | kFast, 1, 1, 1, strings::Decr,
+     "Decrement the integer value of a key by one", "1.0.0", "string"},
+    {"incrby", 3, kWriteOom | kFast, 1, 1, 1, strings::IncrBy,
+     "Increment the integer value of a key by the given amount", "1.0.0", "string"},
+    {"decrby", 3, kWriteOom | kFast, 1, 1, 1, strings::DecrBy,
+     "Decrement the integer value of a key by the given number", "1.0.0", "string"},
+    {"incrbyfloat", 3, kWriteOom | kFast, 1, 1, 1, strings::IncrByFloat,
+     "Increment the float value of a key by the given amount", "2.6.0", "string"},
+};
+
+}  // namespace
+
+std::span<const CommandSpec> StringCommands() { return kStringCommands; }
+
+}  // namespace server
