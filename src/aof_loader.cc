@@ -18,7 +18,7 @@
 #include "resp/parser.h"
 #include "resp/writer.h"
 #include "src/ascii.h"
-#include "src/commands/util.h"
+#include "src/transactions.h"
 #include "src/dispatch.h"
 #include "src/log.h"
 

@@ -22,10 +22,8 @@ uint32_t LowerAndHash(std::string_view name, char* lower) {
 
 }  // namespace
 
-CommandTable::CommandTable() {
-  for (auto family : {ConnectionCommands(), ServerCommands(), KeyCommands(), StringCommands(),
-                      TransactionCommands(), ClientCommands(), StreamCommands(),
-                      AofAdminCommands()}) {
+CommandTable::CommandTable(std::span<const std::span<const CommandSpec>> families) {
+  for (std::span<const CommandSpec> family : families) {
     for (const CommandSpec& spec : family) {
       assert(spec.name.size() <= kMaxNameLength && all_.size() < kSlots / 2);
       char lower[kMaxNameLength];

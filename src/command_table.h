@@ -1,6 +1,7 @@
 // The command table: each command is defined once, as a CommandSpec row in its family's file
-// (src/commands/*.cc), with name, arity, flags, key positions and handler. Dispatch (arity and
-// auth errors), COMMAND/COMMAND INFO/DOCS/GETKEYS and, later, AOF propagation all read it.
+// (src/commands/<family>/, listed in src/commands/registry.h), with name, arity, flags, key
+// positions, handler and docs. Dispatch (arity and auth errors), COMMAND INFO/DOCS/LIST/GETKEYS
+// and AOF propagation all read it. The core never names a family: it is handed the rows.
 // Arity follows Redis: n means exactly n arguments including the name, -n means at least n.
 #pragma once
 
@@ -54,6 +55,16 @@ struct MovableKeys {
   int limit;
 };
 
+// What COMMAND DOCS and COMMAND INFO report that the rest of a row cannot say. Empty fields
+// mean "none": no complexity, no documented arguments, default key-spec flags.
+struct CommandDoc {
+  std::string_view complexity = {};
+  std::string_view syntax = {};     // argument syntax, see ParseDocSyntax (server/command_docs.h)
+  std::string_view tips = {};       // space separated
+  std::string_view key_flags = {};  // space separated; default RO access / RW update
+  std::string_view extra_acl = {};  // ACL categories the flags and group do not imply
+};
+
 struct CommandSpec {
   std::string_view name;  // lower case; subcommands are just the subcommand ("setname")
   int arity;
@@ -65,6 +76,7 @@ struct CommandSpec {
   std::string_view summary = {};
   std::string_view since = {};
   std::string_view group = {};  // "string", "generic", "connection", "server", "transactions"
+  CommandDoc doc = {};
   std::span<const CommandSpec> subcommands = {};
   const MovableKeys* movable = nullptr;
 };
@@ -86,7 +98,8 @@ struct CommandContext {
 
 class CommandTable {
  public:
-  CommandTable();
+  // Every row of every family (src/commands/registry.h's CommandFamilies(), or a test's own).
+  explicit CommandTable(std::span<const std::span<const CommandSpec>> families);
   // Case-insensitive lookup of a top-level command.
   const CommandSpec* Find(std::string_view name) const;
   static const CommandSpec* FindSubcommand(const CommandSpec& container, std::string_view sub);
@@ -99,17 +112,6 @@ class CommandTable {
   std::array<const CommandSpec*, kSlots> slots_{};
   std::vector<const CommandSpec*> all_;
 };
-
-// Families: each src/commands/<family>.cc defines its rows and returns them here.
-std::span<const CommandSpec> ConnectionCommands();
-std::span<const CommandSpec> ServerCommands();
-std::span<const CommandSpec> KeyCommands();
-std::span<const CommandSpec> StringCommands();
-std::span<const CommandSpec> TransactionCommands();
-std::span<const CommandSpec> ClientCommands();
-std::span<const CommandSpec> StreamCommands();
-std::span<const CommandSpec> AofAdminCommands();
-
 
 // Key positions of a call according to its spec (COMMAND GETKEYS, signalling blocked clients,
 // later the AOF). Empty for a malformed call of a movable-keys command.

@@ -4,7 +4,6 @@
 
 #include "src/dispatch.h"
 #include "src/log.h"
-#include "src/server.h"
 
 namespace server {
 
@@ -34,8 +33,8 @@ std::string PeerName(uv_tcp_t* tcp, bool local) {
 
 }  // namespace
 
-Connection::Connection(Server& server, uint64_t id) : server_(server), writer_(out_) {
-  uv_tcp_init(server.loop(), &tcp_);
+Connection::Connection(ConnectionHost& host, uint64_t id) : host_(host), writer_(out_) {
+  uv_tcp_init(host.loop(), &tcp_);
   tcp_.data = this;
   client_.id = id;
   client_.created_ms = WallClockMs();
@@ -44,8 +43,8 @@ Connection::Connection(Server& server, uint64_t id) : server_(server), writer_(o
 
 void Connection::Start() {
   uv_tcp_nodelay(&tcp_, 1);
-  if (server_.state().config.tcp_keepalive > 0) {
-    uv_tcp_keepalive(&tcp_, 1, static_cast<unsigned>(server_.state().config.tcp_keepalive));
+  if (host_.state().config.tcp_keepalive > 0) {
+    uv_tcp_keepalive(&tcp_, 1, static_cast<unsigned>(host_.state().config.tcp_keepalive));
   }
   client_.addr = PeerName(&tcp_, false);
   client_.laddr = PeerName(&tcp_, true);
@@ -55,7 +54,7 @@ void Connection::Start() {
 }
 
 bool Connection::OutputOverSoftLimit() const {
-  int64_t soft = server_.state().config.client_output_soft_limit;
+  int64_t soft = host_.state().config.client_output_soft_limit;
   return soft > 0 && PendingOutput() > static_cast<size_t>(soft);
 }
 
@@ -122,8 +121,8 @@ void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
   }
   if (nread == 0) return;
   self->rlen_ += static_cast<size_t>(nread);
-  self->server_.state().stats.net_input_bytes += static_cast<uint64_t>(nread);
-  ServerState& state = self->server_.state();
+  self->host_.state().stats.net_input_bytes += static_cast<uint64_t>(nread);
+  ServerState& state = self->host_.state();
   state.batch_time_ms = WallClockMs();
   state.batch_time_uses = 0;
   self->client_.last_interaction_ms = state.batch_time_ms;
@@ -132,7 +131,7 @@ void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
 }
 
 void Connection::ProcessInput() {
-  ServerState& state = server_.state();
+  ServerState& state = host_.state();
   // Stopping at the soft limit (not just no longer reading) is what bounds memory: one read
   // can hold thousands of pipelined requests, each with a large reply.
   while (rstart_ < rlen_ && CanRunRequests()) {
@@ -156,7 +155,7 @@ void Connection::ProcessInput() {
       writer_.set_protocol(client_.protocol);
       Dispatch(state, client_, args, writer_);
       // Clients blocked on keys this command wrote are served before the next command runs.
-      if (state.blocking.HasReadyKeys()) server_.ServeReadyKeys();
+      if (state.blocking.HasReadyKeys()) host_.ServeReadyKeys();
     }
     rstart_ += parser_.consumed();
     parser_.Reset();
@@ -193,7 +192,7 @@ void Connection::ProcessInput() {
     Close();  // nothing left to answer: what remains is at most an incomplete request
     return;
   }
-  if (!out_.empty() || client_.close_after_reply) server_.QueueFlush(this);
+  if (!out_.empty() || client_.close_after_reply) RequestFlush();
   UpdateReading();
 }
 
@@ -204,7 +203,7 @@ void Connection::Flush() {
     if (client_.close_after_reply) Close();
     return;
   }
-  server_.state().stats.net_output_bytes += out_.size();
+  host_.state().stats.net_output_bytes += out_.size();
   // Most replies fit in the socket buffer: try a synchronous write first, then hand libuv
   // only what is left.
   uv_buf_t buf = uv_buf_init(out_.data(), static_cast<unsigned>(out_.size()));
@@ -248,7 +247,7 @@ void Connection::OnWrite(uv_write_t* req, int status) {
   if (!self->out_.empty() || self->client_.close_after_reply) {
     // Not Flush() here: replies that piled up meanwhile must wait for the check point, where
     // the AOF is written (and, with appendfsync always, fsynced) before any reply leaves.
-    self->server_.QueueFlush(self);
+    self->RequestFlush();
   } else {
     self->OutputDrained();
   }
@@ -259,7 +258,22 @@ void Connection::Close() {
   closing_ = true;
   if (reading_) uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
   reading_ = false;
-  server_.OnConnectionClosing(this);
+  host_.OnConnectionClosing(*this);
+  uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), OnClosed);
+}
+
+void Connection::RequestFlush() {
+  if (flush_queued_) return;
+  flush_queued_ = true;
+  host_.QueueFlush(*this);
+}
+
+void Connection::Refuse(std::string_view reply) {
+  if (!reply.empty()) {
+    uv_buf_t buf = uv_buf_init(const_cast<char*>(reply.data()), static_cast<unsigned>(reply.size()));
+    uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1);
+  }
+  closing_ = true;
   uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), OnClosed);
 }
 

@@ -1,24 +1,43 @@
 // One TCP client: owns its libuv handle, read buffer, parser, Client state and output buffer.
 // Reads parse every complete request in the buffer (pipelining) and dispatch it; replies
-// accumulate in out_ and the Server flushes each connection once per loop iteration. Owned by
-// the Server; destroyed only from libuv's close callback, after the handle is closed.
+// accumulate in out_ and the host flushes each connection once per loop iteration. Owned by
+// its host (the Server); destroyed only from libuv's close callback, after the handle is closed.
 #pragma once
 
 #include <uv.h>
 
 #include <string>
+#include <string_view>
 
 #include "resp/parser.h"
 #include "resp/writer.h"
 #include "src/client.h"
+#include "src/server_state.h"
 
 namespace server {
 
-class Server;
+class Connection;
+
+// What a connection needs from whoever accepted it: the loop and the shared state, a flush at
+// this loop iteration's check point (where the AOF is written before any reply leaves), service
+// of the keys its commands made ready, and notice that it is closing. The two talk only through
+// this interface and Connection's public methods; neither touches the other's members.
+class ConnectionHost {
+ public:
+  virtual uv_loop_t* loop() = 0;
+  virtual ServerState& state() = 0;
+  // Called at most once until the connection's next Flush() (Connection::RequestFlush dedups).
+  virtual void QueueFlush(Connection& c) = 0;
+  virtual void ServeReadyKeys() = 0;
+  virtual void OnConnectionClosing(Connection& c) = 0;
+
+ protected:
+  ~ConnectionHost() = default;
+};
 
 class Connection {
  public:
-  Connection(Server& server, uint64_t id);
+  Connection(ConnectionHost& host, uint64_t id);
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -27,7 +46,17 @@ class Connection {
 
   void Start();   // begins reading; call once the handle is accepted
   void Close();   // idempotent; the object is deleted when libuv has closed the handle
-  void Flush();   // writes pending output (once per loop iteration, from the Server)
+  void Flush();   // writes pending output (once per loop iteration, from the host)
+  // Asks the host for a Flush at the next check point, once however often it is asked.
+  void RequestFlush();
+  bool flush_queued() const { return flush_queued_; }
+  // Turns away a connection that was accepted but never started (maxclients): one best-effort
+  // write of `reply`, then close, without telling the host, which never registered it.
+  void Refuse(std::string_view reply);
+  // Runs the requests buffered while the client was blocked (after it is served or times out).
+  void ProcessInput();
+  // Where replies to this client are written (a blocked client's reply, written later).
+  resp::Writer& writer() { return writer_; }
   bool closing() const { return closing_; }
   size_t PendingOutput() const { return out_.size() + inflight_.size() - inflight_done_; }
   size_t QueryBufferSize() const { return rlen_ - rstart_; }
@@ -38,14 +67,13 @@ class Connection {
   static void OnWrite(uv_write_t* req, int status);
   static void OnClosed(uv_handle_t* h);
 
-  void ProcessInput();
   void UpdateReading();  // applies backpressure: read only while output is below the soft limit
   bool BlockedFromReading() const;
   bool OutputOverSoftLimit() const;
   bool CanRunRequests() const;
   void OutputDrained();  // after a write completes: resume buffered requests, or reading
 
-  Server& server_;
+  ConnectionHost& host_;
   uv_tcp_t tcp_;
   uv_write_t write_req_;
   Client client_;
@@ -62,7 +90,6 @@ class Connection {
   bool closing_ = false;
   bool peer_closed_ = false;  // read EOF: finish answering what was sent, then close
   bool flush_queued_ = false;
-  friend class Server;
 };
 
 }  // namespace server

@@ -2,9 +2,9 @@
 
 #include <cstring>
 
-#include "src/commands/util.h"
 #include "src/errors.h"
 #include "src/eviction.h"
+#include "src/transactions.h"
 
 namespace server {
 
@@ -21,12 +21,11 @@ void Reject(ServerState& state, Client& client, std::string_view name, std::stri
   state.stats.total_error_replies++;
   if (EqualsIgnoreCase(name, "exec")) {
     if (error.starts_with("ERR ")) error.remove_prefix(4);
-    DiscardTransaction(state, client);
-    UnwatchAll(state, client);
+    EndTransaction(state, client);
     reply.Error(std::string(err::kExecAbortBecause) + std::string(error));
     return;
   }
-  if (client.in_multi) client.multi_error = true;
+  FlagTransactionError(client);
   reply.Error(error);
 }
 
@@ -113,10 +112,7 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
     if ((spec->flags & kDenyOom) || queue) return Reject(state, client, argv[0], err::kOom, reply);
   }
   if (queue) {
-    QueuedCommand q;
-    q.argv.reserve(argv.size());
-    for (auto a : argv) q.argv.emplace_back(a);
-    client.multi_queue.push_back(std::move(q));
+    QueueCommand(client, argv);
     reply.Simple("QUEUED");
     return;
   }

@@ -2,6 +2,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "src/command_table.h"
+#include "src/commands/registry.h"
 #include "src/config.h"
 #include "src/server.h"
 #include "src/server_state.h"
@@ -18,6 +20,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "*** FATAL CONFIG FILE ERROR ***\n%s\n", error.c_str());
     return 1;
   }
-  server::Server srv(std::move(config));
+  const server::CommandTable commands(server::CommandFamilies());
+  server::Server srv(std::move(config), commands);
   return srv.Run();
 }

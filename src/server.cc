@@ -9,7 +9,9 @@
 
 #include "src/commands/streams/delivery.h"
 #include "src/connection.h"
+#include "src/errors.h"
 #include "src/log.h"
+#include "src/transactions.h"
 
 namespace server {
 
@@ -36,9 +38,9 @@ void MakeDirs(const std::string& path) {
 
 }  // namespace
 
-Server::Server(Config config) : state_(std::move(config)) {
+Server::Server(Config config, const CommandTable& commands) : state_(std::move(config)) {
   uv_loop_init(&loop_);
-  state_.commands = &table_;
+  state_.commands = &commands;
 }
 
 Server::~Server() { uv_loop_close(&loop_); }
@@ -146,8 +148,7 @@ void Server::OnConnection(uv_stream_t* listener, int status) {
   if (status < 0) return;
   auto* conn = new Connection(*self, self->state_.next_client_id++);
   if (uv_accept(listener, reinterpret_cast<uv_stream_t*>(conn->handle())) != 0) {
-    conn->closing_ = true;
-    uv_close(reinterpret_cast<uv_handle_t*>(conn->handle()), Connection::OnClosed);
+    conn->Refuse({});
     return;
   }
   ServerState& st = self->state_;
@@ -155,11 +156,7 @@ void Server::OnConnection(uv_stream_t* listener, int status) {
   if (static_cast<int64_t>(st.clients.size()) >= st.config.maxclients) {
     st.stats.rejected_connections++;
     // Best effort, as Redis: one write of the error, then close.
-    std::string msg = "-ERR max number of clients reached\r\n";
-    uv_buf_t buf = uv_buf_init(msg.data(), static_cast<unsigned>(msg.size()));
-    uv_try_write(reinterpret_cast<uv_stream_t*>(conn->handle()), &buf, 1);
-    conn->closing_ = true;
-    uv_close(reinterpret_cast<uv_handle_t*>(conn->handle()), Connection::OnClosed);
+    conn->Refuse("-" + std::string(err::kMaxClients) + "\r\n");
     return;
   }
   self->connections_[conn->client().id] = conn;
@@ -167,26 +164,20 @@ void Server::OnConnection(uv_stream_t* listener, int status) {
   conn->Start();
 }
 
-void Server::QueueFlush(Connection* c) {
-  if (c->flush_queued_) return;
-  c->flush_queued_ = true;
+void Server::QueueFlush(Connection& c) {
   if (pending_flush_.empty() && !shutting_down_) uv_idle_start(&idle_, OnIdle);
-  pending_flush_.push_back(c);
+  pending_flush_.push_back(&c);
 }
 
-void Server::OnConnectionClosing(Connection* c) {
-  Client& client = c->client();
-  for (auto& [db, key] : client.watched) {
-    state_.dbs[static_cast<size_t>(db)]->Unwatch(key, &client.watch_dirty);
-  }
-  client.watched.clear();
+void Server::OnConnectionClosing(Connection& c) {
+  Client& client = c.client();
+  UnwatchAll(state_, client);
   state_.blocking.Unblock(client);
   connections_.erase(client.id);
   state_.clients.erase(client.id);
-  if (c->flush_queued_) {
-    pending_flush_.erase(std::remove(pending_flush_.begin(), pending_flush_.end(), c),
+  if (c.flush_queued()) {
+    pending_flush_.erase(std::remove(pending_flush_.begin(), pending_flush_.end(), &c),
                          pending_flush_.end());
-    c->flush_queued_ = false;
   }
 }
 
@@ -194,10 +185,7 @@ void Server::FlushAll() {
   // Flush may close a connection, which edits pending_flush_: iterate over a copy.
   std::vector<Connection*> batch;
   batch.swap(pending_flush_);
-  for (Connection* c : batch) {
-    c->flush_queued_ = false;
-    c->Flush();
-  }
+  for (Connection* c : batch) c->Flush();
 }
 
 void Server::CloseRequestedClients() {
@@ -216,8 +204,8 @@ void Server::CloseRequestedClients() {
 
 resp::Writer* Server::WriterFor(uint64_t client_id) {
   auto it = connections_.find(client_id);
-  if (it == connections_.end() || it->second->closing_) return nullptr;
-  return &it->second->writer_;
+  if (it == connections_.end() || it->second->closing()) return nullptr;
+  return &it->second->writer();
 }
 
 void Server::ServeReadyKeys() {
@@ -225,7 +213,7 @@ void Server::ServeReadyKeys() {
       state_, [this](uint64_t id) { return WriterFor(id); });
   for (uint64_t id : served) {
     unblocked_.push_back(id);
-    if (auto it = connections_.find(id); it != connections_.end()) QueueFlush(it->second);
+    if (auto it = connections_.find(id); it != connections_.end()) it->second->RequestFlush();
   }
 }
 
@@ -236,7 +224,7 @@ void Server::ResumeUnblocked() {
     ids.swap(unblocked_);
     for (uint64_t id : ids) {
       auto it = connections_.find(id);
-      if (it == connections_.end() || it->second->closing_ || it->second->client().blocked) {
+      if (it == connections_.end() || it->second->closing() || it->second->client().blocked) {
         continue;
       }
       it->second->ProcessInput();
@@ -278,7 +266,7 @@ void Server::OnBlockTimer(uv_timer_t* h) {
   for (uint64_t id : expired) {
     self->unblocked_.push_back(id);
     if (auto it = self->connections_.find(id); it != self->connections_.end()) {
-      self->QueueFlush(it->second);
+      it->second->RequestFlush();
     }
   }
   self->ArmBlockTimer();

@@ -12,15 +12,15 @@
 #include "src/aof_rewrite.h"
 #include "src/command_table.h"
 #include "src/config.h"
+#include "src/connection.h"
 #include "src/server_state.h"
 
 namespace server {
 
-class Connection;
-
-class Server {
+class Server final : public ConnectionHost {
  public:
-  explicit Server(Config config);
+  // `commands` (src/commands/registry.h's families, built by main) must outlive the server.
+  Server(Config config, const CommandTable& commands);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -28,12 +28,13 @@ class Server {
   // Binds, serves until SHUTDOWN or a signal, then closes everything. Returns an exit code.
   int Run();
 
-  uv_loop_t* loop() { return &loop_; }
-  ServerState& state() { return state_; }
-  void QueueFlush(Connection* c);
-  void OnConnectionClosing(Connection* c);
+  // ConnectionHost.
+  uv_loop_t* loop() override { return &loop_; }
+  ServerState& state() override { return state_; }
+  void QueueFlush(Connection& c) override;
+  void OnConnectionClosing(Connection& c) override;
   // Answers clients blocked on keys the last command made ready; they resume in OnCheck.
-  void ServeReadyKeys();
+  void ServeReadyKeys() override;
 
  private:
   static void OnConnection(uv_stream_t* listener, int status);
@@ -90,7 +91,6 @@ class Server {
   // inside the command that woke them).
   std::vector<uint64_t> unblocked_;
   ServerState state_;
-  CommandTable table_;
   std::unordered_map<uint64_t, Connection*> connections_;
   std::vector<Connection*> pending_flush_;
   bool shutting_down_ = false;

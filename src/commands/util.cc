@@ -26,18 +26,4 @@ void ReplyHelp(resp::Writer& reply, std::span<const std::string_view> lines) {
   for (std::string_view line : lines) reply.Simple(line);
 }
 
-void DiscardTransaction(ServerState&, Client& client) {
-  client.in_multi = false;
-  client.multi_error = false;
-  client.multi_queue.clear();
-}
-
-void UnwatchAll(ServerState& state, Client& client) {
-  for (auto& [db, key] : client.watched) {
-    state.dbs[static_cast<size_t>(db)]->Unwatch(key, &client.watch_dirty);
-  }
-  client.watched.clear();
-  client.watch_dirty = false;
-}
-
 }  // namespace server

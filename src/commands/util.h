@@ -1,5 +1,5 @@
-// Helpers shared by the command families: argument parsing with Redis's error replies, and
-// client-state operations used by more than one family (MULTI, WATCH, RESET).
+// Helpers shared by the command families: argument parsing with Redis's error replies and
+// HELP replies. (Transaction and WATCH state is the core's: src/transactions.h.)
 #pragma once
 
 #include <cstdint>
@@ -23,10 +23,5 @@ std::optional<int64_t> ArgInt64(CommandContext& ctx, size_t index,
 
 // A HELP subcommand's reply: one simple string per line, as Redis sends it.
 void ReplyHelp(resp::Writer& reply, std::span<const std::string_view> lines);
-
-// Drops a MULTI in progress (queued commands, error flag). Keeps WATCHes.
-void DiscardTransaction(ServerState& state, Client& client);
-// Forgets every WATCHed key of the client.
-void UnwatchAll(ServerState& state, Client& client);
 
 }  // namespace server

@@ -3,10 +3,13 @@
 // CLIENT replies.
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "src/command_table.h"
+#include "src/commands/registry.h"
 #include "src/commands/server/command_docs.h"
 #include "src/commands/server/admin.h"
 #include "command_harness.h"
@@ -26,7 +29,8 @@ struct Harness : testing_support::CommandHarness {
 }  // namespace
 
 TEST_CASE("Every docs syntax in the table parses", "[command]") {
-  for (auto [name, syntax] : server::AllDocSyntaxes()) {
+  server::CommandTable table{server::CommandFamilies()};
+  for (auto [name, syntax] : server::AllDocSyntaxes(table)) {
     INFO(name << ": " << syntax);
     std::vector<server::DocArg> args;
     CHECK(server::ParseDocSyntax(syntax, args));
@@ -206,4 +210,116 @@ TEST_CASE("FLUSHALL, SHUTDOWN and TIME reply as Redis", "[server]") {
   CHECK(h.state.shutdown_requested);
   CHECK(h.client.close_after_reply);
   CHECK(h.Run({"TIME"}).rfind("*2\r\n$10\r\n", 0) == 0);
+}
+
+namespace {
+
+// A reply read back from RESP2 bytes, just enough of it to compare names: arrays keep their
+// elements, everything else its text.
+struct Reply {
+  std::string text;
+  std::vector<Reply> items;
+};
+
+Reply ReadReply(std::string_view& in) {
+  const size_t eol = in.find("\r\n");
+  REQUIRE(eol != std::string_view::npos);
+  const char type = in[0];
+  std::string head(in.substr(1, eol - 1));
+  in.remove_prefix(eol + 2);
+  Reply r;
+  if (type == '$') {
+    const size_t n = std::stoul(head);
+    r.text = std::string(in.substr(0, n));
+    in.remove_prefix(n + 2);
+  } else if (type == '*') {
+    const long n = std::stol(head);
+    for (long i = 0; i < n; i++) r.items.push_back(ReadReply(in));
+  } else {
+    r.text = head;
+  }
+  return r;
+}
+
+Reply Parse(const std::string& bytes) {
+  std::string_view in = bytes;
+  Reply r = ReadReply(in);
+  CHECK(in.empty());
+  return r;
+}
+
+// A RESP2 map (a flat key/value array) as name => value.
+std::map<std::string, Reply> AsMap(const Reply& r) {
+  std::map<std::string, Reply> out;
+  for (size_t i = 0; i + 1 < r.items.size(); i += 2) out[r.items[i].text] = r.items[i + 1];
+  return out;
+}
+
+std::string FullName(const server::CommandSpec* container, const server::CommandSpec& spec) {
+  return container == nullptr ? std::string(spec.name)
+                              : std::string(container->name) + "|" + std::string(spec.name);
+}
+
+}  // namespace
+
+TEST_CASE("COMMAND LIST names every row of the table and its subcommands, nothing else",
+          "[command]") {
+  Harness h;
+  std::set<std::string> table;
+  for (const server::CommandSpec* spec : h.table.all()) {
+    table.insert(FullName(nullptr, *spec));
+    for (const server::CommandSpec& sub : spec->subcommands) table.insert(FullName(spec, sub));
+  }
+  std::set<std::string> listed;
+  for (const Reply& name : Parse(h.Run({"COMMAND", "LIST"})).items) {
+    CHECK(listed.insert(name.text).second);  // no name twice
+  }
+  CHECK(listed == table);
+}
+
+TEST_CASE("COMMAND DOCS documents exactly the table's rows, each from its own row",
+          "[command]") {
+  Harness h;
+  const std::map<std::string, Reply> docs = AsMap(Parse(h.Run({"COMMAND", "DOCS"})));
+  CHECK(docs.size() == h.table.all().size());
+  // Each documented command against the row it came from: same summary, since, group and
+  // complexity, arguments exactly when the row has a syntax, subcommands exactly the row's.
+  auto check = [](const server::CommandSpec& spec, const std::map<std::string, Reply>& doc) {
+    CHECK(doc.at("summary").text == spec.summary);
+    CHECK(doc.at("since").text == spec.since);
+    CHECK(doc.at("group").text == spec.group);
+    if (!spec.doc.complexity.empty()) {
+      CHECK(doc.at("complexity").text == spec.doc.complexity);
+    } else if (spec.subcommands.empty()) {
+      CHECK(doc.count("complexity") == 0);
+    }
+    CHECK(doc.count("arguments") == (spec.doc.syntax.empty() ? 0u : 1u));
+  };
+  for (const server::CommandSpec* spec : h.table.all()) {
+    const std::string name = FullName(nullptr, *spec);
+    INFO(name);
+    REQUIRE(docs.count(name) == 1);
+    const std::map<std::string, Reply> doc = AsMap(docs.at(name));
+    check(*spec, doc);
+    if (spec->subcommands.empty()) {
+      CHECK(doc.count("subcommands") == 0);
+      continue;
+    }
+    const std::map<std::string, Reply> subs = AsMap(doc.at("subcommands"));
+    CHECK(subs.size() == spec->subcommands.size());
+    for (const server::CommandSpec& sub : spec->subcommands) {
+      INFO(FullName(spec, sub));
+      REQUIRE(subs.count(FullName(spec, sub)) == 1);
+      check(sub, AsMap(subs.at(FullName(spec, sub))));
+    }
+  }
+}
+
+TEST_CASE("COMMAND GETKEYSANDFLAGS of a subcommand reads the subcommand's own key flags",
+          "[command]") {
+  Harness h;
+  CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "xgroup", "createconsumer", "s", "g", "c"}) ==
+        "*1\r\n*2\r\n$1\r\ns\r\n*2\r\n+RW\r\n+insert\r\n");
+  CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "xgroup", "delconsumer", "s", "g", "c"}) ==
+        "*1\r\n*2\r\n$1\r\ns\r\n*2\r\n+RW\r\n+delete\r\n");
 }

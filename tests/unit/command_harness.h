@@ -9,6 +9,7 @@
 
 #include "resp/writer.h"
 #include "src/command_table.h"
+#include "src/commands/registry.h"
 #include "src/dispatch.h"
 #include "src/server_state.h"
 
@@ -16,7 +17,7 @@ namespace testing_support {
 
 struct CommandHarness {
   server::ServerState state{server::Config{}};
-  server::CommandTable table;
+  server::CommandTable table{server::CommandFamilies()};
   server::Client client;
 
   explicit CommandHarness(uint64_t client_id = 1) {

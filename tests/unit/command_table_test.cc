@@ -4,9 +4,10 @@
 #include <string>
 
 #include "src/command_table.h"
+#include "src/commands/registry.h"
 
 TEST_CASE("Every command is found by its name in any letter case", "[command]") {
-  server::CommandTable table;
+  server::CommandTable table{server::CommandFamilies()};
   REQUIRE(table.all().size() > 80);
   for (const server::CommandSpec* spec : table.all()) {
     std::string upper(spec->name), mixed(spec->name);
@@ -22,7 +23,7 @@ TEST_CASE("Every command is found by its name in any letter case", "[command]") 
 }
 
 TEST_CASE("Unknown, prefixed, extended and overlong names are not found", "[command]") {
-  server::CommandTable table;
+  server::CommandTable table{server::CommandFamilies()};
   CHECK(table.Find("") == nullptr);
   CHECK(table.Find("nosuchcommand") == nullptr);
   CHECK(table.Find("ge") == nullptr);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "command_harness.h"
+#include "src/commands/registry.h"
 #include "src/server_state.h"
 #include "streams/consumer_group.h"
 #include "streams/stream.h"
@@ -248,7 +249,7 @@ TEST_CASE("COPY gives the copy its own groups, PEL included; DEL takes them away
 
 TEST_CASE("XGROUP is a container whose subcommands have Redis's arity, flags and keys",
           "[xgroup]") {
-  server::CommandTable table;
+  server::CommandTable table{server::CommandFamilies()};
   const server::CommandSpec* xgroup = table.Find("XGROUP");
   REQUIRE(xgroup != nullptr);
   CHECK(xgroup->arity == -2);

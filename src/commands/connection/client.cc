@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "src/commands/registry.h"
 #include "src/ascii.h"
 #include "resp/strict_int.h"
 #include "src/command_table.h"
@@ -295,35 +296,43 @@ constexpr uint32_t kClientFlags = kNoScript | kLoading | kStale;
 
 constexpr CommandSpec kClientSubcommands[] = {
     {"id", 2, kClientFlags, 0, 0, 0, ClientId, "Returns the unique client ID of the connection.",
-     "5.0.0", "connection"},
+     "5.0.0", "connection", {"O(1)"}},
     {"setname", 3, kClientFlags, 0, 0, 0, ClientSetName, "Sets the connection name.", "2.6.9",
-     "connection"},
+     "connection", {"O(1)", "connection-name"}},
     {"getname", 2, kClientFlags, 0, 0, 0, ClientGetName, "Returns the name of the connection.",
-     "2.6.9", "connection"},
+     "2.6.9", "connection", {"O(1)"}},
     {"setinfo", 4, kClientFlags, 0, 0, 0, ClientSetInfo,
-     "Sets information specific to the client or connection.", "7.2.0", "connection"},
+     "Sets information specific to the client or connection.", "7.2.0", "connection",
+     {"O(1)", "(attr=LIB-NAME libname|LIB-VER libver)"}},
     {"info", 2, kClientFlags, 0, 0, 0, ClientInfo, "Returns information about the connection.",
-     "6.2.0", "connection"},
+     "6.2.0", "connection", {"O(1)", "", "nondeterministic_output"}},
     {"list", -2, kAdmin | kClientFlags, 0, 0, 0, ClientList, "Lists open connections.", "2.4.0",
-     "connection"},
-    {"kill", -3, kAdmin | kClientFlags, 0, 0, 0, ClientKill,
-     "Terminates open connections.", "2.4.0", "connection"},
+     "connection",
+     {"O(N) where N is the number of client connections",
+      "[client-type=TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID client-id:integer...]",
+      "nondeterministic_output"}},
+    {"kill", -3, kAdmin | kClientFlags, 0, 0, 0, ClientKill, "Terminates open connections.",
+     "2.4.0", "connection",
+     {"O(N) where N is the number of client connections", "(filter=ip:port|(new-format=ID "
+      "client-id:integer|TYPE (NORMAL|MASTER|SLAVE|REPLICA|PUBSUB)|USER username|ADDR "
+      "ip:port|LADDR ip:port|SKIPME (YES|NO))...)"}},
     {"no-evict", 3, kAdmin | kClientFlags, 0, 0, 0, ClientNoEvict,
-     "Sets the client eviction mode of the connection.", "7.0.0", "connection"},
+     "Sets the client eviction mode of the connection.", "7.0.0", "connection",
+     {"O(1)", "(enabled=ON|OFF)"}},
     {"no-touch", 3, kClientFlags, 0, 0, 0, ClientNoTouch,
-     "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
-     "7.2.0", "connection"},
+     "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "7.2.0",
+     "connection", {"O(1)", "(enabled=ON|OFF)"}},
     {"help", 2, kLoading | kStale, 0, 0, 0, ClientHelp,
-     "Returns helpful text about the different subcommands.", "5.0.0", "connection"},
+     "Returns helpful text about the different subcommands.", "5.0.0", "connection", {"O(1)"}},
 };
 
 constexpr CommandSpec kClientCommands[] = {
     {"client", -2, 0, 0, 0, 0, nullptr, "A container for client connection commands.", "2.4.0",
-     "connection", kClientSubcommands},
+     "connection", {}, kClientSubcommands},
 };
 
 }  // namespace
 
-std::span<const CommandSpec> ClientCommands() { return kClientCommands; }
+std::span<const CommandSpec> ClientRows() { return kClientCommands; }
 
 }  // namespace server

@@ -1,8 +1,10 @@
 // Connection commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET, READONLY, READWRITE.
 #include "resp/strict_int.h"
+#include "src/commands/registry.h"
 #include "src/command_table.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/transactions.h"
 
 namespace server {
 
@@ -116,8 +118,7 @@ void Quit(CommandContext& ctx) {
 }
 
 void Reset(CommandContext& ctx) {
-  DiscardTransaction(ctx.server, ctx.client);
-  UnwatchAll(ctx.server, ctx.client);
+  EndTransaction(ctx.server, ctx.client);
   ctx.client.db_index = 0;
   ctx.client.protocol = 2;
   ctx.reply.set_protocol(2);
@@ -132,18 +133,23 @@ void ClusterOnly(CommandContext& ctx) { ctx.reply.Error(kClusterDisabled); }
 
 constexpr CommandSpec kConnectionCommands[] = {
     {"ping", -1, kFast | kSentinel, 0, 0, 0, Ping, "Returns the server's liveliness response.",
-     "1.0.0", "connection"},
-    {"echo", 2, kFast, 0, 0, 0, Echo, "Returns the given string.", "1.0.0", "connection"},
-    {"hello", -1, kNoScript | kLoading | kStale | kFast | kNoAuth | kSentinel | kAllowBusy, 0, 0,
-     0, Hello, "Handshakes with the Redis server.", "6.0.0", "connection"},
+     "1.0.0", "connection",
+     {"O(1)", "[message]", "request_policy:all_shards response_policy:all_succeeded"}},
+    {"echo", 2, kFast, 0, 0, 0, Echo, "Returns the given string.", "1.0.0", "connection",
+     {"O(1)", "message"}},
+    {"hello", -1, kNoScript | kLoading | kStale | kFast | kNoAuth | kSentinel | kAllowBusy, 0, 0, 0,
+     Hello, "Handshakes with the Redis server.", "6.0.0", "connection",
+     {"O(1)", "[arguments=protover:integer [username_password=AUTH (username password)] [SETNAME "
+      "clientname]]"}},
     {"auth", -2, kNoScript | kLoading | kStale | kFast | kNoAuth | kSentinel | kAllowBusy, 0, 0, 0,
-     Auth, "Authenticates the connection.", "1.0.0", "connection"},
-    {"select", 2, kLoading | kStale | kFast, 0, 0, 0, Select,
-     "Changes the selected database.", "1.0.0", "connection"},
+     Auth, "Authenticates the connection.", "1.0.0", "connection",
+     {"O(N) where N is the number of passwords defined for the user", "[username] password"}},
+    {"select", 2, kLoading | kStale | kFast, 0, 0, 0, Select, "Changes the selected database.",
+     "1.0.0", "connection", {"O(1)", "index:integer"}},
     {"quit", -1, kAllowBusy | kNoAuth | kNoScript | kLoading | kStale | kFast | kMultiImmediate, 0,
-     0, 0, Quit, "Closes the connection.", "1.0.0", "connection"},
+     0, 0, Quit, "Closes the connection.", "1.0.0", "connection", {"O(1)"}},
     {"reset", 1, kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy | kMultiImmediate, 0,
-     0, 0, Reset, "Resets the connection.", "6.2.0", "connection"},
+     0, 0, Reset, "Resets the connection.", "6.2.0", "connection", {"O(1)"}},
     {"readonly", 1, kFast | kLoading | kStale, 0, 0, 0, ClusterOnly,
      "Enables read-only queries for a connection to a Redis Cluster replica node.", "3.0.0",
      "cluster"},
@@ -154,6 +160,6 @@ constexpr CommandSpec kConnectionCommands[] = {
 
 }  // namespace
 
-std::span<const CommandSpec> ConnectionCommands() { return kConnectionCommands; }
+std::span<const CommandSpec> ConnectionRows() { return kConnectionCommands; }
 
 }  // namespace server

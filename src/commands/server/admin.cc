@@ -1,5 +1,6 @@
 // Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, LASTSAVE, SHUTDOWN; ServerCommands() also
 // gathers the COMMAND, INFO and CONFIG rows from their own files.
+#include "src/commands/registry.h"
 #include "src/commands/server/admin.h"
 
 #include <cctype>
@@ -79,32 +80,31 @@ void Shutdown(CommandContext& ctx) {
 }
 
 constexpr CommandSpec kServerCommands[] = {
-    {"dbsize", 1, kReadOnly | kFast, 0, 0, 0, DbSize,
-     "Returns the number of keys in the database.", "1.0.0", "server"},
-    {"flushdb", -1, kWrite, 0, 0, 0, FlushDb, "Remove all keys from the current database.",
-     "1.0.0", "server"},
+    {"dbsize", 1, kReadOnly | kFast, 0, 0, 0, DbSize, "Returns the number of keys in the database.",
+     "1.0.0", "server",
+     {"O(1)", "", "request_policy:all_shards response_policy:agg_sum", "", "@keyspace"}},
+    {"flushdb", -1, kWrite, 0, 0, 0, FlushDb, "Remove all keys from the current database.", "1.0.0",
+     "server",
+     {"O(N) where N is the number of keys in the selected database", "[flush-type=ASYNC|SYNC]",
+      "request_policy:all_shards response_policy:all_succeeded", "", "@keyspace @dangerous"}},
     {"flushall", -1, kWrite, 0, 0, 0, FlushAll, "Removes all keys from all databases.", "1.0.0",
-     "server"},
+     "server",
+     {"O(N) where N is the total number of keys in all databases", "[flush-type=ASYNC|SYNC]",
+      "request_policy:all_shards response_policy:all_succeeded", "", "@keyspace @dangerous"}},
     {"time", 1, kLoading | kStale | kFast, 0, 0, 0, Time, "Returns the server time.", "2.6.0",
-     "server"},
+     "server", {"O(1)", "", "nondeterministic_output"}},
     {"lastsave", 1, kLoading | kStale | kFast | kAdmin, 0, 0, 0, LastSave,
-     "Returns the Unix timestamp of the last successful save to disk.", "1.0.0", "server"},
+     "Returns the Unix timestamp of the last successful save to disk.", "1.0.0", "server",
+     {"O(1)", "", "nondeterministic_output", "", "@dangerous"}},
     {"shutdown", -1, kAdmin | kNoScript | kLoading | kStale | kNoAuth | kAllowBusy, 0, 0, 0,
      Shutdown, "Synchronously saves the database(s) to disk and shuts down the Redis server.",
-     "1.0.0", "server"},
+     "1.0.0", "server",
+     {"O(N) when saving, where N is the total number of keys in all databases",
+      "[save-selector=NOSAVE|SAVE] [NOW] [FORCE] [ABORT]"}},
 };
 
 }  // namespace
 
-std::span<const CommandSpec> ServerCommands() {
-  static const std::vector<CommandSpec> rows = [] {
-    std::vector<CommandSpec> all(std::begin(kServerCommands), std::end(kServerCommands));
-    for (auto part : {CommandIntrospectionCommands(), InfoCommandRows(), ConfigCommandRows()}) {
-      all.insert(all.end(), part.begin(), part.end());
-    }
-    return all;
-  }();
-  return rows;
-}
+std::span<const CommandSpec> ServerAdminRows() { return kServerCommands; }
 
 }  // namespace server

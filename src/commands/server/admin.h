@@ -1,6 +1,6 @@
-// The "server" command family is split by concern: COMMAND (src/commands/server/command_docs.cc), INFO (src/commands/server/info.cc),
-// CONFIG (src/commands/server/config_cmd.cc) and the rest (src/commands/server/admin.cc). Each file exports its rows here and
-// ServerCommands() joins them; helpers they share live here too.
+// What the "server" family's files share: the INFO text (also used by the AOF rewrite log and
+// tests) and the memory figures INFO, MEMORY and eviction report. The family's rows are listed
+// in src/commands/registry.h.
 #pragma once
 
 #include <span>
@@ -11,9 +11,6 @@
 #include "src/glob.h"
 
 namespace server {
-
-std::span<const CommandSpec> InfoCommandRows();
-std::span<const CommandSpec> ConfigCommandRows();
 
 // The INFO text for the given section names ("default", "all", "everything", or sections),
 // "\r\n" line endings, "# Section" headers, sections separated by a blank line.

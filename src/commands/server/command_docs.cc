@@ -1,4 +1,5 @@
-// COMMAND and its subcommands, generated from the CommandTable plus the docs table below.
+// COMMAND and its subcommands, generated from the CommandTable: every row carries its docs.
+#include "src/commands/registry.h"
 #include "src/commands/util.h"
 #include "src/ascii.h"
 #include "src/commands/server/command_docs.h"
@@ -12,272 +13,6 @@
 namespace server {
 
 namespace {
-
-// What a CommandSpec row cannot say. Rows are keyed by full name; a subcommand without a row
-// of its own inherits nothing from its container's row.
-struct DocRow {
-  std::string_view name;
-  std::string_view complexity;
-  std::string_view syntax;  // see ParseDocSyntax
-  std::string_view tips = {};       // space separated
-  std::string_view key_flags = {};  // space separated; default RO access / RW update
-  std::string_view extra_acl = {};  // categories the flags and group do not imply
-};
-
-// Argument syntax as documented for each command (redis.io), in our compact notation.
-constexpr DocRow kDocRows[] = {
-    // strings
-    {"get", "O(1)", "key"},
-    {"set", "O(1)",
-     "key value [condition=NX|XX] [GET] [expiration=EX seconds:integer|PX milliseconds:integer|"
-     "EXAT unix-time-seconds:unix-time|PXAT unix-time-milliseconds:unix-time|KEEPTTL]",
-     "", "RW access update variable_flags"},
-    {"setnx", "O(1)", "key value", "", "OW insert"},
-    {"setex", "O(1)", "key seconds:integer value", "", "OW update"},
-    {"psetex", "O(1)", "key milliseconds:integer value", "", "OW update"},
-    {"getset", "O(1)", "key value", "", "RW access update"},
-    {"getdel", "O(1)", "key", "", "RW access delete"},
-    {"getex", "O(1)",
-     "key [expiration=EX seconds:integer|PX milliseconds:integer|EXAT unix-time-seconds:unix-time"
-     "|PXAT unix-time-milliseconds:unix-time|PERSIST]",
-     "", "RW access update"},
-    {"mget", "O(N) where N is the number of keys to retrieve.", "key...",
-     "request_policy:multi_shard"},
-    {"mset", "O(N) where N is the number of keys to set.", "(key_value=key value)...",
-     "request_policy:multi_shard response_policy:all_succeeded", "OW update"},
-    {"msetnx", "O(N) where N is the number of keys to set.", "(key_value=key value)...", "",
-     "OW insert"},
-    {"incr", "O(1)", "key", "", "RW access update"},
-    {"decr", "O(1)", "key", "", "RW access update"},
-    {"incrby", "O(1)", "key increment:integer", "", "RW access update"},
-    {"decrby", "O(1)", "key decrement:integer", "", "RW access update"},
-    {"incrbyfloat", "O(1)", "key increment:double", "", "RW access update"},
-    {"append", "O(1)", "key value", "", "RW insert"},
-    {"strlen", "O(1)", "key"},
-    {"getrange", "O(N) where N is the length of the returned string.",
-     "key start:integer end:integer"},
-    {"setrange", "O(1)", "key offset:integer value", "", "RW update"},
-    {"substr", "O(N) where N is the length of the returned string. The complexity is ultimately "
-     "determined by the returned length, but because creating a substring from an existing "
-     "string is very cheap, it can be considered O(1) for small strings.",
-     "key start:integer end:integer"},
-    // keys
-    {"del", "O(N) where N is the number of keys that will be removed.", "key...",
-     "request_policy:multi_shard response_policy:agg_sum", "RM delete"},
-    {"unlink", "O(1) for each key removed regardless of its size.", "key...",
-     "request_policy:multi_shard response_policy:agg_sum", "RM delete"},
-    {"exists", "O(N) where N is the number of keys to check.", "key...",
-     "request_policy:multi_shard response_policy:agg_sum", "RO"},
-    {"touch", "O(N) where N is the number of keys that will be touched.", "key...",
-     "request_policy:multi_shard response_policy:agg_sum", "RO"},
-    {"type", "O(1)", "key", "", "RO"},
-    {"expire", "O(1)", "key seconds:integer [condition=NX|XX|GT|LT]", "", "RW update"},
-    {"pexpire", "O(1)", "key milliseconds:integer [condition=NX|XX|GT|LT]", "", "RW update"},
-    {"expireat", "O(1)", "key unix-time-seconds:unix-time [condition=NX|XX|GT|LT]", "",
-     "RW update"},
-    {"pexpireat", "O(1)", "key unix-time-milliseconds:unix-time [condition=NX|XX|GT|LT]", "",
-     "RW update"},
-    {"ttl", "O(1)", "key", "", "RO access"},
-    {"pttl", "O(1)", "key", "", "RO access"},
-    {"expiretime", "O(1)", "key", "", "RO access"},
-    {"pexpiretime", "O(1)", "key", "", "RO access"},
-    {"persist", "O(1)", "key", "", "RW update"},
-    {"keys", "O(N) with N being the number of keys in the database.", "pattern:pattern",
-     "request_policy:all_shards nondeterministic_output_order", "", "@dangerous"},
-    {"scan", "O(1) for every call. O(N) for a complete iteration.",
-     "cursor:integer [MATCH pattern:pattern] [COUNT count:integer] [TYPE type]",
-     "nondeterministic_output request_policy:special response_policy:special"},
-    {"randomkey", "O(1)", "", "request_policy:all_shards response_policy:special "
-     "nondeterministic_output"},
-    {"rename", "O(1)", "key newkey:key", "", "RW access delete"},
-    {"renamenx", "O(1)", "key newkey:key", "", "RW access delete"},
-    // streams
-    {"xadd", "O(1) when adding a new entry, O(N) when trimming where N being the number of "
-     "entries evicted.",
-     "key [NOMKSTREAM] [condition=KEEPREF|DELREF|ACKED] [trim=(strategy=MAXLEN|MINID) "
-     "[operator==|~] threshold [LIMIT count:integer]] (id_or_auto=*|id) "
-     "(field_value=field value)...",
-     "nondeterministic_output", "RW update"},
-    {"xtrim", "O(N), with N being the number of evicted entries. Constant times are very small "
-     "however, since entries are organized in macro nodes containing multiple entries that can "
-     "be released with a single deallocation.",
-     "key (trim=(strategy=MAXLEN|MINID) [operator==|~] threshold [LIMIT count:integer]) "
-     "[condition=KEEPREF|DELREF|ACKED]",
-     "nondeterministic_output", "RW delete"},
-    {"xlen", "O(1)", "key"},
-    {"xdelex", "O(1) for each single item to delete in the stream, regardless of the stream size.",
-     "key [condition=KEEPREF|DELREF|ACKED] IDS numids:integer id...", "", "RW delete"},
-    {"move", "O(1)", "key db:integer", "", "RW access delete"},
-    {"object|encoding", "O(1)", "key"},
-    {"object|freq", "O(1)", "key"},
-    {"object|idletime", "O(1)", "key"},
-    {"object|refcount", "O(1)", "key"},
-    {"object|help", "O(1)", ""},
-    {"xrange", "O(N) with N being the number of elements being returned. If N is constant (e.g. "
-     "always asking for the first 10 elements with COUNT), you can consider it O(1).",
-     "key start end [COUNT count:integer]"},
-    {"xrevrange", "O(N) with N being the number of elements returned. If N is constant (e.g. "
-     "always asking for the first 10 elements with COUNT), you can consider it O(1).",
-     "key end start [COUNT count:integer]"},
-    {"xdel", "O(1) for each single item to delete in the stream, regardless of the stream size.",
-     "key id...", "", "RW delete"},
-    {"xsetid", "O(1)",
-     "key last-id [ENTRIESADDED entries_added:integer] [MAXDELETEDID max_deleted_entry_id]", "",
-     "RW update"},
-    {"xread", "For each stream mentioned: O(N) with N being the number of elements being "
-     "returned, it means that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK "
-     "option is used, XADD will pay O(M) time in order to serve the M clients blocked on the "
-     "stream getting new data.",
-     "[COUNT count:integer] [MAXCOUNT maxcount:integer] [MAXSIZE maxsize:integer] "
-     "[BLOCK milliseconds:integer] STREAMS (streams=key... id...)"},
-    {"xreadgroup", "For each stream mentioned: O(M) with M being the number of elements "
-     "returned. If M is constant (e.g. always asking for the first 10 elements with COUNT), you "
-     "can consider it O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) "
-     "time in order to serve the N clients blocked on the stream getting new data.",
-     "GROUP (group_consumer=group consumer) [COUNT count:integer] [MAXCOUNT maxcount:integer] "
-     "[MAXSIZE maxsize:integer] [BLOCK milliseconds:integer] [CLAIM min-idle-time:integer] "
-     "[NOACK] STREAMS (streams=key... id...)",
-     "", "RO access"},
-    {"xgroup|create", "O(1)",
-     "key groupname (id=id|(new_id=$)) [MKSTREAM] [ENTRIESREAD entries_read:integer]", "",
-     "RW insert"},
-    {"xgroup|setid", "O(1)", "key groupname (id=id|(new_id=$)) [ENTRIESREAD entries_read:integer]",
-     "", "RW update"},
-    {"xgroup|destroy",
-     "O(N) where N is the number of entries in the group's pending entries list (PEL).",
-     "key groupname", "", "RW delete"},
-    {"xgroup|createconsumer", "O(1)", "key groupname consumername", "", "RW insert"},
-    {"xgroup|delconsumer", "O(1)", "key groupname consumername", "", "RW delete"},
-    {"xgroup|help", "O(1)", ""},
-    {"xgroup|setpolicy", "O(1)",
-     "key groupname [ACK-TIMEOUT ack-timeout:integer] "
-     "[backoff=BACKOFF milliseconds:integer...|"
-     "BACKOFF-EXP (exponential=base-milliseconds:integer max-milliseconds:integer)] "
-     "[MAX-DELIVERIES max-deliveries:integer] [DEAD-LETTER dead-letter-key]",
-     "", "RW update"},
-    {"xgroup|getpolicy", "O(1)", "key groupname"},
-    {"xgroup|setcounters", "O(1)",
-     "key groupname REDELIVERED redelivered:integer DEAD-LETTERED dead-lettered:integer", "",
-     "RW update"},
-    {"xack", "O(1) for each message ID processed.", "key group id...", "", "RW update"},
-    {"xackdel", "O(1) for each entry ID processed.",
-     "key group [condition=KEEPREF|DELREF|ACKED] IDS numids:integer id...", "", "RW delete"},
-    {"xnack", "O(1) for each entry ID processed.",
-     "key group (mode=SILENT|FAIL|FATAL) IDS numids:integer id... "
-     "[RETRYCOUNT retrycount:integer] [FORCE] "
-     "[due=DELAY milliseconds:integer|DUE-AT unix-time-milliseconds:integer]",
-     "", "RW update"},
-    {"xredrive", "O(N) where N is the number of entries walked in the dead-letter stream.",
-     "key [GROUP group] [COUNT count:integer]", "", "RW delete"},
-    {"xpending", "O(N) with N being the number of elements returned, so asking for a small fixed "
-     "number of entries per call is O(1). O(M), where M is the total number of entries scanned "
-     "when used with the IDLE filter. When the command returns just the summary and the list of "
-     "consumers is small, it runs in O(1) time; otherwise, an additional O(N) time for iterating "
-     "every consumer.",
-     "key group [filters=[IDLE min-idle-time:integer] start end count:integer [consumer]]",
-     "nondeterministic_output", "RO access"},
-    {"xclaim", "O(log N) with N being the number of messages in the PEL of the consumer group.",
-     "key group consumer min-idle-time id... [IDLE ms:integer] "
-     "[TIME unix-time-milliseconds:unix-time] [RETRYCOUNT count:integer] [FORCE] [JUSTID] "
-     "[LASTID lastid]",
-     "nondeterministic_output", "RW update"},
-    {"xautoclaim", "O(1) if COUNT is small.",
-     "key group consumer min-idle-time start [COUNT count:integer] [JUSTID]",
-     "nondeterministic_output", "RW delete"},
-    {"bgrewriteaof", "O(1)", ""},
-    {"xinfo|groups", "O(1)", "key"},
-    {"xinfo|consumers", "O(1)", "key groupname", "nondeterministic_output"},
-    {"xinfo|stream", "O(N) with N being the number of returned items for the subcommands. "
-     "XINFO STREAM and XINFO GROUPS always return the same number of items.",
-     "key [full_block=FULL [COUNT count:integer]]"},
-    {"xinfo|help", "O(1)", ""},
-    {"copy", "O(N) worst case for collections, where N is the number of nested items. O(1) for "
-     "string values.", "source:key destination:key [DB destination-db:integer] [REPLACE]"},
-    // connection
-    {"ping", "O(1)", "[message]", "request_policy:all_shards response_policy:all_succeeded"},
-    {"echo", "O(1)", "message"},
-    {"auth", "O(N) where N is the number of passwords defined for the user", "[username] password"},
-    {"hello", "O(1)",
-     "[arguments=protover:integer [username_password=AUTH (username password)] "
-     "[SETNAME clientname]]"},
-    {"select", "O(1)", "index:integer"},
-    {"quit", "O(1)", ""},
-    {"reset", "O(1)", ""},
-    // transactions
-    {"multi", "O(1)", ""},
-    {"exec", "Depends on commands in the transaction", ""},
-    {"discard", "O(N), when N is the number of queued commands", ""},
-    {"watch", "O(1) for every key.", "key...", "", "RO"},
-    {"unwatch", "O(1)", ""},
-    // server
-    {"dbsize", "O(1)", "", "request_policy:all_shards response_policy:agg_sum", "",
-     "@keyspace"},
-    {"flushdb", "O(N) where N is the number of keys in the selected database",
-     "[flush-type=ASYNC|SYNC]", "request_policy:all_shards response_policy:all_succeeded", "",
-     "@keyspace @dangerous"},
-    {"flushall", "O(N) where N is the total number of keys in all databases",
-     "[flush-type=ASYNC|SYNC]", "request_policy:all_shards response_policy:all_succeeded", "",
-     "@keyspace @dangerous"},
-    {"info", "O(1)", "[section...]",
-     "nondeterministic_output request_policy:all_shards response_policy:special", "",
-     "@dangerous"},
-    {"time", "O(1)", "", "nondeterministic_output"},
-    {"lastsave", "O(1)", "", "nondeterministic_output", "", "@dangerous"},
-    {"shutdown", "O(N) when saving, where N is the total number of keys in all databases",
-     "[save-selector=NOSAVE|SAVE] [NOW] [FORCE] [ABORT]"},
-    {"command", "O(N) where N is the total number of Redis commands", "",
-     "nondeterministic_output_order", "", "@connection"},
-    {"command|count", "O(1)", "", "", "", "@connection"},
-    {"command|info", "O(N) where N is the number of commands to look up", "[command-name...]",
-     "nondeterministic_output_order", "", "@connection"},
-    {"command|docs", "O(N) where N is the number of commands to look up", "[command-name...]",
-     "nondeterministic_output_order", "", "@connection"},
-    {"command|list", "O(N) where N is the total number of Redis commands",
-     "[filterby=FILTERBY (MODULE module-name|ACLCAT category|PATTERN pattern:pattern)]", "", "",
-     "@connection"},
-    {"command|getkeys", "O(N) where N is the number of arguments to the command",
-     "command [arg...]", "", "", "@connection"},
-    {"command|getkeysandflags", "O(N) where N is the number of arguments to the command",
-     "command [arg...]", "", "", "@connection"},
-    {"command|help", "O(1)", "", "", "", "@connection"},
-    {"config|get", "O(N) when N is the number of configuration parameters provided",
-     "(parameter=parameter)..."},
-    {"config|set", "O(N) when N is the number of configuration parameters provided",
-     "(data=parameter value)...", "request_policy:all_nodes response_policy:all_succeeded"},
-    {"config|resetstat", "O(1)", ""},
-    {"config|rewrite", "O(1)", ""},
-    {"config|help", "O(1)", ""},
-    {"client|id", "O(1)", ""},
-    {"client|getname", "O(1)", ""},
-    {"client|setname", "O(1)", "connection-name"},
-    {"client|setinfo", "O(1)", "(attr=LIB-NAME libname|LIB-VER libver)"},
-    {"client|info", "O(1)", "", "nondeterministic_output"},
-    {"client|list", "O(N) where N is the number of client connections",
-     "[client-type=TYPE (NORMAL|MASTER|REPLICA|PUBSUB)] [ID client-id:integer...]",
-     "nondeterministic_output"},
-    {"client|kill", "O(N) where N is the number of client connections",
-     "(filter=ip:port|(new-format=ID client-id:integer|TYPE (NORMAL|MASTER|SLAVE|REPLICA|PUBSUB)"
-     "|USER username|ADDR ip:port|LADDR ip:port|SKIPME (YES|NO))...)"},
-    {"client|no-evict", "O(1)", "(enabled=ON|OFF)"},
-    {"client|no-touch", "O(1)", "(enabled=ON|OFF)"},
-    {"client|help", "O(1)", ""},
-    // pub/sub
-    {"subscribe", "O(N) where N is the number of channels to subscribe to.", "channel..."},
-    {"unsubscribe", "O(N) where N is the number of channels to unsubscribe.", "[channel...]"},
-    {"psubscribe", "O(N) where N is the number of patterns to subscribe to.",
-     "pattern:pattern..."},
-    {"punsubscribe", "O(N) where N is the number of patterns to unsubscribe.",
-     "[pattern:pattern...]"},
-    {"publish", "O(N+M) where N is the number of clients subscribed to the receiving channel "
-     "and M is the total number of subscribed patterns (by any client).", "channel message"},
-};
-
-const DocRow* FindDocRow(std::string_view full_name) {
-  for (const DocRow& row : kDocRows) {
-    if (row.name == full_name) return &row;
-  }
-  return nullptr;
-}
 
 std::vector<std::string_view> SplitWords(std::string_view s) {
   std::vector<std::string_view> out;
@@ -327,10 +62,9 @@ std::string FullName(const CommandSpec* container, const CommandSpec& spec) {
 
 void WriteDocs(resp::Writer& w, const CommandSpec* container, const CommandSpec& spec) {
   std::string full = FullName(container, spec);
-  const DocRow* row = FindDocRow(full);
   std::vector<DocArg> args;
-  if (row != nullptr && !row->syntax.empty()) ParseDocSyntax(row->syntax, args);
-  std::string_view complexity = row != nullptr ? row->complexity : std::string_view();
+  if (!spec.doc.syntax.empty()) ParseDocSyntax(spec.doc.syntax, args);
+  std::string_view complexity = spec.doc.complexity;
   if (complexity.empty() && !spec.subcommands.empty()) complexity = "Depends on subcommand.";
   w.Bulk(full);
   w.Map(3 + !complexity.empty() + !args.empty() + !spec.subcommands.empty());
@@ -356,12 +90,12 @@ void WriteDocs(resp::Writer& w, const CommandSpec* container, const CommandSpec&
   }
 }
 
-void WriteKeySpecs(resp::Writer& w, const CommandSpec& spec, const DocRow* row) {
+void WriteKeySpecs(resp::Writer& w, const CommandSpec& spec) {
   // Redis 7 sends key specs as a set in RESP3 (as it does tips).
   if (spec.first_key <= 0 && spec.movable == nullptr) return w.Set(0);
   std::vector<std::string_view> flags;
-  if (row != nullptr && !row->key_flags.empty()) {
-    flags = SplitWords(row->key_flags);
+  if (!spec.doc.key_flags.empty()) {
+    flags = SplitWords(spec.doc.key_flags);
   } else if (spec.flags & kWrite) {
     flags = {"RW", "update"};
   } else {
@@ -412,7 +146,6 @@ void WriteKeySpecs(resp::Writer& w, const CommandSpec& spec, const DocRow* row) 
 void WriteInfo(resp::Writer& w, const CommandSpec* container, const CommandSpec& spec) {
   std::string full = FullName(container, spec);
   bool is_container = !spec.subcommands.empty() && spec.handler == nullptr;
-  const DocRow* row = FindDocRow(full);
   w.Array(10);
   w.Bulk(full);
   w.Integer(spec.arity);
@@ -422,14 +155,13 @@ void WriteInfo(resp::Writer& w, const CommandSpec* container, const CommandSpec&
   w.Integer(spec.first_key);
   w.Integer(spec.last_key);
   w.Integer(spec.key_step);
-  auto cats = CommandAclCategories(spec, full, is_container);
+  auto cats = CommandAclCategories(spec, is_container);
   w.Set(cats.size());
   for (auto c : cats) w.Simple(c);
-  auto tips = row != nullptr && !is_container ? SplitWords(row->tips)
-                                              : std::vector<std::string_view>{};
+  auto tips = !is_container ? SplitWords(spec.doc.tips) : std::vector<std::string_view>{};
   w.Set(tips.size());
   for (auto t : tips) w.Bulk(t);
-  WriteKeySpecs(w, spec, row);
+  WriteKeySpecs(w, spec);
   // Redis 7 quirk, kept for byte-equality in RESP3: no subcommands is an empty set, some are
   // an array.
   if (spec.subcommands.empty()) {
@@ -513,7 +245,7 @@ void CommandList(CommandContext& ctx) {
       case Filter::kNone: break;
       case Filter::kModule: return;  // no modules
       case Filter::kAclCat: {
-        auto cats = CommandAclCategories(spec, full, is_container);
+        auto cats = CommandAclCategories(spec, is_container);
         std::string want = "@";
         want += AsciiLower(value);
         if (std::find(cats.begin(), cats.end(), want) == cats.end()) return;
@@ -562,10 +294,9 @@ void CommandGetKeys(CommandContext& ctx, bool with_flags) {
   if (spec == nullptr) return;
   auto keys = KeyPositions(*spec, argv);
   if (keys.empty()) return ctx.reply.Error(err::kInvalidArguments);
-  const DocRow* row = FindDocRow(spec->name);
   std::vector<std::string_view> flags;
-  if (row != nullptr && !row->key_flags.empty()) {
-    flags = SplitWords(row->key_flags);
+  if (!spec->doc.key_flags.empty()) {
+    flags = SplitWords(spec->doc.key_flags);
   } else {
     flags = (spec->flags & kWrite) ? std::vector<std::string_view>{"RW", "update"}
                                    : std::vector<std::string_view>{"RO", "access"};
@@ -627,25 +358,38 @@ constexpr uint32_t kIntrospect = kLoading | kStale;
 
 constexpr CommandSpec kCommandSubcommands[] = {
     {"count", 2, kIntrospect, 0, 0, 0, CommandCount, "Returns a count of commands.", "2.8.13",
-     "server"},
+     "server", {"O(1)", "", "", "", "@connection"}},
     {"info", -2, kIntrospect, 0, 0, 0, CommandInfo,
-     "Returns information about one, multiple or all commands.", "2.8.13", "server"},
+     "Returns information about one, multiple or all commands.", "2.8.13", "server",
+     {"O(N) where N is the number of commands to look up", "[command-name...]",
+      "nondeterministic_output_order", "", "@connection"}},
     {"docs", -2, kIntrospect, 0, 0, 0, CommandDocs,
-     "Returns documentary information about one, multiple or all commands.", "7.0.0", "server"},
+     "Returns documentary information about one, multiple or all commands.", "7.0.0", "server",
+     {"O(N) where N is the number of commands to look up", "[command-name...]",
+      "nondeterministic_output_order", "", "@connection"}},
     {"list", -2, kIntrospect, 0, 0, 0, CommandList, "Returns a list of command names.", "7.0.0",
-     "server"},
+     "server",
+     {"O(N) where N is the total number of Redis commands",
+      "[filterby=FILTERBY (MODULE module-name|ACLCAT category|PATTERN pattern:pattern)]", "", "",
+      "@connection"}},
     {"getkeys", -4, kIntrospect, 0, 0, 0, CommandGetKeysOnly,
-     "Extracts the key names from an arbitrary command.", "2.8.13", "server"},
+     "Extracts the key names from an arbitrary command.", "2.8.13", "server",
+     {"O(N) where N is the number of arguments to the command", "command [arg...]", "", "",
+      "@connection"}},
     {"getkeysandflags", -4, kIntrospect, 0, 0, 0, CommandGetKeysAndFlags,
-     "Extracts the key names and access flags for an arbitrary command.", "7.0.0", "server"},
-    {"help", 2, kIntrospect, 0, 0, 0, CommandHelp, "Returns helpful text about the different "
-     "subcommands.", "5.0.0", "server"},
+     "Extracts the key names and access flags for an arbitrary command.", "7.0.0", "server",
+     {"O(N) where N is the number of arguments to the command", "command [arg...]", "", "",
+      "@connection"}},
+    {"help", 2, kIntrospect, 0, 0, 0, CommandHelp,
+     "Returns helpful text about the different subcommands.", "5.0.0", "server",
+     {"O(1)", "", "", "", "@connection"}},
 };
 
 constexpr CommandSpec kCommandRows[] = {
     {"command", -1, kIntrospect, 0, 0, 0, Command,
      "Returns detailed information about all commands.", "2.8.13", "server",
-     kCommandSubcommands},
+     {"O(N) where N is the total number of Redis commands", "", "nondeterministic_output_order", "",
+      "@connection"}, kCommandSubcommands},
 };
 
 }  // namespace
@@ -668,9 +412,7 @@ std::vector<std::string_view> CommandFlagNames(const CommandSpec& spec, bool is_
   return out;
 }
 
-std::vector<std::string_view> CommandAclCategories(const CommandSpec& spec,
-                                                   std::string_view full_name,
-                                                   bool is_container) {
+std::vector<std::string_view> CommandAclCategories(const CommandSpec& spec, bool is_container) {
   // Redis's category order.
   static constexpr std::string_view kOrder[] = {
       "@keyspace", "@read",   "@write",      "@set",       "@sortedset", "@list",
@@ -697,9 +439,7 @@ std::vector<std::string_view> CommandAclCategories(const CommandSpec& spec,
   for (auto [group, cat] : kGroups) {
     if (spec.group == group) have.push_back(cat);
   }
-  if (const DocRow* row = FindDocRow(full_name)) {
-    for (auto c : SplitWords(row->extra_acl)) have.push_back(c);
-  }
+  for (auto c : SplitWords(spec.doc.extra_acl)) have.push_back(c);
   std::vector<std::string_view> out;
   for (auto c : kOrder) {
     if (std::find(have.begin(), have.end(), c) != have.end()) out.push_back(c);
@@ -707,17 +447,17 @@ std::vector<std::string_view> CommandAclCategories(const CommandSpec& spec,
   return out;
 }
 
-std::string_view DocSyntaxFor(std::string_view full_name) {
-  const DocRow* row = FindDocRow(full_name);
-  return row == nullptr ? std::string_view() : row->syntax;
-}
-
-std::vector<std::pair<std::string_view, std::string_view>> AllDocSyntaxes() {
-  std::vector<std::pair<std::string_view, std::string_view>> out;
-  for (const DocRow& row : kDocRows) out.emplace_back(row.name, row.syntax);
+std::vector<std::pair<std::string, std::string_view>> AllDocSyntaxes(const CommandTable& table) {
+  std::vector<std::pair<std::string, std::string_view>> out;
+  for (const CommandSpec* spec : table.all()) {
+    out.emplace_back(spec->name, spec->doc.syntax);
+    for (const CommandSpec& sub : spec->subcommands) {
+      out.emplace_back(FullName(spec, sub), sub.doc.syntax);
+    }
+  }
   return out;
 }
 
-std::span<const CommandSpec> CommandIntrospectionCommands() { return kCommandRows; }
+std::span<const CommandSpec> CommandRows() { return kCommandRows; }
 
 }  // namespace server

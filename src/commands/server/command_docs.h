@@ -1,6 +1,6 @@
 // COMMAND introspection: everything COMMAND INFO / DOCS / LIST / GETKEYS report is derived from
-// the CommandTable rows; what a row cannot say (argument syntax, complexity, tips, key-spec
-// access flags, extra ACL categories) comes from a compact per-name table in src/commands/server/command_docs.cc.
+// the CommandTable rows, each of which carries its docs (CommandDoc: argument syntax,
+// complexity, tips, key-spec access flags, extra ACL categories).
 // Full names are "container|sub" for subcommands, lower case, as Redis spells them.
 #pragma once
 
@@ -13,15 +13,10 @@
 
 namespace server {
 
-// The COMMAND container row (with its subcommands), added to the server family.
-std::span<const CommandSpec> CommandIntrospectionCommands();
-
 // Redis's names for a spec's flags, in Redis's order ("write", "readonly", "fast"...).
 std::vector<std::string_view> CommandFlagNames(const CommandSpec& spec, bool is_container);
 // ACL categories ("@read", "@string", "@fast"...) for a command, in Redis's order.
-std::vector<std::string_view> CommandAclCategories(const CommandSpec& spec,
-                                                   std::string_view full_name,
-                                                   bool is_container);
+std::vector<std::string_view> CommandAclCategories(const CommandSpec& spec, bool is_container);
 
 // One documented argument, as COMMAND DOCS reports it.
 struct DocArg {
@@ -34,7 +29,7 @@ struct DocArg {
   std::vector<DocArg> args;  // for oneof and block
 };
 
-// Parses the compact syntax used by the docs table, e.g.
+// Parses the compact syntax of CommandDoc::syntax, e.g.
 //   "key value [condition=NX|XX] [GET] [expiration=EX seconds:integer|KEEPTTL]"
 // UPPER words are tokens (alone: a pure-token; before an argument or a (group): its token),
 // lower words are arguments (":type" sets the type; "key" is a key), [..] is optional, (..)
@@ -42,9 +37,7 @@ struct DocArg {
 // Returns false on malformed text (a bug in the table; a unit test parses every entry).
 bool ParseDocSyntax(std::string_view syntax, std::vector<DocArg>& out);
 
-// The docs table's syntax string for a full name, or empty when the table has none.
-std::string_view DocSyntaxFor(std::string_view full_name);
-// Every (full name, syntax) in the docs table, for the unit test.
-std::vector<std::pair<std::string_view, std::string_view>> AllDocSyntaxes();
+// Every (full name, syntax) of the table's rows and their subcommands, for the unit test.
+std::vector<std::pair<std::string, std::string_view>> AllDocSyntaxes(const CommandTable& table);
 
 }  // namespace server

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "src/commands/registry.h"
 #include "src/commands/server/admin.h"
 #include "src/commands/streams/delivery.h"
 #include "src/commands/util.h"
@@ -164,24 +165,28 @@ constexpr uint32_t kConfigFlags = kAdmin | kNoScript | kLoading | kStale;
 
 constexpr CommandSpec kConfigSubcommands[] = {
     {"get", -3, kConfigFlags, 0, 0, 0, ConfigGet,
-     "Returns the effective values of configuration parameters.", "2.0.0", "server"},
+     "Returns the effective values of configuration parameters.", "2.0.0", "server",
+     {"O(N) when N is the number of configuration parameters provided",
+      "(parameter=parameter)..."}},
     {"set", -4, kConfigFlags, 0, 0, 0, ConfigSet, "Sets configuration parameters in-flight.",
-     "2.0.0", "server"},
+     "2.0.0", "server",
+     {"O(N) when N is the number of configuration parameters provided", "(data=parameter value)...",
+      "request_policy:all_nodes response_policy:all_succeeded"}},
     {"resetstat", 2, kConfigFlags, 0, 0, 0, ConfigResetStat, "Resets the server's statistics.",
-     "2.0.0", "server"},
+     "2.0.0", "server", {"O(1)"}},
     {"rewrite", 2, kConfigFlags, 0, 0, 0, ConfigRewrite,
-     "Persists the effective configuration to file.", "2.8.0", "server"},
+     "Persists the effective configuration to file.", "2.8.0", "server", {"O(1)"}},
     {"help", 2, kLoading | kStale, 0, 0, 0, ConfigHelp,
-     "Returns helpful text about the different subcommands.", "5.0.0", "server"},
+     "Returns helpful text about the different subcommands.", "5.0.0", "server", {"O(1)"}},
 };
 
 constexpr CommandSpec kConfigRows[] = {
-    {"config", -2, 0, 0, 0, 0, nullptr, "A container for server configuration commands.",
-     "2.0.0", "server", kConfigSubcommands},
+    {"config", -2, 0, 0, 0, 0, nullptr, "A container for server configuration commands.", "2.0.0",
+     "server", {}, kConfigSubcommands},
 };
 
 }  // namespace
 
-std::span<const CommandSpec> ConfigCommandRows() { return kConfigRows; }
+std::span<const CommandSpec> ConfigRows() { return kConfigRows; }
 
 }  // namespace server

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "src/commands/registry.h"
 #include "src/ascii.h"
 #include "src/commands/server/admin.h"
 #include "src/memory.h"
@@ -349,7 +350,10 @@ void Info(CommandContext& ctx) {
 
 constexpr CommandSpec kInfoRows[] = {
     {"info", -1, kLoading | kStale, 0, 0, 0, Info,
-     "Returns information and statistics about the server.", "1.0.0", "server"},
+     "Returns information and statistics about the server.", "1.0.0", "server",
+     {"O(1)", "[section...]",
+      "nondeterministic_output request_policy:all_shards response_policy:special", "",
+      "@dangerous"}},
 };
 
 }  // namespace
@@ -384,6 +388,6 @@ std::string InfoText(ServerState& state, std::span<const std::string_view> secti
   return b.Take();
 }
 
-std::span<const CommandSpec> InfoCommandRows() { return kInfoRows; }
+std::span<const CommandSpec> InfoRows() { return kInfoRows; }
 
 }  // namespace server

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "resp/strict_int.h"
-#include "src/commands/streams/streams.h"
+#include "src/commands/registry.h"
 #include "src/commands/streams/dead_letter.h"
 #include "src/commands/streams/delivery.h"
 #include "src/commands/streams/propagate.h"
@@ -226,19 +226,21 @@ void XNack(CommandContext& ctx) {
 }
 
 constexpr CommandSpec kRows[] = {
-    {"xack", -4, kWrite | kFast, 1, 1, 1, XAck,
-     "Marks a pending message as correctly processed, effectively removing it from the pending "
-     "entries list of the consumer group. Return value of the command is the number of messages "
-     "successfully acknowledged, that is, the IDs we were actually able to resolve in the PEL.",
-     "5.0.0", "stream"},
+    {"xack", -4, kWrite | kFast, 1, 1, 1, XAck, "Marks a pending message as correctly processed, "
+     "effectively removing it from the pending entries list of the consumer group. Return value of "
+     "the command is the number of messages successfully acknowledged, that is, the IDs we were "
+     "actually able to resolve in the PEL.", "5.0.0", "stream",
+     {"O(1) for each message ID processed.", "key group id...", "", "RW update"}},
     {"xackdel", -6, kWrite | kFast, 1, 1, 1, XAckDel,
-     "Acknowledges and conditionally deletes one or multiple entries for a stream consumer "
-     "group.",
-     "8.2.0", "stream"},
-    {"xnack", -7, kWrite | kFast, 1, 1, 1, XNack,
-     "Releases pending messages back to the group's PEL without acknowledging them, making them "
-     "available for re-delivery.",
-     "8.8.0", "stream"},
+     "Acknowledges and conditionally deletes one or multiple entries for a stream consumer group.",
+     "8.2.0", "stream",
+     {"O(1) for each entry ID processed.",
+      "key group [condition=KEEPREF|DELREF|ACKED] IDS numids:integer id...", "", "RW delete"}},
+    {"xnack", -7, kWrite | kFast, 1, 1, 1, XNack, "Releases pending messages back to the group's "
+     "PEL without acknowledging them, making them available for re-delivery.", "8.8.0", "stream",
+     {"O(1) for each entry ID processed.", "key group (mode=SILENT|FAIL|FATAL) IDS numids:integer "
+      "id... [RETRYCOUNT retrycount:integer] [FORCE] [due=DELAY milliseconds:integer|DUE-AT "
+      "unix-time-milliseconds:integer]", "", "RW update"}},
 };
 
 }  // namespace

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "src/ascii.h"
-#include "src/commands/streams/streams.h"
+#include "src/commands/registry.h"
 #include "src/commands/streams/delivery.h"
 #include "src/commands/streams/policy.h"
 #include "src/commands/streams/propagate.h"
@@ -294,29 +294,43 @@ void XGroupHelp(CommandContext& ctx) {
 // text (clients and the compat suite compare it); SETPOLICY/GETPOLICY are in COMMAND DOCS.
 constexpr CommandSpec kXGroupSubcommands[] = {
     {"createconsumer", 5, kWrite | kDenyOom, 2, 2, 1, XGroupCreateConsumer,
-     "Create a consumer in a consumer group.", "6.2.0", "stream"},
+     "Create a consumer in a consumer group.", "6.2.0", "stream",
+     {"O(1)", "key groupname consumername", "", "RW insert"}},
     {"delconsumer", 5, kWrite, 2, 2, 1, XGroupDelConsumer,
-     "Delete a consumer from a consumer group.", "5.0.0", "stream"},
+     "Delete a consumer from a consumer group.", "5.0.0", "stream",
+     {"O(1)", "key groupname consumername", "", "RW delete"}},
     {"create", -5, kWrite | kDenyOom, 2, 2, 1, XGroupCreate, "Create a consumer group.", "5.0.0",
-     "stream"},
-    {"destroy", 4, kWrite, 2, 2, 1, XGroupDestroy, "Destroy a consumer group.", "5.0.0",
-     "stream"},
+     "stream",
+     {"O(1)", "key groupname (id=id|(new_id=$)) [MKSTREAM] [ENTRIESREAD entries_read:integer]", "",
+      "RW insert"}},
+    {"destroy", 4, kWrite, 2, 2, 1, XGroupDestroy, "Destroy a consumer group.", "5.0.0", "stream",
+     {"O(N) where N is the number of entries in the group's pending entries list (PEL).",
+      "key groupname", "", "RW delete"}},
     {"help", 2, kLoading | kStale, 0, 0, 0, XGroupHelp,
-     "Show helpful text about the different subcommands", "5.0.0", "stream"},
+     "Show helpful text about the different subcommands", "5.0.0", "stream", {"O(1)"}},
     {"setid", -5, kWrite, 2, 2, 1, XGroupSetId,
-     "Set a consumer group to an arbitrary last delivered ID value.", "5.0.0", "stream"},
+     "Set a consumer group to an arbitrary last delivered ID value.", "5.0.0", "stream",
+     {"O(1)", "key groupname (id=id|(new_id=$)) [ENTRIESREAD entries_read:integer]", "",
+      "RW update"}},
     {"setpolicy", -4, kWrite, 2, 2, 1, XGroupSetPolicy,
-     "Set or clear a consumer group's delivery policy (Runnel).", "0.1.0", "stream"},
+     "Set or clear a consumer group's delivery policy (Runnel).", "0.1.0", "stream",
+     {"O(1)", "key groupname [ACK-TIMEOUT ack-timeout:integer] [backoff=BACKOFF "
+      "milliseconds:integer...|BACKOFF-EXP (exponential=base-milliseconds:integer "
+      "max-milliseconds:integer)] [MAX-DELIVERIES max-deliveries:integer] [DEAD-LETTER "
+      "dead-letter-key]", "", "RW update"}},
     {"getpolicy", 4, kReadOnly, 2, 2, 1, XGroupGetPolicy,
-     "Get the delivery policy a consumer group runs under (Runnel).", "0.1.0", "stream"},
+     "Get the delivery policy a consumer group runs under (Runnel).", "0.1.0", "stream",
+     {"O(1)", "key groupname"}},
     {"setcounters", 8, kWrite, 2, 2, 1, XGroupSetCounters,
      "Set a consumer group's delivery policy counters (Runnel; used by the AOF).", "0.1.0",
-     "stream"},
+     "stream",
+     {"O(1)", "key groupname REDELIVERED redelivered:integer DEAD-LETTERED dead-lettered:integer",
+      "", "RW update"}},
 };
 
 constexpr CommandSpec kRows[] = {
     {"xgroup", -2, 0, 0, 0, 0, nullptr, "A container for consumer groups commands", "5.0.0",
-     "stream", kXGroupSubcommands},
+     "stream", {}, kXGroupSubcommands},
 };
 
 }  // namespace

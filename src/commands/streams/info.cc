@@ -8,7 +8,7 @@
 #include <string>
 
 #include "src/ascii.h"
-#include "src/commands/streams/streams.h"
+#include "src/commands/registry.h"
 #include "src/commands/streams/policy.h"
 #include "src/commands/streams/util.h"
 #include "src/commands/util.h"
@@ -293,18 +293,21 @@ void XInfoHelp(CommandContext& ctx) {
 // In the order Redis 7.0.15's COMMAND INFO lists them.
 constexpr CommandSpec kXInfoSubcommands[] = {
     {"help", 2, kLoading | kStale, 0, 0, 0, XInfoHelp,
-     "Show helpful text about the different subcommands", "5.0.0", "stream"},
+     "Show helpful text about the different subcommands", "5.0.0", "stream", {"O(1)"}},
     {"stream", -3, kReadOnly, 2, 2, 1, XInfoStream, "Get information about a stream", "5.0.0",
-     "stream"},
+     "stream",
+     {"O(N) with N being the number of returned items for the subcommands. XINFO STREAM and XINFO "
+      "GROUPS always return the same number of items.",
+      "key [full_block=FULL [COUNT count:integer]]"}},
     {"consumers", 4, kReadOnly, 2, 2, 1, XInfoConsumers, "List the consumers in a consumer group",
-     "5.0.0", "stream"},
-    {"groups", 3, kReadOnly, 2, 2, 1, XInfoGroups, "List the consumer groups of a stream",
-     "5.0.0", "stream"},
+     "5.0.0", "stream", {"O(1)", "key groupname", "nondeterministic_output"}},
+    {"groups", 3, kReadOnly, 2, 2, 1, XInfoGroups, "List the consumer groups of a stream", "5.0.0",
+     "stream", {"O(1)", "key"}},
 };
 
 constexpr CommandSpec kRows[] = {
     {"xinfo", -2, 0, 0, 0, 0, nullptr, "A container for stream introspection commands", "5.0.0",
-     "stream", kXInfoSubcommands},
+     "stream", {}, kXInfoSubcommands},
 };
 
 }  // namespace

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "src/commands/streams/streams.h"
+#include "src/commands/registry.h"
 #include "src/commands/streams/dead_letter.h"
 #include "src/commands/streams/delivery.h"
 #include "src/commands/streams/propagate.h"
@@ -342,18 +342,29 @@ void XAutoClaim(CommandContext& ctx) {
 }
 
 constexpr CommandSpec kRows[] = {
-    {"xpending", -3, kReadOnly, 1, 1, 1, XPending,
-     "Return information and entries from a stream consumer group pending entries list, that "
-     "are messages fetched but never acknowledged.",
-     "5.0.0", "stream"},
-    {"xclaim", -6, kWrite | kFast, 1, 1, 1, XClaim,
-     "Changes (or acquires) ownership of a message in a consumer group, as if the message was "
-     "delivered to the specified consumer.",
-     "5.0.0", "stream"},
-    {"xautoclaim", -6, kWrite | kFast, 1, 1, 1, XAutoClaim,
-     "Changes (or acquires) ownership of messages in a consumer group, as if the messages were "
-     "delivered to the specified consumer.",
-     "6.2.0", "stream"},
+    {"xpending", -3, kReadOnly, 1, 1, 1, XPending, "Return information and entries from a stream "
+     "consumer group pending entries list, that are messages fetched but never acknowledged.",
+     "5.0.0", "stream",
+     {"O(N) with N being the number of elements returned, so asking for a small fixed number of "
+      "entries per call is O(1). O(M), where M is the total number of entries scanned when used "
+      "with the IDLE filter. When the command returns just the summary and the list of consumers "
+      "is small, it runs in O(1) time; otherwise, an additional O(N) time for iterating every "
+      "consumer.",
+      "key group [filters=[IDLE min-idle-time:integer] start end count:integer [consumer]]",
+      "nondeterministic_output", "RO access"}},
+    {"xclaim", -6, kWrite | kFast, 1, 1, 1, XClaim, "Changes (or acquires) ownership of a message "
+     "in a consumer group, as if the message was delivered to the specified consumer.", "5.0.0",
+     "stream",
+     {"O(log N) with N being the number of messages in the PEL of the consumer group.",
+      "key group consumer min-idle-time id... [IDLE ms:integer] [TIME "
+      "unix-time-milliseconds:unix-time] [RETRYCOUNT count:integer] [FORCE] [JUSTID] [LASTID "
+      "lastid]", "nondeterministic_output", "RW update"}},
+    {"xautoclaim", -6, kWrite | kFast, 1, 1, 1, XAutoClaim, "Changes (or acquires) ownership of "
+     "messages in a consumer group, as if the messages were delivered to the specified consumer.",
+     "6.2.0", "stream",
+     {"O(1) if COUNT is small.",
+      "key group consumer min-idle-time start [COUNT count:integer] [JUSTID]",
+      "nondeterministic_output", "RW delete"}},
 };
 
 }  // namespace

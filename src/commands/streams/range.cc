@@ -1,5 +1,5 @@
 // XLEN, XRANGE, XREVRANGE.
-#include "src/commands/streams/streams.h"
+#include "src/commands/registry.h"
 #include "src/commands/streams/util.h"
 #include "src/errors.h"
 
@@ -50,14 +50,19 @@ void XRevRange(CommandContext& ctx) { RangeCommand(ctx, true); }
 
 constexpr CommandSpec kRows[] = {
     {"xlen", 2, kReadOnly | kFast, 1, 1, 1, XLen, "Return the number of entries in a stream",
-     "5.0.0", "stream"},
+     "5.0.0", "stream", {"O(1)", "key"}},
     {"xrange", -4, kReadOnly, 1, 1, 1, XRange,
      "Return a range of elements in a stream, with IDs matching the specified IDs interval",
-     "5.0.0", "stream"},
-    {"xrevrange", -4, kReadOnly, 1, 1, 1, XRevRange,
-     "Return a range of elements in a stream, with IDs matching the specified IDs interval, in "
-     "reverse order (from greater to smaller IDs) compared to XRANGE",
-     "5.0.0", "stream"},
+     "5.0.0", "stream",
+     {"O(N) with N being the number of elements being returned. If N is constant (e.g. always "
+      "asking for the first 10 elements with COUNT), you can consider it O(1).",
+      "key start end [COUNT count:integer]"}},
+    {"xrevrange", -4, kReadOnly, 1, 1, 1, XRevRange, "Return a range of elements in a stream, with "
+     "IDs matching the specified IDs interval, in reverse order (from greater to smaller IDs) "
+     "compared to XRANGE", "5.0.0", "stream",
+     {"O(N) with N being the number of elements returned. If N is constant (e.g. always asking for "
+      "the first 10 elements with COUNT), you can consider it O(1).",
+      "key end start [COUNT count:integer]"}},
 };
 
 }  // namespace

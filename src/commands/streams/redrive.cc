@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "src/commands/streams/streams.h"
+#include "src/commands/registry.h"
 #include "src/commands/streams/dead_letter.h"
 #include "src/commands/streams/propagate.h"
 #include "src/commands/streams/util.h"
@@ -128,10 +128,10 @@ void XRedrive(CommandContext& ctx) {
 }
 
 constexpr CommandSpec kRows[] = {
-    {"xredrive", -2, kWrite | kDenyOom, 1, 1, 1, XRedrive,
-     "Moves dead letters from a dead-letter stream back to their source streams as new entries "
-     "(Runnel).",
-     "0.1.0", "stream"},
+    {"xredrive", -2, kWrite | kDenyOom, 1, 1, 1, XRedrive, "Moves dead letters from a dead-letter "
+     "stream back to their source streams as new entries (Runnel).", "0.1.0", "stream",
+     {"O(N) where N is the number of entries walked in the dead-letter stream.",
+      "key [GROUP group] [COUNT count:integer]", "", "RW delete"}},
 };
 
 }  // namespace

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "resp/strict_int.h"
-#include "src/commands/streams/streams.h"
+#include "src/commands/registry.h"
 #include "src/commands/streams/util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
@@ -313,18 +313,33 @@ void XSetId(CommandContext& ctx) {
 }
 
 constexpr CommandSpec kRows[] = {
-    {"xadd", -5, kWrite | kDenyOom | kFast, 1, 1, 1, XAdd,
-     "Appends a new entry to a stream", "5.0.0", "stream"},
-    {"xdel", -3, kWrite | kFast, 1, 1, 1, XDel,
-     "Removes the specified entries from the stream. Returns the number of items actually "
-     "deleted, that may be different from the number of IDs passed in case certain IDs do not "
-     "exist.", "5.0.0", "stream"},
+    {"xadd", -5, kWrite | kDenyOom | kFast, 1, 1, 1, XAdd, "Appends a new entry to a stream",
+     "5.0.0", "stream",
+     {"O(1) when adding a new entry, O(N) when trimming where N being the number of entries "
+      "evicted.", "key [NOMKSTREAM] [condition=KEEPREF|DELREF|ACKED] [trim=(strategy=MAXLEN|MINID) "
+      "[operator==|~] threshold [LIMIT count:integer]] (id_or_auto=*|id) (field_value=field "
+      "value)...", "nondeterministic_output", "RW update"}},
+    {"xdel", -3, kWrite | kFast, 1, 1, 1, XDel, "Removes the specified entries from the stream. "
+     "Returns the number of items actually deleted, that may be different from the number of IDs "
+     "passed in case certain IDs do not exist.", "5.0.0", "stream",
+     {"O(1) for each single item to delete in the stream, regardless of the stream size.",
+      "key id...", "", "RW delete"}},
     {"xdelex", -5, kWrite | kFast, 1, 1, 1, XDelEx,
-     "Deletes one or multiple entries from the stream.", "8.2.0", "stream"},
+     "Deletes one or multiple entries from the stream.", "8.2.0", "stream",
+     {"O(1) for each single item to delete in the stream, regardless of the stream size.",
+      "key [condition=KEEPREF|DELREF|ACKED] IDS numids:integer id...", "", "RW delete"}},
     {"xtrim", -4, kWrite, 1, 1, 1, XTrim,
-     "Trims the stream to (approximately if '~' is passed) a certain size", "5.0.0", "stream"},
+     "Trims the stream to (approximately if '~' is passed) a certain size", "5.0.0", "stream",
+     {"O(N), with N being the number of evicted entries. Constant times are very small however, "
+      "since entries are organized in macro nodes containing multiple entries that can be released "
+      "with a single deallocation.", "key (trim=(strategy=MAXLEN|MINID) [operator==|~] threshold "
+      "[LIMIT count:integer]) [condition=KEEPREF|DELREF|ACKED]", "nondeterministic_output",
+      "RW delete"}},
     {"xsetid", -3, kWrite | kDenyOom | kFast, 1, 1, 1, XSetId,
-     "An internal command for replicating stream values", "5.0.0", "stream"},
+     "An internal command for replicating stream values", "5.0.0", "stream",
+     {"O(1)",
+      "key last-id [ENTRIESADDED entries_added:integer] [MAXDELETEDID max_deleted_entry_id]", "",
+      "RW update"}},
 };
 
 }  // namespace

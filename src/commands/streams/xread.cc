@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "src/blocking.h"
-#include "src/commands/streams/streams.h"
+#include "src/commands/registry.h"
 #include "src/commands/streams/read_options.h"
 #include "src/commands/streams/util.h"
 #include "src/commands/util.h"
@@ -195,10 +195,14 @@ void XRead(CommandContext& ctx) {
 }
 
 constexpr CommandSpec kRows[] = {
-    {"xread", -4, kReadOnly | kBlocking, 0, 0, 0, XRead,
-     "Return never seen elements in multiple streams, with IDs greater than the ones reported by "
-     "the caller for each stream. Can block.",
-     "5.0.0", "stream", {}, &kXReadKeys},
+    {"xread", -4, kReadOnly | kBlocking, 0, 0, 0, XRead, "Return never seen elements in multiple "
+     "streams, with IDs greater than the ones reported by the caller for each stream. Can block.",
+     "5.0.0", "stream",
+     {"For each stream mentioned: O(N) with N being the number of elements being returned, it "
+      "means that XREAD-ing with a fixed COUNT is O(1). Note that when the BLOCK option is used, "
+      "XADD will pay O(M) time in order to serve the M clients blocked on the stream getting new "
+      "data.", "[COUNT count:integer] [MAXCOUNT maxcount:integer] [MAXSIZE maxsize:integer] [BLOCK "
+      "milliseconds:integer] STREAMS (streams=key... id...)"}, {}, &kXReadKeys},
 };
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "src/commands/streams/streams.h"
+#include "src/commands/registry.h"
 #include "src/commands/streams/util.h"
 #include "src/commands/streams/xreadgroup.h"
 #include "src/commands/util.h"
@@ -179,10 +179,16 @@ void XReadGroup(CommandContext& ctx) {
 }
 
 constexpr CommandSpec kRows[] = {
-    {"xreadgroup", -7, kWrite | kBlocking, 0, 0, 0, XReadGroup,
-     "Return new entries from a stream using a consumer group, or access the history of the "
-     "pending entries for a given consumer. Can block.",
-     "5.0.0", "stream", {}, &kXReadGroupKeys},
+    {"xreadgroup", -7, kWrite | kBlocking, 0, 0, 0, XReadGroup, "Return new entries from a stream "
+     "using a consumer group, or access the history of the pending entries for a given consumer. "
+     "Can block.", "5.0.0", "stream",
+     {"For each stream mentioned: O(M) with M being the number of elements returned. If M is "
+      "constant (e.g. always asking for the first 10 elements with COUNT), you can consider it "
+      "O(1). On the other side when XREADGROUP blocks, XADD will pay the O(N) time in order to "
+      "serve the N clients blocked on the stream getting new data.", "GROUP (group_consumer=group "
+      "consumer) [COUNT count:integer] [MAXCOUNT maxcount:integer] [MAXSIZE maxsize:integer] "
+      "[BLOCK milliseconds:integer] [CLAIM min-idle-time:integer] [NOACK] STREAMS (streams=key... "
+      "id...)", "", "RO access"}, {}, &kXReadGroupKeys},
 };
 
 }  // namespace

@@ -1,11 +1,12 @@
 // String commands (the caching surface): the family's CommandSpec table, and the get/set
-// commands themselves. Counters live in src/commands/strings/numeric.cc, byte ranges in src/commands/strings/range.cc.
+// commands themselves. Counters live in numeric.cc, byte ranges in range.cc.
 // Every command checks the stored type through Value::type() and replies WRONGTYPE otherwise.
 // What each write leaves for the AOF is deterministic: relative expiries become PXAT/PEXPIREAT
 // absolute times, and a call that changed nothing records nothing (Redis 7.0's propagation).
 #include <optional>
 #include <string>
 
+#include "src/commands/registry.h"
 #include "src/commands/keys/util.h"
 #include "src/commands/strings/handlers.h"
 #include "src/commands/util.h"
@@ -246,50 +247,74 @@ void MSetNx(CommandContext& ctx) {
 constexpr uint32_t kWriteOom = kWrite | kDenyOom;
 
 constexpr CommandSpec kStringCommands[] = {
-    {"get", 2, kReadOnly | kFast, 1, 1, 1, Get, "Get the value of a key", "1.0.0", "string"},
-    {"set", -3, kWriteOom, 1, 1, 1, Set, "Set the string value of a key", "1.0.0", "string"},
+    {"get", 2, kReadOnly | kFast, 1, 1, 1, Get, "Get the value of a key", "1.0.0", "string",
+     {"O(1)", "key"}},
+    {"set", -3, kWriteOom, 1, 1, 1, Set, "Set the string value of a key", "1.0.0", "string",
+     {"O(1)", "key value [condition=NX|XX] [GET] [expiration=EX seconds:integer|PX "
+      "milliseconds:integer|EXAT unix-time-seconds:unix-time|PXAT "
+      "unix-time-milliseconds:unix-time|KEEPTTL]", "", "RW access update variable_flags"}},
     {"setnx", 3, kWriteOom | kFast, 1, 1, 1, SetNx,
-     "Set the value of a key, only if the key does not exist", "1.0.0", "string"},
+     "Set the value of a key, only if the key does not exist", "1.0.0", "string",
+     {"O(1)", "key value", "", "OW insert"}},
     {"setex", 4, kWriteOom, 1, 1, 1, SetEx, "Set the value and expiration of a key", "2.0.0",
-     "string"},
+     "string", {"O(1)", "key seconds:integer value", "", "OW update"}},
     {"psetex", 4, kWriteOom, 1, 1, 1, PSetEx,
-     "Set the value and expiration in milliseconds of a key", "2.6.0", "string"},
+     "Set the value and expiration in milliseconds of a key", "2.6.0", "string",
+     {"O(1)", "key milliseconds:integer value", "", "OW update"}},
     {"getset", 3, kWriteOom | kFast, 1, 1, 1, GetSet,
-     "Set the string value of a key and return its old value", "1.0.0", "string"},
+     "Set the string value of a key and return its old value", "1.0.0", "string",
+     {"O(1)", "key value", "", "RW access update"}},
     {"getdel", 2, kWrite | kFast, 1, 1, 1, GetDel, "Get the value of a key and delete the key",
-     "6.2.0", "string"},
+     "6.2.0", "string", {"O(1)", "key", "", "RW access delete"}},
     {"getex", -2, kWrite | kFast, 1, 1, 1, GetEx,
-     "Get the value of a key and optionally set its expiration", "6.2.0", "string"},
-    {"mget", -2, kReadOnly | kFast, 1, -1, 1, MGet, "Get the values of all the given keys",
-     "1.0.0", "string"},
+     "Get the value of a key and optionally set its expiration", "6.2.0", "string",
+     {"O(1)", "key [expiration=EX seconds:integer|PX milliseconds:integer|EXAT "
+      "unix-time-seconds:unix-time|PXAT unix-time-milliseconds:unix-time|PERSIST]", "",
+      "RW access update"}},
+    {"mget", -2, kReadOnly | kFast, 1, -1, 1, MGet, "Get the values of all the given keys", "1.0.0",
+     "string",
+     {"O(N) where N is the number of keys to retrieve.", "key...", "request_policy:multi_shard"}},
     {"mset", -3, kWriteOom, 1, -1, 2, MSet, "Set multiple keys to multiple values", "1.0.1",
-     "string"},
+     "string",
+     {"O(N) where N is the number of keys to set.", "(key_value=key value)...",
+      "request_policy:multi_shard response_policy:all_succeeded", "OW update"}},
     {"msetnx", -3, kWriteOom, 1, -1, 2, MSetNx,
-     "Set multiple keys to multiple values, only if none of the keys exist", "1.0.1", "string"},
-    {"append", 3, kWriteOom | kFast, 1, 1, 1, strings::Append, "Append a value to a key",
-     "2.0.0", "string"},
+     "Set multiple keys to multiple values, only if none of the keys exist", "1.0.1", "string",
+     {"O(N) where N is the number of keys to set.", "(key_value=key value)...", "", "OW insert"}},
+    {"append", 3, kWriteOom | kFast, 1, 1, 1, strings::Append, "Append a value to a key", "2.0.0",
+     "string", {"O(1)", "key value", "", "RW insert"}},
     {"strlen", 2, kReadOnly | kFast, 1, 1, 1, strings::StrLen,
-     "Get the length of the value stored in a key", "2.2.0", "string"},
+     "Get the length of the value stored in a key", "2.2.0", "string", {"O(1)", "key"}},
     {"getrange", 4, kReadOnly, 1, 1, 1, strings::GetRange,
-     "Get a substring of the string stored at a key", "2.4.0", "string"},
+     "Get a substring of the string stored at a key", "2.4.0", "string",
+     {"O(N) where N is the length of the returned string.", "key start:integer end:integer"}},
     {"substr", 4, kReadOnly, 1, 1, 1, strings::GetRange,
-     "Get a substring of the string stored at a key", "1.0.0", "string"},
+     "Get a substring of the string stored at a key", "1.0.0", "string",
+     {"O(N) where N is the length of the returned string. The complexity is ultimately determined "
+      "by the returned length, but because creating a substring from an existing string is very "
+      "cheap, it can be considered O(1) for small strings.", "key start:integer end:integer"}},
     {"setrange", 4, kWriteOom, 1, 1, 1, strings::SetRange,
-     "Overwrite part of a string at key starting at the specified offset", "2.2.0", "string"},
+     "Overwrite part of a string at key starting at the specified offset", "2.2.0", "string",
+     {"O(1)", "key offset:integer value", "", "RW update"}},
     {"incr", 2, kWriteOom | kFast, 1, 1, 1, strings::Incr,
-     "Increment the integer value of a key by one", "1.0.0", "string"},
+     "Increment the integer value of a key by one", "1.0.0", "string",
+     {"O(1)", "key", "", "RW access update"}},
     {"decr", 2, kWriteOom | kFast, 1, 1, 1, strings::Decr,
-     "Decrement the integer value of a key by one", "1.0.0", "string"},
+     "Decrement the integer value of a key by one", "1.0.0", "string",
+     {"O(1)", "key", "", "RW access update"}},
     {"incrby", 3, kWriteOom | kFast, 1, 1, 1, strings::IncrBy,
-     "Increment the integer value of a key by the given amount", "1.0.0", "string"},
+     "Increment the integer value of a key by the given amount", "1.0.0", "string",
+     {"O(1)", "key increment:integer", "", "RW access update"}},
     {"decrby", 3, kWriteOom | kFast, 1, 1, 1, strings::DecrBy,
-     "Decrement the integer value of a key by the given number", "1.0.0", "string"},
+     "Decrement the integer value of a key by the given number", "1.0.0", "string",
+     {"O(1)", "key decrement:integer", "", "RW access update"}},
     {"incrbyfloat", 3, kWriteOom | kFast, 1, 1, 1, strings::IncrByFloat,
-     "Increment the float value of a key by the given amount", "2.6.0", "string"},
+     "Increment the float value of a key by the given amount", "2.6.0", "string",
+     {"O(1)", "key increment:double", "", "RW access update"}},
 };
 
 }  // namespace
 
-std::span<const CommandSpec> StringCommands() { return kStringCommands; }
+std::span<const CommandSpec> StringRows() { return kStringCommands; }
 
 }  // namespace server

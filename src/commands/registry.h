@@ -1,0 +1,47 @@
+// The command map: every command of every family, as the row sets the family files export.
+// A command's row (name, arity, flags, keys, handler, docs) lives in the file named beside its
+// row set below, next to its handler. The command table is built from CommandFamilies() alone.
+#pragma once
+
+#include <span>
+
+#include "src/command_table.h"
+
+namespace server {
+
+// Every row set below.
+std::span<const std::span<const CommandSpec>> CommandFamilies();
+
+// connection/
+std::span<const CommandSpec> ConnectionRows();   // connection.cc: PING ECHO HELLO AUTH SELECT
+                                                 //   QUIT RESET READONLY READWRITE
+std::span<const CommandSpec> ClientRows();       // client.cc: CLIENT and its subcommands
+// server/
+std::span<const CommandSpec> ServerAdminRows();  // admin.cc: DBSIZE FLUSHDB FLUSHALL TIME
+                                                 //   LASTSAVE SHUTDOWN
+std::span<const CommandSpec> CommandRows();      // command_docs.cc: COMMAND and subcommands
+std::span<const CommandSpec> InfoRows();         // info.cc: INFO
+std::span<const CommandSpec> ConfigRows();       // config_cmd.cc: CONFIG and subcommands
+std::span<const CommandSpec> AofAdminRows();     // aof_admin.cc: BGREWRITEAOF
+// keys/
+std::span<const CommandSpec> KeyRows();          // keys.cc: rows of every generic key command;
+                                                 //   handlers in keys.cc, expire.cc, scan.cc,
+                                                 //   object.cc
+// strings/
+std::span<const CommandSpec> StringRows();       // strings.cc: rows of every string command;
+                                                 //   handlers in strings.cc, numeric.cc, range.cc
+// transactions/
+std::span<const CommandSpec> TransactionRows();  // transactions.cc: MULTI EXEC DISCARD WATCH
+                                                 //   UNWATCH
+// streams/
+std::span<const CommandSpec> StreamRangeRows();      // range.cc: XLEN XRANGE XREVRANGE
+std::span<const CommandSpec> StreamWriteRows();      // write.cc: XADD XDEL XDELEX XTRIM XSETID
+std::span<const CommandSpec> StreamInfoRows();       // info.cc: XINFO
+std::span<const CommandSpec> StreamReadRows();       // xread.cc: XREAD
+std::span<const CommandSpec> StreamGroupRows();      // group.cc: XGROUP
+std::span<const CommandSpec> StreamReadGroupRows();  // xreadgroup.cc: XREADGROUP
+std::span<const CommandSpec> StreamAckRows();        // ack.cc: XACK XACKDEL XNACK
+std::span<const CommandSpec> StreamPendingRows();    // pending.cc: XPENDING XCLAIM XAUTOCLAIM
+std::span<const CommandSpec> StreamRedriveRows();    // redrive.cc: XREDRIVE (Runnel's)
+
+}  // namespace server
