@@ -1,5 +1,5 @@
-// Handlers of the generic key family, split across keys*.cc by concern; the CommandSpec rows
-// that register them all live in src/commands/keys/keys.cc so the family stays one table.
+// Handlers of the generic key family, split across this folder by concern; the CommandSpec rows
+// that register them all live in keys.cc so the family stays one table.
 #pragma once
 
 #include "src/command_table.h"

@@ -1,5 +1,5 @@
-// Handlers of the string family, split across strings*.cc by concern; the CommandSpec rows
-// that register them all live in src/commands/strings/strings.cc so the family stays one table.
+// Handlers of the string family, split across this folder by concern; the CommandSpec rows
+// that register them all live in strings.cc so the family stays one table.
 #pragma once
 
 #include "src/command_table.h"
