@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <sstream>
 
-#include "src/commands/streams/delivery.h"
 #include "src/connection.h"
+#include "src/delivery/due_pass.h"
 #include "src/log.h"
 
 namespace server {

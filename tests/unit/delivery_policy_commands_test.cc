@@ -10,9 +10,9 @@
 
 #include "command_harness.h"
 #include "dataset_dump.h"
-#include "src/commands/streams/delivery.h"
-#include "src/commands/streams/policy.h"
 #include "src/commands/streams/xreadgroup.h"
+#include "src/delivery/due_pass.h"
+#include "src/delivery/policy.h"
 #include "src/due_scheduler.h"
 #include "src/errors.h"
 #include "src/server_state.h"

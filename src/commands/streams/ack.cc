@@ -10,11 +10,11 @@
 
 #include "resp/strict_int.h"
 #include "src/commands/streams/streams.h"
-#include "src/commands/streams/dead_letter.h"
-#include "src/commands/streams/delivery.h"
-#include "src/commands/streams/propagate.h"
 #include "src/commands/streams/util.h"
 #include "src/commands/util.h"
+#include "src/delivery/dead_letter.h"
+#include "src/delivery/group_due.h"
+#include "src/delivery/records.h"
 #include "src/errors.h"
 #include "streams/saturating.h"
 

@@ -12,12 +12,12 @@
 #include <vector>
 
 #include "src/ascii.h"
-#include "src/commands/streams/streams.h"
-#include "src/commands/streams/delivery.h"
 #include "src/commands/streams/policy.h"
-#include "src/commands/streams/propagate.h"
+#include "src/commands/streams/streams.h"
 #include "src/commands/streams/util.h"
 #include "src/commands/util.h"
+#include "src/delivery/group_due.h"
+#include "src/delivery/records.h"
 #include "src/errors.h"
 
 namespace server {

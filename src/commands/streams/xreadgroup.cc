@@ -2,9 +2,9 @@
 // [NOACK] STREAMS key [key ...] id [id ...], parsed and checked as Redis 7.0.15 does (plus
 // 8.4's CLAIM and 8.10's MAXCOUNT / MAXSIZE). ">" delivers new entries (and, with CLAIM, idle
 // pending ones first); any other ID re-reads the consumer's own pending entries. With nothing to
-// deliver and BLOCK, the client is parked (src/commands/streams/xreadgroup_block.cc). What a read changes is
-// recorded for the AOF as Redis 7.0 propagates it (src/commands/streams/propagate.h), consumers it creates
-// included; a read that changed nothing records nothing.
+// deliver and BLOCK, the client is parked (src/commands/streams/xreadgroup_block.cc). What a read
+// changes is recorded for the AOF as Redis 7.0 propagates it (src/delivery/records.h), consumers it
+// creates included; a read that changed nothing records nothing.
 #include <string>
 #include <vector>
 

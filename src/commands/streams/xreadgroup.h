@@ -10,9 +10,10 @@
 
 #include "resp/writer.h"
 #include "src/command_table.h"
-#include "src/commands/streams/delivery.h"
-#include "src/commands/streams/propagate.h"
 #include "src/commands/streams/read_options.h"
+#include "src/delivery/context.h"
+#include "src/delivery/group_due.h"
+#include "src/delivery/records.h"
 #include "streams/stream.h"
 
 namespace server {

@@ -9,8 +9,8 @@
 #include <optional>
 
 #include "src/blocking.h"
-#include "src/commands/streams/policy.h"
 #include "src/commands/streams/xreadgroup.h"
+#include "src/delivery/policy.h"
 #include "src/errors.h"
 #include "streams/saturating.h"
 

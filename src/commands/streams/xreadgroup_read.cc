@@ -4,9 +4,9 @@
 #include <limits>
 #include <vector>
 
-#include "src/commands/streams/dead_letter.h"
 #include "src/commands/streams/util.h"
 #include "src/commands/streams/xreadgroup.h"
+#include "src/delivery/dead_letter.h"
 #include "streams/saturating.h"
 
 namespace server {

@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "src/commands/streams/delivery.h"
-#include "src/commands/streams/propagate.h"
+#include "src/delivery/context.h"
+#include "src/delivery/records.h"
 #include "streams/consumer_group.h"
 #include "streams/stream.h"
 
