@@ -11,7 +11,9 @@
 #include "src/blocking.h"
 #include "src/commands/streams/xreadgroup.h"
 #include "src/delivery/policy.h"
+#include "src/delivery/records.h"
 #include "src/errors.h"
+#include "streams/delivery_plan.h"
 #include "streams/saturating.h"
 
 namespace server {
@@ -96,7 +98,7 @@ class BlockedXReadGroup : public BlockedCommand {
       if (v == nullptr || !v->is_stream()) continue;
       const streams::ConsumerGroup* g = v->stream().FindGroup(opts_.group);
       if (g == nullptr) continue;
-      const int64_t at = NextClaimableAt(v->stream(), *g, opts_.claim_min_idle);
+      const int64_t at = streams::NextClaimableAt(v->stream(), *g, opts_.claim_min_idle);
       if (at >= 0 && (claim_at < 0 || at < claim_at)) claim_at = at;
     }
     if (claim_at < 0) return timeout_at_;
@@ -116,24 +118,16 @@ class BlockedXReadGroup : public BlockedCommand {
               std::string& entries, int protocol, ReadBudget& budget,
               std::vector<Record>& records) {
     const int64_t now = WallClockMs();
-    bool any = s.After(g.last_id()).Valid();
-    // Entries the delivery policy made due are delivered to ">" readers too.
-    if (!any) {
-      const std::optional<int64_t> due =
-          g.NextDue(EffectivePolicy(state_.config, g).UniformWait());
-      any = due && *due <= now;
+    if (!streams::GroupReadMayDeliver(s, g, EffectivePolicy(state_.config, g), now,
+                                      opts_.claim_min_idle)) {
+      return 0;
     }
-    if (!any && claiming()) {
-      const int64_t at = NextClaimableAt(s, g, opts_.claim_min_idle);
-      any = at >= 0 && at <= now;
-    }
-    if (!any) return 0;
     auto [consumer, created] = g.GetOrCreateConsumer(opts_.consumer, now);
     consumer->seen_time_ms = now;
     if (created) records.push_back(CreateConsumerRecord(key, opts_.group, opts_.consumer));
-    DeliveryContext dc{state_, db, now,
-                       state_.propagation.enabled() ? &records : nullptr};
-    return ReadUndelivered(entries, protocol, key, s, g, *consumer, opts_, budget, dc);
+    DeliveryContext dc{state_, db, now, state_.propagation.enabled() ? &records : nullptr};
+    resp::Writer w(entries, protocol);
+    return ReadNew(w, {key, opts_.group, s, g, *consumer}, opts_, budget, dc);
   }
 
   ServerState& state_;
