@@ -58,9 +58,8 @@ size_t ReadNew(resp::Writer& w, const GroupReadTarget& t, const GroupReadOptions
   budget.StartStream();
   const bool claim = opts.claim_min_idle >= 0;
   const streams::GroupReadRequest req{dc.now_ms, dc.state.loading, opts.claim_min_idle};
-  const streams::GroupReadPlan plan =
-      streams::PlanGroupRead(t.stream, t.group, EffectivePolicy(dc.state.config, t.group), req,
-                             Admit(budget));
+  const streams::GroupReadPlan plan = streams::PlanGroupRead(
+      t.stream, t.group, EffectivePolicy(dc.state.config, t.group), req, Admit(budget));
   for (const streams::PendingEntry* e : plan.due) WritePending(w, t.stream, *e, claim, dc.now_ms);
   for (const streams::PendingEntry* e : plan.claimed) {
     WritePending(w, t.stream, *e, /*claim_format=*/true, dc.now_ms);
