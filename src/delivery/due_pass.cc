@@ -2,10 +2,12 @@
 
 #include <utility>
 
+#include "src/delivery/apply.h"
 #include "src/delivery/dead_letter.h"
 #include "src/delivery/group_due.h"
 #include "src/delivery/policy.h"
 #include "src/server_state.h"
+#include "streams/delivery_plan.h"
 
 namespace server {
 
@@ -29,40 +31,27 @@ bool RunDueGroups(ServerState& state, int64_t now_ms) {
     streams::ConsumerGroup* g = s.FindGroup(ref.group);
     if (g == nullptr) continue;
     const streams::DeliveryPolicy& policy = EffectivePolicy(state.config, *g);
-    const std::optional<int64_t> wait = policy.UniformWait();
     std::vector<Record> records;
     DeliveryContext dc{state, ref.db, now_ms, state.propagation.enabled() ? &records : nullptr};
-    bool ready = false;
+    const streams::DuePassPlan plan =
+        streams::PlanDuePass(*g, policy, t.armed_ms, now_ms, kDeadLettersPerPass,
+                             [&] { return DeadLetterAccepted(dc, ref.key, policy); });
     size_t moved = 0;
-    int64_t resume_at = -1;  // a due time left for the next pass
-    // Only what came due since the deadline was armed: older due entries were looked at then
-    // and wait for a reader.
-    g->ForEachDue(t.armed_ms, now_ms, wait, [&](streams::PendingEntry& e) {
-      if (!policy.ExhaustedAfter(e.delivery_count)) {
-        ready = true;
-        return true;
-      }
-      if (moved == kDeadLettersPerPass) {
-        resume_at = streams::ConsumerGroup::DueOf(e, wait);
-        return false;
-      }
-      if (DeadLetter(dc, ref.key, s, ref.group, *g, policy, e, kDlqReasonMaxDeliveries)) {
-        moved++;
-      }
-      return true;
-    });
+    for (streams::PendingEntry* e : plan.dead_letter) {
+      if (DeadLetter(dc, ref.key, s, ref.group, *g, policy, *e, kDlqReasonMaxDeliveries)) moved++;
+    }
     if (moved > 0) {
       did = true;
       if (dc.records != nullptr) records.push_back(CountersRecord(ref.key, ref.group, *g));
       RecordAllOutside(state.propagation, ref.db, std::move(records));
     }
-    if (ready) {
+    if (plan.ready) {
       state.blocking.SignalKeyReady(ref.db, ref.key);
       did = true;
     }
-    if (resume_at >= 0) {
-      state.due.Arm(ref.db, ref.key, ref.group, resume_at);
-    } else if (auto next = g->NextDue(wait, now_ms)) {
+    if (plan.resume_at >= 0) {
+      state.due.Arm(ref.db, ref.key, ref.group, plan.resume_at);
+    } else if (auto next = g->NextDue(policy.UniformWait(), now_ms)) {
       state.due.Arm(ref.db, ref.key, ref.group, *next);
     }
   }
