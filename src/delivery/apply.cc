@@ -5,7 +5,6 @@
 
 #include "src/delivery/dead_letter.h"
 #include "src/delivery/group_due.h"
-#include "src/delivery/policy.h"
 #include "src/delivery/records.h"
 #include "src/server_state.h"
 
@@ -38,14 +37,6 @@ bool DeadLetterEntry(DeliveryContext& dc, const GroupRef& ref, GroupDue& due,
 }
 
 }  // namespace
-
-bool DeadLetterAccepted(const DeliveryContext& dc, std::string_view key,
-                        const streams::DeliveryPolicy& policy) {
-  const std::string dlq = DeadLetterKey(dc.state.config, policy, key);
-  if (dlq == key) return false;
-  Value* v = dc.state.dbs[static_cast<size_t>(dc.db)]->Find(dlq, dc.now_ms);
-  return v == nullptr || v->is_stream();
-}
 
 void ApplyGroupRead(DeliveryContext& dc, const GroupRef& ref, streams::Consumer& c,
                     const streams::GroupReadPlan& plan, bool noack) {

@@ -26,11 +26,6 @@ struct GroupRef {
   streams::ConsumerGroup& g;
 };
 
-// Whether dead letters of `key` under `policy` can be appended (the dead-letter key is another
-// key holding a stream, or none yet): what a plan needs to know of the keyspace.
-bool DeadLetterAccepted(const DeliveryContext& dc, std::string_view key,
-                        const streams::DeliveryPolicy& policy);
-
 // XREADGROUP ">": due and claimed entries redelivered to `c` (due ones counted as redelivered),
 // undeliverable ones dropped, exhausted ones dead-lettered, new ones delivered (entering the PEL
 // unless `noack`); then the group's position and counters are recorded and the timer armed.

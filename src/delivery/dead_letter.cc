@@ -40,6 +40,14 @@ std::optional<streams::StreamID> AppendToStream(ServerState& state, int db, std:
   return id.value;
 }
 
+bool DeadLetterAccepted(const DeliveryContext& dc, std::string_view key,
+                        const streams::DeliveryPolicy& policy) {
+  const std::string dlq = DeadLetterKey(dc.state.config, policy, key);
+  if (dlq == key) return false;
+  Value* v = dc.state.dbs[static_cast<size_t>(dc.db)]->Find(dlq, dc.now_ms);
+  return v == nullptr || v->is_stream();
+}
+
 bool DeadLetter(DeliveryContext& dc, std::string_view key, streams::Stream& s,
                 std::string_view group, streams::ConsumerGroup& g,
                 const streams::DeliveryPolicy& policy, streams::PendingEntry& e,

@@ -2,7 +2,6 @@
 
 #include <utility>
 
-#include "src/delivery/apply.h"
 #include "src/delivery/dead_letter.h"
 #include "src/delivery/group_due.h"
 #include "src/delivery/policy.h"

@@ -12,6 +12,7 @@
 #include "src/commands/streams/util.h"
 #include "src/commands/util.h"
 #include "src/delivery/apply.h"
+#include "src/delivery/dead_letter.h"
 #include "src/delivery/policy.h"
 #include "src/delivery/records.h"
 #include "src/errors.h"
