@@ -2,10 +2,12 @@
 // streams, groups (deliveries, redeliveries, NACKs, explicit due times, deleted entries),
 // policies, times and budgets; the model sorts a flat copy of the PEL where the plan seeks the
 // group's indexes, and both must pick the same entries for the same fate, in the same order.
+// XCLAIM and XNACK plans are checked against deciding and changing a copy of the group ID by ID.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -318,5 +320,103 @@ TEST_CASE(
     CHECK(Ids(plan.dead_letter) == dead);
     CHECK(plan.ready == ready);
     CHECK(plan.resume_at == resume_at);
+  }
+}
+
+TEST_CASE("An XCLAIM plan matches claiming the IDs one by one on a copy of the group",
+          "[delivery_plan]") {
+  std::mt19937 rng(4242);
+  for (int round = 0; round < 2000; round++) {
+    World w;
+    Build(rng, w);
+    auto pick = [&rng](int64_t lo, int64_t hi) {
+      return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+    };
+    std::vector<StreamID> ids;
+    for (int64_t k = pick(0, 8); k > 0; k--) ids.push_back({static_cast<uint64_t>(pick(1, 32)), 0});
+    const int64_t now = pick(0, 2000);
+    const streams::ClaimRequest req{now, pick(0, 2) * 300, pick(0, now), pick(0, 1) == 0};
+    const std::vector<streams::XClaimStep> plan = streams::PlanClaim(w.s, *w.g, ids, req);
+
+    // The reference: decide and change the copy ID by ID.
+    std::unique_ptr<ConsumerGroup> copy = w.g->Clone();
+    streams::Consumer& c = *copy->GetOrCreateConsumer("x", now).first;
+    std::vector<streams::XClaimStep> steps;
+    for (StreamID id : ids) {
+      PendingEntry* e = copy->FindPending(id);
+      if (!w.s.Contains(id)) {
+        if (e != nullptr) {
+          copy->Ack(id);
+          steps.push_back({streams::XClaimAction::kDrop, id});
+        }
+      } else if (e == nullptr) {
+        if (!req.force) continue;
+        copy->CreatePending(id, c, req.delivery_time, 1);
+        steps.push_back({streams::XClaimAction::kCreate, id});
+      } else if (req.min_idle == 0 || now - e->delivery_time_ms >= req.min_idle) {
+        copy->Redeliver(*e, c, req.delivery_time, false);
+        steps.push_back({streams::XClaimAction::kClaim, id});
+      }
+    }
+    INFO("round " << round);
+    REQUIRE(plan.size() == steps.size());
+    for (size_t k = 0; k < steps.size(); k++) {
+      CHECK(plan[k].action == steps[k].action);
+      CHECK(plan[k].id == steps[k].id);
+    }
+  }
+}
+
+TEST_CASE("An XNACK plan matches releasing the IDs one by one on a copy of the group",
+          "[delivery_plan]") {
+  std::mt19937 rng(515);
+  for (int round = 0; round < 2000; round++) {
+    World w;
+    Build(rng, w);
+    auto pick = [&rng](int64_t lo, int64_t hi) {
+      return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+    };
+    std::vector<StreamID> ids;
+    for (int64_t k = pick(1, 8); k > 0; k--) ids.push_back({static_cast<uint64_t>(pick(1, 32)), 0});
+    const bool accepts = pick(0, 3) != 0;
+    streams::NackRequest req;
+    req.mode = static_cast<streams::NackMode>(pick(0, 2));
+    if (pick(0, 4) == 0) req.retry_count = static_cast<uint64_t>(pick(0, 5));
+    req.force = pick(0, 1) == 0;
+    req.loading = pick(0, 4) == 0;
+    req.dead_letter_ok = [accepts] { return accepts; };
+    const std::vector<streams::NackStep> plan = streams::PlanNack(w.s, *w.g, w.policy, ids, req);
+
+    std::unique_ptr<ConsumerGroup> copy = w.g->Clone();
+    const bool fatal = req.mode == streams::NackMode::kFatal;
+    std::vector<streams::NackStep> steps;
+    for (StreamID id : ids) {
+      PendingEntry* e = copy->FindPending(id);
+      const bool create = e == nullptr;
+      if (create) {
+        if (!req.force || !w.s.Contains(id)) continue;
+        e = copy->CreateNacked(id, 0);
+      }
+      const uint64_t count = streams::NackedCount(req, e->delivery_count);
+      const bool dead = fatal ? !w.policy.empty() && !req.loading
+                              : !req.loading && ModelExhausted(w.policy, count);
+      steps.push_back({dead ? streams::NackAction::kDeadLetter : streams::NackAction::kRelease, id,
+                       create, count, fatal});
+      if (dead && accepts) {
+        copy->Ack(id);
+        continue;
+      }
+      copy->SetDeliveryCount(*e, count);
+      copy->Nack(*e);
+    }
+    INFO("round " << round);
+    REQUIRE(plan.size() == steps.size());
+    for (size_t k = 0; k < steps.size(); k++) {
+      CHECK(plan[k].action == steps[k].action);
+      CHECK(plan[k].id == steps[k].id);
+      CHECK(plan[k].create == steps[k].create);
+      CHECK(plan[k].count == steps[k].count);
+      CHECK(plan[k].fatal == steps[k].fatal);
+    }
   }
 }
