@@ -2,8 +2,9 @@
 // and what becomes of each (redelivered, claimed, dead-lettered, dropped, delivered new), decided
 // on the data alone: no clock (now_ms is given), no keyspace, no replies. The server writes its
 // reply from a plan and then applies it (src/delivery/apply.h). Planning never changes the group
-// or the stream, so a plan's walks stay valid; a plan lists each pending entry at most once, in
-// the order the reply writes it, and is applied before anything else changes the group.
+// or the stream, so a plan's walks stay valid. A plan lists its steps in the order the reply
+// writes them (a PEL walk takes each entry at most once; XCLAIM and XNACK take repeated IDs
+// again, judged on their earlier steps) and is applied before anything else changes the group.
 #pragma once
 
 #include <cstdint>
