@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "src/aof_writer.h"
-#include "src/commands/streams/policy.h"
+#include "src/delivery/policy.h"
 
 namespace server {
 

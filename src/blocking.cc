@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "src/server_state.h"
 #include "streams/saturating.h"
 
 namespace server {
@@ -13,12 +14,14 @@ int64_t SteadyMs() {
       .count();
 }
 
-void BlockingRegistry::Block(Client& client, const std::vector<std::string>& keys,
-                             int64_t timeout_ms, std::unique_ptr<BlockedCommand> command) {
+WakeTime WakeTime::Now() { return {WallClockMs(), SteadyMs()}; }
+
+int64_t BlockingRegistry::Block(Client& client, const std::vector<std::string>& keys,
+                                int64_t timeout_ms, std::unique_ptr<BlockedCommand> command) {
   Unblock(client);
   Wait wait{&client, std::move(command), -1, {}};
+  const int64_t now = SteadyMs();
   if (timeout_ms > 0) {
-    const int64_t now = SteadyMs();
     // A timeout too large to add is, for any practical purpose, forever.
     wait.deadline = streams::SaturatingAdd(now, timeout_ms);
     deadlines_.emplace(wait.deadline, client.id);
@@ -34,6 +37,7 @@ void BlockingRegistry::Block(Client& client, const std::vector<std::string>& key
   }
   waits_.emplace(client.id, std::move(wait));
   client.blocked = true;
+  return now;
 }
 
 void BlockingRegistry::Unblock(Client& client) {
@@ -70,7 +74,7 @@ void BlockingRegistry::SignalDbFlushed(int db) {
   }
 }
 
-std::vector<uint64_t> BlockingRegistry::ServeReadyKeys(ServerState& state,
+std::vector<uint64_t> BlockingRegistry::ServeReadyKeys(ServerState& state, const WakeTime& now,
                                                        const WriterFor& writer_for) {
   std::vector<uint64_t> served;
   while (!ready_.empty()) {
@@ -89,7 +93,7 @@ std::vector<uint64_t> BlockingRegistry::ServeReadyKeys(ServerState& state,
         if (writer == nullptr) continue;
         Client& client = *it->second.client;
         writer->set_protocol(client.protocol);
-        if (!it->second.command->TryServe(state, client, key.second, *writer)) continue;
+        if (!it->second.command->TryServe(state, client, key.second, *writer, now)) continue;
         Remove(id);
         served.push_back(id);
       }
@@ -98,14 +102,16 @@ std::vector<uint64_t> BlockingRegistry::ServeReadyKeys(ServerState& state,
   return served;
 }
 
-std::vector<uint64_t> BlockingRegistry::ExpireDue(int64_t now_ms, const WriterFor& writer_for) {
+std::vector<uint64_t> BlockingRegistry::ExpireDue(const WakeTime& now,
+                                                  const WriterFor& writer_for) {
+  const int64_t now_ms = now.steady_ms;
   std::vector<uint64_t> expired;
   while (!deadlines_.empty() && deadlines_.begin()->first <= now_ms) {
     const uint64_t id = deadlines_.begin()->second;
     Wait& wait = waits_.at(id);
     if (resp::Writer* writer = writer_for(id)) {
       writer->set_protocol(wait.client->protocol);
-      const auto outcome = wait.command->OnDeadline(*wait.client, now_ms, *writer);
+      const auto outcome = wait.command->OnDeadline(*wait.client, now, *writer);
       if (!outcome.replied) {
         // Strictly later than now, so this loop cannot spin on the same client.
         const int64_t next = outcome.next_deadline;

@@ -24,6 +24,15 @@ namespace server {
 
 struct ServerState;
 
+// When the blocking machinery wakes a parked command: wall-clock ms for stream data (delivery
+// and idle times, key expiry), steady ms for deadlines. The wake-up's caller reads both clocks
+// once (Now()); a blocked command reads none.
+struct WakeTime {
+  int64_t wall_ms;
+  int64_t steady_ms;
+  static WakeTime Now();
+};
+
 // The part of a blocked command that outlives its handler call.
 class BlockedCommand {
  public:
@@ -31,7 +40,7 @@ class BlockedCommand {
   // `key` in the client's db may now satisfy the command: writes the reply and returns true, or
   // returns false (nothing written) to keep waiting.
   virtual bool TryServe(ServerState& state, Client& client, std::string_view key,
-                        resp::Writer& reply) = 0;
+                        resp::Writer& reply, const WakeTime& now) = 0;
   virtual void ReplyTimeout(resp::Writer& reply) = 0;
 
   // What OnDeadline did: answered the client (it leaves the registry), or keeps it waiting
@@ -40,10 +49,10 @@ class BlockedCommand {
     bool replied;
     int64_t next_deadline;
   };
-  // The wait's deadline passed (steady clock now_ms). By default the command times out. A
-  // command that also waits for time itself to pass (XREADGROUP CLAIM: pending entries become
-  // claimable while it waits) may serve the client now, or keep waiting to a later deadline.
-  virtual DeadlineOutcome OnDeadline(Client& /*client*/, int64_t /*now_ms*/,
+  // The wait's deadline passed (now.steady_ms). By default the command times out. A command
+  // that also waits for time itself to pass (XREADGROUP CLAIM: pending entries become claimable
+  // while it waits) may serve the client now, or keep waiting to a later deadline.
+  virtual DeadlineOutcome OnDeadline(Client& /*client*/, const WakeTime& /*now*/,
                                      resp::Writer& reply) {
     ReplyTimeout(reply);
     return {true, -1};
@@ -58,9 +67,10 @@ class BlockingRegistry {
   // The writer of a client's connection, or null if it has none (then it is not served).
   using WriterFor = std::function<resp::Writer*(uint64_t client_id)>;
 
-  // Parks `client` on `keys` of its current db. timeout_ms 0 waits forever.
-  void Block(Client& client, const std::vector<std::string>& keys, int64_t timeout_ms,
-             std::unique_ptr<BlockedCommand> command);
+  // Parks `client` on `keys` of its current db. timeout_ms 0 waits forever. Returns the steady
+  // time the wait started at (its deadline is that plus timeout_ms).
+  int64_t Block(Client& client, const std::vector<std::string>& keys, int64_t timeout_ms,
+                std::unique_ptr<BlockedCommand> command);
   // Forgets the client's wait without replying (disconnect, kill). No-op if not blocked.
   void Unblock(Client& client);
 
@@ -74,10 +84,11 @@ class BlockingRegistry {
 
   // Offers every ready key to its waiters, oldest first. Returns the ids of clients that were
   // served (and so unblocked); their input processing should resume.
-  std::vector<uint64_t> ServeReadyKeys(ServerState& state, const WriterFor& writer_for);
-  // Calls OnDeadline for every client whose deadline is <= now_ms (by default: replies the
-  // timeout); returns the ids of those answered.
-  std::vector<uint64_t> ExpireDue(int64_t now_ms, const WriterFor& writer_for);
+  std::vector<uint64_t> ServeReadyKeys(ServerState& state, const WakeTime& now,
+                                       const WriterFor& writer_for);
+  // Calls OnDeadline for every client whose deadline is <= now.steady_ms (by default: replies
+  // the timeout); returns the ids of those answered.
+  std::vector<uint64_t> ExpireDue(const WakeTime& now, const WriterFor& writer_for);
   // Moves a blocked client's deadline (steady ms; -1 = none), e.g. when a blocked XREADGROUP
   // CLAIM learns of a pending entry that becomes claimable sooner. No-op if not blocked.
   void SetDeadline(uint64_t client_id, int64_t deadline);

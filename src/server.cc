@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <sstream>
 
-#include "src/commands/streams/delivery.h"
 #include "src/connection.h"
+#include "src/delivery/due_pass.h"
 #include "src/errors.h"
 #include "src/log.h"
 #include "src/transactions.h"
@@ -209,8 +209,8 @@ resp::Writer* Server::WriterFor(uint64_t client_id) {
 }
 
 void Server::ServeReadyKeys() {
-  auto served = state_.blocking.ServeReadyKeys(
-      state_, [this](uint64_t id) { return WriterFor(id); });
+  auto served = state_.blocking.ServeReadyKeys(state_, WakeTime::Now(),
+                                               [this](uint64_t id) { return WriterFor(id); });
   for (uint64_t id : served) {
     unblocked_.push_back(id);
     if (auto it = connections_.find(id); it != connections_.end()) it->second->RequestFlush();
@@ -262,7 +262,7 @@ void Server::OnBlockTimer(uv_timer_t* h) {
   auto* self = static_cast<Server*>(h->data);
   self->block_timer_deadline_ = -1;
   auto expired = self->state_.blocking.ExpireDue(
-      SteadyMs(), [self](uint64_t id) { return self->WriterFor(id); });
+      WakeTime::Now(), [self](uint64_t id) { return self->WriterFor(id); });
   for (uint64_t id : expired) {
     self->unblocked_.push_back(id);
     if (auto it = self->connections_.find(id); it != self->connections_.end()) {

@@ -117,7 +117,7 @@ struct ServerState {
   AofRewriteStats aof_rewrite;
   PolicyStats policy_stats;
   // Consumer groups whose delivery policy has deadlines: the server's due timer fires at the
-  // earliest and runs the policy (src/commands/streams/delivery.h).
+  // earliest and runs the policy (src/delivery/due_pass.h).
   DueScheduler due;
   bool loading = false;  // the AOF is being replayed: policies take no action of their own
 

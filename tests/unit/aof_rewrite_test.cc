@@ -16,7 +16,7 @@
 #include "src/aof_rewrite.h"
 #include "src/aof_snapshot.h"
 #include "src/aof_writer.h"
-#include "src/commands/streams/policy.h"
+#include "src/delivery/policy.h"
 #include "tests/unit/command_harness.h"
 #include "tests/unit/dataset_dump.h"
 #include "tests/unit/random_writes.h"

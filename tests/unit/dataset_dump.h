@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "src/commands/streams/policy.h"
+#include "src/delivery/policy.h"
 #include "src/server_state.h"
 #include "tests/unit/command_harness.h"
 

@@ -10,13 +10,13 @@
 
 #include "command_harness.h"
 #include "dataset_dump.h"
-#include "src/commands/streams/delivery.h"
-#include "src/commands/streams/policy.h"
-#include "src/commands/streams/xreadgroup.h"
+#include "src/delivery/due_pass.h"
+#include "src/delivery/policy.h"
 #include "src/due_scheduler.h"
 #include "src/errors.h"
 #include "src/server_state.h"
 #include "streams/consumer_group.h"
+#include "streams/delivery_plan.h"
 #include "streams/stream.h"
 
 namespace {
@@ -313,9 +313,9 @@ TEST_CASE("A blocked CLAIM read waits for a delayed NACKed entry's due time, not
   h.Read("c1");
   h.Run({"XNACK", "s", "g", "FAIL", "DELAY", "800", "IDS", "1", "1-0"});
   // 2-0 is owned and idle since kT0; with min-idle 10000 it is claimable at kT0 + 10000.
-  CHECK(server::NextClaimableAt(*h.Stream("s"), h.Group(), 10000) == kT0 + 800);
+  CHECK(streams::NextClaimableAt(*h.Stream("s"), h.Group(), 10000) == kT0 + 800);
   h.Run({"XNACK", "s", "g", "FAIL", "IDS", "1", "2-0"});
-  CHECK(server::NextClaimableAt(*h.Stream("s"), h.Group(), 10000) == 0);
+  CHECK(streams::NextClaimableAt(*h.Stream("s"), h.Group(), 10000) == 0);
 }
 
 TEST_CASE("XNACK DELAY and DUE-AT are checked like RETRYCOUNT", "[policy]") {

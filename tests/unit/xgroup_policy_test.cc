@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "command_harness.h"
-#include "src/commands/streams/policy.h"
+#include "src/delivery/policy.h"
 #include "src/errors.h"
 #include "src/server_state.h"
 #include "streams/consumer_group.h"

@@ -19,6 +19,9 @@ namespace {
 using Harness = testing_support::CommandHarness;
 using streams::StreamID;
 
+// The blocking registry woken at steady time `steady_ms`, the wall clock read now.
+server::WakeTime At(int64_t steady_ms) { return {server::WallClockMs(), steady_ms}; }
+
 std::string Bulk(const std::string& s) { return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n"; }
 
 // [id, [f, v]] as RESP2.
@@ -92,7 +95,9 @@ struct Clients {
       return it == writers.end() ? nullptr : it->second.get();
     };
   }
-  std::vector<uint64_t> Serve() { return h.state.blocking.ServeReadyKeys(h.state, WriterFor()); }
+  std::vector<uint64_t> Serve() {
+    return h.state.blocking.ServeReadyKeys(h.state, server::WakeTime::Now(), WriterFor());
+  }
   std::string Take(uint64_t id) {
     std::string s;
     s.swap(out[id]);
@@ -361,12 +366,12 @@ TEST_CASE("A blocked XREADGROUP CLAIM is served when a pending entry becomes cla
   CHECK(deadline > server::SteadyMs() + 50000);
   CHECK(deadline <= server::SteadyMs() + 60001);
   // Firing early (the entry is not idle enough yet) keeps it waiting with a deadline.
-  CHECK(h.state.blocking.ExpireDue(deadline, cs.WriterFor()).empty());
+  CHECK(h.state.blocking.ExpireDue(At(deadline), cs.WriterFor()).empty());
   CHECK(cs.Take(10).empty());
   CHECK(h.state.blocking.NextDeadline() > 0);
   // Once the entry has been idle long enough, the deadline serves the claim.
   AgePending(g, 61000);
-  CHECK(h.state.blocking.ExpireDue(h.state.blocking.NextDeadline(), cs.WriterFor()) ==
+  CHECK(h.state.blocking.ExpireDue(At(h.state.blocking.NextDeadline()), cs.WriterFor()) ==
         std::vector<uint64_t>{10});
   std::string reply = cs.Take(10);
   CHECK(reply.starts_with("*1\r\n*2\r\n" + Bulk("s") + "*1\r\n*4\r\n" + Bulk("1-1")));
@@ -405,7 +410,7 @@ TEST_CASE("A blocked XREADGROUP times out with a null, CLAIM or not", "[xreadgro
               ">"});
   const int64_t deadline = h.state.blocking.NextDeadline();
   CHECK(deadline <= server::SteadyMs() + 50);
-  CHECK(h.state.blocking.ExpireDue(deadline, cs.WriterFor()) == std::vector<uint64_t>{10});
+  CHECK(h.state.blocking.ExpireDue(At(deadline), cs.WriterFor()) == std::vector<uint64_t>{10});
   CHECK(cs.Take(10) == "*-1\r\n");
   // The consumer was created by the call even though it got nothing.
   CHECK(Group(h, "s", "g").FindConsumer("a") != nullptr);

@@ -3,7 +3,7 @@
 #include <limits>
 
 #include "resp/strict_int.h"
-#include "src/commands/streams/delivery.h"
+#include "src/delivery/group_due.h"
 #include "src/errors.h"
 #include "src/server_state.h"
 

@@ -1,5 +1,5 @@
-// Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, LASTSAVE, SHUTDOWN; ServerCommands() also
-// gathers the COMMAND, INFO and CONFIG rows from their own files.
+// Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, LASTSAVE, SHUTDOWN. COMMAND, INFO and CONFIG
+// have files of their own (src/commands/registry.h lists them).
 #include "src/commands/registry.h"
 #include "src/commands/server/admin.h"
 

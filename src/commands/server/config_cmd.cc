@@ -10,8 +10,8 @@
 
 #include "src/commands/registry.h"
 #include "src/commands/server/admin.h"
-#include "src/commands/streams/delivery.h"
 #include "src/commands/util.h"
+#include "src/delivery/group_due.h"
 #include "src/errors.h"
 #include "src/log.h"
 

@@ -4,18 +4,19 @@
 // XACK and XACKDEL replay as sent; XNACK records each release with the delivery count it left
 // (RETRYCOUNT), FORCE and its due time (DUE-AT), so a replay gives the same counts, NACKed-zone
 // order and deadlines; what it dead-lettered is recorded as the XADD and XACK that did it.
-#include <climits>
 #include <optional>
 #include <vector>
 
 #include "resp/strict_int.h"
 #include "src/commands/registry.h"
-#include "src/commands/streams/dead_letter.h"
-#include "src/commands/streams/delivery.h"
-#include "src/commands/streams/propagate.h"
 #include "src/commands/streams/util.h"
 #include "src/commands/util.h"
+#include "src/delivery/apply.h"
+#include "src/delivery/dead_letter.h"
+#include "src/delivery/policy.h"
+#include "src/delivery/records.h"
 #include "src/errors.h"
+#include "streams/delivery_plan.h"
 #include "streams/saturating.h"
 
 namespace server {
@@ -67,11 +68,8 @@ void XAckDel(CommandContext& ctx) {
   if (deleted_any) ctx.db().Touch(ctx.arg(1));
 }
 
-// What XNACK does to an entry's delivery count.
-enum class NackMode { kSilent, kFail, kFatal };
-
 struct NackArgs {
-  NackMode mode = NackMode::kFail;
+  streams::NackMode mode = streams::NackMode::kFail;
   std::vector<streams::StreamID> ids;
   std::optional<uint64_t> retry_count;  // RETRYCOUNT: overrides what the mode would set
   bool force = false;                   // FORCE: NACKed entries for IDs not pending yet
@@ -84,11 +82,11 @@ struct NackArgs {
 bool ParseNackArgs(CommandContext& ctx, NackArgs& args) {
   std::string_view mode = ctx.arg(3);
   if (EqualsIgnoreCase(mode, "SILENT")) {
-    args.mode = NackMode::kSilent;
+    args.mode = streams::NackMode::kSilent;
   } else if (EqualsIgnoreCase(mode, "FAIL")) {
-    args.mode = NackMode::kFail;
+    args.mode = streams::NackMode::kFail;
   } else if (EqualsIgnoreCase(mode, "FATAL")) {
-    args.mode = NackMode::kFatal;
+    args.mode = streams::NackMode::kFatal;
   } else {
     ctx.reply.Error(err::kXNackBadMode);
     return false;
@@ -150,18 +148,6 @@ bool ParseNackArgs(CommandContext& ctx, NackArgs& args) {
   return true;
 }
 
-// The delivery count an entry gets from XNACK: RETRYCOUNT when given, else by mode. SILENT
-// undoes one delivery but never goes below 0; FATAL marks a poison entry with LLONG_MAX.
-uint64_t NackedCount(const NackArgs& args, uint64_t count) {
-  if (args.retry_count) return *args.retry_count;
-  switch (args.mode) {
-    case NackMode::kSilent: return count == 0 ? 0 : count - 1;
-    case NackMode::kFatal: return static_cast<uint64_t>(LLONG_MAX);
-    case NackMode::kFail: break;
-  }
-  return count;
-}
-
 // XNACK (8.8): releases pending entries to the group's NACKed zone (no owner, delivery time 0,
 // claimable at once, first NACKed first claimed; a re-NACK moves an entry to the zone's tail).
 // Replies how many IDs were released; IDs not pending are skipped unless FORCE finds them in
@@ -182,47 +168,17 @@ void XNack(CommandContext& ctx) {
   if (args.delay_ms) {
     due_at = streams::SaturatingAdd(ctx.now_ms, *args.delay_ms);
   }
-  GroupDue due(ctx.server.config, *g);
-  // The policy acts on its own only live: a replayed XNACK is the record of a plain release.
-  const bool run_policy = due.active() && !ctx.server.loading;
+  const streams::DeliveryPolicy& policy = EffectivePolicy(ctx.server.config, *g);
   std::vector<Record> records;
   DeliveryContext dc{ctx.server, ctx.client.db_index, ctx.now_ms, &records};
-  int64_t released = 0;
-  for (streams::StreamID id : args.ids) {
-    streams::PendingEntry* e = g->FindPending(id);
-    if (e == nullptr) {
-      if (!args.force || !s->Contains(id)) continue;
-      e = g->CreateNacked(id, 0);
-    }
-    released++;
-    const uint64_t count = NackedCount(args, e->delivery_count);
-    if (run_policy) {
-      // A dead letter records the deliveries it had, not FATAL's marker count. When the
-      // dead-letter key refuses it, the entry is released as without a policy.
-      const bool fatal = args.mode == NackMode::kFatal;
-      if (!fatal && due.policy().ExhaustedAfter(count)) g->SetDeliveryCount(*e, count);
-      if ((fatal || due.policy().ExhaustedAfter(count)) &&
-          DeadLetter(dc, ctx.arg(1), *s, ctx.arg(2), *g, due.policy(), *e,
-                     fatal ? kDlqReasonFatal : kDlqReasonMaxDeliveries)) {
-        continue;
-      }
-    }
-    g->SetDeliveryCount(*e, count);
-    g->Nack(*e);
-    due.AfterNack(*e, ctx.now_ms, due_at);
-    Record r{"XNACK", std::string(ctx.arg(1)), std::string(ctx.arg(2)), "FAIL", "IDS", "1",
-             id.ToString(), "RETRYCOUNT", std::to_string(e->delivery_count), "FORCE"};
-    if (e->due_ms >= 0) {
-      r.emplace_back("DUE-AT");
-      r.push_back(std::to_string(e->due_ms));
-    }
-    records.push_back(std::move(r));
-  }
-  due.Commit(ctx.server, ctx.client.db_index, ctx.arg(1), ctx.arg(2), &records);
-  RecordAll(ctx, std::move(records));
+  streams::NackRequest req{args.mode, args.retry_count, args.force, ctx.server.loading,
+                           [&] { return DeadLetterAccepted(dc, ctx.arg(1), policy); }};
+  const std::vector<streams::NackStep> steps = streams::PlanNack(*s, *g, policy, args.ids, req);
   // Released entries are claimable at once: Dispatch offers the key of every write command to
   // blocked readers, so a waiting XREADGROUP ... CLAIM gets a look without more from here.
-  ctx.reply.Integer(released);
+  ctx.reply.Integer(static_cast<int64_t>(steps.size()));
+  ApplyNack(dc, {ctx.arg(1), ctx.arg(2), *s, *g}, steps, due_at);
+  RecordAll(ctx, std::move(records));
 }
 
 constexpr CommandSpec kRows[] = {

@@ -13,11 +13,11 @@
 
 #include "src/ascii.h"
 #include "src/commands/registry.h"
-#include "src/commands/streams/delivery.h"
 #include "src/commands/streams/policy.h"
-#include "src/commands/streams/propagate.h"
 #include "src/commands/streams/util.h"
 #include "src/commands/util.h"
+#include "src/delivery/group_due.h"
+#include "src/delivery/records.h"
 #include "src/errors.h"
 
 namespace server {

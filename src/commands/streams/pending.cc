@@ -11,12 +11,14 @@
 #include <vector>
 
 #include "src/commands/registry.h"
-#include "src/commands/streams/dead_letter.h"
-#include "src/commands/streams/delivery.h"
-#include "src/commands/streams/propagate.h"
 #include "src/commands/streams/util.h"
 #include "src/commands/util.h"
+#include "src/delivery/apply.h"
+#include "src/delivery/policy.h"
+#include "src/delivery/records.h"
 #include "src/errors.h"
+#include "src/server_state.h"
+#include "streams/delivery_plan.h"
 
 namespace server {
 
@@ -221,39 +223,17 @@ void XClaim(CommandContext& ctx) {
   auto [consumer, created] = g->GetOrCreateConsumer(ctx.arg(3), now);
   consumer->seen_time_ms = now;
   if (created) records.push_back(CreateConsumerRecord(ctx.arg(1), ctx.arg(2), ctx.arg(3)));
+  const std::vector<streams::XClaimStep> steps =
+      streams::PlanClaim(*s, *g, args.ids, {now, args.min_idle, delivery_time, args.force});
   std::vector<streams::StreamID> claimed;
-  GroupDue due(ctx.server.config, *g);
-  for (streams::StreamID id : args.ids) {
-    streams::PendingEntry* e = g->FindPending(id);
-    if (!s->Contains(id)) {
-      if (e != nullptr) {
-        g->Ack(id);  // a reference to a deleted entry: drop it
-        records.push_back(DropPendingRecord(ctx.arg(1), ctx.arg(2), id));
-      }
-      continue;
-    }
-    if (e == nullptr) {
-      if (!args.force) continue;
-      // FORCE makes the PEL entry (no idle test: it had none). Like a delivery it starts at
-      // count 1, and the claim below counts once more: Redis 7.0 replies 2 in XPENDING.
-      e = g->CreatePending(id, *consumer, delivery_time, 1);
-    } else {
-      if (args.min_idle > 0 && IdleMs(*e, now) < args.min_idle) continue;
-      g->Redeliver(*e, *consumer, delivery_time, /*count_delivery=*/false);
-    }
-    if (args.retry_count && *args.retry_count >= 0) {
-      g->SetDeliveryCount(*e, static_cast<uint64_t>(*args.retry_count));
-    } else if (!args.just_id) {
-      g->SetDeliveryCount(*e, e->delivery_count + 1);
-    }
-    consumer->active_time_ms = now;
-    due.AfterDelivery(*e);
-    claimed.push_back(id);
-    records.push_back(ClaimRecord(ctx.arg(1), ctx.arg(2), *e, *g));
+  for (const streams::XClaimStep& step : steps) {
+    if (step.action != streams::XClaimAction::kDrop) claimed.push_back(step.id);
   }
-  due.Commit(ctx.server, ctx.client.db_index, ctx.arg(1), ctx.arg(2));
-  RecordAll(ctx, std::move(records));
   ReplyClaimed(ctx, *s, claimed, args.just_id);
+  DeliveryContext dc{ctx.server, ctx.client.db_index, now, &records};
+  ApplyClaim(dc, {ctx.arg(1), ctx.arg(2), *s, *g}, *consumer, steps,
+             {delivery_time, args.retry_count, args.just_id});
+  RecordAll(ctx, std::move(records));
 }
 
 // XAUTOCLAIM key group consumer min-idle-time start [COUNT n] [JUSTID]: claims up to COUNT
@@ -292,53 +272,22 @@ void XAutoClaim(CommandContext& ctx) {
   std::vector<Record> records;
   if (created) records.push_back(CreateConsumerRecord(ctx.arg(1), ctx.arg(2), ctx.arg(3)));
 
-  int64_t attempts = count * 10;
-  GroupDue due(ctx.server.config, *g);
-  DeliveryContext dc{ctx.server, ctx.client.db_index, now, &records};
+  const streams::AutoClaimPlan plan =
+      streams::PlanAutoClaim(*s, *g, EffectivePolicy(ctx.server.config, *g),
+                             {now, ctx.server.loading, *min_idle, start.value, count, just_id});
   std::vector<streams::StreamID> claimed, deleted;
-  std::optional<streams::StreamID> last;  // the last PEL entry looked at
-  // Acking a deleted entry changes the tree, so each step seeks again past `last`.
-  auto next = [&](streams::PendingIndex::Iterator& it) {
-    return last ? it.Seek(streams::SeekOp::kGreater, *last)
-                : it.Seek(streams::SeekOp::kGreaterOrEqual, start.value);
-  };
-  streams::PendingIndex::Iterator it(g->pel());
-  while (attempts > 0 && count > 0 && next(it)) {
-    attempts--;
-    streams::PendingEntry* e = it.Value();
-    const streams::StreamID id = e->id;
-    last = id;
-    if (!s->Contains(id)) {
-      g->Ack(id);
-      records.push_back(DropPendingRecord(ctx.arg(1), ctx.arg(2), id));
-      deleted.push_back(id);
-      count--;
-      continue;
-    }
-    // A NACKed entry waits for its due time (XNACK DELAY, the policy's backoff).
-    if (e->owner() == nullptr && e->due_ms > now) continue;
-    if (*min_idle > 0 && IdleMs(*e, now) < *min_idle) continue;
-    // One more delivery would exceed the policy's limit: a dead letter, not a claim.
-    if (!just_id && !ctx.server.loading && due.policy().ExhaustedAfter(e->delivery_count)) {
-      DeadLetter(dc, ctx.arg(1), *s, ctx.arg(2), *g, due.policy(), *e, kDlqReasonMaxDeliveries);
-      continue;
-    }
-    g->Redeliver(*e, *consumer, now, /*count_delivery=*/!just_id);
-    consumer->active_time_ms = now;
-    due.AfterDelivery(*e);
-    records.push_back(ClaimRecord(ctx.arg(1), ctx.arg(2), *e, *g));
-    claimed.push_back(id);
-    count--;
+  for (const streams::ClaimStep& step : plan.steps) {
+    if (step.action == streams::ClaimAction::kClaim) claimed.push_back(step.id);
+    if (step.action == streams::ClaimAction::kDrop) deleted.push_back(step.id);
   }
-  due.Commit(ctx.server, ctx.client.db_index, ctx.arg(1), ctx.arg(2), &records);
-  RecordAll(ctx, std::move(records));
-  streams::StreamID cursor;  // 0-0: the walk reached the end of the PEL
-  if (next(it)) cursor = it.Value()->id;
   ctx.reply.Array(3);
-  ReplyId(ctx.reply, cursor);
+  ReplyId(ctx.reply, plan.cursor);
   ReplyClaimed(ctx, *s, claimed, just_id);
   ctx.reply.Array(deleted.size());
   for (streams::StreamID id : deleted) ReplyId(ctx.reply, id);
+  DeliveryContext dc{ctx.server, ctx.client.db_index, now, &records};
+  ApplyAutoClaim(dc, {ctx.arg(1), ctx.arg(2), *s, *g}, *consumer, plan, just_id);
+  RecordAll(ctx, std::move(records));
 }
 
 constexpr CommandSpec kRows[] = {

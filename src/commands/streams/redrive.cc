@@ -1,6 +1,6 @@
 // XREDRIVE (Runnel's extension, no Redis command has the name): moves dead letters out of a
 // dead-letter stream and back to the streams they came from, as new entries, so a group that
-// gave up on them gets another try once the cause is fixed. See src/commands/streams/dead_letter.h for what
+// gave up on them gets another try once the cause is fixed. See src/delivery/dead_letter.h for what
 // a dead letter looks like.
 #include <optional>
 #include <string>
@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "src/commands/registry.h"
-#include "src/commands/streams/dead_letter.h"
-#include "src/commands/streams/propagate.h"
 #include "src/commands/streams/util.h"
 #include "src/commands/util.h"
+#include "src/delivery/dead_letter.h"
+#include "src/delivery/records.h"
 #include "src/errors.h"
 
 namespace server {

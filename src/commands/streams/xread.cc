@@ -70,10 +70,10 @@ class BlockedXRead : public BlockedCommand {
                ReadLimits limits)
       : keys_(std::move(keys)), after_(std::move(after)), limits_(limits) {}
 
-  bool TryServe(ServerState& state, Client& client, std::string_view key,
-                resp::Writer& reply) override {
+  bool TryServe(ServerState& state, Client& client, std::string_view key, resp::Writer& reply,
+                const WakeTime& now) override {
     // A deleted key, or one that now holds another type, keeps the client waiting (7.0).
-    Value* v = state.dbs[static_cast<size_t>(client.db_index)]->Find(key, WallClockMs());
+    Value* v = state.dbs[static_cast<size_t>(client.db_index)]->Find(key, now.wall_ms);
     if (v == nullptr || !v->is_stream()) return false;
     for (size_t i = 0; i < keys_.size(); i++) {
       if (keys_[i] != key) continue;

@@ -2,9 +2,9 @@
 // [NOACK] STREAMS key [key ...] id [id ...], parsed and checked as Redis 7.0.15 does (plus
 // 8.4's CLAIM and 8.10's MAXCOUNT / MAXSIZE). ">" delivers new entries (and, with CLAIM, idle
 // pending ones first); any other ID re-reads the consumer's own pending entries. With nothing to
-// deliver and BLOCK, the client is parked (src/commands/streams/xreadgroup_block.cc). What a read changes is
-// recorded for the AOF as Redis 7.0 propagates it (src/commands/streams/propagate.h), consumers it creates
-// included; a read that changed nothing records nothing.
+// deliver and BLOCK, the client is parked (src/commands/streams/xreadgroup_block.cc). What a read
+// changes is recorded for the AOF as Redis 7.0 propagates it (src/delivery/records.h), consumers it
+// creates included; a read that changed nothing records nothing.
 #include <string>
 #include <vector>
 
@@ -12,6 +12,7 @@
 #include "src/commands/streams/util.h"
 #include "src/commands/streams/xreadgroup.h"
 #include "src/commands/util.h"
+#include "src/delivery/records.h"
 #include "src/errors.h"
 
 namespace server {
@@ -151,15 +152,14 @@ void XReadGroup(CommandContext& ctx) {
     consumer->seen_time_ms = ctx.now_ms;
     if (created) records.push_back(CreateConsumerRecord(t.key, opts.group, opts.consumer));
     std::string entries;
-    const int protocol = ctx.reply.protocol();
+    resp::Writer w(entries, ctx.reply.protocol());
+    const GroupReadTarget target{t.key, opts.group, *t.stream, *t.group, *consumer};
     size_t n;
     if (t.history) {
-      n = ReadHistory(entries, protocol, t.key, *t.stream, *t.group, *consumer, t.after, opts,
-                      budget, dc);
+      n = ReadHistory(w, target, t.after, budget, dc);
     } else {
       if (budget.Exhausted()) continue;
-      n = ReadUndelivered(entries, protocol, t.key, *t.stream, *t.group, *consumer, opts, budget,
-                          dc);
+      n = ReadNew(w, target, opts, budget, dc);
       if (n == 0) continue;
     }
     parts.push_back({t.key, n, std::move(entries)});

@@ -1,6 +1,6 @@
 // What XREADGROUP's handler (src/commands/streams/xreadgroup.cc) and its blocked-client side
-// (src/commands/streams/xreadgroup_block.cc) share: the parsed options, the per-stream reads that deliver
-// entries to a consumer (moving the group and its PEL), and how the reply is framed.
+// (src/commands/streams/xreadgroup_block.cc) share: the parsed options, the per-stream reads
+// that deliver entries to a consumer (plan, reply, apply), and how the reply is framed.
 #pragma once
 
 #include <cstdint>
@@ -10,9 +10,8 @@
 
 #include "resp/writer.h"
 #include "src/command_table.h"
-#include "src/commands/streams/delivery.h"
-#include "src/commands/streams/propagate.h"
 #include "src/commands/streams/read_options.h"
+#include "src/delivery/context.h"
 #include "streams/stream.h"
 
 namespace server {
@@ -25,35 +24,30 @@ struct GroupReadOptions {
   int64_t claim_min_idle = -1;  // CLAIM min-idle-time (8.4); -1 when not given
 };
 
-// One stream's ">" read for consumer `c` of group `g`, all admitted by `budget` (COUNT counts
-// per stream; budget.StartStream() is called here). First, unless the AOF is replaying, the
-// entries the group's delivery policy made due (earliest due first), redelivered to `c` and
-// counted as redelivered; then with CLAIM the pending entries that may be claimed (NACKed ones,
-// then those idle >= min-idle-time, longest idle first), redelivered to `c`; under CLAIM both
-// are written as [id, fields, ms-since-last-delivery, previous-delivery-count], else as
-// [id, fields]. Entries the policy has exhausted go to the dead-letter stream instead. Then the
-// entries after the group's last-delivered ID (written as [id, fields], or with "0, 0" appended
-// under CLAIM), each advancing the group and, unless NOACK, entering the PEL. Every delivery
-// gets its due time from the policy. Appends the entries' RESP to `out` and returns how many
-// were written. What the read changed goes to dc.records for the AOF: each entry that entered
-// or moved in the PEL as the XCLAIM that puts it there, dead letters as XADD and XACK, then the
-// group's new position (XGROUP SETID ... ENTRIESREAD) and policy counters when they changed.
-size_t ReadUndelivered(std::string& out, int protocol, std::string_view key, streams::Stream& s,
-                       streams::ConsumerGroup& g, streams::Consumer& c,
-                       const GroupReadOptions& opts, ReadBudget& budget, DeliveryContext& dc);
+// The stream, group and consumer one part of a read is for.
+struct GroupReadTarget {
+  std::string_view key;
+  std::string_view group_name;
+  streams::Stream& stream;
+  streams::ConsumerGroup& group;
+  streams::Consumer& consumer;
+};
 
-// A history read: `c`'s own pending entries with ID > `after`, each redelivered (count + 1, time
-// now); an entry deleted from the stream meanwhile is written as [id, nil] and left as it is.
-// Each redelivery gets its due time and is appended to dc.records as an XCLAIM (Redis 7.0 records none, so its replay
-// loses the delivery counts; ours keeps them).
-size_t ReadHistory(std::string& out, int protocol, std::string_view key, streams::Stream& s,
-                   streams::ConsumerGroup& g, streams::Consumer& c, streams::StreamID after,
-                   const GroupReadOptions& opts, ReadBudget& budget, DeliveryContext& dc);
+// One stream's ">" read, all admitted by `budget` (COUNT counts per stream; StartStream() is
+// called here), planned by streams::PlanGroupRead: due entries (live only), then with CLAIM the
+// claimable ones, then new entries. Under CLAIM every entry is written as [id, fields,
+// ms-since-last-delivery, previous-delivery-count] ("0, 0" for new ones), else as [id, fields].
+// Then the plan is applied (src/delivery/apply.h): deliveries, dead letters, and their records
+// in dc.records. Returns how many entries were written to `w`.
+size_t ReadNew(resp::Writer& w, const GroupReadTarget& t, const GroupReadOptions& opts,
+               ReadBudget& budget, DeliveryContext& dc);
 
-// When (wall-clock ms) the first pending entry of `g` still in the stream becomes claimable with
-// CLAIM `min_idle`, or -1 when there is none. May be <= now when one already is.
-int64_t NextClaimableAt(const streams::Stream& s, const streams::ConsumerGroup& g,
-                        int64_t min_idle);
+// A history read: the consumer's own pending entries with ID > `after`, each redelivered (count
+// + 1, time now, recorded as an XCLAIM: Redis 7.0 records none, so its replay loses the
+// delivery counts; ours keeps them); an entry deleted from the stream meanwhile is written as
+// [id, nil] and left as it is.
+size_t ReadHistory(resp::Writer& w, const GroupReadTarget& t, streams::StreamID after,
+                   ReadBudget& budget, DeliveryContext& dc);
 
 // The reply frame: a header for `parts` streams (RESP2 array, RESP3 map), then per stream
 // [key, entries] (RESP2) or key => entries (RESP3); `entries` holds `n` written entries.

@@ -9,9 +9,11 @@
 #include <optional>
 
 #include "src/blocking.h"
-#include "src/commands/streams/policy.h"
 #include "src/commands/streams/xreadgroup.h"
+#include "src/delivery/policy.h"
+#include "src/delivery/records.h"
 #include "src/errors.h"
+#include "streams/delivery_plan.h"
 #include "streams/saturating.h"
 
 namespace server {
@@ -20,14 +22,19 @@ namespace {
 
 class BlockedXReadGroup : public BlockedCommand {
  public:
-  // `timeout_at`: when BLOCK's time is up (steady ms), -1 for BLOCK 0.
-  BlockedXReadGroup(ServerState& state, std::vector<std::string> keys, GroupReadOptions opts,
-                    int64_t timeout_at)
-      : state_(state), keys_(std::move(keys)), opts_(std::move(opts)), timeout_at_(timeout_at) {}
+  BlockedXReadGroup(ServerState& state, std::vector<std::string> keys, GroupReadOptions opts)
+      : state_(state), keys_(std::move(keys)), opts_(std::move(opts)) {}
 
-  bool TryServe(ServerState& state, Client& client, std::string_view key,
-                resp::Writer& reply) override {
-    Value* v = Lookup(client, key);
+  // The wait began at `now` (steady: the registry's own time, so BLOCK's timeout here is the
+  // registry's deadline). With CLAIM, aims the deadline at the first claimable moment.
+  void Start(Client& client, const WakeTime& now, int64_t block_ms) {
+    timeout_at_ = block_ms > 0 ? streams::SaturatingAdd(now.steady_ms, block_ms) : -1;
+    if (claiming()) state_.blocking.SetDeadline(client.id, NextDeadline(client, now));
+  }
+
+  bool TryServe(ServerState& state, Client& client, std::string_view key, resp::Writer& reply,
+                const WakeTime& now) override {
+    Value* v = Lookup(client, key, now);
     if (v == nullptr || !v->is_stream()) {
       reply.Error(err::kXReadGroupKeyGone);
       return true;
@@ -38,11 +45,11 @@ class BlockedXReadGroup : public BlockedCommand {
       return true;
     }
     // Like Redis 7.0, the reply holds the one stream that was written to.
+    Pass pass{client.db_index, now.wall_ms, ReadBudget(opts_.limits), {}};
     std::string entries;
-    ReadBudget budget(opts_.limits);
-    std::vector<Record> records;
-    const size_t n = Read(client.db_index, key, v->stream(), *g, entries, reply.protocol(), budget, records);
-    RecordAllOutside(state.propagation, client.db_index, std::move(records));
+    resp::Writer w(entries, reply.protocol());
+    const size_t n = Read(pass, key, v->stream(), *g, w);
+    RecordAllOutside(state.propagation, client.db_index, std::move(pass.records));
     if (n > 0) {
       WriteReadGroupHeader(reply, 1);
       WriteReadGroupPart(reply, key, n, entries);
@@ -50,14 +57,14 @@ class BlockedXReadGroup : public BlockedCommand {
     }
     // The write may have changed the PEL (a delivery to another consumer, an XNACK, a claim):
     // the next claimable moment may have moved.
-    if (claiming()) state.blocking.SetDeadline(client.id, NextDeadline(client));
+    if (claiming()) state.blocking.SetDeadline(client.id, NextDeadline(client, now));
     return false;
   }
 
   void ReplyTimeout(resp::Writer& reply) override { reply.NullArray(); }
 
-  DeadlineOutcome OnDeadline(Client& client, int64_t now_ms, resp::Writer& reply) override {
-    if (!claiming() || (timeout_at_ >= 0 && now_ms >= timeout_at_)) {
+  DeadlineOutcome OnDeadline(Client& client, const WakeTime& now, resp::Writer& reply) override {
+    if (!claiming() || (timeout_at_ >= 0 && now.steady_ms >= timeout_at_)) {
       ReplyTimeout(reply);
       return {true, -1};
     }
@@ -65,22 +72,22 @@ class BlockedXReadGroup : public BlockedCommand {
     std::string body;
     resp::Writer body_writer(body, reply.protocol());
     size_t parts = 0;
-    ReadBudget budget(opts_.limits);
-    std::vector<Record> records;
+    Pass pass{client.db_index, now.wall_ms, ReadBudget(opts_.limits), {}};
     for (const std::string& key : keys_) {
-      if (budget.Exhausted()) break;
-      Value* v = Lookup(client, key);
+      if (pass.budget.Exhausted()) break;
+      Value* v = Lookup(client, key, now);
       streams::ConsumerGroup* g =
           v != nullptr && v->is_stream() ? v->stream().FindGroup(opts_.group) : nullptr;
       if (g == nullptr) continue;
       std::string entries;
-      const size_t n = Read(client.db_index, key, v->stream(), *g, entries, reply.protocol(), budget, records);
+      resp::Writer w(entries, reply.protocol());
+      const size_t n = Read(pass, key, v->stream(), *g, w);
       if (n == 0) continue;
       WriteReadGroupPart(body_writer, key, n, entries);
       parts++;
     }
-    RecordAllOutside(state_.propagation, client.db_index, std::move(records));
-    if (parts == 0) return {false, NextDeadline(client)};
+    RecordAllOutside(state_.propagation, client.db_index, std::move(pass.records));
+    if (parts == 0) return {false, NextDeadline(client, now)};
     WriteReadGroupHeader(reply, parts);
     reply.Raw(body);
     return {true, -1};
@@ -88,73 +95,67 @@ class BlockedXReadGroup : public BlockedCommand {
 
   bool claiming() const { return opts_.claim_min_idle >= 0; }
 
+ private:
+  // One wake-up's reads: where they happen, when, what they may still take, what they record.
+  struct Pass {
+    int db;
+    int64_t now_ms;  // wall clock
+    ReadBudget budget;
+    std::vector<Record> records;
+  };
+
+  Value* Lookup(const Client& client, std::string_view key, const WakeTime& now) const {
+    return state_.dbs[static_cast<size_t>(client.db_index)]->Find(key, now.wall_ms);
+  }
+
   // The earlier of BLOCK's timeout and the first moment a pending entry becomes claimable.
-  int64_t NextDeadline(Client& client) const {
+  int64_t NextDeadline(Client& client, const WakeTime& now) const {
     int64_t claim_at = -1;  // wall clock
     for (const std::string& key : keys_) {
-      Value* v = Lookup(client, key);
+      Value* v = Lookup(client, key, now);
       if (v == nullptr || !v->is_stream()) continue;
       const streams::ConsumerGroup* g = v->stream().FindGroup(opts_.group);
       if (g == nullptr) continue;
-      const int64_t at = NextClaimableAt(v->stream(), *g, opts_.claim_min_idle);
+      const int64_t at = streams::NextClaimableAt(v->stream(), *g, opts_.claim_min_idle);
       if (at >= 0 && (claim_at < 0 || at < claim_at)) claim_at = at;
     }
     if (claim_at < 0) return timeout_at_;
     // Pending times are wall-clock; deadlines are steady. At least 1 ms on, never a busy loop.
-    const int64_t wait = std::max<int64_t>(1, claim_at - WallClockMs());
-    const int64_t at = streams::SaturatingAdd(SteadyMs(), wait);
+    const int64_t wait = std::max<int64_t>(1, claim_at - now.wall_ms);
+    const int64_t at = streams::SaturatingAdd(now.steady_ms, wait);
     return timeout_at_ < 0 ? at : std::min(at, timeout_at_);
   }
 
- private:
-  Value* Lookup(const Client& client, std::string_view key) const {
-    return state_.dbs[static_cast<size_t>(client.db_index)]->Find(key, WallClockMs());
-  }
-
   // A ">" read of one stream, creating the consumer only when there is something for it.
-  size_t Read(int db, std::string_view key, streams::Stream& s, streams::ConsumerGroup& g,
-              std::string& entries, int protocol, ReadBudget& budget,
-              std::vector<Record>& records) {
-    const int64_t now = WallClockMs();
-    bool any = s.After(g.last_id()).Valid();
-    // Entries the delivery policy made due are delivered to ">" readers too.
-    if (!any) {
-      const std::optional<int64_t> due =
-          g.NextDue(EffectivePolicy(state_.config, g).UniformWait());
-      any = due && *due <= now;
+  size_t Read(Pass& pass, std::string_view key, streams::Stream& s, streams::ConsumerGroup& g,
+              resp::Writer& w) {
+    if (!streams::GroupReadMayDeliver(s, g, EffectivePolicy(state_.config, g), pass.now_ms,
+                                      opts_.claim_min_idle)) {
+      return 0;
     }
-    if (!any && claiming()) {
-      const int64_t at = NextClaimableAt(s, g, opts_.claim_min_idle);
-      any = at >= 0 && at <= now;
-    }
-    if (!any) return 0;
-    auto [consumer, created] = g.GetOrCreateConsumer(opts_.consumer, now);
-    consumer->seen_time_ms = now;
-    if (created) records.push_back(CreateConsumerRecord(key, opts_.group, opts_.consumer));
-    DeliveryContext dc{state_, db, now,
-                       state_.propagation.enabled() ? &records : nullptr};
-    return ReadUndelivered(entries, protocol, key, s, g, *consumer, opts_, budget, dc);
+    auto [consumer, created] = g.GetOrCreateConsumer(opts_.consumer, pass.now_ms);
+    consumer->seen_time_ms = pass.now_ms;
+    if (created) pass.records.push_back(CreateConsumerRecord(key, opts_.group, opts_.consumer));
+    DeliveryContext dc{state_, pass.db, pass.now_ms,
+                       state_.propagation.enabled() ? &pass.records : nullptr};
+    return ReadNew(w, {key, opts_.group, s, g, *consumer}, opts_, pass.budget, dc);
   }
 
   ServerState& state_;
   std::vector<std::string> keys_;
   GroupReadOptions opts_;
-  int64_t timeout_at_;
+  int64_t timeout_at_ = -1;  // when BLOCK's time is up (steady ms); -1 for BLOCK 0
 };
 
 }  // namespace
 
 void BlockXReadGroup(CommandContext& ctx, std::vector<std::string> keys, GroupReadOptions opts,
                      int64_t block_ms) {
-  // Computed before Block() computes its own, so never later than the registry's deadline.
-  const int64_t timeout_at = block_ms > 0 ? streams::SaturatingAdd(SteadyMs(), block_ms) : -1;
-  auto blocked =
-      std::make_unique<BlockedXReadGroup>(ctx.server, keys, std::move(opts), timeout_at);
+  auto blocked = std::make_unique<BlockedXReadGroup>(ctx.server, keys, std::move(opts));
   BlockedXReadGroup* command = blocked.get();
-  ctx.server.blocking.Block(ctx.client, keys, block_ms, std::move(blocked));
-  if (command->claiming()) {
-    ctx.server.blocking.SetDeadline(ctx.client.id, command->NextDeadline(ctx.client));
-  }
+  const int64_t steady_now =
+      ctx.server.blocking.Block(ctx.client, keys, block_ms, std::move(blocked));
+  command->Start(ctx.client, {ctx.now_ms, steady_now}, block_ms);
 }
 
 }  // namespace server

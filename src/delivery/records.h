@@ -1,7 +1,8 @@
-// What stream commands record for the AOF in place of themselves (src/propagation.h): the
-// deterministic commands that rebuild a consumer group's state on replay (a delivery or claim as
-// an XCLAIM with absolute TIME and RETRYCOUNT, the group's position as XGROUP SETID with
-// ENTRIESREAD), and how several records of one command are kept together (MULTI/EXEC).
+// What the delivery engine and the stream commands record for the AOF in place of themselves
+// (src/propagation.h): the deterministic commands that rebuild a consumer group's state on replay
+// (a delivery or claim as an XCLAIM with absolute TIME and RETRYCOUNT, the group's position as
+// XGROUP SETID with ENTRIESREAD), and how several records of one command are kept together
+// (MULTI/EXEC).
 #pragma once
 
 #include <string>

@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "src/commands/streams/delivery.h"
-#include "src/commands/streams/propagate.h"
+#include "src/delivery/context.h"
+#include "src/delivery/records.h"
 #include "streams/consumer_group.h"
 #include "streams/stream.h"
 
@@ -43,6 +43,12 @@ inline constexpr std::string_view kDlqReasonFatal = "fatal";
 std::optional<streams::StreamID> AppendToStream(ServerState& state, int db, std::string_view key,
                                                 std::span<const std::string_view> field_values,
                                                 int64_t now_ms, std::vector<Record>* records);
+
+// Whether dead letters of `key` under `policy` can be appended: the dead-letter key is another
+// key, holding a stream or nothing yet. What a plan may need to know of the keyspace; the
+// lookup may expire the key, so ask only when a dead letter is at stake.
+bool DeadLetterAccepted(const DeliveryContext& dc, std::string_view key,
+                        const streams::DeliveryPolicy& policy);
 
 // Moves pending entry `e` of group `g` (named `group`) of stream `key` to the dead-letter
 // stream of `policy`: its fields (when still in the stream) and the metadata, then acks it,

@@ -1,9 +1,8 @@
-// Runnel's delivery policy at work (the policy itself: streams/delivery_policy.h; which one a
-// group runs under: src/commands/streams/policy.h). Every site that delivers or releases a pending entry
-// gives it its next due time through GroupDue; the server's due timer (ServerState::due) calls
-// RunDueGroups when the earliest one passes, which dead-letters what is exhausted and wakes
-// blocked readers of the rest. Under an empty policy no entry ever gets a due time, so a group
-// without a policy behaves exactly as Redis's.
+// Due times: when the delivery policy (streams/delivery_policy.h; which one a group runs under:
+// src/delivery/policy.h) makes a pending entry due again. Every site that delivers or releases a
+// pending entry gives it its next due time through GroupDue, which arms the server's due timer
+// (ServerState::due; its pass is src/delivery/due_pass.h). Under an empty policy no entry ever
+// gets a due time, so a group without a policy behaves exactly as Redis's.
 #pragma once
 
 #include <cstdint>
@@ -11,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "src/commands/streams/propagate.h"
+#include "src/delivery/records.h"
 #include "streams/consumer_group.h"
 #include "streams/delivery_policy.h"
 #include "streams/stream.h"
@@ -20,14 +19,6 @@ namespace server {
 
 struct Config;
 struct ServerState;
-
-// What a site that may run the policy needs besides the stream and its group.
-struct DeliveryContext {
-  ServerState& state;
-  int db;
-  int64_t now_ms;
-  std::vector<Record>* records;  // where AOF records go; null when nothing is recorded
-};
 
 // The due times one command sets in one group, under the group's effective policy, and the
 // policy counters it changed. Commit arms the server's timer and records the counters.
@@ -73,10 +64,5 @@ void ArmStreamGroups(ServerState& state, int db, std::string_view key, const str
 
 // CONFIG SET changed a stream-default-* knob: reschedules every group without its own policy.
 void RescheduleDefaultPolicyGroups(ServerState& state, int64_t now_ms);
-
-// The due timer fired: for each group whose deadline passed, dead-letters the entries that came
-// due exhausted, offers the key to blocked readers when others came due, records it all, and
-// re-arms for what is left. Returns whether anything was done (the caller serves ready keys).
-bool RunDueGroups(ServerState& state, int64_t now_ms);
 
 }  // namespace server

@@ -1,23 +1,13 @@
-#include "src/commands/streams/delivery.h"
+#include "src/delivery/group_due.h"
 
 #include <string>
 #include <utility>
 
-#include "src/commands/streams/dead_letter.h"
-#include "src/commands/streams/policy.h"
+#include "src/delivery/policy.h"
 #include "src/server_state.h"
 #include "streams/saturating.h"
 
 namespace server {
-
-namespace {
-
-// A timer pass dead-letters at most this many entries per group, then re-arms at once: a
-// backlog coming due together does not stall the loop.
-constexpr size_t kDeadLettersPerPass = 1000;
-constexpr size_t kGroupsPerPass = 256;
-
-}  // namespace
 
 GroupDue::GroupDue(const Config& config, streams::ConsumerGroup& g)
     : policy_(EffectivePolicy(config, g)),
@@ -101,58 +91,6 @@ void RescheduleDefaultPolicyGroups(ServerState& state, int64_t now_ms) {
       }
     });
   }
-}
-
-bool RunDueGroups(ServerState& state, int64_t now_ms) {
-  bool did = false;
-  for (DueScheduler::Taken& t : state.due.TakeDue(now_ms, kGroupsPerPass)) {
-    const DueScheduler::GroupRef& ref = t.ref;
-    if (ref.db < 0 || static_cast<size_t>(ref.db) >= state.dbs.size()) continue;
-    Value* v = state.dbs[static_cast<size_t>(ref.db)]->Find(ref.key, now_ms);
-    if (v == nullptr || !v->is_stream()) continue;
-    streams::Stream& s = v->stream();
-    streams::ConsumerGroup* g = s.FindGroup(ref.group);
-    if (g == nullptr) continue;
-    const streams::DeliveryPolicy& policy = EffectivePolicy(state.config, *g);
-    const std::optional<int64_t> wait = policy.UniformWait();
-    std::vector<Record> records;
-    DeliveryContext dc{state, ref.db, now_ms,
-                       state.propagation.enabled() ? &records : nullptr};
-    bool ready = false;
-    size_t moved = 0;
-    int64_t resume_at = -1;  // a due time left for the next pass
-    // Only what came due since the deadline was armed: older due entries were looked at then
-    // and wait for a reader.
-    g->ForEachDue(t.armed_ms, now_ms, wait, [&](streams::PendingEntry& e) {
-      if (!policy.ExhaustedAfter(e.delivery_count)) {
-        ready = true;
-        return true;
-      }
-      if (moved == kDeadLettersPerPass) {
-        resume_at = streams::ConsumerGroup::DueOf(e, wait);
-        return false;
-      }
-      if (DeadLetter(dc, ref.key, s, ref.group, *g, policy, e, kDlqReasonMaxDeliveries)) {
-        moved++;
-      }
-      return true;
-    });
-    if (moved > 0) {
-      did = true;
-      if (dc.records != nullptr) records.push_back(CountersRecord(ref.key, ref.group, *g));
-      RecordAllOutside(state.propagation, ref.db, std::move(records));
-    }
-    if (ready) {
-      state.blocking.SignalKeyReady(ref.db, ref.key);
-      did = true;
-    }
-    if (resume_at >= 0) {
-      state.due.Arm(ref.db, ref.key, ref.group, resume_at);
-    } else if (auto next = g->NextDue(wait, now_ms)) {
-      state.due.Arm(ref.db, ref.key, ref.group, *next);
-    }
-  }
-  return did;
 }
 
 }  // namespace server

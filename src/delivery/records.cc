@@ -1,4 +1,4 @@
-#include "src/commands/streams/propagate.h"
+#include "src/delivery/records.h"
 
 #include <utility>
 

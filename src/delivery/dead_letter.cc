@@ -1,9 +1,8 @@
-#include "src/commands/streams/dead_letter.h"
+#include "src/delivery/dead_letter.h"
 
 #include <utility>
 
-#include "src/commands/streams/policy.h"
-#include "src/commands/streams/util.h"
+#include "src/delivery/policy.h"
 #include "src/log.h"
 #include "src/server_state.h"
 
@@ -15,7 +14,10 @@ std::optional<streams::StreamID> AppendToStream(ServerState& state, int db, std:
   Db& d = *state.dbs[static_cast<size_t>(db)];
   Value* v = d.Find(key, now_ms);
   if (v != nullptr && !v->is_stream()) return std::nullopt;
-  const streams::StreamLimits limits = StreamLimitsFrom(state.config);
+  // Block limits as XADD takes them (stream-node-max-entries / stream-node-max-bytes).
+  streams::StreamLimits limits;
+  limits.max_entries = static_cast<size_t>(state.config.stream_node_max_entries);
+  limits.max_bytes = static_cast<size_t>(state.config.stream_node_max_bytes);
   const auto now = static_cast<uint64_t>(now_ms);
   streams::IdResult<streams::StreamID> id;
   if (v == nullptr) {
@@ -36,6 +38,14 @@ std::optional<streams::StreamID> AppendToStream(ServerState& state, int db, std:
     records->push_back(std::move(r));
   }
   return id.value;
+}
+
+bool DeadLetterAccepted(const DeliveryContext& dc, std::string_view key,
+                        const streams::DeliveryPolicy& policy) {
+  const std::string dlq = DeadLetterKey(dc.state.config, policy, key);
+  if (dlq == key) return false;
+  Value* v = dc.state.dbs[static_cast<size_t>(dc.db)]->Find(dlq, dc.now_ms);
+  return v == nullptr || v->is_stream();
 }
 
 bool DeadLetter(DeliveryContext& dc, std::string_view key, streams::Stream& s,
