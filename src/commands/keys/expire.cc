@@ -44,7 +44,7 @@ void ExpireGeneric(CommandContext& ctx, bool seconds, bool absolute) {
   if (f.gt && f.lt) return ctx.reply.Error(err::kExpireGtAndLt);
 
   auto at = ParseAnyExpire(ctx, ctx.arg(2), seconds, absolute);
-  if (!at) return;
+  if (!at) return ctx.reply.Error(at.error());
   Db& db = ctx.db();
   Propagation& propagation = ctx.server.propagation;
   std::string_view key = ctx.arg(1);

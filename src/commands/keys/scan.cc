@@ -52,8 +52,8 @@ void Scan(CommandContext& ctx) {
     std::string_view opt = ctx.arg(i);
     bool has_value = i + 1 < ctx.argc();
     if (EqualsIgnoreCase(opt, "COUNT") && has_value) {
-      auto n = ArgInt64(ctx, i + 1);
-      if (!n) return;
+      auto n = Int64Arg(ctx, i + 1);
+      if (!n) return ctx.reply.Error(n.error());
       if (*n < 1) return ctx.reply.Error(err::kSyntax);
       count = *n;
     } else if (EqualsIgnoreCase(opt, "MATCH") && has_value) {
