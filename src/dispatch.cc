@@ -75,10 +75,10 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
   if (untracked) untracked->set_access_tracking(false);
   client.command_depth++;
   state.propagation.BeginCommand(client.db_index);
-  const size_t reply_start = reply.buffer().size();
+  const resp::Writer::Mark reply_start = reply.mark();
   spec.handler(ctx);
   // A write that answered an error changed nothing (Redis's commands check before they write).
-  const bool failed = reply.buffer().size() > reply_start && reply.buffer()[reply_start] == '-';
+  const bool failed = reply.IsErrorSince(reply_start);
   state.propagation.EndCommand(argv, (spec.flags & kWrite) && !failed);
   client.command_depth--;
   // Like Redis, a write that creates a key someone blocks on (RENAME, COPY, RESTORE onto it)
