@@ -9,6 +9,7 @@
 
 #include "src/commands/streams/delivery.h"
 #include "src/connection.h"
+#include "src/errors.h"
 #include "src/log.h"
 
 namespace server {
@@ -155,7 +156,7 @@ void Server::OnConnection(uv_stream_t* listener, int status) {
   if (static_cast<int64_t>(st.clients.size()) >= st.config.maxclients) {
     st.stats.rejected_connections++;
     // Best effort, as Redis: one write of the error, then close.
-    std::string msg = "-ERR max number of clients reached\r\n";
+    std::string msg = "-" + std::string(err::kMaxClients) + "\r\n";
     uv_buf_t buf = uv_buf_init(msg.data(), static_cast<unsigned>(msg.size()));
     uv_try_write(reinterpret_cast<uv_stream_t*>(conn->handle()), &buf, 1);
     conn->closing_ = true;

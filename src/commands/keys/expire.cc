@@ -37,7 +37,7 @@ void ExpireGeneric(CommandContext& ctx, bool seconds, bool absolute) {
     } else if (EqualsIgnoreCase(a, "LT")) {
       f.lt = true;
     } else {
-      return ctx.reply.Error(std::string(err::kUnsupportedOptionPrefix) + std::string(a));
+      return ctx.reply.Error(err::UnsupportedOption(a));
     }
   }
   if (f.nx && (f.xx || f.gt || f.lt)) return ctx.reply.Error(err::kExpireNxAndOthers);

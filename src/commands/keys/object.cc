@@ -11,13 +11,6 @@ namespace server::keys {
 
 namespace {
 
-constexpr std::string_view kLfuSelected =
-    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
-    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
-constexpr std::string_view kLfuNotSelected =
-    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
-    "when switching between policies at runtime LRU and LFU data will take some time to adjust.";
-
 bool LfuPolicy(const Config& config) {
   return config.maxmemory_policy.find("lfu") != std::string::npos;
 }
@@ -71,14 +64,14 @@ void ObjectEncoding(CommandContext& ctx) {
 void ObjectFreq(CommandContext& ctx) {
   const Value* v = ObjectTarget(ctx);
   if (v == nullptr) return ctx.reply.Null();
-  if (!LfuPolicy(ctx.server.config)) return ctx.reply.Error(kLfuNotSelected);
+  if (!LfuPolicy(ctx.server.config)) return ctx.reply.Error(err::kLfuNotSelected);
   ctx.reply.Integer(v->LfuCount(ctx.now_ms));
 }
 
 void ObjectIdleTime(CommandContext& ctx) {
   const Value* v = ObjectTarget(ctx);
   if (v == nullptr) return ctx.reply.Null();
-  if (LfuPolicy(ctx.server.config)) return ctx.reply.Error(kLfuSelected);
+  if (LfuPolicy(ctx.server.config)) return ctx.reply.Error(err::kLfuSelected);
   ctx.reply.Integer(v->IdleMs(ctx.now_ms) / 1000);
 }
 

@@ -22,11 +22,7 @@ namespace {
 // COUNT is taken as no COUNT (observed on 7.0.15, not documented).
 constexpr int64_t kFullDefaultCount = 10;
 
-void ReplySyntax(CommandContext& ctx) {
-  std::string error(err::kXInfoSyntaxPrefix);
-  error.append(ctx.arg(1)).append(err::kXInfoSyntaxSuffix);
-  ctx.reply.Error(error);
-}
+void ReplySyntax(CommandContext& ctx) { ctx.reply.Error(err::XInfoSyntax(ctx.arg(1))); }
 
 // The fields STREAM and STREAM FULL share, in Redis's order.
 void ReplyCommonFields(resp::Writer& w, const streams::Stream& s) {
