@@ -70,7 +70,7 @@ void BlockingRegistry::SignalDbFlushed(int db) {
   }
 }
 
-std::vector<uint64_t> BlockingRegistry::ServeReadyKeys(ServerState& state,
+std::vector<uint64_t> BlockingRegistry::ServeReadyKeys(ServerState& state, int64_t now_ms,
                                                        const WriterFor& writer_for) {
   std::vector<uint64_t> served;
   while (!ready_.empty()) {
@@ -89,7 +89,9 @@ std::vector<uint64_t> BlockingRegistry::ServeReadyKeys(ServerState& state,
         if (writer == nullptr) continue;
         Client& client = *it->second.client;
         writer->set_protocol(client.protocol);
-        if (!it->second.command->TryServe(state, client, key.second, *writer)) continue;
+        if (!it->second.command->TryServeAt(state, client, key.second, now_ms, *writer)) {
+          continue;
+        }
         Remove(id);
         served.push_back(id);
       }

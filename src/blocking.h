@@ -29,9 +29,17 @@ class BlockedCommand {
  public:
   virtual ~BlockedCommand() = default;
   // `key` in the client's db may now satisfy the command: writes the reply and returns true, or
-  // returns false (nothing written) to keep waiting.
-  virtual bool TryServe(ServerState& state, Client& client, std::string_view key,
-                        resp::Writer& reply) = 0;
+  // returns false (nothing written) to keep waiting. `now_ms` is the wall-clock time of the
+  // serve (that of the command whose write woke it): the command reads no clock of its own.
+  virtual bool TryServeAt(ServerState& state, Client& client, std::string_view key,
+                          int64_t /*now_ms*/, resp::Writer& reply) {
+    return TryServe(state, client, key, reply);
+  }
+  // Transitional: callers in streams/xreadgroup_block.cc move to TryServeAt (then this goes).
+  virtual bool TryServe(ServerState& /*state*/, Client& /*client*/, std::string_view /*key*/,
+                        resp::Writer& /*reply*/) {
+    return false;
+  }
   virtual void ReplyTimeout(resp::Writer& reply) = 0;
 
   // What OnDeadline did: answered the client (it leaves the registry), or keeps it waiting
@@ -72,9 +80,11 @@ class BlockingRegistry {
   void SignalDbFlushed(int db);
   bool HasReadyKeys() const { return !ready_.empty(); }
 
-  // Offers every ready key to its waiters, oldest first. Returns the ids of clients that were
-  // served (and so unblocked); their input processing should resume.
-  std::vector<uint64_t> ServeReadyKeys(ServerState& state, const WriterFor& writer_for);
+  // Offers every ready key to its waiters, oldest first, at wall-clock time `now_ms`. Returns
+  // the ids of clients that were served (and so unblocked); their input processing should
+  // resume.
+  std::vector<uint64_t> ServeReadyKeys(ServerState& state, int64_t now_ms,
+                                       const WriterFor& writer_for);
   // Calls OnDeadline for every client whose deadline is <= now_ms (by default: replies the
   // timeout); returns the ids of those answered.
   std::vector<uint64_t> ExpireDue(int64_t now_ms, const WriterFor& writer_for);

@@ -107,7 +107,7 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
     return Reject(state, client, argv[0], text, reply);
   }
   const bool queue = client.in_multi && !(spec->flags & kMultiImmediate);
-  if (state.config.maxmemory > 0 && !EnforceMaxmemory(state, WallClockMs())) {
+  if (state.config.maxmemory > 0 && !EnforceMaxmemory(state, state.NextCommandTime())) {
     // Over maxmemory with nothing evictable: refuse what may grow memory, including anything
     // queued in MULTI (a queue can grow without bound), as Redis does.
     if ((spec->flags & kDenyOom) || queue) return Reject(state, client, argv[0], err::kOom, reply);

@@ -222,8 +222,9 @@ resp::Writer* Server::WriterFor(uint64_t client_id) {
 }
 
 void Server::ServeReadyKeys() {
+  // The time of the command (or due-timer pass) whose write made the keys ready.
   auto served = state_.blocking.ServeReadyKeys(
-      state_, [this](uint64_t id) { return WriterFor(id); });
+      state_, state_.command_time_ms, [this](uint64_t id) { return WriterFor(id); });
   for (uint64_t id : served) {
     unblocked_.push_back(id);
     if (auto it = connections_.find(id); it != connections_.end()) QueueFlush(it->second);

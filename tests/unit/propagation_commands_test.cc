@@ -521,7 +521,8 @@ TEST_CASE("A blocked XREADGROUP served later records its deliveries outside any 
   // The blocked call created its consumer; nothing else yet.
   CHECK(ArgvsOf(before).back() == Argv{"XADD", "s", "5-0", "f", "v"});
   auto served = h.state.blocking.ServeReadyKeys(
-      h.state, [&](uint64_t id) { return id == waiter.id ? &w : nullptr; });
+      h.state, h.state.command_time_ms,
+      [&](uint64_t id) { return id == waiter.id ? &w : nullptr; });
   REQUIRE(served == std::vector<uint64_t>{10});
   auto after = h.TakeRecords();
   REQUIRE(after.size() == 4);

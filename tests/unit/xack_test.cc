@@ -251,7 +251,8 @@ TEST_CASE("XNACK wakes a consumer blocked on XREADGROUP CLAIM with the released 
   REQUIRE(f.h.state.blocking.blocked_count() == 1);
   CHECK(f.h.Run({"XNACK", "s", "g", "FAIL", "IDS", "1", "1-0"}) == ":1\r\n");
   auto served = f.h.state.blocking.ServeReadyKeys(
-      f.h.state, [&](uint64_t id) { return id == waiter.id ? &w : nullptr; });
+      f.h.state, f.h.state.command_time_ms,
+      [&](uint64_t id) { return id == waiter.id ? &w : nullptr; });
   CHECK(served == std::vector<uint64_t>{10});
   CHECK(out.rfind("*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*4\r\n$3\r\n1-0\r\n", 0) == 0);
   CHECK(g.FindPending({1, 0})->owner()->name == "b");

@@ -92,7 +92,9 @@ struct Clients {
       return it == writers.end() ? nullptr : it->second.get();
     };
   }
-  std::vector<uint64_t> Serve() { return h.state.blocking.ServeReadyKeys(h.state, WriterFor()); }
+  std::vector<uint64_t> Serve() {
+    return h.state.blocking.ServeReadyKeys(h.state, h.state.command_time_ms, WriterFor());
+  }
   std::string Take(uint64_t id) {
     std::string s;
     s.swap(out[id]);

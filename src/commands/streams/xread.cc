@@ -2,7 +2,7 @@
 // as Redis 7.0.15 answers it, plus 7.4's "+" (the last entry) and 8.10's MAXCOUNT / MAXSIZE.
 // Without data and with BLOCK, the handler parks the client in the BlockingRegistry with the
 // IDs already resolved ('$' = the stream's last ID at block time) and writes no reply; the
-// registry's TryServe later answers with the one stream that got entries, or the timeout nil.
+// registry's TryServeAt later answers with the one stream that got entries, or the timeout nil.
 #include <memory>
 #include <string>
 #include <vector>
@@ -70,10 +70,10 @@ class BlockedXRead : public BlockedCommand {
                ReadLimits limits)
       : keys_(std::move(keys)), after_(std::move(after)), limits_(limits) {}
 
-  bool TryServe(ServerState& state, Client& client, std::string_view key,
-                resp::Writer& reply) override {
+  bool TryServeAt(ServerState& state, Client& client, std::string_view key, int64_t now_ms,
+                  resp::Writer& reply) override {
     // A deleted key, or one that now holds another type, keeps the client waiting (7.0).
-    Value* v = state.dbs[static_cast<size_t>(client.db_index)]->Find(key, WallClockMs());
+    Value* v = state.dbs[static_cast<size_t>(client.db_index)]->Find(key, now_ms);
     if (v == nullptr || !v->is_stream()) return false;
     for (size_t i = 0; i < keys_.size(); i++) {
       if (keys_[i] != key) continue;
@@ -190,7 +190,7 @@ void XRead(CommandContext& ctx) {
     after.push_back(t.after);
   }
   auto blocked = std::make_unique<BlockedXRead>(keys, std::move(after), limits);
-  // No reply now: the connection holds the client until TryServe or ReplyTimeout answers.
+  // No reply now: the connection holds the client until TryServeAt or ReplyTimeout answers.
   ctx.server.blocking.Block(ctx.client, keys, block_ms, std::move(blocked));
 }
 
