@@ -78,11 +78,13 @@ std::string ClientLine(const CommandContext& ctx, const Client& c) {
   return line;
 }
 
-// TYPE values Redis knows. Every client of ours is a "normal" one.
-bool ParseClientType(std::string_view t, bool& is_normal) {
+// TYPE values Redis knows: whether `t` is "normal" (every client of ours is), or the error for a
+// type Redis does not know.
+Result<bool> ParseClientType(std::string_view t) {
   std::string l = AsciiLower(t);
-  is_normal = l == "normal";
-  return is_normal || l == "master" || l == "replica" || l == "slave" || l == "pubsub";
+  if (l == "normal") return true;
+  if (l == "master" || l == "replica" || l == "slave" || l == "pubsub") return false;
+  return Failure(err::UnknownClientType(t));
 }
 
 void ClientId(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.client.id)); }
@@ -121,11 +123,9 @@ void ClientList(CommandContext& ctx) {
   if (ctx.argc() == 2) {
     for (const auto& [id, c] : ctx.server.clients) shown.push_back(c);
   } else if (ctx.argc() == 4 && EqualsIgnoreCase(ctx.arg(2), "TYPE")) {
-    bool normal;
-    if (!ParseClientType(ctx.arg(3), normal)) {
-      return ctx.reply.Error(err::UnknownClientType(ctx.arg(3)));
-    }
-    if (normal) {
+    auto normal = ParseClientType(ctx.arg(3));
+    if (!normal) return ctx.reply.Error(normal.error());
+    if (*normal) {
       for (const auto& [id, c] : ctx.server.clients) shown.push_back(c);
     }
   } else if (ctx.argc() >= 4 && EqualsIgnoreCase(ctx.arg(2), "ID")) {
@@ -184,9 +184,9 @@ void ClientKill(CommandContext& ctx) {
       by_id = true;
       id = static_cast<uint64_t>(v);
     } else if (EqualsIgnoreCase(opt, "TYPE")) {
-      bool normal;
-      if (!ParseClientType(value, normal)) return ctx.reply.Error(err::UnknownClientType(value));
-      match_none = match_none || !normal;
+      auto normal = ParseClientType(value);
+      if (!normal) return ctx.reply.Error(normal.error());
+      match_none = match_none || !*normal;
     } else if (EqualsIgnoreCase(opt, "ADDR")) {
       by_addr = true;
       addr = value;
