@@ -81,6 +81,11 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
   const bool failed = reply.IsErrorSince(reply_start);
   state.propagation.EndCommand(argv, (spec.flags & kWrite) && !failed);
   client.command_depth--;
+  // INFO's total_error_replies counts every error reply, those of EXEC's commands too, as
+  // Redis does; the outermost call counts them all, so a nested one is not counted twice.
+  if (client.command_depth == 0) {
+    state.stats.total_error_replies += reply.errors_written() - reply_start.errors;
+  }
   // Like Redis, a write that creates a key someone blocks on (RENAME, COPY, RESTORE onto it)
   // gives the waiters a look; each one checks for itself whether there is data now.
   if ((spec.flags & kWrite) && state.blocking.blocked_count() > 0) {
