@@ -23,6 +23,8 @@ void Writer::Simple(std::string_view s) {
 }
 
 void Writer::Error(std::string_view text) {
+  errors_written_++;
+  last_error_offset_ = out_->size();
   out_->push_back('-');
   // Error texts must stay on one line or they would corrupt the stream.
   for (char c : text) out_->push_back(c == '\r' || c == '\n' ? ' ' : c);

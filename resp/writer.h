@@ -2,6 +2,8 @@
 // protocol version, so handlers say what a reply *is* (a map, a null, a double) and the
 // version chosen by HELLO decides how it is spelled. Aggregates are written as a header
 // followed by exactly that many elements (a map of n pairs takes 2n elements).
+// The writer also keeps count of the error replies it wrote, so its caller can tell whether a
+// reply was an error without reading the bytes back (see Mark / IsErrorSince).
 #pragma once
 
 #include <cstdint>
@@ -17,6 +19,20 @@ class Writer {
   int protocol() const { return protocol_; }
   void set_protocol(int protocol) { protocol_ = protocol; }
   std::string& buffer() { return *out_; }
+
+  // Where the next reply starts: take one before writing a reply, then ask IsErrorSince.
+  struct Mark {
+    size_t offset;
+    uint64_t errors;
+  };
+  Mark mark() const { return {out_->size(), errors_written_}; }
+  // Whether the reply written since `m` is an error reply itself: an array that holds errors
+  // (EXEC's) is not. Nothing written is not an error either.
+  bool IsErrorSince(Mark m) const {
+    return errors_written_ > m.errors && last_error_offset_ == m.offset;
+  }
+  // Error replies written so far, at any depth.
+  uint64_t errors_written() const { return errors_written_; }
 
   void Simple(std::string_view s);            // +OK
   void Ok() { out_->append("+OK\r\n"); }
@@ -41,6 +57,8 @@ class Writer {
 
   std::string* out_;
   int protocol_;
+  uint64_t errors_written_ = 0;
+  size_t last_error_offset_ = 0;  // where the last error reply's '-' went in the buffer
 };
 
 // Formats a double the way Redis 7.0 replies with one (scores, RESP3 doubles): %.17g, so 0.1 is

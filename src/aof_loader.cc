@@ -295,9 +295,10 @@ AofReplayResult ReplayAof(ServerState& state, std::string_view data) {
 
   auto run = [&](size_t offset, const CommandSpec& spec, std::span<const std::string_view> argv) {
     out.clear();
+    const resp::Writer::Mark reply_start = reply.mark();
     Execute(state, client, spec, argv, reply);
     r.commands++;
-    if (!out.empty() && out[0] == '-') {
+    if (reply.IsErrorSince(reply_start)) {
       if (r.failed++ == 0) {
         r.first_failed_offset = offset;
         size_t end = out.find('\r');

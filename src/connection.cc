@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "src/dispatch.h"
+#include "src/errors.h"
 #include "src/log.h"
 
 namespace server {
@@ -143,7 +144,7 @@ void Connection::ProcessInput() {
     auto status = parser_.Parse(pending);
     if (status == resp::Parser::Status::kIncomplete) break;
     if (status == resp::Parser::Status::kError) {
-      writer_.Error("ERR " + parser_.error());
+      writer_.Error(err::ProtocolError(parser_.error()));
       Log(LogLevel::kVerbose, "Protocol error (" + parser_.error() + ") from client: id=" +
                                   std::to_string(client_.id) + " addr=" + client_.addr);
       client_.close_after_reply = true;

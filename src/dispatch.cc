@@ -74,12 +74,17 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
   if (untracked) untracked->set_access_tracking(false);
   client.command_depth++;
   state.propagation.BeginCommand(client.db_index);
-  const size_t reply_start = reply.buffer().size();
+  const resp::Writer::Mark reply_start = reply.mark();
   spec.handler(ctx);
   // A write that answered an error changed nothing (Redis's commands check before they write).
-  const bool failed = reply.buffer().size() > reply_start && reply.buffer()[reply_start] == '-';
+  const bool failed = reply.IsErrorSince(reply_start);
   state.propagation.EndCommand(argv, (spec.flags & kWrite) && !failed);
   client.command_depth--;
+  // INFO's total_error_replies counts every error reply, those of EXEC's commands too, as
+  // Redis does; the outermost call counts them all, so a nested one is not counted twice.
+  if (client.command_depth == 0) {
+    state.stats.total_error_replies += reply.errors_written() - reply_start.errors;
+  }
   // Like Redis, a write that creates a key someone blocks on (RENAME, COPY, RESTORE onto it)
   // gives the waiters a look; each one checks for itself whether there is data now.
   if ((spec.flags & kWrite) && state.blocking.blocked_count() > 0) {
@@ -106,7 +111,7 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
     return Reject(state, client, argv[0], text, reply);
   }
   const bool queue = client.in_multi && !(spec->flags & kMultiImmediate);
-  if (state.config.maxmemory > 0 && !EnforceMaxmemory(state, WallClockMs())) {
+  if (state.config.maxmemory > 0 && !EnforceMaxmemory(state, state.NextCommandTime())) {
     // Over maxmemory with nothing evictable: refuse what may grow memory, including anything
     // queued in MULTI (a queue can grow without bound), as Redis does.
     if ((spec->flags & kDenyOom) || queue) return Reject(state, client, argv[0], err::kOom, reply);

@@ -40,4 +40,51 @@ std::string InvalidExpireTime(std::string_view command) {
   return "ERR invalid expire time in '" + AsciiLower(command) + "' command";
 }
 
+std::string ProtocolError(std::string_view parser_message) {
+  return "ERR " + std::string(parser_message);
+}
+
+std::string UnsupportedOption(std::string_view option) {
+  return "ERR Unsupported option " + std::string(option);
+}
+
+std::string HelloSyntax(std::string_view option) {
+  return "ERR Syntax error in HELLO option '" + std::string(option) + "'";
+}
+
+std::string UnknownClientType(std::string_view type) {
+  return "ERR Unknown client type '" + std::string(type) + "'";
+}
+
+std::string UnrecognizedOption(std::string_view option) {
+  return "ERR Unrecognized option '" + std::string(option) + "'";
+}
+
+std::string ClientInfoInvalid(std::string_view attribute) {
+  return "ERR " + std::string(attribute) + " cannot contain spaces, newlines or special characters.";
+}
+
+std::string NoSuchUser(std::string_view user) {
+  return "ERR No such user '" + std::string(user) + "'";
+}
+
+std::string ConfigSetUnknownOption(std::string_view name) {
+  return "ERR Unknown option or number of arguments for CONFIG SET - '" + std::string(name) + "'";
+}
+
+std::string ConfigSetFailed(std::string_view name, std::string_view reason) {
+  return "ERR CONFIG SET failed (possibly related to argument '" + std::string(name) + "') - " +
+         std::string(reason);
+}
+
+std::string ConfigRewriteFailed(std::string_view reason) {
+  return "ERR Rewriting config file: " + std::string(reason);
+}
+
+std::string XInfoSyntax(std::string_view subcommand) {
+  std::string text(kXInfoSyntaxPrefix);
+  text.append(subcommand).append(kXInfoSyntaxSuffix);
+  return text;
+}
+
 }  // namespace server::err

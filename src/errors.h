@@ -53,12 +53,26 @@ inline constexpr std::string_view kInvalidArgumentCount =
 inline constexpr std::string_view kNoKeyArguments = "ERR The command has no key arguments";
 inline constexpr std::string_view kInvalidArguments = "ERR Invalid arguments specified for command";
 inline constexpr std::string_view kNoConfigFile = "ERR The server is running without a config file";
-inline constexpr std::string_view kConfigRewriteFailed = "ERR Rewriting config file: ";
 inline constexpr std::string_view kClientNameInvalid =
     "ERR Client names cannot contain spaces, newlines or special characters.";
 inline constexpr std::string_view kNoShutdownInProgress = "ERR No shutdown in progress.";
 inline constexpr std::string_view kInvalidClientId = "ERR Invalid client ID";
 inline constexpr std::string_view kClientIdNotPositive = "ERR client-id should be greater than 0";
+inline constexpr std::string_view kProtocolVersionNotInteger =
+    "ERR Protocol version is not an integer or out of range";
+inline constexpr std::string_view kHelloNoAuth =
+    "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
+    "AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
+    "protocol version at the same time";
+inline constexpr std::string_view kClusterDisabled =
+    "ERR This instance has cluster support disabled";
+// OBJECT IDLETIME / FREQ under the other kind of maxmemory policy.
+inline constexpr std::string_view kLfuSelected =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
+inline constexpr std::string_view kLfuNotSelected =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
+    "when switching between policies at runtime LRU and LFU data will take some time to adjust.";
 
 // Strings and generic key commands.
 inline constexpr std::string_view kDecrementOverflow = "ERR decrement would overflow";
@@ -67,8 +81,6 @@ inline constexpr std::string_view kExpireNxAndOthers =
     "ERR NX and XX, GT or LT options at the same time are not compatible";
 inline constexpr std::string_view kExpireGtAndLt =
     "ERR GT and LT options at the same time are not compatible";
-// Followed by the option as given: "ERR Unsupported option FOO".
-inline constexpr std::string_view kUnsupportedOptionPrefix = "ERR Unsupported option ";
 // An argument Redis reads as a C int (COPY ... DB n) that does not fit one.
 inline constexpr std::string_view kIntOutOfRange =
     "ERR value is out of range, value must between -2147483648 and 2147483647";
@@ -81,6 +93,31 @@ std::string WrongArity(std::string_view full_name);
 std::string UnknownSubcommand(std::string_view sub, std::string_view container);
 // "ERR invalid expire time in 'set' command"
 std::string InvalidExpireTime(std::string_view command);
+// "ERR Protocol error: invalid bulk length": resp::Parser's message, as the reply to a
+// malformed request.
+std::string ProtocolError(std::string_view parser_message);
+// EXPIRE's unknown option, as given: "ERR Unsupported option FOO"
+std::string UnsupportedOption(std::string_view option);
+// "ERR Syntax error in HELLO option 'foo'"
+std::string HelloSyntax(std::string_view option);
+// CLIENT LIST / KILL TYPE: "ERR Unknown client type 'foo'"
+std::string UnknownClientType(std::string_view type);
+// CLIENT SETINFO: "ERR Unrecognized option 'foo'"
+std::string UnrecognizedOption(std::string_view option);
+// CLIENT SETINFO with a bad value, the attribute as given: "ERR lib-name cannot contain
+// spaces, newlines or special characters."
+std::string ClientInfoInvalid(std::string_view attribute);
+// CLIENT KILL USER: "ERR No such user 'foo'"
+std::string NoSuchUser(std::string_view user);
+// "ERR Unknown option or number of arguments for CONFIG SET - 'foo'"
+std::string ConfigSetUnknownOption(std::string_view name);
+// "ERR CONFIG SET failed (possibly related to argument 'foo') - <reason>"
+std::string ConfigSetFailed(std::string_view name, std::string_view reason);
+// "ERR Rewriting config file: <strerror text>"
+std::string ConfigRewriteFailed(std::string_view reason);
+// XINFO STREAM with options it does not take, the subcommand as given:
+// "ERR unknown subcommand or wrong number of arguments for 'STREAM'. Try XINFO HELP."
+std::string XInfoSyntax(std::string_view subcommand);
 
 
 // Streams (texts observed on redis-server 7.0.15).

@@ -12,13 +12,19 @@ bool ValidClientName(std::string_view name) {
   return true;
 }
 
-std::optional<int64_t> ArgInt64(CommandContext& ctx, size_t index, std::string_view error) {
+Result<int64_t> Int64Arg(const CommandContext& ctx, size_t index, std::string_view error) {
   int64_t v;
-  if (!resp::ParseStrictInt64(ctx.arg(index), v)) {
-    ctx.reply.Error(error.empty() ? err::kNotInteger : error);
+  if (!resp::ParseStrictInt64(ctx.arg(index), v)) return Failure(error);
+  return v;
+}
+
+std::optional<int64_t> ArgInt64(CommandContext& ctx, size_t index, std::string_view error) {
+  auto n = Int64Arg(ctx, index, error.empty() ? err::kNotInteger : error);
+  if (!n) {
+    ctx.reply.Error(n.error());
     return std::nullopt;
   }
-  return v;
+  return *n;
 }
 
 void ReplyHelp(resp::Writer& reply, std::span<const std::string_view> lines) {

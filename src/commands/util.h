@@ -1,5 +1,6 @@
-// Helpers shared by the command families: argument parsing with Redis's error replies and
-// HELP replies. (Transaction and WATCH state is the core's: src/transactions.h.)
+// Helpers shared by the command families: argument parsing (returning Redis's error for the
+// handler to reply) and HELP replies. (Transaction and WATCH state is the core's:
+// src/transactions.h.)
 #pragma once
 
 #include <cstdint>
@@ -9,6 +10,8 @@
 
 #include "src/client.h"
 #include "src/command_table.h"
+#include "src/errors.h"
+#include "src/result.h"
 #include "src/server_state.h"
 
 namespace server {
@@ -16,8 +19,13 @@ namespace server {
 // Client names may not contain spaces, newlines or other characters outside '!'..'~'.
 bool ValidClientName(std::string_view name);
 
-// Parses an integer argument strictly; on failure writes "ERR value is not an integer or out
-// of range" (or `error` if given) and returns nullopt.
+// Parses argv[index] strictly as a 64-bit integer. The failure is `error`, one of errors.h's
+// constants: by default "ERR value is not an integer or out of range".
+Result<int64_t> Int64Arg(const CommandContext& ctx, size_t index,
+                         std::string_view error = err::kNotInteger);
+
+// Transitional: callers in streams/{ack,group,pending,redrive,xreadgroup}.cc move to the Result
+// form (Int64Arg). Writes the error reply itself and returns nullopt.
 std::optional<int64_t> ArgInt64(CommandContext& ctx, size_t index,
                                 std::string_view error = {});
 

@@ -129,3 +129,70 @@ TEST_CASE("Switching the protocol changes how later replies are spelled", "[resp
   CHECK(out == "$-1\r\n_\r\n");
   CHECK(&w.buffer() == &out);
 }
+
+TEST_CASE("A writer knows the reply it just wrote was an error", "[resp][writer][errors]") {
+  std::string out;
+  resp::Writer w(out, 2);
+  w.Ok();  // an earlier reply in the same buffer
+  const auto before_error = w.mark();
+  w.Error("ERR syntax error");
+  CHECK(w.IsErrorSince(before_error));
+  CHECK(w.errors_written() == 1);
+  const auto before_ok = w.mark();
+  w.Ok();
+  CHECK_FALSE(w.IsErrorSince(before_ok));
+  CHECK(w.errors_written() == 1);
+}
+
+TEST_CASE("A writer knows it wrote an error in RESP3 too", "[resp][writer][errors]") {
+  std::string out;
+  resp::Writer w(out, 3);
+  const auto m = w.mark();
+  w.Error("WRONGTYPE Operation against a key holding the wrong kind of value");
+  CHECK(w.IsErrorSince(m));
+  CHECK(out[m.offset] == '-');
+}
+
+TEST_CASE("An array holding errors is not an error reply, though its errors are counted",
+          "[resp][writer][errors]") {
+  std::string out;
+  resp::Writer w(out, 2);
+  const auto m = w.mark();
+  w.Array(2);  // as EXEC answers a transaction whose commands failed
+  w.Error("ERR value is not an integer or out of range");
+  w.Error("WRONGTYPE Operation against a key holding the wrong kind of value");
+  CHECK_FALSE(w.IsErrorSince(m));
+  CHECK(w.errors_written() == 2);
+}
+
+TEST_CASE("Writing nothing is not an error, even right after one", "[resp][writer][errors]") {
+  std::string out;
+  resp::Writer w(out, 2);
+  w.Error("ERR syntax error");
+  const auto m = w.mark();
+  CHECK_FALSE(w.IsErrorSince(m));  // a blocked command answers later
+}
+
+TEST_CASE("A writer tells an error from a reply written where an old error was, after the "
+          "buffer was emptied",
+          "[resp][writer][errors]") {
+  std::string out;
+  resp::Writer w(out, 2);
+  w.Error("ERR syntax error");
+  out.clear();  // the connection sent it; the next reply starts at offset 0 again
+  const auto m = w.mark();
+  w.Integer(1);
+  CHECK_FALSE(w.IsErrorSince(m));
+  const auto m2 = w.mark();
+  w.Error("ERR no such key");
+  CHECK(w.IsErrorSince(m2));
+}
+
+TEST_CASE("Raw bytes are not counted as an error reply", "[resp][writer][errors]") {
+  std::string out;
+  resp::Writer w(out, 2);
+  const auto m = w.mark();
+  w.Raw("-ERR spliced\r\n");
+  CHECK_FALSE(w.IsErrorSince(m));
+  CHECK(w.errors_written() == 0);
+}

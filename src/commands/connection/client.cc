@@ -79,15 +79,13 @@ std::string ClientLine(const CommandContext& ctx, const Client& c) {
   return line;
 }
 
-// TYPE values Redis knows. Every client of ours is a "normal" one.
-bool ParseClientType(std::string_view t, bool& is_normal) {
+// TYPE values Redis knows: whether `t` is "normal" (every client of ours is), or the error for a
+// type Redis does not know.
+Result<bool> ParseClientType(std::string_view t) {
   std::string l = AsciiLower(t);
-  is_normal = l == "normal";
-  return is_normal || l == "master" || l == "replica" || l == "slave" || l == "pubsub";
-}
-
-std::string UnknownClientType(std::string_view t) {
-  return "ERR Unknown client type '" + std::string(t) + "'";
+  if (l == "normal") return true;
+  if (l == "master" || l == "replica" || l == "slave" || l == "pubsub") return false;
+  return Failure(err::UnknownClientType(t));
 }
 
 void ClientId(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.client.id)); }
@@ -111,13 +109,10 @@ void ClientSetInfo(CommandContext& ctx) {
   } else if (EqualsIgnoreCase(attr, "LIB-VER")) {
     field = &ctx.client.lib_ver;
   } else {
-    return ctx.reply.Error("ERR Unrecognized option '" + std::string(attr) + "'");
+    return ctx.reply.Error(err::UnrecognizedOption(attr));
   }
   // Same rule as client names: the value shows up unquoted in CLIENT LIST.
-  if (!ValidClientName(ctx.arg(3))) {
-    return ctx.reply.Error("ERR " + std::string(attr) +
-                           " cannot contain spaces, newlines or special characters.");
-  }
+  if (!ValidClientName(ctx.arg(3))) return ctx.reply.Error(err::ClientInfoInvalid(attr));
   *field = std::string(ctx.arg(3));
   ctx.reply.Ok();
 }
@@ -129,9 +124,9 @@ void ClientList(CommandContext& ctx) {
   if (ctx.argc() == 2) {
     for (const auto& [id, c] : ctx.server.clients) shown.push_back(c);
   } else if (ctx.argc() == 4 && EqualsIgnoreCase(ctx.arg(2), "TYPE")) {
-    bool normal;
-    if (!ParseClientType(ctx.arg(3), normal)) return ctx.reply.Error(UnknownClientType(ctx.arg(3)));
-    if (normal) {
+    auto normal = ParseClientType(ctx.arg(3));
+    if (!normal) return ctx.reply.Error(normal.error());
+    if (*normal) {
       for (const auto& [id, c] : ctx.server.clients) shown.push_back(c);
     }
   } else if (ctx.argc() >= 4 && EqualsIgnoreCase(ctx.arg(2), "ID")) {
@@ -190,9 +185,9 @@ void ClientKill(CommandContext& ctx) {
       by_id = true;
       id = static_cast<uint64_t>(v);
     } else if (EqualsIgnoreCase(opt, "TYPE")) {
-      bool normal;
-      if (!ParseClientType(value, normal)) return ctx.reply.Error(UnknownClientType(value));
-      match_none = match_none || !normal;
+      auto normal = ParseClientType(value);
+      if (!normal) return ctx.reply.Error(normal.error());
+      match_none = match_none || !*normal;
     } else if (EqualsIgnoreCase(opt, "ADDR")) {
       by_addr = true;
       addr = value;
@@ -201,9 +196,7 @@ void ClientKill(CommandContext& ctx) {
       laddr = value;
     } else if (EqualsIgnoreCase(opt, "USER")) {
       // "default" is the only user, and every client is logged in as it.
-      if (value != "default") {
-        return ctx.reply.Error("ERR No such user '" + std::string(value) + "'");
-      }
+      if (value != "default") return ctx.reply.Error(err::NoSuchUser(value));
     } else if (EqualsIgnoreCase(opt, "SKIPME")) {
       if (EqualsIgnoreCase(value, "YES")) {
         skipme = true;

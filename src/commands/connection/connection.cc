@@ -10,12 +10,6 @@ namespace server {
 
 namespace {
 
-constexpr std::string_view kHelloNoAuth =
-    "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO "
-    "AUTH <user> <pass> option can be used to authenticate the client and select the RESP "
-    "protocol version at the same time";
-constexpr std::string_view kClusterDisabled = "ERR This instance has cluster support disabled";
-
 void Ping(CommandContext& ctx) {
   if (ctx.argc() > 2) return ctx.reply.Error(err::WrongArity("ping"));
   if (ctx.argc() == 2) return ctx.reply.Bulk(ctx.arg(1));
@@ -49,7 +43,7 @@ void Hello(CommandContext& ctx) {
   if (ctx.argc() >= 2) {
     int64_t ver;
     if (!resp::ParseStrictInt64(ctx.arg(1), ver)) {
-      return ctx.reply.Error("ERR Protocol version is not an integer or out of range");
+      return ctx.reply.Error(err::kProtocolVersionNotInteger);
     }
     if (ver < 2 || ver > 3) return ctx.reply.Error(err::kNoProto);
     protocol = static_cast<int>(ver);
@@ -68,19 +62,16 @@ void Hello(CommandContext& ctx) {
       i += 2;
     } else if (EqualsIgnoreCase(ctx.arg(i), "SETNAME") && more >= 1) {
       setname = ctx.arg(i + 1);
-      if (!ValidClientName(setname)) {
-        return ctx.reply.Error(
-            "ERR Client names cannot contain spaces, newlines or special characters.");
-      }
+      if (!ValidClientName(setname)) return ctx.reply.Error(err::kClientNameInvalid);
       has_setname = true;
       i += 1;
     } else {
-      return ctx.reply.Error("ERR Syntax error in HELLO option '" + std::string(ctx.arg(i)) + "'");
+      return ctx.reply.Error(err::HelloSyntax(ctx.arg(i)));
     }
   }
   if (authed_now) ctx.client.authenticated = true;
   if (!ctx.client.authenticated && !ctx.server.config.requirepass.empty()) {
-    return ctx.reply.Error(kHelloNoAuth);
+    return ctx.reply.Error(err::kHelloNoAuth);
   }
   if (has_setname) ctx.client.name = std::string(setname);
   ctx.client.protocol = protocol;
@@ -129,7 +120,7 @@ void Reset(CommandContext& ctx) {
   ctx.reply.Simple("RESET");
 }
 
-void ClusterOnly(CommandContext& ctx) { ctx.reply.Error(kClusterDisabled); }
+void ClusterOnly(CommandContext& ctx) { ctx.reply.Error(err::kClusterDisabled); }
 
 constexpr CommandSpec kConnectionCommands[] = {
     {"ping", -1, kFast | kSentinel, 0, 0, 0, Ping, "Returns the server's liveliness response.",

@@ -37,14 +37,14 @@ void ExpireGeneric(CommandContext& ctx, bool seconds, bool absolute) {
     } else if (EqualsIgnoreCase(a, "LT")) {
       f.lt = true;
     } else {
-      return ctx.reply.Error(std::string(err::kUnsupportedOptionPrefix) + std::string(a));
+      return ctx.reply.Error(err::UnsupportedOption(a));
     }
   }
   if (f.nx && (f.xx || f.gt || f.lt)) return ctx.reply.Error(err::kExpireNxAndOthers);
   if (f.gt && f.lt) return ctx.reply.Error(err::kExpireGtAndLt);
 
   auto at = ParseAnyExpire(ctx, ctx.arg(2), seconds, absolute);
-  if (!at) return;
+  if (!at) return ctx.reply.Error(at.error());
   Db& db = ctx.db();
   Propagation& propagation = ctx.server.propagation;
   std::string_view key = ctx.arg(1);

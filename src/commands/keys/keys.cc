@@ -62,8 +62,8 @@ void Copy(CommandContext& ctx) {
     if (EqualsIgnoreCase(ctx.arg(i), "REPLACE")) {
       replace = true;
     } else if (EqualsIgnoreCase(ctx.arg(i), "DB") && i + 1 < ctx.argc()) {
-      auto n = ArgInt64(ctx, ++i);
-      if (!n) return;
+      auto n = Int64Arg(ctx, ++i);
+      if (!n) return ctx.reply.Error(n.error());
       // Redis reads the index as a C int, with an error of its own for wider values.
       if (*n < INT32_MIN || *n > INT32_MAX) return ctx.reply.Error(err::kIntOutOfRange);
       dest_index = *n;

@@ -11,25 +11,17 @@ namespace server::keys {
 
 namespace {
 
-constexpr std::string_view kLfuSelected =
-    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
-    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
-constexpr std::string_view kLfuNotSelected =
-    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
-    "when switching between policies at runtime LRU and LFU data will take some time to adjust.";
-
 bool LfuPolicy(const Config& config) {
   return config.maxmemory_policy.find("lfu") != std::string::npos;
 }
 
 // The value of OBJECT's key argument, looked up without touching its access time (as Redis's
-// OBJECT does), or null after replying nil.
+// OBJECT does); null when missing (the subcommands then reply nil).
 const Value* ObjectTarget(CommandContext& ctx) {
   Db& db = ctx.db();
   db.set_access_tracking(false);
   const Value* v = db.Find(ctx.arg(2), ctx.now_ms);
   db.set_access_tracking(true);
-  if (v == nullptr) ctx.reply.Null();
   return v;
 }
 
@@ -44,8 +36,8 @@ std::string_view StringEncoding(const std::string& s) {
 }  // namespace
 
 void Move(CommandContext& ctx) {
-  auto index = ArgInt64(ctx, 2);
-  if (!index) return;
+  auto index = Int64Arg(ctx, 2);
+  if (!index) return ctx.reply.Error(index.error());
   if (*index == ctx.client.db_index) return ctx.reply.Error(err::kSameObject);
   if (*index < 0 || *index >= static_cast<int64_t>(ctx.server.dbs.size())) {
     return ctx.reply.Error(err::kDbIndexOutOfRange);
@@ -65,26 +57,27 @@ void Move(CommandContext& ctx) {
 
 void ObjectEncoding(CommandContext& ctx) {
   const Value* v = ObjectTarget(ctx);
-  if (v == nullptr) return;
+  if (v == nullptr) return ctx.reply.Null();
   ctx.reply.Bulk(v->is_stream() ? "stream" : StringEncoding(v->str()));
 }
 
 void ObjectFreq(CommandContext& ctx) {
   const Value* v = ObjectTarget(ctx);
-  if (v == nullptr) return;
-  if (!LfuPolicy(ctx.server.config)) return ctx.reply.Error(kLfuNotSelected);
+  if (v == nullptr) return ctx.reply.Null();
+  if (!LfuPolicy(ctx.server.config)) return ctx.reply.Error(err::kLfuNotSelected);
   ctx.reply.Integer(v->LfuCount(ctx.now_ms));
 }
 
 void ObjectIdleTime(CommandContext& ctx) {
   const Value* v = ObjectTarget(ctx);
-  if (v == nullptr) return;
-  if (LfuPolicy(ctx.server.config)) return ctx.reply.Error(kLfuSelected);
+  if (v == nullptr) return ctx.reply.Null();
+  if (LfuPolicy(ctx.server.config)) return ctx.reply.Error(err::kLfuSelected);
   ctx.reply.Integer(v->IdleMs(ctx.now_ms) / 1000);
 }
 
 void ObjectRefCount(CommandContext& ctx) {
-  if (ObjectTarget(ctx) != nullptr) ctx.reply.Integer(1);  // values are never shared here
+  if (ObjectTarget(ctx) == nullptr) return ctx.reply.Null();
+  ctx.reply.Integer(1);  // values are never shared here
 }
 
 void ObjectHelp(CommandContext& ctx) {

@@ -20,13 +20,15 @@ namespace {
 
 // Cursors are unsigned 64-bit, read as strtoull reads them (so "-1" is the largest cursor and
 // "" is 0), but leading space, trailing junk and overflow are invalid.
-std::optional<uint64_t> ParseCursor(std::string_view s) {
-  if (!s.empty() && std::isspace(static_cast<unsigned char>(s[0]))) return std::nullopt;
+Result<uint64_t> ParseCursor(std::string_view s) {
+  if (!s.empty() && std::isspace(static_cast<unsigned char>(s[0]))) {
+    return Failure(err::kInvalidCursor);
+  }
   std::string buf(s);
   char* end = nullptr;
   errno = 0;
   unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
-  if (end != buf.c_str() + buf.size() || errno == ERANGE) return std::nullopt;
+  if (end != buf.c_str() + buf.size() || errno == ERANGE) return Failure(err::kInvalidCursor);
   return static_cast<uint64_t>(v);
 }
 
@@ -44,7 +46,7 @@ void Keys(CommandContext& ctx) {
 
 void Scan(CommandContext& ctx) {
   auto cursor = ParseCursor(ctx.arg(1));
-  if (!cursor) return ctx.reply.Error(err::kInvalidCursor);
+  if (!cursor) return ctx.reply.Error(cursor.error());
   int64_t count = 10;
   std::optional<std::string_view> match;
   std::optional<std::string_view> type;
@@ -52,8 +54,8 @@ void Scan(CommandContext& ctx) {
     std::string_view opt = ctx.arg(i);
     bool has_value = i + 1 < ctx.argc();
     if (EqualsIgnoreCase(opt, "COUNT") && has_value) {
-      auto n = ArgInt64(ctx, i + 1);
-      if (!n) return;
+      auto n = Int64Arg(ctx, i + 1);
+      if (!n) return ctx.reply.Error(n.error());
       if (*n < 1) return ctx.reply.Error(err::kSyntax);
       count = *n;
     } else if (EqualsIgnoreCase(opt, "MATCH") && has_value) {

@@ -26,19 +26,21 @@ Value* LookupRead(CommandContext& ctx, std::string_view key) {
   return v;
 }
 
-bool CheckType(CommandContext& ctx, const Value* v, ValueType type) {
-  if (v == nullptr || v->type() == type) return true;
-  ctx.reply.Error(err::kWrongType);
-  return false;
+Result<void> CheckType(const Value* v, ValueType type) {
+  if (v == nullptr || v->type() == type) return {};
+  return Failure(err::kWrongType);
 }
 
-std::optional<int64_t> ParseExpire(CommandContext& ctx, std::string_view arg, bool seconds,
-                                   bool absolute, bool positive_only) {
+Result<Value*> LookupRead(CommandContext& ctx, std::string_view key, ValueType type) {
+  Value* v = LookupRead(ctx, key);
+  if (auto checked = CheckType(v, type); !checked) return std::move(checked).failure();
+  return v;
+}
+
+Result<int64_t> ParseExpire(const CommandContext& ctx, std::string_view arg, bool seconds,
+                            bool absolute, bool positive_only) {
   int64_t t;
-  if (!resp::ParseStrictInt64(arg, t)) {
-    ctx.reply.Error(err::kNotInteger);
-    return std::nullopt;
-  }
+  if (!resp::ParseStrictInt64(arg, t)) return Failure(err::kNotInteger);
   bool valid = !positive_only || t > 0;
   if (valid && seconds) {
     valid = t <= kMax / 1000 && t >= kMin / 1000;
@@ -49,10 +51,7 @@ std::optional<int64_t> ParseExpire(CommandContext& ctx, std::string_view arg, bo
     valid = t <= kMax - ctx.now_ms;
     if (valid) t += ctx.now_ms;
   }
-  if (!valid) {
-    ctx.reply.Error(err::InvalidExpireTime(ctx.spec->name));
-    return std::nullopt;
-  }
+  if (!valid) return Failure(err::InvalidExpireTime(ctx.spec->name));
   return t;
 }
 

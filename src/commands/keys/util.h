@@ -1,13 +1,14 @@
 // Keyspace helpers shared by the string and generic key families: read lookups that count
 // keyspace hits/misses (as Redis's read path does; writes do not count), and the expire-time
-// arithmetic with Redis's overflow rules. Every helper that fails has written the one reply.
+// arithmetic with Redis's overflow rules. A helper that can fail returns the error (Result);
+// the handler writes the reply.
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string_view>
 
 #include "src/command_table.h"
+#include "src/result.h"
 #include "src/value.h"
 
 namespace server {
@@ -15,22 +16,25 @@ namespace server {
 // The live value for `key`, counting a keyspace hit or miss.
 Value* LookupRead(CommandContext& ctx, std::string_view key);
 
-// Replies WRONGTYPE and returns false unless `v` is null or holds `type`.
-bool CheckType(CommandContext& ctx, const Value* v, ValueType type);
+// WRONGTYPE unless `v` is null or holds `type`.
+Result<void> CheckType(const Value* v, ValueType type);
+
+// LookupRead, then CheckType: the live value (null when missing), or WRONGTYPE.
+Result<Value*> LookupRead(CommandContext& ctx, std::string_view key, ValueType type);
 
 // SET/GETEX/SETEX/PSETEX expire argument -> absolute unix ms. The time must be positive and
-// must not overflow once scaled to ms and (unless absolute) added to now; otherwise replies
-// "invalid expire time in '<command>' command" (or the integer error) and returns nullopt.
+// must not overflow once scaled to ms and (unless absolute) added to now; otherwise the error
+// is "invalid expire time in '<command>' command" (or the integer error).
 // With positive_only false (the EXPIRE family), zero and negative times are allowed: they
 // delete the key.
-std::optional<int64_t> ParseExpire(CommandContext& ctx, std::string_view arg, bool seconds,
-                                   bool absolute, bool positive_only);
-inline std::optional<int64_t> ParsePositiveExpire(CommandContext& ctx, std::string_view arg,
-                                                  bool seconds, bool absolute) {
+Result<int64_t> ParseExpire(const CommandContext& ctx, std::string_view arg, bool seconds,
+                            bool absolute, bool positive_only);
+inline Result<int64_t> ParsePositiveExpire(const CommandContext& ctx, std::string_view arg,
+                                           bool seconds, bool absolute) {
   return ParseExpire(ctx, arg, seconds, absolute, /*positive_only=*/true);
 }
-inline std::optional<int64_t> ParseAnyExpire(CommandContext& ctx, std::string_view arg,
-                                             bool seconds, bool absolute) {
+inline Result<int64_t> ParseAnyExpire(const CommandContext& ctx, std::string_view arg,
+                                      bool seconds, bool absolute) {
   return ParseExpire(ctx, arg, seconds, absolute, /*positive_only=*/false);
 }
 

@@ -18,25 +18,24 @@ void DbSize(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.db
 
 // FLUSHDB/FLUSHALL take an optional ASYNC or SYNC; both flush at once here (no lazy freeing
 // thread), which is what SYNC promises and what ASYNC looks like to the client.
-bool FlushModeOk(CommandContext& ctx) {
-  if (ctx.argc() == 1) return true;
+Result<void> CheckFlushMode(const CommandContext& ctx) {
+  if (ctx.argc() == 1) return {};
   if (ctx.argc() == 2 && (EqualsIgnoreCase(ctx.arg(1), "ASYNC") ||
                           EqualsIgnoreCase(ctx.arg(1), "SYNC"))) {
-    return true;
+    return {};
   }
-  ctx.reply.Error(err::kSyntax);
-  return false;
+  return Failure(err::kSyntax);
 }
 
 void FlushDb(CommandContext& ctx) {
-  if (!FlushModeOk(ctx)) return;
+  if (auto mode = CheckFlushMode(ctx); !mode) return ctx.reply.Error(mode.error());
   ctx.db().Flush();
   ctx.server.blocking.SignalDbFlushed(ctx.client.db_index);
   ctx.reply.Ok();
 }
 
 void FlushAll(CommandContext& ctx) {
-  if (!FlushModeOk(ctx)) return;
+  if (auto mode = CheckFlushMode(ctx); !mode) return ctx.reply.Error(mode.error());
   for (auto& db : ctx.server.dbs) db->Flush();
   ctx.server.blocking.SignalDbFlushed(-1);
   ctx.reply.Ok();

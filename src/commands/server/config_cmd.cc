@@ -55,35 +55,31 @@ void ConfigGet(CommandContext& ctx) {
   }
 }
 
-std::string SetFailed(std::string_view arg, std::string_view reason) {
-  return "ERR CONFIG SET failed (possibly related to argument '" + std::string(arg) + "') - " +
-         std::string(reason);
-}
-
 void ConfigSet(CommandContext& ctx) {
   if (ctx.argc() % 2 != 0) return ctx.reply.Error(err::kSyntax);
   std::vector<const ConfigOption*> options;
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     const ConfigOption* opt = FindConfigOption(ctx.arg(i));
     if (opt == nullptr) {
-      return ctx.reply.Error("ERR Unknown option or number of arguments for CONFIG SET - '" +
-                             std::string(ctx.arg(i)) + "'");
+      return ctx.reply.Error(err::ConfigSetUnknownOption(ctx.arg(i)));
     }
     if (opt->mutability == ConfigMutability::kImmutable) {
-      return ctx.reply.Error(SetFailed(ctx.arg(i), kImmutableConfig));
+      return ctx.reply.Error(err::ConfigSetFailed(ctx.arg(i), kImmutableConfig));
     }
     if (opt->mutability == ConfigMutability::kProtected) {
-      return ctx.reply.Error(SetFailed(ctx.arg(i), kProtectedConfig));
+      return ctx.reply.Error(err::ConfigSetFailed(ctx.arg(i), kProtectedConfig));
     }
     for (const ConfigOption* prev : options) {
-      if (prev == opt) return ctx.reply.Error(SetFailed(ctx.arg(i), "duplicate parameter"));
+      if (prev == opt) {
+        return ctx.reply.Error(err::ConfigSetFailed(ctx.arg(i), "duplicate parameter"));
+      }
     }
     options.push_back(opt);
   }
   Config updated = ctx.server.config;
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     std::string reason = options[(i - 2) / 2]->set(updated, ctx.arg(i + 1));
-    if (!reason.empty()) return ctx.reply.Error(SetFailed(ctx.arg(i), reason));
+    if (!reason.empty()) return ctx.reply.Error(err::ConfigSetFailed(ctx.arg(i), reason));
   }
   Config& live = ctx.server.config;
   // Clients connected while there was no password were implicitly authenticated; setting one
@@ -138,7 +134,7 @@ void ConfigRewrite(CommandContext& ctx) {
   std::string error = WriteFileAtomically(path, RewriteConfigText(ctx.server.config, original));
   if (!error.empty()) {
     Log(LogLevel::kWarning, "CONFIG REWRITE failed: " + error);
-    return ctx.reply.Error(std::string(err::kConfigRewriteFailed) + error);
+    return ctx.reply.Error(err::ConfigRewriteFailed(error));
   }
   Log(LogLevel::kNotice, "CONFIG REWRITE executed with success.");
   ctx.reply.Ok();

@@ -22,11 +22,7 @@ namespace {
 // COUNT is taken as no COUNT (observed on 7.0.15, not documented).
 constexpr int64_t kFullDefaultCount = 10;
 
-void ReplySyntax(CommandContext& ctx) {
-  std::string error(err::kXInfoSyntaxPrefix);
-  error.append(ctx.arg(1)).append(err::kXInfoSyntaxSuffix);
-  ctx.reply.Error(error);
-}
+void ReplySyntax(CommandContext& ctx) { ctx.reply.Error(err::XInfoSyntax(ctx.arg(1))); }
 
 // The fields STREAM and STREAM FULL share, in Redis's order.
 void ReplyCommonFields(resp::Writer& w, const streams::Stream& s) {
@@ -174,9 +170,9 @@ void ReplyEdgeEntry(resp::Writer& w, const streams::Stream::RangeIterator& it) {
 // XINFO STREAM key [FULL [COUNT n]]. Redis looks the key up before it reads the options, so a
 // missing key or another type wins over an option error.
 void XInfoStream(CommandContext& ctx) {
-  bool wrong_type;
-  streams::Stream* s = FindStream(ctx, ctx.arg(2), wrong_type);
-  if (wrong_type) return;
+  auto found = FindStream(ctx, ctx.arg(2));
+  if (!found) return ctx.reply.Error(found.error());
+  streams::Stream* s = *found;
   if (s == nullptr) return ctx.reply.Error(err::kNoSuchKey);
 
   bool full = false;
@@ -189,8 +185,8 @@ void XInfoStream(CommandContext& ctx) {
     if (!shape_ok) return ReplySyntax(ctx);
     full = true;
     if (argc == 6) {
-      auto n = ArgInt64(ctx, 5);
-      if (!n) return;
+      auto n = Int64Arg(ctx, 5);
+      if (!n) return ctx.reply.Error(n.error());
       if (*n >= 0) count = *n;
     }
   }
@@ -225,9 +221,9 @@ void XInfoStream(CommandContext& ctx) {
 
 // XINFO GROUPS key: one map per group, by name; Runnel's policy fields after Redis's.
 void XInfoGroups(CommandContext& ctx) {
-  bool wrong_type;
-  streams::Stream* s = FindStream(ctx, ctx.arg(2), wrong_type);
-  if (wrong_type) return;
+  auto found = FindStream(ctx, ctx.arg(2));
+  if (!found) return ctx.reply.Error(found.error());
+  streams::Stream* s = *found;
   if (s == nullptr) return ctx.reply.Error(err::kNoSuchKey);
   resp::Writer& w = ctx.reply;
   w.Array(s->groups().size());
@@ -253,9 +249,9 @@ void XInfoGroups(CommandContext& ctx) {
 // XINFO CONSUMERS key group: one map per consumer, by name. `idle` counts from the last attempt
 // to read or claim, `inactive` (7.2) from the last one that got something: -1 if none ever did.
 void XInfoConsumers(CommandContext& ctx) {
-  bool wrong_type;
-  streams::Stream* s = FindStream(ctx, ctx.arg(2), wrong_type);
-  if (wrong_type) return;
+  auto found = FindStream(ctx, ctx.arg(2));
+  if (!found) return ctx.reply.Error(found.error());
+  streams::Stream* s = *found;
   if (s == nullptr) return ctx.reply.Error(err::kNoSuchKey);
   const streams::ConsumerGroup* g = s->FindGroup(ctx.arg(3));
   if (g == nullptr) return ctx.reply.Error(err::NoGroupForKey(ctx.arg(3), ctx.arg(2)));

@@ -8,10 +8,9 @@ namespace server {
 namespace {
 
 void XLen(CommandContext& ctx) {
-  bool wrong_type;
-  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
-  if (wrong_type) return;
-  ctx.reply.Integer(s ? static_cast<int64_t>(s->length()) : 0);
+  auto s = FindStream(ctx, ctx.arg(1));
+  if (!s) return ctx.reply.Error(s.error());
+  ctx.reply.Integer(*s ? static_cast<int64_t>((*s)->length()) : 0);
 }
 
 // XRANGE key start end / XREVRANGE key end start. Redis checks the start bound completely
@@ -23,11 +22,12 @@ void RangeCommand(CommandContext& ctx, bool reverse) {
   if (!start.ok()) return ctx.reply.Error(IdStatusText(start.status));
   auto end = streams::ParseRangeEnd(end_arg);
   if (!end.ok()) return ctx.reply.Error(IdStatusText(end.status));
-  int64_t count;
-  if (!ParseRangeCount(ctx, 4, count)) return;
-  bool wrong_type;
-  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
-  if (wrong_type) return;
+  auto parsed_count = ParseRangeCount(ctx, 4);
+  if (!parsed_count) return ctx.reply.Error(parsed_count.error());
+  const int64_t count = *parsed_count;
+  auto found = FindStream(ctx, ctx.arg(1));
+  if (!found) return ctx.reply.Error(found.error());
+  streams::Stream* s = *found;
   if (s == nullptr) return ctx.reply.Array(0);
   if (count == 0) return ctx.reply.NullArray();
   // The reply's length is known only after the walk: collect IDs' positions first would cost a

@@ -1,12 +1,14 @@
 #include "src/commands/streams/read_options.h"
 
+#include <utility>
+
 #include "src/ascii.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
 
 namespace server {
 
-bool ParseReadLimit(CommandContext& ctx, size_t i, ReadLimits& limits, bool& failed) {
+Result<bool> ParseReadLimit(const CommandContext& ctx, size_t i, ReadLimits& limits) {
   std::string_view opt = ctx.arg(i);
   int64_t* target;
   if (EqualsIgnoreCase(opt, "COUNT")) {
@@ -18,29 +20,40 @@ bool ParseReadLimit(CommandContext& ctx, size_t i, ReadLimits& limits, bool& fai
   } else {
     return false;
   }
-  auto n = ArgInt64(ctx, i + 1);
-  if (!n) {
-    failed = true;
-    return true;
-  }
+  auto n = Int64Arg(ctx, i + 1);
+  if (!n) return std::move(n).failure();
   if (target == &limits.count) {
     *target = *n < 0 ? 0 : *n;
   } else if (*n <= 0) {
-    ctx.reply.Error(target == &limits.max_count ? err::kXReadMaxCountNotPositive
-                                                : err::kXReadMaxSizeNotPositive);
-    failed = true;
+    return Failure(target == &limits.max_count ? err::kXReadMaxCountNotPositive
+                                               : err::kXReadMaxSizeNotPositive);
   } else {
     *target = *n;
   }
   return true;
 }
 
-bool CheckReadLimits(CommandContext& ctx, const ReadLimits& limits) {
+Result<void> CheckReadLimits(const ReadLimits& limits) {
   if (limits.count > 0 && limits.max_count < limits.count) {
-    ctx.reply.Error(err::kXReadMaxCountBelowCount);
-    return false;
+    return Failure(err::kXReadMaxCountBelowCount);
   }
-  return true;
+  return {};
+}
+
+bool ParseReadLimit(CommandContext& ctx, size_t i, ReadLimits& limits, bool& failed) {
+  auto parsed = ParseReadLimit(std::as_const(ctx), i, limits);
+  if (!parsed) {
+    ctx.reply.Error(parsed.error());
+    failed = true;
+    return true;
+  }
+  return *parsed;
+}
+
+bool CheckReadLimits(CommandContext& ctx, const ReadLimits& limits) {
+  auto checked = CheckReadLimits(limits);
+  if (!checked) ctx.reply.Error(checked.error());
+  return checked.ok();
 }
 
 size_t EntryPayloadBytes(const streams::EntryView& entry) {

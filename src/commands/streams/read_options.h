@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "src/command_table.h"
+#include "src/result.h"
 #include "streams/entry_block.h"
 
 namespace server {
@@ -18,9 +19,14 @@ struct ReadLimits {
 };
 
 // Parses COUNT, MAXCOUNT or MAXSIZE at argv[i] (its value at argv[i + 1]) into `limits`.
-// Returns false when argv[i] is none of them; replies the error and sets `failed` on a bad value.
+// False when argv[i] is none of them; the error when its value is bad.
+Result<bool> ParseReadLimit(const CommandContext& ctx, size_t i, ReadLimits& limits);
+// The checks that need every option seen (MAXCOUNT against COUNT).
+Result<void> CheckReadLimits(const ReadLimits& limits);
+
+// Transitional: callers in streams/xreadgroup.cc move to the Result forms above. These reply
+// the error themselves (and set `failed`, or return false).
 bool ParseReadLimit(CommandContext& ctx, size_t i, ReadLimits& limits, bool& failed);
-// The checks that need every option seen (MAXCOUNT against COUNT); replies and returns false.
 bool CheckReadLimits(CommandContext& ctx, const ReadLimits& limits);
 
 // Applies a ReadLimits over one reply. The first entry of a reply is always admitted, so a

@@ -8,16 +8,21 @@
 
 namespace server {
 
-streams::Stream* FindStream(CommandContext& ctx, std::string_view key, bool& wrong_type) {
-  wrong_type = false;
+Result<streams::Stream*> FindStream(CommandContext& ctx, std::string_view key) {
   Value* v = ctx.db().Find(key, ctx.now_ms);
   if (v == nullptr) return nullptr;
-  if (!v->is_stream()) {
-    wrong_type = true;
-    ctx.reply.Error(err::kWrongType);
+  if (!v->is_stream()) return Failure(err::kWrongType);
+  return &v->stream();
+}
+
+streams::Stream* FindStream(CommandContext& ctx, std::string_view key, bool& wrong_type) {
+  auto s = FindStream(ctx, key);
+  wrong_type = !s;
+  if (!s) {
+    ctx.reply.Error(s.error());
     return nullptr;
   }
-  return &v->stream();
+  return *s;
 }
 
 streams::StreamLimits StreamLimitsFrom(const Config& config) {
@@ -53,35 +58,40 @@ void ReplyEntry(resp::Writer& reply, streams::StreamID id, const streams::EntryV
   for (std::string_view item : entry.field_values) reply.Bulk(item);
 }
 
-bool ParseRangeCount(CommandContext& ctx, size_t from, int64_t& count) {
-  count = -1;  // no COUNT given
+Result<int64_t> ParseRangeCount(const CommandContext& ctx, size_t from) {
+  int64_t count = -1;  // no COUNT given
   for (size_t i = from; i < ctx.argc(); i++) {
     if (EqualsIgnoreCase(ctx.arg(i), "COUNT") && i + 1 < ctx.argc()) {
-      auto n = ArgInt64(ctx, i + 1);
-      if (!n) return false;
+      auto n = Int64Arg(ctx, i + 1);
+      if (!n) return std::move(n).failure();
       count = *n < 0 ? 0 : *n;
       i++;
     } else {
-      ctx.reply.Error(err::kSyntax);
-      return false;
+      return Failure(err::kSyntax);
     }
   }
-  return true;
+  return count;
+}
+
+Result<std::vector<streams::StreamID>> ParseIds(std::span<const std::string_view> args) {
+  std::vector<streams::StreamID> ids;
+  ids.reserve(args.size());
+  for (std::string_view arg : args) {
+    auto id = streams::ParseStrictId(arg);
+    if (!id.ok()) return Failure(IdStatusText(id.status));
+    ids.push_back(id.value);
+  }
+  return ids;
 }
 
 std::optional<std::vector<streams::StreamID>> ParseIds(CommandContext& ctx, size_t from,
                                                        size_t to) {
-  std::vector<streams::StreamID> ids;
-  ids.reserve(to - from);
-  for (size_t i = from; i < to; i++) {
-    auto id = streams::ParseStrictId(ctx.arg(i));
-    if (!id.ok()) {
-      ctx.reply.Error(IdStatusText(id.status));
-      return std::nullopt;
-    }
-    ids.push_back(id.value);
+  auto ids = ParseIds(ctx.argv.subspan(from, to - from));
+  if (!ids) {
+    ctx.reply.Error(ids.error());
+    return std::nullopt;
   }
-  return ids;
+  return std::move(*ids);
 }
 
 bool ParseRefMode(std::string_view word, streams::RefPolicy& policy) {
@@ -97,44 +107,43 @@ bool ParseRefMode(std::string_view word, streams::RefPolicy& policy) {
   return true;
 }
 
-std::optional<RefDeleteArgs> ParseRefDeleteArgs(CommandContext& ctx, size_t from) {
+Result<RefDeleteArgs> ParseRefDeleteArgs(std::span<const std::string_view> args) {
   RefDeleteArgs out;
   bool mode_given = false;
-  size_t ids_at = 0, numids = 0;
-  for (size_t i = from; i < ctx.argc(); i++) {
-    std::string_view opt = ctx.arg(i);
+  size_t ids_at = 0, numids = 0;  // ids_at 0: no IDS block yet (it cannot start at 0)
+  for (size_t i = 0; i < args.size(); i++) {
+    std::string_view opt = args[i];
     if (ParseRefMode(opt, out.policy)) {
-      if (mode_given) {
-        ctx.reply.Error(err::kSyntax);
-        return std::nullopt;
-      }
+      if (mode_given) return Failure(err::kSyntax);
       mode_given = true;
-    } else if (EqualsIgnoreCase(opt, "IDS") && i + 1 < ctx.argc() && ids_at == 0) {
+    } else if (EqualsIgnoreCase(opt, "IDS") && i + 1 < args.size() && ids_at == 0) {
       int64_t n;
-      if (!resp::ParseStrictInt64(ctx.arg(i + 1), n) || n < 1) {
-        ctx.reply.Error(err::kNumIdsNotPositive);
-        return std::nullopt;
+      if (!resp::ParseStrictInt64(args[i + 1], n) || n < 1) {
+        return Failure(err::kNumIdsNotPositive);
       }
-      if (static_cast<uint64_t>(n) > ctx.argc() - (i + 2)) {
-        ctx.reply.Error(err::kNumIdsMismatch);
-        return std::nullopt;
-      }
+      if (static_cast<uint64_t>(n) > args.size() - (i + 2)) return Failure(err::kNumIdsMismatch);
       ids_at = i + 2;
       numids = static_cast<size_t>(n);
       i = ids_at + numids - 1;
     } else {
-      ctx.reply.Error(err::kSyntax);
-      return std::nullopt;
+      return Failure(err::kSyntax);
     }
   }
-  if (ids_at == 0) {
-    ctx.reply.Error(err::kSyntax);
-    return std::nullopt;
-  }
-  auto ids = ParseIds(ctx, ids_at, ids_at + numids);
-  if (!ids) return std::nullopt;
+  if (ids_at == 0) return Failure(err::kSyntax);
+  auto ids = ParseIds(args.subspan(ids_at, numids));
+  if (!ids) return std::move(ids).failure();
   out.ids = std::move(*ids);
   return out;
+}
+
+std::optional<RefDeleteArgs> ParseRefDeleteArgs(CommandContext& ctx, size_t from) {
+  auto args = ParseRefDeleteArgs(from <= ctx.argc() ? ctx.argv.subspan(from)
+                                                    : std::span<const std::string_view>());
+  if (!args) {
+    ctx.reply.Error(args.error());
+    return std::nullopt;
+  }
+  return std::move(*args);
 }
 
 int64_t DeleteOutcomeCode(streams::DeleteOutcome outcome) {

@@ -1,19 +1,24 @@
 // Helpers shared by the stream command files: finding a stream key with Redis's WRONGTYPE
 // rule, mapping streams/ statuses to Redis's error texts, and writing entries as replies.
+// Parsers return the error (Result); the handler writes the reply.
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
 #include "src/command_table.h"
+#include "src/result.h"
 #include "src/value.h"
 #include "streams/stream.h"
 
 namespace server {
 
-// The stream at `key`, or null when the key is missing. Replies WRONGTYPE and sets
-// `wrong_type` when the key holds another type.
+// The stream at `key`, or null when the key is missing; WRONGTYPE when it holds another type.
+Result<streams::Stream*> FindStream(CommandContext& ctx, std::string_view key);
+// Transitional: callers in streams/{ack,group,pending,redrive,xreadgroup}.cc move to the Result
+// form. Replies WRONGTYPE itself and sets `wrong_type` when the key holds another type.
 streams::Stream* FindStream(CommandContext& ctx, std::string_view key, bool& wrong_type);
 
 // Block limits from stream-node-max-entries / stream-node-max-bytes.
@@ -26,7 +31,10 @@ std::string_view IdStatusText(streams::IdStatus status);
 void ReplyEntry(resp::Writer& reply, streams::StreamID id, const streams::EntryView& entry);
 void ReplyId(resp::Writer& reply, streams::StreamID id);
 
-// Parses argv[from, to) as stream IDs; replies the error and returns nullopt on the first bad one.
+// Parses `args` as stream IDs; the error is the first bad one's.
+Result<std::vector<streams::StreamID>> ParseIds(std::span<const std::string_view> args);
+// Transitional: callers in streams/ack.cc move to the Result form. Parses argv[from, to) and
+// replies the error itself, returning nullopt.
 std::optional<std::vector<streams::StreamID>> ParseIds(CommandContext& ctx, size_t from,
                                                        size_t to);
 
@@ -34,19 +42,22 @@ std::optional<std::vector<streams::StreamID>> ParseIds(CommandContext& ctx, size
 // lists (streams::RefPolicy). Returns false when `word` is not one of them.
 bool ParseRefMode(std::string_view word, streams::RefPolicy& policy);
 
-// "[KEEPREF|DELREF|ACKED] IDS numids id ..." from argv[from] to the end, in any order, as
-// XDELEX and XACKDEL take it. Replies the error and returns nullopt on bad input.
+// "[KEEPREF|DELREF|ACKED] IDS numids id ..." (`args`, to the end of the command), in any order,
+// as XDELEX and XACKDEL take it.
 struct RefDeleteArgs {
   streams::RefPolicy policy = streams::RefPolicy::kKeepRef;
   std::vector<streams::StreamID> ids;
 };
+Result<RefDeleteArgs> ParseRefDeleteArgs(std::span<const std::string_view> args);
+// Transitional: callers in streams/ack.cc move to the Result form. Parses from argv[from] and
+// replies the error itself, returning nullopt.
 std::optional<RefDeleteArgs> ParseRefDeleteArgs(CommandContext& ctx, size_t from);
 
 // XDELEX / XACKDEL's per-ID reply: 1 deleted, -1 no such entry, 2 kept while referenced.
 int64_t DeleteOutcomeCode(streams::DeleteOutcome outcome);
 
-// Parses an optional "COUNT n" tail at argv[from...] as XRANGE does (negative counts as 0).
-// Replies the error and returns false on anything else.
-bool ParseRangeCount(CommandContext& ctx, size_t from, int64_t& count);
+// Parses an optional "COUNT n" tail at argv[from...] as XRANGE does: the count, -1 when none
+// is given (a negative one counts as 0); anything else is an error.
+Result<int64_t> ParseRangeCount(const CommandContext& ctx, size_t from);
 
 }  // namespace server

@@ -33,10 +33,9 @@ struct TrimArgs {
   std::vector<size_t> limit_indexes;  // each "LIMIT" keyword (its count follows)
 };
 
-// Parses options from argv[2] on. For XADD it stops at the first argument that is not an
-// option, which must be the ID: its index is returned through `id_index`. Replies the error
-// and returns false on bad input.
-bool ParseTrimArgs(CommandContext& ctx, bool xadd, TrimArgs& args, size_t& id_index) {
+// Parses options from argv[2] on into `args`. For XADD it stops at the first argument that is
+// not an option, which must be the ID: its index is returned (XTRIM: argc).
+Result<size_t> ParseTrimArgs(const CommandContext& ctx, bool xadd, TrimArgs& args) {
   size_t i = 2;
   for (; i < ctx.argc(); i++) {
     const size_t more = ctx.argc() - 1 - i;
@@ -44,10 +43,7 @@ bool ParseTrimArgs(CommandContext& ctx, bool xadd, TrimArgs& args, size_t& id_in
     if (xadd && opt == "*") break;
     const bool maxlen = EqualsIgnoreCase(opt, "MAXLEN");
     if ((maxlen || EqualsIgnoreCase(opt, "MINID")) && more > 0) {
-      if (args.strategy != TrimArgs::Strategy::kNone) {
-        ctx.reply.Error(err::kMaxLenAndMinId);
-        return false;
-      }
+      if (args.strategy != TrimArgs::Strategy::kNone) return Failure(err::kMaxLenAndMinId);
       args.approx = false;
       std::string_view next = ctx.arg(i + 1);
       if (more >= 2 && (next == "~" || next == "=")) {
@@ -57,31 +53,22 @@ bool ParseTrimArgs(CommandContext& ctx, bool xadd, TrimArgs& args, size_t& id_in
       }
       args.threshold_index = i + 1;
       if (maxlen) {
-        auto n = ArgInt64(ctx, i + 1);
-        if (!n) return false;
-        if (*n < 0) {
-          ctx.reply.Error(err::kMaxLenNegative);
-          return false;
-        }
+        auto n = Int64Arg(ctx, i + 1);
+        if (!n) return std::move(n).failure();
+        if (*n < 0) return Failure(err::kMaxLenNegative);
         args.maxlen = *n;
         args.strategy = TrimArgs::Strategy::kMaxLen;
       } else {
         auto id = streams::ParseStrictId(ctx.arg(i + 1));
-        if (!id.ok()) {
-          ctx.reply.Error(IdStatusText(id.status));
-          return false;
-        }
+        if (!id.ok()) return Failure(IdStatusText(id.status));
         args.minid = id.value;
         args.strategy = TrimArgs::Strategy::kMinId;
       }
       i++;
     } else if (EqualsIgnoreCase(opt, "LIMIT") && more > 0) {
-      auto n = ArgInt64(ctx, i + 1);
-      if (!n) return false;
-      if (*n < 0) {
-        ctx.reply.Error(err::kLimitNegative);
-        return false;
-      }
+      auto n = Int64Arg(ctx, i + 1);
+      if (!n) return std::move(n).failure();
+      if (*n < 0) return Failure(err::kLimitNegative);
       args.limit = *n;
       args.limit_given = true;
       args.limit_indexes.push_back(i);
@@ -89,38 +76,27 @@ bool ParseTrimArgs(CommandContext& ctx, bool xadd, TrimArgs& args, size_t& id_in
     } else if (xadd && EqualsIgnoreCase(opt, "NOMKSTREAM")) {
       args.nomkstream = true;
     } else if (ParseRefMode(opt, args.policy)) {
-      if (args.ref_mode_given) {
-        ctx.reply.Error(err::kSyntax);
-        return false;
-      }
+      if (args.ref_mode_given) return Failure(err::kSyntax);
       args.ref_mode_given = true;
     } else if (xadd) {
       break;  // the ID (validated by the caller)
     } else {
-      ctx.reply.Error(err::kSyntax);
-      return false;
+      return Failure(err::kSyntax);
     }
   }
-  id_index = i;
+  const size_t id_index = i;
   if (args.limit != 0 && args.strategy == TrimArgs::Strategy::kNone) {
-    ctx.reply.Error(err::kLimitWithoutStrategy);
-    return false;
+    return Failure(err::kLimitWithoutStrategy);
   }
-  if (!xadd && args.strategy == TrimArgs::Strategy::kNone) {
-    ctx.reply.Error(err::kXTrimNoStrategy);
-    return false;
-  }
+  if (!xadd && args.strategy == TrimArgs::Strategy::kNone) return Failure(err::kXTrimNoStrategy);
   if (args.limit_given) {
-    if (!args.approx) {
-      ctx.reply.Error(err::kLimitWithoutApprox);
-      return false;
-    }
+    if (!args.approx) return Failure(err::kLimitWithoutApprox);
   } else if (args.approx) {
     // Redis bounds an approximate trim by default, so one call never runs long.
     int64_t limit = 100 * ctx.server.config.stream_node_max_entries;
     args.limit = limit <= 0 || limit > 1000000 ? 10000 : limit;
   }
-  return true;
+  return id_index;
 }
 
 // What XADD / XTRIM record: argv with the concrete ID at `id_index` (XADD; 0 for XTRIM) and,
@@ -172,8 +148,9 @@ size_t ApplyTrim(streams::Stream& s, const TrimArgs& args) {
 
 void XAdd(CommandContext& ctx) {
   TrimArgs args;
-  size_t id_index;
-  if (!ParseTrimArgs(ctx, /*xadd=*/true, args, id_index)) return;
+  auto parsed = ParseTrimArgs(ctx, /*xadd=*/true, args);
+  if (!parsed) return ctx.reply.Error(parsed.error());
+  const size_t id_index = *parsed;
   if (id_index >= ctx.argc()) return ctx.reply.Error(err::WrongArity("xadd"));
   // The ID is checked before the field/value count, as Redis does ("XADD s MINID 1-0 f v"
   // fails on "f" as an ID).
@@ -181,9 +158,9 @@ void XAdd(CommandContext& ctx) {
   if (!given.ok()) return ctx.reply.Error(IdStatusText(given.status));
   const size_t pairs_args = ctx.argc() - id_index - 1;
   if (pairs_args < 2 || pairs_args % 2 != 0) return ctx.reply.Error(err::WrongArity("xadd"));
-  bool wrong_type;
-  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
-  if (wrong_type) return;
+  auto found = FindStream(ctx, ctx.arg(1));
+  if (!found) return ctx.reply.Error(found.error());
+  streams::Stream* s = *found;
   if (s == nullptr && args.nomkstream) {
     ctx.server.propagation.Suppress();
     return ctx.reply.Null();
@@ -214,11 +191,12 @@ void XAdd(CommandContext& ctx) {
 
 void XTrim(CommandContext& ctx) {
   TrimArgs args;
-  size_t unused;
-  if (!ParseTrimArgs(ctx, /*xadd=*/false, args, unused)) return;
-  bool wrong_type;
-  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
-  if (wrong_type) return;
+  if (auto parsed = ParseTrimArgs(ctx, /*xadd=*/false, args); !parsed) {
+    return ctx.reply.Error(parsed.error());
+  }
+  auto found = FindStream(ctx, ctx.arg(1));
+  if (!found) return ctx.reply.Error(found.error());
+  streams::Stream* s = *found;
   size_t removed = s == nullptr ? 0 : ApplyTrim(*s, args);
   if (removed > 0) {
     ctx.db().Touch(ctx.arg(1));
@@ -230,16 +208,16 @@ void XTrim(CommandContext& ctx) {
 }
 
 void XDel(CommandContext& ctx) {
-  bool wrong_type;
-  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
-  if (wrong_type) return;
+  auto found = FindStream(ctx, ctx.arg(1));
+  if (!found) return ctx.reply.Error(found.error());
+  streams::Stream* s = *found;
   if (s == nullptr) {
     ctx.server.propagation.Suppress();
     return ctx.reply.Integer(0);
   }
   // Every ID is checked before anything is deleted.
-  auto ids = ParseIds(ctx, 2, ctx.argc());
-  if (!ids) return;
+  auto ids = ParseIds(ctx.argv.subspan(2));
+  if (!ids) return ctx.reply.Error(ids.error());
   int64_t deleted = 0;
   for (streams::StreamID id : *ids) deleted += s->Delete(id) ? 1 : 0;
   if (deleted > 0) ctx.db().Touch(ctx.arg(1));
@@ -251,11 +229,11 @@ void XDel(CommandContext& ctx) {
 // any position). Replies one code per ID: 1 deleted, -1 no such entry, 2 kept because a
 // group has not read it or holds it pending (ACKED).
 void XDelEx(CommandContext& ctx) {
-  auto args = ParseRefDeleteArgs(ctx, 2);
-  if (!args) return;
-  bool wrong_type;
-  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
-  if (wrong_type) return;
+  auto args = ParseRefDeleteArgs(ctx.argv.subspan(2));
+  if (!args) return ctx.reply.Error(args.error());
+  auto found = FindStream(ctx, ctx.arg(1));
+  if (!found) return ctx.reply.Error(found.error());
+  streams::Stream* s = *found;
   ctx.reply.Array(args->ids.size());
   bool deleted_any = false;
   for (streams::StreamID id : args->ids) {
@@ -281,8 +259,8 @@ void XSetId(CommandContext& ctx) {
   for (size_t i = 3; i < ctx.argc(); i++) {
     const bool more = i + 1 < ctx.argc();
     if (EqualsIgnoreCase(ctx.arg(i), "ENTRIESADDED") && more) {
-      auto n = ArgInt64(ctx, i + 1);
-      if (!n) return;
+      auto n = Int64Arg(ctx, i + 1);
+      if (!n) return ctx.reply.Error(n.error());
       if (*n < 0) return ctx.reply.Error(err::kEntriesAddedNegative);
       entries_added = static_cast<uint64_t>(*n);
       i++;
@@ -295,9 +273,9 @@ void XSetId(CommandContext& ctx) {
       return ctx.reply.Error(err::kSyntax);
     }
   }
-  bool wrong_type;
-  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
-  if (wrong_type) return;
+  auto found = FindStream(ctx, ctx.arg(1));
+  if (!found) return ctx.reply.Error(found.error());
+  streams::Stream* s = *found;
   if (s == nullptr) return ctx.reply.Error(err::kNoSuchKey);
   switch (s->SetId(last.value, entries_added, max_deleted)) {
     case streams::SetIdStatus::kOk:

@@ -103,13 +103,13 @@ void XRead(CommandContext& ctx) {
   for (size_t i = 1; i < ctx.argc(); i++) {
     const bool more = i + 1 < ctx.argc();
     std::string_view opt = ctx.arg(i);
-    bool failed = false;
-    if (more && ParseReadLimit(ctx, i, limits, failed)) {
-      if (failed) return;
+    Result<bool> is_limit = more ? ParseReadLimit(ctx, i, limits) : Result<bool>(false);
+    if (!is_limit) return ctx.reply.Error(is_limit.error());
+    if (*is_limit) {
       i++;
     } else if (EqualsIgnoreCase(opt, "BLOCK") && more) {
-      auto n = ArgInt64(ctx, i + 1, err::kTimeoutNotInteger);
-      if (!n) return;
+      auto n = Int64Arg(ctx, i + 1, err::kTimeoutNotInteger);
+      if (!n) return ctx.reply.Error(n.error());
       if (*n < 0) return ctx.reply.Error(err::kTimeoutNegative);
       block_ms = *n;
       i++;
@@ -124,7 +124,7 @@ void XRead(CommandContext& ctx) {
   const size_t rest = ctx.argc() - first_key;
   if (rest % 2 != 0) return ctx.reply.Error(err::kXReadUnbalanced);
   const size_t nkeys = rest / 2;
-  if (!CheckReadLimits(ctx, limits)) return;
+  if (auto checked = CheckReadLimits(limits); !checked) return ctx.reply.Error(checked.error());
 
   // Each key's type is checked before its ID is parsed, key by key, as Redis does.
   std::vector<ReadTarget> targets;
@@ -134,9 +134,9 @@ void XRead(CommandContext& ctx) {
   for (size_t k = 0; k < nkeys; k++) {
     std::string_view key = ctx.arg(first_key + k);
     std::string_view id_arg = ctx.arg(first_key + nkeys + k);
-    bool wrong_type;
-    const streams::Stream* s = FindStream(ctx, key, wrong_type);
-    if (wrong_type) return;
+    auto found_stream = FindStream(ctx, key);
+    if (!found_stream) return ctx.reply.Error(found_stream.error());
+    const streams::Stream* s = *found_stream;
     ReadTarget t{key, {}};
     switch (streams::ClassifyReadToken(id_arg)) {
       case streams::ReadToken::kNewOnly:

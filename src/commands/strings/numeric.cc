@@ -40,14 +40,14 @@ void Incr(CommandContext& ctx) { IncrByValue(ctx, 1); }
 void Decr(CommandContext& ctx) { IncrByValue(ctx, -1); }
 
 void IncrBy(CommandContext& ctx) {
-  auto delta = ArgInt64(ctx, 2);
-  if (!delta) return;
+  auto delta = Int64Arg(ctx, 2);
+  if (!delta) return ctx.reply.Error(delta.error());
   IncrByValue(ctx, *delta);
 }
 
 void DecrBy(CommandContext& ctx) {
-  auto delta = ArgInt64(ctx, 2);
-  if (!delta) return;
+  auto delta = Int64Arg(ctx, 2);
+  if (!delta) return ctx.reply.Error(delta.error());
   // Its negation does not exist; Redis reports it with a message of its own.
   if (*delta == std::numeric_limits<int64_t>::min()) {
     return ctx.reply.Error(err::kDecrementOverflow);

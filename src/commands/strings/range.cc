@@ -9,16 +9,15 @@ namespace server::strings {
 
 namespace {
 
-// Whether a string of `offset + extra` bytes would exceed proto-max-bulk-len; replies if so.
+// Fails when a string of `offset + extra` bytes would exceed proto-max-bulk-len.
 // Written to avoid overflowing when offset is near INT64_MAX.
-bool TooLong(CommandContext& ctx, int64_t offset, size_t extra) {
+Result<void> CheckLength(const CommandContext& ctx, int64_t offset, size_t extra) {
   int64_t max = ctx.server.config.proto_max_bulk_len;
   if (static_cast<uint64_t>(extra) > static_cast<uint64_t>(max) ||
       offset > max - static_cast<int64_t>(extra)) {
-    ctx.reply.Error(err::kStringTooLong);
-    return true;
+    return Failure(err::kStringTooLong);
   }
-  return false;
+  return {};
 }
 
 }  // namespace
@@ -32,29 +31,30 @@ void Append(CommandContext& ctx) {
     db.Set(key, Value::String(std::string(tail)));
     return ctx.reply.Integer(static_cast<int64_t>(tail.size()));
   }
-  if (!CheckType(ctx, v, ValueType::kString)) return;
+  if (auto t = CheckType(v, ValueType::kString); !t) return ctx.reply.Error(t.error());
   std::string& s = v->str();
-  if (TooLong(ctx, static_cast<int64_t>(s.size()), tail.size())) return;
+  auto length = CheckLength(ctx, static_cast<int64_t>(s.size()), tail.size());
+  if (!length) return ctx.reply.Error(length.error());
   s.append(tail);
   db.Touch(key);
   ctx.reply.Integer(static_cast<int64_t>(s.size()));
 }
 
 void StrLen(CommandContext& ctx) {
-  Value* v = LookupRead(ctx, ctx.arg(1));
-  if (!CheckType(ctx, v, ValueType::kString)) return;
-  ctx.reply.Integer(v ? static_cast<int64_t>(v->str().size()) : 0);
+  auto v = LookupRead(ctx, ctx.arg(1), ValueType::kString);
+  if (!v) return ctx.reply.Error(v.error());
+  ctx.reply.Integer(*v ? static_cast<int64_t>((*v)->str().size()) : 0);
 }
 
 void GetRange(CommandContext& ctx) {
-  auto start_arg = ArgInt64(ctx, 2);
-  if (!start_arg) return;
-  auto end_arg = ArgInt64(ctx, 3);
-  if (!end_arg) return;
-  Value* v = LookupRead(ctx, ctx.arg(1));
-  if (v == nullptr) return ctx.reply.Bulk("");
-  if (!CheckType(ctx, v, ValueType::kString)) return;
-  const std::string& s = v->str();
+  auto start_arg = Int64Arg(ctx, 2);
+  if (!start_arg) return ctx.reply.Error(start_arg.error());
+  auto end_arg = Int64Arg(ctx, 3);
+  if (!end_arg) return ctx.reply.Error(end_arg.error());
+  auto v = LookupRead(ctx, ctx.arg(1), ValueType::kString);
+  if (!v) return ctx.reply.Error(v.error());
+  if (*v == nullptr) return ctx.reply.Bulk("");
+  const std::string& s = (*v)->str();
   const int64_t len = static_cast<int64_t>(s.size());
   int64_t start = *start_arg;
   int64_t end = *end_arg;
@@ -72,8 +72,8 @@ void GetRange(CommandContext& ctx) {
 }
 
 void SetRange(CommandContext& ctx) {
-  auto offset = ArgInt64(ctx, 2);
-  if (!offset) return;
+  auto offset = Int64Arg(ctx, 2);
+  if (!offset) return ctx.reply.Error(offset.error());
   if (*offset < 0) return ctx.reply.Error(err::kOffsetOutOfRange);
   Db& db = ctx.db();
   std::string_view key = ctx.arg(1);
@@ -85,20 +85,24 @@ void SetRange(CommandContext& ctx) {
       ctx.server.propagation.Suppress();
       return ctx.reply.Integer(0);
     }
-    if (TooLong(ctx, *offset, patch.size())) return;
+    if (auto length = CheckLength(ctx, *offset, patch.size()); !length) {
+      return ctx.reply.Error(length.error());
+    }
     std::string s(static_cast<size_t>(*offset), '\0');
     s.append(patch);
     int64_t len = static_cast<int64_t>(s.size());
     db.Set(key, Value::String(std::move(s)));
     return ctx.reply.Integer(len);
   }
-  if (!CheckType(ctx, v, ValueType::kString)) return;
+  if (auto t = CheckType(v, ValueType::kString); !t) return ctx.reply.Error(t.error());
   std::string& s = v->str();
   if (patch.empty()) {
     ctx.server.propagation.Suppress();
     return ctx.reply.Integer(static_cast<int64_t>(s.size()));
   }
-  if (TooLong(ctx, *offset, patch.size())) return;
+  if (auto length = CheckLength(ctx, *offset, patch.size()); !length) {
+    return ctx.reply.Error(length.error());
+  }
   size_t off = static_cast<size_t>(*offset);
   if (s.size() < off + patch.size()) s.resize(off + patch.size(), '\0');
   s.replace(off, patch.size(), patch);

@@ -34,7 +34,7 @@ struct StringOptions {
 
 // Parses options from argv[first] on. A conflicting or unknown option, or a missing time, is a
 // syntax error, found before any time value is looked at (as Redis does).
-std::optional<StringOptions> ParseOptions(CommandContext& ctx, size_t first, OptionSet set) {
+Result<StringOptions> ParseOptions(const CommandContext& ctx, size_t first, OptionSet set) {
   StringOptions o;
   for (size_t i = first; i < ctx.argc(); i++) {
     std::string_view a = ctx.arg(i);
@@ -63,38 +63,38 @@ std::optional<StringOptions> ParseOptions(CommandContext& ctx, size_t first, Opt
       o.expire_absolute = is_exat || is_pxat;
       o.expire_arg = ctx.arg(++i);
     } else {
-      ctx.reply.Error(err::kSyntax);
-      return std::nullopt;
+      return Failure(err::kSyntax);
     }
   }
   return o;
 }
 
 void Get(CommandContext& ctx) {
-  Value* v = LookupRead(ctx, ctx.arg(1));
-  if (v == nullptr) return ctx.reply.Null();
-  if (!CheckType(ctx, v, ValueType::kString)) return;
-  ctx.reply.Bulk(v->str());
+  auto v = LookupRead(ctx, ctx.arg(1), ValueType::kString);
+  if (!v) return ctx.reply.Error(v.error());
+  if (*v == nullptr) return ctx.reply.Null();
+  ctx.reply.Bulk((*v)->str());
 }
 
 void Set(CommandContext& ctx) {
   auto opts = ParseOptions(ctx, 3, OptionSet::kSet);
-  if (!opts) return;
+  if (!opts) return ctx.reply.Error(opts.error());
   std::optional<int64_t> expire_at;
   if (opts->has_expire) {
-    expire_at = ParsePositiveExpire(ctx, opts->expire_arg, opts->expire_seconds,
-                                    opts->expire_absolute);
-    if (!expire_at) return;
+    auto at = ParsePositiveExpire(ctx, opts->expire_arg, opts->expire_seconds,
+                                  opts->expire_absolute);
+    if (!at) return ctx.reply.Error(at.error());
+    expire_at = *at;
   }
   std::string_view key = ctx.arg(1);
   Db& db = ctx.db();
   std::optional<std::string> old;
   bool found;
   if (opts->get) {
-    Value* v = LookupRead(ctx, key);
-    if (!CheckType(ctx, v, ValueType::kString)) return;
-    if (v != nullptr) old = v->str();
-    found = v != nullptr;
+    auto v = LookupRead(ctx, key, ValueType::kString);
+    if (!v) return ctx.reply.Error(v.error());
+    if (*v != nullptr) old = (*v)->str();
+    found = *v != nullptr;
   } else {
     found = db.Exists(key, ctx.now_ms);
   }
@@ -133,7 +133,7 @@ void SetNx(CommandContext& ctx) {
 // SETEX key seconds value / PSETEX key ms value.
 void SetWithTtl(CommandContext& ctx, bool seconds) {
   auto at = ParsePositiveExpire(ctx, ctx.arg(2), seconds, /*absolute=*/false);
-  if (!at) return;
+  if (!at) return ctx.reply.Error(at.error());
   Db& db = ctx.db();
   db.Set(ctx.arg(1), Value::String(std::string(ctx.arg(3))));
   db.SetExpire(ctx.arg(1), *at);
@@ -144,10 +144,10 @@ void SetEx(CommandContext& ctx) { SetWithTtl(ctx, true); }
 void PSetEx(CommandContext& ctx) { SetWithTtl(ctx, false); }
 
 void GetSet(CommandContext& ctx) {
-  Value* v = LookupRead(ctx, ctx.arg(1));
-  if (!CheckType(ctx, v, ValueType::kString)) return;
+  auto v = LookupRead(ctx, ctx.arg(1), ValueType::kString);
+  if (!v) return ctx.reply.Error(v.error());
   std::optional<std::string> old;
-  if (v != nullptr) old = std::move(v->str());
+  if (*v != nullptr) old = std::move((*v)->str());
   ctx.db().Set(ctx.arg(1), Value::String(std::string(ctx.arg(2))));
   ctx.server.propagation.Add({"SET", ctx.arg(1), ctx.arg(2)});  // as Redis 7.0 rewrites it
   old ? ctx.reply.Bulk(*old) : ctx.reply.Null();
@@ -159,7 +159,7 @@ void GetDel(CommandContext& ctx) {
     ctx.server.propagation.Suppress();
     return ctx.reply.Null();
   }
-  if (!CheckType(ctx, v, ValueType::kString)) return;
+  if (auto t = CheckType(v, ValueType::kString); !t) return ctx.reply.Error(t.error());
   std::string old = std::move(v->str());
   ctx.db().Delete(ctx.arg(1), ctx.now_ms);
   ctx.server.propagation.Add({"DEL", ctx.arg(1)});
@@ -168,7 +168,7 @@ void GetDel(CommandContext& ctx) {
 
 void GetEx(CommandContext& ctx) {
   auto opts = ParseOptions(ctx, 2, OptionSet::kGetEx);
-  if (!opts) return;
+  if (!opts) return ctx.reply.Error(opts.error());
   std::string_view key = ctx.arg(1);
   Value* v = LookupRead(ctx, key);
   Propagation& propagation = ctx.server.propagation;
@@ -177,12 +177,12 @@ void GetEx(CommandContext& ctx) {
     propagation.Suppress();
     return ctx.reply.Null();
   }
-  if (!CheckType(ctx, v, ValueType::kString)) return;
+  if (auto t = CheckType(v, ValueType::kString); !t) return ctx.reply.Error(t.error());
   Db& db = ctx.db();
   if (opts->has_expire) {
     auto at = ParsePositiveExpire(ctx, opts->expire_arg, opts->expire_seconds,
                                   opts->expire_absolute);
-    if (!at) return;
+    if (!at) return ctx.reply.Error(at.error());
     if (*at <= ctx.now_ms) {
       // Unlike SET, GETEX deletes a key whose new time is already past.
       std::string value = std::move(v->str());
@@ -214,14 +214,13 @@ void MGet(CommandContext& ctx) {
 }
 
 // Arity -3 lets "MSET a 1 b" through; the pairs check is the command's own.
-bool PairsOk(CommandContext& ctx) {
-  if (ctx.argc() % 2 == 1) return true;
-  ctx.reply.Error(err::WrongArity(ctx.spec->name));
-  return false;
+Result<void> CheckPairs(const CommandContext& ctx) {
+  if (ctx.argc() % 2 == 1) return {};
+  return Failure(err::WrongArity(ctx.spec->name));
 }
 
 void MSet(CommandContext& ctx) {
-  if (!PairsOk(ctx)) return;
+  if (auto pairs = CheckPairs(ctx); !pairs) return ctx.reply.Error(pairs.error());
   Db& db = ctx.db();
   for (size_t i = 1; i < ctx.argc(); i += 2) {
     db.Set(ctx.arg(i), Value::String(std::string(ctx.arg(i + 1))));
@@ -230,7 +229,7 @@ void MSet(CommandContext& ctx) {
 }
 
 void MSetNx(CommandContext& ctx) {
-  if (!PairsOk(ctx)) return;
+  if (auto pairs = CheckPairs(ctx); !pairs) return ctx.reply.Error(pairs.error());
   Db& db = ctx.db();
   for (size_t i = 1; i < ctx.argc(); i += 2) {
     if (db.Exists(ctx.arg(i), ctx.now_ms)) {
