@@ -9,7 +9,7 @@
 #include "src/command_table.h"
 #include "src/commands/server/command_docs.h"
 #include "src/commands/server/admin.h"
-#include "command_harness.h"
+#include "tests/support/command_harness.h"
 #include "src/dispatch.h"
 #include "src/server_state.h"
 

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "command_harness.h"
-#include "dataset_dump.h"
+#include "tests/support/command_harness.h"
+#include "tests/support/dataset_dump.h"
 #include "src/commands/streams/delivery.h"
 #include "src/commands/streams/policy.h"
 #include "src/commands/streams/xreadgroup.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "command_harness.h"
+#include "tests/support/command_harness.h"
 #include "src/commands/streams/policy.h"
 #include "src/errors.h"
 #include "src/server_state.h"
