@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds Runnel and runs every test: unit and integration tests (ctest), the differential
-# compat suite against Debian's redis-server, then the unit tests again under ASan+UBSan.
+# Builds Runnel and runs every test: the unit tests under ASan+UBSan, then unit and integration
+# tests and the differential compat suite against Debian's redis-server on the Release build.
+# Each Catch2 test case is its own ctest test, so ctest -j spreads them over the cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup
@@ -12,7 +13,7 @@ cmake --build build -j"$jobs"
 cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DRUNNEL_SANITIZE=ON >/dev/null
 cmake --build build-sanitize -j"$jobs" --target unit_tests
 echo "== unit tests under AddressSanitizer + UndefinedBehaviorSanitizer"
-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./build-sanitize/tests/unit_tests
+ctest --test-dir build-sanitize -j"$jobs" -L '^unit$' --output-on-failure
 
 echo "== all tests (unit, integration, compat suite)"
-cd build && ctest --output-on-failure
+ctest --test-dir build -j"$jobs" --output-on-failure
