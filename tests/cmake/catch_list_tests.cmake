@@ -20,6 +20,14 @@ if(NOT result MATCHES "^[0-9]+$")
   message(FATAL_ERROR "${EXECUTABLE} --list-test-names-only failed (${result}):\n${listing}${errors}")
 endif()
 
+# Test cases tagged [serial] run alone (RUN_SERIAL): those whose time bounds do not survive
+# sharing the cores with other tests.
+execute_process(
+  COMMAND "${EXECUTABLE}" "[serial]" --list-test-names-only
+  OUTPUT_VARIABLE serial_listing
+  RESULT_VARIABLE serial_result)
+string(TOLOWER "\n${serial_listing}" serial_names)
+
 # Text for a bracket argument [==[...]==] (anything but "]==]" is literal in one).
 function(bracket out text)
   if(text MATCHES "\\]==\\]")
@@ -107,6 +115,11 @@ while(NOT listing STREQUAL "")
     string(APPEND labels ";${folder}")
   endif()
   set(properties "LABELS [==[${labels}]==] COST ${COST}")
+  string(TOLOWER "\n${name}\n" lower_line)
+  string(FIND "${serial_names}" "${lower_line}" serial_at)
+  if(NOT serial_at EQUAL -1)
+    string(APPEND properties " RUN_SERIAL TRUE")
+  endif()
   if(environment)
     string(APPEND properties " ENVIRONMENT [==[${environment}]==]")
   endif()
