@@ -212,7 +212,7 @@ TEST_CASE("Writes made while the rewrite child runs are in the new file", "[aof]
 }
 
 TEST_CASE("The automatic rewrite starts once the file has grown past the percentage",
-          "[aof][rewrite]") {
+          "[aof][rewrite][serial]") {
   aoftest::TempDir dir;
   const std::string aof = dir.path() + "/appendonly.aof";
   int port = 0;

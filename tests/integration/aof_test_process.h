@@ -1,6 +1,7 @@
 // Helpers for the AOF crash and interop tests, which need what server_fixture.h's Server does
 // not offer: servers restarted on the same --dir, killed with SIGKILL, and redis-server /
-// redis-check-aof run next to runnel-server. A Process is a child that is killed when it goes.
+// redis-check-aof run next to runnel-server. A Process is launcher.h's ChildProcess, killed
+// when it goes; servers start through the same LaunchOnFreePort as Server.
 #pragma once
 
 #include <fcntl.h>
@@ -42,95 +43,28 @@ class TempDir {
   std::string path_;
 };
 
-inline std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using itest::ReadFile;
 
 inline bool Executable(const std::string& path) { return access(path.c_str(), X_OK) == 0; }
 
-// A child process with stdout and stderr appended to `log_path`.
-class Process {
- public:
-  Process(std::vector<std::string> args, std::string log_path) : log_path_(std::move(log_path)) {
-    pid_ = itest::SpawnLogged(std::move(args), log_path_);
-  }
-  ~Process() { Kill(SIGKILL); }
-  Process(const Process&) = delete;
-  Process& operator=(const Process&) = delete;
-
-  pid_t pid() const { return pid_; }
-  std::string Log() const { return ReadFile(log_path_); }
-
-  // Sends `sig` and reaps the child. Returns its exit code (128+signal if a signal ended it).
-  int Kill(int sig) {
-    if (pid_ <= 0) return exit_code_;
-    kill(pid_, sig);
-    return WaitExit(10000);
-  }
-
-  // Waits for the child to exit on its own: its exit code, or -1 on timeout.
-  int WaitExit(int timeout_ms) {
-    auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (pid_ > 0) {
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        return exit_code_;
-      }
-      if (Clock::now() > deadline) return -1;
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return exit_code_;
-  }
-
-  bool Running() {
-    if (pid_ <= 0) return false;
-    return WaitExit(0) == -1;
-  }
-
-  // Waits until `port` accepts connections (true), or the child exits or 5 s pass (false).
-  bool WaitReady(int port) {
-    auto deadline = Clock::now() + std::chrono::seconds(5);
-    while (Clock::now() < deadline) {
-      int fd = itest::RawConnect(port);
-      if (fd >= 0) {
-        close(fd);
-        return true;
-      }
-      if (!Running()) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return false;
-  }
-
- private:
-  std::string log_path_;
-  pid_t pid_ = -1;
-  int exit_code_ = -1;
-};
+// A child process with stdout and stderr appended to a log file (launcher.h).
+using Process = itest::ChildProcess;
 
 // Starts runnel-server on `dir` with the AOF on (plus `extra` options) and waits until it
-// accepts connections. Ports come from FreePort, retried if another process takes one first.
+// listens. A server that refused to start for another reason than a taken port is returned as
+// it is (its log says why).
 inline std::unique_ptr<Process> StartRunnel(const std::string& dir, int& port,
                                             std::vector<std::string> extra = {}) {
-  for (int attempt = 0; attempt < 5; attempt++) {
-    port = itest::FreePort();
-    std::vector<std::string> args = {RUNNEL_SERVER_BIN, "--port", std::to_string(port), "--dir",
+  auto argv_for = [&](int p) {
+    std::vector<std::string> args = {RUNNEL_SERVER_BIN, "--port", std::to_string(p), "--dir",
                                      dir, "--appendonly", "yes"};
     args.insert(args.end(), extra.begin(), extra.end());
-    auto p = std::make_unique<Process>(args, dir + "/runnel.log");
-    if (p->WaitReady(port)) return p;
-    if (!p->Running()) {
-      // Refused to start (the log says why): a port clash logs "Could not create server TCP".
-      if (p->Log().find("Could not create server TCP") == std::string::npos) return p;
-    }
-  }
-  FAIL("runnel-server did not start");
-  return nullptr;
+    return args;
+  };
+  auto p = itest::LaunchOnFreePort(argv_for, dir + "/runnel.log", port,
+                                   "Could not create server TCP");
+  if (p == nullptr) FAIL("runnel-server did not start");
+  return p;
 }
 
 inline constexpr const char* kRedisServer = "/usr/bin/redis-server";
@@ -139,23 +73,21 @@ inline constexpr const char* kRedisCheckAof = "/usr/bin/redis-check-aof";
 // Starts redis-server on `dir` (no RDB snapshots, plus `extra`) and waits until it is ready.
 inline std::unique_ptr<Process> StartRedis(const std::string& dir, int& port,
                                            std::vector<std::string> extra = {}) {
-  for (int attempt = 0; attempt < 5; attempt++) {
-    port = itest::FreePort();
-    std::vector<std::string> args = {kRedisServer, "--port", std::to_string(port), "--dir", dir,
+  auto argv_for = [&](int p) {
+    std::vector<std::string> args = {kRedisServer, "--port", std::to_string(p), "--dir", dir,
                                      "--save", "", "--daemonize", "no"};
     args.insert(args.end(), extra.begin(), extra.end());
-    auto p = std::make_unique<Process>(args, dir + "/redis.log");
-    if (!p->WaitReady(port)) continue;
-    // Redis opens its port before it has loaded the AOF, and answers LOADING until then.
-    itest::Redis r(port);
-    auto deadline = Clock::now() + std::chrono::seconds(5);
-    while (r.Text({"PING"}) != "PONG" && Clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return p;
+    return args;
+  };
+  auto p = itest::LaunchOnFreePort(argv_for, dir + "/redis.log", port);
+  if (p == nullptr) FAIL("redis-server did not start");
+  // Redis opens its port before it has loaded the AOF, and answers LOADING until then.
+  itest::Redis r(port);
+  auto deadline = Clock::now() + std::chrono::seconds(5);
+  while (r.Text({"PING"}) != "PONG" && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  FAIL("redis-server did not start");
-  return nullptr;
+  return p;
 }
 
 // The value of `field` in INFO persistence, or "<missing>".

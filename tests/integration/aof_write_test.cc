@@ -269,25 +269,18 @@ class TracedServer {
     char tmpl[] = "/tmp/runnel-aof-strace-XXXXXX";
     REQUIRE(mkdtemp(tmpl) != nullptr);
     dir_ = tmpl;
-    port_ = itest::FreePort();
-    std::vector<std::string> args = {"/usr/bin/strace", "-f", "-qq", "-e", "trace=fdatasync",
-                                     "-o", dir_ + "/trace", RUNNEL_SERVER_BIN,
-                                     "--port", std::to_string(port_), "--dir", dir_,
-                                     "--appendonly", "yes", "--appendfsync", policy,
-                                     "--pidfile", dir_ + "/runnel.pid"};
-    pid_ = itest::SpawnLogged(std::move(args), dir_ + "/server.log");
-    for (int i = 0; i < 500 && !up_; i++) {
-      int fd = itest::RawConnect(port_);
-      if (fd >= 0) {
-        close(fd);
-        up_ = true;
-      } else if (waitpid(pid_, nullptr, WNOHANG) == pid_) {
-        pid_ = -1;  // strace could not run the server (no ptrace here?)
-        break;
-      } else {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      }
-    }
+    auto argv_for = [&](int port) {
+      return std::vector<std::string>{"/usr/bin/strace", "-f", "-qq", "-e", "trace=fdatasync",
+                                      "-o", dir_ + "/trace", RUNNEL_SERVER_BIN,
+                                      "--port", std::to_string(port), "--dir", dir_,
+                                      "--appendonly", "yes", "--appendfsync", policy,
+                                      "--pidfile", dir_ + "/runnel.pid"};
+    };
+    // The listener is strace's child. When strace cannot run the server (no ptrace here?) it
+    // exits without the port clash text and the test is skipped.
+    process_ = itest::LaunchOnFreePort(argv_for, dir_ + "/server.log", port_,
+                                       "Could not create server TCP", /*or_its_children=*/true);
+    up_ = process_ != nullptr && process_->Running();
     // The port opens a moment before the pid file is written: wait for the pid, or every
     // fsync would be counted as another thread's.
     for (int i = 0; up_ && server_pid_ <= 0 && i < 200; i++) {
@@ -301,10 +294,11 @@ class TracedServer {
       s.SendAll(itest::Multibulk({"SHUTDOWN"}));
       s.ReadUntilClosed(3000);
     }
-    if (pid_ > 0) {
-      int status;
-      waitpid(pid_, &status, 0);
+    // strace exits with the server; were it killed first, the server would run on untraced.
+    if (process_ != nullptr && process_->WaitExit(10000) == -1 && server_pid_ > 0) {
+      kill(server_pid_, SIGKILL);
     }
+    process_.reset();
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
@@ -342,7 +336,7 @@ class TracedServer {
 
   std::string dir_;
   int port_ = 0;
-  pid_t pid_ = -1;
+  std::unique_ptr<itest::ChildProcess> process_;
   int server_pid_ = -1;
   bool up_ = false;
 };

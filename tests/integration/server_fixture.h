@@ -1,6 +1,7 @@
-// Test harness for the integration tests: starts the real runnel-server (RUNNEL_SERVER_BIN) on a
-// free port with a private temporary --dir, waits until it accepts connections, and kills it when
-// the fixture goes away. Also small helpers to talk to it with hiredis or a raw socket.
+// Test harness for the integration tests: Server starts the real runnel-server (RUNNEL_SERVER_BIN)
+// through launcher.h on a free port with a private temporary --dir, waits until it answers, and
+// kills it when the fixture goes away. Also small helpers to talk to it with hiredis or a raw
+// socket.
 #pragma once
 
 #include <arpa/inet.h>
@@ -25,43 +26,13 @@
 #include <thread>
 #include <vector>
 
+#include "launcher.h"
+
 #ifndef RUNNEL_SERVER_BIN
 #error "RUNNEL_SERVER_BIN must name the runnel-server binary"
 #endif
 
 namespace itest {
-
-using Clock = std::chrono::steady_clock;
-
-// A port nobody listens on right now: bind port 0, read what the kernel chose, close.
-inline int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
-  socklen_t len = sizeof(addr);
-  REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-// A connected blocking TCP socket to 127.0.0.1:port, or -1.
-inline int RawConnect(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
 
 // Owns a raw socket. Reads wait at most `timeout_ms` in total.
 class RawSocket {
@@ -185,26 +156,6 @@ class Redis {
   redisContext* ctx_ = nullptr;
 };
 
-// Starts `args` (argv[0] a path) as a child process with stdout and stderr appended to
-// `log_path`; returns its pid.
-inline pid_t SpawnLogged(std::vector<std::string> args, const std::string& log_path) {
-  const pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (log >= 0) {
-      dup2(log, 1);
-      dup2(log, 2);
-    }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
 // Builds a RESP multibulk request.
 inline std::string Multibulk(const std::vector<std::string>& args) {
   std::string out = "*" + std::to_string(args.size()) + "\r\n";
@@ -234,27 +185,29 @@ class ReplyReader {
   redisReader* reader_;
 };
 
-// One runnel-server process.
+// One runnel-server process on a free port with a private temporary --dir (appendonly no unless
+// `extra_args` say otherwise), started by LaunchOnFreePort and answering commands once built.
 class Server {
  public:
-  explicit Server(std::vector<std::string> extra_args = {}) : extra_args_(std::move(extra_args)) {
+  explicit Server(std::vector<std::string> extra_args = {}) {
     char tmpl[] = "/tmp/runnel-itest-XXXXXX";
     REQUIRE(mkdtemp(tmpl) != nullptr);
     dir_ = tmpl;
-    // The port may be taken between FreePort() and the server's bind: try a few times.
-    for (int attempt = 0; attempt < 5 && pid_ <= 0; attempt++) {
-      port_ = FreePort();
-      if (!Start()) Reap();
-    }
+    auto argv_for = [&](int port) {
+      std::vector<std::string> args = {RUNNEL_SERVER_BIN, "--port",  std::to_string(port),
+                                       "--appendonly",    "no",      "--dir",
+                                       dir_};
+      args.insert(args.end(), extra_args.begin(), extra_args.end());
+      return args;
+    };
+    process_ = LaunchOnFreePort(argv_for, dir_ + "/server.log", port_);
     INFO("server log:\n" << Log());
-    REQUIRE(pid_ > 0);
+    REQUIRE(process_ != nullptr);
+    REQUIRE(AnswersQuit());
   }
 
   ~Server() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      Reap();
-    }
+    process_.reset();  // SIGKILL, reaped
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
   }
@@ -262,47 +215,19 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   int port() const { return port_; }
-  pid_t pid() const { return pid_; }
+  pid_t pid() const { return process_->pid(); }
   const std::string& dir() const { return dir_; }
-
-  std::string Log() const {
-    std::ifstream in(dir_ + "/server.log");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
+  std::string Log() const { return ReadFile(dir_ + "/server.log"); }
 
   // Waits for the process to exit on its own. Returns its exit code, or -1 on timeout, or
   // 128+signal if a signal killed it.
-  int WaitExit(int timeout_ms) {
-    auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-    while (pid_ > 0) {
-      int status = 0;
-      pid_t r = waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) {
-        pid_ = -1;
-        if (WIFEXITED(status)) return WEXITSTATUS(status);
-        if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-        return -1;
-      }
-      if (Clock::now() > deadline) return -1;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return -1;
-  }
+  int WaitExit(int timeout_ms) { return process_->WaitExit(timeout_ms); }
 
-  bool Running() {
-    if (pid_ <= 0) return false;
-    int status = 0;
-    pid_t r = waitpid(pid_, &status, WNOHANG);
-    if (r != pid_) return true;  // 0: still running (-1/EINTR: ask again later)
-    pid_ = -1;                   // reaped: never signal this pid again, it may be reused
-    return false;
-  }
+  bool Running() { return process_->Running(); }
 
   // Resident memory of the server in bytes (from /proc).
   size_t RssBytes() const {
-    std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+    std::ifstream in("/proc/" + std::to_string(pid()) + "/status");
     std::string line;
     while (std::getline(in, line)) {
       if (line.rfind("VmRSS:", 0) == 0) return std::stoull(line.substr(6)) * 1024;
@@ -311,45 +236,25 @@ class Server {
   }
 
  private:
-  bool Start() {
-    std::vector<std::string> args = {RUNNEL_SERVER_BIN, "--port",  std::to_string(port_),
-                                     "--appendonly",    "no",      "--dir",
-                                     dir_};
-    args.insert(args.end(), extra_args_.begin(), extra_args_.end());
-    pid_ = SpawnLogged(std::move(args), dir_ + "/server.log");
-    auto deadline = Clock::now() + std::chrono::seconds(5);
-    while (Clock::now() < deadline) {
-      int fd = RawConnect(port_);
-      if (fd >= 0) {
-        // QUIT and wait for the server's close, so the probe no longer counts as a client
-        // when the test starts (--maxclients tests count connections exactly).
-        const char kQuit[] = "QUIT\r\n";
-        bool sent = send(fd, kQuit, sizeof(kQuit) - 1, MSG_NOSIGNAL) > 0;
-        pollfd p{fd, POLLIN, 0};
-        char buf[256];
-        while (sent && poll(&p, 1, 2000) > 0 && recv(fd, buf, sizeof(buf), 0) > 0) {
-        }
-        close(fd);
-        return true;
-      }
-      if (!Running()) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  // Sends QUIT on a fresh connection and waits for the server's close: the server's loop runs
+  // (so its start-up, the pidfile included, is done), and the probe no longer counts as a client
+  // when the test starts (--maxclients tests count connections exactly).
+  bool AnswersQuit() {
+    int fd = RawConnect(port_);
+    if (fd < 0) return false;
+    const char kQuit[] = "QUIT\r\n";
+    bool sent = send(fd, kQuit, sizeof(kQuit) - 1, MSG_NOSIGNAL) > 0;
+    pollfd p{fd, POLLIN, 0};
+    char buf[256];
+    while (sent && poll(&p, 1, 2000) > 0 && recv(fd, buf, sizeof(buf), 0) > 0) {
     }
-    return false;
+    close(fd);
+    return sent;
   }
 
-  void Reap() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGKILL);
-    int status;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-
-  std::vector<std::string> extra_args_;
   std::string dir_;
   int port_ = 0;
-  pid_t pid_ = -1;
+  std::unique_ptr<ChildProcess> process_;
 };
 
 }  // namespace itest

@@ -17,9 +17,9 @@
 #include "src/aof_snapshot.h"
 #include "src/aof_writer.h"
 #include "src/delivery/policy.h"
-#include "tests/unit/command_harness.h"
-#include "tests/unit/dataset_dump.h"
-#include "tests/unit/random_writes.h"
+#include "tests/support/command_harness.h"
+#include "tests/support/dataset_dump.h"
+#include "tests/support/random_writes.h"
 
 using server::AofReplayResult;
 using testing_support::CommandHarness;

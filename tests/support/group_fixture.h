@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "src/db.h"
-#include "tests/unit/command_harness.h"
+#include "tests/support/command_harness.h"
 
 namespace testing_support {
 

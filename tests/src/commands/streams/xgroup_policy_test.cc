@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "command_harness.h"
 #include "src/delivery/policy.h"
+#include "tests/support/command_harness.h"
 #include "src/errors.h"
 #include "src/server_state.h"
 #include "streams/consumer_group.h"

@@ -10,7 +10,7 @@
 
 #include "src/blocking.h"
 
-#include "tests/unit/group_fixture.h"
+#include "tests/support/group_fixture.h"
 
 using testing_support::GroupFixture;
 

@@ -7,7 +7,7 @@
 
 #include "src/command_table.h"
 #include "src/config.h"
-#include "command_harness.h"
+#include "tests/support/command_harness.h"
 #include "src/dispatch.h"
 #include "src/server_state.h"
 

@@ -13,7 +13,7 @@
 #include <sstream>
 #include <thread>
 
-#include "command_harness.h"
+#include "tests/support/command_harness.h"
 #include "src/aof_writer.h"
 
 using server::AofWriter;

@@ -2,7 +2,7 @@
 // write, nothing for a read or an error), and what handlers may record instead.
 #include <catch2/catch.hpp>
 
-#include "command_harness.h"
+#include "tests/support/command_harness.h"
 #include "src/propagation.h"
 
 using server::PropagatedCommand;

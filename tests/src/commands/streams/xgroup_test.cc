@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "command_harness.h"
 #include "src/commands/registry.h"
+#include "tests/support/command_harness.h"
 #include "src/server_state.h"
 #include "streams/consumer_group.h"
 #include "streams/stream.h"

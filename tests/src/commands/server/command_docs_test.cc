@@ -12,7 +12,7 @@
 #include "src/commands/registry.h"
 #include "src/commands/server/command_docs.h"
 #include "src/commands/server/admin.h"
-#include "command_harness.h"
+#include "tests/support/command_harness.h"
 #include "src/dispatch.h"
 #include "src/server_state.h"
 

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "command_harness.h"
+#include "tests/support/command_harness.h"
 #include "src/aof_loader.h"
 
 using server::AofReplayResult;

@@ -12,7 +12,7 @@
 
 #include "src/delivery/policy.h"
 #include "src/server_state.h"
-#include "tests/unit/command_harness.h"
+#include "tests/support/command_harness.h"
 
 namespace testing_support {
 

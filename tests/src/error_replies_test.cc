@@ -4,7 +4,7 @@
 // whose two commands fail counts 2.)
 #include <catch2/catch.hpp>
 
-#include "tests/unit/command_harness.h"
+#include "tests/support/command_harness.h"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "command_harness.h"
+#include "tests/support/command_harness.h"
 #include "src/blocking.h"
 #include "streams/stream.h"
 

@@ -13,9 +13,9 @@
 
 #include "src/eviction.h"
 #include "src/propagation.h"
-#include "tests/unit/command_harness.h"
-#include "tests/unit/dataset_dump.h"
-#include "tests/unit/random_writes.h"
+#include "tests/support/command_harness.h"
+#include "tests/support/dataset_dump.h"
+#include "tests/support/random_writes.h"
 
 using server::PropagatedCommand;
 using testing_support::CommandHarness;

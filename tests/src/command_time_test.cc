@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tests/unit/command_harness.h"
+#include "tests/support/command_harness.h"
 
 namespace {
 

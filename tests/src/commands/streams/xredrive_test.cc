@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "src/propagation.h"
-#include "tests/unit/command_harness.h"
-#include "tests/unit/dataset_dump.h"
+#include "tests/support/command_harness.h"
+#include "tests/support/dataset_dump.h"
 
 using testing_support::CommandHarness;
 using Strings = std::vector<std::string>;

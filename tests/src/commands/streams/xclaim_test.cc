@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "tests/unit/group_fixture.h"
+#include "tests/support/group_fixture.h"
 
 using testing_support::GroupFixture;
 using testing_support::kFuture;

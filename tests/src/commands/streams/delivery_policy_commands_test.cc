@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "command_harness.h"
-#include "dataset_dump.h"
 #include "src/delivery/due_pass.h"
 #include "src/delivery/policy.h"
+#include "tests/support/command_harness.h"
+#include "tests/support/dataset_dump.h"
 #include "src/due_scheduler.h"
 #include "src/errors.h"
 #include "src/server_state.h"

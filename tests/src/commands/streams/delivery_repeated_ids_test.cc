@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "command_harness.h"
+#include "tests/support/command_harness.h"
 #include "src/server_state.h"
 
 namespace {

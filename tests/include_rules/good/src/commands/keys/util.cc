@@ -1,0 +1,2 @@
+// A command family may include the core.
+#include "src/db.h"
