@@ -112,6 +112,23 @@ Result<ExistingTarget> ExistingGroup(CommandContext& ctx) {
   return ExistingTarget{*s, g};
 }
 
+// CREATE's ID and length check, in Redis's order: the ID first when MKSTREAM is to create the
+// key (`s` null), the length first otherwise. Checked in full before anything is created.
+Result<streams::StreamID> CreatePosition(const CommandContext& ctx, const streams::Stream* s) {
+  const bool creating = s == nullptr;
+  if (!creating) {
+    if (auto checked = CheckLength(ctx, /*create=*/true); !checked) {
+      return std::move(checked).failure();
+    }
+  }
+  auto id = ParseGroupId(ctx, s, /*setid=*/false);
+  if (!id || !creating) return id;
+  if (auto checked = CheckLength(ctx, /*create=*/true); !checked) {
+    return std::move(checked).failure();
+  }
+  return id;
+}
+
 // XGROUP CREATE key group <id|$> [MKSTREAM] [ENTRIESREAD n]
 void XGroupCreate(CommandContext& ctx) {
   auto opts = ParsePositionOptions(ctx, /*create=*/true);
@@ -120,21 +137,9 @@ void XGroupCreate(CommandContext& ctx) {
   if (!found) return ctx.reply.Error(found.error());
   streams::Stream* s = *found;
   if (s == nullptr && !opts->mkstream) return ctx.reply.Error(err::kXGroupKeyMissing);
-  // Redis reads the ID before the length check when MKSTREAM is to create the key, and after
-  // it otherwise; either way nothing is created unless the whole call is good.
-  if (s != nullptr) {
-    if (auto checked = CheckLength(ctx, /*create=*/true); !checked) {
-      return ctx.reply.Error(checked.error());
-    }
-  }
-  auto id = ParseGroupId(ctx, s, /*setid=*/false);
+  auto id = CreatePosition(ctx, s);
   if (!id) return ctx.reply.Error(id.error());
-  if (s == nullptr) {
-    if (auto checked = CheckLength(ctx, /*create=*/true); !checked) {
-      return ctx.reply.Error(checked.error());
-    }
-    s = &ctx.db().Set(ctx.arg(2), Value::NewStream()).stream();
-  }
+  if (s == nullptr) s = &ctx.db().Set(ctx.arg(2), Value::NewStream()).stream();
   streams::ConsumerGroup* g = s->CreateGroup(ctx.arg(3), *id, EntriesReadFor(*opts, *s));
   if (g == nullptr) return ctx.reply.Error(err::kBusyGroup);
   std::vector<std::string> record{"XGROUP", "CREATE", std::string(ctx.arg(2)),
