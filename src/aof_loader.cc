@@ -359,12 +359,12 @@ AofReplayResult ReplayAof(ServerState& state, std::string_view data) {
       break;
     }
     pos += parser.consumed();
-    std::string error;
-    const CommandSpec* spec = Resolve(*state.commands, argv, error);
-    if (spec == nullptr) {
-      corrupt(start, error);
+    auto resolved = Resolve(*state.commands, argv);
+    if (!resolved) {
+      corrupt(start, std::string(resolved.error()));
       break;
     }
+    const CommandSpec* spec = *resolved;
     if (spec->name == "multi") {
       if (in_multi) {
         corrupt(start, "MULTI inside MULTI");

@@ -1,6 +1,7 @@
 #include "src/dispatch.h"
 
 #include <cstring>
+#include <string>
 
 #include "src/errors.h"
 #include "src/eviction.h"
@@ -31,29 +32,21 @@ void Reject(ServerState& state, Client& client, std::string_view name, std::stri
 
 }  // namespace
 
-const CommandSpec* Resolve(const CommandTable& table, std::span<const std::string_view> argv,
-                           std::string& error) {
+Result<const CommandSpec*> Resolve(const CommandTable& table,
+                                   std::span<const std::string_view> argv) {
   const CommandSpec* spec = table.Find(argv[0]);
   if (spec == nullptr) {
-    error = err::UnknownCommand(argv[0], argv.data() + 1, argv.size() - 1);
-    return nullptr;
+    return Failure(err::UnknownCommand(argv[0], argv.data() + 1, argv.size() - 1));
   }
   if (!spec->subcommands.empty() && argv.size() >= 2) {
     const CommandSpec* sub = CommandTable::FindSubcommand(*spec, argv[1]);
-    if (sub == nullptr) {
-      error = err::UnknownSubcommand(argv[1], spec->name);
-      return nullptr;
-    }
+    if (sub == nullptr) return Failure(err::UnknownSubcommand(argv[1], spec->name));
     if (!ArityOk(sub->arity, argv.size())) {
-      error = err::WrongArity(std::string(spec->name) + "|" + std::string(sub->name));
-      return nullptr;
+      return Failure(err::WrongArity(std::string(spec->name) + "|" + std::string(sub->name)));
     }
     return sub;
   }
-  if (!ArityOk(spec->arity, argv.size())) {
-    error = err::WrongArity(spec->name);
-    return nullptr;
-  }
+  if (!ArityOk(spec->arity, argv.size())) return Failure(err::WrongArity(spec->name));
   return spec;
 }
 
@@ -98,9 +91,9 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
 void Dispatch(ServerState& state, Client& client, std::span<const std::string_view> argv,
               resp::Writer& reply) {
   if (argv.empty()) return;
-  std::string error;
-  const CommandSpec* spec = Resolve(*state.commands, argv, error);
-  if (spec == nullptr) return Reject(state, client, argv[0], error, reply);
+  auto resolved = Resolve(*state.commands, argv);
+  if (!resolved) return Reject(state, client, argv[0], resolved.error(), reply);
+  const CommandSpec* spec = *resolved;
   if (!client.authenticated && !state.config.requirepass.empty() && !(spec->flags & kNoAuth)) {
     return Reject(state, client, argv[0], err::kNoAuth, reply);
   }

@@ -9,6 +9,7 @@
 #include "resp/writer.h"
 #include "src/client.h"
 #include "src/command_table.h"
+#include "src/result.h"
 #include "src/server_state.h"
 
 namespace server {
@@ -20,9 +21,9 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
 void Execute(ServerState& state, Client& client, const CommandSpec& spec,
              std::span<const std::string_view> argv, resp::Writer& reply);
 
-// Resolves `argv` to a spec: the command, or its subcommand for container commands.
-// On failure writes the error to `error` and returns null.
-const CommandSpec* Resolve(const CommandTable& table, std::span<const std::string_view> argv,
-                           std::string& error);
+// Resolves `argv` to a spec (never null): the command, or its subcommand for container
+// commands. The error is the unknown-command, unknown-subcommand or arity one.
+Result<const CommandSpec*> Resolve(const CommandTable& table,
+                                   std::span<const std::string_view> argv);
 
 }  // namespace server

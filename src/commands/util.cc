@@ -18,15 +18,6 @@ Result<int64_t> Int64Arg(const CommandContext& ctx, size_t index, std::string_vi
   return v;
 }
 
-std::optional<int64_t> ArgInt64(CommandContext& ctx, size_t index, std::string_view error) {
-  auto n = Int64Arg(ctx, index, error.empty() ? err::kNotInteger : error);
-  if (!n) {
-    ctx.reply.Error(n.error());
-    return std::nullopt;
-  }
-  return *n;
-}
-
 void ReplyHelp(resp::Writer& reply, std::span<const std::string_view> lines) {
   reply.Array(lines.size());
   for (std::string_view line : lines) reply.Simple(line);

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <span>
 #include <string_view>
 
@@ -23,11 +22,6 @@ bool ValidClientName(std::string_view name);
 // constants: by default "ERR value is not an integer or out of range".
 Result<int64_t> Int64Arg(const CommandContext& ctx, size_t index,
                          std::string_view error = err::kNotInteger);
-
-// Transitional: callers in streams/{ack,group,pending,redrive,xreadgroup}.cc move to the Result
-// form (Int64Arg). Writes the error reply itself and returns nullopt.
-std::optional<int64_t> ArgInt64(CommandContext& ctx, size_t index,
-                                std::string_view error = {});
 
 // A HELP subcommand's reply: one simple string per line, as Redis sends it.
 void ReplyHelp(resp::Writer& reply, std::span<const std::string_view> lines);

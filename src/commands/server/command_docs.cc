@@ -265,33 +265,27 @@ void CommandList(CommandContext& ctx) {
   for (const auto& n : names) ctx.reply.Bulk(n);
 }
 
-// Resolves the command inside COMMAND GETKEYS; on failure writes the error and returns null.
-const CommandSpec* GetKeysTarget(CommandContext& ctx, std::span<const std::string_view> argv) {
-  const CommandSpec* spec = ctx.server.commands->Find(argv[0]);
+// Resolves the command inside COMMAND GETKEYS (never null): the command, or its subcommand,
+// called with a valid number of arguments and taking keys.
+Result<const CommandSpec*> GetKeysTarget(const CommandTable& table,
+                                         std::span<const std::string_view> argv) {
+  const CommandSpec* spec = table.Find(argv[0]);
   if (spec != nullptr && !spec->subcommands.empty() && argv.size() >= 2) {
     spec = CommandTable::FindSubcommand(*spec, argv[1]);
   }
-  if (spec == nullptr) {
-    ctx.reply.Error(err::kInvalidCommandSpecified);
-    return nullptr;
-  }
+  if (spec == nullptr) return Failure(err::kInvalidCommandSpecified);
   bool arity_ok = spec->arity >= 0 ? argv.size() == static_cast<size_t>(spec->arity)
                                    : argv.size() >= static_cast<size_t>(-spec->arity);
-  if (!arity_ok) {
-    ctx.reply.Error(err::kInvalidArgumentCount);
-    return nullptr;
-  }
-  if (spec->first_key <= 0 && spec->movable == nullptr) {
-    ctx.reply.Error(err::kNoKeyArguments);
-    return nullptr;
-  }
+  if (!arity_ok) return Failure(err::kInvalidArgumentCount);
+  if (spec->first_key <= 0 && spec->movable == nullptr) return Failure(err::kNoKeyArguments);
   return spec;
 }
 
 void CommandGetKeys(CommandContext& ctx, bool with_flags) {
   auto argv = ctx.argv.subspan(2);
-  const CommandSpec* spec = GetKeysTarget(ctx, argv);
-  if (spec == nullptr) return;
+  auto target = GetKeysTarget(*ctx.server.commands, argv);
+  if (!target) return ctx.reply.Error(target.error());
+  const CommandSpec* spec = *target;
   auto keys = KeyPositions(*spec, argv);
   if (keys.empty()) return ctx.reply.Error(err::kInvalidArguments);
   std::vector<std::string_view> flags;

@@ -5,6 +5,7 @@
 // (RETRYCOUNT), FORCE and its due time (DUE-AT), so a replay gives the same counts, NACKed-zone
 // order and deadlines; what it dead-lettered is recorded as the XADD and XACK that did it.
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "resp/strict_int.h"
@@ -26,16 +27,16 @@ namespace {
 // XACK key group id [id ...]: how many of the IDs were pending. A missing key or group acks
 // nothing and replies 0 before the IDs are even looked at (as Redis 7.0 does).
 void XAck(CommandContext& ctx) {
-  bool wrong_type;
-  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
-  if (wrong_type) return;
+  auto found = FindStream(ctx, ctx.arg(1));
+  if (!found) return ctx.reply.Error(found.error());
+  streams::Stream* s = *found;
   streams::ConsumerGroup* g = s == nullptr ? nullptr : s->FindGroup(ctx.arg(2));
   if (g == nullptr) {
     ctx.server.propagation.Suppress();
     return ctx.reply.Integer(0);
   }
-  auto ids = ParseIds(ctx, 3, ctx.argc());  // all checked before any is acked
-  if (!ids) return;
+  auto ids = ParseIds(ctx.argv.subspan(3));  // all checked before any is acked
+  if (!ids) return ctx.reply.Error(ids.error());
   int64_t acked = 0;
   for (streams::StreamID id : *ids) acked += g->Ack(id) ? 1 : 0;
   if (acked == 0) ctx.server.propagation.Suppress();
@@ -46,11 +47,11 @@ void XAck(CommandContext& ctx) {
 // group, then deleted under the mode: 1 deleted, -1 no such entry, 2 kept because another
 // group still references it (ACKED). A missing key or group replies -1 for every ID.
 void XAckDel(CommandContext& ctx) {
-  auto args = ParseRefDeleteArgs(ctx, 3);
-  if (!args) return;
-  bool wrong_type;
-  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
-  if (wrong_type) return;
+  auto args = ParseRefDeleteArgs(ctx.argv.subspan(3));
+  if (!args) return ctx.reply.Error(args.error());
+  auto found = FindStream(ctx, ctx.arg(1));
+  if (!found) return ctx.reply.Error(found.error());
+  streams::Stream* s = *found;
   streams::ConsumerGroup* g = s == nullptr ? nullptr : s->FindGroup(ctx.arg(2));
   if (g == nullptr) ctx.server.propagation.Suppress();  // all -1: nothing changed
   ctx.reply.Array(args->ids.size());
@@ -79,7 +80,8 @@ struct NackArgs {
 
 // XNACK key group <SILENT|FAIL|FATAL> [options] IDS numids id ... [options]: the IDS block,
 // FORCE and RETRYCOUNT n in any order after the mode (texts from Redis 8.8's test suite).
-bool ParseNackArgs(CommandContext& ctx, NackArgs& args) {
+Result<NackArgs> ParseNackArgs(const CommandContext& ctx) {
+  NackArgs args;
   std::string_view mode = ctx.arg(3);
   if (EqualsIgnoreCase(mode, "SILENT")) {
     args.mode = streams::NackMode::kSilent;
@@ -88,8 +90,7 @@ bool ParseNackArgs(CommandContext& ctx, NackArgs& args) {
   } else if (EqualsIgnoreCase(mode, "FATAL")) {
     args.mode = streams::NackMode::kFatal;
   } else {
-    ctx.reply.Error(err::kXNackBadMode);
-    return false;
+    return Failure(err::kXNackBadMode);
   }
   bool ids_seen = false;
   for (size_t i = 4; i < ctx.argc(); i++) {
@@ -98,54 +99,39 @@ bool ParseNackArgs(CommandContext& ctx, NackArgs& args) {
     if (!ids_seen && EqualsIgnoreCase(opt, "IDS") && has_value) {
       int64_t n;
       if (!resp::ParseStrictInt64(ctx.arg(i + 1), n) || n < 1) {
-        ctx.reply.Error(err::kXNackNumIdsInvalid);
-        return false;
+        return Failure(err::kXNackNumIdsInvalid);
       }
       if (static_cast<uint64_t>(n) > ctx.argc() - (i + 2)) {
-        ctx.reply.Error(err::kXNackNumIdsMismatch);
-        return false;
+        return Failure(err::kXNackNumIdsMismatch);
       }
       const size_t from = i + 2, to = from + static_cast<size_t>(n);
-      auto ids = ParseIds(ctx, from, to);
-      if (!ids) return false;
+      auto ids = ParseIds(ctx.argv.subspan(from, to - from));
+      if (!ids) return std::move(ids).failure();
       args.ids = std::move(*ids);
       ids_seen = true;
       i = to - 1;
     } else if (EqualsIgnoreCase(opt, "FORCE")) {
       args.force = true;
     } else if (EqualsIgnoreCase(opt, "RETRYCOUNT") && has_value) {
-      auto n = ArgInt64(ctx, i + 1);
-      if (!n) return false;
-      if (*n < 0) {
-        ctx.reply.Error(err::kXNackRetryCountNegative);
-        return false;
-      }
+      auto n = Int64Arg(ctx, i + 1);
+      if (!n) return std::move(n).failure();
+      if (*n < 0) return Failure(err::kXNackRetryCountNegative);
       args.retry_count = static_cast<uint64_t>(*n);
       i++;
     } else if ((EqualsIgnoreCase(opt, "DELAY") || EqualsIgnoreCase(opt, "DUE-AT")) && has_value) {
       const bool delay = EqualsIgnoreCase(opt, "DELAY");
-      auto n = ArgInt64(ctx, i + 1);
-      if (!n) return false;
-      if (*n < 0) {
-        ctx.reply.Error(delay ? err::kXNackDelayNegative : err::kXNackDueAtNegative);
-        return false;
-      }
+      auto n = Int64Arg(ctx, i + 1);
+      if (!n) return std::move(n).failure();
+      if (*n < 0) return Failure(delay ? err::kXNackDelayNegative : err::kXNackDueAtNegative);
       (delay ? args.delay_ms : args.due_at_ms) = *n;
-      if (args.delay_ms && args.due_at_ms) {
-        ctx.reply.Error(err::kXNackDelayExclusive);
-        return false;
-      }
+      if (args.delay_ms && args.due_at_ms) return Failure(err::kXNackDelayExclusive);
       i++;
     } else {
-      ctx.reply.Error(err::XNackUnrecognizedOption(opt));
-      return false;
+      return Failure(err::XNackUnrecognizedOption(opt));
     }
   }
-  if (!ids_seen) {
-    ctx.reply.Error(err::kXNackExpectedIds);
-    return false;
-  }
-  return true;
+  if (!ids_seen) return Failure(err::kXNackExpectedIds);
+  return args;
 }
 
 // XNACK (8.8): releases pending entries to the group's NACKed zone (no owner, delivery time 0,
@@ -157,11 +143,12 @@ bool ParseNackArgs(CommandContext& ctx, NackArgs& args) {
 // allows, goes to the dead-letter stream instead (and counts as released). DELAY ms / DUE-AT
 // make it due then, policy or not; until then no claim takes it.
 void XNack(CommandContext& ctx) {
-  NackArgs args;
-  if (!ParseNackArgs(ctx, args)) return;
-  bool wrong_type;
-  streams::Stream* s = FindStream(ctx, ctx.arg(1), wrong_type);
-  if (wrong_type) return;
+  auto parsed = ParseNackArgs(ctx);
+  if (!parsed) return ctx.reply.Error(parsed.error());
+  const NackArgs& args = *parsed;
+  auto found = FindStream(ctx, ctx.arg(1));
+  if (!found) return ctx.reply.Error(found.error());
+  streams::Stream* s = *found;
   streams::ConsumerGroup* g = s == nullptr ? nullptr : s->FindGroup(ctx.arg(2));
   if (g == nullptr) return ctx.reply.Error(err::NoSuchKeyOrGroup(ctx.arg(1), ctx.arg(2)));
   std::optional<int64_t> due_at = args.due_at_ms;

@@ -30,16 +30,19 @@ struct PositionOptions {
   std::optional<int64_t> entries_read;  // as given; -1 is "unknown"
 };
 
-void ReplySyntax(CommandContext& ctx) {
+// "ERR unknown subcommand or wrong number of arguments for 'CREATE'. Try XGROUP HELP." (the
+// subcommand as given).
+Failure SyntaxFailure(const CommandContext& ctx) {
   std::string error(err::kXInfoSyntaxPrefix);
   error.append(ctx.arg(1)).append(err::kXGroupSyntaxSuffix);
-  ctx.reply.Error(error);
+  return Failure(std::move(error));
 }
 
 // Redis 7.0.15 reads the options left to right, so a bad ENTRIESREAD value is reported even
 // when more arguments follow, and before the key is looked up. MKSTREAM (CREATE only) may
-// repeat. Replies and returns false on an error.
-bool ParsePositionOptions(CommandContext& ctx, bool create, PositionOptions& out) {
+// repeat.
+Result<PositionOptions> ParsePositionOptions(const CommandContext& ctx, bool create) {
+  PositionOptions out;
   const size_t argc = ctx.argc();
   size_t i = 5;
   while (i < argc) {
@@ -47,29 +50,24 @@ bool ParsePositionOptions(CommandContext& ctx, bool create, PositionOptions& out
       out.mkstream = true;
       i++;
     } else if (EqualsIgnoreCase(ctx.arg(i), "ENTRIESREAD") && i + 1 < argc) {
-      auto n = ArgInt64(ctx, i + 1);
-      if (!n) return false;
-      if (*n < streams::kEntriesReadUnknown) {
-        ctx.reply.Error(err::kEntriesReadInvalid);
-        return false;
-      }
+      auto n = Int64Arg(ctx, i + 1);
+      if (!n) return std::move(n).failure();
+      if (*n < streams::kEntriesReadUnknown) return Failure(err::kEntriesReadInvalid);
       out.entries_read = *n;
       i += 2;
     } else {
-      ReplySyntax(ctx);
-      return false;
+      return SyntaxFailure(ctx);
     }
   }
-  return true;
+  return out;
 }
 
 // Well-formed options can still make a call longer than the longest valid one: CREATE takes at
 // most MKSTREAM and ENTRIESREAD n (8 arguments), SETID ENTRIESREAD n (7). Redis checks this
 // late: after the key, the group (SETID) and, when MKSTREAM is to create the key, the ID.
-bool TooLong(CommandContext& ctx, bool create) {
-  if (ctx.argc() <= (create ? 8u : 7u)) return false;
-  ReplySyntax(ctx);
-  return true;
+Result<void> CheckLength(const CommandContext& ctx, bool create) {
+  if (ctx.argc() <= (create ? 8u : 7u)) return {};
+  return SyntaxFailure(ctx);
 }
 
 // The entries-read a group gets from CREATE/SETID: unknown unless given, and (Redis 8.2.2,
@@ -82,60 +80,71 @@ int64_t EntriesReadFor(const PositionOptions& opts, const streams::Stream& s) {
 
 // "$" is the stream's last ID; anything else a strict ID ("ms" or "ms-seq"). SETID also takes
 // "-" and "+" (Redis 7.0.15 accepts them there; CREATE refuses them).
-std::optional<streams::StreamID> ParseGroupId(CommandContext& ctx, const streams::Stream* s,
-                                              bool setid) {
+Result<streams::StreamID> ParseGroupId(const CommandContext& ctx, const streams::Stream* s,
+                                       bool setid) {
   std::string_view arg = ctx.arg(4);
   if (arg == "$") return s != nullptr ? s->last_id() : streams::StreamID{};
   auto id = setid ? streams::ParseIdOrMinMax(arg) : streams::ParseStrictId(arg);
-  if (!id.ok()) {
-    ctx.reply.Error(err::kInvalidStreamId);
-    return std::nullopt;
-  }
+  if (!id.ok()) return Failure(err::kInvalidStreamId);
   return id.value;
 }
 
-// The stream at argv[2] for a subcommand that needs it to exist: replies WRONGTYPE or the
-// missing-key error and returns null otherwise.
-streams::Stream* ExistingStream(CommandContext& ctx) {
-  bool wrong_type;
-  streams::Stream* s = FindStream(ctx, ctx.arg(2), wrong_type);
-  if (wrong_type) return nullptr;
-  if (s == nullptr) ctx.reply.Error(err::kXGroupKeyMissing);
-  return s;
+// The stream at argv[2] for a subcommand that needs it to exist (never null): WRONGTYPE or the
+// missing-key error otherwise.
+Result<streams::Stream*> ExistingStream(CommandContext& ctx) {
+  auto found = FindStream(ctx, ctx.arg(2));
+  if (!found) return std::move(found).failure();
+  if (*found == nullptr) return Failure(err::kXGroupKeyMissing);
+  return *found;
 }
 
-// The group argv[3] of an existing stream, or null after replying NOGROUP.
-streams::ConsumerGroup* ExistingGroup(CommandContext& ctx, const streams::Stream& s) {
-  streams::ConsumerGroup* g = s.FindGroup(ctx.arg(3));
-  if (g == nullptr) ctx.reply.Error(err::NoGroupForKey(ctx.arg(3), ctx.arg(2)));
-  return g;
+// The stream at argv[2] and its group argv[3], both existing (never null): the stream's error
+// (ExistingStream), or NOGROUP.
+struct ExistingTarget {
+  streams::Stream* stream;
+  streams::ConsumerGroup* group;
+};
+Result<ExistingTarget> ExistingGroup(CommandContext& ctx) {
+  auto s = ExistingStream(ctx);
+  if (!s) return std::move(s).failure();
+  streams::ConsumerGroup* g = (*s)->FindGroup(ctx.arg(3));
+  if (g == nullptr) return Failure(err::NoGroupForKey(ctx.arg(3), ctx.arg(2)));
+  return ExistingTarget{*s, g};
+}
+
+// CREATE's ID and length check, in Redis's order: the ID first when MKSTREAM is to create the
+// key (`s` null), the length first otherwise. Checked in full before anything is created.
+Result<streams::StreamID> CreatePosition(const CommandContext& ctx, const streams::Stream* s) {
+  const bool creating = s == nullptr;
+  if (!creating) {
+    if (auto checked = CheckLength(ctx, /*create=*/true); !checked) {
+      return std::move(checked).failure();
+    }
+  }
+  auto id = ParseGroupId(ctx, s, /*setid=*/false);
+  if (!id || !creating) return id;
+  if (auto checked = CheckLength(ctx, /*create=*/true); !checked) {
+    return std::move(checked).failure();
+  }
+  return id;
 }
 
 // XGROUP CREATE key group <id|$> [MKSTREAM] [ENTRIESREAD n]
 void XGroupCreate(CommandContext& ctx) {
-  PositionOptions opts;
-  if (!ParsePositionOptions(ctx, /*create=*/true, opts)) return;
-  bool wrong_type;
-  streams::Stream* s = FindStream(ctx, ctx.arg(2), wrong_type);
-  if (wrong_type) return;
-  std::optional<streams::StreamID> id;
-  if (s == nullptr) {
-    if (!opts.mkstream) return ctx.reply.Error(err::kXGroupKeyMissing);
-    // Redis reads the ID before the length check when MKSTREAM is to create the key, and after
-    // it otherwise; either way nothing is created unless the whole call is good.
-    id = ParseGroupId(ctx, s, /*setid=*/false);
-    if (!id || TooLong(ctx, /*create=*/true)) return;
-    s = &ctx.db().Set(ctx.arg(2), Value::NewStream()).stream();
-  } else {
-    if (TooLong(ctx, /*create=*/true)) return;
-    id = ParseGroupId(ctx, s, /*setid=*/false);
-    if (!id) return;
-  }
-  streams::ConsumerGroup* g = s->CreateGroup(ctx.arg(3), *id, EntriesReadFor(opts, *s));
+  auto opts = ParsePositionOptions(ctx, /*create=*/true);
+  if (!opts) return ctx.reply.Error(opts.error());
+  auto found = FindStream(ctx, ctx.arg(2));
+  if (!found) return ctx.reply.Error(found.error());
+  streams::Stream* s = *found;
+  if (s == nullptr && !opts->mkstream) return ctx.reply.Error(err::kXGroupKeyMissing);
+  auto id = CreatePosition(ctx, s);
+  if (!id) return ctx.reply.Error(id.error());
+  if (s == nullptr) s = &ctx.db().Set(ctx.arg(2), Value::NewStream()).stream();
+  streams::ConsumerGroup* g = s->CreateGroup(ctx.arg(3), *id, EntriesReadFor(*opts, *s));
   if (g == nullptr) return ctx.reply.Error(err::kBusyGroup);
   std::vector<std::string> record{"XGROUP", "CREATE", std::string(ctx.arg(2)),
                                   std::string(ctx.arg(3)), g->last_id().ToString()};
-  if (opts.mkstream) record.emplace_back("MKSTREAM");
+  if (opts->mkstream) record.emplace_back("MKSTREAM");
   record.emplace_back("ENTRIESREAD");
   record.push_back(std::to_string(g->entries_read()));
   ctx.server.propagation.Add(std::move(record));
@@ -144,36 +153,36 @@ void XGroupCreate(CommandContext& ctx) {
 
 // XGROUP SETID key group <id|$> [ENTRIESREAD n]: moves the group; its PEL stays as it is.
 void XGroupSetId(CommandContext& ctx) {
-  PositionOptions opts;
-  if (!ParsePositionOptions(ctx, /*create=*/false, opts)) return;
-  streams::Stream* s = ExistingStream(ctx);
-  if (s == nullptr) return;
-  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
-  if (g == nullptr || TooLong(ctx, /*create=*/false)) return;
-  auto id = ParseGroupId(ctx, s, /*setid=*/true);
-  if (!id) return;
-  g->SetPosition(*id, EntriesReadFor(opts, *s));
-  ctx.server.propagation.Add(PositionRecord(ctx.arg(2), ctx.arg(3), *g));
+  auto opts = ParsePositionOptions(ctx, /*create=*/false);
+  if (!opts) return ctx.reply.Error(opts.error());
+  auto target = ExistingGroup(ctx);
+  if (!target) return ctx.reply.Error(target.error());
+  if (auto checked = CheckLength(ctx, /*create=*/false); !checked) {
+    return ctx.reply.Error(checked.error());
+  }
+  auto id = ParseGroupId(ctx, target->stream, /*setid=*/true);
+  if (!id) return ctx.reply.Error(id.error());
+  streams::ConsumerGroup& g = *target->group;
+  g.SetPosition(*id, EntriesReadFor(*opts, *target->stream));
+  ctx.server.propagation.Add(PositionRecord(ctx.arg(2), ctx.arg(3), g));
   ctx.reply.Simple("OK");
 }
 
 // XGROUP DESTROY key group: 1 when there was such a group. Clients blocked in XREADGROUP on it
 // are offered the key by the dispatcher (this is a write) and find the group gone.
 void XGroupDestroy(CommandContext& ctx) {
-  streams::Stream* s = ExistingStream(ctx);
-  if (s == nullptr) return;
-  const bool destroyed = s->DestroyGroup(ctx.arg(3));
+  auto s = ExistingStream(ctx);
+  if (!s) return ctx.reply.Error(s.error());
+  const bool destroyed = (*s)->DestroyGroup(ctx.arg(3));
   if (!destroyed) ctx.server.propagation.Suppress();
   ctx.reply.Integer(destroyed ? 1 : 0);
 }
 
 // XGROUP CREATECONSUMER key group consumer: 1 when created, 0 when it already existed.
 void XGroupCreateConsumer(CommandContext& ctx) {
-  streams::Stream* s = ExistingStream(ctx);
-  if (s == nullptr) return;
-  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
-  if (g == nullptr) return;
-  const bool created = g->GetOrCreateConsumer(ctx.arg(4), ctx.now_ms).second;
+  auto target = ExistingGroup(ctx);
+  if (!target) return ctx.reply.Error(target.error());
+  const bool created = target->group->GetOrCreateConsumer(ctx.arg(4), ctx.now_ms).second;
   if (!created) ctx.server.propagation.Suppress();
   ctx.reply.Integer(created ? 1 : 0);
 }
@@ -181,11 +190,9 @@ void XGroupCreateConsumer(CommandContext& ctx) {
 // XGROUP DELCONSUMER key group consumer: how many entries the consumer had pending (they leave
 // the group's PEL with it); 0 when there is no such consumer.
 void XGroupDelConsumer(CommandContext& ctx) {
-  streams::Stream* s = ExistingStream(ctx);
-  if (s == nullptr) return;
-  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
-  if (g == nullptr) return;
-  const std::optional<size_t> pending = g->DeleteConsumer(ctx.arg(4));
+  auto target = ExistingGroup(ctx);
+  if (!target) return ctx.reply.Error(target.error());
+  const std::optional<size_t> pending = target->group->DeleteConsumer(ctx.arg(4));
   if (!pending) ctx.server.propagation.Suppress();
   ctx.reply.Integer(static_cast<int64_t>(pending.value_or(0)));
 }
@@ -196,20 +203,18 @@ void XGroupDelConsumer(CommandContext& ctx) {
 // SETID reads its own. Deterministic, so the AOF gets the call as sent, unless it changed
 // nothing.
 void XGroupSetPolicy(CommandContext& ctx) {
-  streams::DeliveryPolicy policy;
-  const std::string error = ParsePolicyOptions(ctx.argv.subspan(4), ctx.arg(2), policy);
-  if (!error.empty()) return ctx.reply.Error(error);
-  streams::Stream* s = ExistingStream(ctx);
-  if (s == nullptr) return;
-  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
-  if (g == nullptr) return;
-  if (g->policy() == policy) ctx.server.propagation.Suppress();
-  g->set_policy(std::move(policy));
+  auto policy = ParsePolicyOptions(ctx.argv.subspan(4), ctx.arg(2));
+  if (!policy) return ctx.reply.Error(policy.error());
+  auto target = ExistingGroup(ctx);
+  if (!target) return ctx.reply.Error(target.error());
+  streams::ConsumerGroup& g = *target->group;
+  ctx.reply.Simple("OK");
+  if (g.policy() == *policy) ctx.server.propagation.Suppress();
+  g.set_policy(std::move(*policy));
   // The pending entries' due times follow the new policy (recomputed on replay too).
-  GroupDue due(ctx.server.config, *g);
+  GroupDue due(ctx.server.config, g);
   due.RescheduleAll();
   due.Commit(ctx.server, ctx.client.db_index, ctx.arg(2), ctx.arg(3));
-  ctx.reply.Simple("OK");
 }
 
 // XGROUP SETCOUNTERS key group REDELIVERED n DEAD-LETTERED n (Runnel's): sets the delivery
@@ -220,30 +225,26 @@ void XGroupSetCounters(CommandContext& ctx) {
       !EqualsIgnoreCase(ctx.arg(6), "DEAD-LETTERED")) {
     return ctx.reply.Error(err::kSyntax);
   }
-  auto redelivered = ArgInt64(ctx, 5);
-  if (!redelivered) return;
-  auto dead_lettered = ArgInt64(ctx, 7);
-  if (!dead_lettered) return;
+  auto redelivered = Int64Arg(ctx, 5);
+  if (!redelivered) return ctx.reply.Error(redelivered.error());
+  auto dead_lettered = Int64Arg(ctx, 7);
+  if (!dead_lettered) return ctx.reply.Error(dead_lettered.error());
   if (*redelivered < 0 || *dead_lettered < 0) return ctx.reply.Error(err::kSetCountersNegative);
-  streams::Stream* s = ExistingStream(ctx);
-  if (s == nullptr) return;
-  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
-  if (g == nullptr) return;
-  g->counters().redelivered = static_cast<uint64_t>(*redelivered);
-  g->counters().dead_lettered = static_cast<uint64_t>(*dead_lettered);
+  auto target = ExistingGroup(ctx);
+  if (!target) return ctx.reply.Error(target.error());
   ctx.reply.Simple("OK");
+  target->group->counters().redelivered = static_cast<uint64_t>(*redelivered);
+  target->group->counters().dead_lettered = static_cast<uint64_t>(*dead_lettered);
 }
 
 // XGROUP GETPOLICY key group: the policy the group runs under (its own, the server default, or
 // none) as a map: ack-timeout, backoff (list, [] when none), backoff-exp ([base, max] or nil),
 // max-deliveries, dead-letter (the stream dead letters would go to) and source.
 void XGroupGetPolicy(CommandContext& ctx) {
-  streams::Stream* s = ExistingStream(ctx);
-  if (s == nullptr) return;
-  streams::ConsumerGroup* g = ExistingGroup(ctx, *s);
-  if (g == nullptr) return;
+  auto target = ExistingGroup(ctx);
+  if (!target) return ctx.reply.Error(target.error());
   const Config& config = ctx.server.config;
-  const streams::DeliveryPolicy& p = EffectivePolicy(config, *g);
+  const streams::DeliveryPolicy& p = EffectivePolicy(config, *target->group);
   resp::Writer& w = ctx.reply;
   w.Map(6);
   w.Bulk("ack-timeout");
@@ -264,7 +265,7 @@ void XGroupGetPolicy(CommandContext& ctx) {
   w.Bulk("dead-letter");
   w.Bulk(DeadLetterKey(config, p, ctx.arg(2)));
   w.Bulk("source");
-  w.Bulk(PolicySourceName(EffectivePolicySource(config, *g)));
+  w.Bulk(PolicySourceName(EffectivePolicySource(config, *target->group)));
 }
 
 void XGroupHelp(CommandContext& ctx) {

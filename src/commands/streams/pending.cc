@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "src/commands/registry.h"
@@ -24,15 +25,18 @@ namespace server {
 
 namespace {
 
-// The group `ctx.arg(2)` of the stream at `ctx.arg(1)`; replies WRONGTYPE or NOGROUP and
-// returns null when there is none.
-streams::ConsumerGroup* FindKeyGroup(CommandContext& ctx, streams::Stream*& s) {
-  bool wrong_type;
-  s = FindStream(ctx, ctx.arg(1), wrong_type);
-  if (wrong_type) return nullptr;
-  streams::ConsumerGroup* g = s == nullptr ? nullptr : s->FindGroup(ctx.arg(2));
-  if (g == nullptr) ctx.reply.Error(err::NoSuchKeyOrGroup(ctx.arg(1), ctx.arg(2)));
-  return g;
+// The stream at `ctx.arg(1)` and its group `ctx.arg(2)`, both existing (never null); WRONGTYPE
+// or NOGROUP otherwise.
+struct KeyGroup {
+  streams::Stream* stream;
+  streams::ConsumerGroup* group;
+};
+Result<KeyGroup> FindKeyGroup(CommandContext& ctx) {
+  auto s = FindStream(ctx, ctx.arg(1));
+  if (!s) return std::move(s).failure();
+  streams::ConsumerGroup* g = *s == nullptr ? nullptr : (*s)->FindGroup(ctx.arg(2));
+  if (g == nullptr) return Failure(err::NoSuchKeyOrGroup(ctx.arg(1), ctx.arg(2)));
+  return KeyGroup{*s, g};
 }
 
 // Milliseconds since the entry's last delivery (huge for a NACKed entry, whose time is 0).
@@ -80,13 +84,14 @@ void XPending(CommandContext& ctx) {
   if (argc > 3) {
     size_t at = 3;
     if (EqualsIgnoreCase(ctx.arg(3), "IDLE")) {
-      min_idle = ArgInt64(ctx, 4);
-      if (!min_idle) return;
+      auto idle = Int64Arg(ctx, 4);
+      if (!idle) return ctx.reply.Error(idle.error());
+      min_idle = *idle;
       if (argc < 8) return ctx.reply.Error(err::kSyntax);
       at = 5;
     }
-    auto n = ArgInt64(ctx, at + 2);
-    if (!n) return;
+    auto n = Int64Arg(ctx, at + 2);
+    if (!n) return ctx.reply.Error(n.error());
     count = *n < 0 ? 0 : *n;
     auto s = streams::ParseRangeStart(ctx.arg(at));
     if (!s.ok()) return ctx.reply.Error(IdStatusText(s.status));
@@ -96,9 +101,9 @@ void XPending(CommandContext& ctx) {
     end = e.value;
     if (at + 3 < argc) consumer_name = ctx.arg(at + 3);
   }
-  streams::Stream* stream;
-  streams::ConsumerGroup* g = FindKeyGroup(ctx, stream);
-  if (g == nullptr) return;
+  auto target = FindKeyGroup(ctx);
+  if (!target) return ctx.reply.Error(target.error());
+  const streams::ConsumerGroup* g = target->group;
   if (argc == 3) return ReplyPendingSummary(ctx, *g);
 
   const streams::PendingIndex* pel = &g->pel();
@@ -151,9 +156,10 @@ struct ClaimArgs {
 
 // XCLAIM's arguments from min-idle-time on: IDs until the first argument that is not one, then
 // options. Texts and leniency as Redis 7.0.15: negative values are accepted.
-bool ParseClaimArgs(CommandContext& ctx, ClaimArgs& args) {
-  auto min_idle = ArgInt64(ctx, 4, err::kXClaimMinIdleInvalid);
-  if (!min_idle) return false;
+Result<ClaimArgs> ParseClaimArgs(const CommandContext& ctx) {
+  ClaimArgs args;
+  auto min_idle = Int64Arg(ctx, 4, err::kXClaimMinIdleInvalid);
+  if (!min_idle) return std::move(min_idle).failure();
   args.min_idle = *min_idle < 0 ? 0 : *min_idle;
   size_t i = 5;
   for (; i < ctx.argc(); i++) {
@@ -169,29 +175,27 @@ bool ParseClaimArgs(CommandContext& ctx, ClaimArgs& args) {
     } else if (EqualsIgnoreCase(opt, "JUSTID")) {
       args.just_id = true;
     } else if (EqualsIgnoreCase(opt, "IDLE") && has_value) {
-      auto idle = ArgInt64(ctx, ++i, err::kXClaimIdleInvalid);
-      if (!idle) return false;
+      auto idle = Int64Arg(ctx, ++i, err::kXClaimIdleInvalid);
+      if (!idle) return std::move(idle).failure();
       int64_t t;
       args.delivery_time = __builtin_sub_overflow(ctx.now_ms, *idle, &t) ? -1 : t;
     } else if (EqualsIgnoreCase(opt, "TIME") && has_value) {
-      args.delivery_time = ArgInt64(ctx, ++i, err::kXClaimTimeInvalid);
-      if (!args.delivery_time) return false;
+      auto time = Int64Arg(ctx, ++i, err::kXClaimTimeInvalid);
+      if (!time) return std::move(time).failure();
+      args.delivery_time = *time;
     } else if (EqualsIgnoreCase(opt, "RETRYCOUNT") && has_value) {
-      args.retry_count = ArgInt64(ctx, ++i, err::kXClaimRetryCountInvalid);
-      if (!args.retry_count) return false;
+      auto retry_count = Int64Arg(ctx, ++i, err::kXClaimRetryCountInvalid);
+      if (!retry_count) return std::move(retry_count).failure();
+      args.retry_count = *retry_count;
     } else if (EqualsIgnoreCase(opt, "LASTID") && has_value) {
       auto id = streams::ParseStrictId(ctx.arg(++i));
-      if (!id.ok()) {
-        ctx.reply.Error(IdStatusText(id.status));
-        return false;
-      }
+      if (!id.ok()) return Failure(IdStatusText(id.status));
       args.last_id = id.value;
     } else {
-      ctx.reply.Error(err::XClaimUnrecognizedOption(opt));
-      return false;
+      return Failure(err::XClaimUnrecognizedOption(opt));
     }
   }
-  return true;
+  return args;
 }
 
 // The delivery time XCLAIM records: now, or as IDLE/TIME say; a bogus one (negative, in the
@@ -208,11 +212,13 @@ int64_t ClaimDeliveryTime(const ClaimArgs& args, int64_t now_ms) {
 // seen-time set, even when nothing is claimed (7.2+); pending IDs whose entry left the stream
 // are dropped from the PEL and not replied.
 void XClaim(CommandContext& ctx) {
-  streams::Stream* s;
-  streams::ConsumerGroup* g = FindKeyGroup(ctx, s);
-  if (g == nullptr) return;
-  ClaimArgs args;
-  if (!ParseClaimArgs(ctx, args)) return;
+  auto target = FindKeyGroup(ctx);
+  if (!target) return ctx.reply.Error(target.error());
+  streams::Stream* s = target->stream;
+  streams::ConsumerGroup* g = target->group;
+  auto parsed = ParseClaimArgs(ctx);
+  if (!parsed) return ctx.reply.Error(parsed.error());
+  const ClaimArgs& args = *parsed;
   const int64_t now = ctx.now_ms;
   const int64_t delivery_time = ClaimDeliveryTime(args, now);
   std::vector<Record> records;
@@ -242,8 +248,8 @@ void XClaim(CommandContext& ctx) {
 // the third element and count toward COUNT. The first element is where the next call should
 // start (0-0 once the walk reached the end). Everything is parsed before the key is looked up.
 void XAutoClaim(CommandContext& ctx) {
-  auto min_idle = ArgInt64(ctx, 4, err::kXAutoClaimMinIdleInvalid);
-  if (!min_idle) return;
+  auto min_idle = Int64Arg(ctx, 4, err::kXAutoClaimMinIdleInvalid);
+  if (!min_idle) return ctx.reply.Error(min_idle.error());
   if (*min_idle < 0) *min_idle = 0;
   auto start = streams::ParseRangeStart(ctx.arg(5));
   if (!start.ok()) return ctx.reply.Error(IdStatusText(start.status));
@@ -253,8 +259,8 @@ void XAutoClaim(CommandContext& ctx) {
   bool just_id = false;
   for (size_t i = 6; i < ctx.argc(); i++) {
     if (EqualsIgnoreCase(ctx.arg(i), "COUNT") && i + 1 < ctx.argc()) {
-      auto n = ArgInt64(ctx, ++i, err::kXAutoClaimCountInvalid);
-      if (!n) return;
+      auto n = Int64Arg(ctx, ++i, err::kXAutoClaimCountInvalid);
+      if (!n) return ctx.reply.Error(n.error());
       if (*n < 1 || *n > kMaxCount) return ctx.reply.Error(err::kXAutoClaimCountInvalid);
       count = *n;
     } else if (EqualsIgnoreCase(ctx.arg(i), "JUSTID")) {
@@ -263,9 +269,10 @@ void XAutoClaim(CommandContext& ctx) {
       return ctx.reply.Error(err::kSyntax);
     }
   }
-  streams::Stream* s;
-  streams::ConsumerGroup* g = FindKeyGroup(ctx, s);
-  if (g == nullptr) return;
+  auto target = FindKeyGroup(ctx);
+  if (!target) return ctx.reply.Error(target.error());
+  streams::Stream* s = target->stream;
+  streams::ConsumerGroup* g = target->group;
   const int64_t now = ctx.now_ms;
   auto [consumer, created] = g->GetOrCreateConsumer(ctx.arg(3), now);
   consumer->seen_time_ms = now;

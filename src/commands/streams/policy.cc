@@ -3,6 +3,7 @@
 #include "src/commands/streams/policy.h"
 
 #include <array>
+#include <string>
 
 #include "resp/strict_int.h"
 #include "src/ascii.h"
@@ -26,9 +27,9 @@ bool IsOptionWord(std::string_view arg) {
 
 // Left to right, as Redis reads options: the first bad word or value is the one reported. A
 // repeated option replaces the earlier one.
-std::string ParsePolicyOptions(std::span<const std::string_view> args, std::string_view key,
-                               streams::DeliveryPolicy& out) {
-  out = streams::DeliveryPolicy{};
+Result<streams::DeliveryPolicy> ParsePolicyOptions(std::span<const std::string_view> args,
+                                                   std::string_view key) {
+  streams::DeliveryPolicy out;
   bool list_given = false;
   bool exp_given = false;
   auto integer = [&](size_t i, int64_t& v) { return resp::ParseStrictInt64(args[i], v); };
@@ -38,42 +39,42 @@ std::string ParsePolicyOptions(std::span<const std::string_view> args, std::stri
     const bool has_value = i + 1 < args.size();
     int64_t v = 0;
     if (EqualsIgnoreCase(opt, "ACK-TIMEOUT") && has_value) {
-      if (!integer(i + 1, v)) return std::string(err::kNotInteger);
-      if (v < 0) return std::string(err::kPolicyAckTimeoutNegative);
+      if (!integer(i + 1, v)) return Failure(err::kNotInteger);
+      if (v < 0) return Failure(err::kPolicyAckTimeoutNegative);
       out.ack_timeout_ms = v;
       i += 2;
     } else if (EqualsIgnoreCase(opt, "BACKOFF") && has_value && !IsOptionWord(args[i + 1])) {
       out.backoff_ms.clear();
       for (i++; i < args.size() && !IsOptionWord(args[i]); i++) {
-        if (!integer(i, v)) return std::string(err::kNotInteger);
-        if (v <= 0) return std::string(err::kPolicyBackoffNotPositive);
+        if (!integer(i, v)) return Failure(err::kNotInteger);
+        if (v <= 0) return Failure(err::kPolicyBackoffNotPositive);
         out.backoff_ms.push_back(v);
       }
       list_given = true;
     } else if (EqualsIgnoreCase(opt, "BACKOFF-EXP") && i + 2 < args.size()) {
       int64_t max = 0;
-      if (!integer(i + 1, v) || !integer(i + 2, max)) return std::string(err::kNotInteger);
-      if (v <= 0 || max < v) return std::string(err::kPolicyBackoffExpInvalid);
+      if (!integer(i + 1, v) || !integer(i + 2, max)) return Failure(err::kNotInteger);
+      if (v <= 0 || max < v) return Failure(err::kPolicyBackoffExpInvalid);
       out.backoff_exp_base_ms = v;
       out.backoff_exp_max_ms = max;
       exp_given = true;
       i += 3;
     } else if (EqualsIgnoreCase(opt, "MAX-DELIVERIES") && has_value) {
-      if (!integer(i + 1, v)) return std::string(err::kNotInteger);
-      if (v < 1) return std::string(err::kPolicyMaxDeliveriesInvalid);
+      if (!integer(i + 1, v)) return Failure(err::kNotInteger);
+      if (v < 1) return Failure(err::kPolicyMaxDeliveriesInvalid);
       out.max_deliveries = static_cast<uint64_t>(v);
       i += 2;
     } else if (EqualsIgnoreCase(opt, "DEAD-LETTER") && has_value) {
-      if (args[i + 1].empty()) return std::string(err::kPolicyDeadLetterEmpty);
-      if (args[i + 1] == key) return std::string(err::kPolicyDeadLetterIsSource);
+      if (args[i + 1].empty()) return Failure(err::kPolicyDeadLetterEmpty);
+      if (args[i + 1] == key) return Failure(err::kPolicyDeadLetterIsSource);
       out.dead_letter_key = std::string(args[i + 1]);
       i += 2;
     } else {
-      return std::string(err::kSyntax);
+      return Failure(err::kSyntax);
     }
-    if (list_given && exp_given) return std::string(err::kPolicyBackoffExclusive);
+    if (list_given && exp_given) return Failure(err::kPolicyBackoffExclusive);
   }
-  return "";
+  return out;
 }
 
 }  // namespace server

@@ -4,17 +4,17 @@
 #pragma once
 
 #include <span>
-#include <string>
 #include <string_view>
 
 #include "src/delivery/policy.h"
+#include "src/result.h"
 #include "streams/delivery_policy.h"
 
 namespace server {
 
-// Parses XGROUP SETPOLICY's options (everything after the group name) for stream `key` into
-// `out` (a whole policy: what is not given stays unset). Returns "" or the error to reply.
-std::string ParsePolicyOptions(std::span<const std::string_view> args, std::string_view key,
-                               streams::DeliveryPolicy& out);
+// Parses XGROUP SETPOLICY's options (everything after the group name) for stream `key` into a
+// whole policy (what is not given stays unset), or the error to reply.
+Result<streams::DeliveryPolicy> ParsePolicyOptions(std::span<const std::string_view> args,
+                                                   std::string_view key);
 
 }  // namespace server

@@ -40,22 +40,6 @@ Result<void> CheckReadLimits(const ReadLimits& limits) {
   return {};
 }
 
-bool ParseReadLimit(CommandContext& ctx, size_t i, ReadLimits& limits, bool& failed) {
-  auto parsed = ParseReadLimit(std::as_const(ctx), i, limits);
-  if (!parsed) {
-    ctx.reply.Error(parsed.error());
-    failed = true;
-    return true;
-  }
-  return *parsed;
-}
-
-bool CheckReadLimits(CommandContext& ctx, const ReadLimits& limits) {
-  auto checked = CheckReadLimits(limits);
-  if (!checked) ctx.reply.Error(checked.error());
-  return checked.ok();
-}
-
 size_t EntryPayloadBytes(const streams::EntryView& entry) {
   size_t bytes = 0;
   for (std::string_view item : entry.field_values) bytes += item.size();

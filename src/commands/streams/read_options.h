@@ -24,11 +24,6 @@ Result<bool> ParseReadLimit(const CommandContext& ctx, size_t i, ReadLimits& lim
 // The checks that need every option seen (MAXCOUNT against COUNT).
 Result<void> CheckReadLimits(const ReadLimits& limits);
 
-// Transitional: callers in streams/xreadgroup.cc move to the Result forms above. These reply
-// the error themselves (and set `failed`, or return false).
-bool ParseReadLimit(CommandContext& ctx, size_t i, ReadLimits& limits, bool& failed);
-bool CheckReadLimits(CommandContext& ctx, const ReadLimits& limits);
-
 // Applies a ReadLimits over one reply. The first entry of a reply is always admitted, so a
 // MAXSIZE smaller than one entry still returns that entry, as the Redis documentation says.
 class ReadBudget {

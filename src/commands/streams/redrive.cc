@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "src/commands/registry.h"
@@ -26,23 +27,19 @@ struct RedriveArgs {
 // XREDRIVE dlq-key [GROUP group] [COUNT n], options in any order, a repeated one replacing the
 // earlier. COUNT reuses XAUTOCLAIM's text, Redis's wording for a stream COUNT that must be > 0
 // (it says the same for a COUNT that is not a number at all).
-std::optional<RedriveArgs> ParseRedriveArgs(CommandContext& ctx) {
+Result<RedriveArgs> ParseRedriveArgs(const CommandContext& ctx) {
   RedriveArgs args;
   for (size_t i = 2; i < ctx.argc(); i++) {
     const bool has_value = i + 1 < ctx.argc();
     if (EqualsIgnoreCase(ctx.arg(i), "GROUP") && has_value) {
       args.group = ctx.arg(++i);
     } else if (EqualsIgnoreCase(ctx.arg(i), "COUNT") && has_value) {
-      auto n = ArgInt64(ctx, ++i, err::kXAutoClaimCountInvalid);
-      if (!n) return std::nullopt;
-      if (*n < 1) {
-        ctx.reply.Error(err::kXAutoClaimCountInvalid);
-        return std::nullopt;
-      }
+      auto n = Int64Arg(ctx, ++i, err::kXAutoClaimCountInvalid);
+      if (!n) return std::move(n).failure();
+      if (*n < 1) return Failure(err::kXAutoClaimCountInvalid);
       args.count = *n;
     } else {
-      ctx.reply.Error(err::kSyntax);
-      return std::nullopt;
+      return Failure(err::kSyntax);
     }
   }
   return args;
@@ -93,21 +90,22 @@ std::optional<DeadLetter> NextDeadLetter(const streams::Stream& dlq, std::string
 // dlq-key. Dead letters whose source holds another type stay. Replies how many moved.
 void XRedrive(CommandContext& ctx) {
   auto args = ParseRedriveArgs(ctx);
-  if (!args) return;
+  if (!args) return ctx.reply.Error(args.error());
   const std::string_view dlq_key = ctx.arg(1);
-  bool wrong_type;
-  if (FindStream(ctx, dlq_key, wrong_type) == nullptr) {
-    if (wrong_type) return;
+  auto found = FindStream(ctx, dlq_key);
+  if (!found) return ctx.reply.Error(found.error());
+  if (*found == nullptr) {
     ctx.server.propagation.Suppress();
     return ctx.reply.Integer(0);
   }
+  // The dead-letter stream, looked up again: creating a source key may move its value. It
+  // stays a stream throughout, since no dead letter taken has it as its source.
+  auto dead_letters = [&] { return FindStream(ctx, dlq_key).value(); };
   std::vector<Record> records;
   int64_t redriven = 0;
   std::optional<streams::StreamID> cursor;
   while (!args->count || redriven < *args->count) {
-    // Found afresh each time: creating a source key may move the dead-letter stream's value.
-    streams::Stream* dlq = FindStream(ctx, dlq_key, wrong_type);
-    auto letter = NextDeadLetter(*dlq, dlq_key, cursor, args->group);
+    auto letter = NextDeadLetter(*dead_letters(), dlq_key, cursor, args->group);
     if (!letter) break;
     cursor = letter->id;
     std::vector<std::string_view> fields(letter->fields.begin(), letter->fields.end());
@@ -116,8 +114,7 @@ void XRedrive(CommandContext& ctx) {
                         &records)) {
       continue;
     }
-    dlq = FindStream(ctx, dlq_key, wrong_type);
-    dlq->DeleteEntry(letter->id, streams::RefPolicy::kKeepRef);
+    dead_letters()->DeleteEntry(letter->id, streams::RefPolicy::kKeepRef);
     records.push_back({"XDEL", std::string(dlq_key), letter->id.ToString()});
     redriven++;
   }

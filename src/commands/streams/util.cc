@@ -15,16 +15,6 @@ Result<streams::Stream*> FindStream(CommandContext& ctx, std::string_view key) {
   return &v->stream();
 }
 
-streams::Stream* FindStream(CommandContext& ctx, std::string_view key, bool& wrong_type) {
-  auto s = FindStream(ctx, key);
-  wrong_type = !s;
-  if (!s) {
-    ctx.reply.Error(s.error());
-    return nullptr;
-  }
-  return *s;
-}
-
 streams::StreamLimits StreamLimitsFrom(const Config& config) {
   streams::StreamLimits limits;
   limits.max_entries = static_cast<size_t>(config.stream_node_max_entries);
@@ -84,16 +74,6 @@ Result<std::vector<streams::StreamID>> ParseIds(std::span<const std::string_view
   return ids;
 }
 
-std::optional<std::vector<streams::StreamID>> ParseIds(CommandContext& ctx, size_t from,
-                                                       size_t to) {
-  auto ids = ParseIds(ctx.argv.subspan(from, to - from));
-  if (!ids) {
-    ctx.reply.Error(ids.error());
-    return std::nullopt;
-  }
-  return std::move(*ids);
-}
-
 bool ParseRefMode(std::string_view word, streams::RefPolicy& policy) {
   if (EqualsIgnoreCase(word, "KEEPREF")) {
     policy = streams::RefPolicy::kKeepRef;
@@ -134,16 +114,6 @@ Result<RefDeleteArgs> ParseRefDeleteArgs(std::span<const std::string_view> args)
   if (!ids) return std::move(ids).failure();
   out.ids = std::move(*ids);
   return out;
-}
-
-std::optional<RefDeleteArgs> ParseRefDeleteArgs(CommandContext& ctx, size_t from) {
-  auto args = ParseRefDeleteArgs(from <= ctx.argc() ? ctx.argv.subspan(from)
-                                                    : std::span<const std::string_view>());
-  if (!args) {
-    ctx.reply.Error(args.error());
-    return std::nullopt;
-  }
-  return std::move(*args);
 }
 
 int64_t DeleteOutcomeCode(streams::DeleteOutcome outcome) {

@@ -3,7 +3,6 @@
 // Parsers return the error (Result); the handler writes the reply.
 #pragma once
 
-#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -17,9 +16,6 @@ namespace server {
 
 // The stream at `key`, or null when the key is missing; WRONGTYPE when it holds another type.
 Result<streams::Stream*> FindStream(CommandContext& ctx, std::string_view key);
-// Transitional: callers in streams/{ack,group,pending,redrive,xreadgroup}.cc move to the Result
-// form. Replies WRONGTYPE itself and sets `wrong_type` when the key holds another type.
-streams::Stream* FindStream(CommandContext& ctx, std::string_view key, bool& wrong_type);
 
 // Block limits from stream-node-max-entries / stream-node-max-bytes.
 streams::StreamLimits StreamLimitsFrom(const Config& config);
@@ -33,10 +29,6 @@ void ReplyId(resp::Writer& reply, streams::StreamID id);
 
 // Parses `args` as stream IDs; the error is the first bad one's.
 Result<std::vector<streams::StreamID>> ParseIds(std::span<const std::string_view> args);
-// Transitional: callers in streams/ack.cc move to the Result form. Parses argv[from, to) and
-// replies the error itself, returning nullopt.
-std::optional<std::vector<streams::StreamID>> ParseIds(CommandContext& ctx, size_t from,
-                                                       size_t to);
 
 // Redis 8.2's reference modes say what deleting an entry does to consumer groups' pending
 // lists (streams::RefPolicy). Returns false when `word` is not one of them.
@@ -49,9 +41,6 @@ struct RefDeleteArgs {
   std::vector<streams::StreamID> ids;
 };
 Result<RefDeleteArgs> ParseRefDeleteArgs(std::span<const std::string_view> args);
-// Transitional: callers in streams/ack.cc move to the Result form. Parses from argv[from] and
-// replies the error itself, returning nullopt.
-std::optional<RefDeleteArgs> ParseRefDeleteArgs(CommandContext& ctx, size_t from);
 
 // XDELEX / XACKDEL's per-ID reply: 1 deleted, -1 no such entry, 2 kept while referenced.
 int64_t DeleteOutcomeCode(streams::DeleteOutcome outcome);

@@ -6,6 +6,7 @@
 // changes is recorded for the AOF as Redis 7.0 propagates it (src/delivery/records.h), consumers it
 // creates included; a read that changed nothing records nothing.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "src/commands/registry.h"
@@ -27,34 +28,37 @@ struct GroupTarget {
   streams::StreamID after;   // history only
 };
 
-size_t Fail(CommandContext& ctx, std::string_view error) {
-  ctx.reply.Error(error);
-  return 0;
-}
+// Everything up to STREAMS.
+struct ParsedOptions {
+  GroupReadOptions opts;
+  int64_t block_ms = -1;  // BLOCK ms; -1 when not given
+  size_t first_key = 0;   // argv index of the first key
+};
 
-// Parses everything up to STREAMS; returns the index of the first key, or 0 after replying an
-// error. The checks come in Redis's order: each option as met, then STREAMS' balance, GROUP.
-size_t ParseOptions(CommandContext& ctx, GroupReadOptions& opts, int64_t& block_ms) {
+// The checks come in Redis's order: each option as met, then STREAMS' balance, GROUP.
+Result<ParsedOptions> ParseOptions(const CommandContext& ctx) {
+  ParsedOptions parsed;
+  GroupReadOptions& opts = parsed.opts;
   bool have_group = false;
   size_t first_key = 0;
   for (size_t i = 1; i < ctx.argc(); i++) {
     const size_t more = ctx.argc() - i - 1;
     std::string_view opt = ctx.arg(i);
-    bool failed = false;
-    if (more > 0 && ParseReadLimit(ctx, i, opts.limits, failed)) {
-      if (failed) return 0;
+    Result<bool> is_limit = more > 0 ? ParseReadLimit(ctx, i, opts.limits) : Result<bool>(false);
+    if (!is_limit) return std::move(is_limit).failure();
+    if (*is_limit) {
       i++;
     } else if (EqualsIgnoreCase(opt, "BLOCK") && more > 0) {
-      auto n = ArgInt64(ctx, i + 1, err::kTimeoutNotInteger);
-      if (!n) return 0;
-      if (*n < 0) return Fail(ctx, err::kTimeoutNegative);
-      block_ms = *n;
+      auto n = Int64Arg(ctx, i + 1, err::kTimeoutNotInteger);
+      if (!n) return std::move(n).failure();
+      if (*n < 0) return Failure(err::kTimeoutNegative);
+      parsed.block_ms = *n;
       i++;
     } else if (EqualsIgnoreCase(opt, "CLAIM") && more > 0) {
       // Takes the next argument whatever it is: "CLAIM STREAMS ..." is a bad min-idle-time.
-      auto n = ArgInt64(ctx, i + 1, err::kClaimMinIdleNotInteger);
-      if (!n) return 0;
-      if (*n < 0) return Fail(ctx, err::kClaimMinIdleNegative);
+      auto n = Int64Arg(ctx, i + 1, err::kClaimMinIdleNotInteger);
+      if (!n) return std::move(n).failure();
+      if (*n < 0) return Failure(err::kClaimMinIdleNegative);
       opts.claim_min_idle = *n;
       i++;
     } else if (EqualsIgnoreCase(opt, "NOACK")) {
@@ -68,51 +72,45 @@ size_t ParseOptions(CommandContext& ctx, GroupReadOptions& opts, int64_t& block_
       first_key = i + 1;
       break;
     } else {
-      return Fail(ctx, err::kSyntax);
+      return Failure(err::kSyntax);
     }
   }
-  if (first_key == 0) return Fail(ctx, err::kSyntax);
+  if (first_key == 0) return Failure(err::kSyntax);
   // 7.0 words this error as XREAD's, "$" included.
-  if ((ctx.argc() - first_key) % 2 != 0) return Fail(ctx, err::kXReadUnbalanced);
-  if (!have_group) return Fail(ctx, err::kXReadGroupMissingGroup);
-  if (!CheckReadLimits(ctx, opts.limits)) return 0;
-  return first_key;
+  if ((ctx.argc() - first_key) % 2 != 0) return Failure(err::kXReadUnbalanced);
+  if (!have_group) return Failure(err::kXReadGroupMissingGroup);
+  if (auto checked = CheckReadLimits(opts.limits); !checked) return std::move(checked).failure();
+  parsed.first_key = first_key;
+  return parsed;
 }
 
 // Resolves each key's stream, group and ID, key by key as Redis does: type, then group, then
-// the ID. Replies the first error and returns false.
-bool ResolveTargets(CommandContext& ctx, const GroupReadOptions& opts, size_t first_key,
-                    std::vector<GroupTarget>& targets) {
+// the ID. The error is the first one met.
+Result<std::vector<GroupTarget>> ResolveTargets(CommandContext& ctx, const GroupReadOptions& opts,
+                                                size_t first_key) {
   const size_t nkeys = (ctx.argc() - first_key) / 2;
+  std::vector<GroupTarget> targets;
   targets.reserve(nkeys);
   for (size_t k = 0; k < nkeys; k++) {
     std::string_view key = ctx.arg(first_key + k);
     std::string_view id_arg = ctx.arg(first_key + nkeys + k);
-    bool wrong_type;
-    streams::Stream* s = FindStream(ctx, key, wrong_type);
-    if (wrong_type) return false;
+    auto found = FindStream(ctx, key);
+    if (!found) return std::move(found).failure();
+    streams::Stream* s = *found;
     streams::ConsumerGroup* g = s != nullptr ? s->FindGroup(opts.group) : nullptr;
-    if (g == nullptr) {
-      ctx.reply.Error(err::NoGroupInXReadGroup(key, opts.group));
-      return false;
-    }
+    if (g == nullptr) return Failure(err::NoGroupInXReadGroup(key, opts.group));
     GroupTarget t{key, s, g, true, {}};
     switch (streams::ClassifyReadToken(id_arg)) {
       case streams::ReadToken::kNewOnly:
-        ctx.reply.Error(err::kXReadGroupDollarId);
-        return false;
+        return Failure(err::kXReadGroupDollarId);
       case streams::ReadToken::kLastEntry:
-        ctx.reply.Error(err::kXReadGroupPlusId);
-        return false;
+        return Failure(err::kXReadGroupPlusId);
       case streams::ReadToken::kUndelivered:
         t.history = false;
         break;
       case streams::ReadToken::kNone: {
         auto id = streams::ParseStrictId(id_arg);
-        if (!id.ok()) {
-          ctx.reply.Error(IdStatusText(id.status));
-          return false;
-        }
+        if (!id.ok()) return Failure(IdStatusText(id.status));
         t.after = id.value;
         // Redis marks ">" internally with the largest ID, so that ID given explicitly reads
         // new entries too (redis/redis#7406).
@@ -122,16 +120,17 @@ bool ResolveTargets(CommandContext& ctx, const GroupReadOptions& opts, size_t fi
     }
     targets.push_back(t);
   }
-  return true;
+  return targets;
 }
 
 void XReadGroup(CommandContext& ctx) {
-  GroupReadOptions opts;
-  int64_t block_ms = -1;
-  const size_t first_key = ParseOptions(ctx, opts, block_ms);
-  if (first_key == 0) return;
-  std::vector<GroupTarget> targets;
-  if (!ResolveTargets(ctx, opts, first_key, targets)) return;
+  auto parsed = ParseOptions(ctx);
+  if (!parsed) return ctx.reply.Error(parsed.error());
+  GroupReadOptions& opts = parsed->opts;
+  const int64_t block_ms = parsed->block_ms;
+  auto resolved = ResolveTargets(ctx, opts, parsed->first_key);
+  if (!resolved) return ctx.reply.Error(resolved.error());
+  const std::vector<GroupTarget>& targets = *resolved;
 
   // History parts are always in the reply (empty or not); ">" parts only with entries. The
   // reply's header needs their number, so each part's entries wait in their own buffer.

@@ -39,13 +39,12 @@ void Exec(CommandContext& ctx) {
   std::vector<std::string_view> argv;
   for (const QueuedCommand& q : queue) {
     argv.assign(q.argv.begin(), q.argv.end());
-    std::string error;
-    const CommandSpec* spec = Resolve(*ctx.server.commands, argv, error);
-    if (spec == nullptr) {
-      ctx.reply.Error(error);
+    auto resolved = Resolve(*ctx.server.commands, argv);
+    if (!resolved) {
+      ctx.reply.Error(resolved.error());
       continue;
     }
-    Execute(ctx.server, c, *spec, argv, ctx.reply);
+    Execute(ctx.server, c, **resolved, argv, ctx.reply);
   }
   // As Redis 7.0 propagates a transaction: what its commands recorded is wrapped in MULTI/EXEC
   // so a replay applies it all or nothing; a single record is atomic as it is and stays bare.
