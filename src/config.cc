@@ -480,4 +480,11 @@ std::string RewriteConfigText(const Config& config, std::string_view original) {
   return out;
 }
 
+streams::StreamLimits StreamLimitsFrom(const Config& config) {
+  streams::StreamLimits limits;
+  limits.max_entries = static_cast<size_t>(config.stream_node_max_entries);
+  limits.max_bytes = static_cast<size_t>(config.stream_node_max_bytes);
+  return limits;
+}
+
 }  // namespace server

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "streams/delivery_policy.h"
+#include "streams/stream.h"
 
 namespace server {
 
@@ -102,5 +103,9 @@ std::string LoadConfigArgs(Config& config, int argc, char** argv);
 
 // Parses memory sizes as Redis does: "100", "1k" (1000), "1kb" (1024), "1mb", "1gb".
 bool ParseMemory(std::string_view s, int64_t& out);
+
+// The stream block limits (stream-node-max-entries / stream-node-max-bytes) every append to a
+// stream takes: XADD's and a dead letter's alike.
+streams::StreamLimits StreamLimitsFrom(const Config& config);
 
 }  // namespace server

@@ -14,10 +14,7 @@ std::optional<streams::StreamID> AppendToStream(ServerState& state, int db, std:
   Db& d = *state.dbs[static_cast<size_t>(db)];
   Value* v = d.Find(key, now_ms);
   if (v != nullptr && !v->is_stream()) return std::nullopt;
-  // Block limits as XADD takes them (stream-node-max-entries / stream-node-max-bytes).
-  streams::StreamLimits limits;
-  limits.max_entries = static_cast<size_t>(state.config.stream_node_max_entries);
-  limits.max_bytes = static_cast<size_t>(state.config.stream_node_max_bytes);
+  const streams::StreamLimits limits = StreamLimitsFrom(state.config);
   const auto now = static_cast<uint64_t>(now_ms);
   streams::IdResult<streams::StreamID> id;
   if (v == nullptr) {

@@ -15,13 +15,6 @@ Result<streams::Stream*> FindStream(CommandContext& ctx, std::string_view key) {
   return &v->stream();
 }
 
-streams::StreamLimits StreamLimitsFrom(const Config& config) {
-  streams::StreamLimits limits;
-  limits.max_entries = static_cast<size_t>(config.stream_node_max_entries);
-  limits.max_bytes = static_cast<size_t>(config.stream_node_max_bytes);
-  return limits;
-}
-
 std::string_view IdStatusText(streams::IdStatus status) {
   using streams::IdStatus;
   switch (status) {

@@ -17,9 +17,6 @@ namespace server {
 // The stream at `key`, or null when the key is missing; WRONGTYPE when it holds another type.
 Result<streams::Stream*> FindStream(CommandContext& ctx, std::string_view key);
 
-// Block limits from stream-node-max-entries / stream-node-max-bytes.
-streams::StreamLimits StreamLimitsFrom(const Config& config);
-
 // The Redis error text for a failed ID parse or XADD resolution.
 std::string_view IdStatusText(streams::IdStatus status);
 
