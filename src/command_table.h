@@ -94,6 +94,9 @@ struct CommandContext {
   size_t argc() const { return argv.size(); }
   std::string_view arg(size_t i) const { return argv[i]; }
   Db& db() { return *server.dbs[static_cast<size_t>(client.db_index)]; }
+  // The time to the microsecond, for commands that report the time itself (TIME): the server's
+  // precise clock, or the time a test pinned. Everything else takes now_ms.
+  int64_t now_us() const { return server.PreciseTimeUs(); }
 };
 
 class CommandTable {

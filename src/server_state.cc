@@ -75,6 +75,10 @@ int64_t ServerState::NextCommandTime() {
   return batch_time_ms;
 }
 
+int64_t ServerState::PreciseTimeUs() const {
+  return pinned_time_ms >= 0 ? pinned_time_ms * 1000 : WallClockUs();
+}
+
 int64_t WallClockMs() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();

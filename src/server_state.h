@@ -99,6 +99,9 @@ struct ServerState {
   uint32_t batch_time_uses = 0;
   // The time the next command runs at (Dispatch sets command_time_ms from it).
   int64_t NextCommandTime();
+  // The wall clock to the microsecond, for the commands that report the time itself (TIME,
+  // INFO's server_time_usec and uptime); the pinned time when a test pins one.
+  int64_t PreciseTimeUs() const;
   const CommandTable* commands = nullptr;
   int64_t start_ms = 0;
   std::string run_id;

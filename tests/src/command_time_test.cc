@@ -75,3 +75,11 @@ TEST_CASE("A blocked XREAD is served at the time the registry hands it, not the 
   h.state.blocking.Unblock(waiter);
   h.state.clients.erase(waiter.id);
 }
+
+TEST_CASE("TIME and INFO report the server's time source, which a test can pin",
+          "[command_time]") {
+  CommandHarness h;
+  h.state.pinned_time_ms = 1234567;
+  CHECK(h.Run({"TIME"}) == "*2\r\n$4\r\n1234\r\n$6\r\n567000\r\n");
+  CHECK(h.Run({"INFO", "server"}).find("server_time_usec:1234567000\r\n") != std::string::npos);
+}

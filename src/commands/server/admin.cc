@@ -42,7 +42,7 @@ void FlushAll(CommandContext& ctx) {
 }
 
 void Time(CommandContext& ctx) {
-  int64_t us = WallClockUs();
+  const int64_t us = ctx.now_us();
   ctx.reply.Array(2);
   ctx.reply.Bulk(std::to_string(us / 1000000));
   ctx.reply.Bulk(std::to_string(us % 1000000));

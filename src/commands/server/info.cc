@@ -368,7 +368,7 @@ size_t ResidentMemoryBytes() {
 }
 
 std::string InfoText(ServerState& state, std::span<const std::string_view> sections) {
-  int64_t now_us = WallClockUs();
+  const int64_t now_us = state.PreciseTimeUs();
   state.SampleRates(now_us / 1000);
   bool all = false, everything = false, defaults = sections.empty();
   std::vector<std::string> wanted;
