@@ -97,15 +97,17 @@ void Touch(CommandContext& ctx) { Exists(ctx); }
 
 constexpr CommandSpec kObjectSubcommands[] = {
     {"encoding", 3, kReadOnly, 2, 2, 1, keys::ObjectEncoding,
-     "Returns the internal encoding of a Redis object.", "2.2.3", "generic", {"O(1)", "key"}},
+     "Returns the internal encoding of a Redis object.", "2.2.3", "generic",
+     {"O(1)", "key", "", "RO"}},
     {"freq", 3, kReadOnly, 2, 2, 1, keys::ObjectFreq,
      "Returns the logarithmic access frequency counter of a Redis object.", "4.0.0", "generic",
-     {"O(1)", "key"}},
+     {"O(1)", "key", "", "RO"}},
     {"idletime", 3, kReadOnly, 2, 2, 1, keys::ObjectIdleTime,
      "Returns the time since the last access to a Redis object.", "2.2.3", "generic",
-     {"O(1)", "key"}},
+     {"O(1)", "key", "", "RO"}},
     {"refcount", 3, kReadOnly, 2, 2, 1, keys::ObjectRefCount,
-     "Returns the reference count of a value of a key.", "2.2.3", "generic", {"O(1)", "key"}},
+     "Returns the reference count of a value of a key.", "2.2.3", "generic",
+     {"O(1)", "key", "", "RO"}},
     {"help", 2, kLoading | kStale, 0, 0, 0, keys::ObjectHelp,
      "Returns helpful text about the different subcommands.", "6.2.0", "generic", {"O(1)"}},
 };
