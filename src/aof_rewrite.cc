@@ -14,12 +14,11 @@
 #include <cstring>
 
 #include "src/aof_snapshot.h"
+#include "src/log.h"
 
 namespace server {
 
 namespace {
-
-std::string ErrnoText(int err) { return std::strerror(err); }
 
 int64_t KeyDelayFromEnv() {
   const char* v = std::getenv(kRewriteKeyDelayEnv);

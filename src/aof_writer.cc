@@ -20,8 +20,6 @@ namespace {
 constexpr int64_t kMaxPostponeMs = 2000;
 constexpr int64_t kErrorLogPeriodMs = 30000;
 
-std::string ErrnoText(int err) { return std::strerror(err); }
-
 }  // namespace
 
 std::optional<FsyncPolicy> ParseFsyncPolicy(std::string_view name) {

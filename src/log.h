@@ -2,6 +2,8 @@
 // or to the configured logfile. Levels as Redis: debug, verbose, notice, warning.
 #pragma once
 
+#include <cstring>
+#include <string>
 #include <string_view>
 
 namespace server {
@@ -11,5 +13,8 @@ enum class LogLevel { kDebug = 0, kVerbose = 1, kNotice = 2, kWarning = 3, kNoth
 void SetLogLevel(std::string_view level);
 void SetLogFile(std::string_view path);  // empty = stdout
 void Log(LogLevel level, std::string_view message);
+
+// The text of an errno value, for log lines and error details.
+inline std::string ErrnoText(int err) { return std::strerror(err); }
 
 }  // namespace server

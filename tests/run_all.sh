@@ -7,11 +7,18 @@ cd "$(dirname "$0")/.."
 bash .ci/setup
 jobs=$(nproc 2>/dev/null || echo 2)
 
+# Unity builds (16 sources per compiler run): most of a clean build's time went to parsing the
+# same headers (the standard library's, catch.hpp) once per file; batching them cut the compile
+# from about 750 to 320 CPU-seconds. Each file still compiles alone in an ordinary build (the
+# README's run command, a developer's build/), and its anonymous namespace must not clash with
+# another file's: helpers that several tests need live in tests/support/.
+unity=(-DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16)
+
 # Only what the tests run (the bench/ drivers are built by bench/run).
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release "${unity[@]}" >/dev/null
 cmake --build build -j"$jobs" --target runnel-server unit_tests integration_tests compat_runner
 
-cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DRUNNEL_SANITIZE=ON >/dev/null
+cmake -S . -B build-sanitize -DCMAKE_BUILD_TYPE=Debug -DRUNNEL_SANITIZE=ON "${unity[@]}" >/dev/null
 cmake --build build-sanitize -j"$jobs" --target unit_tests
 # One process, not ctest: a process per test case pays the sanitizer runtime's start-up 437
 # times (measured: 50 s with ctest -j2 against 25 s in one run). The tests are registered with

@@ -65,7 +65,7 @@ struct Sent {
   std::vector<Id> ids;         // kAck
 };
 
-std::string Multibulk(const std::vector<std::string>& args) { return itest::Multibulk(args); }
+using itest::Multibulk;
 
 // What the restarted server holds, read back into a Model.
 Model ReadServerState(int port) {
@@ -313,7 +313,6 @@ TEST_CASE("After SIGKILL mid-stream with appendfsync always, every answered XADD
 
 namespace {
 
-std::string Cmd(const std::vector<std::string>& args) { return itest::Multibulk(args); }
 
 void WriteFile(const std::string& path, const std::string& content) {
   std::ofstream(path, std::ios::binary) << content;
@@ -324,9 +323,9 @@ void WriteFile(const std::string& path, const std::string& content) {
 TEST_CASE("A torn last command is cut off at start-up with a warning naming the offset",
           "[aof][crash]") {
   aoftest::TempDir dir;
-  const std::string head = Cmd({"SELECT", "0"}) + Cmd({"XADD", "s", "1-1", "f", "v"});
+  const std::string head = Multibulk({"SELECT", "0"}) + Multibulk({"XADD", "s", "1-1", "f", "v"});
   WriteFile(dir.path() + "/appendonly.aof",
-            head + Cmd({"XADD", "s", "2-1", "f", "v"}).substr(0, 20));
+            head + Multibulk({"XADD", "s", "2-1", "f", "v"}).substr(0, 20));
   int port = 0;
   auto server = aoftest::StartRunnel(dir.path(), port);
   INFO("server log:\n" << server->Log());
@@ -352,7 +351,7 @@ TEST_CASE("A torn last command is cut off at start-up with a warning naming the 
 TEST_CASE("With aof-load-truncated no, a torn AOF stops start-up and is left as it was",
           "[aof][crash]") {
   aoftest::TempDir dir;
-  const std::string content = Cmd({"SET", "a", "1"}) + Cmd({"SET", "b", "2"}).substr(0, 9);
+  const std::string content = Multibulk({"SET", "a", "1"}) + Multibulk({"SET", "b", "2"}).substr(0, 9);
   WriteFile(dir.path() + "/appendonly.aof", content);
   int port = 0;
   auto server = aoftest::StartRunnel(dir.path(), port, {"--aof-load-truncated", "no"});
@@ -365,8 +364,8 @@ TEST_CASE("With aof-load-truncated no, a torn AOF stops start-up and is left as 
 TEST_CASE("A corrupt command in the middle of the AOF stops start-up naming its byte offset",
           "[aof][crash]") {
   aoftest::TempDir dir;
-  const std::string good = Cmd({"SET", "a", "1"});
-  const std::string content = good + Cmd({"NOSUCHCOMMAND"}) + Cmd({"SET", "b", "2"});
+  const std::string good = Multibulk({"SET", "a", "1"});
+  const std::string content = good + Multibulk({"NOSUCHCOMMAND"}) + Multibulk({"SET", "b", "2"});
   WriteFile(dir.path() + "/appendonly.aof", content);
   int port = 0;
   auto server = aoftest::StartRunnel(dir.path(), port);

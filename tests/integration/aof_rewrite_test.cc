@@ -33,7 +33,7 @@ class RewriteDelay {
 
 // A reply flattened to text, leaving out what a replay does not restore: the fields that record
 // when a command ran (a consumer's seen or active time) and the radix tree's shape.
-void Flatten(const redisReply* r, std::string& out) {
+void FlattenReplayable(const redisReply* r, std::string& out) {
   if (r->type != REDIS_REPLY_ARRAY) {
     out += Redis::ReplyText(r) + " ";
     return;
@@ -51,7 +51,7 @@ void Flatten(const redisReply* r, std::string& out) {
         continue;
       }
     }
-    Flatten(e, out);
+    FlattenReplayable(e, out);
   }
   out += "]";
 }
@@ -75,7 +75,7 @@ std::string DumpServer(int port) {
       }
       Reply full = r.Command({"XINFO", "STREAM", k, "FULL", "COUNT", "0"});
       REQUIRE(full);
-      Flatten(full.get(), out);
+      FlattenReplayable(full.get(), out);
       out += "\n";
     }
   }

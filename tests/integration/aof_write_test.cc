@@ -13,6 +13,8 @@
 
 namespace {
 
+using itest::Multibulk;
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -20,7 +22,6 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-std::string Cmd(const std::vector<std::string>& argv) { return itest::Multibulk(argv); }
 
 bool Executable(const char* path) { return access(path, X_OK) == 0; }
 
@@ -56,10 +57,10 @@ std::string RunWrites(itest::Redis& c) {
   CHECK(c.Text({"MULTI"}) == "OK");
   CHECK(c.Text({"APPEND", "c", "z"}) == "QUEUED");
   CHECK(c.Command({"EXEC"})->elements == 1);
-  return Cmd({"SELECT", "0"}) + Cmd({"SET", "a", "1"}) + Cmd({"INCR", "a"}) +
-         Cmd({"SELECT", "2"}) + Cmd({"SET", "s", "text"}) + Cmd({"MULTI"}) +
-         Cmd({"SET", "b", "x y"}) + Cmd({"SELECT", "0"}) + Cmd({"DEL", "a"}) + Cmd({"EXEC"}) +
-         Cmd({"APPEND", "c", "z"});
+  return Multibulk({"SELECT", "0"}) + Multibulk({"SET", "a", "1"}) + Multibulk({"INCR", "a"}) +
+         Multibulk({"SELECT", "2"}) + Multibulk({"SET", "s", "text"}) + Multibulk({"MULTI"}) +
+         Multibulk({"SET", "b", "x y"}) + Multibulk({"SELECT", "0"}) + Multibulk({"DEL", "a"}) + Multibulk({"EXEC"}) +
+         Multibulk({"APPEND", "c", "z"});
 }
 
 void CheckRedisCheckAofAccepts(const std::string& path) {
@@ -115,7 +116,7 @@ TEST_CASE("appendfilename names the file inside dir, and appendonly no writes no
     itest::Server server({"--appendonly", "yes", "--appendfilename", "mine.aof"});
     itest::Redis c(server.port());
     CHECK(c.Text({"SET", "k", "v"}) == "OK");
-    CHECK(ReadFile(server.dir() + "/mine.aof") == Cmd({"SELECT", "0"}) + Cmd({"SET", "k", "v"}));
+    CHECK(ReadFile(server.dir() + "/mine.aof") == Multibulk({"SELECT", "0"}) + Multibulk({"SET", "k", "v"}));
   }
   {
     itest::Server server({"--appendonly", "no"});
@@ -130,11 +131,11 @@ TEST_CASE("Writes before SHUTDOWN or SIGTERM are in the file when the process ha
   SECTION("SHUTDOWN in the same pipeline as the writes") {
     itest::Server server({"--appendonly", "yes", "--appendfsync", "no"});
     itest::RawSocket s(server.port());
-    s.SendAll(Cmd({"SET", "k", "1"}) + Cmd({"INCR", "k"}) + Cmd({"SHUTDOWN"}));
+    s.SendAll(Multibulk({"SET", "k", "1"}) + Multibulk({"INCR", "k"}) + Multibulk({"SHUTDOWN"}));
     s.ReadUntilClosed(3000);
     REQUIRE(server.WaitExit(3000) == 0);
     CHECK(ReadFile(server.dir() + "/appendonly.aof") ==
-          Cmd({"SELECT", "0"}) + Cmd({"SET", "k", "1"}) + Cmd({"INCR", "k"}));
+          Multibulk({"SELECT", "0"}) + Multibulk({"SET", "k", "1"}) + Multibulk({"INCR", "k"}));
     CHECK(server.Log().find("Calling fsync() on the AOF file.") != std::string::npos);
   }
   SECTION("SIGTERM") {
@@ -144,7 +145,7 @@ TEST_CASE("Writes before SHUTDOWN or SIGTERM are in the file when the process ha
     REQUIRE(kill(server.pid(), SIGTERM) == 0);
     REQUIRE(server.WaitExit(3000) == 0);
     CHECK(ReadFile(server.dir() + "/appendonly.aof") ==
-          Cmd({"SELECT", "0"}) + Cmd({"SET", "k", "1"}));
+          Multibulk({"SELECT", "0"}) + Multibulk({"SET", "k", "1"}));
   }
 }
 
@@ -163,7 +164,7 @@ TEST_CASE("A second run appends to the file and selects the db again", "[integra
   itest::Redis c(again.port());
   CHECK(c.Text({"SET", "j", "2"}) == "OK");
   CHECK(ReadFile(path).substr(0, first.size()) == first);
-  CHECK(ReadFile(path).substr(first.size()).find(Cmd({"SELECT", "0"}) + Cmd({"SET", "j", "2"})) !=
+  CHECK(ReadFile(path).substr(first.size()).find(Multibulk({"SELECT", "0"}) + Multibulk({"SET", "j", "2"})) !=
         std::string::npos);
 }
 
@@ -444,7 +445,7 @@ TEST_CASE("With everysec, a failed AOF write shows in INFO and clears once write
   CHECK(InfoField(c, "aof_last_write_status") == "err");
   CHECK(std::stoul(InfoField(c, "aof_buffer_length")) > 20000);
   const std::string path = server->dir() + "/appendonly.aof";
-  const std::string before = Cmd({"SELECT", "0"}) + Cmd({"SET", "small", "1"});
+  const std::string before = Multibulk({"SELECT", "0"}) + Multibulk({"SET", "small", "1"});
   // The part that fitted was cut off again: no half command in the file.
   CHECK(ReadFile(path) == before);
   CHECK(server->Log().find("Short write while writing to the AOF file") != std::string::npos);
@@ -459,7 +460,7 @@ TEST_CASE("With everysec, a failed AOF write shows in INFO and clears once write
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   CHECK(InfoField(c, "aof_last_write_status") == "ok");
-  CHECK(ReadFile(path) == before + Cmd({"SET", "big", std::string(20000, 'x')}));
+  CHECK(ReadFile(path) == before + Multibulk({"SET", "big", std::string(20000, 'x')}));
   CHECK(server->Log().find("AOF write error looks solved") != std::string::npos);
   CHECK(c.Text({"SET", "other", "1"}) == "OK");
 }

@@ -6,8 +6,11 @@
 #include <vector>
 
 #include "resp/parser.h"
+#include "tests/support/reply_bytes.h"
 
 namespace {
+
+using testing_support::Multibulk;
 
 using Args = std::vector<std::string>;
 
@@ -55,12 +58,6 @@ FeedResult Feed(resp::Parser& parser, const std::vector<std::string>& pieces) {
 FeedResult FeedWhole(std::string_view wire) {
   resp::Parser parser;
   return Feed(parser, {std::string(wire)});
-}
-
-std::string Multibulk(const Args& args) {
-  std::string out = "*" + std::to_string(args.size()) + "\r\n";
-  for (const auto& a : args) out += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
-  return out;
 }
 
 // Feeds `wire` split into two pieces at every boundary, in three pieces at every pair of

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "tests/support/command_harness.h"
+#include "tests/support/reply_bytes.h"
+#include "tests/support/temp_dir.h"
 #include "src/aof_loader.h"
 
 using server::AofReplayResult;
@@ -22,42 +24,13 @@ using Harness = testing_support::CommandHarness;
 
 namespace {
 
-std::string Cmd(const std::vector<std::string>& args) {
-  std::string out = "*" + std::to_string(args.size()) + "\r\n";
-  for (const auto& a : args) out += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
-  return out;
-}
+using testing_support::Multibulk;
 
-// A private temporary directory, removed with everything in it.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char tmpl[] = "/tmp/runnel-aof-unit-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-  void Write(const std::string& name, const std::string& content) const {
-    std::filesystem::create_directories(std::filesystem::path(path + "/" + name).parent_path());
-    std::ofstream(path + "/" + name, std::ios::binary) << content;
-  }
-  std::string Read(const std::string& name) const {
-    std::ifstream in(path + "/" + name, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-  }
-  bool Exists(const std::string& name) const {
-    return std::filesystem::exists(path + "/" + name);
-  }
-};
+using testing_support::TempDir;
 
 // A harness whose config points at `dir`, with the AOF on.
 void PointAt(Harness& h, const TempDir& dir) {
-  h.state.config.dir = dir.path;
+  h.state.config.dir = dir.path();
   h.state.config.appendonly = true;
   h.state.config.appendfilename = "appendonly.aof";
 }
@@ -94,9 +67,9 @@ const std::string kRedisWrittenAof =
 
 // The head of a small dataset in db 0 and db 3, then `last`.
 struct TornFile {
-  std::string head = Cmd({"SELECT", "0"}) + Cmd({"XADD", "s", "1-1", "f", "v"}) +
-                     Cmd({"XGROUP", "CREATE", "s", "g", "0"}) + Cmd({"SELECT", "3"}) +
-                     Cmd({"SET", "k", "v"});
+  std::string head = Multibulk({"SELECT", "0"}) + Multibulk({"XADD", "s", "1-1", "f", "v"}) +
+                     Multibulk({"XGROUP", "CREATE", "s", "g", "0"}) + Multibulk({"SELECT", "3"}) +
+                     Multibulk({"SET", "k", "v"});
 };
 
 }  // namespace
@@ -104,9 +77,9 @@ struct TornFile {
 TEST_CASE("Replaying an AOF runs each command through the command table, SELECT included",
           "[aof_loader]") {
   Harness h;
-  const std::string data = Cmd({"SET", "a", "1"}) + Cmd({"XADD", "s", "5-1", "f", "v"}) +
-                           Cmd({"SELECT", "3"}) + Cmd({"SET", "b", "2"}) +
-                           Cmd({"INCR", "b"});
+  const std::string data = Multibulk({"SET", "a", "1"}) + Multibulk({"XADD", "s", "5-1", "f", "v"}) +
+                           Multibulk({"SELECT", "3"}) + Multibulk({"SET", "b", "2"}) +
+                           Multibulk({"INCR", "b"});
   AofReplayResult r = ReplayAof(h.state, data);
   CHECK(r.ending == Ending::kClean);
   CHECK(r.valid_bytes == data.size());
@@ -122,7 +95,7 @@ TEST_CASE("Replaying an AOF runs each command through the command table, SELECT 
 TEST_CASE("Replaying an AOF leaves nothing in the propagation log and no stats behind",
           "[aof_loader]") {
   Harness h;
-  REQUIRE(ReplayAof(h.state, Cmd({"SET", "a", "1"}) + Cmd({"XADD", "s", "1-1", "f", "v"}))
+  REQUIRE(ReplayAof(h.state, Multibulk({"SET", "a", "1"}) + Multibulk({"XADD", "s", "1-1", "f", "v"}))
               .ending == Ending::kClean);
   CHECK(h.state.propagation.records().empty());
 }
@@ -138,8 +111,8 @@ TEST_CASE("An empty AOF replays to an empty dataset", "[aof_loader]") {
 TEST_CASE("A command that replies an error is counted and skipped, and loading goes on",
           "[aof_loader]") {
   Harness h;
-  const std::string first = Cmd({"SET", "k", "abc"});
-  const std::string data = first + Cmd({"INCR", "k"}) + Cmd({"SET", "after", "1"});
+  const std::string first = Multibulk({"SET", "k", "abc"});
+  const std::string data = first + Multibulk({"INCR", "k"}) + Multibulk({"SET", "after", "1"});
   AofReplayResult r = ReplayAof(h.state, data);
   CHECK(r.ending == Ending::kClean);
   CHECK(r.failed == 1);
@@ -151,10 +124,10 @@ TEST_CASE("A command that replies an error is counted and skipped, and loading g
 TEST_CASE("A blocking read in the AOF answers at once instead of blocking the loader",
           "[aof_loader]") {
   Harness h;
-  const std::string data = Cmd({"XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"}) +
-                           Cmd({"XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s",
+  const std::string data = Multibulk({"XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"}) +
+                           Multibulk({"XREADGROUP", "GROUP", "g", "c", "BLOCK", "0", "STREAMS", "s",
                                 ">"}) +
-                           Cmd({"SET", "after", "1"});
+                           Multibulk({"SET", "after", "1"});
   AofReplayResult r = ReplayAof(h.state, data);
   CHECK(r.ending == Ending::kClean);
   CHECK(h.state.blocking.blocked_count() == 0);
@@ -163,7 +136,7 @@ TEST_CASE("A blocking read in the AOF answers at once instead of blocking the lo
 
 TEST_CASE("Annotation lines (#TS:...) are skipped", "[aof_loader]") {
   Harness h;
-  const std::string data = "#TS:1700000000\r\n" + Cmd({"SET", "a", "1"}) + "#TS:1700000001\r\n";
+  const std::string data = "#TS:1700000000\r\n" + Multibulk({"SET", "a", "1"}) + "#TS:1700000001\r\n";
   AofReplayResult r = ReplayAof(h.state, data);
   CHECK(r.ending == Ending::kClean);
   CHECK(r.valid_bytes == data.size());
@@ -174,7 +147,7 @@ TEST_CASE("A torn last command, cut at every byte offset, always loads the earli
           "[aof_loader]") {
   const std::string head = TornFile{}.head;
   // Multi-digit lengths and a long argument, so cuts land inside headers, counts and data.
-  const std::string last = Cmd({"XADD", "s", "12345678901-22", "field", std::string(120, 'x'),
+  const std::string last = Multibulk({"XADD", "s", "12345678901-22", "field", std::string(120, 'x'),
                                 "f2", ""});
   const std::string full = head + last;
   for (size_t cut = head.size(); cut < full.size(); cut++) {
@@ -201,9 +174,9 @@ TEST_CASE("A torn last command, cut at every byte offset, always loads the earli
 
 TEST_CASE("A transaction the file ends inside is dropped whole, wherever the file was cut",
           "[aof_loader]") {
-  const std::string head = Cmd({"SET", "a", "1"});
-  const std::string tx = Cmd({"MULTI"}) + Cmd({"SET", "b", "2"}) + Cmd({"SET", "c", "3"}) +
-                         Cmd({"EXEC"});
+  const std::string head = Multibulk({"SET", "a", "1"});
+  const std::string tx = Multibulk({"MULTI"}) + Multibulk({"SET", "b", "2"}) + Multibulk({"SET", "c", "3"}) +
+                         Multibulk({"EXEC"});
   const std::string full = head + tx;
   for (size_t cut = head.size() + 1; cut < full.size(); cut++) {
     INFO("cut at " << cut);
@@ -224,7 +197,7 @@ TEST_CASE("A transaction the file ends inside is dropped whole, wherever the fil
 TEST_CASE("MULTI ... DISCARD in the AOF runs nothing", "[aof_loader]") {
   Harness h;
   const std::string data =
-      Cmd({"MULTI"}) + Cmd({"SET", "b", "2"}) + Cmd({"DISCARD"}) + Cmd({"SET", "a", "1"});
+      Multibulk({"MULTI"}) + Multibulk({"SET", "b", "2"}) + Multibulk({"DISCARD"}) + Multibulk({"SET", "a", "1"});
   AofReplayResult r = ReplayAof(h.state, data);
   CHECK(r.ending == Ending::kClean);
   CHECK(h.Run({"EXISTS", "a", "b"}) == ":1\r\n");
@@ -232,8 +205,8 @@ TEST_CASE("MULTI ... DISCARD in the AOF runs nothing", "[aof_loader]") {
 
 TEST_CASE("Corruption in the middle stops the replay at the offset of the bad command",
           "[aof_loader]") {
-  const std::string good = Cmd({"SET", "a", "1"}) + Cmd({"SET", "b", "2"});
-  const std::string after = Cmd({"SET", "c", "3"});
+  const std::string good = Multibulk({"SET", "a", "1"}) + Multibulk({"SET", "b", "2"});
+  const std::string after = Multibulk({"SET", "c", "3"});
   struct Case {
     const char* what;
     std::string bad;
@@ -247,10 +220,10 @@ TEST_CASE("Corruption in the middle stops the replay at the offset of the bad co
       {"a bad bulk length", "*1\r\n$-3\r\nSET\r\n", "invalid bulk length"},
       {"no CRLF after a bulk", "*1\r\n$3\r\nSETxx", "not followed by CRLF"},
       {"an empty command", "*0\r\n", "empty command"},
-      {"an unknown command", Cmd({"NOSUCHCMD", "x"}), "unknown command 'NOSUCHCMD'"},
-      {"a wrong arity", Cmd({"SET", "x"}), "wrong number of arguments for 'set'"},
-      {"a nested MULTI", Cmd({"MULTI"}) + Cmd({"MULTI"}), "MULTI inside MULTI"},
-      {"EXEC without MULTI", Cmd({"EXEC"}), "EXEC without MULTI"},
+      {"an unknown command", Multibulk({"NOSUCHCMD", "x"}), "unknown command 'NOSUCHCMD'"},
+      {"a wrong arity", Multibulk({"SET", "x"}), "wrong number of arguments for 'set'"},
+      {"a nested MULTI", Multibulk({"MULTI"}) + Multibulk({"MULTI"}), "MULTI inside MULTI"},
+      {"EXEC without MULTI", Multibulk({"EXEC"}), "EXEC without MULTI"},
   };
   for (const Case& c : cases) {
     INFO("corruption: " << c.what);
@@ -258,7 +231,7 @@ TEST_CASE("Corruption in the middle stops the replay at the offset of the bad co
     AofReplayResult r = ReplayAof(h.state, good + c.bad + after);
     CHECK(r.ending == Ending::kCorrupt);
     const size_t expected_offset =
-        std::string_view(c.what) == "a nested MULTI" ? good.size() + Cmd({"MULTI"}).size()
+        std::string_view(c.what) == "a nested MULTI" ? good.size() + Multibulk({"MULTI"}).size()
                                                      : good.size();
     CHECK(r.error_offset == expected_offset);
     CHECK_THAT(r.error, Catch::Contains(c.error_part));
@@ -319,7 +292,7 @@ TEST_CASE("Start-up with no AOF is an empty dataset", "[aof_loader]") {
 
 TEST_CASE("Start-up with appendonly no ignores the AOF, as Redis does", "[aof_loader]") {
   TempDir dir;
-  dir.Write("appendonly.aof", Cmd({"SET", "a", "1"}));
+  dir.Write("appendonly.aof", Multibulk({"SET", "a", "1"}));
   Harness h;
   PointAt(h, dir);
   h.state.config.appendonly = false;
@@ -330,7 +303,7 @@ TEST_CASE("Start-up with appendonly no ignores the AOF, as Redis does", "[aof_lo
 TEST_CASE("Start-up loads the AOF and does not count its commands as processed",
           "[aof_loader]") {
   TempDir dir;
-  dir.Write("appendonly.aof", Cmd({"SET", "a", "1"}) + Cmd({"SET", "b", "2"}));
+  dir.Write("appendonly.aof", Multibulk({"SET", "a", "1"}) + Multibulk({"SET", "b", "2"}));
   Harness h;
   PointAt(h, dir);
   REQUIRE(server::LoadAofAtStartup(h.state));
@@ -342,7 +315,7 @@ TEST_CASE("Keys past their time do not expire while the AOF replays, as in Redis
           "[aof_loader]") {
   TempDir dir;
   // The original server appended to k before its time ran out; replay happens long after.
-  dir.Write("appendonly.aof", Cmd({"SET", "k", "v", "PXAT", "1"}) + Cmd({"APPEND", "k", "x"}));
+  dir.Write("appendonly.aof", Multibulk({"SET", "k", "v", "PXAT", "1"}) + Multibulk({"APPEND", "k", "x"}));
   Harness h;
   PointAt(h, dir);
   REQUIRE(server::LoadAofAtStartup(h.state));
@@ -354,8 +327,8 @@ TEST_CASE("Keys past their time do not expire while the AOF replays, as in Redis
 
 TEST_CASE("Start-up cuts a torn tail off the file with aof-load-truncated yes", "[aof_loader]") {
   TempDir dir;
-  const std::string head = Cmd({"SET", "a", "1"});
-  dir.Write("appendonly.aof", head + Cmd({"SET", "b", "2"}).substr(0, 9));
+  const std::string head = Multibulk({"SET", "a", "1"});
+  dir.Write("appendonly.aof", head + Multibulk({"SET", "b", "2"}).substr(0, 9));
   Harness h;
   PointAt(h, dir);
   REQUIRE(server::LoadAofAtStartup(h.state));
@@ -366,7 +339,7 @@ TEST_CASE("Start-up cuts a torn tail off the file with aof-load-truncated yes", 
 TEST_CASE("Start-up refuses a torn tail with aof-load-truncated no and leaves the file alone",
           "[aof_loader]") {
   TempDir dir;
-  const std::string content = Cmd({"SET", "a", "1"}) + Cmd({"SET", "b", "2"}).substr(0, 9);
+  const std::string content = Multibulk({"SET", "a", "1"}) + Multibulk({"SET", "b", "2"}).substr(0, 9);
   dir.Write("appendonly.aof", content);
   Harness h;
   PointAt(h, dir);
@@ -377,7 +350,7 @@ TEST_CASE("Start-up refuses a torn tail with aof-load-truncated no and leaves th
 
 TEST_CASE("Start-up refuses a corrupt AOF and leaves the file alone", "[aof_loader]") {
   TempDir dir;
-  const std::string content = Cmd({"SET", "a", "1"}) + "garbage\r\n" + Cmd({"SET", "b", "2"});
+  const std::string content = Multibulk({"SET", "a", "1"}) + "garbage\r\n" + Multibulk({"SET", "b", "2"});
   dir.Write("appendonly.aof", content);
   Harness h;
   PointAt(h, dir);
@@ -388,11 +361,11 @@ TEST_CASE("Start-up refuses a corrupt AOF and leaves the file alone", "[aof_load
 TEST_CASE("Start-up loads Redis 7's multi-part AOF and copies it into our single file",
           "[aof_loader]") {
   TempDir dir;
-  const std::string base = Cmd({"SELECT", "0"}) + Cmd({"SET", "a", "1"}) +
-                           Cmd({"SELECT", "5"}) + Cmd({"SET", "five", "5"});
+  const std::string base = Multibulk({"SELECT", "0"}) + Multibulk({"SET", "a", "1"}) +
+                           Multibulk({"SELECT", "5"}) + Multibulk({"SET", "five", "5"});
   // Each file starts from db 0, as Redis loads them: this SET lands in db 0, not db 5.
-  const std::string incr1 = Cmd({"SET", "b", "2"});
-  const std::string incr2 = Cmd({"SELECT", "1"}) + Cmd({"SET", "c", "3"});
+  const std::string incr1 = Multibulk({"SET", "b", "2"});
+  const std::string incr2 = Multibulk({"SELECT", "1"}) + Multibulk({"SET", "c", "3"});
   dir.Write("appendonlydir/appendonly.aof.manifest",
             "file appendonly.aof.2.incr.aof seq 2 type i\n"
             "file appendonly.aof.1.base.aof seq 1 type b\n"
@@ -401,7 +374,7 @@ TEST_CASE("Start-up loads Redis 7's multi-part AOF and copies it into our single
   dir.Write("appendonlydir/appendonly.aof.1.base.aof", base);
   dir.Write("appendonlydir/appendonly.aof.2.incr.aof", incr1);
   dir.Write("appendonlydir/appendonly.aof.3.incr.aof", incr2 + "*3\r\n$3\r\nSET");  // torn
-  dir.Write("appendonlydir/appendonly.aof.0.base.aof", Cmd({"SET", "history", "x"}));
+  dir.Write("appendonlydir/appendonly.aof.0.base.aof", Multibulk({"SET", "history", "x"}));
   Harness h;
   PointAt(h, dir);
   REQUIRE(server::LoadAofAtStartup(h.state));
@@ -424,10 +397,10 @@ TEST_CASE("Start-up loads Redis 7's multi-part AOF and copies it into our single
 TEST_CASE("Start-up prefers our single file to Redis's manifest when both exist",
           "[aof_loader]") {
   TempDir dir;
-  dir.Write("appendonly.aof", Cmd({"SET", "ours", "1"}));
+  dir.Write("appendonly.aof", Multibulk({"SET", "ours", "1"}));
   dir.Write("appendonlydir/appendonly.aof.manifest",
             "file appendonly.aof.1.incr.aof seq 1 type i\n");
-  dir.Write("appendonlydir/appendonly.aof.1.incr.aof", Cmd({"SET", "theirs", "1"}));
+  dir.Write("appendonlydir/appendonly.aof.1.incr.aof", Multibulk({"SET", "theirs", "1"}));
   Harness h;
   PointAt(h, dir);
   REQUIRE(server::LoadAofAtStartup(h.state));
@@ -441,7 +414,7 @@ TEST_CASE("Start-up refuses Redis's multi-part AOF with an RDB preamble base", "
             "file appendonly.aof.1.base.rdb seq 1 type b\n"
             "file appendonly.aof.1.incr.aof seq 1 type i\n");
   dir.Write("appendonlydir/appendonly.aof.1.base.rdb", std::string("REDIS0010\xfa", 10));
-  dir.Write("appendonlydir/appendonly.aof.1.incr.aof", Cmd({"SET", "a", "1"}));
+  dir.Write("appendonlydir/appendonly.aof.1.incr.aof", Multibulk({"SET", "a", "1"}));
   Harness h;
   PointAt(h, dir);
   CHECK_FALSE(server::LoadAofAtStartup(h.state));
@@ -454,8 +427,8 @@ TEST_CASE("Start-up refuses a torn file of Redis's layout that is not the last o
   dir.Write("appendonlydir/appendonly.aof.manifest",
             "file appendonly.aof.1.base.aof seq 1 type b\n"
             "file appendonly.aof.1.incr.aof seq 1 type i\n");
-  dir.Write("appendonlydir/appendonly.aof.1.base.aof", Cmd({"SET", "a", "1"}).substr(0, 10));
-  dir.Write("appendonlydir/appendonly.aof.1.incr.aof", Cmd({"SET", "b", "1"}));
+  dir.Write("appendonlydir/appendonly.aof.1.base.aof", Multibulk({"SET", "a", "1"}).substr(0, 10));
+  dir.Write("appendonlydir/appendonly.aof.1.incr.aof", Multibulk({"SET", "b", "1"}));
   Harness h;
   PointAt(h, dir);
   CHECK_FALSE(server::LoadAofAtStartup(h.state));

@@ -18,6 +18,7 @@
 #include "src/aof_writer.h"
 #include "src/delivery/policy.h"
 #include "tests/support/command_harness.h"
+#include "tests/support/reply_bytes.h"
 #include "tests/support/dataset_dump.h"
 #include "tests/support/random_writes.h"
 
@@ -26,13 +27,9 @@ using testing_support::CommandHarness;
 
 namespace {
 
-std::string Str(int64_t n) { return std::to_string(n); }
+using testing_support::Multibulk;
 
-std::string Cmd(const std::vector<std::string>& args) {
-  std::string out;
-  server::AppendMultibulk(out, args);
-  return out;
-}
+std::string Str(int64_t n) { return std::to_string(n); }
 
 std::string Dump(CommandHarness& h) { return testing_support::DumpDataset(h); }
 
@@ -64,9 +61,9 @@ TEST_CASE("The snapshot of strings is one SET each, with PXAT for a TTL", "[aof_
   h.Run({"SET", "plain", "v"});
   h.Run({"SET", "ttl", "w", "PXAT", "99999999999999"});
   const std::string text = Snapshot(h);
-  CHECK(text.find(Cmd({"SELECT", "0"})) == 0);
-  CHECK(text.find(Cmd({"SET", "plain", "v"})) != std::string::npos);
-  CHECK(text.find(Cmd({"SET", "ttl", "w", "PXAT", "99999999999999"})) != std::string::npos);
+  CHECK(text.find(Multibulk({"SELECT", "0"})) == 0);
+  CHECK(text.find(Multibulk({"SET", "plain", "v"})) != std::string::npos);
+  CHECK(text.find(Multibulk({"SET", "ttl", "w", "PXAT", "99999999999999"})) != std::string::npos);
   CheckSnapshotRebuilds(h);
 }
 
@@ -89,8 +86,8 @@ TEST_CASE("An empty database writes nothing, and each non-empty one gets its SEL
   h.Run({"SELECT", "9"});
   h.Run({"XADD", "s", "1-1", "f", "v"});
   const std::string text = Snapshot(h);
-  CHECK(text.find(Cmd({"SELECT", "0"})) == std::string::npos);
-  CHECK(text.find(Cmd({"SELECT", "3"})) < text.find(Cmd({"SELECT", "9"})));
+  CHECK(text.find(Multibulk({"SELECT", "0"})) == std::string::npos);
+  CHECK(text.find(Multibulk({"SELECT", "3"})) < text.find(Multibulk({"SELECT", "9"})));
   CheckSnapshotRebuilds(h);
 }
 
@@ -101,9 +98,9 @@ TEST_CASE("A stream is its entries as XADD with their IDs, then XSETID with its 
   h.Run({"XADD", "s", "2-1", "c", "d", "e", "f"});
   h.Run({"XADD", "s", "3-1", "g", "h"});
   h.Run({"XDEL", "s", "2-1"});
-  CHECK(Snapshot(h) == Cmd({"SELECT", "0"}) + Cmd({"XADD", "s", "1-1", "a", "b"}) +
-                           Cmd({"XADD", "s", "3-1", "g", "h"}) +
-                           Cmd({"XSETID", "s", "3-1", "ENTRIESADDED", "3", "MAXDELETEDID", "2-1"}));
+  CHECK(Snapshot(h) == Multibulk({"SELECT", "0"}) + Multibulk({"XADD", "s", "1-1", "a", "b"}) +
+                           Multibulk({"XADD", "s", "3-1", "g", "h"}) +
+                           Multibulk({"XSETID", "s", "3-1", "ENTRIESADDED", "3", "MAXDELETEDID", "2-1"}));
   CheckSnapshotRebuilds(h);
 }
 
@@ -114,14 +111,14 @@ TEST_CASE("An empty stream is made as Redis 7.0 makes it: XADD MAXLEN 0 0-1, the
   h.Run({"XADD", "e2", "5-5", "a", "b"});
   h.Run({"XDEL", "e2", "5-5"});
   const std::string text = Snapshot(h);
-  CHECK(text.find(Cmd({"XADD", "mk", "MAXLEN", "0", "0-1", "x", "y"}) +
-                  Cmd({"XSETID", "mk", "0-0", "ENTRIESADDED", "0", "MAXDELETEDID", "0-0"})) !=
+  CHECK(text.find(Multibulk({"XADD", "mk", "MAXLEN", "0", "0-1", "x", "y"}) +
+                  Multibulk({"XSETID", "mk", "0-0", "ENTRIESADDED", "0", "MAXDELETEDID", "0-0"})) !=
         std::string::npos);
-  CHECK(text.find(Cmd({"XSETID", "mk", "0-0", "ENTRIESADDED", "0", "MAXDELETEDID", "0-0"}) +
-                  Cmd({"XGROUP", "CREATE", "mk", "g0", "0-0", "ENTRIESREAD", "-1"})) !=
+  CHECK(text.find(Multibulk({"XSETID", "mk", "0-0", "ENTRIESADDED", "0", "MAXDELETEDID", "0-0"}) +
+                  Multibulk({"XGROUP", "CREATE", "mk", "g0", "0-0", "ENTRIESREAD", "-1"})) !=
         std::string::npos);
-  CHECK(text.find(Cmd({"XADD", "e2", "MAXLEN", "0", "0-1", "x", "y"}) +
-                  Cmd({"XSETID", "e2", "5-5", "ENTRIESADDED", "1", "MAXDELETEDID", "5-5"})) !=
+  CHECK(text.find(Multibulk({"XADD", "e2", "MAXLEN", "0", "0-1", "x", "y"}) +
+                  Multibulk({"XSETID", "e2", "5-5", "ENTRIESADDED", "1", "MAXDELETEDID", "5-5"})) !=
         std::string::npos);
   CheckSnapshotRebuilds(h);
 }
@@ -138,9 +135,9 @@ TEST_CASE("Groups, consumers and PELs come back with exact delivery times and co
   h.Run({"XACK", "s", "g1", "2-0"});
   h.Run({"XGROUP", "CREATECONSUMER", "s", "g2", "idle"});
   const std::string text = Snapshot(h);
-  CHECK(text.find(Cmd({"XCLAIM", "s", "g1", "bob", "0", "1-0", "TIME", "12345", "RETRYCOUNT",
+  CHECK(text.find(Multibulk({"XCLAIM", "s", "g1", "bob", "0", "1-0", "TIME", "12345", "RETRYCOUNT",
                        "7", "FORCE", "JUSTID"})) != std::string::npos);
-  CHECK(text.find(Cmd({"XGROUP", "CREATECONSUMER", "s", "g2", "idle"})) != std::string::npos);
+  CHECK(text.find(Multibulk({"XGROUP", "CREATECONSUMER", "s", "g2", "idle"})) != std::string::npos);
   CheckSnapshotRebuilds(h);
 }
 
@@ -162,14 +159,14 @@ TEST_CASE("A group's delivery policy comes back as XGROUP SETPOLICY right after 
   const std::string text = Snapshot(h);
   const streams::ConsumerGroup& g1 =
       *h.state.dbs[0]->Find("s", server::WallClockMs())->stream().FindGroup("g1");
-  const std::string create = Cmd({"XGROUP", "CREATE", "s", "g1", g1.last_id().ToString(),
+  const std::string create = Multibulk({"XGROUP", "CREATE", "s", "g1", g1.last_id().ToString(),
                                   "ENTRIESREAD", Str(g1.entries_read())});
   const std::string policy =
-      Cmd({"XGROUP", "SETPOLICY", "s", "g1", "ACK-TIMEOUT", "500", "BACKOFF", "10", "20",
+      Multibulk({"XGROUP", "SETPOLICY", "s", "g1", "ACK-TIMEOUT", "500", "BACKOFF", "10", "20",
            "MAX-DELIVERIES", "4", "DEAD-LETTER", "dead"});
   REQUIRE(text.find(create) != std::string::npos);
   CHECK(text.find(create + policy) != std::string::npos);
-  CHECK(text.find(Cmd({"XGROUP", "SETPOLICY", "s", "g2", "BACKOFF-EXP", "5", "80"})) !=
+  CHECK(text.find(Multibulk({"XGROUP", "SETPOLICY", "s", "g2", "BACKOFF-EXP", "5", "80"})) !=
         std::string::npos);
   CHECK(text.find("g3\r\n$9\r\nSETPOLICY") == std::string::npos);
   CHECK(text.find("SETPOLICY\r\n$1\r\ns\r\n$2\r\ng3") == std::string::npos);
@@ -245,7 +242,7 @@ TEST_CASE("A stream with a TTL gets PEXPIREAT after its commands", "[aof_rewrite
   h.Run({"XADD", "s", "1-0", "f", "v"});
   h.Run({"PEXPIREAT", "s", "99999999999999"});
   const std::string text = Snapshot(h);
-  CHECK(text.find(Cmd({"PEXPIREAT", "s", "99999999999999"})) != std::string::npos);
+  CHECK(text.find(Multibulk({"PEXPIREAT", "s", "99999999999999"})) != std::string::npos);
   CheckSnapshotRebuilds(h);
 }
 
@@ -299,7 +296,7 @@ TEST_CASE("While a rewrite runs the writer copies each record into a buffer that
   REQUIRE(w->Flush(0) == server::AofWriter::FlushResult::kOk);
   w->StartRewriteBuffer();
   w->Append({2, {"SET", "during", "1"}});
-  CHECK(w->rewrite_buffer() == Cmd({"SELECT", "2"}) + Cmd({"SET", "during", "1"}));
+  CHECK(w->rewrite_buffer() == Multibulk({"SELECT", "2"}) + Multibulk({"SET", "during", "1"}));
   // Not written yet when the rewrite completes: the rewritten file has it through the buffer.
   const std::string temp = std::string(dir) + "/temp.aof";
   {
@@ -318,8 +315,8 @@ TEST_CASE("While a rewrite runs the writer copies each record into a buffer that
   w->Append({2, {"SET", "after", "1"}});  // same db as the buffer's last: no SELECT
   w->Append({0, {"SET", "zero", "1"}});
   REQUIRE(w->Flush(0) == server::AofWriter::FlushResult::kOk);
-  CHECK(w->current_size() == size + Cmd({"SET", "after", "1"}).size() +
-                                 Cmd({"SELECT", "0"}).size() + Cmd({"SET", "zero", "1"}).size());
+  CHECK(w->current_size() == size + Multibulk({"SET", "after", "1"}).size() +
+                                 Multibulk({"SELECT", "0"}).size() + Multibulk({"SET", "zero", "1"}).size());
   std::string bytes;
   {
     FILE* f = fopen(path.c_str(), "rb");
@@ -327,8 +324,8 @@ TEST_CASE("While a rewrite runs the writer copies each record into a buffer that
     for (size_t n; (n = fread(buf, 1, sizeof(buf), f)) > 0;) bytes.append(buf, n);
     fclose(f);
   }
-  CHECK(bytes == "SNAPSHOT" + Cmd({"SELECT", "2"}) + Cmd({"SET", "during", "1"}) +
-                     Cmd({"SET", "after", "1"}) + Cmd({"SELECT", "0"}) + Cmd({"SET", "zero", "1"}));
+  CHECK(bytes == "SNAPSHOT" + Multibulk({"SELECT", "2"}) + Multibulk({"SET", "during", "1"}) +
+                     Multibulk({"SET", "after", "1"}) + Multibulk({"SELECT", "0"}) + Multibulk({"SET", "zero", "1"}));
   CHECK(access(temp.c_str(), F_OK) != 0);  // renamed away
   w.reset();
   unlink(path.c_str());

@@ -14,6 +14,8 @@
 #include <thread>
 
 #include "tests/support/command_harness.h"
+#include "tests/support/reply_bytes.h"
+#include "tests/support/temp_dir.h"
 #include "src/aof_writer.h"
 
 using server::AofWriter;
@@ -23,36 +25,10 @@ using Argv = std::vector<std::string>;
 
 namespace {
 
-// A private directory removed with everything in it at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/runnel-aofw-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
+using testing_support::Multibulk;
 
- private:
-  std::string path_;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-std::string Cmd(const Argv& argv) {
-  std::string out;
-  server::AppendMultibulk(out, argv);
-  return out;
-}
+using testing_support::ReadFile;
+using testing_support::TempDir;
 
 std::unique_ptr<AofWriter> OpenWriter(const std::string& path, FsyncPolicy policy) {
   std::string error;
@@ -85,8 +61,8 @@ std::vector<Argv> ArgvsOf(const std::vector<PropagatedCommand>& records) {
 
 TEST_CASE("A command is encoded as a RESP multibulk of bulk strings, binary safe",
           "[aof_writer]") {
-  CHECK(Cmd({"SET", "k", "v"}) == "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n");
-  CHECK(Cmd({"SET", "", std::string("a\r\n\0b", 5)}) ==
+  CHECK(Multibulk({"SET", "k", "v"}) == "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n");
+  CHECK(Multibulk({"SET", "", std::string("a\r\n\0b", 5)}) ==
         std::string("*3\r\n$3\r\nSET\r\n$0\r\n\r\n$5\r\na\r\n\0b\r\n", 30));
 }
 
@@ -108,16 +84,16 @@ TEST_CASE("The first record is preceded by SELECT, later ones only when the db c
   w->Append({0, {"INCR", "c"}});
   REQUIRE(w->Flush(Now()) == AofWriter::FlushResult::kOk);
   CHECK(ReadFile(dir.File("a.aof")) ==
-        Cmd({"SELECT", "0"}) + Cmd({"SET", "a", "1"}) + Cmd({"SET", "b", "2"}) +
-            Cmd({"SELECT", "5"}) + Cmd({"DEL", "a"}) + Cmd({"DEL", "b"}) + Cmd({"SELECT", "0"}) +
-            Cmd({"INCR", "c"}));
+        Multibulk({"SELECT", "0"}) + Multibulk({"SET", "a", "1"}) + Multibulk({"SET", "b", "2"}) +
+            Multibulk({"SELECT", "5"}) + Multibulk({"DEL", "a"}) + Multibulk({"DEL", "b"}) + Multibulk({"SELECT", "0"}) +
+            Multibulk({"INCR", "c"}));
 }
 
 TEST_CASE("Records stay in the buffer until the check point writes them", "[aof_writer]") {
   TempDir dir;
   auto w = OpenWriter(dir.File("a.aof"), FsyncPolicy::kNo);
   w->Append({2, {"SET", "k", "v"}});
-  const std::string expected = Cmd({"SELECT", "2"}) + Cmd({"SET", "k", "v"});
+  const std::string expected = Multibulk({"SELECT", "2"}) + Multibulk({"SET", "k", "v"});
   CHECK(w->buffer_length() == expected.size());
   CHECK(ReadFile(dir.File("a.aof")).empty());
   CHECK(w->current_size() == 0);
@@ -129,7 +105,7 @@ TEST_CASE("Records stay in the buffer until the check point writes them", "[aof_
 
 TEST_CASE("An existing file is appended to, and its size is the base size", "[aof_writer]") {
   TempDir dir;
-  const std::string old = Cmd({"SELECT", "0"}) + Cmd({"SET", "old", "1"});
+  const std::string old = Multibulk({"SELECT", "0"}) + Multibulk({"SET", "old", "1"});
   std::ofstream(dir.File("a.aof"), std::ios::binary) << old;
   auto w = OpenWriter(dir.File("a.aof"), FsyncPolicy::kNo);
   CHECK(w->base_size() == old.size());
@@ -137,7 +113,7 @@ TEST_CASE("An existing file is appended to, and its size is the base size", "[ao
   // A fresh writer does not know which db the file left selected: it selects again.
   w->Append({0, {"SET", "new", "2"}});
   w->Flush(Now());
-  CHECK(ReadFile(dir.File("a.aof")) == old + Cmd({"SELECT", "0"}) + Cmd({"SET", "new", "2"}));
+  CHECK(ReadFile(dir.File("a.aof")) == old + Multibulk({"SELECT", "0"}) + Multibulk({"SET", "new", "2"}));
 }
 
 TEST_CASE("Opening fails with a reason when the directory does not exist", "[aof_writer]") {
@@ -254,7 +230,7 @@ TEST_CASE("A write cut short is removed from the file and retried whole once wri
   }
   CHECK(w->last_write_ok());
   CHECK(w->buffer_length() == 0);
-  CHECK(ReadFile(dir.File("a.aof")) == first + Cmd({"SET", "b", big}));
+  CHECK(ReadFile(dir.File("a.aof")) == first + Multibulk({"SET", "b", big}));
 }
 
 TEST_CASE("EXEC wraps two or more recorded writes in MULTI/EXEC, SELECT before MULTI",
@@ -279,9 +255,9 @@ TEST_CASE("EXEC wraps two or more recorded writes in MULTI/EXEC, SELECT before M
   auto w = OpenWriter(dir.File("a.aof"), FsyncPolicy::kNo);
   for (const auto& r : records) w->Append(r);
   w->Flush(Now());
-  CHECK(ReadFile(dir.File("a.aof")) == Cmd({"SELECT", "3"}) + Cmd({"MULTI"}) +
-                                           Cmd({"SET", "a", "1"}) + Cmd({"SELECT", "0"}) +
-                                           Cmd({"INCR", "b"}) + Cmd({"EXEC"}));
+  CHECK(ReadFile(dir.File("a.aof")) == Multibulk({"SELECT", "3"}) + Multibulk({"MULTI"}) +
+                                           Multibulk({"SET", "a", "1"}) + Multibulk({"SELECT", "0"}) +
+                                           Multibulk({"INCR", "b"}) + Multibulk({"EXEC"}));
 }
 
 TEST_CASE("A transaction with one write records it bare, one with none records nothing",

@@ -25,7 +25,7 @@ using testing_support::ArgvsOf;
 namespace {
 
 // A harness that keeps everything ever recorded (`log`) while tests look at the latest part.
-struct Harness : CommandHarness {
+struct PropagationHarness : CommandHarness {
   std::vector<PropagatedCommand> log;
   // What was recorded since the last call, also kept in the log.
   std::vector<PropagatedCommand> TakeRecords() {
@@ -41,7 +41,7 @@ struct Harness : CommandHarness {
 };
 
 // Runs `args` and returns only what it recorded.
-std::vector<Argv> Recorded(Harness& h, std::vector<std::string> args) {
+std::vector<Argv> Recorded(PropagationHarness& h, std::vector<std::string> args) {
   h.Take();
   h.Run(std::move(args));
   return h.Take();
@@ -75,7 +75,7 @@ std::string ReplayDump(const std::vector<PropagatedCommand>& records) {
 }
 
 // The property every test ends with: what was recorded rebuilds what the server holds.
-void CheckReplayRebuilds(Harness& h) {
+void CheckReplayRebuilds(PropagationHarness& h) {
   CHECK(ReplayDump(h.All()) == Dump(h));
 }
 
@@ -88,7 +88,7 @@ int64_t PExpireTime(CommandHarness& h, const std::string& key) {
 
 TEST_CASE("SET with EX, PX or EXAT, SETEX and PSETEX are recorded with an absolute PXAT time",
           "[propagation][strings]") {
-  Harness h;
+  PropagationHarness h;
   {
     auto r1 = Recorded(h, {"SET", "a", "1", "EX", "100"});
     CHECK(r1 == std::vector<Argv>{{"SET", "a", "1", "PXAT", Str(PExpireTime(h, "a"))}});
@@ -117,7 +117,7 @@ TEST_CASE("SET with EX, PX or EXAT, SETEX and PSETEX are recorded with an absolu
 
 TEST_CASE("GETEX records PEXPIREAT, PERSIST or DEL, GETDEL records DEL, a plain GETEX nothing",
           "[propagation][strings]") {
-  Harness h;
+  PropagationHarness h;
   h.Run({"SET", "k", "v"});
   {
     auto r5 = Recorded(h, {"GETEX", "k", "EX", "100"});
@@ -140,7 +140,7 @@ TEST_CASE("GETEX records PEXPIREAT, PERSIST or DEL, GETDEL records DEL, a plain 
 
 TEST_CASE("EXPIRE, PEXPIRE and EXPIREAT record PEXPIREAT; a time already past records DEL",
           "[propagation][keys]") {
-  Harness h;
+  PropagationHarness h;
   h.Run({"SET", "a", "1"});
   {
     auto r6 = Recorded(h, {"EXPIRE", "a", "100"});
@@ -168,7 +168,7 @@ TEST_CASE("EXPIRE, PEXPIRE and EXPIREAT record PEXPIREAT; a time already past re
 
 TEST_CASE("INCRBYFLOAT records the resulting value with KEEPTTL, GETSET records SET",
           "[propagation][strings]") {
-  Harness h;
+  PropagationHarness h;
   CHECK(Recorded(h, {"INCRBYFLOAT", "f", "1.5"}) ==
         std::vector<Argv>{{"SET", "f", "1.5", "KEEPTTL"}});
   h.Run({"PEXPIRE", "f", "100000"});
@@ -181,7 +181,7 @@ TEST_CASE("INCRBYFLOAT records the resulting value with KEEPTTL, GETSET records 
 
 TEST_CASE("Key and string writes that change nothing record nothing",
           "[propagation][keys]") {
-  Harness h;
+  PropagationHarness h;
   h.Run({"SET", "a", "1"});
   h.Run({"SET", "b", "1"});
   CHECK(Recorded(h, {"SETNX", "a", "2"}).empty());
@@ -204,7 +204,7 @@ TEST_CASE("Key and string writes that change nothing record nothing",
 
 TEST_CASE("A key that expires is recorded as DEL in its own db, lazily or by the active cycle",
           "[propagation][expiry]") {
-  Harness h;
+  PropagationHarness h;
   h.Run({"SELECT", "2"});
   h.Run({"SET", "lazy", "v", "PX", "1"});
   h.Run({"SET", "active", "v", "PX", "1"});
@@ -226,7 +226,7 @@ TEST_CASE("A key that expires is recorded as DEL in its own db, lazily or by the
 }
 
 TEST_CASE("A key evicted for maxmemory is recorded as DEL in its own db", "[propagation][eviction]") {
-  Harness h;
+  PropagationHarness h;
   h.Run({"SET", "a", "1"});
   h.Run({"SELECT", "1"});
   h.Run({"SET", "b", "1"});
@@ -255,7 +255,7 @@ TEST_CASE("A key evicted for maxmemory is recorded as DEL in its own db", "[prop
 
 TEST_CASE("XADD records the concrete ID it added; NOMKSTREAM on a missing key records nothing",
           "[propagation][streams]") {
-  Harness h;
+  PropagationHarness h;
   auto auto_id = Recorded(h, {"XADD", "s", "*", "f", "v"});
   REQUIRE(auto_id.size() == 1);
   CHECK(auto_id[0][2] != "*");
@@ -272,7 +272,7 @@ TEST_CASE("XADD records the concrete ID it added; NOMKSTREAM on a missing key re
 
 TEST_CASE("An approximate trim is recorded as the exact trim that reproduces it, without LIMIT",
           "[propagation][streams]") {
-  Harness h;
+  PropagationHarness h;
   h.state.config.stream_node_max_entries = 4;  // the replica uses 7: "~" would differ there
   for (int i = 1; i <= 30; i++) h.Run({"XADD", "s", Str(i) + "-0", "f", Str(i)});
   CHECK(Recorded(h, {"XADD", "s", "MAXLEN", "~", "10", "31-0", "f", "v"}) ==
@@ -299,7 +299,7 @@ TEST_CASE("An approximate trim is recorded as the exact trim that reproduces it,
 
 TEST_CASE("Approximate trims replay exactly on a server with other node limits",
           "[propagation][streams]") {
-  Harness h;
+  PropagationHarness h;
   h.state.config.stream_node_max_entries = 4;
   for (int i = 1; i <= 40; i++) {
     h.Run({"XADD", "s", "MAXLEN", "~", "9", "*", "f", Str(i)});
@@ -310,7 +310,7 @@ TEST_CASE("Approximate trims replay exactly on a server with other node limits",
 
 TEST_CASE("XGROUP CREATE and SETID record the concrete ID and ENTRIESREAD",
           "[propagation][groups]") {
-  Harness h;
+  PropagationHarness h;
   for (int i = 1; i <= 5; i++) h.Run({"XADD", "s", Str(i) + "-0", "f", "v"});
   CHECK(Recorded(h, {"XGROUP", "CREATE", "s", "g", "$"}) ==
         std::vector<Argv>{{"XGROUP", "CREATE", "s", "g", "5-0", "ENTRIESREAD", "-1"}});
@@ -330,7 +330,7 @@ TEST_CASE("XGROUP CREATE and SETID record the concrete ID and ENTRIESREAD",
 
 TEST_CASE("XREADGROUP records each delivery as an XCLAIM and the group's position, in MULTI/EXEC",
           "[propagation][xreadgroup]") {
-  Harness h;
+  PropagationHarness h;
   for (int i = 1; i <= 5; i++) h.Run({"XADD", "s", Str(i) + "-0", "f", "v"});
   h.Run({"XGROUP", "CREATE", "s", "g", "0"});
   h.Run({"XGROUP", "CREATECONSUMER", "s", "g", "alice"});
@@ -363,7 +363,7 @@ TEST_CASE("XREADGROUP records each delivery as an XCLAIM and the group's positio
 
 TEST_CASE("A history read records its delivery-count bumps, so a replay keeps the counts",
           "[propagation][xreadgroup]") {
-  Harness h;
+  PropagationHarness h;
   for (int i = 1; i <= 3; i++) h.Run({"XADD", "s", Str(i) + "-0", "f", "v"});
   h.Run({"XGROUP", "CREATE", "s", "g", "0"});
   h.Run({"XREADGROUP", "GROUP", "g", "a", "STREAMS", "s", ">"});
@@ -383,7 +383,7 @@ TEST_CASE("A history read records its delivery-count bumps, so a replay keeps th
 }
 
 TEST_CASE("XREADGROUP CLAIM records what it claimed and delivered", "[propagation][xreadgroup]") {
-  Harness h;
+  PropagationHarness h;
   for (int i = 1; i <= 4; i++) h.Run({"XADD", "s", Str(i) + "-0", "f", "v"});
   h.Run({"XGROUP", "CREATE", "s", "g", "0"});
   h.Run({"XREADGROUP", "GROUP", "g", "a", "COUNT", "2", "STREAMS", "s", ">"});
@@ -406,7 +406,7 @@ TEST_CASE("XREADGROUP CLAIM records what it claimed and delivered", "[propagatio
 TEST_CASE("XCLAIM and XAUTOCLAIM record their claims with absolute TIME and RETRYCOUNT, and the "
           "references to deleted entries they drop as XACK",
           "[propagation][claims]") {
-  Harness h;
+  PropagationHarness h;
   for (int i = 1; i <= 4; i++) h.Run({"XADD", "s", Str(i) + "-0", "f", "v"});
   h.Run({"XGROUP", "CREATE", "s", "g", "0"});
   h.Run({"XREADGROUP", "GROUP", "g", "a", "STREAMS", "s", ">"});
@@ -441,7 +441,7 @@ TEST_CASE("XCLAIM and XAUTOCLAIM record their claims with absolute TIME and RETR
 
 TEST_CASE("XNACK records each release with RETRYCOUNT and FORCE; a replay keeps counts and order",
           "[propagation][xnack]") {
-  Harness h;
+  PropagationHarness h;
   for (int i = 1; i <= 4; i++) h.Run({"XADD", "s", Str(i) + "-0", "f", "v"});
   h.Run({"XGROUP", "CREATE", "s", "g", "0"});
   h.Run({"XREADGROUP", "GROUP", "g", "a", "STREAMS", "s", ">"});
@@ -463,7 +463,7 @@ TEST_CASE("XNACK records each release with RETRYCOUNT and FORCE; a replay keeps 
 
 TEST_CASE("XACK, XACKDEL, XDEL, XDELEX and XTRIM with reference modes replay exactly",
           "[propagation][refmodes]") {
-  Harness h;
+  PropagationHarness h;
   for (int i = 1; i <= 10; i++) h.Run({"XADD", "s", Str(i) + "-0", "f", "v"});
   h.Run({"XGROUP", "CREATE", "s", "g1", "0"});
   h.Run({"XGROUP", "CREATE", "s", "g2", "0"});
@@ -485,7 +485,7 @@ TEST_CASE("XACK, XACKDEL, XDEL, XDELEX and XTRIM with reference modes replay exa
 
 TEST_CASE("Inside EXEC a command's records are not wrapped in a MULTI of their own",
           "[propagation][multi]") {
-  Harness h;
+  PropagationHarness h;
   for (int i = 1; i <= 3; i++) h.Run({"XADD", "s", Str(i) + "-0", "f", "v"});
   h.Run({"XGROUP", "CREATE", "s", "g", "0"});
   h.TakeRecords();
@@ -502,7 +502,7 @@ TEST_CASE("Inside EXEC a command's records are not wrapped in a MULTI of their o
 
 TEST_CASE("A blocked XREADGROUP served later records its deliveries outside any command",
           "[propagation][xreadgroup][blocking]") {
-  Harness h;
+  PropagationHarness h;
   h.Run({"SELECT", "4"});
   h.Run({"XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"});
   server::Client waiter;
@@ -537,7 +537,7 @@ TEST_CASE("A blocked XREADGROUP served later records its deliveries outside any 
 }
 
 TEST_CASE("A long random mix of writes replays to the same dataset", "[propagation][random]") {
-  Harness h;
+  PropagationHarness h;
   h.state.config.stream_node_max_entries = 3;
   testing_support::RandomWrites writes(20261122);
   for (auto& argv : writes.Setup()) h.Run(std::move(argv));

@@ -21,7 +21,7 @@ namespace {
 const std::vector<std::string_view> kFv = {"f", "v"};
 
 // IDs 1-0 .. n-0.
-Stream Sequential(uint64_t n, StreamLimits limits = {}) {
+Stream Numbered(uint64_t n, StreamLimits limits = {}) {
   Stream s;
   for (uint64_t i = 1; i <= n; i++) REQUIRE(s.AddWithId({i, 0}, kFv, limits) == IdStatus::kOk);
   return s;
@@ -48,7 +48,7 @@ ConsumerGroup& ReadUpTo(Stream& s, std::string_view name, uint64_t upto,
 }  // namespace
 
 TEST_CASE("KEEPREF trimming leaves the trimmed IDs in every group's PEL", "[stream][refmodes]") {
-  Stream s = Sequential(5);
+  Stream s = Numbered(5);
   ConsumerGroup& g = ReadUpTo(s, "g", 5, {1, 2, 3});
   CHECK(s.TrimMaxLen(2, false, 0, RefPolicy::kKeepRef) == 3);
   CHECK(Ms(s) == std::vector<uint64_t>{4, 5});
@@ -57,7 +57,7 @@ TEST_CASE("KEEPREF trimming leaves the trimmed IDs in every group's PEL", "[stre
 }
 
 TEST_CASE("DELREF trimming drops the trimmed IDs from every group's PEL", "[stream][refmodes]") {
-  Stream s = Sequential(5);
+  Stream s = Numbered(5);
   ConsumerGroup& g1 = ReadUpTo(s, "g1", 5, {1, 2, 4});
   ConsumerGroup& g2 = ReadUpTo(s, "g2", 5, {3, 5});
   CHECK(s.TrimMinId({4, 0}, false, 0, RefPolicy::kDelRef) == 3);
@@ -71,7 +71,7 @@ TEST_CASE("DELREF trimming drops the trimmed IDs from every group's PEL", "[stre
 
 TEST_CASE("DELREF approximate trimming drops the references of whole blocks it frees",
           "[stream][refmodes]") {
-  Stream s = Sequential(10, {2, 0});  // blocks of two entries
+  Stream s = Numbered(10, {2, 0});  // blocks of two entries
   ConsumerGroup& g = ReadUpTo(s, "g", 10, {1, 2, 3, 9});
   CHECK(s.TrimMaxLen(5, true, 0, RefPolicy::kDelRef) == 4);
   CHECK(Ms(s) == std::vector<uint64_t>{5, 6, 7, 8, 9, 10});
@@ -81,7 +81,7 @@ TEST_CASE("DELREF approximate trimming drops the references of whole blocks it f
 
 TEST_CASE("ACKED exact trimming steps over referenced entries and deletes later ones",
           "[stream][refmodes]") {
-  Stream s = Sequential(6);
+  Stream s = Numbered(6);
   // g has read everything but holds 2-0 pending; h has read only up to 4-0.
   ReadUpTo(s, "g", 6, {2});
   ReadUpTo(s, "h", 4, {});
@@ -95,7 +95,7 @@ TEST_CASE("ACKED exact trimming steps over referenced entries and deletes later 
 
 TEST_CASE("ACKED exact MAXLEN trimming stops as soon as the length is reached",
           "[stream][refmodes]") {
-  Stream s = Sequential(6);
+  Stream s = Numbered(6);
   ReadUpTo(s, "g", 6, {1});
   CHECK(s.TrimMaxLen(4, false, 0, RefPolicy::kAcked) == 2);
   CHECK(Ms(s) == std::vector<uint64_t>{1, 4, 5, 6});
@@ -103,7 +103,7 @@ TEST_CASE("ACKED exact MAXLEN trimming stops as soon as the length is reached",
 
 TEST_CASE("ACKED MINID trimming keeps referenced entries below minid and nothing at or above",
           "[stream][refmodes]") {
-  Stream s = Sequential(6, {2, 0});
+  Stream s = Numbered(6, {2, 0});
   ReadUpTo(s, "g", 6, {3});
   CHECK(s.TrimMinId({5, 0}, false, 0, RefPolicy::kAcked) == 3);
   CHECK(Ms(s) == std::vector<uint64_t>{3, 5, 6});
@@ -113,7 +113,7 @@ TEST_CASE("ACKED MINID trimming keeps referenced entries below minid and nothing
 
 TEST_CASE("ACKED approximate trimming frees only blocks whose every entry is acknowledged",
           "[stream][refmodes]") {
-  Stream s = Sequential(8, {2, 0});
+  Stream s = Numbered(8, {2, 0});
   ReadUpTo(s, "g", 8, {5});
   // Blocks {1,2} {3,4} go; {5,6} holds a pending entry, so the walk stops there.
   CHECK(s.TrimMaxLen(0, true, 0, RefPolicy::kAcked) == 4);
@@ -122,7 +122,7 @@ TEST_CASE("ACKED approximate trimming frees only blocks whose every entry is ack
 
 TEST_CASE("Every mode trims alike when the stream has no groups", "[stream][refmodes]") {
   for (RefPolicy p : {RefPolicy::kKeepRef, RefPolicy::kDelRef, RefPolicy::kAcked}) {
-    Stream s = Sequential(5);
+    Stream s = Numbered(5);
     CHECK(s.TrimMaxLen(2, false, 0, p) == 3);
     CHECK(Ms(s) == std::vector<uint64_t>{4, 5});
   }
@@ -130,7 +130,7 @@ TEST_CASE("Every mode trims alike when the stream has no groups", "[stream][refm
 
 TEST_CASE("DeleteEntry reports deleted, not found and still referenced as XDELEX replies",
           "[stream][refmodes]") {
-  Stream s = Sequential(4);
+  Stream s = Numbered(4);
   ConsumerGroup& g = ReadUpTo(s, "g", 3, {1});
   // ACKED: pending in g -> 2; unread by g (4 > last-delivered 3) -> 2; read and acked -> 1.
   CHECK(s.DeleteEntry({1, 0}, RefPolicy::kAcked) == DeleteOutcome::kReferenced);

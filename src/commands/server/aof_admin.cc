@@ -23,13 +23,13 @@ void BgRewriteAof(CommandContext& ctx) {
   ctx.reply.Simple("Background append only file rewriting started");
 }
 
-constexpr CommandSpec kRows[] = {
+constexpr CommandSpec kAofAdminRows[] = {
     {"bgrewriteaof", 1, kAdmin | kNoScript | kNoAsyncLoading, 0, 0, 0, BgRewriteAof,
      "Asynchronously rewrite the append-only file", "1.0.0", "server", {"O(1)"}},
 };
 
 }  // namespace
 
-std::span<const CommandSpec> AofAdminRows() { return kRows; }
+std::span<const CommandSpec> AofAdminRows() { return kAofAdminRows; }
 
 }  // namespace server

@@ -168,7 +168,7 @@ void XNack(CommandContext& ctx) {
   RecordAll(ctx, std::move(records));
 }
 
-constexpr CommandSpec kRows[] = {
+constexpr CommandSpec kStreamAckRows[] = {
     {"xack", -4, kWrite | kFast, 1, 1, 1, XAck, "Marks a pending message as correctly processed, "
      "effectively removing it from the pending entries list of the consumer group. Return value of "
      "the command is the number of messages successfully acknowledged, that is, the IDs we were "
@@ -188,6 +188,6 @@ constexpr CommandSpec kRows[] = {
 
 }  // namespace
 
-std::span<const CommandSpec> StreamAckRows() { return kRows; }
+std::span<const CommandSpec> StreamAckRows() { return kStreamAckRows; }
 
 }  // namespace server

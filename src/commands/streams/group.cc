@@ -329,13 +329,13 @@ constexpr CommandSpec kXGroupSubcommands[] = {
       "", "RW update"}},
 };
 
-constexpr CommandSpec kRows[] = {
+constexpr CommandSpec kStreamGroupRows[] = {
     {"xgroup", -2, 0, 0, 0, 0, nullptr, "A container for consumer groups commands", "5.0.0",
      "stream", {}, kXGroupSubcommands},
 };
 
 }  // namespace
 
-std::span<const CommandSpec> StreamGroupRows() { return kRows; }
+std::span<const CommandSpec> StreamGroupRows() { return kStreamGroupRows; }
 
 }  // namespace server

@@ -301,13 +301,13 @@ constexpr CommandSpec kXInfoSubcommands[] = {
      "stream", {"O(1)", "key"}},
 };
 
-constexpr CommandSpec kRows[] = {
+constexpr CommandSpec kStreamInfoRows[] = {
     {"xinfo", -2, 0, 0, 0, 0, nullptr, "A container for stream introspection commands", "5.0.0",
      "stream", {}, kXInfoSubcommands},
 };
 
 }  // namespace
 
-std::span<const CommandSpec> StreamInfoRows() { return kRows; }
+std::span<const CommandSpec> StreamInfoRows() { return kStreamInfoRows; }
 
 }  // namespace server

@@ -297,7 +297,7 @@ void XAutoClaim(CommandContext& ctx) {
   RecordAll(ctx, std::move(records));
 }
 
-constexpr CommandSpec kRows[] = {
+constexpr CommandSpec kStreamPendingRows[] = {
     {"xpending", -3, kReadOnly, 1, 1, 1, XPending, "Return information and entries from a stream "
      "consumer group pending entries list, that are messages fetched but never acknowledged.",
      "5.0.0", "stream",
@@ -325,6 +325,6 @@ constexpr CommandSpec kRows[] = {
 
 }  // namespace
 
-std::span<const CommandSpec> StreamPendingRows() { return kRows; }
+std::span<const CommandSpec> StreamPendingRows() { return kStreamPendingRows; }
 
 }  // namespace server

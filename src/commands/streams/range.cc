@@ -48,7 +48,7 @@ void RangeCommand(CommandContext& ctx, bool reverse) {
 void XRange(CommandContext& ctx) { RangeCommand(ctx, false); }
 void XRevRange(CommandContext& ctx) { RangeCommand(ctx, true); }
 
-constexpr CommandSpec kRows[] = {
+constexpr CommandSpec kStreamRangeRows[] = {
     {"xlen", 2, kReadOnly | kFast, 1, 1, 1, XLen, "Return the number of entries in a stream",
      "5.0.0", "stream", {"O(1)", "key"}},
     {"xrange", -4, kReadOnly, 1, 1, 1, XRange,
@@ -67,6 +67,6 @@ constexpr CommandSpec kRows[] = {
 
 }  // namespace
 
-std::span<const CommandSpec> StreamRangeRows() { return kRows; }
+std::span<const CommandSpec> StreamRangeRows() { return kStreamRangeRows; }
 
 }  // namespace server

@@ -124,7 +124,7 @@ void XRedrive(CommandContext& ctx) {
   ctx.reply.Integer(redriven);
 }
 
-constexpr CommandSpec kRows[] = {
+constexpr CommandSpec kStreamRedriveRows[] = {
     {"xredrive", -2, kWrite | kDenyOom, 1, 1, 1, XRedrive, "Moves dead letters from a dead-letter "
      "stream back to their source streams as new entries (Runnel).", "0.1.0", "stream",
      {"O(N) where N is the number of entries walked in the dead-letter stream.",
@@ -133,6 +133,6 @@ constexpr CommandSpec kRows[] = {
 
 }  // namespace
 
-std::span<const CommandSpec> StreamRedriveRows() { return kRows; }
+std::span<const CommandSpec> StreamRedriveRows() { return kStreamRedriveRows; }
 
 }  // namespace server

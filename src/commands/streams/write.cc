@@ -290,7 +290,7 @@ void XSetId(CommandContext& ctx) {
   }
 }
 
-constexpr CommandSpec kRows[] = {
+constexpr CommandSpec kStreamWriteRows[] = {
     {"xadd", -5, kWrite | kDenyOom | kFast, 1, 1, 1, XAdd, "Appends a new entry to a stream",
      "5.0.0", "stream",
      {"O(1) when adding a new entry, O(N) when trimming where N being the number of entries "
@@ -322,6 +322,6 @@ constexpr CommandSpec kRows[] = {
 
 }  // namespace
 
-std::span<const CommandSpec> StreamWriteRows() { return kRows; }
+std::span<const CommandSpec> StreamWriteRows() { return kStreamWriteRows; }
 
 }  // namespace server

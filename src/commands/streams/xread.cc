@@ -194,7 +194,7 @@ void XRead(CommandContext& ctx) {
   ctx.server.blocking.Block(ctx.client, keys, block_ms, std::move(blocked));
 }
 
-constexpr CommandSpec kRows[] = {
+constexpr CommandSpec kStreamReadRows[] = {
     {"xread", -4, kReadOnly | kBlocking, 0, 0, 0, XRead, "Return never seen elements in multiple "
      "streams, with IDs greater than the ones reported by the caller for each stream. Can block.",
      "5.0.0", "stream",
@@ -207,6 +207,6 @@ constexpr CommandSpec kRows[] = {
 
 }  // namespace
 
-std::span<const CommandSpec> StreamReadRows() { return kRows; }
+std::span<const CommandSpec> StreamReadRows() { return kStreamReadRows; }
 
 }  // namespace server

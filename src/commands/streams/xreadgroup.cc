@@ -177,7 +177,7 @@ void XReadGroup(CommandContext& ctx) {
   BlockXReadGroup(ctx, std::move(keys), std::move(opts), block_ms);
 }
 
-constexpr CommandSpec kRows[] = {
+constexpr CommandSpec kStreamReadGroupRows[] = {
     {"xreadgroup", -7, kWrite | kBlocking, 0, 0, 0, XReadGroup, "Return new entries from a stream "
      "using a consumer group, or access the history of the pending entries for a given consumer. "
      "Can block.", "5.0.0", "stream",
@@ -192,6 +192,6 @@ constexpr CommandSpec kRows[] = {
 
 }  // namespace
 
-std::span<const CommandSpec> StreamReadGroupRows() { return kRows; }
+std::span<const CommandSpec> StreamReadGroupRows() { return kStreamReadGroupRows; }
 
 }  // namespace server

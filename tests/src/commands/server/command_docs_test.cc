@@ -19,8 +19,8 @@
 namespace {
 
 // The admin replies name the client's addresses, so it gets fixed ones.
-struct Harness : testing_support::CommandHarness {
-  Harness() : CommandHarness(7) {
+struct AdminHarness : testing_support::CommandHarness {
+  AdminHarness() : CommandHarness(7) {
     client.addr = "127.0.0.1:5000";
     client.laddr = "127.0.0.1:6379";
   }
@@ -63,7 +63,7 @@ TEST_CASE("Docs syntax builds tokens, oneofs, blocks and repeated arguments", "[
 }
 
 TEST_CASE("COMMAND INFO GET matches Redis 7 byte for byte", "[command]") {
-  Harness h;
+  AdminHarness h;
   CHECK(h.Run({"COMMAND", "INFO", "get"}) ==
         "*1\r\n*10\r\n$3\r\nget\r\n:2\r\n*2\r\n+readonly\r\n+fast\r\n:1\r\n:1\r\n:1\r\n"
         "*3\r\n+@read\r\n+@string\r\n+@fast\r\n*0\r\n*1\r\n*6\r\n$5\r\nflags\r\n*2\r\n+RO\r\n"
@@ -75,7 +75,7 @@ TEST_CASE("COMMAND INFO GET matches Redis 7 byte for byte", "[command]") {
 
 TEST_CASE("COMMAND INFO of a pure container reports no flags, @slow and its subcommands",
           "[command]") {
-  Harness h;
+  AdminHarness h;
   std::string out = h.Run({"COMMAND", "INFO", "config", "nosuch"});
   CHECK(out.rfind("*2\r\n*10\r\n$6\r\nconfig\r\n:-2\r\n*0\r\n:0\r\n:0\r\n:0\r\n*1\r\n+@slow\r\n"
                   "*0\r\n*0\r\n*5\r\n*10\r\n$10\r\nconfig|get\r\n",
@@ -85,7 +85,7 @@ TEST_CASE("COMMAND INFO of a pure container reports no flags, @slow and its subc
 }
 
 TEST_CASE("COMMAND COUNT and COMMAND LIST agree with the table", "[command]") {
-  Harness h;
+  AdminHarness h;
   CHECK(h.Run({"COMMAND", "COUNT"}) == ":" + std::to_string(h.table.all().size()) + "\r\n");
   std::string list = h.Run({"COMMAND", "LIST", "FILTERBY", "PATTERN", "config|g*"});
   CHECK(list == "*1\r\n$10\r\nconfig|get\r\n");
@@ -94,7 +94,7 @@ TEST_CASE("COMMAND COUNT and COMMAND LIST agree with the table", "[command]") {
 }
 
 TEST_CASE("COMMAND GETKEYS finds keys and reports Redis's errors", "[command]") {
-  Harness h;
+  AdminHarness h;
   CHECK(h.Run({"COMMAND", "GETKEYS", "set", "a", "b"}) == "*1\r\n$1\r\na\r\n");
   CHECK(h.Run({"COMMAND", "GETKEYS", "nosuch", "a"}) == "-ERR Invalid command specified\r\n");
   CHECK(h.Run({"COMMAND", "GETKEYS", "get", "a", "b"}) ==
@@ -107,7 +107,7 @@ TEST_CASE("COMMAND GETKEYS finds keys and reports Redis's errors", "[command]") 
 }
 
 TEST_CASE("COMMAND DOCS is a map in RESP3 and skips unknown names", "[command]") {
-  Harness h;
+  AdminHarness h;
   h.client.protocol = 3;
   CHECK(h.Run({"COMMAND", "DOCS", "nosuch"}) == "%0\r\n");
   CHECK(h.Run({"COMMAND", "DOCS", "GET"}).rfind("%1\r\n$3\r\nget\r\n%5\r\n$7\r\nsummary\r\n", 0) ==
@@ -132,7 +132,7 @@ TEST_CASE("Glob matching follows Redis: classes, ranges, escapes and case foldin
 
 TEST_CASE("INFO returns the asked sections with CRLF lines and a keyspace line per db",
           "[info]") {
-  Harness h;
+  AdminHarness h;
   h.state.dbs[3]->Set("k", server::Value::String("v"));
   std::vector<std::string_view> keyspace{"keyspace"};
   CHECK(server::InfoText(h.state, keyspace) == "# Keyspace\r\ndb3:keys=1,expires=0,avg_ttl=0\r\n");
@@ -151,7 +151,7 @@ TEST_CASE("INFO returns the asked sections with CRLF lines and a keyspace line p
 }
 
 TEST_CASE("CLIENT SETNAME, GETNAME and SETINFO validate like Redis", "[client]") {
-  Harness h;
+  AdminHarness h;
   CHECK(h.Run({"CLIENT", "GETNAME"}) == "$-1\r\n");
   CHECK(h.Run({"CLIENT", "SETNAME", "a b"}) ==
         "-ERR Client names cannot contain spaces, newlines or special characters.\r\n");
@@ -166,7 +166,7 @@ TEST_CASE("CLIENT SETNAME, GETNAME and SETINFO validate like Redis", "[client]")
 }
 
 TEST_CASE("CLIENT LIST describes each client on one line in Redis 7's field order", "[client]") {
-  Harness h;
+  AdminHarness h;
   h.client.name = "app";
   std::string out = h.Run({"CLIENT", "LIST"});
   CHECK(out.find("\r\nid=7 addr=127.0.0.1:5000 laddr=127.0.0.1:6379 fd=-1 name=app age=") !=
@@ -181,7 +181,7 @@ TEST_CASE("CLIENT LIST describes each client on one line in Redis 7's field orde
 
 TEST_CASE("CLIENT KILL queues other clients and closes the caller only after its reply",
           "[client]") {
-  Harness h;
+  AdminHarness h;
   server::Client other;
   other.id = 9;
   other.addr = "127.0.0.1:5001";
@@ -197,7 +197,7 @@ TEST_CASE("CLIENT KILL queues other clients and closes the caller only after its
 }
 
 TEST_CASE("FLUSHALL, SHUTDOWN and TIME reply as Redis", "[server]") {
-  Harness h;
+  AdminHarness h;
   h.state.dbs[0]->Set("a", server::Value::String("1"));
   h.state.dbs[5]->Set("b", server::Value::String("1"));
   CHECK(h.Run({"FLUSHALL", "LAZY"}) == "-ERR syntax error\r\n");
@@ -264,7 +264,7 @@ std::string FullName(const server::CommandSpec* container, const server::Command
 
 TEST_CASE("COMMAND LIST names every row of the table and its subcommands, nothing else",
           "[command]") {
-  Harness h;
+  AdminHarness h;
   std::set<std::string> table;
   for (const server::CommandSpec* spec : h.table.all()) {
     table.insert(FullName(nullptr, *spec));
@@ -279,7 +279,7 @@ TEST_CASE("COMMAND LIST names every row of the table and its subcommands, nothin
 
 TEST_CASE("COMMAND DOCS documents exactly the table's rows, each from its own row",
           "[command]") {
-  Harness h;
+  AdminHarness h;
   const std::map<std::string, Reply> docs = AsMap(Parse(h.Run({"COMMAND", "DOCS"})));
   CHECK(docs.size() == h.table.all().size());
   // Each documented command against the row it came from: same summary, since, group and
@@ -317,7 +317,7 @@ TEST_CASE("COMMAND DOCS documents exactly the table's rows, each from its own ro
 
 TEST_CASE("COMMAND GETKEYSANDFLAGS of a subcommand reads the subcommand's own key flags",
           "[command]") {
-  Harness h;
+  AdminHarness h;
   CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "xgroup", "createconsumer", "s", "g", "c"}) ==
         "*1\r\n*2\r\n$1\r\ns\r\n*2\r\n+RW\r\n+insert\r\n");
   CHECK(h.Run({"COMMAND", "GETKEYSANDFLAGS", "xgroup", "delconsumer", "s", "g", "c"}) ==

@@ -11,6 +11,7 @@
 #include "src/delivery/due_pass.h"
 #include "src/delivery/policy.h"
 #include "tests/support/command_harness.h"
+#include "tests/support/reply_bytes.h"
 #include "tests/support/dataset_dump.h"
 #include "src/due_scheduler.h"
 #include "src/errors.h"
@@ -21,16 +22,19 @@
 
 namespace {
 
+using testing_support::Int;
+using testing_support::Err;
+
 using Argv = std::vector<std::string>;
 using server::PropagatedCommand;
 
 constexpr int64_t kT0 = 1'700'000'000'000;
 
-struct Harness : testing_support::CommandHarness {
+struct DeliveryHarness : testing_support::CommandHarness {
   std::vector<PropagatedCommand> log;
 
   // Stream s with entries 1-0 .. n-0 (fields f vN) and group g at 0.
-  explicit Harness(int entries = 3) {
+  explicit DeliveryHarness(int entries = 3) {
     state.pinned_time_ms = kT0;
     for (int i = 1; i <= entries; i++) {
       Run({"XADD", "s", std::to_string(i) + "-0", "f", "v" + std::to_string(i)});
@@ -95,8 +99,6 @@ std::string Reply(std::vector<uint64_t> ids) {
   return out;
 }
 const std::string kNil = "*-1\r\n";
-std::string Int(int64_t n) { return ":" + std::to_string(n) + "\r\n"; }
-std::string Err(std::string_view text) { return "-" + std::string(text) + "\r\n"; }
 
 std::string Metadata(const std::string& id, const std::string& consumer, int deliveries,
                      const std::string& reason) {
@@ -105,7 +107,7 @@ std::string Metadata(const std::string& id, const std::string& consumer, int del
 }
 
 // Replays everything `h` recorded into a fresh server loading it as the AOF loader does.
-std::string ReplayDump(Harness& h) {
+std::string ReplayDump(DeliveryHarness& h) {
   h.TakeRecords();
   testing_support::CommandHarness replica;
   replica.state.loading = true;
@@ -126,7 +128,7 @@ std::string ReplayDump(Harness& h) {
 }  // namespace
 
 TEST_CASE("A group without a policy gives no due times and > never redelivers", "[policy]") {
-  Harness h;
+  DeliveryHarness h;
   CHECK(h.Read("c1", 1) == Reply({1}));
   h.At(86'400'000);
   CHECK(h.Read("c2", 1) == Reply({2}));
@@ -137,7 +139,7 @@ TEST_CASE("A group without a policy gives no due times and > never redelivers", 
 
 TEST_CASE("An entry whose ack timeout passed goes first to the next > read, of any consumer",
           "[policy]") {
-  Harness h;
+  DeliveryHarness h;
   REQUIRE(h.Policy({"ACK-TIMEOUT", "1000"}) == "+OK\r\n");
   CHECK(h.Read("c1", 1) == Reply({1}));
   CHECK(h.Due(1) == kT0 + 1000);
@@ -157,7 +159,7 @@ TEST_CASE("An entry whose ack timeout passed goes first to the next > read, of a
 
 TEST_CASE("Due entries come back earliest due first, then by ID, whatever their IDs",
           "[policy]") {
-  Harness h(4);
+  DeliveryHarness h(4);
   REQUIRE(h.Policy({"ACK-TIMEOUT", "1000"}) == "+OK\r\n");
   REQUIRE(h.Read("c1", 3) == Reply({1, 2, 3}));
   // 3-0 delivered 500 ms earlier than the others, so due first.
@@ -170,7 +172,7 @@ TEST_CASE("Due entries come back earliest due first, then by ID, whatever their 
 
 TEST_CASE("BACKOFF steps replace the ack timeout per delivery and the last one repeats",
           "[policy]") {
-  Harness h(1);
+  DeliveryHarness h(1);
   REQUIRE(h.Policy({"ACK-TIMEOUT", "60000", "BACKOFF", "100", "400"}) == "+OK\r\n");
   h.Read("c1");
   CHECK(h.Due(1) == kT0 + 100);
@@ -187,7 +189,7 @@ TEST_CASE("BACKOFF steps replace the ack timeout per delivery and the last one r
 
 TEST_CASE("An entry is dead-lettered when it comes due after exactly MAX-DELIVERIES deliveries",
           "[policy]") {
-  Harness h(1);
+  DeliveryHarness h(1);
   REQUIRE(h.Policy({"ACK-TIMEOUT", "100", "MAX-DELIVERIES", "2"}) == "+OK\r\n");
   CHECK(h.Read("c1") == Reply({1}));
   h.At(100);
@@ -204,7 +206,7 @@ TEST_CASE("An entry is dead-lettered when it comes due after exactly MAX-DELIVER
 
 TEST_CASE("The due timer dead-letters what came due exhausted and re-arms for the rest",
           "[policy]") {
-  Harness h(2);
+  DeliveryHarness h(2);
   REQUIRE(h.Policy({"ACK-TIMEOUT", "100", "MAX-DELIVERIES", "1"}) == "+OK\r\n");
   h.Read("c1", 1);
   h.At(50);
@@ -232,7 +234,7 @@ TEST_CASE("The due timer dead-letters what came due exhausted and re-arms for th
 
 TEST_CASE("A due entry that is not exhausted stays for a reader; the timer only wakes readers",
           "[policy]") {
-  Harness h(1);
+  DeliveryHarness h(1);
   REQUIRE(h.Policy({"ACK-TIMEOUT", "100", "MAX-DELIVERIES", "5"}) == "+OK\r\n");
   h.Read("c1");
   CHECK(server::RunDueGroups(h.state, kT0 + 100));
@@ -243,7 +245,7 @@ TEST_CASE("A due entry that is not exhausted stays for a reader; the timer only 
 }
 
 TEST_CASE("XNACK without a policy behaves as Redis: no due time in any mode", "[policy]") {
-  Harness h;
+  DeliveryHarness h;
   h.Read("c1");
   CHECK(h.Run({"XNACK", "s", "g", "SILENT", "IDS", "1", "1-0"}) == Int(1));
   CHECK(h.Run({"XNACK", "s", "g", "FAIL", "IDS", "1", "2-0"}) == Int(1));
@@ -260,7 +262,7 @@ TEST_CASE("XNACK without a policy behaves as Redis: no due time in any mode", "[
 
 TEST_CASE("XNACK under a policy: FAIL and SILENT wait for the backoff step, FATAL dead-letters",
           "[policy]") {
-  Harness h;
+  DeliveryHarness h;
   REQUIRE(h.Policy({"BACKOFF", "300", "1000"}) == "+OK\r\n");
   h.Read("c1");
   h.At(10);
@@ -280,7 +282,7 @@ TEST_CASE("XNACK under a policy: FAIL and SILENT wait for the backoff step, FATA
 }
 
 TEST_CASE("XNACK FAIL that leaves an entry with all its deliveries dead-letters it", "[policy]") {
-  Harness h(1);
+  DeliveryHarness h(1);
   REQUIRE(h.Policy({"MAX-DELIVERIES", "1"}) == "+OK\r\n");
   h.Read("c1");
   CHECK(h.Run({"XNACK", "s", "g", "FAIL", "IDS", "1", "1-0"}) == Int(1));
@@ -290,7 +292,7 @@ TEST_CASE("XNACK FAIL that leaves an entry with all its deliveries dead-letters 
 
 TEST_CASE("XNACK DELAY makes an entry due after the delay, policy or not; claims wait for it",
           "[policy]") {
-  Harness h(1);
+  DeliveryHarness h(1);
   h.Read("c1");
   h.TakeRecords();
   CHECK(h.Run({"XNACK", "s", "g", "FAIL", "DELAY", "500", "IDS", "1", "1-0"}) == Int(1));
@@ -309,7 +311,7 @@ TEST_CASE("XNACK DELAY makes an entry due after the delay, policy or not; claims
 }
 
 TEST_CASE("A blocked CLAIM read waits for a delayed NACKed entry's due time, not 0", "[policy]") {
-  Harness h(2);
+  DeliveryHarness h(2);
   h.Read("c1");
   h.Run({"XNACK", "s", "g", "FAIL", "DELAY", "800", "IDS", "1", "1-0"});
   // 2-0 is owned and idle since kT0; with min-idle 10000 it is claimable at kT0 + 10000.
@@ -319,7 +321,7 @@ TEST_CASE("A blocked CLAIM read waits for a delayed NACKed entry's due time, not
 }
 
 TEST_CASE("XNACK DELAY and DUE-AT are checked like RETRYCOUNT", "[policy]") {
-  Harness h(1);
+  DeliveryHarness h(1);
   h.Read("c1");
   CHECK(h.Run({"XNACK", "s", "g", "FAIL", "DELAY", "-1", "IDS", "1", "1-0"}) ==
         Err(server::err::kXNackDelayNegative));
@@ -335,7 +337,7 @@ TEST_CASE("XNACK DELAY and DUE-AT are checked like RETRYCOUNT", "[policy]") {
 
 TEST_CASE("An entry deleted from the stream is dead-lettered with its metadata only",
           "[policy]") {
-  Harness h(1);
+  DeliveryHarness h(1);
   REQUIRE(h.Policy({"MAX-DELIVERIES", "3"}) == "+OK\r\n");
   h.Read("c1");
   h.Run({"XDEL", "s", "1-0"});
@@ -345,7 +347,7 @@ TEST_CASE("An entry deleted from the stream is dead-lettered with its metadata o
 
 TEST_CASE("A dead-letter key holding another type refuses: the entry is released instead",
           "[policy]") {
-  Harness h(1);
+  DeliveryHarness h(1);
   REQUIRE(h.Policy({"MAX-DELIVERIES", "3", "DEAD-LETTER", "dead"}) == "+OK\r\n");
   h.Run({"SET", "dead", "x"});
   h.Read("c1");
@@ -358,7 +360,7 @@ TEST_CASE("A dead-letter key holding another type refuses: the entry is released
 
 TEST_CASE("SETPOLICY gives pending entries due times from the new policy; clearing removes them",
           "[policy]") {
-  Harness h(2);
+  DeliveryHarness h(2);
   h.Read("c1");
   CHECK(h.Group().due_count() == 0);
   h.At(20);
@@ -375,7 +377,7 @@ TEST_CASE("SETPOLICY gives pending entries due times from the new policy; cleari
 }
 
 TEST_CASE("A policy change leaves NACKed entries' due times as their XNACK gave them", "[policy]") {
-  Harness h(2);
+  DeliveryHarness h(2);
   h.Read("c1");
   h.Run({"XNACK", "s", "g", "FAIL", "IDS", "1", "1-0"});  // no policy: claimable at once
   h.Run({"XNACK", "s", "g", "FAIL", "DELAY", "500", "IDS", "1", "2-0"});
@@ -391,7 +393,7 @@ TEST_CASE("A policy change leaves NACKed entries' due times as their XNACK gave 
 
 TEST_CASE("Deadlines implied by an ack timeout and explicit ones are merged by due time",
           "[policy]") {
-  Harness h(3);
+  DeliveryHarness h(3);
   REQUIRE(h.Policy({"ACK-TIMEOUT", "1000"}) == "+OK\r\n");
   h.Read("c1");
   h.Run({"XNACK", "s", "g", "FAIL", "DELAY", "500", "IDS", "1", "2-0"});
@@ -407,7 +409,7 @@ TEST_CASE("Deadlines implied by an ack timeout and explicit ones are merged by d
 
 TEST_CASE("CONFIG SET of a default policy knob reschedules groups without their own policy",
           "[policy]") {
-  Harness h(1);
+  DeliveryHarness h(1);
   h.Read("c1");
   CHECK(h.Run({"CONFIG", "SET", "stream-default-ack-timeout", "700"}) == "+OK\r\n");
   CHECK(h.Due(1) == kT0 + 700);
@@ -418,7 +420,7 @@ TEST_CASE("CONFIG SET of a default policy knob reschedules groups without their 
 TEST_CASE("XCLAIM and XAUTOCLAIM give claimed entries due times; XAUTOCLAIM dead-letters "
           "exhausted ones instead of claiming them",
           "[policy]") {
-  Harness h(2);
+  DeliveryHarness h(2);
   REQUIRE(h.Policy({"ACK-TIMEOUT", "1000", "MAX-DELIVERIES", "2"}) == "+OK\r\n");
   h.Read("c1");
   h.At(100);
@@ -438,7 +440,7 @@ TEST_CASE("XCLAIM and XAUTOCLAIM give claimed entries due times; XAUTOCLAIM dead
 }
 
 TEST_CASE("With CLAIM, due entries come first in CLAIM's reply format", "[policy]") {
-  Harness h(1);
+  DeliveryHarness h(1);
   REQUIRE(h.Policy({"ACK-TIMEOUT", "100"}) == "+OK\r\n");
   h.Read("c1");
   h.At(150);
@@ -449,7 +451,7 @@ TEST_CASE("With CLAIM, due entries come first in CLAIM's reply format", "[policy
 }
 
 TEST_CASE("RENAME moves a stream's deadlines with it", "[policy]") {
-  Harness h(1);
+  DeliveryHarness h(1);
   REQUIRE(h.Policy({"ACK-TIMEOUT", "100", "MAX-DELIVERIES", "1"}) == "+OK\r\n");
   h.Read("c1");
   h.Run({"RENAME", "s", "t"});
@@ -460,7 +462,7 @@ TEST_CASE("RENAME moves a stream's deadlines with it", "[policy]") {
 TEST_CASE("What the policy did is recorded so that a replay rebuilds PEL, due times, counters "
           "and dead letters without running the policy again",
           "[policy][propagation]") {
-  Harness h(6);
+  DeliveryHarness h(6);
   REQUIRE(h.Policy({"ACK-TIMEOUT", "100", "BACKOFF", "100", "200", "MAX-DELIVERIES", "3"}) ==
           "+OK\r\n");
   h.Read("c1", 4);
@@ -502,7 +504,7 @@ TEST_CASE("A timer deadline is one per group, the earliest kept, taken in deadli
 
 TEST_CASE("A due entry deleted from the stream is dropped from the PEL by the next > read",
           "[policy]") {
-  Harness h(2);
+  DeliveryHarness h(2);
   REQUIRE(h.Policy({"ACK-TIMEOUT", "100", "MAX-DELIVERIES", "5"}) == "+OK\r\n");
   h.Read("c1");
   h.Run({"XDEL", "s", "1-0"});

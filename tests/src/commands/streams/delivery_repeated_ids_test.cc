@@ -7,33 +7,33 @@
 #include <vector>
 
 #include "tests/support/command_harness.h"
+#include "tests/support/reply_bytes.h"
 #include "src/server_state.h"
 
 namespace {
 
-constexpr int64_t kT0 = 1'700'000'000'000;
+using testing_support::Bulk;
 
-struct Harness : testing_support::CommandHarness {
-  Harness() {
-    state.pinned_time_ms = kT0;
+constexpr int64_t kRepeatStartMs = 1'700'000'000'000;
+
+struct RepeatedIdsHarness : testing_support::CommandHarness {
+  RepeatedIdsHarness() {
+    state.pinned_time_ms = kRepeatStartMs;
     Run({"XADD", "s", "1-0", "f", "v"});
     Run({"XADD", "s", "2-0", "f", "w"});
     Run({"XGROUP", "CREATE", "s", "g", "0"});
   }
-  void At(int64_t ms_after_t0) { state.pinned_time_ms = kT0 + ms_after_t0; }
+  void At(int64_t ms_after_t0) { state.pinned_time_ms = kRepeatStartMs + ms_after_t0; }
   // XPENDING's extended row for `id`: [id, consumer, idle, count].
   std::string Pending(const std::string& id) { return Run({"XPENDING", "s", "g", id, id, "1"}); }
 };
 
-std::string Bulk(const std::string& s) {
-  return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n";
-}
 
 }  // namespace
 
 TEST_CASE("XCLAIM claims a repeated ID again when min-idle-time allows, and not when it does not",
           "[delivery_repeated_ids]") {
-  Harness h;
+  RepeatedIdsHarness h;
   h.Run({"XREADGROUP", "GROUP", "g", "a", "COUNT", "1", "STREAMS", "s", ">"});
   h.At(10);
   CHECK(h.Run({"XCLAIM", "s", "g", "b", "0", "1-0", "1-0", "JUSTID"}) ==
@@ -49,14 +49,14 @@ TEST_CASE("XCLAIM claims a repeated ID again when min-idle-time allows, and not 
 
 TEST_CASE("XCLAIM FORCE of a repeated ID creates the pending entry, then claims it",
           "[delivery_repeated_ids]") {
-  Harness h;
+  RepeatedIdsHarness h;
   CHECK(h.Run({"XCLAIM", "s", "g", "b", "0", "2-0", "2-0", "FORCE"}).starts_with("*2\r\n"));
   // Created at count 1 and counted by both claims.
   CHECK(h.Pending("2-0") == "*1\r\n*4\r\n" + Bulk("2-0") + Bulk("b") + ":0\r\n:3\r\n");
 }
 
 TEST_CASE("XCLAIM drops a repeated deleted ID once and skips it after", "[delivery_repeated_ids]") {
-  Harness h;
+  RepeatedIdsHarness h;
   h.Run({"XREADGROUP", "GROUP", "g", "a", "STREAMS", "s", ">"});
   h.Run({"XDEL", "s", "1-0"});
   CHECK(h.Run({"XCLAIM", "s", "g", "b", "0", "1-0", "2-0", "1-0", "FORCE", "JUSTID"}) ==
@@ -66,7 +66,7 @@ TEST_CASE("XCLAIM drops a repeated deleted ID once and skips it after", "[delive
 
 TEST_CASE("XNACK SILENT undoes one delivery per occurrence of a repeated ID",
           "[delivery_repeated_ids]") {
-  Harness h;
+  RepeatedIdsHarness h;
   h.Run({"XREADGROUP", "GROUP", "g", "a", "COUNT", "1", "STREAMS", "s", ">"});
   h.Run({"XCLAIM", "s", "g", "a", "0", "1-0", "RETRYCOUNT", "3"});
   CHECK(h.Run({"XNACK", "s", "g", "SILENT", "IDS", "2", "1-0", "1-0"}) == ":2\r\n");
@@ -75,7 +75,7 @@ TEST_CASE("XNACK SILENT undoes one delivery per occurrence of a repeated ID",
 
 TEST_CASE("XNACK FORCE of a repeated ID the first occurrence dead-lettered releases it afresh",
           "[delivery_repeated_ids]") {
-  Harness h;
+  RepeatedIdsHarness h;
   h.Run({"XGROUP", "SETPOLICY", "s", "g", "MAX-DELIVERIES", "1"});
   h.Run({"XREADGROUP", "GROUP", "g", "a", "COUNT", "1", "STREAMS", "s", ">"});
   CHECK(h.Run({"XNACK", "s", "g", "FAIL", "IDS", "2", "1-0", "1-0", "FORCE"}) == ":2\r\n");
@@ -86,7 +86,7 @@ TEST_CASE("XNACK FORCE of a repeated ID the first occurrence dead-lettered relea
 
 TEST_CASE("XNACK of a repeated ID whose dead-letter key refuses releases it at every occurrence",
           "[delivery_repeated_ids]") {
-  Harness h;
+  RepeatedIdsHarness h;
   h.Run({"XGROUP", "SETPOLICY", "s", "g", "MAX-DELIVERIES", "1"});
   h.Run({"SET", "s:dlq", "not a stream"});
   h.Run({"XREADGROUP", "GROUP", "g", "a", "COUNT", "1", "STREAMS", "s", ">"});

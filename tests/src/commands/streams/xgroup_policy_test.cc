@@ -9,6 +9,7 @@
 
 #include "src/delivery/policy.h"
 #include "tests/support/command_harness.h"
+#include "tests/support/reply_bytes.h"
 #include "src/errors.h"
 #include "src/server_state.h"
 #include "streams/consumer_group.h"
@@ -16,10 +17,14 @@
 
 namespace {
 
+using testing_support::Bulk;
+using testing_support::Int;
+using testing_support::Err;
+
 using streams::DeliveryPolicy;
 
-struct Harness : testing_support::CommandHarness {
-  Harness() {
+struct PolicyHarness : testing_support::CommandHarness {
+  PolicyHarness() {
     Run({"XADD", "s", "1-0", "f", "v"});
     REQUIRE(Run({"XGROUP", "CREATE", "s", "g", "0"}) == "+OK\r\n");
   }
@@ -37,16 +42,11 @@ struct Harness : testing_support::CommandHarness {
   }
 };
 
-std::string Err(std::string_view text) { return "-" + std::string(text) + "\r\n"; }
-std::string Bulk(const std::string& s) {
-  return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n";
-}
-std::string Int(int64_t n) { return ":" + std::to_string(n) + "\r\n"; }
 
 }  // namespace
 
 TEST_CASE("SETPOLICY with every option stores the whole policy and replies OK", "[policy]") {
-  Harness h;
+  PolicyHarness h;
   CHECK(h.SetPolicy({"ACK-TIMEOUT", "30000", "BACKOFF", "1000", "5000", "30000",
                      "MAX-DELIVERIES", "5", "DEAD-LETTER", "jobs:dead"}) == "+OK\r\n");
   DeliveryPolicy want;
@@ -59,7 +59,7 @@ TEST_CASE("SETPOLICY with every option stores the whole policy and replies OK", 
 
 TEST_CASE("SETPOLICY options are case-insensitive, in any order, and a repeat replaces",
           "[policy]") {
-  Harness h;
+  PolicyHarness h;
   CHECK(h.SetPolicy({"max-deliveries", "3", "backoff-exp", "100", "60000", "Ack-Timeout", "5",
                      "MAX-DELIVERIES", "4"}) == "+OK\r\n");
   const DeliveryPolicy& p = h.Group().policy();
@@ -72,7 +72,7 @@ TEST_CASE("SETPOLICY options are case-insensitive, in any order, and a repeat re
 }
 
 TEST_CASE("SETPOLICY replaces the whole policy, and with no options clears it", "[policy]") {
-  Harness h;
+  PolicyHarness h;
   REQUIRE(h.SetPolicy({"ACK-TIMEOUT", "100", "MAX-DELIVERIES", "2"}) == "+OK\r\n");
   REQUIRE(h.SetPolicy({"DEAD-LETTER", "d"}) == "+OK\r\n");
   DeliveryPolicy only_dead_letter;
@@ -83,7 +83,7 @@ TEST_CASE("SETPOLICY replaces the whole policy, and with no options clears it", 
 }
 
 TEST_CASE("BACKOFF's list ends at the next option word or at the end", "[policy]") {
-  Harness h;
+  PolicyHarness h;
   REQUIRE(h.SetPolicy({"BACKOFF", "10", "20", "DEAD-LETTER", "d"}) == "+OK\r\n");
   CHECK(h.Group().policy().backoff_ms == std::vector<int64_t>{10, 20});
   CHECK(h.Group().policy().dead_letter_key == "d");
@@ -94,7 +94,7 @@ TEST_CASE("BACKOFF's list ends at the next option word or at the end", "[policy]
 
 TEST_CASE("SETPOLICY refuses malformed options with Redis's syntax and integer errors",
           "[policy]") {
-  Harness h;
+  PolicyHarness h;
   const std::string syntax = Err(server::err::kSyntax);
   const std::string not_int = Err(server::err::kNotInteger);
   CHECK(h.SetPolicy({"NOSUCH", "1"}) == syntax);
@@ -116,7 +116,7 @@ TEST_CASE("SETPOLICY refuses malformed options with Redis's syntax and integer e
 
 TEST_CASE("SETPOLICY refuses out-of-range values and conflicting options with our own errors",
           "[policy]") {
-  Harness h;
+  PolicyHarness h;
   using namespace server::err;
   CHECK(h.SetPolicy({"ACK-TIMEOUT", "-1"}) == Err(kPolicyAckTimeoutNegative));
   CHECK(h.SetPolicy({"BACKOFF", "10", "0"}) == Err(kPolicyBackoffNotPositive));
@@ -137,7 +137,7 @@ TEST_CASE("SETPOLICY refuses out-of-range values and conflicting options with ou
 
 TEST_CASE("A refused SETPOLICY leaves the group's policy as it was and records nothing",
           "[policy]") {
-  Harness h;
+  PolicyHarness h;
   REQUIRE(h.SetPolicy({"ACK-TIMEOUT", "100"}) == "+OK\r\n");
   const DeliveryPolicy before = h.Group().policy();
   h.state.propagation.Take();
@@ -149,7 +149,7 @@ TEST_CASE("A refused SETPOLICY leaves the group's policy as it was and records n
 
 TEST_CASE("SETPOLICY and GETPOLICY give XGROUP's missing-key, WRONGTYPE and NOGROUP errors",
           "[policy]") {
-  Harness h;
+  PolicyHarness h;
   h.Run({"SET", "str", "x"});
   for (const char* sub : {"SETPOLICY", "GETPOLICY"}) {
     INFO(sub);
@@ -166,7 +166,7 @@ TEST_CASE("SETPOLICY and GETPOLICY give XGROUP's missing-key, WRONGTYPE and NOGR
 
 TEST_CASE("SETPOLICY records itself as sent for the AOF, and nothing when it changed nothing",
           "[policy]") {
-  Harness h;
+  PolicyHarness h;
   h.state.propagation.Take();
   REQUIRE(h.SetPolicy({"ack-timeout", "100", "BACKOFF", "5", "6"}) == "+OK\r\n");
   auto records = h.state.propagation.Take();
@@ -183,7 +183,7 @@ TEST_CASE("SETPOLICY records itself as sent for the AOF, and nothing when it cha
 
 TEST_CASE("GETPOLICY of a group without a policy is the empty policy from source none, RESP2",
           "[policy]") {
-  Harness h;
+  PolicyHarness h;
   CHECK(h.Run({"XGROUP", "GETPOLICY", "s", "g"}) ==
         "*12\r\n" + Bulk("ack-timeout") + Int(0) + Bulk("backoff") + "*0\r\n" +
             Bulk("backoff-exp") + "*-1\r\n" + Bulk("max-deliveries") + Int(0) +
@@ -191,7 +191,7 @@ TEST_CASE("GETPOLICY of a group without a policy is the empty policy from source
 }
 
 TEST_CASE("GETPOLICY shows a backoff list and the named dead-letter stream, RESP2", "[policy]") {
-  Harness h;
+  PolicyHarness h;
   REQUIRE(h.SetPolicy({"ACK-TIMEOUT", "30000", "BACKOFF", "1000", "5000", "MAX-DELIVERIES", "5",
                        "DEAD-LETTER", "dead"}) == "+OK\r\n");
   CHECK(h.Run({"XGROUP", "GETPOLICY", "s", "g"}) ==
@@ -201,7 +201,7 @@ TEST_CASE("GETPOLICY shows a backoff list and the named dead-letter stream, RESP
 }
 
 TEST_CASE("GETPOLICY is a map in RESP3, with backoff-exp as [base, max] or null", "[policy]") {
-  Harness h;
+  PolicyHarness h;
   h.client.protocol = 3;
   REQUIRE(h.SetPolicy({"BACKOFF-EXP", "100", "6400"}) == "+OK\r\n");
   CHECK(h.Run({"XGROUP", "GETPOLICY", "s", "g"}) ==
@@ -217,7 +217,7 @@ TEST_CASE("GETPOLICY is a map in RESP3, with backoff-exp as [base, max] or null"
 
 TEST_CASE("A group without a policy runs under the server default once the config sets one",
           "[policy]") {
-  Harness h;
+  PolicyHarness h;
   REQUIRE(h.Run({"CONFIG", "SET", "stream-default-ack-timeout", "15000",
                  "stream-default-backoff", "100 200", "stream-default-max-deliveries", "7",
                  "stream-default-dead-letter-suffix", ":dead"}) == "+OK\r\n");
@@ -236,7 +236,7 @@ TEST_CASE("A group without a policy runs under the server default once the confi
 TEST_CASE("EffectivePolicy is the group's own, else the config's default, else empty",
           "[policy]") {
   server::Config config;
-  Harness h;
+  PolicyHarness h;
   streams::ConsumerGroup& g = h.Group();
   CHECK(server::EffectivePolicy(config, g).empty());
   CHECK(server::EffectivePolicySource(config, g) == server::PolicySource::kNone);
@@ -270,7 +270,7 @@ TEST_CASE("Dead letters go to the policy's DEAD-LETTER key, else key plus the co
 
 TEST_CASE("stream-default-backoff-exp sets the default exponential backoff, not with a list",
           "[policy][config]") {
-  Harness h;
+  PolicyHarness h;
   const streams::DeliveryPolicy& p = h.state.config.stream_default_policy;
   CHECK(h.Run({"CONFIG", "GET", "stream-default-backoff-exp"}) ==
         "*2\r\n" + Bulk("stream-default-backoff-exp") + Bulk(""));
@@ -296,7 +296,7 @@ TEST_CASE("stream-default-backoff-exp sets the default exponential backoff, not 
 
 TEST_CASE("The stream-default-* options parse, validate and read back through CONFIG",
           "[policy][config]") {
-  Harness h;
+  PolicyHarness h;
   const server::Config& c = h.state.config;
   CHECK(h.Run({"CONFIG", "GET", "stream-default-dead-letter-suffix"}) ==
         "*2\r\n" + Bulk("stream-default-dead-letter-suffix") + Bulk(":dlq"));
@@ -326,7 +326,7 @@ TEST_CASE("The stream-default-* options parse, validate and read back through CO
 
 TEST_CASE("XINFO GROUPS adds the policy fields after Redis's only for a group under a policy",
           "[policy][xinfo]") {
-  Harness h;
+  PolicyHarness h;
   h.Run({"XGROUP", "CREATE", "s", "plain", "0"});
   const std::string plain_before = h.Run({"XINFO", "GROUPS", "s"});
   REQUIRE(h.SetPolicy({"BACKOFF", "10", "20", "MAX-DELIVERIES", "3"}) == "+OK\r\n");
@@ -361,7 +361,7 @@ TEST_CASE("XINFO GROUPS adds the policy fields after Redis's only for a group un
 
 TEST_CASE("XINFO GROUPS shows the server default to groups without a policy of their own",
           "[policy][xinfo]") {
-  Harness h;
+  PolicyHarness h;
   const std::string before = h.Run({"XINFO", "GROUPS", "s"});
   REQUIRE(h.Run({"CONFIG", "SET", "stream-default-ack-timeout", "2500"}) == "+OK\r\n");
   const std::string with_default = h.Run({"XINFO", "GROUPS", "s"});
@@ -374,7 +374,7 @@ TEST_CASE("XINFO GROUPS shows the server default to groups without a policy of t
 
 TEST_CASE("XINFO STREAM FULL adds the policy fields after nacked-count, only under a policy",
           "[policy][xinfo]") {
-  Harness h;
+  PolicyHarness h;
   h.Run({"XGROUP", "CREATE", "s", "plain", "0"});
   const std::string before = h.Run({"XINFO", "STREAM", "s", "FULL"});
   REQUIRE(h.SetPolicy({"ACK-TIMEOUT", "1000", "DEAD-LETTER", "d"}) == "+OK\r\n");

@@ -8,15 +8,18 @@
 
 #include "src/commands/registry.h"
 #include "tests/support/command_harness.h"
+#include "tests/support/reply_bytes.h"
 #include "src/server_state.h"
 #include "streams/consumer_group.h"
 #include "streams/stream.h"
 
 namespace {
 
+using testing_support::Bulk;
+
 using streams::StreamID;
 
-struct Harness : testing_support::CommandHarness {
+struct GroupHarness : testing_support::CommandHarness {
   streams::Stream* StreamAt(const std::string& key) {
     server::Value* v = state.dbs[0]->Find(key, server::WallClockMs());
     return v != nullptr && v->is_stream() ? &v->stream() : nullptr;
@@ -29,12 +32,11 @@ struct Harness : testing_support::CommandHarness {
   }
 };
 
-std::string Bulk(const std::string& s) { return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n"; }
 
 }  // namespace
 
 TEST_CASE("XGROUP CREATE with MKSTREAM makes an empty stream that holds the group", "[xgroup]") {
-  Harness h;
+  GroupHarness h;
   CHECK(h.Run({"XGROUP", "CREATE", "s", "g", "$", "MKSTREAM"}) == "+OK\r\n");
   streams::Stream* s = h.StreamAt("s");
   REQUIRE(s != nullptr);
@@ -46,7 +48,7 @@ TEST_CASE("XGROUP CREATE with MKSTREAM makes an empty stream that holds the grou
 
 TEST_CASE("XGROUP CREATE with a bad ID or too many options leaves no stream behind",
           "[xgroup]") {
-  Harness h;
+  GroupHarness h;
   CHECK(h.Run({"XGROUP", "CREATE", "s", "g", "bad", "MKSTREAM"}) ==
         "-ERR Invalid stream ID specified as stream command argument\r\n");
   CHECK(h.Run({"XGROUP", "CREATE", "s", "g", "0", "MKSTREAM", "MKSTREAM", "MKSTREAM",
@@ -57,7 +59,7 @@ TEST_CASE("XGROUP CREATE with a bad ID or too many options leaves no stream behi
 
 TEST_CASE("XGROUP CREATE refuses a taken group name with BUSYGROUP and keeps the first group",
           "[xgroup]") {
-  Harness h;
+  GroupHarness h;
   h.StreamWithGroup(2);
   CHECK(h.Run({"XGROUP", "CREATE", "s", "g", "$"}) ==
         "-BUSYGROUP Consumer Group name already exists\r\n");
@@ -66,7 +68,7 @@ TEST_CASE("XGROUP CREATE refuses a taken group name with BUSYGROUP and keeps the
 
 TEST_CASE("ENTRIESREAD above the stream's entries-added is capped at entries-added",
           "[xgroup]") {
-  Harness h;
+  GroupHarness h;
   streams::ConsumerGroup& g = h.StreamWithGroup(3);
   CHECK(h.Run({"XGROUP", "CREATE", "s", "big", "0", "ENTRIESREAD", "100"}) == "+OK\r\n");
   CHECK(h.StreamAt("s")->FindGroup("big")->entries_read() == 3);
@@ -82,7 +84,7 @@ TEST_CASE("ENTRIESREAD above the stream's entries-added is capped at entries-add
 
 TEST_CASE("XGROUP SETID moves the group and forgets entries-read unless given, keeping the PEL",
           "[xgroup]") {
-  Harness h;
+  GroupHarness h;
   streams::ConsumerGroup& g = h.StreamWithGroup(3);
   auto [alice, created] = g.GetOrCreateConsumer("alice", 1000);
   g.RecordDelivery(StreamID{1, 0}, *alice, 1000);
@@ -99,7 +101,7 @@ TEST_CASE("XGROUP SETID moves the group and forgets entries-read unless given, k
 
 TEST_CASE("XGROUP DELCONSUMER replies the consumer's pending count and drops its entries",
           "[xgroup]") {
-  Harness h;
+  GroupHarness h;
   streams::ConsumerGroup& g = h.StreamWithGroup(3);
   streams::Consumer* alice = g.GetOrCreateConsumer("alice", 1000).first;
   streams::Consumer* bob = g.GetOrCreateConsumer("bob", 1000).first;
@@ -114,7 +116,7 @@ TEST_CASE("XGROUP DELCONSUMER replies the consumer's pending count and drops its
 }
 
 TEST_CASE("XGROUP CREATECONSUMER creates once, never active", "[xgroup]") {
-  Harness h;
+  GroupHarness h;
   streams::ConsumerGroup& g = h.StreamWithGroup(1);
   CHECK(h.Run({"XGROUP", "CREATECONSUMER", "s", "g", "c"}) == ":1\r\n");
   CHECK(h.Run({"XGROUP", "CREATECONSUMER", "s", "g", "c"}) == ":0\r\n");
@@ -124,7 +126,7 @@ TEST_CASE("XGROUP CREATECONSUMER creates once, never active", "[xgroup]") {
 }
 
 TEST_CASE("XGROUP DESTROY removes the group and its PEL but keeps the stream", "[xgroup]") {
-  Harness h;
+  GroupHarness h;
   streams::ConsumerGroup& g = h.StreamWithGroup(2);
   g.RecordDelivery(StreamID{1, 0}, *g.GetOrCreateConsumer("a", 1).first, 1);
   CHECK(h.Run({"XGROUP", "DESTROY", "s", "g"}) == ":1\r\n");
@@ -135,7 +137,7 @@ TEST_CASE("XGROUP DESTROY removes the group and its PEL but keeps the stream", "
 }
 
 TEST_CASE("XGROUP errors follow Redis's order: options, key, group, length, ID", "[xgroup]") {
-  Harness h;
+  GroupHarness h;
   const std::string missing =
       "-ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want "
       "to use the MKSTREAM option to create an empty stream automatically.\r\n";
@@ -159,7 +161,7 @@ TEST_CASE("XGROUP errors follow Redis's order: options, key, group, length, ID",
 
 TEST_CASE("XINFO CONSUMERS reports inactive -1 until a consumer reads, then ms since it did",
           "[xgroup][xinfo]") {
-  Harness h;
+  GroupHarness h;
   streams::ConsumerGroup& g = h.StreamWithGroup(1);
   const int64_t now = server::WallClockMs();
   g.GetOrCreateConsumer("idle", now);
@@ -181,7 +183,7 @@ TEST_CASE("XINFO CONSUMERS reports inactive -1 until a consumer reads, then ms s
 
 TEST_CASE("XINFO STREAM FULL lists each PEL by ID, NACKed entries ownerless, COUNT capping both",
           "[xgroup][xinfo]") {
-  Harness h;
+  GroupHarness h;
   streams::ConsumerGroup& g = h.StreamWithGroup(3);
   streams::Consumer* alice = g.GetOrCreateConsumer("alice", 500).first;
   alice->active_time_ms = 700;
@@ -209,7 +211,7 @@ TEST_CASE("XINFO STREAM FULL lists each PEL by ID, NACKed entries ownerless, COU
 
 TEST_CASE("XINFO GROUPS has a null lag once a tombstone lies past the group's position",
           "[xgroup][xinfo]") {
-  Harness h;
+  GroupHarness h;
   h.StreamWithGroup(3);
   const std::string head = "*1\r\n*12\r\n" + Bulk("name") + Bulk("g") + Bulk("consumers") +
                            ":0\r\n" + Bulk("pending") + ":0\r\n" + Bulk("last-delivered-id") +
@@ -220,7 +222,7 @@ TEST_CASE("XINFO GROUPS has a null lag once a tombstone lies past the group's po
 }
 
 TEST_CASE("XINFO GROUPS in RESP3 sends a map per group and a RESP3 null", "[xgroup][xinfo]") {
-  Harness h;
+  GroupHarness h;
   h.StreamWithGroup(1);
   h.client.protocol = 3;
   CHECK(h.Run({"XINFO", "GROUPS", "s"}) ==
@@ -230,7 +232,7 @@ TEST_CASE("XINFO GROUPS in RESP3 sends a map per group and a RESP3 null", "[xgro
 }
 
 TEST_CASE("COPY gives the copy its own groups, PEL included; DEL takes them away", "[xgroup]") {
-  Harness h;
+  GroupHarness h;
   streams::ConsumerGroup& g = h.StreamWithGroup(2);
   g.RecordDelivery(StreamID{1, 0}, *g.GetOrCreateConsumer("a", 1).first, 1);
   CHECK(h.Run({"COPY", "s", "t"}) == ":1\r\n");

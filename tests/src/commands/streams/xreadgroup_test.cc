@@ -11,10 +11,13 @@
 #include <vector>
 
 #include "tests/support/command_harness.h"
+#include "tests/support/reply_bytes.h"
 #include "src/blocking.h"
 #include "streams/stream.h"
 
 namespace {
+
+using testing_support::Bulk;
 
 using Harness = testing_support::CommandHarness;
 using streams::StreamID;
@@ -22,7 +25,6 @@ using streams::StreamID;
 // The blocking registry woken at steady time `steady_ms`, the wall clock read now.
 server::WakeTime At(int64_t steady_ms) { return {server::WallClockMs(), steady_ms}; }
 
-std::string Bulk(const std::string& s) { return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n"; }
 
 // [id, [f, v]] as RESP2.
 std::string Entry(const std::string& id, const std::string& f, const std::string& v) {
