@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "src/hash_table.h"
+#include "src/types/hash_table.h"
 #include "src/value.h"
 
 namespace server {
@@ -122,8 +122,8 @@ class Db {
   bool ExpireIfNeeded(std::string_view key, int64_t now_ms);
   Value& Store(std::string_view key, Value value, bool keep_ttl);
 
-  HashTable<Value> dict_;
-  HashTable<int64_t> expires_;
+  types::HashTable<Value> dict_;
+  types::HashTable<int64_t> expires_;
   std::unordered_map<std::string, std::vector<bool*>> watchers_;
   std::mt19937_64 rng_{0x52554e4e454cULL};
   uint64_t expired_keys_ = 0;

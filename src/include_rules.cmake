@@ -3,6 +3,8 @@
 #   resp/     the protocol: includes nothing of ours but resp/.
 #   streams/  pure data structures: nothing of ours but streams/, and no event loop, sockets,
 #             files or clock (time is injected).
+#   src/types/ the other data types' pure structures (packed encodings, sorted-set index): the
+#             same rule as streams/, nothing of ours but src/types/ and streams/.
 #   src/      the core: never a command family's header (src/commands/), so that families
 #             plug in through the table alone (src/commands/registry.h).
 #   bench/    benchmark drivers: talk to servers over the protocol, include none of the server.
@@ -38,6 +40,13 @@ forbid("streams/ includes only streams/" "#[ \t]*include[ \t]*\"(src|resp|tests|
 forbid("streams/ is pure: no event loop, sockets, files or clock"
        "#[ \t]*include[ \t]*<(uv\\.h|sys/|netinet/|arpa/|unistd\\.h|fcntl\\.h|fstream|chrono|ctime)"
        ${streams_files})
+
+file(GLOB_RECURSE types_files "${ROOT}/src/types/*.h" "${ROOT}/src/types/*.cc")
+forbid("src/types/ includes only src/types/ and streams/"
+       "#[ \t]*include[ \t]*\"(src/[^t]|src/t[^y]|resp|tests|bench)" ${types_files})
+forbid("src/types/ is pure: no event loop, sockets, files or clock"
+       "#[ \t]*include[ \t]*<(uv\\.h|sys/|netinet/|arpa/|unistd\\.h|fcntl\\.h|fstream|chrono|ctime)"
+       ${types_files})
 
 file(GLOB_RECURSE core_files "${ROOT}/src/*.h" "${ROOT}/src/*.cc")
 list(FILTER core_files EXCLUDE REGEX "^${ROOT}/src/commands/")

@@ -1,4 +1,4 @@
-// server::HashTable: behaves like std::unordered_map under random operations, keeps the SCAN
+// types::HashTable: behaves like std::unordered_map under random operations, keeps the SCAN
 // guarantee across resizes, and samples every key with Random.
 #include <catch2/catch.hpp>
 
@@ -8,9 +8,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "src/hash_table.h"
+#include "src/types/hash_table.h"
 
-using server::HashTable;
+using types::HashTable;
 
 namespace {
 

@@ -15,7 +15,7 @@
 #include <utility>
 #include <vector>
 
-namespace server {
+namespace types {
 
 inline uint64_t HashKey(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
 
@@ -209,4 +209,4 @@ class HashTable {
   size_t size_ = 0;
 };
 
-}  // namespace server
+}  // namespace types

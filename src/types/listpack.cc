@@ -1,0 +1,158 @@
+#include "src/types/listpack.h"
+
+#include <cassert>
+
+namespace types {
+
+namespace {
+
+// The forward length: LEB128, seven bits a byte, low group first, high bit = more follows.
+size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    n++;
+  }
+  return n;
+}
+
+void PutVarint(char* p, uint64_t v) {
+  while (v >= 0x80) {
+    *p++ = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  *p = static_cast<char>(v);
+}
+
+// Reads a varint at `p`; sets `len` to its size in bytes.
+uint64_t GetVarint(const char* p, size_t& len) {
+  uint64_t v = 0;
+  int shift = 0;
+  len = 0;
+  for (;;) {
+    const auto b = static_cast<uint8_t>(p[len++]);
+    v |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if ((b & 0x80) == 0) return v;
+    shift += 7;
+  }
+}
+
+// The back-length: the same seven-bit groups, but laid out so that it reads from its last byte
+// backwards: the low group is the last byte, flagged 0x80 when more groups precede it.
+void PutBackLength(char* p, uint64_t v) {
+  const size_t n = VarintSize(v);
+  for (size_t i = 0; i < n; i++) {
+    const auto group = static_cast<uint8_t>(v & 0x7f);
+    v >>= 7;
+    p[n - 1 - i] = static_cast<char>(group | (i + 1 < n ? 0x80 : 0));
+  }
+}
+
+// Reads the back-length ending just before `end`; sets `len` to its size in bytes.
+uint64_t GetBackLength(const char* end, size_t& len) {
+  uint64_t v = 0;
+  int shift = 0;
+  len = 0;
+  for (;;) {
+    const auto b = static_cast<uint8_t>(*(end - 1 - len));
+    len++;
+    v |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if ((b & 0x80) == 0) return v;
+    shift += 7;
+  }
+}
+
+// Bytes an entry holding `n` bytes of data takes.
+size_t EntrySize(size_t n) {
+  const size_t head = VarintSize(n) + n;
+  return head + VarintSize(head);
+}
+
+void WriteEntry(char* p, std::string_view value) {
+  const size_t len_size = VarintSize(value.size());
+  PutVarint(p, value.size());
+  value.copy(p + len_size, value.size());
+  PutBackLength(p + len_size + value.size(), len_size + value.size());
+}
+
+}  // namespace
+
+Listpack::Pos Listpack::Next(Pos p) const {
+  size_t len_size;
+  const uint64_t n = GetVarint(buf_.data() + p, len_size);
+  const size_t head = len_size + n;
+  return p + head + VarintSize(head);
+}
+
+Listpack::Pos Listpack::Prev(Pos p) const {
+  if (p == 0) return kNone;
+  size_t back_size;
+  const uint64_t head = GetBackLength(buf_.data() + p, back_size);
+  return p - back_size - head;
+}
+
+std::string_view Listpack::At(Pos p) const {
+  size_t len_size;
+  const uint64_t n = GetVarint(buf_.data() + p, len_size);
+  return {buf_.data() + p + len_size, n};
+}
+
+Listpack::Pos Listpack::Seek(int64_t i) const {
+  if (i >= 0) {
+    if (static_cast<uint64_t>(i) >= count_) return kNone;
+    Pos p = begin();
+    for (int64_t k = 0; k < i; k++) p = Next(p);
+    return p;
+  }
+  if (static_cast<uint64_t>(-(i + 1)) >= count_) return kNone;
+  Pos p = end();
+  for (int64_t k = 0; k < -i; k++) p = Prev(p);
+  return p;
+}
+
+Listpack::Pos Listpack::Insert(Pos p, std::string_view value) {
+  const size_t size = EntrySize(value.size());
+  buf_.insert(p, size, '\0');
+  WriteEntry(buf_.data() + p, value);
+  count_++;
+  return p;
+}
+
+Listpack::Pos Listpack::Erase(Pos p) {
+  buf_.erase(p, Next(p) - p);
+  count_--;
+  return p;
+}
+
+Listpack::Pos Listpack::EraseRange(Pos p, size_t n) {
+  Pos q = p;
+  size_t removed = 0;
+  while (removed < n && q < end()) {
+    q = Next(q);
+    removed++;
+  }
+  buf_.erase(p, q - p);
+  count_ -= static_cast<uint32_t>(removed);
+  return p;
+}
+
+Listpack::Pos Listpack::Replace(Pos p, std::string_view value) {
+  const size_t old_size = Next(p) - p;
+  const size_t new_size = EntrySize(value.size());
+  if (new_size != old_size) buf_.replace(p, old_size, new_size, '\0');
+  WriteEntry(buf_.data() + p, value);
+  return p;
+}
+
+Listpack::Pos Listpack::Find(std::string_view value, Pos p, size_t stride) const {
+  assert(stride >= 1);
+  while (p < end()) {
+    size_t len_size;
+    const uint64_t n = GetVarint(buf_.data() + p, len_size);
+    if (n == value.size() && std::string_view(buf_.data() + p + len_size, n) == value) return p;
+    for (size_t s = 0; s < stride && p < end(); s++) p = Next(p);
+  }
+  return kNone;
+}
+
+}  // namespace types

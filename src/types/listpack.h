@@ -1,0 +1,64 @@
+// A packed sequence of byte strings in one contiguous buffer: the compact encoding of small
+// hashes, sets and sorted sets, and each node of a list (Redis's "listpack"). Pure data, no
+// RESP or I/O. An entry is [length varint][bytes][back-length]; the back-length holds the size
+// of the first two parts, readable from its last byte, so the sequence walks both ways.
+// Positions are byte offsets into the buffer; end() is one past the last entry. Any insert or
+// erase invalidates positions after the point of change (the returned position is valid).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace types {
+
+class Listpack {
+ public:
+  using Pos = size_t;
+  static constexpr Pos kNone = static_cast<Pos>(-1);
+
+  size_t size() const { return count_; }
+  bool empty() const { return count_ == 0; }
+  // Bytes of the buffer (the encoding's own size, for the conversion thresholds and MEMORY).
+  size_t bytes() const { return buf_.size(); }
+  size_t capacity() const { return buf_.capacity(); }
+
+  Pos begin() const { return 0; }
+  Pos end() const { return buf_.size(); }
+  // The last entry's position, or kNone when empty.
+  Pos last() const { return empty() ? kNone : Prev(end()); }
+  Pos Next(Pos p) const;
+  // The entry before `p` (which may be end()), or kNone at the first entry.
+  Pos Prev(Pos p) const;
+  std::string_view At(Pos p) const;
+  // The position of the entry at index `i` (negative counts from the end), or kNone.
+  Pos Seek(int64_t i) const;
+
+  // Inserts `value` before the entry at `p` (end(): appends). Returns the new entry's position.
+  Pos Insert(Pos p, std::string_view value);
+  Pos PushBack(std::string_view value) { return Insert(end(), value); }
+  Pos PushFront(std::string_view value) { return Insert(begin(), value); }
+  // Removes the entry at `p`; returns the position of the entry that followed it.
+  Pos Erase(Pos p);
+  // Removes `n` entries from `p` on (fewer if the sequence ends first); returns what followed.
+  Pos EraseRange(Pos p, size_t n);
+  // Replaces the entry at `p`; returns its (unchanged) position.
+  Pos Replace(Pos p, std::string_view value);
+
+  // The first entry from `p` on, stepping `stride` entries at a time, equal to `value`; kNone
+  // if there is none. Hashes and sorted sets keep pairs, so they search every other entry.
+  Pos Find(std::string_view value, Pos p = 0, size_t stride = 1) const;
+
+  void Clear() {
+    buf_.clear();
+    count_ = 0;
+  }
+  void ShrinkToFit() { buf_.shrink_to_fit(); }
+
+ private:
+  std::string buf_;
+  uint32_t count_ = 0;
+};
+
+}  // namespace types
