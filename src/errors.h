@@ -201,8 +201,14 @@ inline std::string XNackUnrecognizedOption(std::string_view opt) {
 inline constexpr std::string_view kXInfoSyntaxPrefix =
     "ERR unknown subcommand or wrong number of arguments for '";
 inline constexpr std::string_view kXInfoSyntaxSuffix = "'. Try XINFO HELP.";
+// The unbalanced STREAMS list, as newer Redis words it (7.0 said "XREAD" and "an ID or '$'" for
+// both commands; 7.2 named the command, 7.4 added XREAD's "+").
 inline constexpr std::string_view kXReadUnbalanced =
-    "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.";
+    "ERR Unbalanced 'xread' list of streams: for each stream key an ID, '+', or '$' must be "
+    "specified.";
+inline constexpr std::string_view kXReadGroupUnbalanced =
+    "ERR Unbalanced 'xreadgroup' list of streams: for each stream key an ID or '>' must be "
+    "specified.";
 // XREAD / XREADGROUP MAXCOUNT and MAXSIZE (Redis 8.10). Debian's 7.0 lacks them and the
 // Redis documentation does not quote these errors: the texts are ours, in Redis's style.
 inline constexpr std::string_view kXReadMaxCountNotPositive =
@@ -224,11 +230,6 @@ inline constexpr std::string_view kXReadGroupPlusId =
     "ERR The + ID is meaningless in the context of XREADGROUP: you want to read the history of "
     "this consumer by specifying a proper ID, or use the > ID to get new messages. The + ID would "
     "just return an empty result set.";
-// What a blocked XREADGROUP gets when its key is deleted (or its type changes) or its group is
-// destroyed while it waits.
-inline constexpr std::string_view kXReadGroupKeyGone = "UNBLOCKED the stream key no longer exists";
-inline constexpr std::string_view kXReadGroupGroupGone =
-    "NOGROUP the consumer group this client was blocked on no longer exists";
 // XREADGROUP CLAIM (8.4; from the Redis test suite, 7.0 lacks the option).
 inline constexpr std::string_view kClaimMinIdleNotInteger = "ERR min-idle-time is not an integer";
 inline constexpr std::string_view kClaimMinIdleNegative =

@@ -47,7 +47,7 @@ std::unique_ptr<ConsumerGroup> ConsumerGroup::Clone() const {
 
 void ConsumerGroup::AdvanceTo(const Stream& s, StreamID id) {
   if (id <= last_id_) return;
-  if (entries_read_ != kEntriesReadUnknown && !RangeHasTombstones(s, id)) {
+  if (CounterIsExact(s, *this)) {
     entries_read_++;
   } else if (s.entries_added() > 0) {
     entries_read_ = EstimateEntriesRead(s, id);
@@ -360,10 +360,15 @@ int64_t EstimateEntriesRead(const Stream& s, StreamID id) {
   return kEntriesReadUnknown;
 }
 
+bool CounterIsExact(const Stream& s, const ConsumerGroup& g) {
+  return g.entries_read() != kEntriesReadUnknown && g.last_id() >= s.first_id() &&
+         !RangeHasTombstones(s, g.last_id());
+}
+
 std::optional<int64_t> GroupLag(const Stream& s, const ConsumerGroup& g) {
   const auto added = static_cast<int64_t>(s.entries_added());
   if (added == 0) return 0;
-  if (g.entries_read() != kEntriesReadUnknown && !RangeHasTombstones(s, g.last_id())) {
+  if (CounterIsExact(s, g)) {
     return added - g.entries_read();
   }
   int64_t read = EstimateEntriesRead(s, g.last_id());

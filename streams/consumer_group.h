@@ -175,6 +175,12 @@ bool RangeHasTombstones(const Stream& s, StreamID start, StreamID end = StreamID
 // The entries-read value of a group positioned at `id`, when the stream's metadata tells it
 // (kEntriesReadUnknown otherwise).
 int64_t EstimateEntriesRead(const Stream& s, StreamID id);
+// Whether the group's entries-read counter still counts exactly: nothing after its position was
+// deleted (a tombstone from last_id on) or trimmed away (last_id before the first entry).
+// Otherwise a read estimates it afresh and XINFO estimates the lag, as Redis does since 7.4 and
+// 8.0 (7.0 looked for tombstones only from the entry being read and kept counting past a trim,
+// so the lag stayed wrong after the next read: Redis issues 13337 and 13957).
+bool CounterIsExact(const Stream& s, const ConsumerGroup& g);
 // XINFO's lag: entries not yet read by the group, or nullopt when it cannot be known.
 std::optional<int64_t> GroupLag(const Stream& s, const ConsumerGroup& g);
 

@@ -68,9 +68,11 @@ bool ParseCaseFile(const std::string& path, CaseFile& out, std::string& error) {
     std::string t = Trim(line);
     if (t.empty() || t[0] == '#') continue;
     if (t.starts_with("=>")) {
-      if (out.steps.empty() || out.steps.back().kind != Step::Kind::kCommand ||
+      if (out.steps.empty() ||
+          (out.steps.back().kind != Step::Kind::kCommand &&
+           out.steps.back().kind != Step::Kind::kRaw) ||
           out.steps.back().expected || !out.steps.back().compare) {
-        return fail("'=>' must follow a compared command");
+        return fail("'=>' must follow a compared command or @raw");
       }
       std::string bytes;
       if (!Unescape(Trim(t.substr(2)), bytes)) return fail("bad escape in '=>' bytes");

@@ -564,6 +564,10 @@ bool RunCase(const CaseFile& cf, ServerProcess& redis, ServerProcess& runnel) {
       }
       expected.raw = *step.expected;
       a = Render(expected, step.norm);
+      // Raw bytes go to Redis too, its replies read and dropped: they may answer what both
+      // servers were already sent (a blocked command), and must not be left to misalign the
+      // connection's later replies.
+      if (step.kind == Step::Kind::kRaw) PlayStep(rs, step);
       b = PlayStep(ns, step);
     } else {
       a = PlayStep(rs, step);

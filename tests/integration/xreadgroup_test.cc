@@ -101,7 +101,7 @@ TEST_CASE("XGROUP DESTROY ends a blocked XREADGROUP with NOGROUP", "[integration
   REQUIRE(WaitBlockedClients(admin, 1));
   REQUIRE(admin.Text({"XGROUP", "DESTROY", "s", "g"}) == "1");
   const std::string expected =
-      "-NOGROUP the consumer group this client was blocked on no longer exists\r\n";
+      "-NOGROUP No such key 's' or consumer group 'g' in XREADGROUP with GROUP option\r\n";
   CHECK(reader.ReadAtLeast(expected.size()) == expected);
   CHECK(WaitBlockedClients(admin, 0));
 }

@@ -307,6 +307,38 @@ TEST_CASE("An XDEL ahead of the group makes its lag unknown until it reads past 
   CHECK(streams::GroupLag(s, *g) == 0);
 }
 
+TEST_CASE("A read after a trim past the group's position counts from the trim, so the lag is "
+          "exact again", "[consumer_group][lag]") {
+  // Redis issue 13957, fixed in 8.0: 7.0 kept counting on, and reported a lag of 3 here.
+  Stream s;
+  AddEntries(s, 1, 5);
+  ConsumerGroup* g = s.CreateGroup("g", Id(0), 0);
+  g->AdvanceTo(s, Id(1));
+  REQUIRE(s.TrimMaxLen(1, false, 0) == 4);
+  // Behind the first entry with no tombstone after it: the lag is what is left (7.0: 4).
+  CHECK(streams::GroupLag(s, *g).value_or(-1) == 1);
+  g->AdvanceTo(s, Id(5));
+  CHECK(g->entries_read() == 5);
+  CHECK(streams::GroupLag(s, *g).value_or(-1) == 0);
+}
+
+TEST_CASE("A read past an XDEL after the group's position estimates the counter instead of "
+          "counting on", "[consumer_group][lag]") {
+  // Redis 7.4 (PR 13338): with 3 deleted behind the group's position 2, reading 4 used to
+  // leave entries-read at 3 and a lag of 1 with nothing left to read.
+  Stream s;
+  AddEntries(s, 1, 4);
+  ConsumerGroup* g = s.CreateGroup("g", Id(0), 0);
+  g->AdvanceTo(s, Id(1));
+  g->AdvanceTo(s, Id(2));
+  CHECK(streams::GroupLag(s, *g) == 2);
+  REQUIRE(s.Delete(Id(3)));
+  CHECK_FALSE(streams::GroupLag(s, *g).has_value());
+  g->AdvanceTo(s, Id(4));
+  CHECK(g->entries_read() == 4);
+  CHECK(streams::GroupLag(s, *g) == 0);
+}
+
 TEST_CASE("Destroying a group removes it; ACKED needs every group to have read and acked",
           "[consumer_group]") {
   Stream s;

@@ -76,8 +76,7 @@ Result<ParsedOptions> ParseOptions(const CommandContext& ctx) {
     }
   }
   if (first_key == 0) return Failure(err::kSyntax);
-  // 7.0 words this error as XREAD's, "$" included.
-  if ((ctx.argc() - first_key) % 2 != 0) return Failure(err::kXReadUnbalanced);
+  if ((ctx.argc() - first_key) % 2 != 0) return Failure(err::kXReadGroupUnbalanced);
   if (!have_group) return Failure(err::kXReadGroupMissingGroup);
   if (auto checked = CheckReadLimits(opts.limits); !checked) return std::move(checked).failure();
   parsed.first_key = first_key;

@@ -1,7 +1,8 @@
 // XREADGROUP ... BLOCK: the parked command. A write to one of its keys offers it that key
 // (TryServe): new entries are delivered to the first waiter in blocking order, so consumers of
-// one group never get the same entry; a deleted key or destroyed group ends the wait with
-// Redis 7.0's errors. With CLAIM the wait also has a deadline for the moment the first pending
+// one group never get the same entry; a deleted key or destroyed group ends the wait with the
+// error the command would give if sent again now (Redis 7.2 on: NOGROUP, or WRONGTYPE for a key
+// of another type; 7.0 answered "UNBLOCKED the stream key no longer exists"). With CLAIM the wait also has a deadline for the moment the first pending
 // entry becomes claimable (OnDeadline), moved whenever the PEL may have changed. A read served
 // here runs outside any command: what it changed is recorded for the AOF with AddOutside.
 #include <algorithm>
@@ -35,13 +36,13 @@ class BlockedXReadGroup : public BlockedCommand {
   bool TryServe(ServerState& state, Client& client, std::string_view key, resp::Writer& reply,
                 const WakeTime& now) override {
     Value* v = Lookup(client, key, now);
-    if (v == nullptr || !v->is_stream()) {
-      reply.Error(err::kXReadGroupKeyGone);
+    if (v != nullptr && !v->is_stream()) {
+      reply.Error(err::kWrongType);
       return true;
     }
-    streams::ConsumerGroup* g = v->stream().FindGroup(opts_.group);
+    streams::ConsumerGroup* g = v == nullptr ? nullptr : v->stream().FindGroup(opts_.group);
     if (g == nullptr) {
-      reply.Error(err::kXReadGroupGroupGone);
+      reply.Error(err::NoGroupInXReadGroup(key, opts_.group));
       return true;
     }
     // Like Redis 7.0, the reply holds the one stream that was written to.
