@@ -58,12 +58,20 @@ class HashTable {
     return const_cast<HashTable*>(this)->Find(key);
   }
 
+  // The node holding `key`, or null. A node stays at its address until erased (rehashing
+  // relinks nodes, never moves them), so its key may be pointed at from elsewhere.
+  const Node* FindEntry(std::string_view key) const { return FindNode(key, HashKey(key)); }
+
   // Inserts or overwrites. Returns the stored value and whether the key was new.
   std::pair<V*, bool> Upsert(std::string_view key, V value) {
+    auto [n, inserted] = UpsertEntry(key, std::move(value));
+    return {&n->value, inserted};
+  }
+  std::pair<Node*, bool> UpsertEntry(std::string_view key, V value) {
     uint64_t h = HashKey(key);
     if (Node* n = FindNode(key, h)) {
       n->value = std::move(value);
-      return {&n->value, false};
+      return {n, false};
     }
     MaybeGrow();
     Node* n = new Node{std::string(key), std::move(value), nullptr};
@@ -71,7 +79,7 @@ class HashTable {
     n->next = buckets_[b];
     buckets_[b] = n;
     size_++;
-    return {&n->value, true};
+    return {n, true};
   }
 
   bool Erase(std::string_view key) {
