@@ -19,4 +19,18 @@ void StrLen(CommandContext& ctx);
 void GetRange(CommandContext& ctx);
 void SetRange(CommandContext& ctx);
 
+// src/commands/strings/bits.cc: SETBIT, GETBIT, BITCOUNT, BITPOS, BITOP.
+void SetBit(CommandContext& ctx);
+void GetBit(CommandContext& ctx);
+void BitCount(CommandContext& ctx);
+void BitPos(CommandContext& ctx);
+void BitOp(CommandContext& ctx);
+
+// src/commands/strings/bitfield.cc: BITFIELD, BITFIELD_RO.
+void Bitfield(CommandContext& ctx);
+void BitfieldRo(CommandContext& ctx);
+
+// src/commands/strings/lcs.cc: LCS.
+void Lcs(CommandContext& ctx);
+
 }  // namespace server::strings

@@ -310,6 +310,35 @@ constexpr CommandSpec kStringCommands[] = {
     {"incrbyfloat", 3, kWriteOom | kFast, 1, 1, 1, strings::IncrByFloat,
      "Increment the float value of a key by the given amount", "2.6.0", "string",
      {"O(1)", "key increment:double", "", "RW access update"}},
+    {"setbit", 4, kWriteOom, 1, 1, 1, strings::SetBit,
+     "Sets or clears the bit at offset of the string value. Creates the key if it doesn't exist.",
+     "2.2.0", "bitmap", {"O(1)", "key offset:integer value:integer", "", "RW access update"}},
+    {"getbit", 3, kReadOnly | kFast, 1, 1, 1, strings::GetBit, "Returns a bit value by offset.",
+     "2.2.0", "bitmap", {"O(1)", "key offset:integer"}},
+    {"bitcount", -2, kReadOnly, 1, 1, 1, strings::BitCount,
+     "Counts the number of set bits (population counting) in a string.", "2.6.0", "bitmap",
+     {"O(N)", "key [range=start:integer end:integer [unit=BYTE|BIT]]"}},
+    {"bitpos", -3, kReadOnly, 1, 1, 1, strings::BitPos,
+     "Finds the first set (1) or clear (0) bit in a string.", "2.8.7", "bitmap",
+     {"O(N)", "key bit:integer [range=start:integer [end-unit-block=end:integer "
+      "[unit=BYTE|BIT]]]"}},
+    {"bitop", -4, kWriteOom, 2, -1, 1, strings::BitOp,
+     "Performs bitwise operations on multiple strings, and stores the result.", "2.6.0",
+     "bitmap", {"O(N)", "(operation=AND|OR|XOR|NOT) destkey:key key...", "", "OW update"}},
+    {"bitfield", -2, kWriteOom, 1, 1, 1, strings::Bitfield,
+     "Performs arbitrary bitfield integer operations on strings.", "3.2.0", "bitmap",
+     {"O(1) for each subcommand specified",
+      "key [operation=GET encoding offset:integer|(write=[overflow-block=OVERFLOW "
+      "WRAP|SAT|FAIL] (write-operation=(set-block=SET encoding offset:integer "
+      "value:integer)|(incrby-block=INCRBY encoding offset:integer increment:integer)))]...",
+      "", "RW access update"}},
+    {"bitfield_ro", -2, kReadOnly | kFast, 1, 1, 1, strings::BitfieldRo,
+     "Performs arbitrary read-only bitfield integer operations on strings.", "6.0.0", "bitmap",
+     {"O(1) for each subcommand specified", "key [GET encoding offset:integer]..."}},
+    {"lcs", -3, kReadOnly, 1, 2, 1, strings::Lcs, "Finds the longest common substring.",
+     "7.0.0", "string",
+     {"O(N*M) where N and M are the lengths of s1 and s2, respectively",
+      "key1:key key2:key [LEN] [IDX] [MINMATCHLEN len:integer] [WITHMATCHLEN]"}},
 };
 
 }  // namespace
