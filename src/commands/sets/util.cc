@@ -7,7 +7,12 @@
 
 namespace server::sets {
 
-types::SetLimits LimitsOf(const CommandContext&) { return types::SetLimits{}; }
+types::SetLimits LimitsOf(const CommandContext& ctx) {
+  const Config& c = ctx.server.config;
+  return types::SetLimits{.max_intset_entries = static_cast<size_t>(c.set_max_intset_entries),
+                          .max_listpack_entries = static_cast<size_t>(c.set_max_listpack_entries),
+                          .max_listpack_value = static_cast<size_t>(c.set_max_listpack_value)};
+}
 
 Result<const types::Set*> ReadSet(CommandContext& ctx, std::string_view key) {
   auto v = LookupRead(ctx, key, ValueType::kSet);

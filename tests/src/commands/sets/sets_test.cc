@@ -164,3 +164,20 @@ TEST_CASE("The rewrite snapshot writes a set as SADDs of at most 64 members, the
   REQUIRE(text.find(testing_support::Multibulk({"PEXPIREAT", "s", "99999999999999"})) !=
           std::string::npos);
 }
+
+TEST_CASE("The set-max-* knobs move the encoding thresholds", "[sets]") {
+  CommandHarness h;
+  REQUIRE(h.Run({"CONFIG", "SET", "set-max-intset-entries", "2"}) == "+OK\r\n");
+  REQUIRE(h.Run({"CONFIG", "SET", "set-max-listpack-entries", "3"}) == "+OK\r\n");
+  REQUIRE(h.Run({"CONFIG", "SET", "set-max-listpack-value", "4"}) == "+OK\r\n");
+  h.Run({"SADD", "n", "1", "2"});
+  REQUIRE(h.Run({"OBJECT", "ENCODING", "n"}) == Bulk("intset"));
+  h.Run({"SADD", "n", "3"});
+  REQUIRE(h.Run({"OBJECT", "ENCODING", "n"}) == Bulk("hashtable"));
+  h.Run({"SADD", "s", "abcd", "b", "c"});
+  REQUIRE(h.Run({"OBJECT", "ENCODING", "s"}) == Bulk("listpack"));
+  h.Run({"SADD", "s", "d"});
+  REQUIRE(h.Run({"OBJECT", "ENCODING", "s"}) == Bulk("hashtable"));
+  h.Run({"SADD", "v", "abcde"});
+  REQUIRE(h.Run({"OBJECT", "ENCODING", "v"}) == Bulk("hashtable"));
+}
