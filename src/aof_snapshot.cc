@@ -9,6 +9,7 @@
 
 #include "src/aof_writer.h"
 #include "src/delivery/policy.h"
+#include "src/types/set.h"
 
 namespace server {
 
@@ -225,6 +226,26 @@ class FdSink : public SnapshotSink {
   TextSink text_;
 };
 
+// A set as SADDs of at most kSetBatch members each. Replayed, the first SADD creates the set as
+// Redis would for that many members, and later ones convert it where Redis would.
+constexpr size_t kSetBatch = 64;
+
+bool EmitSet(int db, const std::string& key, const types::Set& set, SnapshotSink& sink) {
+  bool ok = true;
+  Argv argv;
+  auto flush = [&] {
+    if (ok && argv.size() > 2) ok = sink.Command(db, argv);
+    argv = {"SADD", key};
+  };
+  flush();
+  set.ForEach([&](std::string_view m) {
+    argv.emplace_back(m);
+    if (argv.size() == 2 + kSetBatch) flush();
+  });
+  flush();
+  return ok;
+}
+
 }  // namespace
 
 bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
@@ -244,7 +265,8 @@ bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
         }
         ok = sink.Command(db, argv);
       } else {
-        ok = StreamEmitter(db, key, sink).Emit(v.stream());
+        ok = v.is_set() ? EmitSet(db, key, v.set(), sink)
+                        : StreamEmitter(db, key, sink).Emit(v.stream());
         if (ok && at != kNoExpire) {
           ok = sink.Command(db, Argv{"PEXPIREAT", key, std::to_string(at)});
         }

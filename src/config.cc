@@ -260,6 +260,16 @@ std::vector<ConfigOption> BuildOptions() {
                         "Most entries in one stream block (0 = no limit)."));
   o.push_back(MemoryOption("stream-node-max-bytes", &Config::stream_node_max_bytes, 0,
                            Mut::kMutable, "Most bytes in one stream block (0 = no limit)."));
+  o.push_back(IntOption("set-max-intset-entries", &Config::set_max_intset_entries, 0, INT64_MAX,
+                        Mut::kMutable,
+                        "Largest set kept as a sorted integer array (intset) while every member "
+                        "is an integer."));
+  o.push_back(IntOption("set-max-listpack-entries", &Config::set_max_listpack_entries, 0,
+                        INT64_MAX, Mut::kMutable,
+                        "Largest set kept in one packed buffer (listpack)."));
+  o.push_back(IntOption("set-max-listpack-value", &Config::set_max_listpack_value, 0, INT64_MAX,
+                        Mut::kMutable,
+                        "Longest member (bytes) a listpack-encoded set may hold."));
   o.push_back(DefaultPolicyIntOption(
       "stream-default-ack-timeout", &streams::DeliveryPolicy::ack_timeout_ms,
       "Ack timeout in ms of consumer groups without a delivery policy of their own (XGROUP "

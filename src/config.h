@@ -41,6 +41,11 @@ struct Config {
   // -Wmaybe-uninitialized when a Config{} temporary is destroyed.)
   streams::DeliveryPolicy stream_default_policy = streams::DeliveryPolicy();
   std::string stream_default_dead_letter_suffix = ":dlq";
+  // Set encodings (types::SetLimits): an intset up to this many integers, a listpack up to
+  // this many members of at most this many bytes each, else a hash table.
+  int64_t set_max_intset_entries = 512;
+  int64_t set_max_listpack_entries = 128;
+  int64_t set_max_listpack_value = 64;
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
   int64_t maxmemory_samples = 5;             // keys sampled per eviction round

@@ -281,6 +281,19 @@ inline constexpr std::string_view kPolicyDeadLetterIsSource =
 inline constexpr std::string_view kPolicyDeadLetterEmpty = "ERR DEAD-LETTER key must not be empty";
 inline constexpr std::string_view kAofRewriteInProgress =
     "ERR Background append only file rewriting already in progress";
+// Sets. (The other multi-key commands with a numkeys argument, e.g. ZINTERCARD, share the
+// first two texts.)
+inline constexpr std::string_view kNumKeysNotPositive = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view kNumKeysOverArgs =
+    "ERR Number of keys can't be greater than number of args";
+inline constexpr std::string_view kLimitCantBeNegative = "ERR LIMIT can't be negative";
+// SPOP's count (a non-integer reads the same).
+inline constexpr std::string_view kOutOfRangeMustBePositive =
+    "ERR value is out of range, must be positive";
+// SRANDMEMBER's count: LONG_MIN is refused, as its absolute value does not fit.
+inline constexpr std::string_view kSRandMemberCountRange =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
 // "NOGROUP No such consumer group 'g' for key name 's'" (XGROUP SETID, CREATECONSUMER,
 // DELCONSUMER; XINFO CONSUMERS).
 inline std::string NoGroupForKey(std::string_view group, std::string_view key) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -112,6 +113,9 @@ struct ServerState {
   int tcp_port = 0;  // the port actually bound (config.port may be 0)
   std::string replid;  // replication id INFO reports; no replication yet, so it never changes
   size_t peak_memory = 0;  // highest used_memory seen by INFO or the cron
+  // The random choices commands make (SPOP, SRANDMEMBER); a test may reseed it. What a choice
+  // changed is recorded for the AOF as its effect, so replay never draws from it.
+  std::mt19937_64 rng{0x73657473ULL};
   BlockingRegistry blocking;  // clients parked by XREAD BLOCK
   Propagation propagation;    // what the writes since the last hand-over leave for the AOF
   // The open append-only file (appendonly yes), fed by the server at each check point; null

@@ -1,5 +1,7 @@
 #include "src/value.h"
 
+#include "src/types/set.h"
+
 namespace server {
 
 namespace {
@@ -25,9 +27,19 @@ Value::Value(const Value& other)
     : lru_ms_(other.lru_ms_), lfu_minute_(other.lfu_minute_), lfu_count_(other.lfu_count_) {
   if (other.is_stream()) {
     data_ = std::make_unique<streams::Stream>(other.stream().Clone());
+  } else if (other.is_set()) {
+    data_ = SetPtr(new types::Set(other.set().Clone()));
   } else {
     data_ = other.str();
   }
+}
+
+void SetDeleter::operator()(types::Set* set) const { delete set; }
+
+Value Value::NewSet(types::Set set) {
+  Value v;
+  v.data_ = SetPtr(new types::Set(std::move(set)));
+  return v;
 }
 
 uint8_t Value::LfuCount(int64_t now_ms) const {

@@ -1,7 +1,7 @@
 // A keyspace value: one of the types Redis knows, held by the keyspace's hash table. Strings are
 // stored as bytes (integers too: INCR parses and re-formats, as Redis's int encoding behaves
-// identically on the wire). A stream is held by pointer so a Value stays small; copying a
-// Value (COPY) deep-copies the stream.
+// identically on the wire). Streams and sets are held by pointer so a Value stays small; copying
+// a Value (COPY) deep-copies them.
 #pragma once
 
 #include <cstdint>
@@ -12,10 +12,21 @@
 
 #include "streams/stream.h"
 
+namespace types {
+class Set;
+}  // namespace types
+
 namespace server {
 
+// Frees a set. Defined in value.cc, where types::Set is complete, so this header needs only
+// its declaration.
+struct SetDeleter {
+  void operator()(types::Set* set) const;
+};
+using SetPtr = std::unique_ptr<types::Set, SetDeleter>;
+
 // In the order of the variant's alternatives.
-enum class ValueType { kString, kStream };
+enum class ValueType { kString, kStream, kSet };
 
 class Value {
  public:
@@ -39,6 +50,9 @@ class Value {
     return v;
   }
 
+  // Takes a set (non-empty: an emptied collection is deleted, never stored).
+  static Value NewSet(types::Set set);
+
   ValueType type() const { return static_cast<ValueType>(data_.index()); }
   bool is_string() const { return type() == ValueType::kString; }
   std::string& str() { return std::get<std::string>(data_); }
@@ -48,6 +62,10 @@ class Value {
   const streams::Stream& stream() const {
     return *std::get<std::unique_ptr<streams::Stream>>(data_);
   }
+
+  bool is_set() const { return type() == ValueType::kSet; }
+  types::Set& set() { return *std::get<SetPtr>(data_); }
+  const types::Set& set() const { return *std::get<SetPtr>(data_); }
 
   // Access bookkeeping for maxmemory eviction, updated on every lookup (Db::Find).
   // LRU: the low 32 bits of the last access time in ms, so idle times up to ~49 days are exact.
@@ -64,12 +82,13 @@ class Value {
     switch (type()) {
       case ValueType::kString: return "string";
       case ValueType::kStream: return "stream";
+      case ValueType::kSet: return "set";
     }
     return "none";
   }
 
  private:
-  std::variant<std::string, std::unique_ptr<streams::Stream>> data_;
+  std::variant<std::string, std::unique_ptr<streams::Stream>, SetPtr> data_;
   uint32_t lru_ms_ = 0;
   uint16_t lfu_minute_ = 0;  // low 16 bits of the minute the counter was last updated
   uint8_t lfu_count_ = kLfuInitial;

@@ -30,6 +30,9 @@ std::span<const CommandSpec> KeyRows();          // keys.cc: rows of every gener
 // strings/
 std::span<const CommandSpec> StringRows();       // strings.cc: rows of every string command;
                                                  //   handlers in strings.cc, numeric.cc, range.cc
+// sets/
+std::span<const CommandSpec> SetRows();          // sets.cc: rows of every set command; handlers
+                                                 //   in sets.cc, random.cc, algebra.cc
 // transactions/
 std::span<const CommandSpec> TransactionRows();  // transactions.cc: MULTI EXEC DISCARD WATCH
                                                  //   UNWATCH

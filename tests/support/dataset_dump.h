@@ -1,17 +1,19 @@
 // The whole dataset of an in-process server as canonical text, for replay-equivalence tests
-// (propagation, AOF rewrite): strings with expiry, streams with metadata and entries, groups
+// (propagation, AOF rewrite): strings with expiry, sets' members, streams with metadata and entries, groups
 // with policy and its counters, consumers, PEL (times, counts, due times) and NACK order. Left out on purpose: what
 // depends on when a command ran rather than on what it did (a consumer's seen-time and
 // active-time, values' access times), which neither Redis nor we replay.
 #pragma once
 
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
 
 #include "src/delivery/policy.h"
 #include "src/server_state.h"
+#include "src/types/set.h"
 #include "tests/support/command_harness.h"
 
 namespace testing_support {
@@ -26,8 +28,16 @@ inline std::string DumpDataset(CommandHarness& h) {
     });
     for (const auto& [key, v] : keys) {
       out << "db" << db << " " << key << " expire=" << h.state.dbs[db]->GetExpire(key);
-      if (!v->is_stream()) {
+      if (v->is_string()) {
         out << " string=" << v->str() << "\n";
+        continue;
+      }
+      if (v->is_set()) {  // members sorted; the encoding may differ after a reload, as Redis's
+        std::set<std::string> members;
+        v->set().ForEach([&](std::string_view m) { members.emplace(m); });
+        out << " set";
+        for (const auto& m : members) out << " " << m;
+        out << "\n";
         continue;
       }
       const streams::Stream& s = v->stream();

@@ -2,7 +2,8 @@
 // original: the replay of what commands recorded for the AOF, and the rewrite's snapshot. It
 // covers every stream and group command that records something (deliveries, claims, NACKs with
 // and without DELAY, deletes and trims with reference modes, group position and consumers,
-// delivery policies that redeliver and dead-letter) and strings with TTLs.
+// delivery policies that redeliver and dead-letter), strings with TTLs, and sets (SADD across
+// every encoding, SREM, SPOP, SMOVE and the STORE forms).
 #pragma once
 
 #include <algorithm>
@@ -37,7 +38,9 @@ class RandomWrites {
     const std::string g = Pick(2) ? "g1" : "g2";
     const std::string c = std::string(1, static_cast<char>('a' + Pick(3)));
     auto id = [&] { return Str(std::max(1, step - Pick(30))) + "-0"; };
-    switch (Pick(22)) {
+    const std::string set = "set" + Str(Pick(3));
+    const std::string set2 = "set" + Str(Pick(3));
+    switch (Pick(25)) {
       case 0:
       case 1:
         return {{"XADD", k, "MAXLEN", "~", Str(5 + Pick(20)), Str(step + 1) + "-*", "f", Str(step)}};
@@ -83,6 +86,25 @@ class RandomWrites {
       case 20:
         return {{"XGROUP", "SETPOLICY", k, g, "ACK-TIMEOUT", Str(Pick(1000)), "MAX-DELIVERIES",
                  Str(1 + Pick(5))}};
+      case 22: {  // integers, short and long strings: every encoding and conversion
+        Argv sadd = {"SADD", set};
+        const int n = Pick(10) == 0 ? 140 : 1 + Pick(4);
+        for (int i = 0; i < n; i++) {
+          const int kind = Pick(8);
+          sadd.push_back(kind == 0   ? std::string(70, static_cast<char>('a' + Pick(3)))
+                         : kind < 3  ? "m" + Str(Pick(200))
+                                     : Str(Pick(600)));
+        }
+        return {sadd, {"SREM", set, Str(Pick(600)), "m" + Str(Pick(200))}};
+      }
+      case 23:
+        if (Pick(2)) return {{"SPOP", set}};
+        return {{"SPOP", set, Str(Pick(6))}};
+      case 24: {
+        static const char* kOps[] = {"SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE"};
+        if (Pick(4) == 0) return {{"SMOVE", set, set2, Str(Pick(600))}};
+        return {{kOps[Pick(3)], "set" + Str(Pick(4)), set, set2}};
+      }
       default:
         return {{"XGROUP", "SETPOLICY", k, g, "BACKOFF", Str(Pick(20)), Str(Pick(200)),
                  "MAX-DELIVERIES", Str(2 + Pick(4))}};
