@@ -1,7 +1,7 @@
 // A keyspace value: one of the types Redis knows, held by the keyspace's hash table. Strings are
 // stored as bytes (integers too: INCR parses and re-formats, as Redis's int encoding behaves
-// identically on the wire). A stream is held by pointer so a Value stays small; copying a
-// Value (COPY) deep-copies the stream.
+// identically on the wire). A stream or hash is held by pointer so a Value stays small; copying
+// a Value (COPY) deep-copies it.
 #pragma once
 
 #include <cstdint>
@@ -12,32 +12,32 @@
 
 #include "streams/stream.h"
 
+namespace types {
+class Hash;
+}  // namespace types
+
 namespace server {
 
 // In the order of the variant's alternatives.
-enum class ValueType { kString, kStream };
+enum class ValueType { kString, kStream, kHash };
 
 class Value {
  public:
-  Value() = default;
-  Value(Value&&) noexcept = default;
-  Value& operator=(Value&&) noexcept = default;
+  // Out of line: the hash alternative's type is complete only in value.cc, and constructing,
+  // assigning or destroying the variant needs it.
+  Value();
+  Value(Value&&) noexcept;
+  Value& operator=(Value&&) noexcept;
+  ~Value();
   Value(const Value& other);
   Value& operator=(const Value& other) {
     if (this != &other) *this = Value(other);
     return *this;
   }
 
-  static Value String(std::string s) {
-    Value v;
-    v.data_ = std::move(s);
-    return v;
-  }
-  static Value NewStream() {
-    Value v;
-    v.data_ = std::make_unique<streams::Stream>();
-    return v;
-  }
+  static Value String(std::string s);
+  static Value NewStream();
+  static Value NewHash();
 
   ValueType type() const { return static_cast<ValueType>(data_.index()); }
   bool is_string() const { return type() == ValueType::kString; }
@@ -48,6 +48,9 @@ class Value {
   const streams::Stream& stream() const {
     return *std::get<std::unique_ptr<streams::Stream>>(data_);
   }
+  bool is_hash() const { return type() == ValueType::kHash; }
+  types::Hash& hash() { return *std::get<std::unique_ptr<types::Hash>>(data_); }
+  const types::Hash& hash() const { return *std::get<std::unique_ptr<types::Hash>>(data_); }
 
   // Access bookkeeping for maxmemory eviction, updated on every lookup (Db::Find).
   // LRU: the low 32 bits of the last access time in ms, so idle times up to ~49 days are exact.
@@ -64,12 +67,14 @@ class Value {
     switch (type()) {
       case ValueType::kString: return "string";
       case ValueType::kStream: return "stream";
+      case ValueType::kHash: return "hash";
     }
     return "none";
   }
 
  private:
-  std::variant<std::string, std::unique_ptr<streams::Stream>> data_;
+  std::variant<std::string, std::unique_ptr<streams::Stream>, std::unique_ptr<types::Hash>>
+      data_;
   uint32_t lru_ms_ = 0;
   uint16_t lfu_minute_ = 0;  // low 16 bits of the minute the counter was last updated
   uint8_t lfu_count_ = kLfuInitial;

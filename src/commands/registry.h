@@ -30,6 +30,10 @@ std::span<const CommandSpec> KeyRows();          // keys.cc: rows of every gener
 // strings/
 std::span<const CommandSpec> StringRows();       // strings.cc: rows of every string command;
                                                  //   handlers in strings.cc, numeric.cc, range.cc
+// hashes/
+std::span<const CommandSpec> HashRows();         // hashes.cc: rows of every hash command;
+                                                 //   handlers in hashes.cc, random_scan.cc,
+                                                 //   field_expiry.cc, get_set_ex.cc
 // transactions/
 std::span<const CommandSpec> TransactionRows();  // transactions.cc: MULTI EXEC DISCARD WATCH
                                                  //   UNWATCH
