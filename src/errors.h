@@ -105,6 +105,12 @@ inline constexpr std::string_view kNumFieldsMismatch =
 inline constexpr std::string_view kNumFieldsTooMany =
     "ERR Parameter `numFields` is more than number of arguments";
 inline constexpr std::string_view kFieldExpireNegative = "ERR invalid expire time, must be >= 0";
+inline constexpr std::string_view kHGetExOneExpiry =
+    "ERR Only one of EX, PX, EXAT, PXAT or PERSIST arguments can be specified";
+inline constexpr std::string_view kHSetExOneExpiry =
+    "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified";
+inline constexpr std::string_view kHSetExOneCondition =
+    "ERR Only one of FNX or FXX arguments can be specified";
 
 // "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
 std::string UnknownCommand(std::string_view name, const std::string_view* args, size_t nargs);

@@ -18,9 +18,6 @@ namespace {
 
 using types::Hash;
 
-// The largest absolute expiry a field may have (2^48 - 1 ms, Redis's bound).
-constexpr int64_t kMaxFieldExpiry = (int64_t{1} << 48) - 1;
-
 enum class Condition { kAlways, kNx, kXx, kGt, kLt };
 
 constexpr int64_t kNoField = -2;

@@ -48,4 +48,12 @@ void HExpireTime(CommandContext& ctx);
 void HPExpireTime(CommandContext& ctx);
 void HPersist(CommandContext& ctx);
 
+// src/commands/hashes/get_set_ex.cc: HGETDEL HGETEX HSETEX (Redis 8.0).
+void HGetDel(CommandContext& ctx);
+void HGetEx(CommandContext& ctx);
+void HSetEx(CommandContext& ctx);
+
+// The largest absolute expiry a field may have (2^48 - 1 ms, Redis's bound).
+inline constexpr int64_t kMaxFieldExpiry = (int64_t{1} << 48) - 1;
+
 }  // namespace server::hashes

@@ -1,6 +1,6 @@
 // Hash commands: the family's CommandSpec table, the helpers every handler shares, and the
 // plain field commands (set, get, delete, count, counters). HRANDFIELD and HSCAN live in
-// random_scan.cc, field expiry in field_expiry.cc.
+// random_scan.cc, field expiry in field_expiry.cc, HGETDEL/HGETEX/HSETEX in get_set_ex.cc.
 // Writes record what they did: a call that changed nothing records nothing, HINCRBYFLOAT
 // records the resulting value as HSET (plus the field's expiry, which HSET would clear).
 #include <cmath>
@@ -318,6 +318,24 @@ constexpr CommandSpec kHashCommands[] = {
      "Removes the expiration time for each specified field", "7.4.0", "hash",
      {"O(N) where N is the number of specified fields",
       "key fields=FIELDS numfields:integer field...", "", "RW update"}},
+    {"hgetdel", -5, kWrite | kFast, 1, 1, 1, HGetDel,
+     "Returns the value of a field and deletes it from the hash", "8.0.0", "hash",
+     {"O(N) where N is the number of specified fields",
+      "key fields=FIELDS numfields:integer field...", "", "RW access delete"}},
+    {"hgetex", -5, kWrite | kFast, 1, 1, 1, HGetEx,
+     "Get the value of one or more fields of a given hash key, and optionally set their "
+     "expiration.", "8.0.0", "hash",
+     {"O(N) where N is the number of specified fields",
+      "key [expiration=EX seconds:integer|PX milliseconds:integer|EXAT "
+      "unix-time-seconds:unix-time|PXAT unix-time-milliseconds:unix-time|PERSIST] "
+      "fields=FIELDS numfields:integer field...", "", "RW access update"}},
+    {"hsetex", -6, kWriteOom | kFast, 1, 1, 1, HSetEx,
+     "Set the value of one or more fields of a given hash key, and optionally set their "
+     "expiration.", "8.0.0", "hash",
+     {"O(N) where N is the number of fields being set.",
+      "key [condition=FNX|FXX] [expiration=EX seconds:integer|PX milliseconds:integer|EXAT "
+      "unix-time-seconds:unix-time|PXAT unix-time-milliseconds:unix-time|KEEPTTL] "
+      "fields=FIELDS numfields:integer (data=field value)...", "", "RW update"}},
 };
 
 }  // namespace
