@@ -18,9 +18,8 @@ Hash Hash::Clone() const {
   out.min_expiry_ = min_expiry_;
   if (table_) {
     out.table_ = std::make_unique<HashTable<TableEntry>>();
-    table_->ForEach([&](const std::string& field, const TableEntry& e) {
-      out.table_->Upsert(field, e);
-    });
+    table_->ForEach(
+        [&](const std::string& field, const TableEntry& e) { out.table_->Upsert(field, e); });
   }
   return out;
 }
@@ -50,8 +49,8 @@ std::optional<int64_t> Hash::ExpiryOf(std::string_view field) const {
 
 bool Hash::Set(std::string_view field, std::string_view value, const HashLimits& limits,
                bool keep_expiry) {
-  if (!table_ && (field.size() > limits.max_listpack_value ||
-                  value.size() > limits.max_listpack_value)) {
+  if (!table_ &&
+      (field.size() > limits.max_listpack_value || value.size() > limits.max_listpack_value)) {
     ConvertToTable();
   }
   if (table_) {

@@ -110,10 +110,10 @@ class Hash {
     if (at_ms < min_expiry_) min_expiry_ = at_ms;
   }
 
-  Listpack lp_;                                    // the encoding while table_ is null
-  std::unique_ptr<HashTable<TableEntry>> table_;   // once converted
-  bool with_expiry_ = false;                       // listpack holds triples
-  size_t volatile_count_ = 0;                      // fields with an expiry
+  Listpack lp_;                                               // the encoding while table_ is null
+  std::unique_ptr<HashTable<TableEntry>> table_;              // once converted
+  bool with_expiry_ = false;                                  // listpack holds triples
+  size_t volatile_count_ = 0;                                 // fields with an expiry
   int64_t min_expiry_ = std::numeric_limits<int64_t>::max();  // <= every field's expiry
 };
 

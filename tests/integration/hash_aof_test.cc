@@ -9,8 +9,8 @@
 
 namespace {
 
-using itest::Redis;
 using aoftest::WaitPersistenceField;
+using itest::Redis;
 
 // Every field of hash `key` sorted, with its value and absolute expiry in ms (-1 for none).
 std::string DumpHash(Redis& r, const std::string& key) {

@@ -79,7 +79,8 @@ void SetFieldExpiry(CommandContext& ctx, bool seconds, bool absolute) {
     // A field without an expiry counts as expiring never: GT fails, LT succeeds.
     const bool has = *current != Hash::kNoExpiry;
     const bool ok = cond == Condition::kAlways || (cond == Condition::kNx && !has) ||
-                    (cond == Condition::kXx && has) || (cond == Condition::kGt && has && *at > *current) ||
+                    (cond == Condition::kXx && has) ||
+                    (cond == Condition::kGt && has && *at > *current) ||
                     (cond == Condition::kLt && (!has || *at < *current));
     if (!ok) {
       ctx.reply.Integer(kConditionNotMet);
@@ -127,10 +128,18 @@ void ReadFieldExpiry(CommandContext& ctx, Report report) {
     } else {
       const int64_t left = *at - ctx.now_ms;
       switch (report) {
-        case Report::kTtlSeconds: ctx.reply.Integer((left + 999) / 1000); break;
-        case Report::kTtlMs: ctx.reply.Integer(left); break;
-        case Report::kAtSeconds: ctx.reply.Integer(*at / 1000); break;
-        case Report::kAtMs: ctx.reply.Integer(*at); break;
+        case Report::kTtlSeconds:
+          ctx.reply.Integer((left + 999) / 1000);
+          break;
+        case Report::kTtlMs:
+          ctx.reply.Integer(left);
+          break;
+        case Report::kAtSeconds:
+          ctx.reply.Integer(*at / 1000);
+          break;
+        case Report::kAtMs:
+          ctx.reply.Integer(*at);
+          break;
       }
     }
   }

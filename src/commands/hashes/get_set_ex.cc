@@ -31,9 +31,8 @@ struct ExpiryOption {
 
 // Reads one expiry option at argv[i] (advancing past its argument); nullopt if argv[i] is not
 // one. `other` is PERSIST or KEEPTTL, whichever the command takes.
-std::optional<Result<void>> ParseExpiryOption(const CommandContext& ctx, size_t& i,
-                                              ExpiryOption& o, std::string_view other,
-                                              std::string_view one_error) {
+std::optional<Result<void>> ParseExpiryOption(const CommandContext& ctx, size_t& i, ExpiryOption& o,
+                                              std::string_view other, std::string_view one_error) {
   std::string_view a = ctx.arg(i);
   const bool is_ex = EqualsIgnoreCase(a, "EX"), is_px = EqualsIgnoreCase(a, "PX");
   const bool is_exat = EqualsIgnoreCase(a, "EXAT"), is_pxat = EqualsIgnoreCase(a, "PXAT");

@@ -141,9 +141,8 @@ void HScan(CommandContext& ctx) {
   // Buckets until `count` fields are gathered, at most about 10 * count steps.
   int64_t steps_left = count > std::numeric_limits<int64_t>::max() / 10 ? count : count * 10;
   do {
-    next = h.Scan(next, [&](std::string_view f, std::string_view val) {
-      found.emplace_back(f, val);
-    });
+    next =
+        h.Scan(next, [&](std::string_view f, std::string_view val) { found.emplace_back(f, val); });
   } while (next != 0 && steps_left-- > 0 && static_cast<int64_t>(found.size()) < count);
   std::optional<GlobPattern> pattern;
   if (match && *match != "*") pattern.emplace(*match);

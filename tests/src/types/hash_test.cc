@@ -1,15 +1,14 @@
 // types::Hash against a std::map model (field -> value, expiry) under random sets, erases,
 // expiries, persists and expiry sweeps, with small and default thresholds, so both encodings
 // and the one-way conversion between them are exercised.
-#include <catch2/catch.hpp>
+#include "src/types/hash.h"
 
+#include <catch2/catch.hpp>
 #include <map>
 #include <random>
 #include <set>
 #include <string>
 #include <utility>
-
-#include "src/types/hash.h"
 
 using types::Hash;
 
@@ -46,9 +45,7 @@ void CheckHashMatchesModel(const Hash& h, const HashModel& model) {
   std::set<std::string> scanned;
   uint64_t cursor = 0;
   do {
-    cursor = h.Scan(cursor, [&](std::string_view f, std::string_view) {
-      scanned.emplace(f);
-    });
+    cursor = h.Scan(cursor, [&](std::string_view f, std::string_view) { scanned.emplace(f); });
   } while (cursor != 0);
   REQUIRE(scanned.size() == model.size());
 }
@@ -63,10 +60,9 @@ std::string HashTestString(std::mt19937_64& rng, size_t max_len) {
 
 TEST_CASE("A hash stays equal to a map model in both encodings and across the conversion",
           "[hash][types]") {
-  const auto [seed, entries, value_len] =
-      GENERATE(std::make_tuple(1u, size_t{8}, size_t{16}), std::make_tuple(2u, size_t{128},
-                                                                           size_t{64}),
-               std::make_tuple(3u, size_t{16}, size_t{8}), std::make_tuple(4u, size_t{4}, size_t{200}));
+  const auto [seed, entries, value_len] = GENERATE(
+      std::make_tuple(1u, size_t{8}, size_t{16}), std::make_tuple(2u, size_t{128}, size_t{64}),
+      std::make_tuple(3u, size_t{16}, size_t{8}), std::make_tuple(4u, size_t{4}, size_t{200}));
   std::mt19937_64 rng(seed);
   const types::HashLimits limits{entries, value_len};
   Hash h;
@@ -74,8 +70,8 @@ TEST_CASE("A hash stays equal to a map model in both encodings and across the co
   bool exceeded = false;
   int64_t now = 1000;
   for (int step = 0; step < 1500; step++) {
-    const std::string field = "f" + std::to_string(rng() % 60) +
-                              (rng() % 20 == 0 ? HashTestString(rng, 40) : "");
+    const std::string field =
+        "f" + std::to_string(rng() % 60) + (rng() % 20 == 0 ? HashTestString(rng, 40) : "");
     switch (rng() % 10) {
       case 0:
       case 1:
@@ -115,9 +111,7 @@ TEST_CASE("A hash stays equal to a map model in both encodings and across the co
         now += static_cast<int64_t>(rng() % 10);
         const size_t max = rng() % 2 ? 3 : SIZE_MAX;
         std::set<std::string> removed;
-        const size_t n = h.RemoveExpired(now, max, [&](std::string_view f) {
-          removed.emplace(f);
-        });
+        const size_t n = h.RemoveExpired(now, max, [&](std::string_view f) { removed.emplace(f); });
         REQUIRE(n == removed.size());
         REQUIRE(n <= max);
         size_t due = 0;
@@ -141,8 +135,7 @@ TEST_CASE("A hash stays equal to a map model in both encodings and across the co
         break;
       }
     }
-    REQUIRE(h.encoding() ==
-            (exceeded ? Hash::Encoding::kHashTable : Hash::Encoding::kListpack));
+    REQUIRE(h.encoding() == (exceeded ? Hash::Encoding::kHashTable : Hash::Encoding::kListpack));
     if (step % 10 == 0) CheckHashMatchesModel(h, model);
   }
   CheckHashMatchesModel(h, model);
@@ -175,7 +168,8 @@ TEST_CASE("Random picks of a hash cover every field", "[hash][types]") {
   std::mt19937_64 rng(7);
   for (size_t entries : {size_t{128}, size_t{2}}) {
     Hash h;
-    for (int i = 0; i < 10; i++) h.Set("f" + std::to_string(i), "v" + std::to_string(i), {entries, 64});
+    for (int i = 0; i < 10; i++)
+      h.Set("f" + std::to_string(i), "v" + std::to_string(i), {entries, 64});
     std::set<std::string> seen;
     for (int i = 0; i < 500; i++) {
       auto [f, v] = h.Random(rng);

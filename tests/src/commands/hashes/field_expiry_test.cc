@@ -3,7 +3,6 @@
 // vanishing lazily on access and actively in the db's expiry cycle, recorded as HDEL (and DEL
 // when the hash empties).
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -55,7 +54,8 @@ TEST_CASE("HEXPIRE NX XX GT LT set only where the condition holds", "[hash][fiel
   CHECK(h.Run({"HPTTL", "k", "FIELDS", "2", "a", "b"}) == "*2\r\n:4000\r\n:5000\r\n");
 }
 
-TEST_CASE("A field expiry in the past deletes the field, recorded as HDEL", "[hash][field-expiry]") {
+TEST_CASE("A field expiry in the past deletes the field, recorded as HDEL",
+          "[hash][field-expiry]") {
   FieldExpiryHarness h;
   h.Run({"HSET", "k", "a", "1", "b", "2"});
   CHECK(h.Recorded({"HEXPIRE", "k", "0", "FIELDS", "1", "a"}) ==
@@ -125,8 +125,7 @@ TEST_CASE("A hash whose last field expires is gone on access, recorded as HDEL t
   h.Run({"HSET", "k", "a", "1"});
   h.Run({"HPEXPIRE", "k", "100", "FIELDS", "1", "a"});
   h.At(kFieldNow + 200);
-  CHECK(h.Recorded({"EXISTS", "k"}) ==
-        std::vector<FieldArgv>{{"HDEL", "k", "a"}, {"DEL", "k"}});
+  CHECK(h.Recorded({"EXISTS", "k"}) == std::vector<FieldArgv>{{"HDEL", "k", "a"}, {"DEL", "k"}});
   CHECK(h.Run({"TYPE", "k"}) == "+none\r\n");
 }
 

@@ -1,7 +1,6 @@
 // HGETDEL, HGETEX and HSETEX (Redis 8.0) in-process with a pinned clock: replies, options and
 // their errors, and what each records (HDEL, HPEXPIREAT with absolute times, HPERSIST, HSET).
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 

@@ -1,7 +1,6 @@
 // The hash handlers in-process: replies, what each write records for the AOF, emptied hashes
 // deleting their key, WATCH, and lazy and active field expiry with a pinned clock.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
