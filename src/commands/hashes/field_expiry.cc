@@ -135,7 +135,8 @@ void ReadFieldExpiry(CommandContext& ctx, Report report) {
           ctx.reply.Integer(left);
           break;
         case Report::kAtSeconds:
-          ctx.reply.Integer(*at / 1000);
+          // Rounded up, like the TTL: a field is never reported as gone before it is.
+          ctx.reply.Integer((*at + 999) / 1000);
           break;
         case Report::kAtMs:
           ctx.reply.Integer(*at);
