@@ -4,12 +4,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <map>
 #include <set>
 #include <string_view>
 
 #include "src/aof_writer.h"
 #include "src/delivery/policy.h"
 #include "src/types/set.h"
+#include "src/types/hash.h"
 
 namespace server {
 
@@ -246,6 +248,40 @@ bool EmitSet(int db, const std::string& key, const types::Set& set, SnapshotSink
   return ok;
 }
 
+// A hash as HSET in batches of kHashBatch pairs, then its field expiries as HPEXPIREAT, one
+// per distinct time (fields sharing a time share the command). Fields already past their time
+// are left out; a hash with none left is not written at all.
+constexpr size_t kHashBatch = 64;
+
+bool EmitHash(int db, const std::string& key, const types::Hash& h, int64_t now_ms,
+              SnapshotSink& sink) {
+  Argv batch;
+  std::map<int64_t, std::vector<std::string>> expiries;
+  bool ok = true;
+  h.ForEach([&](std::string_view f, std::string_view v, int64_t at) {
+    if (!ok || (at != types::Hash::kNoExpiry && at <= now_ms)) return;
+    if (batch.empty()) batch = {"HSET", key};
+    batch.emplace_back(f);
+    batch.emplace_back(v);
+    if (at != types::Hash::kNoExpiry) expiries[at].emplace_back(f);
+    if (batch.size() == 2 + 2 * kHashBatch) {
+      ok = sink.Command(db, batch);
+      batch.clear();
+    }
+  });
+  if (ok && !batch.empty()) ok = sink.Command(db, batch);
+  for (auto& [at, fields] : expiries) {
+    for (size_t i = 0; ok && i < fields.size(); i += kHashBatch) {
+      const size_t n = std::min(kHashBatch, fields.size() - i);
+      Argv argv{"HPEXPIREAT", key, std::to_string(at), "FIELDS", std::to_string(n)};
+      argv.insert(argv.end(), fields.begin() + static_cast<std::ptrdiff_t>(i),
+                  fields.begin() + static_cast<std::ptrdiff_t>(i + n));
+      ok = sink.Command(db, argv);
+    }
+  }
+  return ok;
+}
+
 }  // namespace
 
 bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
@@ -264,6 +300,11 @@ bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
           argv.push_back(std::to_string(at));
         }
         ok = sink.Command(db, argv);
+      } else if (v.is_hash()) {
+        ok = EmitHash(db, key, v.hash(), now_ms, sink);
+        if (ok && at != kNoExpire) {
+          ok = sink.Command(db, Argv{"PEXPIREAT", key, std::to_string(at)});
+        }
       } else {
         ok = v.is_set() ? EmitSet(db, key, v.set(), sink)
                         : StreamEmitter(db, key, sink).Emit(v.stream());

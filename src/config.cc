@@ -299,6 +299,16 @@ std::vector<ConfigOption> BuildOptions() {
         c.stream_default_dead_letter_suffix = std::string(v);
         return "";
       }});
+  o.push_back(IntOption("hash-max-listpack-entries", &Config::hash_max_listpack_entries, 0,
+                        INT64_MAX, Mut::kMutable,
+                        "A hash with more fields than this leaves the compact listpack "
+                        "encoding for a hash table (and never goes back)."));
+  o.back().aliases = {"hash-max-ziplist-entries"};
+  o.push_back(MemoryOption("hash-max-listpack-value", &Config::hash_max_listpack_value, 0,
+                           Mut::kMutable,
+                           "A hash holding a field or value longer than this (bytes) leaves "
+                           "the listpack encoding for a hash table."));
+  o.back().aliases = {"hash-max-ziplist-value"};
   o.push_back(MemoryOption("proto-max-bulk-len", &Config::proto_max_bulk_len, 1024 * 1024,
                            Mut::kMutable, "Largest bulk string a request may carry."));
   o.push_back(MemoryOption("client-query-buffer-limit", &Config::client_query_buffer_limit,

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "src/types/hash.h"
 #include "streams/delivery_policy.h"
 #include "streams/stream.h"
 
@@ -46,6 +47,9 @@ struct Config {
   int64_t set_max_intset_entries = 512;
   int64_t set_max_listpack_entries = 128;
   int64_t set_max_listpack_value = 64;
+  // A hash stays a listpack up to this many fields, each field and value up to this many bytes.
+  int64_t hash_max_listpack_entries = 128;
+  int64_t hash_max_listpack_value = 64;
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";
   int64_t maxmemory_samples = 5;             // keys sampled per eviction round
@@ -112,5 +116,11 @@ bool ParseMemory(std::string_view s, int64_t& out);
 // The stream block limits (stream-node-max-entries / stream-node-max-bytes) every append to a
 // stream takes: XADD's and a dead letter's alike.
 streams::StreamLimits StreamLimitsFrom(const Config& config);
+
+// The listpack thresholds every write to a hash takes.
+inline types::HashLimits HashLimitsFrom(const Config& config) {
+  return {static_cast<size_t>(config.hash_max_listpack_entries),
+          static_cast<size_t>(config.hash_max_listpack_value)};
+}
 
 }  // namespace server

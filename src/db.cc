@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "src/types/hash.h"
+
 namespace server {
 
 bool Db::ExpireIfNeeded(std::string_view key, int64_t now_ms) {
@@ -17,9 +19,30 @@ bool Db::ExpireIfNeeded(std::string_view key, int64_t now_ms) {
   return true;
 }
 
+bool Db::ExpireFields(std::string_view key, Value& v, int64_t now_ms, size_t max,
+                      size_t* removed) {
+  std::vector<std::string> fields;
+  v.hash().RemoveExpired(now_ms, max, [&](std::string_view f) { fields.emplace_back(f); });
+  if (removed != nullptr) *removed = fields.size();
+  if (fields.empty()) return false;
+  const bool emptied = v.hash().empty();
+  if (fields_expired_hook_) fields_expired_hook_(key, fields, emptied);
+  if (emptied) {
+    expires_.Erase(key);
+    dict_.Erase(key);
+  }
+  Touch(key);
+  return emptied;
+}
+
 Value* Db::Find(std::string_view key, int64_t now_ms) {
   if (!expires_.empty()) ExpireIfNeeded(key, now_ms);
   Value* v = dict_.Find(key);
+  if (v != nullptr && v->is_hash() && !expiry_suspended_ &&
+      v->hash().EarliestExpiryBound() <= now_ms &&
+      ExpireFields(key, *v, now_ms, SIZE_MAX)) {
+    return nullptr;
+  }
   if (v != nullptr && track_access_) v->RecordAccess(now_ms);
   return v;
 }
@@ -31,6 +54,7 @@ void Db::Evict(std::string_view key) {
 
 Value& Db::Store(std::string_view key, Value value, bool keep_ttl) {
   value.RecordAccess(clock_ms_ ? *clock_ms_ : 0);
+  if (value.is_hash() && value.hash().HasFieldExpiry()) TrackFieldExpiry(key);
   auto [stored, inserted] = dict_.Upsert(key, std::move(value));
   if (!inserted && !keep_ttl) expires_.Erase(key);
   Touch(key);
@@ -83,6 +107,8 @@ void Db::Flush() {
   }
   dict_.Clear();
   expires_.Clear();
+  volatile_hashes_.Clear();
+  volatile_cursor_ = 0;
 }
 
 bool Db::RandomKey(int64_t now_ms, std::string& out) {
@@ -116,7 +142,35 @@ size_t Db::ActiveExpire(int64_t now_ms, size_t max_checks) {
     deleted += expired_in_sample;
     if (expired_in_sample * 4 <= sample) break;
   }
+  ActiveExpireFields(now_ms, kFieldsPerCheck * max_checks);
   return deleted;
+}
+
+size_t Db::ActiveExpireFields(int64_t now_ms, size_t max_fields) {
+  if (expiry_suspended_ || volatile_hashes_.empty()) return 0;
+  size_t removed = 0;
+  // One bucket step at a time; keys are collected first because expiring may erase them.
+  // Each step counts as work too, so a table of hashes with nothing due is walked in bounded
+  // slices rather than whole.
+  size_t steps = 0;
+  std::vector<std::string> keys;
+  do {
+    keys.clear();
+    volatile_cursor_ = volatile_hashes_.Scan(
+        volatile_cursor_, [&](const std::string& key, bool) { keys.push_back(key); });
+    for (const std::string& key : keys) {
+      Value* v = dict_.Find(key);
+      if (v == nullptr || !v->is_hash() || !v->hash().HasFieldExpiry()) {
+        volatile_hashes_.Erase(key);
+        continue;
+      }
+      if (v->hash().EarliestExpiryBound() > now_ms || removed >= max_fields) continue;
+      size_t n = 0;
+      if (ExpireFields(key, *v, now_ms, max_fields - removed, &n)) volatile_hashes_.Erase(key);
+      removed += n;
+    }
+  } while (volatile_cursor_ != 0 && removed < max_fields && ++steps < max_fields);
+  return removed;
 }
 
 void Db::Watch(std::string_view key, bool* flag) {

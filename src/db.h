@@ -2,6 +2,9 @@
 // keeps them. Invariants: every key in expires_ is in dict_; a key whose expiry is <= now is
 // never returned by a lookup (it is deleted on access, or by the active expiry cycle).
 // Every mutation goes through here so WATCH sees it: Touch() marks the watchers of a key.
+// Hash fields with their own expiry (Redis 7.4) expire the same two ways: a lookup removes a
+// hash's expired fields before returning it (and the key, if none are left), and the active
+// cycle walks the keys registered as holding such fields, a bounded number of fields a turn.
 #pragma once
 
 #include <cstdint>
@@ -39,6 +42,15 @@ class Db {
   // the AOF, as Redis propagates expiries. Commands' own deletions are not reported here.
   using ExpiredHook = std::function<void(std::string_view key)>;
   void set_expired_hook(ExpiredHook hook) { expired_hook_ = std::move(hook); }
+  // Called when this db removes expired hash fields on its own (lazily or actively), with the
+  // fields, and whether the key went with them: recorded as HDEL (and DEL) for the AOF.
+  using FieldsExpiredHook =
+      std::function<void(std::string_view key, const std::vector<std::string>& fields,
+                         bool key_deleted)>;
+  void set_fields_expired_hook(FieldsExpiredHook hook) { fields_expired_hook_ = std::move(hook); }
+  // A command gave a field of the hash at `key` an expiry: the active cycle must visit it.
+  // (Storing a hash that already has such fields registers it by itself.)
+  void TrackFieldExpiry(std::string_view key) { volatile_hashes_.Upsert(key, true); }
 
   // The live value for `key`, or null. An expired key is deleted first (lazy expiry).
   Value* Find(std::string_view key, int64_t now_ms);
@@ -88,8 +100,14 @@ class Db {
   bool RandomKey(int64_t now_ms, std::string& out);
 
   // Active expiry: samples keys with a TTL and deletes the expired ones, repeating while more
-  // than a quarter of a sample was expired. Stops after `max_checks` samples. Returns deleted.
+  // than a quarter of a sample was expired. Stops after `max_checks` samples. Then removes
+  // expired hash fields, at most kFieldsPerCheck * max_checks of them. Returns deleted keys.
   size_t ActiveExpire(int64_t now_ms, size_t max_checks);
+  static constexpr size_t kFieldsPerCheck = 20;
+  // The field half of the cycle: walks the registered hashes from where the last call stopped
+  // and removes up to `max_fields` expired fields. Returns the fields removed.
+  size_t ActiveExpireFields(int64_t now_ms, size_t max_fields);
+  size_t volatile_hashes() const { return volatile_hashes_.size(); }
 
   // WATCH support: `flag` is set to true when `key` is modified; pointers stay registered
   // until Unwatch. Flush() marks the watchers of the keys it removes (present ones only).
@@ -120,16 +138,25 @@ class Db {
 
  private:
   bool ExpireIfNeeded(std::string_view key, int64_t now_ms);
+  // Removes up to `max` expired fields of the hash `v` at `key`, and the key when it empties.
+  // Returns whether the key was deleted.
+  bool ExpireFields(std::string_view key, Value& v, int64_t now_ms, size_t max,
+                    size_t* removed = nullptr);
   Value& Store(std::string_view key, Value value, bool keep_ttl);
 
   types::HashTable<Value> dict_;
   types::HashTable<int64_t> expires_;
+  // Keys that held a hash with field expiries when last seen (stale entries are dropped when
+  // the walk finds them), and where the walk resumes.
+  types::HashTable<bool> volatile_hashes_;
+  uint64_t volatile_cursor_ = 0;
   std::unordered_map<std::string, std::vector<bool*>> watchers_;
   std::mt19937_64 rng_{0x52554e4e454cULL};
   uint64_t expired_keys_ = 0;
   const int64_t* clock_ms_ = nullptr;
   bool track_access_ = true;
   ExpiredHook expired_hook_;
+  FieldsExpiredHook fields_expired_hook_;
   bool expiry_suspended_ = false;
 };
 

@@ -102,6 +102,33 @@ inline constexpr std::string_view kExpireGtAndLt =
 inline constexpr std::string_view kIntOutOfRange =
     "ERR value is out of range, value must between -2147483648 and 2147483647";
 
+// Hashes.
+inline constexpr std::string_view kHashValueNotInteger = "ERR hash value is not an integer";
+inline constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
+inline constexpr std::string_view kIncrNanOrInfinity = "ERR value is NaN or Infinity";
+inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
+inline constexpr std::string_view kCountOutOfRange =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
+// Field expiry (Redis 7.4) and HGETDEL/HGETEX/HSETEX (Redis 8.0).
+inline constexpr std::string_view kFieldsMissing =
+    "ERR Mandatory argument FIELDS is missing or not at the right position";
+inline constexpr std::string_view kFieldsKeywordMissing =
+    "ERR Mandatory keyword FIELDS is missing or not at the right position";
+inline constexpr std::string_view kNumFieldsNotPositive =
+    "ERR Parameter `numFields` should be greater than 0";
+inline constexpr std::string_view kNumFieldsMismatch =
+    "ERR The `numfields` parameter must match the number of arguments";
+inline constexpr std::string_view kNumFieldsTooMany =
+    "ERR Parameter `numFields` is more than number of arguments";
+inline constexpr std::string_view kFieldExpireNegative = "ERR invalid expire time, must be >= 0";
+inline constexpr std::string_view kHGetExOneExpiry =
+    "ERR Only one of EX, PX, EXAT, PXAT or PERSIST arguments can be specified";
+inline constexpr std::string_view kHSetExOneExpiry =
+    "ERR Only one of EX, PX, EXAT, PXAT or KEEPTTL arguments can be specified";
+inline constexpr std::string_view kHSetExOneCondition =
+    "ERR Only one of FNX or FXX arguments can be specified";
+
 // "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
 std::string UnknownCommand(std::string_view name, const std::string_view* args, size_t nargs);
 // "ERR wrong number of arguments for 'get' command" (name is lower-cased, "client|setname")

@@ -13,6 +13,17 @@ ServerState::ServerState(Config cfg) : config(std::move(cfg)) {
     dbs.back()->set_expired_hook([this, db = static_cast<int>(i)](std::string_view key) {
       propagation.AddOutside(db, {"DEL", std::string(key)});
     });
+    // Expired hash fields go as one HDEL (Redis 7.4 propagates field expiry as HDEL), and the
+    // key as DEL when its last field went.
+    dbs.back()->set_fields_expired_hook([this, db = static_cast<int>(i)](
+                                            std::string_view key,
+                                            const std::vector<std::string>& fields,
+                                            bool key_deleted) {
+      std::vector<std::string> argv{"HDEL", std::string(key)};
+      argv.insert(argv.end(), fields.begin(), fields.end());
+      propagation.AddOutside(db, std::move(argv));
+      if (key_deleted) propagation.AddOutside(db, {"DEL", std::string(key)});
+    });
   }
   start_ms = WallClockMs();
   std::random_device rd;

@@ -1,5 +1,6 @@
 #include "src/value.h"
 
+#include "src/types/hash.h"
 #include "src/types/set.h"
 
 namespace server {
@@ -23,23 +24,41 @@ uint64_t NextRandom() {
 
 }  // namespace
 
-Value::Value(const Value& other)
-    : lru_ms_(other.lru_ms_), lfu_minute_(other.lfu_minute_), lfu_count_(other.lfu_count_) {
-  if (other.is_stream()) {
-    data_ = std::make_unique<streams::Stream>(other.stream().Clone());
-  } else if (other.is_set()) {
-    data_ = SetPtr(new types::Set(other.set().Clone()));
-  } else {
-    data_ = other.str();
-  }
+template <typename T>
+void OutOfLineDelete<T>::operator()(T* p) const {
+  delete p;
 }
+template struct OutOfLineDelete<types::Hash>;
+template struct OutOfLineDelete<types::Set>;
 
-void SetDeleter::operator()(types::Set* set) const { delete set; }
+Value Value::NewHash() {
+  Value v;
+  v.data_ = Owned<types::Hash>(new types::Hash());
+  return v;
+}
 
 Value Value::NewSet(types::Set set) {
   Value v;
-  v.data_ = SetPtr(new types::Set(std::move(set)));
+  v.data_ = Owned<types::Set>(new types::Set(std::move(set)));
   return v;
+}
+
+Value::Value(const Value& other)
+    : lru_ms_(other.lru_ms_), lfu_minute_(other.lfu_minute_), lfu_count_(other.lfu_count_) {
+  switch (other.type()) {
+    case ValueType::kString:
+      data_ = other.str();
+      break;
+    case ValueType::kStream:
+      data_ = std::make_unique<streams::Stream>(other.stream().Clone());
+      break;
+    case ValueType::kHash:
+      data_ = Owned<types::Hash>(new types::Hash(other.hash().Clone()));
+      break;
+    case ValueType::kSet:
+      data_ = Owned<types::Set>(new types::Set(other.set().Clone()));
+      break;
+  }
 }
 
 uint8_t Value::LfuCount(int64_t now_ms) const {

@@ -1,7 +1,9 @@
 // A keyspace value: one of the types Redis knows, held by the keyspace's hash table. Strings are
 // stored as bytes (integers too: INCR parses and re-formats, as Redis's int encoding behaves
-// identically on the wire). Streams and sets are held by pointer so a Value stays small; copying
-// a Value (COPY) deep-copies them.
+// identically on the wire). Every other type is held by pointer so a Value stays small; copying
+// a Value (COPY) deep-copies it. The collection types are only declared here: their pointers
+// free them through Owned's deleter, defined in value.cc where the types are complete, so this
+// header (included everywhere) pulls in none of them.
 #pragma once
 
 #include <cstdint>
@@ -13,20 +15,22 @@
 #include "streams/stream.h"
 
 namespace types {
+class Hash;
 class Set;
 }  // namespace types
 
 namespace server {
 
-// Frees a set. Defined in value.cc, where types::Set is complete, so this header needs only
-// its declaration.
-struct SetDeleter {
-  void operator()(types::Set* set) const;
+// Deletes a T where T is complete (value.cc instantiates it for each collection type).
+template <typename T>
+struct OutOfLineDelete {
+  void operator()(T* p) const;
 };
-using SetPtr = std::unique_ptr<types::Set, SetDeleter>;
+template <typename T>
+using Owned = std::unique_ptr<T, OutOfLineDelete<T>>;
 
 // In the order of the variant's alternatives.
-enum class ValueType { kString, kStream, kSet };
+enum class ValueType { kString, kStream, kHash, kSet };
 
 class Value {
  public:
@@ -49,7 +53,7 @@ class Value {
     v.data_ = std::make_unique<streams::Stream>();
     return v;
   }
-
+  static Value NewHash();
   // Takes a set (non-empty: an emptied collection is deleted, never stored).
   static Value NewSet(types::Set set);
 
@@ -62,10 +66,12 @@ class Value {
   const streams::Stream& stream() const {
     return *std::get<std::unique_ptr<streams::Stream>>(data_);
   }
-
+  bool is_hash() const { return type() == ValueType::kHash; }
+  types::Hash& hash() { return *std::get<Owned<types::Hash>>(data_); }
+  const types::Hash& hash() const { return *std::get<Owned<types::Hash>>(data_); }
   bool is_set() const { return type() == ValueType::kSet; }
-  types::Set& set() { return *std::get<SetPtr>(data_); }
-  const types::Set& set() const { return *std::get<SetPtr>(data_); }
+  types::Set& set() { return *std::get<Owned<types::Set>>(data_); }
+  const types::Set& set() const { return *std::get<Owned<types::Set>>(data_); }
 
   // Access bookkeeping for maxmemory eviction, updated on every lookup (Db::Find).
   // LRU: the low 32 bits of the last access time in ms, so idle times up to ~49 days are exact.
@@ -82,13 +88,16 @@ class Value {
     switch (type()) {
       case ValueType::kString: return "string";
       case ValueType::kStream: return "stream";
+      case ValueType::kHash: return "hash";
       case ValueType::kSet: return "set";
     }
     return "none";
   }
 
  private:
-  std::variant<std::string, std::unique_ptr<streams::Stream>, SetPtr> data_;
+  std::variant<std::string, std::unique_ptr<streams::Stream>, Owned<types::Hash>,
+               Owned<types::Set>>
+      data_;
   uint32_t lru_ms_ = 0;
   uint16_t lfu_minute_ = 0;  // low 16 bits of the minute the counter was last updated
   uint8_t lfu_count_ = kLfuInitial;

@@ -33,6 +33,10 @@ std::span<const CommandSpec> StringRows();       // strings.cc: rows of every st
 // sets/
 std::span<const CommandSpec> SetRows();          // sets.cc: rows of every set command; handlers
                                                  //   in sets.cc, random.cc, algebra.cc
+// hashes/
+std::span<const CommandSpec> HashRows();         // hashes.cc: rows of every hash command;
+                                                 //   handlers in hashes.cc, random_scan.cc,
+                                                 //   field_expiry.cc, get_set_ex.cc
 // transactions/
 std::span<const CommandSpec> TransactionRows();  // transactions.cc: MULTI EXEC DISCARD WATCH
                                                  //   UNWATCH

@@ -331,3 +331,31 @@ TEST_CASE("While a rewrite runs the writer copies each record into a buffer that
   unlink(path.c_str());
   rmdir(dir);
 }
+
+TEST_CASE("A hash is HSET in batches of 64 pairs, then HPEXPIREAT per field time, then "
+          "PEXPIREAT", "[aof_rewrite][hash]") {
+  CommandHarness h;
+  std::vector<std::string> argv{"HSET", "h"};
+  for (int i = 0; i < 150; i++) {
+    argv.push_back("f" + Str(i));
+    argv.push_back("v" + Str(i));
+  }
+  h.Run(argv);
+  h.Run({"HPEXPIREAT", "h", "99999999999999", "FIELDS", "2", "f1", "f2"});
+  h.Run({"HPEXPIREAT", "h", "99999999999998", "FIELDS", "1", "f3"});
+  h.Run({"PEXPIREAT", "h", "99999999999997"});
+  h.Run({"HSET", "small", "a", "1"});
+  const std::string text = Snapshot(h);
+  size_t hsets = 0;
+  for (size_t at = text.find("$4\r\nHSET\r\n$1\r\nh\r\n"); at != std::string::npos;
+       at = text.find("$4\r\nHSET\r\n$1\r\nh\r\n", at + 1)) {
+    hsets++;
+  }
+  CHECK(hsets == 3);  // 64 + 64 + 22 pairs
+  CHECK(text.find("*130\r\n$4\r\nHSET\r\n$1\r\nh\r\n") != std::string::npos);
+  CHECK(text.find(Multibulk({"HPEXPIREAT", "h", "99999999999998", "FIELDS", "1", "f3"})) !=
+        std::string::npos);
+  CHECK(text.find(Multibulk({"PEXPIREAT", "h", "99999999999997"})) != std::string::npos);
+  CHECK(text.find(Multibulk({"HSET", "small", "a", "1"})) != std::string::npos);
+  CheckSnapshotRebuilds(h);
+}

@@ -1,5 +1,6 @@
 // The whole dataset of an in-process server as canonical text, for replay-equivalence tests
-// (propagation, AOF rewrite): strings with expiry, sets' members, streams with metadata and entries, groups
+// (propagation, AOF rewrite): strings with expiry, sets' members, hashes with field expiries,
+// streams with metadata and entries, groups
 // with policy and its counters, consumers, PEL (times, counts, due times) and NACK order. Left out on purpose: what
 // depends on when a command ran rather than on what it did (a consumer's seen-time and
 // active-time, values' access times), which neither Redis nor we replay.
@@ -14,6 +15,7 @@
 #include "src/delivery/policy.h"
 #include "src/server_state.h"
 #include "src/types/set.h"
+#include "src/types/hash.h"
 #include "tests/support/command_harness.h"
 
 namespace testing_support {
@@ -38,6 +40,16 @@ inline std::string DumpDataset(CommandHarness& h) {
         out << " set";
         for (const auto& m : members) out << " " << m;
         out << "\n";
+        continue;
+      }
+      if (v->is_hash()) {
+        // Fields sorted (encoding order may differ after a replay), each with its expiry.
+        std::map<std::string, std::string> fields;
+        v->hash().ForEach([&](std::string_view f, std::string_view val, int64_t at) {
+          fields[std::string(f)] = std::string(val) + " expire=" + std::to_string(at);
+        });
+        out << " hash len=" << fields.size() << "\n";
+        for (const auto& [f, rest] : fields) out << "  " << f << " " << rest << "\n";
         continue;
       }
       const streams::Stream& s = v->stream();

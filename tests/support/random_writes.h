@@ -2,8 +2,9 @@
 // original: the replay of what commands recorded for the AOF, and the rewrite's snapshot. It
 // covers every stream and group command that records something (deliveries, claims, NACKs with
 // and without DELAY, deletes and trims with reference modes, group position and consumers,
-// delivery policies that redeliver and dead-letter), strings with TTLs, and sets (SADD across
-// every encoding, SREM, SPOP, SMOVE and the STORE forms).
+// delivery policies that redeliver and dead-letter), strings with TTLs, sets (SADD across
+// every encoding, SREM, SPOP, SMOVE and the STORE forms), and hashes with field TTLs in both
+// encodings.
 #pragma once
 
 #include <algorithm>
@@ -73,7 +74,13 @@ class RandomWrites {
       case 15:
         return {{"SET", "str" + Str(Pick(5)), Str(step), "PX", Str(100000 + Pick(1000))},
                 {"SET", "p" + Str(Pick(3)), Str(step)},
-                {"INCRBYFLOAT", "f" + Str(Pick(3)), "0.25"}};
+                {"INCRBYFLOAT", "f" + Str(Pick(3)), "0.25"},
+                {"HSET", "h" + Str(Pick(3)), "f" + Str(Pick(40)),
+                 Pick(10) == 0 ? std::string(70, 'v') : Str(step)},
+                {"HINCRBYFLOAT", "h" + Str(Pick(3)), "n", "0.5"},
+                {"HPEXPIRE", "h" + Str(Pick(3)), Str(100000 + Pick(1000)), "FIELDS", "2",
+                 "f" + Str(Pick(40)), "n"},
+                {"HDEL", "h" + Str(Pick(3)), "f" + Str(Pick(40))}};
       case 16:
         return {{"XGROUP", "SETID", k, g, Pick(2) ? "$" : id()}};
       case 17:

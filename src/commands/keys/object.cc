@@ -7,6 +7,7 @@
 #include "src/commands/util.h"
 #include "src/errors.h"
 #include "src/types/set.h"
+#include "src/types/hash.h"
 
 namespace server::keys {
 
@@ -63,6 +64,11 @@ void ObjectEncoding(CommandContext& ctx) {
     case ValueType::kString: return ctx.reply.Bulk(StringEncoding(v->str()));
     case ValueType::kStream: return ctx.reply.Bulk("stream");
     case ValueType::kSet: return ctx.reply.Bulk(v->set().EncodingName());
+    // A listpack with field expiries (Redis's "listpackex") is still reported as listpack.
+    case ValueType::kHash:
+      return ctx.reply.Bulk(v->hash().encoding() == types::Hash::Encoding::kListpack
+                                ? "listpack"
+                                : "hashtable");
   }
 }
 

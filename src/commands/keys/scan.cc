@@ -1,14 +1,12 @@
 // KEYS and SCAN. SCAN walks Db::Scan's reverse-binary cursor, so a key present for the whole
 // iteration is returned at least once even if the table is resized between calls. Like Redis,
 // COUNT bounds the buckets visited, not the keys returned: MATCH and TYPE filter afterwards.
-#include <cctype>
-#include <cerrno>
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "src/commands/keys/handlers.h"
+#include "src/commands/keys/util.h"
 #include "src/commands/util.h"
 #include "src/db.h"
 #include "src/errors.h"
@@ -16,23 +14,6 @@
 
 namespace server::keys {
 
-namespace {
-
-// Cursors are unsigned 64-bit, read as strtoull reads them (so "-1" is the largest cursor and
-// "" is 0), but leading space, trailing junk and overflow are invalid.
-Result<uint64_t> ParseCursor(std::string_view s) {
-  if (!s.empty() && std::isspace(static_cast<unsigned char>(s[0]))) {
-    return Failure(err::kInvalidCursor);
-  }
-  std::string buf(s);
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
-  if (end != buf.c_str() + buf.size() || errno == ERANGE) return Failure(err::kInvalidCursor);
-  return static_cast<uint64_t>(v);
-}
-
-}  // namespace
 
 void Keys(CommandContext& ctx) {
   GlobPattern pattern(ctx.arg(1));
@@ -45,7 +26,7 @@ void Keys(CommandContext& ctx) {
 }
 
 void Scan(CommandContext& ctx) {
-  auto cursor = ParseCursor(ctx.arg(1));
+  auto cursor = ParseScanCursor(ctx.arg(1));
   if (!cursor) return ctx.reply.Error(cursor.error());
   int64_t count = 10;
   std::optional<std::string_view> match;

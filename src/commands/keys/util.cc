@@ -1,6 +1,10 @@
 #include "src/commands/keys/util.h"
 
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
 #include <limits>
+#include <string>
 
 #include "resp/strict_int.h"
 #include "src/delivery/group_due.h"
@@ -15,6 +19,18 @@ constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
 
 }  // namespace
+
+Result<uint64_t> ParseScanCursor(std::string_view s) {
+  if (!s.empty() && std::isspace(static_cast<unsigned char>(s[0]))) {
+    return Failure(err::kInvalidCursor);
+  }
+  std::string buf(s);
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
+  if (end != buf.c_str() + buf.size() || errno == ERANGE) return Failure(err::kInvalidCursor);
+  return static_cast<uint64_t>(v);
+}
 
 Value* LookupRead(CommandContext& ctx, std::string_view key) {
   Value* v = ctx.db().Find(key, ctx.now_ms);

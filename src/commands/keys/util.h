@@ -42,6 +42,10 @@ inline Result<int64_t> ParseAnyExpire(const CommandContext& ctx, std::string_vie
 // have delivery-policy deadlines, the server's due timer learns them under the new name.
 void ArmMovedStream(CommandContext& ctx, int db, std::string_view key);
 
+// A SCAN/HSCAN cursor: unsigned 64-bit, read as strtoull reads it (so "-1" is the largest
+// cursor and "" is 0), but leading space, trailing junk and overflow are "ERR invalid cursor".
+Result<uint64_t> ParseScanCursor(std::string_view s);
+
 // Rounds a remaining/absolute time in ms to whole seconds as TTL and EXPIRETIME reply it.
 inline int64_t MsToRoundedSeconds(int64_t ms) { return (ms + 500) / 1000; }
 
