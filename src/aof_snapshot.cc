@@ -9,6 +9,7 @@
 
 #include "src/aof_writer.h"
 #include "src/delivery/policy.h"
+#include "src/types/quicklist.h"
 
 namespace server {
 
@@ -225,6 +226,21 @@ class FdSink : public SnapshotSink {
   TextSink text_;
 };
 
+// A list as RPUSHes of at most kListBatch entries each, head to tail.
+constexpr size_t kListBatch = 64;
+bool EmitList(int db, const std::string& key, const types::List& list, SnapshotSink& sink) {
+  Argv argv;
+  for (auto c = list.At(0); c.Valid(); c.Next()) {
+    if (argv.empty()) argv = {"RPUSH", key};
+    argv.emplace_back(c.Value());
+    if (argv.size() == 2 + kListBatch) {
+      if (!sink.Command(db, argv)) return false;
+      argv.clear();
+    }
+  }
+  return argv.empty() || sink.Command(db, argv);
+}
+
 }  // namespace
 
 bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
@@ -244,7 +260,8 @@ bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
         }
         ok = sink.Command(db, argv);
       } else {
-        ok = StreamEmitter(db, key, sink).Emit(v.stream());
+        ok = v.is_list() ? EmitList(db, key, v.list(), sink)
+                         : StreamEmitter(db, key, sink).Emit(v.stream());
         if (ok && at != kNoExpire) {
           ok = sink.Command(db, Argv{"PEXPIREAT", key, std::to_string(at)});
         }

@@ -1,5 +1,7 @@
 #include "src/value.h"
 
+#include "src/types/quicklist.h"
+
 namespace server {
 
 namespace {
@@ -21,12 +23,22 @@ uint64_t NextRandom() {
 
 }  // namespace
 
+void ListDeleter::operator()(types::List* list) const { delete list; }
+
+Value Value::NewList(int fill) {
+  Value v;
+  v.data_ = ListPtr(new types::List(fill));
+  return v;
+}
+
 Value::Value(const Value& other)
     : lru_ms_(other.lru_ms_), lfu_minute_(other.lfu_minute_), lfu_count_(other.lfu_count_) {
-  if (other.is_stream()) {
-    data_ = std::make_unique<streams::Stream>(other.stream().Clone());
-  } else {
-    data_ = other.str();
+  switch (other.type()) {
+    case ValueType::kString: data_ = other.str(); break;
+    case ValueType::kStream:
+      data_ = std::make_unique<streams::Stream>(other.stream().Clone());
+      break;
+    case ValueType::kList: data_ = ListPtr(new types::List(other.list())); break;
   }
 }
 

@@ -1,7 +1,7 @@
 // A keyspace value: one of the types Redis knows, held by the keyspace's hash table. Strings are
 // stored as bytes (integers too: INCR parses and re-formats, as Redis's int encoding behaves
-// identically on the wire). A stream is held by pointer so a Value stays small; copying a
-// Value (COPY) deep-copies the stream.
+// identically on the wire). A stream or list is held by pointer so a Value stays small; copying
+// a Value (COPY) deep-copies it.
 #pragma once
 
 #include <cstdint>
@@ -12,10 +12,20 @@
 
 #include "streams/stream.h"
 
+namespace types {
+class List;
+}
+
 namespace server {
 
+// Deletes a list where its type is complete (value.cc), so this header needs only the name.
+struct ListDeleter {
+  void operator()(types::List* list) const;
+};
+using ListPtr = std::unique_ptr<types::List, ListDeleter>;
+
 // In the order of the variant's alternatives.
-enum class ValueType { kString, kStream };
+enum class ValueType { kString, kStream, kList };
 
 class Value {
  public:
@@ -39,6 +49,8 @@ class Value {
     return v;
   }
 
+  static Value NewList(int fill);
+
   ValueType type() const { return static_cast<ValueType>(data_.index()); }
   bool is_string() const { return type() == ValueType::kString; }
   std::string& str() { return std::get<std::string>(data_); }
@@ -48,6 +60,10 @@ class Value {
   const streams::Stream& stream() const {
     return *std::get<std::unique_ptr<streams::Stream>>(data_);
   }
+
+  bool is_list() const { return type() == ValueType::kList; }
+  types::List& list() { return *std::get<ListPtr>(data_); }
+  const types::List& list() const { return *std::get<ListPtr>(data_); }
 
   // Access bookkeeping for maxmemory eviction, updated on every lookup (Db::Find).
   // LRU: the low 32 bits of the last access time in ms, so idle times up to ~49 days are exact.
@@ -64,12 +80,13 @@ class Value {
     switch (type()) {
       case ValueType::kString: return "string";
       case ValueType::kStream: return "stream";
+      case ValueType::kList: return "list";
     }
     return "none";
   }
 
  private:
-  std::variant<std::string, std::unique_ptr<streams::Stream>> data_;
+  std::variant<std::string, std::unique_ptr<streams::Stream>, ListPtr> data_;
   uint32_t lru_ms_ = 0;
   uint16_t lfu_minute_ = 0;  // low 16 bits of the minute the counter was last updated
   uint8_t lfu_count_ = kLfuInitial;

@@ -33,6 +33,11 @@ std::span<const CommandSpec> StringRows();       // strings.cc: rows of every st
 // transactions/
 std::span<const CommandSpec> TransactionRows();  // transactions.cc: MULTI EXEC DISCARD WATCH
                                                  //   UNWATCH
+// lists/
+std::span<const CommandSpec> ListPushPopRows();   // push_pop.cc: LPUSH RPUSH LPUSHX RPUSHX LPOP
+                                                  //   RPOP LLEN LMOVE RPOPLPUSH LMPOP
+std::span<const CommandSpec> ListAccessRows();    // access.cc: LRANGE LINDEX LSET LREM LTRIM
+                                                  //   LPOS LINSERT
 // streams/
 std::span<const CommandSpec> StreamRangeRows();      // range.cc: XLEN XRANGE XREVRANGE
 std::span<const CommandSpec> StreamWriteRows();      // write.cc: XADD XDEL XDELEX XTRIM XSETID

@@ -1,5 +1,5 @@
 // The whole dataset of an in-process server as canonical text, for replay-equivalence tests
-// (propagation, AOF rewrite): strings with expiry, streams with metadata and entries, groups
+// (propagation, AOF rewrite): strings and lists with expiry, streams with metadata and entries, groups
 // with policy and its counters, consumers, PEL (times, counts, due times) and NACK order. Left out on purpose: what
 // depends on when a command ran rather than on what it did (a consumer's seen-time and
 // active-time, values' access times), which neither Redis nor we replay.
@@ -12,6 +12,7 @@
 
 #include "src/delivery/policy.h"
 #include "src/server_state.h"
+#include "src/types/quicklist.h"
 #include "tests/support/command_harness.h"
 
 namespace testing_support {
@@ -26,8 +27,14 @@ inline std::string DumpDataset(CommandHarness& h) {
     });
     for (const auto& [key, v] : keys) {
       out << "db" << db << " " << key << " expire=" << h.state.dbs[db]->GetExpire(key);
-      if (!v->is_stream()) {
+      if (v->is_string()) {
         out << " string=" << v->str() << "\n";
+        continue;
+      }
+      if (v->is_list()) {
+        out << " list";
+        for (auto c = v->list().At(0); c.Valid(); c.Next()) out << " " << c.Value();
+        out << "\n";
         continue;
       }
       const streams::Stream& s = v->stream();

@@ -2,7 +2,8 @@
 // original: the replay of what commands recorded for the AOF, and the rewrite's snapshot. It
 // covers every stream and group command that records something (deliveries, claims, NACKs with
 // and without DELAY, deletes and trims with reference modes, group position and consumers,
-// delivery policies that redeliver and dead-letter) and strings with TTLs.
+// delivery policies that redeliver and dead-letter), strings with TTLs, and lists (pushes,
+// pops with counts, moves, removals, trims, sets and inserts).
 #pragma once
 
 #include <algorithm>
@@ -36,8 +37,9 @@ class RandomWrites {
     const std::string k = Pick(2) ? "s1" : "s2";
     const std::string g = Pick(2) ? "g1" : "g2";
     const std::string c = std::string(1, static_cast<char>('a' + Pick(3)));
+    const std::string l = "l" + Str(Pick(2));
     auto id = [&] { return Str(std::max(1, step - Pick(30))) + "-0"; };
-    switch (Pick(22)) {
+    switch (Pick(26)) {
       case 0:
       case 1:
         return {{"XADD", k, "MAXLEN", "~", Str(5 + Pick(20)), Str(step + 1) + "-*", "f", Str(step)}};
@@ -83,6 +85,17 @@ class RandomWrites {
       case 20:
         return {{"XGROUP", "SETPOLICY", k, g, "ACK-TIMEOUT", Str(Pick(1000)), "MAX-DELIVERIES",
                  Str(1 + Pick(5))}};
+      case 22:
+        return {{Pick(2) ? "RPUSH" : "LPUSH", l, Str(step), "v" + Str(Pick(4))}};
+      case 23:
+        return {{Pick(2) ? "LPOP" : "RPOP", l, Str(Pick(3))},
+                {"LMOVE", l, "l" + Str(Pick(2)), Pick(2) ? "LEFT" : "RIGHT", "RIGHT"}};
+      case 24:
+        return {{"LREM", l, Str(Pick(3) - 1), "v" + Str(Pick(4))},
+                {"LTRIM", l, Str(Pick(3)), Str(-1 - Pick(3))}};
+      case 25:
+        return {{"LSET", l, Str(Pick(2)), "set" + Str(step)},
+                {"LINSERT", l, Pick(2) ? "BEFORE" : "AFTER", "v" + Str(Pick(4)), "ins"}};
       default:
         return {{"XGROUP", "SETPOLICY", k, g, "BACKOFF", Str(Pick(20)), Str(Pick(200)),
                  "MAX-DELIVERIES", Str(2 + Pick(4))}};

@@ -6,6 +6,7 @@
 #include "src/commands/keys/util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/types/quicklist.h"
 
 namespace server::keys {
 
@@ -58,7 +59,12 @@ void Move(CommandContext& ctx) {
 void ObjectEncoding(CommandContext& ctx) {
   const Value* v = ObjectTarget(ctx);
   if (v == nullptr) return ctx.reply.Null();
-  ctx.reply.Bulk(v->is_stream() ? "stream" : StringEncoding(v->str()));
+  switch (v->type()) {
+    case ValueType::kString: return ctx.reply.Bulk(StringEncoding(v->str()));
+    case ValueType::kStream: return ctx.reply.Bulk("stream");
+    // Redis 7.2's names (7.0 says quicklist for every list).
+    case ValueType::kList: return ctx.reply.Bulk(v->list().is_listpack() ? "listpack" : "quicklist");
+  }
 }
 
 void ObjectFreq(CommandContext& ctx) {
