@@ -12,7 +12,7 @@ std::span<const std::span<const CommandSpec>> CommandFamilies() {
       ClientRows(),        StreamRangeRows(),   StreamWriteRows(),    StreamInfoRows(),
       StreamReadRows(),    StreamGroupRows(),   StreamReadGroupRows(), StreamAckRows(),
       StreamPendingRows(), StreamRedriveRows(), AofAdminRows(),        ListPushPopRows(),
-      ListAccessRows(),
+      ListAccessRows(),    ListBlockingRows(),
   };
   return kFamilies;
 }

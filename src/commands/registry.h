@@ -38,6 +38,8 @@ std::span<const CommandSpec> ListPushPopRows();   // push_pop.cc: LPUSH RPUSH LP
                                                   //   RPOP LLEN LMOVE RPOPLPUSH LMPOP
 std::span<const CommandSpec> ListAccessRows();    // access.cc: LRANGE LINDEX LSET LREM LTRIM
                                                   //   LPOS LINSERT
+std::span<const CommandSpec> ListBlockingRows();  // blocking.cc: BLPOP BRPOP BLMOVE BRPOPLPUSH
+                                                  //   BLMPOP
 // streams/
 std::span<const CommandSpec> StreamRangeRows();      // range.cc: XLEN XRANGE XREVRANGE
 std::span<const CommandSpec> StreamWriteRows();      // write.cc: XADD XDEL XDELEX XTRIM XSETID

@@ -47,7 +47,8 @@ size_t List::bytes() const {
 
 bool List::Fits(const Node& node, size_t len) const {
   if (node.lp.empty()) return true;
-  return node.lp.size() < CountLimit(fill_) && node.lp.bytes() + EntryBytes(len) <= ByteLimit(fill_);
+  return node.lp.size() < CountLimit(fill_) &&
+         node.lp.bytes() + EntryBytes(len) <= ByteLimit(fill_);
 }
 
 void List::PushFront(std::string_view value) {
@@ -202,8 +203,8 @@ void List::Erase(size_t index, size_t n) {
 }
 
 size_t List::Remove(std::string_view value, int64_t count) {
-  const size_t limit = count == 0 ? count_
-                                  : static_cast<size_t>(count < 0 ? -(count + 1) : count - 1) + 1;
+  const size_t limit =
+      count == 0 ? count_ : static_cast<size_t>(count < 0 ? -(count + 1) : count - 1) + 1;
   size_t removed = 0;
   if (count >= 0) {
     for (auto it = nodes_.begin(); it != nodes_.end() && removed < limit;) {

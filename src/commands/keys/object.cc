@@ -63,7 +63,8 @@ void ObjectEncoding(CommandContext& ctx) {
     case ValueType::kString: return ctx.reply.Bulk(StringEncoding(v->str()));
     case ValueType::kStream: return ctx.reply.Bulk("stream");
     // Redis 7.2's names (7.0 says quicklist for every list).
-    case ValueType::kList: return ctx.reply.Bulk(v->list().is_listpack() ? "listpack" : "quicklist");
+    case ValueType::kList:
+      return ctx.reply.Bulk(v->list().is_listpack() ? "listpack" : "quicklist");
   }
 }
 

@@ -2,14 +2,13 @@
 // index reads and writes, inserts, range erases and LREM-style removals under several node
 // bounds (byte bounds, entry-count bounds, 1 entry a node), with values small and large enough
 // to need a node of their own. After each step both are walked forwards and backwards.
-#include <catch2/catch.hpp>
+#include "src/types/quicklist.h"
 
+#include <catch2/catch.hpp>
 #include <deque>
 #include <random>
 #include <string>
 #include <vector>
-
-#include "src/types/quicklist.h"
 
 using types::List;
 
@@ -30,9 +29,12 @@ void CheckListEqualsModel(const List& list, const std::deque<std::string>& model
 std::string QuicklistRandomValue(std::mt19937_64& rng) {
   // Mostly a few distinct short values (so LREM finds matches), some long ones.
   switch (rng() % 10) {
-    case 0: return std::string(300 + rng() % 3000, static_cast<char>('a' + rng() % 3));
-    case 1: return std::string(9000, 'z');  // larger than the 8 KB bound of a count fill
-    default: return "v" + std::to_string(rng() % 8);
+    case 0:
+      return std::string(300 + rng() % 3000, static_cast<char>('a' + rng() % 3));
+    case 1:
+      return std::string(9000, 'z');  // larger than the 8 KB bound of a count fill
+    default:
+      return "v" + std::to_string(rng() % 8);
   }
 }
 

@@ -3,7 +3,6 @@
 // OBJECT ENCODING reports under list-max-listpack-size, the key commands (TYPE, COPY, SCAN
 // TYPE) and the rewrite snapshot's bounded RPUSH batches.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -50,6 +49,21 @@ TEST_CASE("List writes record themselves, and calls that change nothing record n
         Argvs{{"RPUSH", "l", "a", "b", "c"}, {"RPOP", "l", "3"}});
 }
 
+TEST_CASE("A blocking pop with data records its plain form", "[lists][propagation]") {
+  testing_support::CommandHarness h;
+  h.Run({"RPUSH", "a", "1", "2", "3"});
+  h.state.propagation.Take();
+  CHECK(h.Run({"BLPOP", "nokey", "a", "0"}) == "*2\r\n" + Bulk("a") + Bulk("1"));
+  CHECK(h.Run({"BLMOVE", "a", "b", "RIGHT", "LEFT", "0"}) == Bulk("3"));
+  CHECK(h.Run({"BRPOPLPUSH", "a", "b", "0"}) == Bulk("2"));
+  CHECK(h.Run({"BLMPOP", "0", "1", "b", "LEFT", "COUNT", "1"}) ==
+        "*2\r\n" + Bulk("b") + "*1\r\n" + Bulk("2"));
+  CHECK(ArgvsOf(h.state.propagation.Take()) == Argvs{{"LPOP", "a"},
+                                                     {"LMOVE", "a", "b", "RIGHT", "LEFT"},
+                                                     {"RPOPLPUSH", "a", "b"},
+                                                     {"LPOP", "b", "1"}});
+}
+
 TEST_CASE("OBJECT ENCODING says listpack for one small node and quicklist past it", "[lists]") {
   testing_support::CommandHarness h;
   h.Run({"CONFIG", "SET", "list-max-listpack-size", "4"});
@@ -89,8 +103,7 @@ TEST_CASE("The rewrite snapshot writes a list as RPUSHes of at most 64 entries, 
   std::vector<std::string> last = {"RPUSH", "l", "128", "129"};
   const auto pos_first = text.find(testing_support::Multibulk(first));
   const auto pos_last = text.find(testing_support::Multibulk(last));
-  const auto pos_ttl =
-      text.find(testing_support::Multibulk({"PEXPIREAT", "l", "99999999999999"}));
+  const auto pos_ttl = text.find(testing_support::Multibulk({"PEXPIREAT", "l", "99999999999999"}));
   REQUIRE(pos_first != std::string::npos);
   REQUIRE(pos_last != std::string::npos);
   REQUIRE(pos_ttl != std::string::npos);
