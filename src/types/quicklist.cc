@@ -13,10 +13,15 @@ namespace {
 // node of a few huge entries does not grow without end (Redis's SIZE_SAFETY_LIMIT).
 constexpr size_t kSafetyBytes = 8192;
 
+// A node's buffer is a std::string, allocated one byte longer than its capacity (the
+// terminator): keeping it a byte under the bound makes a full, shrunk node fill a power-of-two
+// allocation exactly instead of spilling into the next size class (25% more with mimalloc).
+constexpr size_t kTerminator = 1;
+
 size_t ByteLimit(int fill) {
-  if (fill >= 0) return kSafetyBytes;
+  if (fill >= 0) return kSafetyBytes - kTerminator;
   const int shift = std::min(-fill - 1, 4);  // -1..-5: 4 KB..64 KB; below -5 as -5
-  return size_t{4096} << shift;
+  return (size_t{4096} << shift) - kTerminator;
 }
 
 size_t CountLimit(int fill) {
@@ -52,14 +57,21 @@ bool List::Fits(const Node& node, size_t len) const {
 }
 
 void List::PushFront(std::string_view value) {
-  if (nodes_.empty() || !Fits(nodes_.front(), value.size())) nodes_.emplace_front();
+  if (nodes_.empty() || !Fits(nodes_.front(), value.size())) {
+    // The full node is done growing: give back its buffer's slack (up to half of it).
+    if (!nodes_.empty()) nodes_.front().lp.ShrinkToFit();
+    nodes_.emplace_front();
+  }
   nodes_.front().lp.PushFront(value);
   count_++;
   AfterGrowth();
 }
 
 void List::PushBack(std::string_view value) {
-  if (nodes_.empty() || !Fits(nodes_.back(), value.size())) nodes_.emplace_back();
+  if (nodes_.empty() || !Fits(nodes_.back(), value.size())) {
+    if (!nodes_.empty()) nodes_.back().lp.ShrinkToFit();
+    nodes_.emplace_back();
+  }
   nodes_.back().lp.PushBack(value);
   count_++;
   AfterGrowth();
