@@ -12,6 +12,7 @@
 #include "src/delivery/policy.h"
 #include "src/types/set.h"
 #include "src/types/hash.h"
+#include "src/types/quicklist.h"
 
 namespace server {
 
@@ -280,6 +281,19 @@ bool EmitHash(int db, const std::string& key, const types::Hash& h, int64_t now_
     }
   }
   return ok;
+// A list as RPUSHes of at most kListBatch entries each, head to tail.
+constexpr size_t kListBatch = 64;
+bool EmitList(int db, const std::string& key, const types::List& list, SnapshotSink& sink) {
+  Argv argv;
+  for (auto c = list.At(0); c.Valid(); c.Next()) {
+    if (argv.empty()) argv = {"RPUSH", key};
+    argv.emplace_back(c.Value());
+    if (argv.size() == 2 + kListBatch) {
+      if (!sink.Command(db, argv)) return false;
+      argv.clear();
+    }
+  }
+  return argv.empty() || sink.Command(db, argv);
 }
 
 }  // namespace
@@ -300,18 +314,26 @@ bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
           argv.push_back(std::to_string(at));
         }
         ok = sink.Command(db, argv);
-      } else if (v.is_hash()) {
-        ok = EmitHash(db, key, v.hash(), now_ms, sink);
-        if (ok && at != kNoExpire) {
-          ok = sink.Command(db, Argv{"PEXPIREAT", key, std::to_string(at)});
-        }
-      } else {
-        ok = v.is_set() ? EmitSet(db, key, v.set(), sink)
-                        : StreamEmitter(db, key, sink).Emit(v.stream());
-        if (ok && at != kNoExpire) {
-          ok = sink.Command(db, Argv{"PEXPIREAT", key, std::to_string(at)});
-        }
+        sink.KeyDone();
+        return;
       }
+      switch (v.type()) {
+        case ValueType::kString:
+          break;
+        case ValueType::kStream:
+          ok = StreamEmitter(db, key, sink).Emit(v.stream());
+          break;
+        case ValueType::kList:
+          ok = EmitList(db, key, v.list(), sink);
+          break;
+        case ValueType::kHash:
+          ok = EmitHash(db, key, v.hash(), now_ms, sink);
+          break;
+        case ValueType::kSet:
+          ok = EmitSet(db, key, v.set(), sink);
+          break;
+      }
+      if (ok && at != kNoExpire) ok = sink.Command(db, Argv{"PEXPIREAT", key, std::to_string(at)});
       sink.KeyDone();
     });
   }

@@ -270,6 +270,14 @@ std::vector<ConfigOption> BuildOptions() {
   o.push_back(IntOption("set-max-listpack-value", &Config::set_max_listpack_value, 0, INT64_MAX,
                         Mut::kMutable,
                         "Longest member (bytes) a listpack-encoded set may hold."));
+  o.push_back(IntOption("list-max-listpack-size", &Config::list_max_listpack_size, INT32_MIN,
+                        INT32_MAX, Mut::kMutable,
+                        "Bound of one list node: -1..-5 = 4/8/16/32/64 KB, a positive number = "
+                        "entries a node; a list of one small node reports listpack."));
+  o.back().aliases = {"list-max-ziplist-size"};
+  o.push_back(IntOption("list-compress-depth", &Config::list_compress_depth, 0, INT32_MAX,
+                        Mut::kMutable,
+                        "Accepted for compatibility; list nodes are not compressed."));
   o.push_back(DefaultPolicyIntOption(
       "stream-default-ack-timeout", &streams::DeliveryPolicy::ack_timeout_ms,
       "Ack timeout in ms of consumer groups without a delivery policy of their own (XGROUP "

@@ -35,6 +35,9 @@ struct Config {
   int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;
   int64_t stream_node_max_entries = 100;  // entries per stream block (0 = no limit)
   int64_t stream_node_max_bytes = 4096;   // bytes per stream block (0 = no limit)
+  // A list node's bound: negative -1..-5 = 4..64 KB, positive = entries (types::List's fill).
+  int64_t list_max_listpack_size = -2;
+  int64_t list_compress_depth = 0;  // accepted and stored; nodes are never compressed
   // The delivery policy of consumer groups that set none of their own (XGROUP SETPOLICY), from
   // stream-default-ack-timeout, -backoff and -max-deliveries; empty = such groups behave as
   // Redis's. Its dead_letter_key is always empty: dead letters go to <key> + the suffix.

@@ -328,4 +328,19 @@ inline std::string NoGroupForKey(std::string_view group, std::string_view key) {
   text.append(group).append("' for key name '").append(key).append("'");
   return text;
 }
+// Lists.
+inline constexpr std::string_view kIndexOutOfRange = "ERR index out of range";
+inline constexpr std::string_view kMustBePositive = "ERR value is out of range, must be positive";
+inline constexpr std::string_view kNumkeysNotPositive = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view kCountNotPositive = "ERR count should be greater than 0";
+inline constexpr std::string_view kRankZero =
+    "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use "
+    "negative to start from the end of the list";
+// 7.2's refusal of RANK -2^63 (7.0 overflows on it).
+inline constexpr std::string_view kRankOutOfRange =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
+inline constexpr std::string_view kLposCountNegative = "ERR COUNT can't be negative";
+inline constexpr std::string_view kLposMaxlenNegative = "ERR MAXLEN can't be negative";
+inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
 }  // namespace server::err

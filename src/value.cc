@@ -1,7 +1,9 @@
 #include "src/value.h"
 
 #include "src/types/hash.h"
+#include "src/types/quicklist.h"
 #include "src/types/set.h"
+#include "src/types/zset.h"
 
 namespace server {
 
@@ -28,8 +30,16 @@ template <typename T>
 void OutOfLineDelete<T>::operator()(T* p) const {
   delete p;
 }
+template struct OutOfLineDelete<types::List>;
 template struct OutOfLineDelete<types::Hash>;
 template struct OutOfLineDelete<types::Set>;
+template struct OutOfLineDelete<types::ZSet>;
+
+Value Value::NewList(int fill) {
+  Value v;
+  v.data_ = Owned<types::List>(new types::List(fill));
+  return v;
+}
 
 Value Value::NewHash() {
   Value v;
@@ -43,6 +53,12 @@ Value Value::NewSet(types::Set set) {
   return v;
 }
 
+Value Value::NewZSet() {
+  Value v;
+  v.data_ = Owned<types::ZSet>(new types::ZSet());
+  return v;
+}
+
 Value::Value(const Value& other)
     : lru_ms_(other.lru_ms_), lfu_minute_(other.lfu_minute_), lfu_count_(other.lfu_count_) {
   switch (other.type()) {
@@ -52,11 +68,17 @@ Value::Value(const Value& other)
     case ValueType::kStream:
       data_ = std::make_unique<streams::Stream>(other.stream().Clone());
       break;
+    case ValueType::kList:
+      data_ = Owned<types::List>(new types::List(other.list()));
+      break;
     case ValueType::kHash:
       data_ = Owned<types::Hash>(new types::Hash(other.hash().Clone()));
       break;
     case ValueType::kSet:
       data_ = Owned<types::Set>(new types::Set(other.set().Clone()));
+      break;
+    case ValueType::kZSet:
+      data_ = Owned<types::ZSet>(new types::ZSet(other.zset()));
       break;
   }
 }

@@ -15,8 +15,10 @@
 #include "streams/stream.h"
 
 namespace types {
+class List;
 class Hash;
 class Set;
+class ZSet;
 }  // namespace types
 
 namespace server {
@@ -30,7 +32,7 @@ template <typename T>
 using Owned = std::unique_ptr<T, OutOfLineDelete<T>>;
 
 // In the order of the variant's alternatives.
-enum class ValueType { kString, kStream, kHash, kSet };
+enum class ValueType { kString, kStream, kList, kHash, kSet, kZSet };
 
 class Value {
  public:
@@ -53,9 +55,12 @@ class Value {
     v.data_ = std::make_unique<streams::Stream>();
     return v;
   }
+  // An empty list whose nodes hold up to `fill` (list-max-listpack-size) each.
+  static Value NewList(int fill);
   static Value NewHash();
   // Takes a set (non-empty: an emptied collection is deleted, never stored).
   static Value NewSet(types::Set set);
+  static Value NewZSet();
 
   ValueType type() const { return static_cast<ValueType>(data_.index()); }
   bool is_string() const { return type() == ValueType::kString; }
@@ -66,12 +71,18 @@ class Value {
   const streams::Stream& stream() const {
     return *std::get<std::unique_ptr<streams::Stream>>(data_);
   }
+  bool is_list() const { return type() == ValueType::kList; }
+  types::List& list() { return *std::get<Owned<types::List>>(data_); }
+  const types::List& list() const { return *std::get<Owned<types::List>>(data_); }
   bool is_hash() const { return type() == ValueType::kHash; }
   types::Hash& hash() { return *std::get<Owned<types::Hash>>(data_); }
   const types::Hash& hash() const { return *std::get<Owned<types::Hash>>(data_); }
   bool is_set() const { return type() == ValueType::kSet; }
   types::Set& set() { return *std::get<Owned<types::Set>>(data_); }
   const types::Set& set() const { return *std::get<Owned<types::Set>>(data_); }
+  bool is_zset() const { return type() == ValueType::kZSet; }
+  types::ZSet& zset() { return *std::get<Owned<types::ZSet>>(data_); }
+  const types::ZSet& zset() const { return *std::get<Owned<types::ZSet>>(data_); }
 
   // Access bookkeeping for maxmemory eviction, updated on every lookup (Db::Find).
   // LRU: the low 32 bits of the last access time in ms, so idle times up to ~49 days are exact.
@@ -88,15 +99,17 @@ class Value {
     switch (type()) {
       case ValueType::kString: return "string";
       case ValueType::kStream: return "stream";
+      case ValueType::kList: return "list";
       case ValueType::kHash: return "hash";
       case ValueType::kSet: return "set";
+      case ValueType::kZSet: return "zset";
     }
     return "none";
   }
 
  private:
-  std::variant<std::string, std::unique_ptr<streams::Stream>, Owned<types::Hash>,
-               Owned<types::Set>>
+  std::variant<std::string, std::unique_ptr<streams::Stream>, Owned<types::List>,
+               Owned<types::Hash>, Owned<types::Set>, Owned<types::ZSet>>
       data_;
   uint32_t lru_ms_ = 0;
   uint16_t lfu_minute_ = 0;  // low 16 bits of the minute the counter was last updated

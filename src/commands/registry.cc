@@ -11,8 +11,8 @@ std::span<const std::span<const CommandSpec>> CommandFamilies() {
       ConfigRows(),        KeyRows(),           StringRows(),         TransactionRows(),
       ClientRows(),        StreamRangeRows(),   StreamWriteRows(),    StreamInfoRows(),
       StreamReadRows(),    StreamGroupRows(),   StreamReadGroupRows(), StreamAckRows(),
-      StreamPendingRows(), StreamRedriveRows(), AofAdminRows(),        HashRows(),
-      SetRows(),
+      StreamPendingRows(), StreamRedriveRows(), AofAdminRows(),        ListPushPopRows(),
+      ListAccessRows(),    ListBlockingRows(),  HashRows(),           SetRows(),
   };
   return kFamilies;
 }

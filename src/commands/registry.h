@@ -40,6 +40,13 @@ std::span<const CommandSpec> HashRows();         // hashes.cc: rows of every has
 // transactions/
 std::span<const CommandSpec> TransactionRows();  // transactions.cc: MULTI EXEC DISCARD WATCH
                                                  //   UNWATCH
+// lists/
+std::span<const CommandSpec> ListPushPopRows();   // push_pop.cc: LPUSH RPUSH LPUSHX RPUSHX LPOP
+                                                  //   RPOP LLEN LMOVE RPOPLPUSH LMPOP
+std::span<const CommandSpec> ListAccessRows();    // access.cc: LRANGE LINDEX LSET LREM LTRIM
+                                                  //   LPOS LINSERT
+std::span<const CommandSpec> ListBlockingRows();  // blocking.cc: BLPOP BRPOP BLMOVE BRPOPLPUSH
+                                                  //   BLMPOP
 // streams/
 std::span<const CommandSpec> StreamRangeRows();      // range.cc: XLEN XRANGE XREVRANGE
 std::span<const CommandSpec> StreamWriteRows();      // write.cc: XADD XDEL XDELEX XTRIM XSETID

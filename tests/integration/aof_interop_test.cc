@@ -2,6 +2,8 @@
 // Runnel wrote passes redis-check-aof and loads into redis-server with the same data, and an
 // AOF redis-server wrote (no RDB preamble) loads into Runnel. Skipped when a binary is missing.
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "aof_test_process.h"
 
@@ -10,8 +12,20 @@ namespace {
 using itest::Redis;
 using itest::Reply;
 
+// Polls INFO until one client is blocked (within 2 s).
+bool WaitBlocked(Redis& r) {
+  for (int i = 0; i < 400; i++) {
+    if (r.Text({"INFO", "clients"}).find("blocked_clients:1\r\n") != std::string::npos) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
+}
+
 // The same writes for both servers: streams with groups, pending entries and claims, a
-// transaction, a string with a TTL and a counter in db 2.
+// transaction, lists (every list write, and blocking pops served at once and later), a string
+// with a TTL and a counter in db 2.
 void RunWorkload(int port) {
   Redis r(port);
   for (int i = 0; i < 20; i++) {
@@ -36,6 +50,26 @@ void RunWorkload(int port) {
   CHECK(r.Text({"XADD", "s2", "*", "in", "tx"}) == "QUEUED");
   CHECK(r.Text({"XADD", "s2", "MAXLEN", "1", "*", "in", "tx2"}) == "QUEUED");
   CHECK(r.Command({"EXEC"}));
+  CHECK(r.Text({"RPUSH", "l", "a", "b", "c", "d", "e", "f", "b"}) == "7");
+  CHECK(r.Command({"LPOP", "l", "1"}));
+  CHECK(r.Text({"LMOVE", "l", "l2", "LEFT", "RIGHT"}) == "b");
+  CHECK(r.Text({"LINSERT", "l", "BEFORE", "d", "x"}) == "6");
+  CHECK(r.Text({"LSET", "l", "-1", "last"}) == "OK");
+  CHECK(r.Text({"LREM", "l", "0", "e"}) == "1");
+  CHECK(r.Text({"LTRIM", "l", "0", "3"}) == "OK");
+  CHECK(r.Command({"LMPOP", "2", "none", "l", "RIGHT", "COUNT", "1"}));
+  CHECK(r.Command({"BLPOP", "none", "l", "0"}));
+  CHECK(r.Text({"RPOPLPUSH", "l", "l2"}) == "d");
+  {
+    // A blocked pop served later by another connection's push.
+    itest::RawSocket waiter(port);
+    waiter.SendAll(itest::Multibulk({"BRPOP", "lb", "0"}));
+    REQUIRE(WaitBlocked(r));
+    CHECK(r.Text({"RPUSH", "lb", "1", "2"}) == "2");
+    const std::string served = "*2\r\n$2\r\nlb\r\n$1\r\n2\r\n";
+    CHECK(waiter.ReadAtLeast(served.size()) == served);
+  }
+  CHECK(r.Text({"PEXPIREAT", "l2", "99999999999999"}) == "1");
   CHECK(r.Text({"SELECT", "2"}) == "OK");
   CHECK(r.Text({"SET", "k", "v", "EX", "100000"}) == "OK");
   CHECK(r.Text({"INCRBY", "n", "41"}) == "41");
@@ -85,6 +119,8 @@ std::vector<std::string> Observe(int port) {
     seen.push_back(std::string("consumer ") + c->element[1]->str + " pending " +
                    std::to_string(c->element[3]->integer));
   }
+  for (std::string key : {"l", "l2", "lb"}) add({"LRANGE", key, "0", "-1"});
+  add({"PEXPIRETIME", "l2"});
   add({"SELECT", "2"});
   add({"GET", "k"});
   add({"GET", "n"});

@@ -1,6 +1,6 @@
 // The whole dataset of an in-process server as canonical text, for replay-equivalence tests
-// (propagation, AOF rewrite): strings with expiry, sets' members, hashes with field expiries,
-// streams with metadata and entries, groups
+// (propagation, AOF rewrite): strings and lists with expiry, sets' members, hashes with field
+// expiries, streams with metadata and entries, groups
 // with policy and its counters, consumers, PEL (times, counts, due times) and NACK order. Left out on purpose: what
 // depends on when a command ran rather than on what it did (a consumer's seen-time and
 // active-time, values' access times), which neither Redis nor we replay.
@@ -16,6 +16,7 @@
 #include "src/server_state.h"
 #include "src/types/set.h"
 #include "src/types/hash.h"
+#include "src/types/quicklist.h"
 #include "tests/support/command_harness.h"
 
 namespace testing_support {
@@ -50,6 +51,12 @@ inline std::string DumpDataset(CommandHarness& h) {
         });
         out << " hash len=" << fields.size() << "\n";
         for (const auto& [f, rest] : fields) out << "  " << f << " " << rest << "\n";
+        continue;
+      }
+      if (v->is_list()) {
+        out << " list";
+        for (auto c = v->list().At(0); c.Valid(); c.Next()) out << " " << c.Value();
+        out << "\n";
         continue;
       }
       const streams::Stream& s = v->stream();

@@ -3,8 +3,8 @@
 // covers every stream and group command that records something (deliveries, claims, NACKs with
 // and without DELAY, deletes and trims with reference modes, group position and consumers,
 // delivery policies that redeliver and dead-letter), strings with TTLs, sets (SADD across
-// every encoding, SREM, SPOP, SMOVE and the STORE forms), and hashes with field TTLs in both
-// encodings.
+// every encoding, SREM, SPOP, SMOVE and the STORE forms), hashes with field TTLs in both
+// encodings, and lists (pushes, pops with counts, moves, removals, trims, sets and inserts).
 #pragma once
 
 #include <algorithm>
@@ -38,10 +38,11 @@ class RandomWrites {
     const std::string k = Pick(2) ? "s1" : "s2";
     const std::string g = Pick(2) ? "g1" : "g2";
     const std::string c = std::string(1, static_cast<char>('a' + Pick(3)));
+    const std::string l = "l" + Str(Pick(2));
     auto id = [&] { return Str(std::max(1, step - Pick(30))) + "-0"; };
     const std::string set = "set" + Str(Pick(3));
     const std::string set2 = "set" + Str(Pick(3));
-    switch (Pick(25)) {
+    switch (Pick(29)) {
       case 0:
       case 1:
         return {{"XADD", k, "MAXLEN", "~", Str(5 + Pick(20)), Str(step + 1) + "-*", "f", Str(step)}};
@@ -112,6 +113,17 @@ class RandomWrites {
         if (Pick(4) == 0) return {{"SMOVE", set, set2, Str(Pick(600))}};
         return {{kOps[Pick(3)], "set" + Str(Pick(4)), set, set2}};
       }
+      case 25:
+        return {{Pick(2) ? "RPUSH" : "LPUSH", l, Str(step), "v" + Str(Pick(4))}};
+      case 26:
+        return {{Pick(2) ? "LPOP" : "RPOP", l, Str(Pick(3))},
+                {"LMOVE", l, "l" + Str(Pick(2)), Pick(2) ? "LEFT" : "RIGHT", "RIGHT"}};
+      case 27:
+        return {{"LREM", l, Str(Pick(3) - 1), "v" + Str(Pick(4))},
+                {"LTRIM", l, Str(Pick(3)), Str(-1 - Pick(3))}};
+      case 28:
+        return {{"LSET", l, Str(Pick(2)), "set" + Str(step)},
+                {"LINSERT", l, Pick(2) ? "BEFORE" : "AFTER", "v" + Str(Pick(4)), "ins"}};
       default:
         return {{"XGROUP", "SETPOLICY", k, g, "BACKOFF", Str(Pick(20)), Str(Pick(200)),
                  "MAX-DELIVERIES", Str(2 + Pick(4))}};

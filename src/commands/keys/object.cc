@@ -8,6 +8,7 @@
 #include "src/errors.h"
 #include "src/types/set.h"
 #include "src/types/hash.h"
+#include "src/types/quicklist.h"
 
 namespace server::keys {
 
@@ -69,6 +70,9 @@ void ObjectEncoding(CommandContext& ctx) {
       return ctx.reply.Bulk(v->hash().encoding() == types::Hash::Encoding::kListpack
                                 ? "listpack"
                                 : "hashtable");
+    // Redis 7.2's names (7.0 says quicklist for every list).
+    case ValueType::kList:
+      return ctx.reply.Bulk(v->list().is_listpack() ? "listpack" : "quicklist");
   }
 }
 

@@ -1,0 +1,110 @@
+#include "src/commands/lists/util.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cmath>
+#include <cstdlib>
+
+#include "src/ascii.h"
+#include "src/commands/keys/util.h"
+#include "src/errors.h"
+
+namespace server::lists {
+
+Result<End> ParseEnd(std::string_view arg) {
+  if (EqualsIgnoreCase(arg, "LEFT")) return End::kLeft;
+  if (EqualsIgnoreCase(arg, "RIGHT")) return End::kRight;
+  return Failure(err::kSyntax);
+}
+
+Result<const types::List*> FindForRead(CommandContext& ctx, std::string_view key) {
+  auto v = LookupRead(ctx, key, ValueType::kList);
+  if (!v) return std::move(v).failure();
+  return *v == nullptr ? nullptr : &(*v)->list();
+}
+
+Result<types::List*> FindForWrite(Db& db, std::string_view key, int64_t now_ms) {
+  Value* v = db.Find(key, now_ms);
+  if (v == nullptr) return static_cast<types::List*>(nullptr);
+  if (!v->is_list()) return Failure(err::kWrongType);
+  return &v->list();
+}
+
+types::List& Prepared(types::List& list, const Config& config) {
+  list.set_fill(static_cast<int>(config.list_max_listpack_size));
+  return list;
+}
+
+size_t Push(Db& db, const Config& config, std::string_view key, types::List* list, End end,
+            std::span<const std::string_view> values) {
+  if (list == nullptr) {
+    list = &db.Set(key, Value::NewList(static_cast<int>(config.list_max_listpack_size))).list();
+  } else {
+    Prepared(*list, config);
+    db.Touch(key);
+  }
+  for (std::string_view v : values) {
+    if (end == End::kLeft) {
+      list->PushFront(v);
+    } else {
+      list->PushBack(v);
+    }
+  }
+  return list->size();
+}
+
+std::vector<std::string> Pop(Db& db, const Config& config, std::string_view key,
+                             types::List& list, End end, size_t n) {
+  Prepared(list, config);
+  std::vector<std::string> out;
+  n = std::min(n, list.size());
+  out.reserve(n);
+  for (size_t i = 0; i < n; i++) {
+    out.push_back(end == End::kLeft ? list.PopFront() : list.PopBack());
+  }
+  if (list.empty()) {
+    db.Delete(key, INT64_MIN);  // present (just read), so the time does not matter
+  } else if (n > 0) {
+    db.Touch(key);
+  }
+  return out;
+}
+
+std::string Move(Db& db, const Config& config, std::string_view src_key, types::List& src,
+                 std::string_view dst_key, types::List* dst, End from, End to) {
+  Prepared(src, config);
+  std::string value = from == End::kLeft ? src.PopFront() : src.PopBack();
+  if (src_key == dst_key) dst = &src;
+  const std::string_view one[] = {value};
+  Push(db, config, dst_key, dst, to, one);
+  if (src.empty()) {
+    db.Delete(src_key, INT64_MIN);
+  } else {
+    db.Touch(src_key);
+  }
+  return value;
+}
+
+Result<int64_t> ParseTimeout(std::string_view arg) {
+  // Redis reads it with strtold: no leading space, the whole argument, finite or infinite but
+  // not NaN, and no overflow of the long double itself.
+  constexpr size_t kMaxChars = 5 * 1024;
+  if (arg.empty() || arg.size() > kMaxChars || std::isspace(static_cast<unsigned char>(arg[0]))) {
+    return Failure(err::kTimeoutNotFloat);
+  }
+  const std::string text(arg);
+  char* end = nullptr;
+  errno = 0;
+  long double seconds = std::strtold(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || errno == ERANGE || std::isnan(seconds)) {
+    return Failure(err::kTimeoutNotFloat);
+  }
+  const long double ms = std::ceil(seconds * 1000.0L);
+  // Past 2^63 ms (infinity too) 7.0's conversion wraps to a negative number: the same error.
+  if (!(ms < 9223372036854775808.0L) || ms < 0) return Failure(err::kTimeoutNegative);
+  return static_cast<int64_t>(ms);
+}
+
+}  // namespace server::lists
