@@ -9,6 +9,7 @@
 
 #include "src/aof_writer.h"
 #include "src/delivery/policy.h"
+#include "src/types/zset.h"
 
 namespace server {
 
@@ -175,6 +176,27 @@ class StreamEmitter {
   SnapshotSink& sink_;
 };
 
+// A sorted set as ZADD commands of at most kZSetBatch pairs, in order, each score as the
+// shortest text that reads back as exactly the same double.
+constexpr size_t kZSetBatch = 64;
+
+bool EmitZSet(int db, const std::string& key, const types::ZSet& z, SnapshotSink& sink) {
+  Argv argv;
+  bool ok = true;
+  auto flush = [&] {
+    ok = sink.Command(db, argv);
+    argv.clear();
+    return ok;
+  };
+  z.Walk(0, z.size(), /*reverse=*/false, [&](const types::ZSet::Item& item) {
+    if (argv.empty()) argv = {"ZADD", key};
+    argv.push_back(types::ScoreText(item.score));
+    argv.emplace_back(item.member);
+    return argv.size() < 2 + 2 * kZSetBatch || flush();
+  });
+  return ok && (argv.empty() || flush());
+}
+
 // Collects the snapshot as RESP bytes, SELECT whenever the db changes.
 class TextSink : public SnapshotSink {
  public:
@@ -244,7 +266,8 @@ bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
         }
         ok = sink.Command(db, argv);
       } else {
-        ok = StreamEmitter(db, key, sink).Emit(v.stream());
+        ok = v.is_zset() ? EmitZSet(db, key, v.zset(), sink)
+                         : StreamEmitter(db, key, sink).Emit(v.stream());
         if (ok && at != kNoExpire) {
           ok = sink.Command(db, Argv{"PEXPIREAT", key, std::to_string(at)});
         }

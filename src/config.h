@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "streams/delivery_policy.h"
+#include "src/types/zset.h"
 #include "streams/stream.h"
 
 namespace server {
@@ -34,6 +35,9 @@ struct Config {
   int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;
   int64_t stream_node_max_entries = 100;  // entries per stream block (0 = no limit)
   int64_t stream_node_max_bytes = 4096;   // bytes per stream block (0 = no limit)
+  // A sorted set leaves its listpack for the skiplist encoding past either (as Redis).
+  int64_t zset_max_listpack_entries = 128;
+  int64_t zset_max_listpack_value = 64;  // bytes of the longest member
   // The delivery policy of consumer groups that set none of their own (XGROUP SETPOLICY), from
   // stream-default-ack-timeout, -backoff and -max-deliveries; empty = such groups behave as
   // Redis's. Its dead_letter_key is always empty: dead letters go to <key> + the suffix.
@@ -107,5 +111,7 @@ bool ParseMemory(std::string_view s, int64_t& out);
 // The stream block limits (stream-node-max-entries / stream-node-max-bytes) every append to a
 // stream takes: XADD's and a dead letter's alike.
 streams::StreamLimits StreamLimitsFrom(const Config& config);
+// zset-max-listpack-entries / -value, as the sorted-set type takes them.
+types::ZSet::Limits ZSetLimitsFrom(const Config& config);
 
 }  // namespace server

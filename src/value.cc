@@ -1,5 +1,7 @@
 #include "src/value.h"
 
+#include "src/types/zset.h"
+
 namespace server {
 
 namespace {
@@ -21,10 +23,34 @@ uint64_t NextRandom() {
 
 }  // namespace
 
+Value::~Value() = default;
+Value::Value(Value&&) noexcept = default;
+Value& Value::operator=(Value&&) noexcept = default;
+
+Value Value::String(std::string s) {
+  Value v;
+  v.data_ = std::move(s);
+  return v;
+}
+
+Value Value::NewStream() {
+  Value v;
+  v.data_ = std::make_unique<streams::Stream>();
+  return v;
+}
+
+Value Value::NewZSet() {
+  Value v;
+  v.data_ = std::make_unique<types::ZSet>();
+  return v;
+}
+
 Value::Value(const Value& other)
     : lru_ms_(other.lru_ms_), lfu_minute_(other.lfu_minute_), lfu_count_(other.lfu_count_) {
   if (other.is_stream()) {
     data_ = std::make_unique<streams::Stream>(other.stream().Clone());
+  } else if (other.is_zset()) {
+    data_ = std::make_unique<types::ZSet>(other.zset());
   } else {
     data_ = other.str();
   }

@@ -6,6 +6,7 @@
 #include "src/commands/keys/util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/types/zset.h"
 
 namespace server::keys {
 
@@ -58,7 +59,11 @@ void Move(CommandContext& ctx) {
 void ObjectEncoding(CommandContext& ctx) {
   const Value* v = ObjectTarget(ctx);
   if (v == nullptr) return ctx.reply.Null();
-  ctx.reply.Bulk(v->is_stream() ? "stream" : StringEncoding(v->str()));
+  switch (v->type()) {
+    case ValueType::kString: return ctx.reply.Bulk(StringEncoding(v->str()));
+    case ValueType::kStream: return ctx.reply.Bulk("stream");
+    case ValueType::kZSet: return ctx.reply.Bulk(v->zset().EncodingName());
+  }
 }
 
 void ObjectFreq(CommandContext& ctx) {
