@@ -11,7 +11,7 @@ std::span<const std::span<const CommandSpec>> CommandFamilies() {
       ConfigRows(),        KeyRows(),           StringRows(),         TransactionRows(),
       ClientRows(),        StreamRangeRows(),   StreamWriteRows(),    StreamInfoRows(),
       StreamReadRows(),    StreamGroupRows(),   StreamReadGroupRows(), StreamAckRows(),
-      StreamPendingRows(), StreamRedriveRows(), AofAdminRows(),
+      StreamPendingRows(), StreamRedriveRows(), AofAdminRows(),       SortedSetRows(),
   };
   return kFamilies;
 }

@@ -33,6 +33,10 @@ std::span<const CommandSpec> StringRows();       // strings.cc: rows of every st
 // transactions/
 std::span<const CommandSpec> TransactionRows();  // transactions.cc: MULTI EXEC DISCARD WATCH
                                                  //   UNWATCH
+// sortedsets/
+std::span<const CommandSpec> SortedSetRows();    // sortedsets.cc: rows of every sorted-set
+                                                 //   command; handlers in write.cc, read.cc,
+                                                 //   range.cc
 // streams/
 std::span<const CommandSpec> StreamRangeRows();      // range.cc: XLEN XRANGE XREVRANGE
 std::span<const CommandSpec> StreamWriteRows();      // write.cc: XADD XDEL XDELEX XTRIM XSETID

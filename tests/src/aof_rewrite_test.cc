@@ -351,6 +351,7 @@ TEST_CASE("A sorted set is ZADD batches of at most 64 pairs with exact scores, t
   CHECK(zadds == 3);  // 131 pairs: 64 + 64 + 3
   CHECK(text.find("*130\r\n$4\r\nZADD") != std::string::npos);
   CHECK(text.find(Multibulk({"ZADD", "z", "0.1", "m1"}).substr(5)) == std::string::npos);
+  CheckSnapshotRebuilds(h);
 }
 
 TEST_CASE("COPY of a sorted set is a deep copy", "[aof_rewrite]") {

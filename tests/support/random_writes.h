@@ -2,7 +2,8 @@
 // original: the replay of what commands recorded for the AOF, and the rewrite's snapshot. It
 // covers every stream and group command that records something (deliveries, claims, NACKs with
 // and without DELAY, deletes and trims with reference modes, group position and consumers,
-// delivery policies that redeliver and dead-letter) and strings with TTLs.
+// delivery policies that redeliver and dead-letter), strings with TTLs, and sorted sets (adds,
+// float increments, removals, pops, ZMPOP and ZRANGESTORE, through the skiplist threshold).
 #pragma once
 
 #include <algorithm>
@@ -37,7 +38,7 @@ class RandomWrites {
     const std::string g = Pick(2) ? "g1" : "g2";
     const std::string c = std::string(1, static_cast<char>('a' + Pick(3)));
     auto id = [&] { return Str(std::max(1, step - Pick(30))) + "-0"; };
-    switch (Pick(22)) {
+    switch (Pick(25)) {
       case 0:
       case 1:
         return {{"XADD", k, "MAXLEN", "~", Str(5 + Pick(20)), Str(step + 1) + "-*", "f", Str(step)}};
@@ -83,6 +84,15 @@ class RandomWrites {
       case 20:
         return {{"XGROUP", "SETPOLICY", k, g, "ACK-TIMEOUT", Str(Pick(1000)), "MAX-DELIVERIES",
                  Str(1 + Pick(5))}};
+      case 22:
+        return {{"ZADD", "z" + Str(Pick(2)), Str(Pick(40)) + "." + Str(Pick(10)), "m" + Str(Pick(200))},
+                {"ZINCRBY", "z" + Str(Pick(2)), "0.1", "m" + Str(Pick(200))}};
+      case 23:
+        return {{"ZREM", "z" + Str(Pick(2)), "m" + Str(Pick(200))},
+                {"ZPOPMIN", "z" + Str(Pick(2)), Str(Pick(3))}};
+      case 24:
+        return {{"ZMPOP", "2", "z0", "z1", Pick(2) ? "MIN" : "MAX", "COUNT", Str(1 + Pick(2))},
+                {"ZRANGESTORE", "z" + Str(Pick(2)), "z" + Str(Pick(2)), "0", Str(Pick(300))}};
       default:
         return {{"XGROUP", "SETPOLICY", k, g, "BACKOFF", Str(Pick(20)), Str(Pick(200)),
                  "MAX-DELIVERIES", Str(2 + Pick(4))}};
