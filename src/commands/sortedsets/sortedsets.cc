@@ -55,7 +55,7 @@ constexpr CommandSpec kZSetCommands[] = {
      "Remove and return members with scores in a sorted set", "7.0.0", "sorted-set",
      {"O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of "
       "elements in the sorted set, and M being the number of elements popped.",
-      "numkeys:integer key... where=MIN|MAX [COUNT count:integer]", "", "RW access delete"}},
+      "numkeys:integer key... (where=MIN|MAX) [COUNT count:integer]", "", "RW access delete"}},
     {"zcard", 2, kReadOnly | kFast, 1, 1, 1, ZCard,
      "Get the number of members in a sorted set", "1.2.0", "sorted-set", {"O(1)", "key"}},
     {"zscore", 3, kReadOnly | kFast, 1, 1, 1, ZScore,
