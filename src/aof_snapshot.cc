@@ -13,6 +13,7 @@
 #include "src/types/set.h"
 #include "src/types/hash.h"
 #include "src/types/quicklist.h"
+#include "src/types/zset.h"
 
 namespace server {
 
@@ -179,6 +180,27 @@ class StreamEmitter {
   SnapshotSink& sink_;
 };
 
+// A sorted set as ZADD commands of at most kZSetBatch pairs, in order, each score as the
+// shortest text that reads back as exactly the same double.
+constexpr size_t kZSetBatch = 64;
+
+bool EmitZSet(int db, const std::string& key, const types::ZSet& z, SnapshotSink& sink) {
+  Argv argv;
+  bool ok = true;
+  auto flush = [&] {
+    ok = sink.Command(db, argv);
+    argv.clear();
+    return ok;
+  };
+  z.Walk(0, z.size(), /*reverse=*/false, [&](const types::ZSet::Item& item) {
+    if (argv.empty()) argv = {"ZADD", key};
+    argv.push_back(types::ScoreText(item.score));
+    argv.emplace_back(item.member);
+    return argv.size() < 2 + 2 * kZSetBatch || flush();
+  });
+  return ok && (argv.empty() || flush());
+}
+
 // Collects the snapshot as RESP bytes, SELECT whenever the db changes.
 class TextSink : public SnapshotSink {
  public:
@@ -281,8 +303,11 @@ bool EmitHash(int db, const std::string& key, const types::Hash& h, int64_t now_
     }
   }
   return ok;
+}
+
 // A list as RPUSHes of at most kListBatch entries each, head to tail.
 constexpr size_t kListBatch = 64;
+
 bool EmitList(int db, const std::string& key, const types::List& list, SnapshotSink& sink) {
   Argv argv;
   for (auto c = list.At(0); c.Valid(); c.Next()) {
@@ -331,6 +356,9 @@ bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
           break;
         case ValueType::kSet:
           ok = EmitSet(db, key, v.set(), sink);
+          break;
+        case ValueType::kZSet:
+          ok = EmitZSet(db, key, v.zset(), sink);
           break;
       }
       if (ok && at != kNoExpire) ok = sink.Command(db, Argv{"PEXPIREAT", key, std::to_string(at)});

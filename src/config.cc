@@ -278,6 +278,14 @@ std::vector<ConfigOption> BuildOptions() {
   o.push_back(IntOption("list-compress-depth", &Config::list_compress_depth, 0, INT32_MAX,
                         Mut::kMutable,
                         "Accepted for compatibility; list nodes are not compressed."));
+  o.push_back(IntOption("zset-max-listpack-entries", &Config::zset_max_listpack_entries, 0,
+                        INT64_MAX, Mut::kMutable,
+                        "Most members of a sorted set kept in one packed listpack."));
+  o.back().aliases = {"zset-max-ziplist-entries"};
+  o.push_back(MemoryOption("zset-max-listpack-value", &Config::zset_max_listpack_value, 0,
+                           Mut::kMutable,
+                           "Longest member (bytes) of a sorted set kept in one packed listpack."));
+  o.back().aliases = {"zset-max-ziplist-value"};
   o.push_back(DefaultPolicyIntOption(
       "stream-default-ack-timeout", &streams::DeliveryPolicy::ack_timeout_ms,
       "Ack timeout in ms of consumer groups without a delivery policy of their own (XGROUP "
@@ -512,6 +520,13 @@ streams::StreamLimits StreamLimitsFrom(const Config& config) {
   streams::StreamLimits limits;
   limits.max_entries = static_cast<size_t>(config.stream_node_max_entries);
   limits.max_bytes = static_cast<size_t>(config.stream_node_max_bytes);
+  return limits;
+}
+
+types::ZSet::Limits ZSetLimitsFrom(const Config& config) {
+  types::ZSet::Limits limits;
+  limits.max_listpack_entries = static_cast<size_t>(config.zset_max_listpack_entries);
+  limits.max_listpack_value = static_cast<size_t>(config.zset_max_listpack_value);
   return limits;
 }
 

@@ -12,6 +12,7 @@
 
 #include "src/types/hash.h"
 #include "streams/delivery_policy.h"
+#include "src/types/zset.h"
 #include "streams/stream.h"
 
 namespace server {
@@ -38,6 +39,9 @@ struct Config {
   // A list node's bound: negative -1..-5 = 4..64 KB, positive = entries (types::List's fill).
   int64_t list_max_listpack_size = -2;
   int64_t list_compress_depth = 0;  // accepted and stored; nodes are never compressed
+  // A sorted set leaves its listpack for the skiplist encoding past either (as Redis).
+  int64_t zset_max_listpack_entries = 128;
+  int64_t zset_max_listpack_value = 64;  // bytes of the longest member
   // The delivery policy of consumer groups that set none of their own (XGROUP SETPOLICY), from
   // stream-default-ack-timeout, -backoff and -max-deliveries; empty = such groups behave as
   // Redis's. Its dead_letter_key is always empty: dead letters go to <key> + the suffix.
@@ -119,6 +123,8 @@ bool ParseMemory(std::string_view s, int64_t& out);
 // The stream block limits (stream-node-max-entries / stream-node-max-bytes) every append to a
 // stream takes: XADD's and a dead letter's alike.
 streams::StreamLimits StreamLimitsFrom(const Config& config);
+// zset-max-listpack-entries / -value, as the sorted-set type takes them.
+types::ZSet::Limits ZSetLimitsFrom(const Config& config);
 
 // The listpack thresholds every write to a hash takes.
 inline types::HashLimits HashLimitsFrom(const Config& config) {

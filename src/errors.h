@@ -343,4 +343,22 @@ inline constexpr std::string_view kRankOutOfRange =
 inline constexpr std::string_view kLposCountNegative = "ERR COUNT can't be negative";
 inline constexpr std::string_view kLposMaxlenNegative = "ERR MAXLEN can't be negative";
 inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
+// Sorted sets.
+inline constexpr std::string_view kZAddXxNx =
+    "ERR XX and NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddGtLtNx =
+    "ERR GT, LT, and/or NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddIncrPair =
+    "ERR INCR option supports a single increment-element pair";
+inline constexpr std::string_view kZScoreNaN = "ERR resulting score is not a number (NaN)";
+inline constexpr std::string_view kZMinMaxNotFloat = "ERR min or max is not a float";
+inline constexpr std::string_view kZLexRange = "ERR min or max not valid string range item";
+inline constexpr std::string_view kZLimitNeedsBy =
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+inline constexpr std::string_view kZWithScoresByLex =
+    "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+inline constexpr std::string_view kOutOfRangePositive =
+    "ERR value is out of range, must be positive";
+inline constexpr std::string_view kNumKeysPositive = "ERR numkeys should be greater than 0";
+inline constexpr std::string_view kCountPositive = "ERR count should be greater than 0";
 }  // namespace server::err

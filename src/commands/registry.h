@@ -47,6 +47,10 @@ std::span<const CommandSpec> ListAccessRows();    // access.cc: LRANGE LINDEX LS
                                                   //   LPOS LINSERT
 std::span<const CommandSpec> ListBlockingRows();  // blocking.cc: BLPOP BRPOP BLMOVE BRPOPLPUSH
                                                   //   BLMPOP
+// sortedsets/
+std::span<const CommandSpec> SortedSetRows();    // sortedsets.cc: rows of every sorted-set
+                                                 //   command; handlers in write.cc, read.cc,
+                                                 //   range.cc
 // streams/
 std::span<const CommandSpec> StreamRangeRows();      // range.cc: XLEN XRANGE XREVRANGE
 std::span<const CommandSpec> StreamWriteRows();      // write.cc: XADD XDEL XDELEX XTRIM XSETID

@@ -17,6 +17,7 @@
 #include "src/aof_snapshot.h"
 #include "src/aof_writer.h"
 #include "src/delivery/policy.h"
+#include "src/types/zset.h"
 #include "tests/support/command_harness.h"
 #include "tests/support/reply_bytes.h"
 #include "tests/support/dataset_dump.h"
@@ -358,4 +359,34 @@ TEST_CASE("A hash is HSET in batches of 64 pairs, then HPEXPIREAT per field time
   CHECK(text.find(Multibulk({"PEXPIREAT", "h", "99999999999997"})) != std::string::npos);
   CHECK(text.find(Multibulk({"HSET", "small", "a", "1"})) != std::string::npos);
   CheckSnapshotRebuilds(h);
+}
+TEST_CASE("A sorted set is ZADD batches of at most 64 pairs with exact scores, then PEXPIREAT",
+          "[aof_rewrite]") {
+  CommandHarness h;
+  server::Value& v = h.state.dbs[0]->Set("z", server::Value::NewZSet());
+  const types::ZSet::Limits limits;
+  for (int i = 0; i < 130; i++) v.zset().Set("m" + Str(i), i * 0.1, limits);
+  v.zset().Set("inf", std::numeric_limits<double>::infinity(), limits);
+  h.state.dbs[0]->SetExpire("z", 99999999999999);
+  const std::string text = Snapshot(h);
+  CHECK(text.find(Multibulk({"PEXPIREAT", "z", "99999999999999"})) != std::string::npos);
+  size_t zadds = 0;
+  for (size_t p = text.find("$4\r\nZADD"); p != std::string::npos;
+       p = text.find("$4\r\nZADD", p + 1)) {
+    zadds++;
+  }
+  CHECK(zadds == 3);  // 131 pairs: 64 + 64 + 3
+  CHECK(text.find("*130\r\n$4\r\nZADD") != std::string::npos);
+  CHECK(text.find(Multibulk({"ZADD", "z", "0.1", "m1"}).substr(5)) == std::string::npos);
+  CheckSnapshotRebuilds(h);
+}
+
+TEST_CASE("COPY of a sorted set is a deep copy", "[aof_rewrite]") {
+  CommandHarness h;
+  server::Value& v = h.state.dbs[0]->Set("z", server::Value::NewZSet());
+  v.zset().Set("a", 1, {});
+  server::Value copy = v;
+  v.zset().Set("b", 2, {});
+  CHECK(copy.zset().size() == 1);
+  CHECK(copy.TypeName() == "zset");
 }

@@ -203,3 +203,14 @@ TEST_CASE("Config values are quoted only when a config file needs it", "[config]
   CHECK(server::QuoteConfigValue("q\"\\") == "\"q\\\"\\\\\"");
   CHECK(server::QuoteConfigValue("\n\x01") == "\"\\n\\x01\"");
 }
+
+TEST_CASE("The sorted-set thresholds are set by their names and their ziplist aliases",
+          "[config][command]") {
+  Harness h;
+  CHECK(h.Run({"CONFIG", "GET", "zset-max-listpack-entries"}) ==
+        "*2\r\n$25\r\nzset-max-listpack-entries\r\n$3\r\n128\r\n");
+  CHECK(h.Run({"CONFIG", "SET", "zset-max-ziplist-entries", "7"}) == "+OK\r\n");
+  CHECK(h.Run({"CONFIG", "SET", "zset-max-ziplist-value", "1k"}) == "+OK\r\n");
+  CHECK(h.state.config.zset_max_listpack_entries == 7);
+  CHECK(server::ZSetLimitsFrom(h.state.config).max_listpack_value == 1000);
+}

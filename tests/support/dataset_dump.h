@@ -17,6 +17,7 @@
 #include "src/types/set.h"
 #include "src/types/hash.h"
 #include "src/types/quicklist.h"
+#include "src/types/zset.h"
 #include "tests/support/command_harness.h"
 
 namespace testing_support {
@@ -31,6 +32,14 @@ inline std::string DumpDataset(CommandHarness& h) {
     });
     for (const auto& [key, v] : keys) {
       out << "db" << db << " " << key << " expire=" << h.state.dbs[db]->GetExpire(key);
+      if (v->is_zset()) {
+        out << " zset " << v->zset().EncodingName() << "\n";
+        v->zset().Walk(0, v->zset().size(), false, [&](const types::ZSet::Item& item) {
+          out << "  " << item.member << " " << types::ScoreText(item.score) << "\n";
+          return true;
+        });
+        continue;
+      }
       if (v->is_string()) {
         out << " string=" << v->str() << "\n";
         continue;

@@ -4,7 +4,9 @@
 // and without DELAY, deletes and trims with reference modes, group position and consumers,
 // delivery policies that redeliver and dead-letter), strings with TTLs, sets (SADD across
 // every encoding, SREM, SPOP, SMOVE and the STORE forms), hashes with field TTLs in both
-// encodings, and lists (pushes, pops with counts, moves, removals, trims, sets and inserts).
+// encodings, lists (pushes, pops with counts, moves, removals, trims, sets and inserts), and
+// sorted sets (adds, float increments, removals, pops, ZMPOP and ZRANGESTORE, through the
+// skiplist threshold).
 #pragma once
 
 #include <algorithm>
@@ -42,7 +44,7 @@ class RandomWrites {
     auto id = [&] { return Str(std::max(1, step - Pick(30))) + "-0"; };
     const std::string set = "set" + Str(Pick(3));
     const std::string set2 = "set" + Str(Pick(3));
-    switch (Pick(29)) {
+    switch (Pick(32)) {
       case 0:
       case 1:
         return {{"XADD", k, "MAXLEN", "~", Str(5 + Pick(20)), Str(step + 1) + "-*", "f", Str(step)}};
@@ -124,6 +126,15 @@ class RandomWrites {
       case 28:
         return {{"LSET", l, Str(Pick(2)), "set" + Str(step)},
                 {"LINSERT", l, Pick(2) ? "BEFORE" : "AFTER", "v" + Str(Pick(4)), "ins"}};
+      case 29:
+        return {{"ZADD", "z" + Str(Pick(2)), Str(Pick(40)) + "." + Str(Pick(10)), "m" + Str(Pick(200))},
+                {"ZINCRBY", "z" + Str(Pick(2)), "0.1", "m" + Str(Pick(200))}};
+      case 30:
+        return {{"ZREM", "z" + Str(Pick(2)), "m" + Str(Pick(200))},
+                {"ZPOPMIN", "z" + Str(Pick(2)), Str(Pick(3))}};
+      case 31:
+        return {{"ZMPOP", "2", "z0", "z1", Pick(2) ? "MIN" : "MAX", "COUNT", Str(1 + Pick(2))},
+                {"ZRANGESTORE", "z" + Str(Pick(2)), "z" + Str(Pick(2)), "0", Str(Pick(300))}};
       default:
         return {{"XGROUP", "SETPOLICY", k, g, "BACKOFF", Str(Pick(20)), Str(Pick(200)),
                  "MAX-DELIVERIES", Str(2 + Pick(4))}};

@@ -9,6 +9,7 @@
 #include "src/types/set.h"
 #include "src/types/hash.h"
 #include "src/types/quicklist.h"
+#include "src/types/zset.h"
 
 namespace server::keys {
 
@@ -73,6 +74,7 @@ void ObjectEncoding(CommandContext& ctx) {
     // Redis 7.2's names (7.0 says quicklist for every list).
     case ValueType::kList:
       return ctx.reply.Bulk(v->list().is_listpack() ? "listpack" : "quicklist");
+    case ValueType::kZSet: return ctx.reply.Bulk(v->zset().EncodingName());
   }
 }
 

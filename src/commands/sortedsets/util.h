@@ -1,0 +1,61 @@
+// Helpers of the sorted-set family: Redis's score and range parsing (scores as strtod reads
+// them, never NaN; "(" for exclusive bounds; "[", "(", "-" and "+" for lex bounds), a range
+// resolved to a window of ascending ranks (so every lookup is O(log n) on the index, never a
+// walk), the sorted-set lookups with WRONGTYPE, and replies of members with scores.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "src/command_table.h"
+#include "src/result.h"
+#include "src/types/zset.h"
+#include "src/value.h"
+
+namespace server::zsets {
+
+// A score argument as Redis reads it: all of the text as a double ("inf", "-inf", "1e3"), no
+// leading space, no NaN.
+std::optional<double> ParseScore(std::string_view text);
+
+struct ScoreBound {
+  double value = 0;
+  bool exclusive = false;
+};
+struct LexBound {
+  enum class Kind { kMin, kMax, kValue } kind = Kind::kValue;  // "-", "+", or a member
+  std::string member;
+  bool exclusive = false;
+};
+Result<ScoreBound> ParseScoreBound(std::string_view text);  // ERR min or max is not a float
+Result<LexBound> ParseLexBound(std::string_view text);      // ERR min or max not valid ...
+
+// A window of ascending ranks [first, first + count).
+struct RankWindow {
+  size_t first = 0;
+  size_t count = 0;
+};
+RankWindow ScoreWindow(const types::ZSet& z, const ScoreBound& min, const ScoreBound& max);
+RankWindow LexWindow(const types::ZSet& z, const LexBound& min, const LexBound& max);
+// ZRANGE start stop with Redis's negative indexes and clamping.
+RankWindow IndexWindow(size_t size, int64_t start, int64_t stop);
+
+// The sorted set at `key` (null when missing), or WRONGTYPE; the read form counts a keyspace
+// hit or miss.
+Result<types::ZSet*> ReadZSet(CommandContext& ctx, std::string_view key);
+Result<types::ZSet*> WriteZSet(CommandContext& ctx, std::string_view key);
+// The sorted set at `key`, created empty when missing (its Value is stored now).
+types::ZSet& CreateZSet(CommandContext& ctx, std::string_view key);
+// After a write: deletes `key` if its set is now empty, and marks WATCH.
+void AfterWrite(CommandContext& ctx, std::string_view key, const types::ZSet& z);
+
+types::ZSet::Limits Limits(const CommandContext& ctx);
+
+// Member/score pairs: RESP3 an array of [member, double] pairs; RESP2 (and `flat`) one flat
+// array member, score, ...
+void ReplyPairHeader(resp::Writer& w, size_t pairs, bool flat);
+void ReplyPair(resp::Writer& w, const types::ZSet::Item& item, bool flat);
+
+}  // namespace server::zsets
