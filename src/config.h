@@ -55,7 +55,7 @@ struct Config {
   int64_t set_max_listpack_entries = 128;
   int64_t set_max_listpack_value = 64;
   // A hash stays a listpack up to this many fields, each field and value up to this many bytes.
-  int64_t hash_max_listpack_entries = 128;
+  int64_t hash_max_listpack_entries = 512;  // Redis's default (not 128 as for sets and zsets)
   int64_t hash_max_listpack_value = 64;
   int64_t maxmemory = 0;
   std::string maxmemory_policy = "noeviction";

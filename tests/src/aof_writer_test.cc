@@ -25,6 +25,7 @@ using Argv = std::vector<std::string>;
 
 namespace {
 
+using testing_support::ArgvsOf;
 using testing_support::Multibulk;
 
 using testing_support::ReadFile;
@@ -49,12 +50,6 @@ void WaitFsyncIdle(const AofWriter& w) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   REQUIRE(w.pending_bio_fsync() == 0);
-}
-
-std::vector<Argv> ArgvsOf(const std::vector<PropagatedCommand>& records) {
-  std::vector<Argv> out;
-  for (const auto& r : records) out.push_back(r.argv);
-  return out;
 }
 
 }  // namespace
