@@ -1,8 +1,11 @@
 #include "src/command_table.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cctype>
 #include <cstring>
+
+#include "resp/strict_int.h"
 
 namespace server {
 
@@ -59,8 +62,28 @@ const CommandSpec* CommandTable::FindSubcommand(const CommandSpec& container,
 
 namespace {
 
+// "numkeys key...": empty when the count is not a positive integer or names more keys than
+// there are arguments (COMMAND GETKEYS then answers "Invalid arguments").
+std::vector<size_t> KeyNumPositions(const MovableKeys& m, std::span<const std::string_view> argv) {
+  std::vector<size_t> keys;
+  const size_t count_at = static_cast<size_t>(m.index + m.keynumidx);
+  int64_t n;
+  if (count_at >= argv.size() || !resp::ParseStrictInt64(argv[count_at], n) || n <= 0) {
+    return keys;
+  }
+  const size_t first = static_cast<size_t>(m.index + m.firstkey);
+  const size_t step = m.keystep > 0 ? static_cast<size_t>(m.keystep) : 1;
+  if (static_cast<uint64_t>(n) > argv.size() ||
+      first + (static_cast<size_t>(n) - 1) * step >= argv.size()) {
+    return keys;
+  }
+  for (int64_t k = 0; k < n; k++) keys.push_back(first + static_cast<size_t>(k) * step);
+  return keys;
+}
+
 std::vector<size_t> MovableKeyPositions(const MovableKeys& m,
                                         std::span<const std::string_view> argv) {
+  if (m.keynum) return KeyNumPositions(m, argv);
   std::vector<size_t> keys;
   size_t kw = static_cast<size_t>(m.startfrom);
   while (kw < argv.size() && !EqualsIgnoreCase(argv[kw], m.keyword)) kw++;

@@ -43,16 +43,27 @@ enum CommandFlag : uint32_t {
 struct CommandContext;
 using CommandHandler = void (*)(CommandContext&);
 
-// Commands whose keys move with their options (XREAD's keys follow STREAMS): Redis's
-// "movablekeys". Found as Redis 7 finds them from the key spec: the first argument from
-// `startfrom` on equal to `keyword` (any case), then, of what follows it, the first
-// 1/`limit` (limit 2: the first half; 0 or 1: all) up to `lastkey`, every `keystep`.
+// Commands whose keys move with their arguments: Redis's "movablekeys", found as Redis 7 finds
+// them from the key spec. Two kinds:
+//  - keyword (XREAD's keys follow STREAMS): the first argument from `startfrom` on equal to
+//    `keyword` (any case), then, of what follows it, the first 1/`limit` (limit 2: the first
+//    half; 0 or 1: all) up to `lastkey`, every `keystep`;
+//  - keynum (LMPOP, ZMPOP, SINTERCARD: "numkeys key..."): the count at argv[index + keynumidx],
+//    then that many keys from argv[index + firstkey], every `keystep`.
 struct MovableKeys {
   std::string_view keyword;
   int startfrom;
   int lastkey;
   int keystep;
   int limit;
+  bool keynum = false;
+  int index = 0;
+  int keynumidx = 0;
+  int firstkey = 0;
+
+  static constexpr MovableKeys KeyNum(int index, int keynumidx, int firstkey, int keystep) {
+    return {{}, 0, 0, keystep, 0, true, index, keynumidx, firstkey};
+  }
 };
 
 // What COMMAND DOCS and COMMAND INFO report that the rest of a row cannot say. Empty fields

@@ -2,6 +2,8 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "src/command_table.h"
 #include "src/commands/registry.h"
@@ -31,4 +33,19 @@ TEST_CASE("Unknown, prefixed, extended and overlong names are not found", "[comm
   CHECK(table.Find("get ") == nullptr);
   CHECK(table.Find(std::string(40, 'x')) == nullptr);
   CHECK(table.Find(std::string(32, 'x')) == nullptr);
+}
+
+TEST_CASE("A keynum key spec takes the count from its argument and refuses a bad count",
+          "[command]") {
+  constexpr server::MovableKeys kSpec = server::MovableKeys::KeyNum(2, 0, 1, 1);
+  const server::CommandSpec spec{"x", -4, server::kWrite, 0, 0, 0, nullptr, {}, {}, {}, {}, {},
+                                 &kSpec};
+  auto keys = [&](std::vector<std::string_view> argv) { return server::KeyPositions(spec, argv); };
+  CHECK(keys({"x", "0", "2", "a", "b", "LEFT"}) == std::vector<size_t>{3, 4});
+  CHECK(keys({"x", "0", "1", "a"}) == std::vector<size_t>{3});
+  CHECK(keys({"x", "0", "3", "a", "b"}).empty());  // more keys than arguments
+  CHECK(keys({"x", "0", "0", "a"}).empty());
+  CHECK(keys({"x", "0", "-1", "a"}).empty());
+  CHECK(keys({"x", "0", "two", "a"}).empty());
+  CHECK(keys({"x", "0"}).empty());
 }

@@ -170,6 +170,9 @@ void BLMPop(CommandContext& ctx) {
 
 constexpr uint32_t kBlockingWrite = kWrite | kNoScript | kBlocking;
 
+// "numkeys key...": keys counted by an argument, as Redis's keynum key spec.
+constexpr MovableKeys kBLMPopKeys = MovableKeys::KeyNum(2, 0, 1, 1);
+
 constexpr CommandSpec kListBlockingRows[] = {
     {"blpop", -3, kBlockingWrite, 1, -2, 1, BLPop,
      "Remove and get the first element in a list, or block until one is available", "2.0.0",
@@ -195,7 +198,7 @@ constexpr CommandSpec kListBlockingRows[] = {
      "Pop elements from a list, or block until one is available", "7.0.0", "list",
      {"O(N+M) where N is the number of provided keys and M is the number of elements returned.",
       "timeout:double numkeys:integer key... (where=LEFT|RIGHT) [COUNT count:integer]", "",
-      "RW access delete"}},
+      "RW access delete"}, {}, &kBLMPopKeys},
 };
 
 }  // namespace

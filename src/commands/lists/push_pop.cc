@@ -98,6 +98,9 @@ constexpr std::string_view kPushComplexity =
     "O(1) for each element added, so O(N) to add N elements when the command is called with "
     "multiple arguments.";
 
+// "numkeys key...": keys counted by an argument, as Redis's keynum key spec.
+constexpr MovableKeys kLMPopKeys = MovableKeys::KeyNum(1, 0, 1, 1);
+
 constexpr CommandSpec kListPushPopRows[] = {
     {"lpush", -3, kWriteOom | kFast, 1, 1, 1, LPush,
      "Prepend one or multiple elements to a list", "1.0.0", "list",
@@ -129,7 +132,8 @@ constexpr CommandSpec kListPushPopRows[] = {
      "list", {"O(1)", "source:key destination:key", "", "RW access delete"}},
     {"lmpop", -4, kWrite, 0, 0, 0, LMPop, "Pop elements from a list", "7.0.0", "list",
      {"O(N+M) where N is the number of provided keys and M is the number of elements returned.",
-      "numkeys:integer key... (where=LEFT|RIGHT) [COUNT count:integer]", "", "RW access delete"}},
+      "numkeys:integer key... (where=LEFT|RIGHT) [COUNT count:integer]", "", "RW access delete"},
+     {}, &kLMPopKeys},
 };
 
 }  // namespace

@@ -110,7 +110,7 @@ void WriteKeySpecs(resp::Writer& w, const CommandSpec& spec) {
   w.Map(2);
   w.Bulk("type");
   const MovableKeys* m = spec.movable;
-  if (m != nullptr) {
+  if (m != nullptr && !m->keynum) {
     w.Bulk("keyword");
     w.Bulk("spec");
     w.Map(2);
@@ -123,11 +123,23 @@ void WriteKeySpecs(resp::Writer& w, const CommandSpec& spec) {
     w.Bulk("spec");
     w.Map(1);
     w.Bulk("index");
-    w.Integer(spec.first_key);
+    w.Integer(m != nullptr ? m->index : spec.first_key);
   }
   w.Bulk("find_keys");
   w.Map(2);
   w.Bulk("type");
+  if (m != nullptr && m->keynum) {
+    w.Bulk("keynum");
+    w.Bulk("spec");
+    w.Map(3);
+    w.Bulk("keynumidx");
+    w.Integer(m->keynumidx);
+    w.Bulk("firstkey");
+    w.Integer(m->firstkey);
+    w.Bulk("keystep");
+    w.Integer(m->keystep);
+    return;
+  }
   w.Bulk("range");
   w.Bulk("spec");
   w.Map(3);

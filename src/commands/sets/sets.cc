@@ -188,6 +188,9 @@ void SScan(CommandContext& ctx) {
 
 constexpr uint32_t kWriteOom = kWrite | kDenyOom;
 
+// "numkeys key...": keys counted by an argument, as Redis's keynum key spec.
+constexpr MovableKeys kSInterCardKeys = MovableKeys::KeyNum(1, 0, 1, 1);
+
 constexpr CommandSpec kSetCommands[] = {
     {"sadd",
      -3,
@@ -334,7 +337,7 @@ constexpr CommandSpec kSetCommands[] = {
      "set",
      {"O(N*M) worst case where N is the cardinality of the smallest set and M is the number of "
       "sets.",
-      "numkeys:integer key... [LIMIT limit:integer]", "", "RO access"}},
+      "numkeys:integer key... [LIMIT limit:integer]", "", "RO access"}, {}, &kSInterCardKeys},
     {"sinterstore",
      -3,
      kWriteOom,

@@ -15,6 +15,9 @@ constexpr std::string_view kRangeSyntax =
     "key start stop [sortby=BYSCORE|BYLEX] [REV] [LIMIT offset:integer count:integer] "
     "[WITHSCORES]";
 
+// "numkeys key...": keys counted by an argument, as Redis's keynum key spec.
+constexpr MovableKeys kZMPopKeys = MovableKeys::KeyNum(1, 0, 1, 1);
+
 constexpr CommandSpec kZSetCommands[] = {
     {"zadd", -4, kWriteOom | kFast, 1, 1, 1, ZAdd,
      "Add one or more members to a sorted set, or update its score if it already exists",
@@ -55,7 +58,8 @@ constexpr CommandSpec kZSetCommands[] = {
      "Remove and return members with scores in a sorted set", "7.0.0", "sorted-set",
      {"O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of "
       "elements in the sorted set, and M being the number of elements popped.",
-      "numkeys:integer key... (where=MIN|MAX) [COUNT count:integer]", "", "RW access delete"}},
+      "numkeys:integer key... (where=MIN|MAX) [COUNT count:integer]", "", "RW access delete"},
+     {}, &kZMPopKeys},
     {"zcard", 2, kReadOnly | kFast, 1, 1, 1, ZCard,
      "Get the number of members in a sorted set", "1.2.0", "sorted-set", {"O(1)", "key"}},
     {"zscore", 3, kReadOnly | kFast, 1, 1, 1, ZScore,
