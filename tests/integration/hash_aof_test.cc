@@ -37,7 +37,7 @@ TEST_CASE("A hash with field TTLs survives a restart and a rewrite", "[aof][hash
     auto server = aoftest::StartRunnel(dir.path(), port);
     INFO("server log:\n" << server->Log());
     Redis r(port);
-    for (int i = 0; i < 150; i++) {  // past the listpack limit: a table-encoded hash
+    for (int i = 0; i < 600; i++) {  // past the listpack limit (512): a table-encoded hash
       r.Text({"HSET", "big", "f" + std::to_string(i), "v" + std::to_string(i)});
     }
     REQUIRE(r.Text({"HSET", "small", "a", "1", "b", "2", "c", "3"}) == "3");
