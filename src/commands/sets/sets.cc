@@ -127,23 +127,10 @@ void SMove(CommandContext& ctx) {
   ctx.reply.Integer(1);
 }
 
-// Cursors as SCAN reads them (strtoull, no leading space, no trailing junk).
-Result<uint64_t> ParseSetCursor(std::string_view s) {
-  if (!s.empty() && std::isspace(static_cast<unsigned char>(s[0]))) {
-    return Failure(err::kInvalidCursor);
-  }
-  std::string buf(s);
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
-  if (end != buf.c_str() + buf.size() || errno == ERANGE) return Failure(err::kInvalidCursor);
-  return static_cast<uint64_t>(v);
-}
-
 // SSCAN key cursor [MATCH pattern] [COUNT count]. A missing key answers an empty page before
 // the options are read (as Redis does); small encodings come back whole with cursor 0.
 void SScan(CommandContext& ctx) {
-  auto cursor = ParseSetCursor(ctx.arg(2));
+  auto cursor = ParseScanCursor(ctx.arg(2));
   if (!cursor) return ctx.reply.Error(cursor.error());
   auto set = ReadSet(ctx, ctx.arg(1));
   if (!set) return ctx.reply.Error(set.error());
