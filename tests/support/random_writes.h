@@ -6,7 +6,7 @@
 // every encoding, SREM, SPOP, SMOVE and the STORE forms), hashes with field TTLs in both
 // encodings, lists (pushes, pops with counts, moves, removals, trims, sets and inserts), and
 // sorted sets (adds, float increments, removals, pops, ZMPOP and ZRANGESTORE, through the
-// skiplist threshold).
+// skiplist threshold), and bitmaps (SETBIT, BITFIELD INCRBY with overflow, BITOP).
 #pragma once
 
 #include <algorithm>
@@ -44,7 +44,7 @@ class RandomWrites {
     auto id = [&] { return Str(std::max(1, step - Pick(30))) + "-0"; };
     const std::string set = "set" + Str(Pick(3));
     const std::string set2 = "set" + Str(Pick(3));
-    switch (Pick(32)) {
+    switch (Pick(33)) {
       case 0:
       case 1:
         return {{"XADD", k, "MAXLEN", "~", Str(5 + Pick(20)), Str(step + 1) + "-*", "f", Str(step)}};
@@ -135,6 +135,11 @@ class RandomWrites {
       case 31:
         return {{"ZMPOP", "2", "z0", "z1", Pick(2) ? "MIN" : "MAX", "COUNT", Str(1 + Pick(2))},
                 {"ZRANGESTORE", "z" + Str(Pick(2)), "z" + Str(Pick(2)), "0", Str(Pick(300))}};
+      case 32:  // bitmaps: bits, integer fields with overflow, and a BITOP over them
+        return {{"SETBIT", "bm" + Str(Pick(2)), Str(Pick(200)), Str(Pick(2))},
+                {"BITFIELD", "bm" + Str(Pick(2)), "OVERFLOW", Pick(2) ? "SAT" : "WRAP", "INCRBY",
+                 "i8", "#" + Str(Pick(8)), Str(Pick(300) - 150)},
+                {"BITOP", Pick(2) ? "OR" : "XOR", "bm2", "bm0", "bm1"}};
       default:
         return {{"XGROUP", "SETPOLICY", k, g, "BACKOFF", Str(Pick(20)), Str(Pick(200)),
                  "MAX-DELIVERIES", Str(2 + Pick(4))}};
