@@ -6,14 +6,26 @@
 
 #include <cstddef>
 #include <new>
+#include <string>
 
 #include "src/memory.h"
 
 namespace {
 
+std::string StatsText() {
+  std::string out;
+  mi_stats_print_out([](const char* msg, void* arg) { static_cast<std::string*>(arg)->append(msg); },
+                     &out);
+  return out;
+}
+
 // Runs before main: from here on every operator new is counted.
 struct EnableCounting {
-  EnableCounting() { server::memory_internal::counting_active = true; }
+  EnableCounting() {
+    server::memory_internal::counting_active = true;
+    server::memory_internal::allocator_stats = StatsText;
+    server::memory_internal::allocator_purge = [] { mi_collect(true); };
+  }
 } enable_counting;
 
 void* Allocate(std::size_t size) {

@@ -77,6 +77,14 @@ class Db {
 
   size_t size() const { return dict_.size(); }
   size_t expires_size() const { return expires_.size(); }
+  // MEMORY STATS: the keyspace tables' own bytes (buckets and nodes; keys and values apart).
+  size_t main_table_bytes() const {
+    return dict_.bucket_count() * sizeof(void*) + dict_.size() * sizeof(decltype(dict_)::Node);
+  }
+  size_t expires_table_bytes() const {
+    return expires_.bucket_count() * sizeof(void*) +
+           expires_.size() * sizeof(decltype(expires_)::Node);
+  }
   void Flush();
 
   // One SCAN step (see HashTable::Scan). Expired keys are skipped, not deleted.

@@ -7,12 +7,16 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 namespace server {
 
 namespace memory_internal {
 extern std::atomic<int64_t> allocated_bytes;
 extern bool counting_active;
+// Set by the counting allocator when it is linked: its statistics report and its purge.
+extern std::string (*allocator_stats)();
+extern void (*allocator_purge)();
 }  // namespace memory_internal
 
 inline void CountAllocation(size_t bytes) {
@@ -31,5 +35,10 @@ inline size_t CountedBytes() {
 
 // used_memory: the counted bytes when the counting allocator is linked, else glibc's figure.
 size_t UsedMemory();
+
+// MEMORY MALLOC-STATS: the allocator's own report (Redis's sentence when it has none).
+std::string AllocatorStatsText();
+// MEMORY PURGE: hands freed pages back to the system.
+void PurgeAllocator();
 
 }  // namespace server

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <random>
 
+#include "src/memory.h"
+
 namespace server {
 
 ServerState::ServerState(Config cfg) : config(std::move(cfg)) {
@@ -26,6 +28,7 @@ ServerState::ServerState(Config cfg) : config(std::move(cfg)) {
     });
   }
   start_ms = WallClockMs();
+  startup_memory = UsedMemory();
   std::random_device rd;
   static constexpr char kHex[] = "0123456789abcdef";
   for (int i = 0; i < 40; i++) run_id.push_back(kHex[rd() % 16]);

@@ -377,3 +377,19 @@ std::optional<int64_t> GroupLag(const Stream& s, const ConsumerGroup& g) {
 }
 
 }  // namespace streams
+
+namespace streams {
+
+size_t ConsumerGroup::BytesUsed() const {
+  constexpr size_t kBlockBytes = PendingIndex::kBlock * sizeof(uint32_t) + 4 * sizeof(void*);
+  size_t blocks = pel_.block_count() + by_time_.block_count() + nacked_.block_count() +
+                  due_.block_count();
+  size_t n = sizeof(*this) + arena_.capacity_bytes();
+  for (const auto& [name, c] : consumers_) {
+    n += sizeof(Consumer) + 4 * sizeof(void*) + name.capacity() + c->name.capacity();
+    blocks += c->pel.block_count();
+  }
+  return n + blocks * kBlockBytes;
+}
+
+}  // namespace streams

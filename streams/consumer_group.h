@@ -142,6 +142,10 @@ class ConsumerGroup {
   // Walks owned entries with delivery_time_ms <= max_time_ms, longest idle first (then by ID).
   void ForEachIdle(int64_t max_time_ms, const std::function<bool(PendingEntry&)>& fn) const;
 
+  // Memory figure (MEMORY USAGE): this object, the arena's records, the index blocks (each
+  // holds up to SlotIndex::kBlock four-byte slots) and every consumer with its own PEL blocks.
+  size_t BytesUsed() const;
+
   // Checks every invariant above; "" when all hold, else the first violation. O(n), for tests.
   [[nodiscard]] std::string Validate() const;
 

@@ -89,6 +89,14 @@ bool Stream::DestroyGroup(std::string_view name) {
   return true;
 }
 
+size_t Stream::BytesUsedWithGroups() const {
+  size_t n = BytesUsed();
+  for (const auto& [name, group] : groups_) {
+    n += 4 * sizeof(void*) + sizeof(name) + name.capacity() + group->BytesUsed();
+  }
+  return n;
+}
+
 bool Stream::AcknowledgedByAllGroups(StreamID id) const {
   for (const auto& [name, group] : groups_) {
     if (group->last_id() < id || group->FindPending(id) != nullptr) return false;

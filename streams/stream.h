@@ -141,6 +141,8 @@ class Stream {
   size_t tree_nodes() const { return tree_.node_count(); }
   // Memory figure: this object, the tree nodes and every block (object plus buffer).
   size_t BytesUsed() const { return sizeof(*this) + tree_.AllocatedBytes() + block_bytes_; }
+  // BytesUsed() plus every consumer group's (MEMORY USAGE).
+  size_t BytesUsedWithGroups() const;
 
   // Consumer groups, by name in bytewise order (as Redis lists them).
   using GroupMap = std::map<std::string, std::unique_ptr<ConsumerGroup>, std::less<>>;

@@ -22,6 +22,7 @@ std::span<const CommandSpec> ServerAdminRows();  // admin.cc: DBSIZE FLUSHDB FLU
 std::span<const CommandSpec> CommandRows();      // command_docs.cc: COMMAND and subcommands
 std::span<const CommandSpec> InfoRows();         // info.cc: INFO
 std::span<const CommandSpec> ConfigRows();       // config_cmd.cc: CONFIG and subcommands
+std::span<const CommandSpec> MemoryRows();       // memory_cmd.cc: MEMORY and subcommands
 std::span<const CommandSpec> AofAdminRows();     // aof_admin.cc: BGREWRITEAOF
 // keys/
 std::span<const CommandSpec> KeyRows();          // keys.cc: rows of every generic key command;

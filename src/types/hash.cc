@@ -10,6 +10,13 @@ std::string ExpiryText(int64_t at_ms) {
 
 }  // namespace
 
+size_t Hash::MemoryUsage(size_t samples) const {
+  if (!table_) return lp_.capacity();
+  return sizeof(*table_) + table_->EstimateBytes(samples, [](const TableEntry& e) {
+           return StringHeapBytes(e.value);
+         });
+}
+
 Hash Hash::Clone() const {
   Hash out;
   out.lp_ = lp_;

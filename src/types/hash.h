@@ -47,6 +47,9 @@ class Hash {
   size_t size() const { return table_ ? table_->size() : lp_.size() / Stride(); }
   bool empty() const { return size() == 0; }
   Encoding encoding() const { return table_ ? Encoding::kHashTable : Encoding::kListpack; }
+  // MEMORY USAGE's figure: bytes held beyond the object, a table's fields measured on the
+  // first `samples` (0 = all) and extrapolated.
+  size_t MemoryUsage(size_t samples) const;
 
   // The field's value, or nullopt. The view stays valid until the next change to the hash.
   std::optional<std::string_view> Get(std::string_view field) const;

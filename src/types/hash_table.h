@@ -19,6 +19,13 @@ namespace types {
 
 inline uint64_t HashKey(std::string_view key) { return XXH3_64bits(key.data(), key.size()); }
 
+// Bytes a string holds on the heap beyond its own object: none while it fits the small-string
+// buffer, else its capacity and terminator.
+inline size_t StringHeapBytes(const std::string& s) {
+  static const size_t kInline = std::string().capacity();
+  return s.capacity() > kInline ? s.capacity() + 1 : 0;
+}
+
 template <typename V>
 class HashTable {
  public:
@@ -134,6 +141,27 @@ class HashTable {
     for (Node* head : buckets_) {
       for (Node* n = head; n; n = n->next) fn(n->key, n->value);
     }
+  }
+
+  // Estimated bytes of the table: its bucket array and nodes exactly, plus what each node holds
+  // on the heap (its key, and `payload(value)` for the value), measured on the first `samples`
+  // nodes (0 = every node) and extrapolated to the rest, as Redis's MEMORY USAGE samples.
+  template <typename F>
+  size_t EstimateBytes(size_t samples, F&& payload) const {
+    const size_t fixed = buckets_.capacity() * sizeof(Node*) + size_ * sizeof(Node);
+    size_t seen = 0;
+    size_t heap = 0;
+    for (const Node* head : buckets_) {
+      for (const Node* n = head; n; n = n->next) {
+        if (samples != 0 && seen == samples) break;
+        heap += StringHeapBytes(n->key) + payload(n->value);
+        seen++;
+      }
+      if (samples != 0 && seen == samples) break;
+    }
+    if (seen == 0) return fixed;
+    return fixed + static_cast<size_t>(static_cast<double>(heap) / static_cast<double>(seen) *
+                                       static_cast<double>(size_));
   }
 
   // Visits every node of the bucket(s) at `cursor` and returns the next cursor (0 = done).

@@ -50,6 +50,12 @@ size_t List::bytes() const {
   return n;
 }
 
+size_t List::MemoryUsage() const {
+  size_t n = nodes_.size() * (sizeof(Node) + 2 * sizeof(void*));
+  for (const Node& node : nodes_) n += node.lp.capacity();
+  return n;
+}
+
 bool List::Fits(const Node& node, size_t len) const {
   if (node.lp.empty()) return true;
   return node.lp.size() < CountLimit(fill_) &&

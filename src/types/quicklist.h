@@ -37,6 +37,8 @@ class List {
   size_t node_count() const { return nodes_.size(); }
   // Bytes of all nodes' buffers (MEMORY USAGE, the bench's bytes per element).
   size_t bytes() const;
+  // MEMORY USAGE's figure: the nodes (with their links) and their buffers' capacity.
+  size_t MemoryUsage() const;
   // Redis 7.2's encodings: a list starts as one listpack; it becomes a quicklist once it needs
   // a second node, and is a listpack again when a removal leaves one node at most half the
   // bound (the hysteresis keeps a list at the edge from converting back and forth).

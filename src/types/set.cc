@@ -84,6 +84,18 @@ std::string_view Set::EncodingName() const {
   return "";
 }
 
+size_t Set::MemoryUsage(size_t samples) const {
+  switch (encoding()) {
+    case SetEncoding::kIntSet:
+      return std::get<IntSet>(data_).bytes();
+    case SetEncoding::kListpack:
+      return std::get<Listpack>(data_).capacity();
+    case SetEncoding::kHashTable:
+      return std::get<Table>(data_).EstimateBytes(samples, [](NoValue) { return size_t{0}; });
+  }
+  return 0;
+}
+
 void Set::ConvertTo(SetEncoding to) {
   if (to == encoding()) return;
   std::variant<IntSet, Listpack, Table> next;

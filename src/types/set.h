@@ -59,6 +59,9 @@ class Set {
   SetEncoding encoding() const { return static_cast<SetEncoding>(data_.index()); }
   // OBJECT ENCODING's name: "intset", "listpack" or "hashtable".
   std::string_view EncodingName() const;
+  // MEMORY USAGE's figure: bytes held beyond the object, a hash table's members measured on
+  // the first `samples` (0 = all) and extrapolated.
+  size_t MemoryUsage(size_t samples) const;
 
   // Calls fn(std::string_view member) for every member: intsets ascending, listpacks in
   // insertion order, hash tables in bucket order. The view lives until fn returns.

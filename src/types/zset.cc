@@ -168,11 +168,11 @@ ZSet::Item ZSet::At(size_t rank) const {
   return out;
 }
 
-size_t ZSet::AllocatedBytes() const {
+size_t ZSet::MemoryUsage(size_t samples) const {
   if (!big_) return listpack_.capacity();
-  // Hash nodes (key, score, link) and their bucket pointers, plus the index's leaves.
-  return dict_.size() * (sizeof(std::string) + sizeof(double) + sizeof(void*)) +
-         dict_.bucket_count() * sizeof(void*) + index_.size() * sizeof(Entry);
+  // The member table, plus the index's entries (its leaves run between half and full).
+  return dict_.EstimateBytes(samples, [](double) { return size_t{0}; }) +
+         index_.size() * sizeof(Entry);
 }
 
 }  // namespace types
