@@ -23,6 +23,10 @@ bool ValidClientName(std::string_view name);
 Result<int64_t> Int64Arg(const CommandContext& ctx, size_t index,
                          std::string_view error = err::kNotInteger);
 
+// A blocking command's timeout in seconds (a double, as Redis 7.0 reads it) as milliseconds,
+// rounded up; 0 waits forever (BLPOP and the other list pops, BZPOPMIN BZPOPMAX BZMPOP).
+Result<int64_t> ParseTimeout(std::string_view arg);
+
 // HRANDFIELD / ZRANDMEMBER key count [WITHVALUES|WITHSCORES]: the count (never INT64_MIN) and
 // whether values come too (then |count| may not exceed INT64_MAX / 2), checked as Redis does
 // before the key is looked up. `with_word` is the option's name.

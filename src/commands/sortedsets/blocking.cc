@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "src/blocking.h"
-#include "src/commands/lists/util.h"  // ParseTimeout: the timeout every blocking command takes
 #include "src/commands/registry.h"
 #include "src/commands/sortedsets/handlers.h"
 #include "src/commands/sortedsets/util.h"
@@ -86,7 +85,7 @@ void BlockOrAnswerEmpty(CommandContext& ctx, std::vector<std::string> keys, int6
 
 // BZPOPMIN / BZPOPMAX key... timeout.
 void BlockingPop(CommandContext& ctx, bool max) {
-  auto timeout = lists::ParseTimeout(ctx.arg(ctx.argc() - 1));
+  auto timeout = ParseTimeout(ctx.arg(ctx.argc() - 1));
   if (!timeout) return ctx.reply.Error(timeout.error());
   std::vector<std::string> keys;
   for (size_t i = 1; i + 1 < ctx.argc(); i++) {
@@ -109,7 +108,7 @@ void BZPopMax(CommandContext& ctx) { BlockingPop(ctx, /*max=*/true); }
 
 // BZMPOP timeout numkeys key... MIN|MAX [COUNT count].
 void BZMPop(CommandContext& ctx) {
-  auto timeout = lists::ParseTimeout(ctx.arg(1));
+  auto timeout = ParseTimeout(ctx.arg(1));
   if (!timeout) return ctx.reply.Error(timeout.error());
   auto args = ParseMPop(ctx, 2);
   if (!args) return ctx.reply.Error(args.error());
