@@ -73,8 +73,7 @@ Result<size_t> ParseNumKeys(const CommandContext& ctx, size_t at) {
 
 // The keys argv[first, first + n): each looked up and type-checked. `store`: looked up as a
 // write's sources are (no keyspace hit or miss counted).
-Result<std::vector<Source>> LookupSources(CommandContext& ctx, size_t first, size_t n,
-                                          bool store) {
+Result<std::vector<Source>> LookupSources(CommandContext& ctx, size_t first, size_t n, bool store) {
   std::vector<Source> sources(n);
   for (size_t i = 0; i < n; i++) {
     const std::string_view key = ctx.arg(first + i);

@@ -5,11 +5,12 @@
 // signals one of them (dispatch signals every key a write names, so ZADD, ZUNIONSTORE, RENAME
 // ... all do) lets BlockedZSetPop take the data, reply and record the plain form then. A key
 // deleted or turned into another type keeps the client waiting, as for lists.
+#include "src/blocking.h"
+
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "src/blocking.h"
 #include "src/commands/registry.h"
 #include "src/commands/sortedsets/handlers.h"
 #include "src/commands/sortedsets/util.h"
@@ -79,8 +80,7 @@ void BlockOrAnswerEmpty(CommandContext& ctx, std::vector<std::string> keys, int6
   ctx.server.propagation.Suppress();
   if (ctx.client.command_depth > 1) return ctx.reply.NullArray();
   // No reply now: the connection holds the client until TryServe or ReplyTimeout answers.
-  ctx.server.blocking.Block(ctx.client, keys, timeout_ms,
-                            std::make_unique<BlockedZSetPop>(op));
+  ctx.server.blocking.Block(ctx.client, keys, timeout_ms, std::make_unique<BlockedZSetPop>(op));
 }
 
 // BZPOPMIN / BZPOPMAX key... timeout.

@@ -86,7 +86,8 @@ void ZRandMember(CommandContext& ctx) {
     if (args->magnitude() > kMaxRandomDraws) return ctx.reply.Error(err::kValueOutOfRange);
     const auto draws = static_cast<size_t>(args->magnitude());
     header(draws);
-    for (size_t i = 0; i < draws; i++) ReplyItem(ctx.reply, z.At(RandomRank(z.size(), rng)), with_scores);
+    for (size_t i = 0; i < draws; i++)
+      ReplyItem(ctx.reply, z.At(RandomRank(z.size(), rng)), with_scores);
     return;
   }
   if (args->magnitude() >= z.size()) {

@@ -2,9 +2,8 @@
 // byte for byte, Redis's error order, sets as score-1 inputs, NaN rules, what the STORE forms
 // record, and the set algebra checked against a std::map model on random inputs through the
 // skiplist threshold.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <random>
 #include <set>
@@ -40,8 +39,7 @@ TEST_CASE("ZUNION sums weighted scores, counts set members as 1 and orders by sc
   CHECK(h.Run({"ZUNION", "2", "z1", "s", "WITHSCORES"}) ==
         FlatPairs({{"x", "1"}, {"a", "2"}, {"b", "2"}, {"c", "3"}}));
   CHECK(h.Run({"ZUNION", "2", "z1", "s", "WEIGHTS", "2", "0.5", "AGGREGATE", "MAX",
-               "WITHSCORES"}) ==
-        FlatPairs({{"x", "0.5"}, {"a", "2"}, {"b", "4"}, {"c", "6"}}));
+               "WITHSCORES"}) == FlatPairs({{"x", "0.5"}, {"a", "2"}, {"b", "4"}, {"c", "6"}}));
   CHECK(h.Run({"ZUNION", "1", "nokey"}) == "*0\r\n");
 }
 
@@ -61,8 +59,7 @@ TEST_CASE("ZINTER and ZDIFF keep what all or only the first input holds", "[zset
   CommandHarness h;
   h.Run({"ZADD", "z1", "1", "a", "2", "b", "3", "c"});
   h.Run({"ZADD", "z2", "10", "a", "20", "c"});
-  CHECK(h.Run({"ZINTER", "2", "z1", "z2", "WITHSCORES"}) ==
-        FlatPairs({{"a", "11"}, {"c", "23"}}));
+  CHECK(h.Run({"ZINTER", "2", "z1", "z2", "WITHSCORES"}) == FlatPairs({{"a", "11"}, {"c", "23"}}));
   CHECK(h.Run({"ZINTER", "2", "z1", "z2", "AGGREGATE", "MIN"}) == "*2\r\n" + Bulk("a") + Bulk("c"));
   CHECK(h.Run({"ZINTER", "2", "z1", "nokey"}) == "*0\r\n");
   CHECK(h.Run({"ZDIFF", "2", "z1", "z2", "WITHSCORES"}) == FlatPairs({{"b", "2"}}));
@@ -70,8 +67,7 @@ TEST_CASE("ZINTER and ZDIFF keep what all or only the first input holds", "[zset
   CHECK(h.Run({"ZDIFF", "2", "z1", "z2", "WITHSCORES"}) == "*1\r\n*2\r\n$1\r\nb\r\n,2\r\n");
 }
 
-TEST_CASE("The algebra commands check numkeys, then key types, then options",
-          "[zset][algebra]") {
+TEST_CASE("The algebra commands check numkeys, then key types, then options", "[zset][algebra]") {
   CommandHarness h;
   h.Run({"ZADD", "z", "1", "a"});
   h.Run({"SET", "str", "v"});
@@ -163,8 +159,7 @@ TEST_CASE("ZUNION ZINTER ZDIFF agree with a std::map model on random inputs",
     CHECK(h.Run({"ZINTER", "3", "k0", "k1", "k2", "AGGREGATE", "MAX", "WITHSCORES"}) ==
           expected(inter));
     CHECK(h.Run({"ZDIFF", "3", "k0", "k1", "k2", "WITHSCORES"}) == expected(diff));
-    CHECK(h.Run({"ZINTERCARD", "3", "k0", "k1", "k2"}) ==
-          Int(static_cast<int64_t>(inter.size())));
+    CHECK(h.Run({"ZINTERCARD", "3", "k0", "k1", "k2"}) == Int(static_cast<int64_t>(inter.size())));
     CHECK(h.Run({"ZUNIONSTORE", "dst", "3", "k0", "k1", "k2"}) ==
           Int(static_cast<int64_t>(uni.size())));
     CHECK(h.Run({"ZRANGE", "dst", "0", "-1", "WITHSCORES"}) == expected(uni));
@@ -203,8 +198,7 @@ TEST_CASE("ZRANDMEMBER gives distinct members for a positive count and draws for
   CHECK(ArgvsOf(h.state.propagation.Take()).empty());
 }
 
-TEST_CASE("ZSCAN walks a skiplist-encoded set to cursor 0 with every member once",
-          "[zset][scan]") {
+TEST_CASE("ZSCAN walks a skiplist-encoded set to cursor 0 with every member once", "[zset][scan]") {
   CommandHarness h;
   std::vector<std::string> argv = {"ZADD", "z"};
   for (int i = 0; i < 500; i++) {

@@ -75,8 +75,8 @@ TEST_CASE("Clients blocked on a sorted set are served first come first served",
   CHECK(w.Serve() == std::vector<uint64_t>{10, 11, 12});
   CHECK(w.Take(10) == KeyMemberScore("z", "a", "1"));
   CHECK(w.Take(11) == KeyMemberScore("z", "d", "4"));
-  CHECK(w.Take(12) == "*2\r\n" + Bulk("z") + "*2\r\n*2\r\n" + Bulk("b") + Bulk("2") +
-                          "*2\r\n" + Bulk("c") + Bulk("3"));
+  CHECK(w.Take(12) == "*2\r\n" + Bulk("z") + "*2\r\n*2\r\n" + Bulk("b") + Bulk("2") + "*2\r\n" +
+                          Bulk("c") + Bulk("3"));
   CHECK(w.h.state.blocking.blocked_count() == 0);
   CHECK(ArgvsOf(w.h.state.propagation.Take()) ==
         ZPopArgvs{{"ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d"},
