@@ -98,11 +98,8 @@ std::vector<size_t> MovableKeyPositions(const MovableKeys& m,
   return keys;
 }
 
-}  // namespace
-
-std::vector<size_t> KeyPositions(const CommandSpec& spec,
-                                 std::span<const std::string_view> argv) {
-  if (spec.movable != nullptr) return MovableKeyPositions(*spec.movable, argv);
+std::vector<size_t> FixedKeyPositions(const CommandSpec& spec,
+                                      std::span<const std::string_view> argv) {
   const size_t argc = argv.size();
   std::vector<size_t> keys;
   if (spec.first_key <= 0) return keys;
@@ -111,6 +108,18 @@ std::vector<size_t> KeyPositions(const CommandSpec& spec,
        i += spec.key_step > 0 ? spec.key_step : 1) {
     keys.push_back(static_cast<size_t>(i));
   }
+  return keys;
+}
+
+}  // namespace
+
+std::vector<size_t> KeyPositions(const CommandSpec& spec,
+                                 std::span<const std::string_view> argv) {
+  if (spec.movable == nullptr) return FixedKeyPositions(spec, argv);
+  std::vector<size_t> moved = MovableKeyPositions(*spec.movable, argv);
+  if (moved.empty() || spec.first_key <= 0) return moved;
+  std::vector<size_t> keys = FixedKeyPositions(spec, argv);
+  keys.insert(keys.end(), moved.begin(), moved.end());
   return keys;
 }
 

@@ -50,6 +50,9 @@ using CommandHandler = void (*)(CommandContext&);
 //    half; 0 or 1: all) up to `lastkey`, every `keystep`;
 //  - keynum (LMPOP, ZMPOP, SINTERCARD: "numkeys key..."): the count at argv[index + keynumidx],
 //    then that many keys from argv[index + firstkey], every `keystep`.
+// A row may also name fixed keys (first_key > 0: ZUNIONSTORE's destination): those come first,
+// as Redis's first key spec, with the row's key flags; the movable keys follow with
+// `key_flags` (empty: RO access). Without movable keys the command has none at all.
 struct MovableKeys {
   std::string_view keyword;
   int startfrom;
@@ -60,9 +63,11 @@ struct MovableKeys {
   int index = 0;
   int keynumidx = 0;
   int firstkey = 0;
+  std::string_view key_flags = {};
 
-  static constexpr MovableKeys KeyNum(int index, int keynumidx, int firstkey, int keystep) {
-    return {{}, 0, 0, keystep, 0, true, index, keynumidx, firstkey};
+  static constexpr MovableKeys KeyNum(int index, int keynumidx, int firstkey, int keystep,
+                                      std::string_view key_flags = {}) {
+    return {{}, 0, 0, keystep, 0, true, index, keynumidx, firstkey, key_flags};
   }
 };
 

@@ -40,6 +40,10 @@ std::string InvalidExpireTime(std::string_view command) {
   return "ERR invalid expire time in '" + AsciiLower(command) + "' command";
 }
 
+std::string ZInputKeyNeeded(std::string_view command) {
+  return "ERR at least 1 input key is needed for '" + AsciiLower(command) + "' command";
+}
+
 std::string ProtocolError(std::string_view parser_message) {
   return "ERR " + std::string(parser_message);
 }

@@ -361,4 +361,7 @@ inline constexpr std::string_view kOutOfRangePositive =
     "ERR value is out of range, must be positive";
 inline constexpr std::string_view kNumKeysPositive = "ERR numkeys should be greater than 0";
 inline constexpr std::string_view kCountPositive = "ERR count should be greater than 0";
+inline constexpr std::string_view kZWeightNotFloat = "ERR weight value is not a float";
+// ZUNION ZINTER ZDIFF (and STORE forms) ZINTERCARD with numkeys < 1.
+std::string ZInputKeyNeeded(std::string_view command);
 }  // namespace server::err

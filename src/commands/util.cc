@@ -1,5 +1,12 @@
 #include "src/commands/util.h"
 
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <string>
+
 #include "resp/strict_int.h"
 #include "src/errors.h"
 
@@ -21,6 +28,41 @@ Result<int64_t> Int64Arg(const CommandContext& ctx, size_t index, std::string_vi
 void ReplyHelp(resp::Writer& reply, std::span<const std::string_view> lines) {
   reply.Array(lines.size());
   for (std::string_view line : lines) reply.Simple(line);
+}
+
+Result<RandomCountArgs> ParseRandomCount(const CommandContext& ctx, std::string_view with_word) {
+  auto count = Int64Arg(ctx, 2);
+  if (!count) return std::move(count).failure();
+  if (*count == std::numeric_limits<int64_t>::min()) return Failure(err::kCountOutOfRange);
+  RandomCountArgs args{*count, ctx.argc() == 4};
+  if (ctx.argc() > 4 || (args.with_values && !EqualsIgnoreCase(ctx.arg(3), with_word))) {
+    return Failure(err::kSyntax);
+  }
+  if (args.with_values &&
+      args.magnitude() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max() / 2)) {
+    return Failure(err::kValueOutOfRange);
+  }
+  return args;
+}
+
+Result<int64_t> ParseTimeout(std::string_view arg) {
+  // Redis reads it with strtold: no leading space, the whole argument, finite or infinite but
+  // not NaN, and no overflow of the long double itself.
+  constexpr size_t kMaxChars = 5 * 1024;
+  if (arg.empty() || arg.size() > kMaxChars || std::isspace(static_cast<unsigned char>(arg[0]))) {
+    return Failure(err::kTimeoutNotFloat);
+  }
+  const std::string text(arg);
+  char* end = nullptr;
+  errno = 0;
+  long double seconds = std::strtold(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || errno == ERANGE || std::isnan(seconds)) {
+    return Failure(err::kTimeoutNotFloat);
+  }
+  const long double ms = std::ceil(seconds * 1000.0L);
+  // Past 2^63 ms (infinity too) 7.0's conversion wraps to a negative number: the same error.
+  if (!(ms < 9223372036854775808.0L) || ms < 0) return Failure(err::kTimeoutNegative);
+  return static_cast<int64_t>(ms);
 }
 
 }  // namespace server

@@ -23,6 +23,26 @@ bool ValidClientName(std::string_view name);
 Result<int64_t> Int64Arg(const CommandContext& ctx, size_t index,
                          std::string_view error = err::kNotInteger);
 
+// A blocking command's timeout in seconds (a double, as Redis 7.0 reads it) as milliseconds,
+// rounded up; 0 waits forever (BLPOP and the other list pops, BZPOPMIN BZPOPMAX BZMPOP).
+Result<int64_t> ParseTimeout(std::string_view arg);
+
+// HRANDFIELD / ZRANDMEMBER key count [WITHVALUES|WITHSCORES]: the count (never INT64_MIN) and
+// whether values come too (then |count| may not exceed INT64_MAX / 2), checked as Redis does
+// before the key is looked up. `with_word` is the option's name.
+struct RandomCountArgs {
+  int64_t count = 0;
+  bool with_values = false;
+  uint64_t magnitude() const {
+    return count < 0 ? static_cast<uint64_t>(-count) : static_cast<uint64_t>(count);
+  }
+};
+Result<RandomCountArgs> ParseRandomCount(const CommandContext& ctx, std::string_view with_word);
+// The largest negative |count| served. Redis 7.0 tries to build any reply asked for (and a
+// count near 2^63 exhausts its memory); Runnel refuses such a request with "value is out of
+// range" instead.
+inline constexpr uint64_t kMaxRandomDraws = uint64_t{1} << 32;
+
 // A HELP subcommand's reply: one simple string per line, as Redis sends it.
 void ReplyHelp(resp::Writer& reply, std::span<const std::string_view> lines);
 

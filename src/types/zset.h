@@ -61,6 +61,16 @@ class ZSet {
   template <typename F>
   void Walk(size_t first, size_t count, bool reverse, F&& fn) const;
 
+  // ZSCAN's step over the large encoding: calls fn(Item) for the members of the hash-table
+  // bucket(s) at `cursor` and returns the next cursor (0: done), stable across resizes. Not for
+  // the listpack encoding (ZSCAN returns that whole with Walk).
+  template <typename F>
+  uint64_t Scan(uint64_t cursor, F&& fn) const {
+    return dict_.Scan(cursor, [&](const std::string& member, double score) {
+      fn(Item{member, score});
+    });
+  }
+
   // MEMORY USAGE's figure: bytes held beyond the object itself, a skiplist's members measured
   // on the first `samples` (0 = all) and extrapolated.
   size_t MemoryUsage(size_t samples) const;

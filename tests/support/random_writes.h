@@ -132,9 +132,21 @@ class RandomWrites {
       case 30:
         return {{"ZREM", "z" + Str(Pick(2)), "m" + Str(Pick(200))},
                 {"ZPOPMIN", "z" + Str(Pick(2)), Str(Pick(3))}};
-      case 31:
+      case 31: {
+        if (Pick(3) == 0) {
+          // Sorted-set algebra stored over a sorted set. (Not over the plain sets: their long
+          // members would make a skiplist that keeps its encoding after they leave, which a
+          // snapshot's ZADDs rebuild as a listpack.)
+          static const char* kAggregates[] = {"SUM", "MIN", "MAX"};
+          const std::string dst = "z" + Str(Pick(2));
+          if (Pick(3) == 0) return {{"ZDIFFSTORE", dst, "2", "z" + Str(Pick(2)), "z2"}};
+          return {{Pick(2) ? "ZUNIONSTORE" : "ZINTERSTORE", dst, "2", "z0", "z1",
+                   "WEIGHTS", Str(Pick(3)) + ".5", Str(Pick(3)), "AGGREGATE",
+                   kAggregates[Pick(3)]}};
+        }
         return {{"ZMPOP", "2", "z0", "z1", Pick(2) ? "MIN" : "MAX", "COUNT", Str(1 + Pick(2))},
                 {"ZRANGESTORE", "z" + Str(Pick(2)), "z" + Str(Pick(2)), "0", Str(Pick(300))}};
+      }
       case 32:  // bitmaps: bits, integer fields with overflow, and a BITOP over them
         return {{"SETBIT", "bm" + Str(Pick(2)), Str(Pick(200)), Str(Pick(2))},
                 {"BITFIELD", "bm" + Str(Pick(2)), "OVERFLOW", Pick(2) ? "SAT" : "WRAP", "INCRBY",

@@ -108,7 +108,7 @@ void BlockOrAnswerEmpty(CommandContext& ctx, std::vector<std::string> keys, int6
 }
 
 void BlockingPop(CommandContext& ctx, End end) {
-  auto timeout = lists::ParseTimeout(ctx.arg(ctx.argc() - 1));
+  auto timeout = ParseTimeout(ctx.arg(ctx.argc() - 1));
   if (!timeout) return ctx.reply.Error(timeout.error());
   Db& db = ctx.db();
   std::vector<std::string> keys;
@@ -133,7 +133,7 @@ void BRPop(CommandContext& ctx) { BlockingPop(ctx, End::kRight); }
 
 void BlockingMove(CommandContext& ctx, End from, End to, std::string_view timeout_arg,
                   bool rpoplpush) {
-  auto timeout = lists::ParseTimeout(timeout_arg);
+  auto timeout = ParseTimeout(timeout_arg);
   if (!timeout) return ctx.reply.Error(timeout.error());
   BlockedListOp op{BlockKind::kMove, from, to, std::string(ctx.arg(2)), 1, rpoplpush};
   const resp::Writer::Mark mark = ctx.reply.mark();
@@ -158,7 +158,7 @@ void BRPopLPush(CommandContext& ctx) {
 }
 
 void BLMPop(CommandContext& ctx) {
-  auto timeout = lists::ParseTimeout(ctx.arg(1));
+  auto timeout = ParseTimeout(ctx.arg(1));
   if (!timeout) return ctx.reply.Error(timeout.error());
   auto args = lists::ParseMPop(ctx, 2);
   if (!args) return ctx.reply.Error(args.error());

@@ -87,24 +87,5 @@ std::string Move(Db& db, const Config& config, std::string_view src_key, types::
   return value;
 }
 
-Result<int64_t> ParseTimeout(std::string_view arg) {
-  // Redis reads it with strtold: no leading space, the whole argument, finite or infinite but
-  // not NaN, and no overflow of the long double itself.
-  constexpr size_t kMaxChars = 5 * 1024;
-  if (arg.empty() || arg.size() > kMaxChars || std::isspace(static_cast<unsigned char>(arg[0]))) {
-    return Failure(err::kTimeoutNotFloat);
-  }
-  const std::string text(arg);
-  char* end = nullptr;
-  errno = 0;
-  long double seconds = std::strtold(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || errno == ERANGE || std::isnan(seconds)) {
-    return Failure(err::kTimeoutNotFloat);
-  }
-  const long double ms = std::ceil(seconds * 1000.0L);
-  // Past 2^63 ms (infinity too) 7.0's conversion wraps to a negative number: the same error.
-  if (!(ms < 9223372036854775808.0L) || ms < 0) return Failure(err::kTimeoutNegative);
-  return static_cast<int64_t>(ms);
-}
 
 }  // namespace server::lists

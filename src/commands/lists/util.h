@@ -44,8 +44,4 @@ std::vector<std::string> Pop(Db& db, const Config& config, std::string_view key,
 std::string Move(Db& db, const Config& config, std::string_view src_key, types::List& src,
                  std::string_view dst_key, types::List* dst, End from, End to);
 
-// A blocking command's timeout in seconds (a double, as Redis 7.0 reads it) as milliseconds,
-// rounded up; 0 waits forever.
-Result<int64_t> ParseTimeout(std::string_view arg);
-
 }  // namespace server::lists

@@ -90,69 +90,98 @@ void WriteDocs(resp::Writer& w, const CommandSpec* container, const CommandSpec&
   }
 }
 
-void WriteKeySpecs(resp::Writer& w, const CommandSpec& spec) {
-  // Redis 7 sends key specs as a set in RESP3 (as it does tips).
-  if (spec.first_key <= 0 && spec.movable == nullptr) return w.Set(0);
-  std::vector<std::string_view> flags;
-  if (!spec.doc.key_flags.empty()) {
-    flags = SplitWords(spec.doc.key_flags);
-  } else if (spec.flags & kWrite) {
-    flags = {"RW", "update"};
-  } else {
-    flags = {"RO", "access"};
-  }
-  w.Set(1);
-  w.Map(3);
+// The key flags of the row's fixed keys (or of its only key spec).
+std::vector<std::string_view> RowKeyFlags(const CommandSpec& spec) {
+  if (!spec.doc.key_flags.empty()) return SplitWords(spec.doc.key_flags);
+  if (spec.flags & kWrite) return {"RW", "update"};
+  return {"RO", "access"};
+}
+
+// The key flags of a row's movable keys when it also has fixed ones (ZUNIONSTORE's sources).
+std::vector<std::string_view> MovableKeyFlags(const MovableKeys& m) {
+  if (!m.key_flags.empty()) return SplitWords(m.key_flags);
+  return {"RO", "access"};
+}
+
+void WriteSpecFlags(resp::Writer& w, const std::vector<std::string_view>& flags) {
   w.Bulk("flags");
   w.Set(flags.size());
   for (auto f : flags) w.Simple(f);
+}
+
+void WriteIndexSearch(resp::Writer& w, int index) {
   w.Bulk("begin_search");
   w.Map(2);
   w.Bulk("type");
-  const MovableKeys* m = spec.movable;
-  if (m != nullptr && !m->keynum) {
-    w.Bulk("keyword");
-    w.Bulk("spec");
-    w.Map(2);
-    w.Bulk("keyword");
-    w.Bulk(m->keyword);
-    w.Bulk("startfrom");
-    w.Integer(m->startfrom);
-  } else {
-    w.Bulk("index");
-    w.Bulk("spec");
-    w.Map(1);
-    w.Bulk("index");
-    w.Integer(m != nullptr ? m->index : spec.first_key);
-  }
+  w.Bulk("index");
+  w.Bulk("spec");
+  w.Map(1);
+  w.Bulk("index");
+  w.Integer(index);
+}
+
+void WriteRangeFind(resp::Writer& w, int lastkey, int keystep, int limit) {
   w.Bulk("find_keys");
   w.Map(2);
   w.Bulk("type");
-  if (m != nullptr && m->keynum) {
-    w.Bulk("keynum");
-    w.Bulk("spec");
-    w.Map(3);
-    w.Bulk("keynumidx");
-    w.Integer(m->keynumidx);
-    w.Bulk("firstkey");
-    w.Integer(m->firstkey);
-    w.Bulk("keystep");
-    w.Integer(m->keystep);
-    return;
-  }
   w.Bulk("range");
   w.Bulk("spec");
   w.Map(3);
   w.Bulk("lastkey");
-  if (m != nullptr) {
-    w.Integer(m->lastkey);
-  } else {
-    w.Integer(spec.last_key < 0 ? spec.last_key : spec.last_key - spec.first_key);
-  }
+  w.Integer(lastkey);
   w.Bulk("keystep");
-  w.Integer(m != nullptr ? m->keystep : spec.key_step);
+  w.Integer(keystep);
   w.Bulk("limit");
-  w.Integer(m != nullptr ? m->limit : 0);
+  w.Integer(limit);
+}
+
+void WriteMovableSpec(resp::Writer& w, const MovableKeys& m,
+                      const std::vector<std::string_view>& flags) {
+  w.Map(3);
+  WriteSpecFlags(w, flags);
+  if (m.keynum) {
+    WriteIndexSearch(w, m.index);
+    w.Bulk("find_keys");
+    w.Map(2);
+    w.Bulk("type");
+    w.Bulk("keynum");
+    w.Bulk("spec");
+    w.Map(3);
+    w.Bulk("keynumidx");
+    w.Integer(m.keynumidx);
+    w.Bulk("firstkey");
+    w.Integer(m.firstkey);
+    w.Bulk("keystep");
+    w.Integer(m.keystep);
+    return;
+  }
+  w.Bulk("begin_search");
+  w.Map(2);
+  w.Bulk("type");
+  w.Bulk("keyword");
+  w.Bulk("spec");
+  w.Map(2);
+  w.Bulk("keyword");
+  w.Bulk(m.keyword);
+  w.Bulk("startfrom");
+  w.Integer(m.startfrom);
+  WriteRangeFind(w, m.lastkey, m.keystep, m.limit);
+}
+
+void WriteKeySpecs(resp::Writer& w, const CommandSpec& spec) {
+  // Redis 7 sends key specs as a set in RESP3 (as it does tips).
+  const MovableKeys* m = spec.movable;
+  const bool fixed = spec.first_key > 0;
+  if (!fixed && m == nullptr) return w.Set(0);
+  w.Set((fixed ? 1 : 0) + (m != nullptr ? 1 : 0));
+  if (fixed) {
+    w.Map(3);
+    WriteSpecFlags(w, RowKeyFlags(spec));
+    WriteIndexSearch(w, spec.first_key);
+    WriteRangeFind(w, spec.last_key < 0 ? spec.last_key : spec.last_key - spec.first_key,
+                   spec.key_step, 0);
+  }
+  if (m != nullptr) WriteMovableSpec(w, *m, fixed ? MovableKeyFlags(*m) : RowKeyFlags(spec));
 }
 
 void WriteInfo(resp::Writer& w, const CommandSpec* container, const CommandSpec& spec) {
@@ -300,13 +329,7 @@ void CommandGetKeys(CommandContext& ctx, bool with_flags) {
   const CommandSpec* spec = *target;
   auto keys = KeyPositions(*spec, argv);
   if (keys.empty()) return ctx.reply.Error(err::kInvalidArguments);
-  std::vector<std::string_view> flags;
-  if (!spec->doc.key_flags.empty()) {
-    flags = SplitWords(spec->doc.key_flags);
-  } else {
-    flags = (spec->flags & kWrite) ? std::vector<std::string_view>{"RW", "update"}
-                                   : std::vector<std::string_view>{"RO", "access"};
-  }
+  std::vector<std::string_view> flags = RowKeyFlags(*spec);
   // "variable_flags" (SET) means the access depends on the call: reading only with GET.
   if (std::find(flags.begin(), flags.end(), "variable_flags") != flags.end()) {
     bool reads = false;
@@ -317,16 +340,26 @@ void CommandGetKeys(CommandContext& ctx, bool with_flags) {
       flags = {"OW", "update"};
     }
   }
+  // A row with fixed and movable keys: the keys after the fixed ones have the movable flags.
+  const size_t fixed_count =
+      spec->movable != nullptr && spec->first_key > 0
+          ? static_cast<size_t>(std::count_if(keys.begin(), keys.end(), [&](size_t k) {
+              return k <= static_cast<size_t>(spec->last_key);
+            }))
+          : keys.size();
+  const std::vector<std::string_view> moved_flags =
+      spec->movable != nullptr ? MovableKeyFlags(*spec->movable) : flags;
   ctx.reply.Array(keys.size());
-  for (size_t k : keys) {
+  for (size_t i = 0; i < keys.size(); i++) {
     if (!with_flags) {
-      ctx.reply.Bulk(argv[k]);
+      ctx.reply.Bulk(argv[keys[i]]);
       continue;
     }
+    const auto& key_flags = i < fixed_count ? flags : moved_flags;
     ctx.reply.Array(2);
-    ctx.reply.Bulk(argv[k]);
-    ctx.reply.Set(flags.size());
-    for (auto f : flags) ctx.reply.Simple(f);
+    ctx.reply.Bulk(argv[keys[i]]);
+    ctx.reply.Set(key_flags.size());
+    for (auto f : key_flags) ctx.reply.Simple(f);
   }
 }
 

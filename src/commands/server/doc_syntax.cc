@@ -169,11 +169,13 @@ class DocParser {
     if (type.empty()) type = w == "key" ? "key" : "string";
     arg.name = std::string(w);
     arg.type = std::string(type);
-    if (type == "key") arg.key_spec_index = 0;
+    // Keys number their key specs in order of appearance (ZUNIONSTORE: destination 0, keys 1).
+    if (type == "key") arg.key_spec_index = next_key_spec_++;
   }
 
   std::string_view text_;
   size_t pos_ = 0;
+  int next_key_spec_ = 0;
 };
 
 }  // namespace

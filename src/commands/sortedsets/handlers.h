@@ -35,4 +35,22 @@ void ZRangeByLex(CommandContext& ctx);
 void ZRevRangeByLex(CommandContext& ctx);
 void ZRevRange(CommandContext& ctx);
 
+// algebra.cc: ZUNION ZINTER ZDIFF, their STORE forms, ZINTERCARD.
+void ZUnion(CommandContext& ctx);
+void ZInter(CommandContext& ctx);
+void ZDiff(CommandContext& ctx);
+void ZUnionStore(CommandContext& ctx);
+void ZInterStore(CommandContext& ctx);
+void ZDiffStore(CommandContext& ctx);
+void ZInterCard(CommandContext& ctx);
+
+// random_scan.cc: ZRANDMEMBER ZSCAN.
+void ZRandMember(CommandContext& ctx);
+void ZScan(CommandContext& ctx);
+
+// blocking.cc: BZPOPMIN BZPOPMAX BZMPOP.
+void BZPopMin(CommandContext& ctx);
+void BZPopMax(CommandContext& ctx);
+void BZMPop(CommandContext& ctx);
+
 }  // namespace server::zsets

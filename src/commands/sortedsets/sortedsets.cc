@@ -17,6 +17,22 @@ constexpr std::string_view kRangeSyntax =
 
 // "numkeys key...": keys counted by an argument, as Redis's keynum key spec.
 constexpr MovableKeys kZMPopKeys = MovableKeys::KeyNum(1, 0, 1, 1);
+// ZUNION ZINTER ZDIFF ZINTERCARD: "numkeys key..."; the STORE forms: the destination (the
+// row's fixed key), then "numkeys key..." read-only.
+constexpr MovableKeys kBZMPopKeys = MovableKeys::KeyNum(2, 0, 1, 1);
+constexpr MovableKeys kAlgebraKeys = MovableKeys::KeyNum(1, 0, 1, 1);
+constexpr MovableKeys kAlgebraStoreKeys = MovableKeys::KeyNum(2, 0, 1, 1, "RO access");
+
+constexpr std::string_view kUnionDoc =
+    "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being "
+    "the number of elements in the resulting sorted set.";
+constexpr std::string_view kInterDoc =
+    "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the "
+    "number of input sorted sets and M being the number of elements in the resulting sorted "
+    "set.";
+constexpr std::string_view kDiffDoc =
+    "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N "
+    "is the size of the first set, and K is the size of the result set.";
 
 constexpr CommandSpec kZSetCommands[] = {
     {"zadd", -4, kWriteOom | kFast, 1, 1, 1, ZAdd,
@@ -116,6 +132,70 @@ constexpr CommandSpec kZSetCommands[] = {
      "1.2.0", "sorted-set",
      {"O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
       "elements returned.", "key start:integer stop:integer [WITHSCORES]"}},
+    {"zunion", -3, kReadOnly, 0, 0, 0, ZUnion, "Add multiple sorted sets", "6.2.0", "sorted-set",
+     {kUnionDoc,
+      "numkeys:integer key... [WEIGHTS weight:integer...] [AGGREGATE (aggregate=SUM|MIN|MAX)] "
+      "[WITHSCORES]"},
+     {}, &kAlgebraKeys},
+    {"zinter", -3, kReadOnly, 0, 0, 0, ZInter, "Intersect multiple sorted sets", "6.2.0",
+     "sorted-set",
+     {kInterDoc,
+      "numkeys:integer key... [WEIGHTS weight:integer...] [AGGREGATE (aggregate=SUM|MIN|MAX)] "
+      "[WITHSCORES]"},
+     {}, &kAlgebraKeys},
+    {"zdiff", -3, kReadOnly, 0, 0, 0, ZDiff, "Subtract multiple sorted sets", "6.2.0",
+     "sorted-set", {kDiffDoc, "numkeys:integer key... [WITHSCORES]"}, {}, &kAlgebraKeys},
+    {"zunionstore", -4, kWriteOom, 1, 1, 1, ZUnionStore,
+     "Add multiple sorted sets and store the resulting sorted set in a new key", "2.0.0",
+     "sorted-set",
+     {"O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being "
+      "the number of elements in the resulting sorted set.",
+      "destination:key numkeys:integer key... [WEIGHTS weight:integer...] "
+      "[AGGREGATE (aggregate=SUM|MIN|MAX)]", "", "OW update"},
+     {}, &kAlgebraStoreKeys},
+    {"zinterstore", -4, kWriteOom, 1, 1, 1, ZInterStore,
+     "Intersect multiple sorted sets and store the resulting sorted set in a new key", "2.0.0",
+     "sorted-set",
+     {kInterDoc,
+      "destination:key numkeys:integer key... [WEIGHTS weight:integer...] "
+      "[AGGREGATE (aggregate=SUM|MIN|MAX)]", "", "OW update"},
+     {}, &kAlgebraStoreKeys},
+    {"zdiffstore", -4, kWriteOom, 1, 1, 1, ZDiffStore,
+     "Subtract multiple sorted sets and store the resulting sorted set in a new key", "6.2.0",
+     "sorted-set", {kDiffDoc, "destination:key numkeys:integer key...", "", "OW update"},
+     {}, &kAlgebraStoreKeys},
+    {"zintercard", -3, kReadOnly, 0, 0, 0, ZInterCard,
+     "Intersect multiple sorted sets and return the cardinality of the result", "7.0.0",
+     "sorted-set",
+     {"O(N*K) worst case with N being the smallest input sorted set, K being the number of "
+      "input sorted sets.", "numkeys:integer key... [LIMIT limit:integer]"},
+     {}, &kAlgebraKeys},
+    {"zrandmember", -2, kReadOnly, 1, 1, 1, ZRandMember,
+     "Get one or multiple random elements from a sorted set", "6.2.0", "sorted-set",
+     {"O(N) where N is the number of elements returned",
+      "key [options=(count:integer [WITHSCORES])]", "nondeterministic_output"}},
+    {"zscan", -3, kReadOnly, 1, 1, 1, ZScan,
+     "Incrementally iterate sorted sets elements and associated scores", "2.8.0", "sorted-set",
+     {"O(1) for every call. O(N) for a complete iteration, including enough command calls for "
+      "the cursor to return back to 0. N is the number of elements inside the collection..",
+      "key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]",
+      "nondeterministic_output"}},
+    {"bzpopmin", -3, kWrite | kNoScript | kBlocking | kFast, 1, -2, 1, BZPopMin,
+     "Remove and return the member with the lowest score from one or more sorted sets, or block "
+     "until one is available", "5.0.0", "sorted-set",
+     {kLogN, "key... timeout:double", "", "RW access delete"}},
+    {"bzpopmax", -3, kWrite | kNoScript | kBlocking | kFast, 1, -2, 1, BZPopMax,
+     "Remove and return the member with the highest score from one or more sorted sets, or "
+     "block until one is available", "5.0.0", "sorted-set",
+     {kLogN, "key... timeout:double", "", "RW access delete"}},
+    {"bzmpop", -5, kWrite | kBlocking, 0, 0, 0, BZMPop,
+     "Remove and return members with scores in a sorted set or block until one is available",
+     "7.0.0", "sorted-set",
+     {"O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of "
+      "elements in the sorted set, and M being the number of elements popped.",
+      "timeout:double numkeys:integer key... (where=MIN|MAX) [COUNT count:integer]", "",
+      "RW access delete"},
+     {}, &kBZMPopKeys},
 };
 
 }  // namespace

@@ -8,8 +8,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "src/command_table.h"
+#include "src/db.h"
 #include "src/result.h"
 #include "src/types/zset.h"
 #include "src/value.h"
@@ -57,5 +59,26 @@ types::ZSet::Limits Limits(const CommandContext& ctx);
 // array member, score, ...
 void ReplyPairHeader(resp::Writer& w, size_t pairs, bool flat);
 void ReplyPair(resp::Writer& w, const types::ZSet::Item& item, bool flat);
+
+// ZMPOP / BZMPOP: numkeys at argv[numkeys_index], the keys, MIN|MAX, [COUNT count].
+struct MPopArgs {
+  std::vector<std::string_view> keys;
+  bool max = false;
+  size_t count = 1;
+};
+Result<MPopArgs> ParseMPop(const CommandContext& ctx, size_t numkeys_index);
+
+// How popped items are replied: ZPOPMIN without COUNT and BZPOPMIN's one flat array; with
+// COUNT, pairs (RESP3 nested); ZMPOP's pairs, nested in both protocols.
+enum class PopShape { kFlat, kPairs, kNested };
+// Pops up to `count` items from the low (`max`: high) end of `z` at `key` in `db`, writing
+// them as `shape` says (the header too), then deletes the emptied key or marks WATCH.
+void PopFrom(Db& db, std::string_view key, types::ZSet& z, size_t count, bool max,
+             PopShape shape, resp::Writer& w);
+// The plain form a pop of `count` items is recorded as: ZPOPMIN/ZPOPMAX key count.
+std::vector<std::string> PopRecord(std::string_view key, bool max, size_t count);
+// ZMPOP's work when some key holds a sorted set: pops, replies [key, pairs], records, and
+// returns true; true also after replying WRONGTYPE. False: nothing to pop, nothing replied.
+bool MPopNow(CommandContext& ctx, const MPopArgs& args);
 
 }  // namespace server::zsets

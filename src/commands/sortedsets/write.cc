@@ -2,6 +2,8 @@
 // replies and applies. A write that changed nothing records nothing; an emptied set deletes
 // its key. ZINCRBY and ZADD INCR are recorded as sent: adding the same doubles replays to the
 // same score.
+#include <algorithm>
+#include <climits>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -67,24 +69,6 @@ void RemoveWindow(CommandContext& ctx, types::ZSet* z, RankWindow w) {
   AfterWrite(ctx, ctx.arg(1), *z);
 }
 
-// Pops up to `count` items from the low (or high) end of `z` at `key`, writing them as pairs
-// (`flat`: one flat array, as ZPOPMIN without COUNT). The caller replies the header.
-void PopItems(CommandContext& ctx, std::string_view key, types::ZSet& z, size_t count,
-              bool max, bool flat) {
-  const size_t n = std::min(count, z.size());
-  std::vector<std::string> popped;
-  popped.reserve(n);
-  ReplyPairHeader(ctx.reply, n, flat);
-  // Lowest first for MIN, highest first for MAX.
-  z.Walk(max ? z.size() - 1 : 0, n, /*reverse=*/max, [&](const types::ZSet::Item& item) {
-    ReplyPair(ctx.reply, item, flat);
-    popped.emplace_back(item.member);
-    return true;
-  });
-  for (const std::string& m : popped) z.Remove(m);
-  AfterWrite(ctx, key, z);
-}
-
 void Pop(CommandContext& ctx, bool max) {
   if (ctx.argc() > 3) return ctx.reply.Error(err::kSyntax);
   int64_t count = 1;
@@ -99,7 +83,8 @@ void Pop(CommandContext& ctx, bool max) {
     ctx.server.propagation.Suppress();
     return ctx.reply.Array(0);
   }
-  PopItems(ctx, ctx.arg(1), **z, static_cast<size_t>(count), max, ctx.argc() == 2);
+  PopFrom(ctx.db(), ctx.arg(1), **z, static_cast<size_t>(count), max,
+          ctx.argc() == 2 ? PopShape::kFlat : PopShape::kPairs, ctx.reply);
 }
 
 }  // namespace
@@ -216,50 +201,90 @@ void ZRemRangeByLex(CommandContext& ctx) {
 void ZPopMin(CommandContext& ctx) { Pop(ctx, /*max=*/false); }
 void ZPopMax(CommandContext& ctx) { Pop(ctx, /*max=*/true); }
 
-// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first non-empty key.
-void ZMPop(CommandContext& ctx) {
-  auto numkeys = Int64Arg(ctx, 1, err::kNumKeysPositive);
-  if (!numkeys || *numkeys <= 0) return ctx.reply.Error(err::kNumKeysPositive);
-  if (static_cast<uint64_t>(*numkeys) > ctx.argc() - 3) return ctx.reply.Error(err::kSyntax);
-  const size_t where = 2 + static_cast<size_t>(*numkeys);
-  const bool is_min = EqualsIgnoreCase(ctx.arg(where), "MIN");
-  if (!is_min && !EqualsIgnoreCase(ctx.arg(where), "MAX")) return ctx.reply.Error(err::kSyntax);
-  int64_t count = 1;
+Result<MPopArgs> ParseMPop(const CommandContext& ctx, size_t numkeys_index) {
+  auto numkeys = Int64Arg(ctx, numkeys_index, err::kNumKeysPositive);
+  if (!numkeys || *numkeys <= 0) return Failure(err::kNumKeysPositive);
+  const size_t first = numkeys_index + 1;
+  if (static_cast<uint64_t>(*numkeys) >= ctx.argc() - first) return Failure(err::kSyntax);
+  MPopArgs args;
+  const size_t where = first + static_cast<size_t>(*numkeys);
+  for (size_t k = first; k < where; k++) args.keys.push_back(ctx.arg(k));
+  args.max = EqualsIgnoreCase(ctx.arg(where), "MAX");
+  if (!args.max && !EqualsIgnoreCase(ctx.arg(where), "MIN")) return Failure(err::kSyntax);
   bool has_count = false;
   for (size_t i = where + 1; i < ctx.argc(); i++) {
     if (!has_count && EqualsIgnoreCase(ctx.arg(i), "COUNT") && i + 1 < ctx.argc()) {
       auto c = Int64Arg(ctx, ++i, err::kCountPositive);
-      if (!c || *c <= 0) return ctx.reply.Error(err::kCountPositive);
-      count = *c;
+      if (!c || *c <= 0) return Failure(err::kCountPositive);
+      args.count = static_cast<size_t>(*c);
       has_count = true;
     } else {
-      return ctx.reply.Error(err::kSyntax);
+      return Failure(err::kSyntax);
     }
   }
-  for (size_t k = 2; k < where; k++) {
-    auto z = WriteZSet(ctx, ctx.arg(k));
-    if (!z) return ctx.reply.Error(z.error());
-    if (*z == nullptr) continue;
-    ctx.reply.Array(2);
-    ctx.reply.Bulk(ctx.arg(k));
-    // The pairs are nested in both protocols.
-    const size_t n = std::min(static_cast<size_t>(count), (*z)->size());
-    ctx.reply.Array(n);
-    std::vector<std::string> popped;
-    (*z)->Walk(is_min ? 0 : (*z)->size() - 1, n, !is_min, [&](const types::ZSet::Item& item) {
-      ctx.reply.Array(2);
-      ctx.reply.Bulk(item.member);
-      ctx.reply.Double(item.score);
-      popped.emplace_back(item.member);
-      return true;
-    });
-    for (const std::string& m : popped) (*z)->Remove(m);
-    const std::string key(ctx.arg(k));
-    // Recorded as its deterministic effect, as Redis 7.0 propagates it.
-    ctx.server.propagation.Add({is_min ? "ZPOPMIN" : "ZPOPMAX", key, std::to_string(n)});
-    AfterWrite(ctx, key, **z);
-    return;
+  return args;
+}
+
+void PopFrom(Db& db, std::string_view key, types::ZSet& z, size_t count, bool max,
+             PopShape shape, resp::Writer& w) {
+  const size_t n = std::min(count, z.size());
+  // ZMPOP nests its pairs in both protocols; ZPOPMIN without COUNT is one flat array.
+  const bool flat = shape == PopShape::kFlat;
+  if (shape == PopShape::kNested) {
+    w.Array(n);
+  } else {
+    ReplyPairHeader(w, n, flat);
   }
+  std::vector<std::string> popped;
+  popped.reserve(n);
+  // Lowest first for MIN, highest first for MAX.
+  z.Walk(max ? z.size() - 1 : 0, n, /*reverse=*/max, [&](const types::ZSet::Item& item) {
+    if (shape == PopShape::kNested) {
+      w.Array(2);
+      w.Bulk(item.member);
+      w.Double(item.score);
+    } else {
+      ReplyPair(w, item, flat);
+    }
+    popped.emplace_back(item.member);
+    return true;
+  });
+  for (const std::string& m : popped) z.Remove(m);
+  if (z.empty()) {
+    db.Delete(key, INT64_MIN);  // present (just read), so the time does not matter
+  } else {
+    db.Touch(key);
+  }
+}
+
+std::vector<std::string> PopRecord(std::string_view key, bool max, size_t count) {
+  return {max ? "ZPOPMAX" : "ZPOPMIN", std::string(key), std::to_string(count)};
+}
+
+bool MPopNow(CommandContext& ctx, const MPopArgs& args) {
+  for (std::string_view key : args.keys) {
+    auto z = WriteZSet(ctx, key);
+    if (!z) {
+      ctx.reply.Error(z.error());
+      return true;
+    }
+    if (*z == nullptr) continue;
+    const size_t n = std::min(args.count, (*z)->size());
+    ctx.reply.Array(2);
+    ctx.reply.Bulk(key);
+    // Recorded as its deterministic effect, as Redis 7.0 propagates it.
+    ctx.server.propagation.Add(PopRecord(key, args.max, n));
+    PopFrom(ctx.db(), key, **z, n, args.max, PopShape::kNested, ctx.reply);
+    return true;
+  }
+  return false;
+}
+
+// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first non-empty key.
+void ZMPop(CommandContext& ctx) {
+  auto args = ParseMPop(ctx, 1);
+  if (!args) return ctx.reply.Error(args.error());
+  if (MPopNow(ctx, *args)) return;
   ctx.server.propagation.Suppress();
   ctx.reply.NullArray();
 }
