@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 
 #include "src/commands/server/admin.h"
 #include "src/errors.h"
@@ -28,7 +29,7 @@ std::vector<std::string_view> SplitWords(std::string_view s) {
 
 void WriteDocArg(resp::Writer& w, const DocArg& a) {
   size_t fields = 2 + (a.key_spec_index >= 0) + !a.token.empty() +
-                  (a.optional || a.multiple) + !a.args.empty();
+                  (a.optional || a.multiple || a.multiple_token) + !a.args.empty();
   w.Map(fields);
   w.Bulk("name");
   w.Bulk(a.name);
@@ -42,11 +43,12 @@ void WriteDocArg(resp::Writer& w, const DocArg& a) {
     w.Bulk("token");
     w.Bulk(a.token);
   }
-  if (a.optional || a.multiple) {
+  if (a.optional || a.multiple || a.multiple_token) {
     w.Bulk("flags");
-    w.Set(static_cast<size_t>(a.optional) + a.multiple);
+    w.Set(static_cast<size_t>(a.optional) + a.multiple + a.multiple_token);
     if (a.optional) w.Simple("optional");
     if (a.multiple) w.Simple("multiple");
+    if (a.multiple_token) w.Simple("multiple_token");
   }
   if (!a.args.empty()) {
     w.Bulk("arguments");
@@ -90,9 +92,69 @@ void WriteDocs(resp::Writer& w, const CommandSpec* container, const CommandSpec&
   }
 }
 
+// A key spec Redis cannot describe: where the keys are is "unknown", with a note saying why.
+void WriteUnknownKeySpec(resp::Writer& w, std::string_view notes,
+                         std::initializer_list<std::string_view> flags) {
+  w.Map(4);
+  w.Bulk("notes");
+  w.Bulk(notes);
+  w.Bulk("flags");
+  w.Set(flags.size());
+  for (auto f : flags) w.Simple(f);
+  for (std::string_view part : {"begin_search", "find_keys"}) {
+    w.Bulk(part);
+    w.Map(2);
+    w.Bulk("type");
+    w.Bulk("unknown");
+    w.Bulk("spec");
+    w.Map(0);
+  }
+}
+
+// SORT and SORT_RO, as Redis 7.0 describes them: the sorted key, the keys BY/GET patterns
+// derive from the data, and (SORT) the STORE destination.
+void WriteSortKeySpecs(resp::Writer& w, const MovableKeys& m) {
+  w.Set(m.sort_store ? 3 : 2);
+  w.Map(3);
+  w.Bulk("flags");
+  w.Set(2);
+  w.Simple("RO");
+  w.Simple("access");
+  w.Bulk("begin_search");
+  w.Map(2);
+  w.Bulk("type");
+  w.Bulk("index");
+  w.Bulk("spec");
+  w.Map(1);
+  w.Bulk("index");
+  w.Integer(1);
+  w.Bulk("find_keys");
+  w.Map(2);
+  w.Bulk("type");
+  w.Bulk("range");
+  w.Bulk("spec");
+  w.Map(3);
+  w.Bulk("lastkey");
+  w.Integer(0);
+  w.Bulk("keystep");
+  w.Integer(1);
+  w.Bulk("limit");
+  w.Integer(0);
+  WriteUnknownKeySpec(w,
+                      "For the optional BY/GET keyword. It is marked 'unknown' because the key "
+                      "names derive from the content of the key we sort",
+                      {"RO", "access"});
+  if (!m.sort_store) return;
+  WriteUnknownKeySpec(w,
+                      "For the optional STORE keyword. It is marked 'unknown' because the "
+                      "keyword can appear anywhere in the argument array",
+                      {"OW", "update"});
+}
+
 void WriteKeySpecs(resp::Writer& w, const CommandSpec& spec) {
   // Redis 7 sends key specs as a set in RESP3 (as it does tips).
   if (spec.first_key <= 0 && spec.movable == nullptr) return w.Set(0);
+  if (spec.movable != nullptr && spec.movable->sort) return WriteSortKeySpecs(w, *spec.movable);
   std::vector<std::string_view> flags;
   if (!spec.doc.key_flags.empty()) {
     flags = SplitWords(spec.doc.key_flags);
@@ -317,16 +379,21 @@ void CommandGetKeys(CommandContext& ctx, bool with_flags) {
       flags = {"OW", "update"};
     }
   }
+  // SORT: the sorted key is read, the STORE destination overwritten.
+  const bool sort = spec->movable != nullptr && spec->movable->sort;
+  const std::vector<std::string_view> store_flags = {"OW", "update"};
+  if (sort) flags = {"RO", "access"};
   ctx.reply.Array(keys.size());
   for (size_t k : keys) {
     if (!with_flags) {
       ctx.reply.Bulk(argv[k]);
       continue;
     }
+    const auto& key_flags = sort && k != 1 ? store_flags : flags;
     ctx.reply.Array(2);
     ctx.reply.Bulk(argv[k]);
-    ctx.reply.Set(flags.size());
-    for (auto f : flags) ctx.reply.Simple(f);
+    ctx.reply.Set(key_flags.size());
+    for (auto f : key_flags) ctx.reply.Simple(f);
   }
 }
 
@@ -445,7 +512,14 @@ std::vector<std::string_view> CommandAclCategories(const CommandSpec& spec, bool
   for (auto [group, cat] : kGroups) {
     if (spec.group == group) have.push_back(cat);
   }
-  for (auto c : SplitWords(spec.doc.extra_acl)) have.push_back(c);
+  // "-@cat" takes away a category the group implies (SORT is "generic" but not @keyspace).
+  for (auto c : SplitWords(spec.doc.extra_acl)) {
+    if (c.starts_with('-')) {
+      std::erase(have, c.substr(1));
+    } else {
+      have.push_back(c);
+    }
+  }
   std::vector<std::string_view> out;
   for (auto c : kOrder) {
     if (std::find(have.begin(), have.end(), c) != have.end()) out.push_back(c);
