@@ -81,9 +81,30 @@ std::vector<size_t> KeyNumPositions(const MovableKeys& m, std::span<const std::s
   return keys;
 }
 
+// SORT's keys: the sorted key and the STORE destination, found as SORT reads its options (an
+// option's value is never taken for a keyword: "LIMIT store x" stores nothing).
+std::vector<size_t> SortPositions(const MovableKeys& m, std::span<const std::string_view> argv) {
+  std::vector<size_t> keys = {1};
+  size_t store = 0;
+  for (size_t i = 2; i < argv.size(); i++) {
+    const size_t left = argv.size() - i - 1;
+    if (EqualsIgnoreCase(argv[i], "LIMIT") && left >= 2) {
+      i += 2;
+    } else if ((EqualsIgnoreCase(argv[i], "GET") || EqualsIgnoreCase(argv[i], "BY")) &&
+               left >= 1) {
+      i++;
+    } else if (m.sort_store && EqualsIgnoreCase(argv[i], "STORE") && left >= 1) {
+      store = ++i;
+    }
+  }
+  if (store != 0) keys.push_back(store);
+  return keys;
+}
+
 std::vector<size_t> MovableKeyPositions(const MovableKeys& m,
                                         std::span<const std::string_view> argv) {
   if (m.keynum) return KeyNumPositions(m, argv);
+  if (m.sort) return SortPositions(m, argv);
   std::vector<size_t> keys;
   size_t kw = static_cast<size_t>(m.startfrom);
   while (kw < argv.size() && !EqualsIgnoreCase(argv[kw], m.keyword)) kw++;
@@ -117,7 +138,8 @@ std::vector<size_t> KeyPositions(const CommandSpec& spec,
                                  std::span<const std::string_view> argv) {
   if (spec.movable == nullptr) return FixedKeyPositions(spec, argv);
   std::vector<size_t> moved = MovableKeyPositions(*spec.movable, argv);
-  if (moved.empty() || spec.first_key <= 0) return moved;
+  // SORT's walk finds its sorted key itself; keynum and keyword kinds add to the fixed keys.
+  if (moved.empty() || spec.first_key <= 0 || spec.movable->sort) return moved;
   std::vector<size_t> keys = FixedKeyPositions(spec, argv);
   keys.insert(keys.end(), moved.begin(), moved.end());
   return keys;

@@ -49,7 +49,11 @@ using CommandHandler = void (*)(CommandContext&);
 //    `keyword` (any case), then, of what follows it, the first 1/`limit` (limit 2: the first
 //    half; 0 or 1: all) up to `lastkey`, every `keystep`;
 //  - keynum (LMPOP, ZMPOP, SINTERCARD: "numkeys key..."): the count at argv[index + keynumidx],
-//    then that many keys from argv[index + firstkey], every `keystep`.
+//    then that many keys from argv[index + firstkey], every `keystep`;
+//  - sort (SORT, SORT_RO): argv[1], then (SORT only) the argument after the last STORE found
+//    by walking the options as SORT parses them (LIMIT skips two, BY/GET/STORE one). COMMAND
+//    INFO reports Redis's three specs: the key, the keys BY/GET patterns name and the STORE
+//    destination, both "unknown".
 // A row may also name fixed keys (first_key > 0: ZUNIONSTORE's destination): those come first,
 // as Redis's first key spec, with the row's key flags; the movable keys follow with
 // `key_flags` (empty: RO access). Without movable keys the command has none at all.
@@ -64,10 +68,15 @@ struct MovableKeys {
   int keynumidx = 0;
   int firstkey = 0;
   std::string_view key_flags = {};
+  bool sort = false;
+  bool sort_store = false;  // SORT, not SORT_RO
 
   static constexpr MovableKeys KeyNum(int index, int keynumidx, int firstkey, int keystep,
                                       std::string_view key_flags = {}) {
     return {{}, 0, 0, keystep, 0, true, index, keynumidx, firstkey, key_flags};
+  }
+  static constexpr MovableKeys Sort(bool store) {
+    return {{}, 0, 0, 1, 0, false, 1, 0, 0, {}, true, store};
   }
 };
 

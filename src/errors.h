@@ -310,6 +310,9 @@ inline constexpr std::string_view kAofRewriteInProgress =
     "ERR Background append only file rewriting already in progress";
 // Sets. (The other multi-key commands with a numkeys argument, e.g. ZINTERCARD, share the
 // first two texts.)
+// SORT: an element (or its BY value) that is not a number, without ALPHA.
+inline constexpr std::string_view kSortScoreNotDouble =
+    "ERR One or more scores can't be converted into double";
 inline constexpr std::string_view kNumKeysNotPositive = "ERR numkeys should be greater than 0";
 inline constexpr std::string_view kNumKeysOverArgs =
     "ERR Number of keys can't be greater than number of args";

@@ -52,6 +52,8 @@ std::span<const CommandSpec> ListBlockingRows();  // blocking.cc: BLPOP BRPOP BL
 std::span<const CommandSpec> SortedSetRows();    // sortedsets.cc: rows of every sorted-set
                                                  //   command; handlers in write.cc, read.cc,
                                                  //   range.cc
+// sort/
+std::span<const CommandSpec> SortRows();         // sort.cc: SORT SORT_RO (rules in sort_rules.h)
 // streams/
 std::span<const CommandSpec> StreamRangeRows();      // range.cc: XLEN XRANGE XREVRANGE
 std::span<const CommandSpec> StreamWriteRows();      // write.cc: XADD XDEL XDELEX XTRIM XSETID

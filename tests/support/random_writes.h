@@ -44,7 +44,7 @@ class RandomWrites {
     auto id = [&] { return Str(std::max(1, step - Pick(30))) + "-0"; };
     const std::string set = "set" + Str(Pick(3));
     const std::string set2 = "set" + Str(Pick(3));
-    switch (Pick(33)) {
+    switch (Pick(34)) {
       case 0:
       case 1:
         return {{"XADD", k, "MAXLEN", "~", Str(5 + Pick(20)), Str(step + 1) + "-*", "f", Str(step)}};
@@ -152,6 +152,16 @@ class RandomWrites {
                 {"BITFIELD", "bm" + Str(Pick(2)), "OVERFLOW", Pick(2) ? "SAT" : "WRAP", "INCRBY",
                  "i8", "#" + Str(Pick(8)), Str(Pick(300) - 150)},
                 {"BITOP", Pick(2) ? "OR" : "XOR", "bm2", "bm0", "bm1"}};
+      case 33: {  // SORT ... STORE from lists, sets and sorted sets, BY/GET through hashes
+        const std::string dst = Pick(3) ? "sorted" + Str(Pick(2)) : l;
+        return {{"SORT", l, "ALPHA", Pick(2) ? "DESC" : "ASC", "LIMIT", Str(Pick(3)),
+                 Str(1 + Pick(6)), "STORE", dst},
+                {"SORT", set, "BY", "nosort", "LIMIT", "0", Str(1 + Pick(8)), "STORE", dst},
+                {"SORT", set, "BY", "h*->n", "GET", "#", "GET", "p*", "GET", "h*->f1", "STORE",
+                 "sorted" + Str(Pick(2))},
+                {"SORT", "z" + Str(Pick(2)), "BY", Pick(2) ? "nosort" : "str*", "DESC", "STORE",
+                 dst}};
+      }
       default:
         return {{"XGROUP", "SETPOLICY", k, g, "BACKOFF", Str(Pick(20)), Str(Pick(200)),
                  "MAX-DELIVERIES", Str(2 + Pick(4))}};

@@ -5,6 +5,7 @@
 #include "src/commands/server/command_docs.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <cctype>
 
 #include "src/commands/server/admin.h"
@@ -28,7 +29,7 @@ std::vector<std::string_view> SplitWords(std::string_view s) {
 
 void WriteDocArg(resp::Writer& w, const DocArg& a) {
   size_t fields = 2 + (a.key_spec_index >= 0) + !a.token.empty() +
-                  (a.optional || a.multiple) + !a.args.empty();
+                  (a.optional || a.multiple || a.multiple_token) + !a.args.empty();
   w.Map(fields);
   w.Bulk("name");
   w.Bulk(a.name);
@@ -42,11 +43,12 @@ void WriteDocArg(resp::Writer& w, const DocArg& a) {
     w.Bulk("token");
     w.Bulk(a.token);
   }
-  if (a.optional || a.multiple) {
+  if (a.optional || a.multiple || a.multiple_token) {
     w.Bulk("flags");
-    w.Set(static_cast<size_t>(a.optional) + a.multiple);
+    w.Set(static_cast<size_t>(a.optional) + a.multiple + a.multiple_token);
     if (a.optional) w.Simple("optional");
     if (a.multiple) w.Simple("multiple");
+    if (a.multiple_token) w.Simple("multiple_token");
   }
   if (!a.args.empty()) {
     w.Bulk("arguments");
@@ -168,9 +170,46 @@ void WriteMovableSpec(resp::Writer& w, const MovableKeys& m,
   WriteRangeFind(w, m.lastkey, m.keystep, m.limit);
 }
 
+// A key spec Redis cannot describe: where the keys are is "unknown", with a note saying why.
+void WriteUnknownKeySpec(resp::Writer& w, std::string_view notes,
+                         const std::vector<std::string_view>& flags) {
+  w.Map(4);
+  w.Bulk("notes");
+  w.Bulk(notes);
+  WriteSpecFlags(w, flags);
+  for (std::string_view part : {"begin_search", "find_keys"}) {
+    w.Bulk(part);
+    w.Map(2);
+    w.Bulk("type");
+    w.Bulk("unknown");
+    w.Bulk("spec");
+    w.Map(0);
+  }
+}
+
+// SORT and SORT_RO, as Redis 7.0 describes them: the sorted key, the keys BY/GET patterns
+// derive from the data, and (SORT) the STORE destination.
+void WriteSortKeySpecs(resp::Writer& w, const MovableKeys& m) {
+  w.Set(m.sort_store ? 3 : 2);
+  w.Map(3);
+  WriteSpecFlags(w, {"RO", "access"});
+  WriteIndexSearch(w, 1);
+  WriteRangeFind(w, 0, 1, 0);
+  WriteUnknownKeySpec(w,
+                      "For the optional BY/GET keyword. It is marked 'unknown' because the key "
+                      "names derive from the content of the key we sort",
+                      {"RO", "access"});
+  if (!m.sort_store) return;
+  WriteUnknownKeySpec(w,
+                      "For the optional STORE keyword. It is marked 'unknown' because the "
+                      "keyword can appear anywhere in the argument array",
+                      {"OW", "update"});
+}
+
 void WriteKeySpecs(resp::Writer& w, const CommandSpec& spec) {
   // Redis 7 sends key specs as a set in RESP3 (as it does tips).
   const MovableKeys* m = spec.movable;
+  if (m != nullptr && m->sort) return WriteSortKeySpecs(w, *m);
   const bool fixed = spec.first_key > 0;
   if (!fixed && m == nullptr) return w.Set(0);
   w.Set((fixed ? 1 : 0) + (m != nullptr ? 1 : 0));
@@ -347,8 +386,13 @@ void CommandGetKeys(CommandContext& ctx, bool with_flags) {
               return k <= static_cast<size_t>(spec->last_key);
             }))
           : keys.size();
-  const std::vector<std::string_view> moved_flags =
+  std::vector<std::string_view> moved_flags =
       spec->movable != nullptr ? MovableKeyFlags(*spec->movable) : flags;
+  // SORT: the sorted key (the one fixed key) is read, the STORE destination overwritten.
+  if (spec->movable != nullptr && spec->movable->sort) {
+    flags = {"RO", "access"};
+    moved_flags = {"OW", "update"};
+  }
   ctx.reply.Array(keys.size());
   for (size_t i = 0; i < keys.size(); i++) {
     if (!with_flags) {
@@ -478,7 +522,14 @@ std::vector<std::string_view> CommandAclCategories(const CommandSpec& spec, bool
   for (auto [group, cat] : kGroups) {
     if (spec.group == group) have.push_back(cat);
   }
-  for (auto c : SplitWords(spec.doc.extra_acl)) have.push_back(c);
+  // "-@cat" takes away a category the group implies (SORT is "generic" but not @keyspace).
+  for (auto c : SplitWords(spec.doc.extra_acl)) {
+    if (c.starts_with('-')) {
+      std::erase(have, c.substr(1));
+    } else {
+      have.push_back(c);
+    }
+  }
   std::vector<std::string_view> out;
   for (auto c : kOrder) {
     if (std::find(have.begin(), have.end(), c) != have.end()) out.push_back(c);

@@ -25,6 +25,7 @@ struct DocArg {
   std::string token;
   bool optional = false;
   bool multiple = false;
+  bool multiple_token = false;  // the token repeats with each value ("GET a GET b")
   int key_spec_index = -1;
   std::vector<DocArg> args;  // for oneof and block
 };
@@ -33,7 +34,9 @@ struct DocArg {
 //   "key value [condition=NX|XX] [GET] [expiration=EX seconds:integer|KEEPTTL]"
 // UPPER words are tokens (alone: a pure-token; before an argument or a (group): its token),
 // lower words are arguments (":type" sets the type; "key" is a key), [..] is optional, (..)
-// a required group, "a|b" a oneof, "name=" names a group, and a trailing "..." repeats.
+// a required group, "a|b" a oneof, "name=" names a group, and a trailing "..." repeats (after
+// a one-item group led by a token, the token repeats too: multiple_token). A "#N" after an
+// argument sets its key_spec_index (keys default to 0).
 // Returns false on malformed text (a bug in the table; a unit test parses every entry).
 bool ParseDocSyntax(std::string_view syntax, std::vector<DocArg>& out);
 

@@ -142,6 +142,8 @@ class DocParser {
     if (text_.substr(pos_, 3) == "...") {
       pos_ += 3;
       arg.multiple = true;
+      arg.multiple_token = alts.size() == 1 && alts[0].size() == 1 && !arg.token.empty() &&
+                           arg.type != "pure-token";
     }
     return true;
   }
@@ -155,6 +157,12 @@ class DocParser {
   }
 
   void MakeArg(std::string_view w, DocArg& arg) {
+    int spec_index = -1;
+    if (size_t hash = w.rfind('#'); hash != std::string_view::npos && hash + 1 < w.size() &&
+                                    std::isdigit(static_cast<unsigned char>(w[hash + 1]))) {
+      spec_index = w[hash + 1] - '0';
+      w = w.substr(0, hash);
+    }
     size_t colon = w.rfind(':');
     std::string_view type;
     // "ip:port" is a name, not name:type: types are lower-case words we know.
@@ -169,8 +177,10 @@ class DocParser {
     if (type.empty()) type = w == "key" ? "key" : "string";
     arg.name = std::string(w);
     arg.type = std::string(type);
-    // Keys number their key specs in order of appearance (ZUNIONSTORE: destination 0, keys 1).
+    // Keys number their key specs in order of appearance (ZUNIONSTORE: destination 0, keys 1);
+    // a "#N" suffix names the spec outright (SORT's patterns and STORE destination).
     if (type == "key") arg.key_spec_index = next_key_spec_++;
+    if (spec_index >= 0) arg.key_spec_index = spec_index;
   }
 
   std::string_view text_;
