@@ -28,3 +28,24 @@ median() {
 stream_load() {
   awk -v k="$1" -v n="$2" 'BEGIN { for (i = 1; i <= n; i++) printf "XADD %s %.0f-0 field 12345 name alice\r\n", k, 1700000000000 + i }'
 }
+# Issue 14's loads, in inline form for redis-cli --pipe, 100 elements per command where the
+# command takes several (the figures are per element; batching only makes the load quicker).
+# hash_load KEYFMT N: N hashes (key printf(KEYFMT, i), i = 0 .. N-1) of 5 short fields.
+hash_load() {
+  awk -v f="$1" -v n="$2" 'BEGIN { for (i = 0; i < n; i++) {
+    printf "HSET " f " name user%d age %d city paris plan free seen %d\r\n", i, i, i % 90, 1700000000 + i } }'
+}
+# members_load CMD KEY N KIND: CMD KEY followed by N elements in batches of 100: KIND str is
+# "member:i", int is i, elem is "element:i", zset is "score member:i" with a random score in
+# [0, 1000000) (seeded, so both servers get the same set).
+members_load() {
+  awk -v c="$1" -v k="$2" -v n="$3" -v kind="$4" 'BEGIN { srand(14)
+    for (i = 0; i < n; i++) {
+      if (i % 100 == 0) printf "%s%s %s", (i ? "\r\n" : ""), c, k
+      if (kind == "str") printf " member:%d", i
+      else if (kind == "int") printf " %d", i
+      else if (kind == "elem") printf " element:%d", i
+      else printf " %.3f member:%d", rand() * 1000000, i
+    }
+    if (n) printf "\r\n" }'
+}
