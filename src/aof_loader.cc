@@ -478,6 +478,7 @@ bool LoadAofAtStartup(ServerState& state) {
   for (auto& db : state.dbs) db->set_expiry_suspended(false);
   state.propagation.set_enabled(true);
   state.propagation.Take();
+  state.propagation.ResetChanges();  // what the file holds is saved already
   if (!ok) return false;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -13,6 +13,7 @@ void Propagation::Add(std::vector<std::string> argv) {
     frames_.back().touched = true;
     db = frames_.back().db;
   }
+  changes_++;
   if (enabled_) records_.push_back({db, std::move(argv)});
 }
 
@@ -35,7 +36,9 @@ void Propagation::EndCommand(std::span<const std::string_view> argv, bool record
   if (frames_.empty()) return;
   Frame frame = frames_.back();
   frames_.pop_back();
-  if (frame.touched || !record_own || !enabled_) return;
+  if (frame.touched || !record_own) return;
+  changes_++;
+  if (!enabled_) return;
   std::vector<std::string> copy;
   copy.reserve(argv.size());
   for (std::string_view a : argv) copy.emplace_back(a);
@@ -43,6 +46,7 @@ void Propagation::EndCommand(std::span<const std::string_view> argv, bool record
 }
 
 void Propagation::AddOutside(int db, std::vector<std::string> argv) {
+  changes_++;
   if (enabled_) records_.push_back({db, std::move(argv)});
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <initializer_list>
 #include <span>
 #include <string>
@@ -48,6 +49,13 @@ class Propagation {
   // Hands over (and forgets) everything recorded so far, in order.
   std::vector<PropagatedCommand> Take();
 
+  // Writes that changed the dataset since the count was last reset, recorded or not (INFO's
+  // rdb_changes_since_last_save): one per command record a write leaves (a blocked read
+  // served later, an XREADGROUP that moved a PEL, an expiry included), where Redis counts
+  // elements; MULTI/EXEC wrappers are not changes.
+  uint64_t changes() const { return changes_; }
+  void ResetChanges() { changes_ = 0; }
+
  private:
   struct Frame {
     int db;
@@ -56,6 +64,7 @@ class Propagation {
   std::vector<Frame> frames_;
   std::vector<PropagatedCommand> records_;
   bool enabled_ = true;
+  uint64_t changes_ = 0;
 };
 
 }  // namespace server

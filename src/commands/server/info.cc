@@ -191,7 +191,7 @@ void PersistenceSection(InfoBuilder& b, ServerState& st, int64_t now_us) {
   b.Field("current_fork_perc", "0.00");
   b.Field("current_save_keys_processed", "0");
   b.Field("current_save_keys_total", "0");
-  b.Field("rdb_changes_since_last_save", "0");
+  b.Num("rdb_changes_since_last_save", st.propagation.changes());
   b.Field("rdb_bgsave_in_progress", "0");
   b.Num("rdb_last_save_time", st.start_ms / 1000);
   b.Field("rdb_last_bgsave_status", "ok");

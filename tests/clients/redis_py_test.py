@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+"""Real redis-py (Debian's python3-redis) against runnel-server: the job-queue shapes the
+libraries built on it use. A BRPOP worker loop takes every job exactly once across workers, a
+BZPOPMIN scheduler runs delayed jobs in due order and never early, and hashes, sets, sorted
+sets and transactions come back as redis-py's types.
+
+Usage: redis_py_test.py path/to/runnel-server. Starts the server on a free port in a temporary
+directory; exits non-zero on the first failed check."""
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import redis
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(binary, workdir):
+    port = free_port()
+    proc = subprocess.Popen([binary, "--port", str(port), "--dir", workdir, "--appendonly", "yes"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    client = redis.Redis(port=port, decode_responses=True)
+    for _ in range(200):
+        try:
+            client.ping()
+            return proc, port
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("runnel-server did not answer PING")
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+    print("ok -", what)
+
+
+def brpop_worker_loop(port):
+    jobs = 500
+    seen = []
+    lock = threading.Lock()
+
+    def worker():
+        r = redis.Redis(port=port, decode_responses=True)
+        while True:
+            item = r.brpop(["queue:high", "queue:low"], timeout=10)
+            if item is None:
+                raise AssertionError("a worker waited 10 s for a job")
+            key, job = item
+            if job == "stop":
+                return
+            with lock:
+                seen.append((key, job))
+
+    workers = [threading.Thread(target=worker) for _ in range(3)]
+    for w in workers:
+        w.start()
+    producer = redis.Redis(port=port, decode_responses=True)
+    for i in range(jobs):
+        producer.lpush("queue:high" if i % 5 == 0 else "queue:low", f"job-{i}")
+    # One stop per worker, behind every job (each list is FIFO: LPUSH in, BRPOP out).
+    producer.lpush("queue:low", *["stop"] * len(workers))
+    for w in workers:
+        w.join()
+    names = [job for _, job in seen]
+    check(len(names) == jobs and len(set(names)) == jobs,
+          "BRPOP workers take every job exactly once")
+    check(all(key == "queue:high" for key, job in seen if int(job[4:]) % 5 == 0),
+          "BRPOP reports the key each job came from")
+    r = redis.Redis(port=port, decode_responses=True)
+    started = time.monotonic()
+    check(r.brpop("queue:empty", timeout=0.2) is None, "BRPOP on an empty list times out with None")
+    check(time.monotonic() - started >= 0.15, "BRPOP's sub-second timeout is honoured")
+    check(r.llen("queue:high") == 0 and r.llen("queue:low") == 0, "the queues are drained")
+
+
+def bzpopmin_scheduler(port):
+    r = redis.Redis(port=port, decode_responses=True)
+    now = time.time()
+    due = {f"task-{i}": now + 0.05 * (i % 8) for i in range(40)}
+    r.zadd("schedule", due)
+    ran = []
+    while len(ran) < len(due):
+        item = r.bzpopmin("schedule", timeout=2)
+        if item is None:
+            break
+        _, task, score = item
+        wait = score - time.time()
+        if wait > 0:
+            # Not due yet: put it back and sleep until it is (as schedulers built on ZSETs do).
+            r.zadd("schedule", {task: score})
+            time.sleep(min(wait, 0.05))
+            continue
+        ran.append((task, score, time.time()))
+    check(len(ran) == len(due), "the BZPOPMIN scheduler runs every task")
+    check(all(t >= s - 0.001 for _, s, t in ran), "no task runs before its due time")
+    scores = [s for _, s, _ in ran]
+    check(scores == sorted(scores), "tasks run in due order")
+    check(r.bzpopmin("schedule", timeout=0.1) is None, "BZPOPMIN on an empty set times out")
+
+
+def data_types(port):
+    r = redis.Redis(port=port, decode_responses=True)
+    r.hset("user:1", mapping={"name": "ada", "visits": "1"})
+    r.hincrby("user:1", "visits", 2)
+    check(r.hgetall("user:1") == {"name": "ada", "visits": "3"}, "HSET mapping and HGETALL dict")
+    r.sadd("tags", "a", "b", "c")
+    check(r.smembers("tags") == {"a", "b", "c"}, "SMEMBERS as a set")
+    r.zadd("board", {"x": 1.5, "y": 0.25})
+    check(r.zrange("board", 0, -1, withscores=True) == [("y", 0.25), ("x", 1.5)],
+          "ZRANGE WITHSCORES parses scores as floats")
+    check(r.zrevrangebyscore("board", "+inf", "-inf") == ["x", "y"], "ZREVRANGEBYSCORE")
+    with r.pipeline(transaction=True) as p:
+        p.rpush("list", "a", "b").lrange("list", 0, -1).llen("list")
+        check(p.execute() == [2, ["a", "b"], 2], "a MULTI/EXEC pipeline")
+    r.setbit("bits", 7, 1)
+    check(r.bitcount("bits") == 1 and r.get("bits") == "\x01", "SETBIT and BITCOUNT")
+    check(r.sort("list", alpha=True, desc=True) == ["b", "a"], "SORT ALPHA DESC")
+    check(r.memory_usage("user:1") > 0, "MEMORY USAGE")
+
+
+def main():
+    binary = sys.argv[1]
+    with tempfile.TemporaryDirectory() as workdir:
+        proc, port = start_server(binary, workdir)
+        try:
+            brpop_worker_loop(port)
+            bzpopmin_scheduler(port)
+            data_types(port)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+    print("all redis-py checks passed")
+
+
+if __name__ == "__main__":
+    main()
