@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "src/lazy_free.h"
 #include "src/types/hash.h"
 
 namespace server {
@@ -63,7 +64,10 @@ Value& Db::Store(std::string_view key, Value value, bool keep_ttl) {
 
 bool Db::Delete(std::string_view key, int64_t now_ms) {
   if (!expires_.empty() && ExpireIfNeeded(key, now_ms)) return false;
-  if (!dict_.Erase(key)) return false;
+  auto node = dict_.Extract(key);
+  if (!node) return false;
+  // A big collection is freed on the lazy-free thread (DEL and UNLINK alike).
+  LazyFreer::Instance().Free(std::move(node->value));
   expires_.Erase(key);
   Touch(key);
   return true;
@@ -97,7 +101,7 @@ void Db::MoveTo(std::string_view key, Db& dest, std::string_view dest_key) {
   if (at != kNoExpire) dest.SetExpire(dest_key, at);
 }
 
-void Db::Flush() {
+void Db::MarkFlushedWatchers() {
   // Only watchers of keys that are in the table see a change: flushing cannot modify a key
   // that is absent (Redis leaves such a WATCH intact). A key past its expiry but not yet
   // deleted still counts as present, as in Redis.
@@ -105,8 +109,21 @@ void Db::Flush() {
     if (dict_.Find(key) == nullptr) continue;
     for (bool* f : flags) *f = true;
   }
+}
+
+void Db::Flush() {
+  MarkFlushedWatchers();
   dict_.Clear();
   expires_.Clear();
+  volatile_hashes_.Clear();
+  volatile_cursor_ = 0;
+}
+
+void Db::FlushAsync() {
+  MarkFlushedWatchers();
+  // The tables leave whole (moved-from tables are empty and usable); the thread frees them.
+  LazyFreer::Instance().FreeLater(std::move(dict_));
+  LazyFreer::Instance().FreeLater(std::move(expires_));
   volatile_hashes_.Clear();
   volatile_cursor_ = 0;
 }

@@ -86,6 +86,8 @@ class Db {
            expires_.size() * sizeof(decltype(expires_)::Node);
   }
   void Flush();
+  // FLUSHDB/FLUSHALL ASYNC: the same, the keys and values freed on the lazy-free thread.
+  void FlushAsync();
 
   // One SCAN step (see HashTable::Scan). Expired keys are skipped, not deleted.
   template <typename F>
@@ -145,6 +147,7 @@ class Db {
   void Evict(std::string_view key);
 
  private:
+  void MarkFlushedWatchers();
   bool ExpireIfNeeded(std::string_view key, int64_t now_ms);
   // Removes up to `max` expired fields of the hash `v` at `key`, and the key when it empties.
   // Returns whether the key was deleted.

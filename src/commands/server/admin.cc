@@ -16,27 +16,38 @@ namespace {
 
 void DbSize(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.db().size())); }
 
-// FLUSHDB/FLUSHALL take an optional ASYNC or SYNC; both flush at once here (no lazy freeing
-// thread), which is what SYNC promises and what ASYNC looks like to the client.
-Result<void> CheckFlushMode(const CommandContext& ctx) {
-  if (ctx.argc() == 1) return {};
-  if (ctx.argc() == 2 && (EqualsIgnoreCase(ctx.arg(1), "ASYNC") ||
-                          EqualsIgnoreCase(ctx.arg(1), "SYNC"))) {
-    return {};
-  }
+// FLUSHDB/FLUSHALL take an optional ASYNC or SYNC: ASYNC empties the keyspace at once and
+// leaves the freeing to the lazy-free thread; SYNC (and no argument, as Redis's default
+// lazyfree-lazy-user-flush no) frees before replying. True for ASYNC.
+Result<bool> ParseFlushMode(const CommandContext& ctx) {
+  if (ctx.argc() == 1) return false;
+  if (ctx.argc() == 2 && EqualsIgnoreCase(ctx.arg(1), "ASYNC")) return true;
+  if (ctx.argc() == 2 && EqualsIgnoreCase(ctx.arg(1), "SYNC")) return false;
   return Failure(err::kSyntax);
 }
 
 void FlushDb(CommandContext& ctx) {
-  if (auto mode = CheckFlushMode(ctx); !mode) return ctx.reply.Error(mode.error());
-  ctx.db().Flush();
+  auto async = ParseFlushMode(ctx);
+  if (!async) return ctx.reply.Error(async.error());
+  if (*async) {
+    ctx.db().FlushAsync();
+  } else {
+    ctx.db().Flush();
+  }
   ctx.server.blocking.SignalDbFlushed(ctx.client.db_index);
   ctx.reply.Ok();
 }
 
 void FlushAll(CommandContext& ctx) {
-  if (auto mode = CheckFlushMode(ctx); !mode) return ctx.reply.Error(mode.error());
-  for (auto& db : ctx.server.dbs) db->Flush();
+  auto async = ParseFlushMode(ctx);
+  if (!async) return ctx.reply.Error(async.error());
+  for (auto& db : ctx.server.dbs) {
+    if (*async) {
+      db->FlushAsync();
+    } else {
+      db->Flush();
+    }
+  }
   ctx.server.blocking.SignalDbFlushed(-1);
   ctx.reply.Ok();
 }

@@ -19,6 +19,7 @@
 #include "src/commands/registry.h"
 #include "src/ascii.h"
 #include "src/commands/server/admin.h"
+#include "src/lazy_free.h"
 #include "src/memory.h"
 
 namespace server {
@@ -177,7 +178,8 @@ void MemorySection(InfoBuilder& b, ServerState& st) {
   b.Field("mem_fragmentation_ratio", Fixed(frag, 2));
   b.Field("mem_allocator", CountingAllocatorActive() ? "mimalloc" : "libc");
   b.Field("active_defrag_running", "0");
-  b.Field("lazyfree_pending_objects", "0");
+  b.Num("lazyfree_pending_objects", LazyFreer::Instance().pending());
+  b.Num("lazyfreed_objects", LazyFreer::Instance().freed());
 }
 
 void PersistenceSection(InfoBuilder& b, ServerState& st, int64_t now_us) {
