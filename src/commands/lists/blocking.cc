@@ -189,11 +189,11 @@ constexpr CommandSpec kListBlockingRows[] = {
      "available", "6.2.0", "list",
      {"O(1)",
       "source:key destination:key (wherefrom=LEFT|RIGHT) (whereto=LEFT|RIGHT) timeout:double", "",
-      "RW access delete"}},
+      "RW access delete|RW insert"}},
     {"brpoplpush", 4, kBlockingWrite | kDenyOom, 1, 2, 1, BRPopLPush,
      "Pop an element from a list, push it to another list and return it; or block until one is "
      "available", "2.2.0", "list",
-     {"O(1)", "source:key destination:key timeout:double", "", "RW access delete"}},
+     {"O(1)", "source:key destination:key timeout:double", "", "RW access delete|RW insert"}},
     {"blmpop", -5, kWrite | kBlocking, 0, 0, 0, BLMPop,
      "Pop elements from a list, or block until one is available", "7.0.0", "list",
      {"O(N+M) where N is the number of provided keys and M is the number of elements returned.",

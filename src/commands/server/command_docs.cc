@@ -99,6 +99,29 @@ std::vector<std::string_view> RowKeyFlags(const CommandSpec& spec) {
   return {"RO", "access"};
 }
 
+// A row whose fixed keys play different parts (LMOVE: source, destination; BITOP: destination,
+// sources) lists one flag set per key spec, separated by '|': spec i covers the i-th fixed key,
+// the last one every key from there to the row's last key.
+std::vector<std::vector<std::string_view>> RowKeySpecs(const CommandSpec& spec) {
+  std::vector<std::vector<std::string_view>> specs;
+  std::string_view rest = spec.doc.key_flags;
+  if (rest.find('|') == std::string_view::npos) return {RowKeyFlags(spec)};
+  while (true) {
+    const size_t bar = rest.find('|');
+    specs.push_back(SplitWords(rest.substr(0, bar)));
+    if (bar == std::string_view::npos) break;
+    rest.remove_prefix(bar + 1);
+  }
+  return specs;
+}
+
+// Which of RowKeySpecs covers the fixed key at argv[pos].
+size_t FixedKeySpecIndex(const CommandSpec& spec, size_t pos, size_t spec_count) {
+  const size_t step = spec.key_step > 0 ? static_cast<size_t>(spec.key_step) : 1;
+  const size_t i = (pos - static_cast<size_t>(spec.first_key)) / step;
+  return std::min(i, spec_count - 1);
+}
+
 // The key flags of a row's movable keys when it also has fixed ones (ZUNIONSTORE's sources).
 std::vector<std::string_view> MovableKeyFlags(const MovableKeys& m) {
   if (!m.key_flags.empty()) return SplitWords(m.key_flags);
@@ -212,12 +235,15 @@ void WriteKeySpecs(resp::Writer& w, const CommandSpec& spec) {
   if (m != nullptr && m->sort) return WriteSortKeySpecs(w, *m);
   const bool fixed = spec.first_key > 0;
   if (!fixed && m == nullptr) return w.Set(0);
-  w.Set((fixed ? 1 : 0) + (m != nullptr ? 1 : 0));
-  if (fixed) {
+  const auto specs = fixed ? RowKeySpecs(spec) : std::vector<std::vector<std::string_view>>{};
+  w.Set(specs.size() + (m != nullptr ? 1 : 0));
+  for (size_t i = 0; i < specs.size(); i++) {
+    const int begin = spec.first_key + static_cast<int>(i) * spec.key_step;
+    const bool last = i + 1 == specs.size();
     w.Map(3);
-    WriteSpecFlags(w, RowKeyFlags(spec));
-    WriteIndexSearch(w, spec.first_key);
-    WriteRangeFind(w, spec.last_key < 0 ? spec.last_key : spec.last_key - spec.first_key,
+    WriteSpecFlags(w, specs[i]);
+    WriteIndexSearch(w, begin);
+    WriteRangeFind(w, !last ? 0 : spec.last_key < 0 ? spec.last_key : spec.last_key - begin,
                    spec.key_step, 0);
   }
   if (m != nullptr) WriteMovableSpec(w, *m, fixed ? MovableKeyFlags(*m) : RowKeyFlags(spec));
@@ -393,13 +419,18 @@ void CommandGetKeys(CommandContext& ctx, bool with_flags) {
     flags = {"RO", "access"};
     moved_flags = {"OW", "update"};
   }
+  const auto fixed_specs = RowKeySpecs(*spec);
   ctx.reply.Array(keys.size());
   for (size_t i = 0; i < keys.size(); i++) {
     if (!with_flags) {
       ctx.reply.Bulk(argv[keys[i]]);
       continue;
     }
-    const auto& key_flags = i < fixed_count ? flags : moved_flags;
+    const auto& key_flags =
+        i >= fixed_count ? moved_flags
+        : fixed_specs.size() > 1
+            ? fixed_specs[FixedKeySpecIndex(*spec, keys[i], fixed_specs.size())]
+            : flags;
     ctx.reply.Array(2);
     ctx.reply.Bulk(argv[keys[i]]);
     ctx.reply.Set(key_flags.size());

@@ -258,7 +258,7 @@ constexpr CommandSpec kSetCommands[] = {
      "Move a member from one set to another",
      "1.0.0",
      "set",
-     {"O(1)", "source:key destination:key member", "", "RW access delete"}},
+     {"O(1)", "source:key destination:key member", "", "RW access delete|RW insert"}},
     {"sscan",
      -3,
      kReadOnly,
@@ -337,7 +337,7 @@ constexpr CommandSpec kSetCommands[] = {
      "set",
      {"O(N*M) worst case where N is the cardinality of the smallest set and M is the number of "
       "sets.",
-      "destination:key key...", "", "RW update"}},
+      "destination:key key...", "", "RW update|RO access"}},
     {"sunion",
      -2,
      kReadOnly,
@@ -361,7 +361,7 @@ constexpr CommandSpec kSetCommands[] = {
      "1.0.0",
      "set",
      {"O(N) where N is the total number of elements in all given sets.", "destination:key key...",
-      "", "OW update"}},
+      "", "OW update|RO access"}},
     {"sdiff",
      -2,
      kReadOnly,
@@ -385,7 +385,7 @@ constexpr CommandSpec kSetCommands[] = {
      "1.0.0",
      "set",
      {"O(N) where N is the total number of elements in all given sets.", "destination:key key...",
-      "", "OW update"}},
+      "", "OW update|RO access"}},
 };
 
 }  // namespace

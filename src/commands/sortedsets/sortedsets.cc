@@ -104,8 +104,8 @@ constexpr CommandSpec kZSetCommands[] = {
      "Store a range of members from sorted set into another key", "6.2.0", "sorted-set",
      {"O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
       "elements stored into the destination key.",
-      "dst:key src:key min max [sortby=BYSCORE|BYLEX] [REV] [LIMIT offset:integer "
-      "count:integer]"}},
+      "dst:key src:key min max [sortby=BYSCORE|BYLEX] [REV] "
+      "[offset_count=LIMIT (offset:integer count:integer)]", "", "OW update|RO access"}},
     {"zrangebyscore", -4, kReadOnly, 1, 1, 1, ZRangeByScore,
      "Return a range of members in a sorted set, by score", "1.0.5", "sorted-set",
      {"O(log(N)+M) with N being the number of elements in the sorted set and M the number of "
