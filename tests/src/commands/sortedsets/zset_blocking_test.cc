@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "src/blocking.h"
+#include "tests/support/blocking_clients.h"
 #include "tests/support/command_harness.h"
 #include "tests/support/reply_bytes.h"
 
@@ -19,41 +20,7 @@ namespace {
 
 using ZPopArgvs = std::vector<std::vector<std::string>>;
 
-// Several clients on one harness's state, each with its own output.
-struct ZSetWaiters {
-  testing_support::CommandHarness h;
-  std::map<uint64_t, std::unique_ptr<server::Client>> clients;
-  std::map<uint64_t, std::string> out;
-  std::map<uint64_t, std::unique_ptr<resp::Writer>> writers;
-
-  ZSetWaiters() {
-    for (uint64_t id = 10; id < 14; id++) {
-      auto c = std::make_unique<server::Client>();
-      c->id = id;
-      h.state.clients[id] = c.get();
-      writers[id] = std::make_unique<resp::Writer>(out[id], 2);
-      clients[id] = std::move(c);
-    }
-  }
-  void Run(uint64_t id, std::vector<std::string> args) {
-    std::vector<std::string_view> argv(args.begin(), args.end());
-    server::Dispatch(h.state, *clients.at(id), argv, *writers.at(id));
-  }
-  server::BlockingRegistry::WriterFor Writers() {
-    return [this](uint64_t id) -> resp::Writer* {
-      auto it = writers.find(id);
-      return it == writers.end() ? nullptr : it->second.get();
-    };
-  }
-  std::vector<uint64_t> Serve() {
-    return h.state.blocking.ServeReadyKeys(h.state, server::WakeTime::Now(), Writers());
-  }
-  std::string Take(uint64_t id) {
-    std::string s;
-    s.swap(out[id]);
-    return s;
-  }
-};
+using ZSetWaiters = testing_support::BlockingClients;
 
 std::string KeyMemberScore(const std::string& key, const std::string& member,
                            const std::string& score) {
