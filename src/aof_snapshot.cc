@@ -329,7 +329,8 @@ bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
   for (size_t i = 0; i < dbs.size() && ok; i++) {
     const int db = static_cast<int>(i);
     const Db& d = *dbs[i];
-    d.ForEach(now_ms, [&](const std::string& key, const Value& v) {
+    d.ForEach(now_ms, [&](std::string_view key_view, const Value& v) {
+      const std::string key(key_view);
       if (!ok) return;
       const int64_t at = d.GetExpire(key);
       if (v.is_string()) {

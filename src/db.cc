@@ -132,7 +132,7 @@ bool Db::RandomKey(int64_t now_ms, std::string& out) {
   // Bounded retries: a db full of expired keys must not loop forever.
   for (int tries = 0; tries < 100 && dict_.size() > 0; tries++) {
     const auto* node = dict_.Random(rng_);
-    std::string key = node->key;
+    std::string key(node->key());
     if (ExpireIfNeeded(key, now_ms)) continue;
     out = std::move(key);
     return true;
@@ -150,7 +150,7 @@ size_t Db::ActiveExpire(int64_t now_ms, size_t max_checks) {
     for (size_t i = 0; i < sample; i++) {
       const auto* node = expires_.Random(rng_);
       if (node->value <= now_ms) {
-        std::string key = node->key;  // the node dies in ExpireIfNeeded
+        std::string key(node->key());  // the node dies in ExpireIfNeeded
         ExpireIfNeeded(key, now_ms);
         expired_in_sample++;
       }
@@ -174,7 +174,7 @@ size_t Db::ActiveExpireFields(int64_t now_ms, size_t max_fields) {
   do {
     keys.clear();
     volatile_cursor_ = volatile_hashes_.Scan(
-        volatile_cursor_, [&](const std::string& key, bool) { keys.push_back(key); });
+        volatile_cursor_, [&](std::string_view key, bool) { keys.emplace_back(key); });
     for (const std::string& key : keys) {
       Value* v = dict_.Find(key);
       if (v == nullptr || !v->is_hash() || !v->hash().HasFieldExpiry()) {

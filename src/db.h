@@ -92,7 +92,7 @@ class Db {
   // One SCAN step (see HashTable::Scan). Expired keys are skipped, not deleted.
   template <typename F>
   uint64_t Scan(uint64_t cursor, int64_t now_ms, F&& fn) const {
-    return dict_.Scan(cursor, [&](const std::string& key, const Value& v) {
+    return dict_.Scan(cursor, [&](std::string_view key, const Value& v) {
       int64_t at = GetExpire(key);
       if (at != kNoExpire && at <= now_ms) return;
       fn(key, v);
@@ -100,7 +100,7 @@ class Db {
   }
   template <typename F>
   void ForEach(int64_t now_ms, F&& fn) const {
-    dict_.ForEach([&](const std::string& key, const Value& v) {
+    dict_.ForEach([&](std::string_view key, const Value& v) {
       int64_t at = GetExpire(key);
       if (at != kNoExpire && at <= now_ms) return;
       fn(key, v);
@@ -135,11 +135,11 @@ class Db {
       if (volatile_only) {
         const auto* node = expires_.Random(rng_);
         if (node == nullptr) return;
-        fn(node->key, *dict_.Find(node->key), node->value);
+        fn(node->key(), *dict_.Find(node->key()), node->value);
       } else {
         const auto* node = dict_.Random(rng_);
         if (node == nullptr) return;
-        fn(node->key, node->value, GetExpire(node->key));
+        fn(node->key(), node->value, GetExpire(node->key()));
       }
     }
   }

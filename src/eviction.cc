@@ -62,7 +62,7 @@ bool EnforceMaxmemory(ServerState& state, int64_t now_ms,
     for (size_t i = 0; i < state.dbs.size(); i++) {
       Db* db = state.dbs[i].get();
       db->SampleKeys(volatile_only, samples,
-                     [&](const std::string& key, const Value& v, int64_t expire_at) {
+                     [&](std::string_view key, const Value& v, int64_t expire_at) {
                        int64_t score = Score(*policy, v, expire_at, now_ms);
                        if (best_db == nullptr || score > best_score) {
                          best_db = db;

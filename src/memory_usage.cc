@@ -25,10 +25,8 @@ size_t ValueBytes(const Value& v, size_t samples) {
 }  // namespace
 
 size_t KeyMemoryUsage(std::string_view key, const Value& value, size_t samples) {
-  // The keyspace node holds the key string, the Value and the chain link.
-  const size_t node = sizeof(types::HashTable<Value>::Node);
-  const size_t key_heap = key.size() > std::string().capacity() ? key.size() + 1 : 0;
-  return node + key_heap + ValueBytes(value, samples);
+  // The keyspace node holds the chain link, the Value and the key's bytes in one block.
+  return types::HashTable<Value>::NodeBytes(key.size()) + ValueBytes(value, samples);
 }
 
 }  // namespace server

@@ -81,7 +81,7 @@ void ArmStreamGroups(ServerState& state, int db, std::string_view key, const str
 void RescheduleDefaultPolicyGroups(ServerState& state, int64_t now_ms) {
   for (size_t db = 0; db < state.dbs.size(); db++) {
     // Groups are owned through unique_ptr, so a const walk of the db may still reschedule them.
-    state.dbs[db]->ForEach(now_ms, [&](const std::string& key, const Value& v) {
+    state.dbs[db]->ForEach(now_ms, [&](std::string_view key, const Value& v) {
       if (!v.is_stream()) return;
       for (const auto& [name, g] : v.stream().groups()) {
         if (!g->policy().empty()) continue;

@@ -26,7 +26,7 @@ Hash Hash::Clone() const {
   if (table_) {
     out.table_ = std::make_unique<HashTable<TableEntry>>();
     table_->ForEach(
-        [&](const std::string& field, const TableEntry& e) { out.table_->Upsert(field, e); });
+        [&](std::string_view field, const TableEntry& e) { out.table_->Upsert(field, e); });
   }
   return out;
 }

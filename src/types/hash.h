@@ -129,10 +129,10 @@ size_t Hash::RemoveExpired(int64_t now_ms, size_t max, F&& on_removed) {
   if (table_) {
     // Collect first: erasing while walking the buckets would skip nodes.
     std::vector<std::string> due;
-    table_->ForEach([&](const std::string& field, const TableEntry& e) {
+    table_->ForEach([&](std::string_view field, const TableEntry& e) {
       if (e.expiry == kNoExpiry) return;
       if (e.expiry <= now_ms && due.size() < max) {
-        due.push_back(field);
+        due.emplace_back(field);
       } else {
         if (e.expiry <= now_ms) complete = false;
         next_min = std::min(next_min, e.expiry);
@@ -170,7 +170,7 @@ size_t Hash::RemoveExpired(int64_t now_ms, size_t max, F&& on_removed) {
 template <typename F>
 void Hash::ForEach(F&& fn) const {
   if (table_) {
-    table_->ForEach([&](const std::string& field, const TableEntry& e) {
+    table_->ForEach([&](std::string_view field, const TableEntry& e) {
       fn(std::string_view(field), std::string_view(e.value), e.expiry);
     });
     return;
@@ -191,7 +191,7 @@ void Hash::ForEach(F&& fn) const {
 template <typename F>
 uint64_t Hash::Scan(uint64_t cursor, F&& fn) const {
   if (table_) {
-    return table_->Scan(cursor, [&](const std::string& field, const TableEntry& e) {
+    return table_->Scan(cursor, [&](std::string_view field, const TableEntry& e) {
       fn(std::string_view(field), std::string_view(e.value));
     });
   }
@@ -203,7 +203,7 @@ template <typename Rng>
 std::pair<std::string_view, std::string_view> Hash::Random(Rng& rng) const {
   if (table_) {
     const auto* node = table_->Random(rng);
-    return {node->key, node->value.value};
+    return {node->key(), node->value.value};
   }
   std::uniform_int_distribution<size_t> pick(0, size() - 1);
   Listpack::Pos p = lp_.Seek(static_cast<int64_t>(pick(rng) * Stride()));

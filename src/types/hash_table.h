@@ -2,13 +2,18 @@
 // two and SCAN walks buckets in reverse-binary cursor order, so an element present for a
 // whole scan is returned at least once even if the table grows or shrinks in between (it may
 // be returned more than once). Lookups take string_view: no key copy on the read path.
+// A node is one allocation, {next, value, key length} followed by the key's bytes (no second
+// block for long keys, no 32-byte std::string), and never moves while it is in the table.
 #pragma once
 
 #include <xxhash.h>
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
+#include <new>
 #include <random>
 #include <string>
 #include <string_view>
@@ -30,10 +35,21 @@ template <typename V>
 class HashTable {
  public:
   struct Node {
-    std::string key;
+    Node* next = nullptr;  // first: a chain step reads one cache line
     V value;
-    Node* next = nullptr;
+    uint32_t key_size = 0;
+    // The key's bytes follow the node in the same block.
+    std::string_view key() const {
+      return {reinterpret_cast<const char*>(this) + sizeof(Node), key_size};
+    }
   };
+  // Frees a node the table has handed out (Extract).
+  struct NodeDeleter {
+    void operator()(Node* n) const { DestroyNode(n); }
+  };
+  using NodePtr = std::unique_ptr<Node, NodeDeleter>;
+  // The bytes one node takes for a key of `key_size` bytes (before allocator rounding).
+  static constexpr size_t NodeBytes(size_t key_size) { return sizeof(Node) + key_size; }
 
   HashTable() { buckets_.resize(kMinBuckets); }
   ~HashTable() { Clear(); }
@@ -81,7 +97,7 @@ class HashTable {
       return {n, false};
     }
     MaybeGrow();
-    Node* n = new Node{std::string(key), std::move(value), nullptr};
+    Node* n = NewNode(key, std::move(value));
     size_t b = h & Mask();
     n->next = buckets_[b];
     buckets_[b] = n;
@@ -94,9 +110,9 @@ class HashTable {
     Node** link = &buckets_[h & Mask()];
     while (*link) {
       Node* n = *link;
-      if (n->key == key) {
+      if (n->key() == key) {
         *link = n->next;
-        delete n;
+        DestroyNode(n);
         size_--;
         MaybeShrink();
         return true;
@@ -107,17 +123,17 @@ class HashTable {
   }
 
   // Removes the node for `key` without freeing its value: returns it, or null.
-  std::unique_ptr<Node> Extract(std::string_view key) {
+  NodePtr Extract(std::string_view key) {
     uint64_t h = HashKey(key);
     Node** link = &buckets_[h & Mask()];
     while (*link) {
       Node* n = *link;
-      if (n->key == key) {
+      if (n->key() == key) {
         *link = n->next;
         n->next = nullptr;
         size_--;
         MaybeShrink();
-        return std::unique_ptr<Node>(n);
+        return NodePtr(n);
       }
       link = &n->next;
     }
@@ -128,7 +144,7 @@ class HashTable {
     for (Node*& head : buckets_) {
       while (head) {
         Node* next = head->next;
-        delete head;
+        DestroyNode(head);
         head = next;
       }
     }
@@ -139,13 +155,14 @@ class HashTable {
   template <typename F>
   void ForEach(F&& fn) const {
     for (Node* head : buckets_) {
-      for (Node* n = head; n; n = n->next) fn(n->key, n->value);
+      for (Node* n = head; n; n = n->next) fn(n->key(), n->value);
     }
   }
 
-  // Estimated bytes of the table: its bucket array and nodes exactly, plus what each node holds
-  // on the heap (its key, and `payload(value)` for the value), measured on the first `samples`
-  // nodes (0 = every node) and extrapolated to the rest, as Redis's MEMORY USAGE samples.
+  // Estimated bytes of the table: its bucket array and nodes' fixed part exactly, plus what
+  // each node holds beyond it (its key's bytes, and `payload(value)` for the value), measured
+  // on the first `samples` nodes (0 = every node) and extrapolated to the rest, as Redis's
+  // MEMORY USAGE samples.
   template <typename F>
   size_t EstimateBytes(size_t samples, F&& payload) const {
     const size_t fixed = buckets_.capacity() * sizeof(Node*) + size_ * sizeof(Node);
@@ -154,7 +171,7 @@ class HashTable {
     for (const Node* head : buckets_) {
       for (const Node* n = head; n; n = n->next) {
         if (samples != 0 && seen == samples) break;
-        heap += StringHeapBytes(n->key) + payload(n->value);
+        heap += n->key_size + payload(n->value);
         seen++;
       }
       if (samples != 0 && seen == samples) break;
@@ -170,7 +187,7 @@ class HashTable {
   template <typename F>
   uint64_t Scan(uint64_t cursor, F&& fn) const {
     const uint64_t mask = Mask();
-    for (Node* n = buckets_[cursor & mask]; n; n = n->next) fn(n->key, n->value);
+    for (Node* n = buckets_[cursor & mask]; n; n = n->next) fn(n->key(), n->value);
     cursor |= ~mask;
     cursor = ReverseBits(cursor);
     cursor++;
@@ -197,6 +214,19 @@ class HashTable {
  private:
   static constexpr size_t kMinBuckets = 4;
 
+  static Node* NewNode(std::string_view key, V value) {
+    assert(key.size() <= UINT32_MAX);
+    void* block = ::operator new(NodeBytes(key.size()));
+    Node* n = ::new (block) Node{nullptr, std::move(value), static_cast<uint32_t>(key.size())};
+    if (!key.empty()) std::memcpy(static_cast<char*>(block) + sizeof(Node), key.data(), key.size());
+    return n;
+  }
+  static void DestroyNode(Node* n) {
+    const size_t bytes = NodeBytes(n->key_size);
+    n->~Node();
+    ::operator delete(static_cast<void*>(n), bytes);
+  }
+
   uint64_t Mask() const { return buckets_.size() - 1; }
 
   static uint64_t ReverseBits(uint64_t v) {
@@ -210,7 +240,7 @@ class HashTable {
 
   Node* FindNode(std::string_view key, uint64_t h) const {
     for (Node* n = buckets_[h & Mask()]; n; n = n->next) {
-      if (n->key == key) return n;
+      if (n->key_size == key.size() && n->key() == key) return n;
     }
     return nullptr;
   }
@@ -232,7 +262,7 @@ class HashTable {
     for (Node* head : buckets_) {
       while (head) {
         Node* next = head->next;
-        size_t b = HashKey(head->key) & mask;
+        size_t b = HashKey(head->key()) & mask;
         head->next = fresh[b];
         fresh[b] = head;
         head = next;

@@ -1,6 +1,10 @@
 #include "src/types/listpack.h"
 
+#include <algorithm>
 #include <cassert>
+#include <cstring>
+#include <limits>
+#include <utility>
 
 namespace types {
 
@@ -77,9 +81,79 @@ void WriteEntry(char* p, std::string_view value) {
 
 }  // namespace
 
+Listpack::Listpack(const Listpack& other)
+    : buf_(other.size_ ? new char[RoundUp(other.size_)] : nullptr),
+      size_(other.size_),
+      cap_(other.size_ ? static_cast<uint32_t>(RoundUp(other.size_)) : 0),
+      count_(other.count_) {
+  if (size_) std::memcpy(buf_.get(), other.buf_.get(), size_);
+}
+
+Listpack& Listpack::operator=(const Listpack& other) {
+  if (this != &other) *this = Listpack(other);
+  return *this;
+}
+
+Listpack::Listpack(Listpack&& other) noexcept
+    : buf_(std::move(other.buf_)),
+      size_(std::exchange(other.size_, 0)),
+      cap_(std::exchange(other.cap_, 0)),
+      count_(std::exchange(other.count_, 0)) {}
+
+Listpack& Listpack::operator=(Listpack&& other) noexcept {
+  if (this != &other) {
+    buf_ = std::move(other.buf_);
+    size_ = std::exchange(other.size_, 0);
+    cap_ = std::exchange(other.cap_, 0);
+    count_ = std::exchange(other.count_, 0);
+  }
+  return *this;
+}
+
+size_t Listpack::GrowCapacity(size_t need) const {
+  if (need <= kExactLimit) return RoundUp(need);
+  return RoundUp(std::max(need, static_cast<size_t>(cap_) * 2));
+}
+
+void Listpack::Reallocate(size_t cap) {
+  assert(cap >= size_);
+  if (cap == cap_) return;
+  std::unique_ptr<char[]> fresh(cap ? new char[cap] : nullptr);
+  if (size_) std::memcpy(fresh.get(), buf_.get(), size_);
+  buf_ = std::move(fresh);
+  cap_ = static_cast<uint32_t>(cap);
+}
+
+void Listpack::Splice(Pos p, size_t removed, size_t inserted) {
+  const size_t new_size = size_ - removed + inserted;
+  assert(new_size <= std::numeric_limits<uint32_t>::max());
+  const size_t tail = size_ - p - removed;
+  size_t cap = cap_;
+  if (new_size > cap_) {
+    cap = GrowCapacity(new_size);
+  } else if (new_size == 0) {
+    cap = 0;
+  } else if (RoundUp(new_size) <= kExactLimit) {
+    cap = RoundUp(new_size);  // a small buffer gives back what it no longer needs
+  } else if (new_size < cap_ / 4) {
+    cap = RoundUp(new_size * 2);
+  }
+  if (cap != cap_) {
+    // One copy into the new block: the head, then the tail at its new place.
+    std::unique_ptr<char[]> fresh(cap ? new char[cap] : nullptr);
+    if (p) std::memcpy(fresh.get(), buf_.get(), p);
+    if (tail) std::memcpy(fresh.get() + p + inserted, buf_.get() + p + removed, tail);
+    buf_ = std::move(fresh);
+    cap_ = static_cast<uint32_t>(cap);
+  } else if (tail && removed != inserted) {
+    std::memmove(buf_.get() + p + inserted, buf_.get() + p + removed, tail);
+  }
+  size_ = static_cast<uint32_t>(new_size);
+}
+
 Listpack::Pos Listpack::Next(Pos p) const {
   size_t len_size;
-  const uint64_t n = GetVarint(buf_.data() + p, len_size);
+  const uint64_t n = GetVarint(buf_.get() + p, len_size);
   const size_t head = len_size + n;
   return p + head + VarintSize(head);
 }
@@ -87,14 +161,14 @@ Listpack::Pos Listpack::Next(Pos p) const {
 Listpack::Pos Listpack::Prev(Pos p) const {
   if (p == 0) return kNone;
   size_t back_size;
-  const uint64_t head = GetBackLength(buf_.data() + p, back_size);
+  const uint64_t head = GetBackLength(buf_.get() + p, back_size);
   return p - back_size - head;
 }
 
 std::string_view Listpack::At(Pos p) const {
   size_t len_size;
-  const uint64_t n = GetVarint(buf_.data() + p, len_size);
-  return {buf_.data() + p + len_size, n};
+  const uint64_t n = GetVarint(buf_.get() + p, len_size);
+  return {buf_.get() + p + len_size, n};
 }
 
 Listpack::Pos Listpack::Seek(int64_t i) const {
@@ -112,14 +186,14 @@ Listpack::Pos Listpack::Seek(int64_t i) const {
 
 Listpack::Pos Listpack::Insert(Pos p, std::string_view value) {
   const size_t size = EntrySize(value.size());
-  buf_.insert(p, size, '\0');
-  WriteEntry(buf_.data() + p, value);
+  Splice(p, 0, size);
+  WriteEntry(buf_.get() + p, value);
   count_++;
   return p;
 }
 
 Listpack::Pos Listpack::Erase(Pos p) {
-  buf_.erase(p, Next(p) - p);
+  Splice(p, Next(p) - p, 0);
   count_--;
   return p;
 }
@@ -131,7 +205,7 @@ Listpack::Pos Listpack::EraseRange(Pos p, size_t n) {
     q = Next(q);
     removed++;
   }
-  buf_.erase(p, q - p);
+  Splice(p, q - p, 0);
   count_ -= static_cast<uint32_t>(removed);
   return p;
 }
@@ -139,8 +213,8 @@ Listpack::Pos Listpack::EraseRange(Pos p, size_t n) {
 Listpack::Pos Listpack::Replace(Pos p, std::string_view value) {
   const size_t old_size = Next(p) - p;
   const size_t new_size = EntrySize(value.size());
-  if (new_size != old_size) buf_.replace(p, old_size, new_size, '\0');
-  WriteEntry(buf_.data() + p, value);
+  if (new_size != old_size) Splice(p, old_size, new_size);
+  WriteEntry(buf_.get() + p, value);
   return p;
 }
 
@@ -148,8 +222,8 @@ Listpack::Pos Listpack::Find(std::string_view value, Pos p, size_t stride) const
   assert(stride >= 1);
   while (p < end()) {
     size_t len_size;
-    const uint64_t n = GetVarint(buf_.data() + p, len_size);
-    if (n == value.size() && std::string_view(buf_.data() + p + len_size, n) == value) return p;
+    const uint64_t n = GetVarint(buf_.get() + p, len_size);
+    if (n == value.size() && std::string_view(buf_.get() + p + len_size, n) == value) return p;
     for (size_t s = 0; s < stride && p < end(); s++) p = Next(p);
   }
   return kNone;

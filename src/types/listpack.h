@@ -4,11 +4,14 @@
 // of the first two parts, readable from its last byte, so the sequence walks both ways.
 // Positions are byte offsets into the buffer; end() is one past the last entry. Any insert or
 // erase invalidates positions after the point of change (the returned position is valid).
+// The buffer is held at its exact size (rounded up to the allocator's 16-byte step) while it is
+// small, as Redis reallocs its listpacks: most listpacks are small and a doubling buffer would
+// waste up to half of each. Past kExactLimit it grows geometrically, so pushes stay amortised O(1).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <string>
+#include <memory>
 #include <string_view>
 
 namespace types {
@@ -17,15 +20,24 @@ class Listpack {
  public:
   using Pos = size_t;
   static constexpr Pos kNone = static_cast<Pos>(-1);
+  // Buffers up to this many bytes are kept at their exact (16-byte rounded) size.
+  static constexpr size_t kExactLimit = 4096;
+
+  Listpack() = default;
+  Listpack(const Listpack& other);
+  Listpack& operator=(const Listpack& other);
+  Listpack(Listpack&& other) noexcept;
+  Listpack& operator=(Listpack&& other) noexcept;
 
   size_t size() const { return count_; }
   bool empty() const { return count_ == 0; }
   // Bytes of the buffer (the encoding's own size, for the conversion thresholds and MEMORY).
-  size_t bytes() const { return buf_.size(); }
-  size_t capacity() const { return buf_.capacity(); }
+  size_t bytes() const { return size_; }
+  // Bytes allocated for the buffer (MEMORY USAGE).
+  size_t capacity() const { return cap_; }
 
   Pos begin() const { return 0; }
-  Pos end() const { return buf_.size(); }
+  Pos end() const { return size_; }
   // The last entry's position, or kNone when empty.
   Pos last() const { return empty() ? kNone : Prev(end()); }
   Pos Next(Pos p) const;
@@ -51,14 +63,26 @@ class Listpack {
   Pos Find(std::string_view value, Pos p = 0, size_t stride = 1) const;
 
   void Clear() {
-    buf_.clear();
-    count_ = 0;
+    buf_.reset();
+    size_ = cap_ = count_ = 0;
   }
-  void ShrinkToFit() { buf_.shrink_to_fit(); }
+  // Drops spare capacity beyond the 16-byte rounding (a closed quicklist node, a rebuilt hash).
+  void ShrinkToFit() { Reallocate(RoundUp(size_)); }
 
  private:
-  std::string buf_;
-  uint32_t count_ = 0;
+  static size_t RoundUp(size_t n) { return (n + 15) & ~size_t{15}; }
+  // The capacity to allocate for `need` bytes when the buffer must grow.
+  size_t GrowCapacity(size_t need) const;
+  // Moves the bytes to a buffer of `cap` (>= size_) bytes; 0 frees it.
+  void Reallocate(size_t cap);
+  // Makes [p, p + removed) into `inserted` uninitialised bytes, moving the tail; reallocates
+  // when growing past capacity or when a small buffer would keep spare room.
+  void Splice(Pos p, size_t removed, size_t inserted);
+
+  std::unique_ptr<char[]> buf_;
+  uint32_t size_ = 0;   // bytes in use
+  uint32_t cap_ = 0;    // bytes allocated
+  uint32_t count_ = 0;  // entries
 };
 
 }  // namespace types

@@ -21,18 +21,18 @@ std::string RandomTableMember(const Set::Table& t, std::mt19937_64& rng) {
   constexpr size_t kSlots = 4;
   std::uniform_int_distribution<size_t> bucket(0, t.bucket_count() - 1);
   std::uniform_int_distribution<size_t> slot(0, kSlots - 1);
-  std::vector<const std::string*> chain;
+  std::vector<std::string_view> chain;
   while (true) {
     chain.clear();
     t.Scan(bucket(rng),
-           [&](const std::string& key, const Set::NoValue&) { chain.push_back(&key); });
+           [&](std::string_view key, const Set::NoValue&) { chain.push_back(key); });
     if (chain.empty()) continue;
     if (chain.size() > kSlots) {  // rare: pick within the chain, slightly unfair to it
       std::uniform_int_distribution<size_t> any(0, chain.size() - 1);
-      return *chain[any(rng)];
+      return std::string(chain[any(rng)]);
     }
     const size_t j = slot(rng);
-    if (j < chain.size()) return *chain[j];
+    if (j < chain.size()) return std::string(chain[j]);
   }
 }
 

@@ -97,7 +97,7 @@ void Set::ForEach(F&& fn) const {
     for (auto p = lp->begin(); p != lp->end(); p = lp->Next(p)) fn(lp->At(p));
   } else {
     std::get<Table>(data_).ForEach(
-        [&](const std::string& key, const NoValue&) { fn(std::string_view(key)); });
+        [&](std::string_view key, const NoValue&) { fn(key); });
   }
 }
 
@@ -105,7 +105,7 @@ template <typename F>
 uint64_t Set::Scan(uint64_t cursor, F&& fn) const {
   if (const auto* t = std::get_if<Table>(&data_)) {
     return t->Scan(cursor,
-                   [&](const std::string& key, const NoValue&) { fn(std::string_view(key)); });
+                   [&](std::string_view key, const NoValue&) { fn(key); });
   }
   ForEach(fn);
   return 0;

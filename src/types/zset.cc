@@ -23,10 +23,10 @@ double ZSet::PackedScore(std::string_view text) {
 
 ZSet::ZSet(const ZSet& other) : big_(other.big_), listpack_(other.listpack_) {
   if (!big_) return;
-  other.dict_.ForEach([&](const std::string& member, double score) {
+  other.dict_.ForEach([&](std::string_view member, double score) {
     auto [node, inserted] = dict_.UpsertEntry(member, score);
     (void)inserted;
-    index_.Insert(Entry{score, &node->key});
+    index_.Insert(Entry{score, node});
   });
 }
 
@@ -63,7 +63,7 @@ void ZSet::ConvertToBig() {
     const double score = PackedScore(listpack_.At(s));
     auto [node, inserted] = dict_.UpsertEntry(m, score);
     (void)inserted;
-    index_.Insert(Entry{score, &node->key});
+    index_.Insert(Entry{score, node});
     p = listpack_.Next(s);
   }
   listpack_.Clear();
@@ -90,15 +90,15 @@ bool ZSet::Set(std::string_view member, double score, const Limits& limits) {
   }
   if (const auto* node = dict_.FindEntry(member)) {
     if (node->value == score) return false;
-    index_.Erase(Entry{node->value, &node->key});
+    index_.Erase(Entry{node->value, node});
     auto [moved, inserted] = dict_.UpsertEntry(member, score);
     (void)inserted;
-    index_.Insert(Entry{score, &moved->key});
+    index_.Insert(Entry{score, moved});
     return false;
   }
   auto [node, inserted] = dict_.UpsertEntry(member, score);
   (void)inserted;
-  index_.Insert(Entry{score, &node->key});
+  index_.Insert(Entry{score, node});
   return true;
 }
 
@@ -111,7 +111,7 @@ bool ZSet::Remove(std::string_view member) {
   }
   const auto* node = dict_.FindEntry(member);
   if (node == nullptr) return false;
-  index_.Erase(Entry{node->value, &node->key});
+  index_.Erase(Entry{node->value, node});
   dict_.Erase(member);
   return true;
 }
@@ -120,7 +120,7 @@ std::optional<size_t> ZSet::Rank(std::string_view member) const {
   if (big_) {
     const auto* node = dict_.FindEntry(member);
     if (node == nullptr) return std::nullopt;
-    return index_.Rank(Entry{node->value, &node->key});
+    return index_.Rank(Entry{node->value, node});
   }
   size_t rank = 0;
   for (Listpack::Pos p = listpack_.begin(); p != listpack_.end(); rank++) {
@@ -148,7 +148,7 @@ size_t ZSet::CountBelowLex(std::string_view member, bool inclusive) const {
   auto below = [&](std::string_view m) { return inclusive ? m <= member : m < member; };
   if (big_) {
     return index_.CountLess(member, [&](const Entry& e, std::string_view) {
-      return below(*e.member);
+      return below(e.member());
     });
   }
   size_t n = 0;

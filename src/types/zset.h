@@ -2,7 +2,7 @@
 // Redis's two encodings. Small: one listpack of member, score pairs kept in order (scores as
 // their shortest round-trip text). Large, past zset-max-listpack-entries or -value (one way, as
 // Redis): a hash table member -> score plus a ranked B+tree (order_index.h) of (score, member)
-// whose members point at the hash table's keys, so rank, score and count lookups stay O(log n).
+// whose members point at the hash table's nodes (which hold the key bytes), so rank, score and count lookups stay O(log n).
 // Scores are never NaN (callers refuse it). Pure data: no RESP, no config (limits are passed).
 #pragma once
 
@@ -66,7 +66,7 @@ class ZSet {
   // the listpack encoding (ZSCAN returns that whole with Walk).
   template <typename F>
   uint64_t Scan(uint64_t cursor, F&& fn) const {
-    return dict_.Scan(cursor, [&](const std::string& member, double score) {
+    return dict_.Scan(cursor, [&](std::string_view member, double score) {
       fn(Item{member, score});
     });
   }
@@ -76,14 +76,18 @@ class ZSet {
   size_t MemoryUsage(size_t samples) const;
 
  private:
+  using Dict = HashTable<double>;
+  // 16 bytes: the score (compared first, kept here so most comparisons stay in the index) and
+  // the dict node, whose key is the member; nodes never move while in the dict.
   struct Entry {
     double score = 0;
-    const std::string* member = nullptr;
+    const Dict::Node* node = nullptr;
+    std::string_view member() const { return node->key(); }
   };
   struct EntryLess {
     bool operator()(const Entry& a, const Entry& b) const {
       if (a.score != b.score) return a.score < b.score;
-      return *a.member < *b.member;
+      return a.member() < b.member();
     }
   };
   using Index = OrderIndex<Entry, EntryLess>;
@@ -97,7 +101,7 @@ class ZSet {
 
   bool big_ = false;
   Listpack listpack_;
-  HashTable<double> dict_;
+  Dict dict_;
   Index index_;
 };
 
@@ -124,7 +128,7 @@ void ZSet::Walk(size_t first, size_t count, bool reverse, F&& fn) const {
   }
   auto c = index_.At(first);
   for (size_t done = 0; done < count && c.Valid(); done++) {
-    if (!fn(Item{*c->member, c->score})) return;
+    if (!fn(Item{c->member(), c->score})) return;
     if (reverse) {
       c.Prev();
     } else {

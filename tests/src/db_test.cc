@@ -239,7 +239,7 @@ TEST_CASE("Db SCAN returns every key present for the whole scan and skips expire
   uint64_t cursor = 0;
   int step = 0, churn = 0;
   do {
-    cursor = db.Scan(cursor, kNow, [&](const std::string& k, const Value&) { seen.insert(k); });
+    cursor = db.Scan(cursor, kNow, [&](std::string_view k, const Value&) { seen.emplace(k); });
     // Grow and shrink the keyspace between steps.
     if ((step++ / 20) % 2 == 0) {
       for (int i = 0; i < 100; i++) db.Set("churn:" + std::to_string(churn++), Str("x"));

@@ -27,8 +27,8 @@ inline std::string DumpDataset(CommandHarness& h) {
   const int64_t now = server::WallClockMs();
   for (size_t db = 0; db < h.state.dbs.size(); db++) {
     std::map<std::string, const server::Value*> keys;
-    h.state.dbs[db]->ForEach(now, [&](const std::string& k, const server::Value& v) {
-      keys[k] = &v;
+    h.state.dbs[db]->ForEach(now, [&](std::string_view k, const server::Value& v) {
+      keys[std::string(k)] = &v;
     });
     for (const auto& [key, v] : keys) {
       out << "db" << db << " " << key << " expire=" << h.state.dbs[db]->GetExpire(key);

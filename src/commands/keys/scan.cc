@@ -18,7 +18,7 @@ namespace server::keys {
 void Keys(CommandContext& ctx) {
   GlobPattern pattern(ctx.arg(1));
   std::vector<std::string_view> keys;
-  ctx.db().ForEach(ctx.now_ms, [&](const std::string& key, const Value&) {
+  ctx.db().ForEach(ctx.now_ms, [&](std::string_view key, const Value&) {
     if (pattern.matches_all() || pattern.Match(key)) keys.push_back(key);
   });
   ctx.reply.Array(keys.size());
@@ -58,7 +58,7 @@ void Scan(CommandContext& ctx) {
   uint64_t next = *cursor;
   int64_t steps_left = count > INT64_MAX / 10 ? INT64_MAX : count * 10;
   do {
-    next = ctx.db().Scan(next, ctx.now_ms, [&](const std::string& key, const Value& v) {
+    next = ctx.db().Scan(next, ctx.now_ms, [&](std::string_view key, const Value& v) {
       found.push_back({key, &v});
     });
   } while (next != 0 && steps_left-- > 0 && static_cast<int64_t>(found.size()) < count);

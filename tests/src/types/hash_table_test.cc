@@ -24,7 +24,7 @@ std::unordered_set<std::string> FullScan(HashTable<V>& table, F&& between) {
   uint64_t cursor = 0;
   size_t step = 0;
   do {
-    cursor = table.Scan(cursor, [&](const std::string& k, const V&) { seen.insert(k); });
+    cursor = table.Scan(cursor, [&](std::string_view k, const V&) { seen.emplace(k); });
     between(step++);
     REQUIRE(step < 200'000);  // a scan that never ends is a bug too
   } while (cursor != 0);
@@ -57,7 +57,7 @@ TEST_CASE("HashTable agrees with std::unordered_map over many random operations"
       auto it = model.find(k);
       REQUIRE((node != nullptr) == (it != model.end()));
       if (node) {
-        REQUIRE(node->key == k);
+        REQUIRE(node->key() == k);
         REQUIRE(node->value == it->second);
         model.erase(it);
       }
@@ -70,9 +70,9 @@ TEST_CASE("HashTable agrees with std::unordered_map over many random operations"
     REQUIRE(table.size() == model.size());
   }
   size_t visited = 0;
-  table.ForEach([&](const std::string& k, int v) {
+  table.ForEach([&](std::string_view k, int v) {
     visited++;
-    REQUIRE(model.at(k) == v);
+    REQUIRE(model.at(std::string(k)) == v);
   });
   CHECK(visited == model.size());
 }
@@ -95,7 +95,7 @@ TEST_CASE("A full SCAN of an unchanging table returns every key exactly once",
   uint64_t cursor = 0;
   std::multiset<std::string> seen;
   do {
-    cursor = table.Scan(cursor, [&](const std::string& k, const int&) { seen.insert(k); });
+    cursor = table.Scan(cursor, [&](std::string_view k, const int&) { seen.emplace(k); });
     calls++;
   } while (cursor != 0);
   CHECK(calls == table.bucket_count());
@@ -175,15 +175,15 @@ TEST_CASE("Random returns null on an empty table and reaches every key", "[hash_
   for (int i = 0; i < 20'000; i++) {
     const auto* node = table.Random(rng);
     REQUIRE(node != nullptr);
-    REQUIRE(table.Find(node->key) != nullptr);
-    hit.insert(node->key);
+    REQUIRE(table.Find(node->key()) != nullptr);
+    hit.emplace(node->key());
   }
   CHECK(hit.size() == 50);
   // After a big shrink the table is sparse; Random must still find the survivors.
   for (int i = 0; i < 20'000; i++) table.Upsert(Key(100 + static_cast<uint64_t>(i)), i);
   for (int i = 0; i < 20'000; i++) table.Erase(Key(100 + static_cast<uint64_t>(i)));
   hit.clear();
-  for (int i = 0; i < 20'000; i++) hit.insert(table.Random(rng)->key);
+  for (int i = 0; i < 20'000; i++) hit.emplace(table.Random(rng)->key());
   CHECK(hit.size() == 50);
 }
 

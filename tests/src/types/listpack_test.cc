@@ -99,3 +99,48 @@ TEST_CASE("An empty listpack has no entries and takes no bytes", "[listpack]") {
   CHECK(lp.At(lp.begin()).empty());
   CHECK(lp.bytes() == 2 + 3);  // "": length and back-length; "x": the same and its byte
 }
+
+TEST_CASE("A small listpack's buffer stays at its size rounded up to 16 bytes", "[listpack]") {
+  Listpack lp;
+  REQUIRE(lp.capacity() == 0);
+  for (int i = 0; i < 60; i++) {
+    lp.PushBack("field:" + std::to_string(i));
+    REQUIRE(lp.capacity() == (lp.bytes() + 15) / 16 * 16);
+  }
+  lp.EraseRange(lp.begin(), 50);
+  REQUIRE(lp.capacity() == (lp.bytes() + 15) / 16 * 16);
+  lp.EraseRange(lp.begin(), 10);
+  REQUIRE(lp.empty());
+  REQUIRE(lp.capacity() == 0);
+}
+
+TEST_CASE("A large listpack grows geometrically and gives memory back when mostly emptied",
+          "[listpack]") {
+  Listpack lp;
+  const std::string v(100, 'x');
+  size_t reallocations = 0;
+  size_t last_capacity = 0;
+  for (int i = 0; i < 2000; i++) {
+    lp.PushBack(v);
+    if (lp.capacity() != last_capacity) reallocations++;
+    last_capacity = lp.capacity();
+  }
+  // About one reallocation per entry up to kExactLimit, then a handful of doublings.
+  REQUIRE(reallocations < Listpack::kExactLimit / 100 + 20);
+  REQUIRE(lp.capacity() >= lp.bytes());
+  lp.EraseRange(lp.begin(), 1990);
+  REQUIRE(lp.capacity() == (lp.bytes() + 15) / 16 * 16);
+}
+
+TEST_CASE("A copied listpack holds the same entries in its own buffer", "[listpack]") {
+  Listpack lp;
+  for (int i = 0; i < 10; i++) lp.PushBack(std::to_string(i));
+  Listpack copy = lp;
+  lp.Replace(lp.begin(), "changed");
+  REQUIRE(copy.size() == 10);
+  REQUIRE(copy.At(copy.begin()) == "0");
+  REQUIRE(copy.At(copy.last()) == "9");
+  Listpack moved = std::move(copy);
+  REQUIRE(moved.size() == 10);
+  REQUIRE(moved.At(moved.Seek(4)) == "4");
+}
