@@ -106,25 +106,11 @@ void HScan(CommandContext& ctx) {
     ctx.reply.Bulk("0");
     return ctx.reply.Array(0);
   }
-  int64_t count = 10;
-  std::optional<std::string_view> match;
-  bool no_values = false;
-  for (size_t i = 3; i < ctx.argc(); i++) {
-    std::string_view opt = ctx.arg(i);
-    const bool has_value = i + 1 < ctx.argc();
-    if (EqualsIgnoreCase(opt, "COUNT") && has_value) {
-      auto n = Int64Arg(ctx, ++i);
-      if (!n) return ctx.reply.Error(n.error());
-      if (*n < 1) return ctx.reply.Error(err::kSyntax);
-      count = *n;
-    } else if (EqualsIgnoreCase(opt, "MATCH") && has_value) {
-      match = ctx.arg(++i);
-    } else if (EqualsIgnoreCase(opt, "NOVALUES")) {
-      no_values = true;
-    } else {
-      return ctx.reply.Error(err::kSyntax);
-    }
-  }
+  auto opts = ParseScanOptions(ctx, 3, kScanNoValues);
+  if (!opts) return ctx.reply.Error(opts.error());
+  const int64_t count = opts->count;
+  const std::optional<std::string_view> match = opts->match;
+  const bool no_values = opts->no_values;
   const types::Hash& h = (*v)->hash();
   std::vector<std::pair<std::string_view, std::string_view>> found;
   uint64_t next = *cursor;

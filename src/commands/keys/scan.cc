@@ -28,25 +28,11 @@ void Keys(CommandContext& ctx) {
 void Scan(CommandContext& ctx) {
   auto cursor = ParseScanCursor(ctx.arg(1));
   if (!cursor) return ctx.reply.Error(cursor.error());
-  int64_t count = 10;
-  std::optional<std::string_view> match;
-  std::optional<std::string_view> type;
-  for (size_t i = 2; i < ctx.argc(); i += 2) {
-    std::string_view opt = ctx.arg(i);
-    bool has_value = i + 1 < ctx.argc();
-    if (EqualsIgnoreCase(opt, "COUNT") && has_value) {
-      auto n = Int64Arg(ctx, i + 1);
-      if (!n) return ctx.reply.Error(n.error());
-      if (*n < 1) return ctx.reply.Error(err::kSyntax);
-      count = *n;
-    } else if (EqualsIgnoreCase(opt, "MATCH") && has_value) {
-      match = ctx.arg(i + 1);
-    } else if (EqualsIgnoreCase(opt, "TYPE") && has_value) {
-      type = ctx.arg(i + 1);
-    } else {
-      return ctx.reply.Error(err::kSyntax);
-    }
-  }
+  auto opts = ParseScanOptions(ctx, 2, kScanType);
+  if (!opts) return ctx.reply.Error(opts.error());
+  const int64_t count = opts->count;
+  const std::optional<std::string_view> match = opts->match;
+  const std::optional<std::string_view> type = opts->type;
 
   // Visit buckets until `count` keys are gathered, giving up after about 10 * count steps so
   // a sparse table cannot make one call long.

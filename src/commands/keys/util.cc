@@ -7,6 +7,7 @@
 #include <string>
 
 #include "resp/strict_int.h"
+#include "src/commands/util.h"
 #include "src/delivery/group_due.h"
 #include "src/errors.h"
 #include "src/server_state.h"
@@ -30,6 +31,29 @@ Result<uint64_t> ParseScanCursor(std::string_view s) {
   unsigned long long v = std::strtoull(buf.c_str(), &end, 10);
   if (end != buf.c_str() + buf.size() || errno == ERANGE) return Failure(err::kInvalidCursor);
   return static_cast<uint64_t>(v);
+}
+
+Result<ScanOptions> ParseScanOptions(const CommandContext& ctx, size_t first, unsigned extras) {
+  ScanOptions opts;
+  for (size_t i = first; i < ctx.argc(); i++) {
+    const std::string_view opt = ctx.arg(i);
+    const bool has_value = i + 1 < ctx.argc();
+    if (EqualsIgnoreCase(opt, "COUNT") && has_value) {
+      auto n = Int64Arg(ctx, ++i);
+      if (!n) return Failure(n.error());
+      if (*n < 1) return Failure(err::kSyntax);
+      opts.count = *n;
+    } else if (EqualsIgnoreCase(opt, "MATCH") && has_value) {
+      opts.match = ctx.arg(++i);
+    } else if ((extras & kScanType) && EqualsIgnoreCase(opt, "TYPE") && has_value) {
+      opts.type = ctx.arg(++i);
+    } else if ((extras & kScanNoValues) && EqualsIgnoreCase(opt, "NOVALUES")) {
+      opts.no_values = true;
+    } else {
+      return Failure(err::kSyntax);
+    }
+  }
+  return opts;
 }
 
 Value* LookupRead(CommandContext& ctx, std::string_view key) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "src/command_table.h"
@@ -45,6 +46,20 @@ void ArmMovedStream(CommandContext& ctx, int db, std::string_view key);
 // A SCAN/HSCAN cursor: unsigned 64-bit, read as strtoull reads it (so "-1" is the largest
 // cursor and "" is 0), but leading space, trailing junk and overflow are "ERR invalid cursor".
 Result<uint64_t> ParseScanCursor(std::string_view s);
+
+// The options after a SCAN-family cursor, from argv[first] on: COUNT n (at least 1, default
+// 10) and MATCH pattern everywhere, TYPE type where `extras` has kScanType (SCAN), the
+// NOVALUES flag where it has kScanNoValues (HSCAN). Anything else is a syntax error.
+struct ScanOptions {
+  int64_t count = 10;
+  std::optional<std::string_view> match;
+  std::optional<std::string_view> type;
+  bool no_values = false;
+};
+inline constexpr unsigned kScanType = 1;
+inline constexpr unsigned kScanNoValues = 2;
+Result<ScanOptions> ParseScanOptions(const CommandContext& ctx, size_t first,
+                                     unsigned extras = 0);
 
 // Rounds a remaining/absolute time in ms to whole seconds as TTL and EXPIRETIME reply it.
 inline int64_t MsToRoundedSeconds(int64_t ms) { return (ms + 500) / 1000; }

@@ -139,22 +139,10 @@ void SScan(CommandContext& ctx) {
     ctx.reply.Bulk("0");
     return ctx.reply.Array(0);
   }
-  int64_t count = 10;
-  std::string_view match = "*";
-  for (size_t i = 3; i < ctx.argc(); i += 2) {
-    std::string_view opt = ctx.arg(i);
-    const bool has_value = i + 1 < ctx.argc();
-    if (EqualsIgnoreCase(opt, "COUNT") && has_value) {
-      auto n = Int64Arg(ctx, i + 1);
-      if (!n) return ctx.reply.Error(n.error());
-      if (*n < 1) return ctx.reply.Error(err::kSyntax);
-      count = *n;
-    } else if (EqualsIgnoreCase(opt, "MATCH") && has_value) {
-      match = ctx.arg(i + 1);
-    } else {
-      return ctx.reply.Error(err::kSyntax);
-    }
-  }
+  auto opts = ParseScanOptions(ctx, 3);
+  if (!opts) return ctx.reply.Error(opts.error());
+  const int64_t count = opts->count;
+  const std::string_view match = opts->match.value_or("*");
   // Like SCAN: COUNT bounds the buckets visited (about 10 per member asked for), and MATCH
   // filters what they held.
   std::vector<std::string> found;

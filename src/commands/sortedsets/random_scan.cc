@@ -115,22 +115,10 @@ void ZScan(CommandContext& ctx) {
     ctx.reply.Bulk("0");
     return ctx.reply.Array(0);
   }
-  int64_t count = 10;
-  std::optional<std::string_view> match;
-  for (size_t i = 3; i < ctx.argc(); i++) {
-    const std::string_view opt = ctx.arg(i);
-    const bool has_value = i + 1 < ctx.argc();
-    if (EqualsIgnoreCase(opt, "COUNT") && has_value) {
-      auto n = Int64Arg(ctx, ++i);
-      if (!n) return ctx.reply.Error(n.error());
-      if (*n < 1) return ctx.reply.Error(err::kSyntax);
-      count = *n;
-    } else if (EqualsIgnoreCase(opt, "MATCH") && has_value) {
-      match = ctx.arg(++i);
-    } else {
-      return ctx.reply.Error(err::kSyntax);
-    }
-  }
+  auto opts = ParseScanOptions(ctx, 3);
+  if (!opts) return ctx.reply.Error(opts.error());
+  const int64_t count = opts->count;
+  const std::optional<std::string_view> match = opts->match;
   const types::ZSet& z = **found;
   std::vector<std::pair<std::string, double>> items;
   uint64_t next = 0;
