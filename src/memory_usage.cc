@@ -15,7 +15,7 @@ size_t ValueBytes(const Value& v, size_t samples) {
     case ValueType::kString: return types::StringHeapBytes(v.str());
     case ValueType::kStream: return v.stream().BytesUsedWithGroups();
     case ValueType::kList: return sizeof(types::List) + v.list().MemoryUsage();
-    case ValueType::kHash: return sizeof(types::Hash) + v.hash().MemoryUsage(samples);
+    case ValueType::kHash: return v.hash().MemoryUsage(samples);  // the Hash is in the Value
     case ValueType::kSet: return sizeof(types::Set) + v.set().MemoryUsage(samples);
     case ValueType::kZSet: return sizeof(types::ZSet) + v.zset().MemoryUsage(samples);
   }

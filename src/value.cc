@@ -26,61 +26,66 @@ uint64_t NextRandom() {
 
 }  // namespace
 
-template <typename T>
-void OutOfLineDelete<T>::operator()(T* p) const {
-  delete p;
-}
-template struct OutOfLineDelete<types::List>;
-template struct OutOfLineDelete<types::Hash>;
-template struct OutOfLineDelete<types::Set>;
-template struct OutOfLineDelete<types::ZSet>;
+static_assert(sizeof(types::Hash) <= 32 && alignof(types::Hash) <= 8,
+              "a hash must fit the Value's inline slot (kHashBytes)");
+static_assert(sizeof(Value) == 40, "a keyspace node with a short key fits a 64-byte block");
 
-Value Value::NewList(int fill) {
-  Value v;
-  v.data_ = Owned<types::List>(new types::List(fill));
-  return v;
-}
+Value Value::NewStream() { return Value(ValueType::kStream, new streams::Stream()); }
+
+Value Value::NewList(int fill) { return Value(ValueType::kList, new types::List(fill)); }
 
 Value Value::NewHash() {
   Value v;
-  v.data_ = Owned<types::Hash>(new types::Hash());
+  v.str_.~basic_string();
+  ::new (v.hash_) types::Hash();
+  v.type_ = ValueType::kHash;
   return v;
 }
 
 Value Value::NewSet(types::Set set) {
-  Value v;
-  v.data_ = Owned<types::Set>(new types::Set(std::move(set)));
-  return v;
+  return Value(ValueType::kSet, new types::Set(std::move(set)));
 }
 
-Value Value::NewZSet() {
-  Value v;
-  v.data_ = Owned<types::ZSet>(new types::ZSet());
-  return v;
+Value Value::NewZSet() { return Value(ValueType::kZSet, new types::ZSet()); }
+
+void Value::DestroyCollection() {
+  switch (type_) {
+    case ValueType::kString: str_.~basic_string(); break;
+    case ValueType::kStream: delete static_cast<streams::Stream*>(ptr_); break;
+    case ValueType::kList: delete static_cast<types::List*>(ptr_); break;
+    case ValueType::kHash: hash().~Hash(); break;
+    case ValueType::kSet: delete static_cast<types::Set*>(ptr_); break;
+    case ValueType::kZSet: delete static_cast<types::ZSet*>(ptr_); break;
+  }
 }
 
-Value::Value(const Value& other)
-    : lru_ms_(other.lru_ms_), lfu_minute_(other.lfu_minute_), lfu_count_(other.lfu_count_) {
+void Value::MoveHashFrom(Value& other) { ::new (hash_) types::Hash(std::move(other.hash())); }
+
+Value::Value(const Value& other) : Value() {
   switch (other.type()) {
     case ValueType::kString:
-      data_ = other.str();
+      str_ = other.str();
       break;
     case ValueType::kStream:
-      data_ = std::make_unique<streams::Stream>(other.stream().Clone());
+      *this = Value(ValueType::kStream, new streams::Stream(other.stream().Clone()));
       break;
     case ValueType::kList:
-      data_ = Owned<types::List>(new types::List(other.list()));
+      *this = Value(ValueType::kList, new types::List(other.list()));
       break;
     case ValueType::kHash:
-      data_ = Owned<types::Hash>(new types::Hash(other.hash().Clone()));
+      *this = NewHash();
+      hash() = other.hash().Clone();
       break;
     case ValueType::kSet:
-      data_ = Owned<types::Set>(new types::Set(other.set().Clone()));
+      *this = Value(ValueType::kSet, new types::Set(other.set().Clone()));
       break;
     case ValueType::kZSet:
-      data_ = Owned<types::ZSet>(new types::ZSet(other.zset()));
+      *this = Value(ValueType::kZSet, new types::ZSet(other.zset()));
       break;
   }
+  lru_ms_ = other.lru_ms_;
+  lfu_minute_ = other.lfu_minute_;
+  lfu_count_ = other.lfu_count_;
 }
 
 uint8_t Value::LfuCount(int64_t now_ms) const {

@@ -4,6 +4,9 @@
 // expiry in ms (Redis 7.4); the first one turns the listpack's pairs into triples (field, value,
 // expiry text, "" = none), as Redis's "listpackex" does. Pure data: time is always passed in,
 // and the thresholds come from the caller (the type knows no config).
+// The object is 32 bytes, held inside the keyspace's Value: a small hash without field expiries
+// costs one block (its listpack, whose entries carry no back-links: a hash only walks forward).
+// The table and the expiry bookkeeping live in a side block made when first needed.
 #pragma once
 
 #include <algorithm>
@@ -44,9 +47,9 @@ class Hash {
   // A deep copy in the same encoding (COPY).
   Hash Clone() const;
 
-  size_t size() const { return table_ ? table_->size() : lp_.size() / Stride(); }
+  size_t size() const { return table() ? table()->size() : lp_.size() / Stride(); }
   bool empty() const { return size() == 0; }
-  Encoding encoding() const { return table_ ? Encoding::kHashTable : Encoding::kListpack; }
+  Encoding encoding() const { return table() ? Encoding::kHashTable : Encoding::kListpack; }
   // MEMORY USAGE's figure: bytes held beyond the object, a table's fields measured on the
   // first `samples` (0 = all) and extrapolated.
   size_t MemoryUsage(size_t samples) const;
@@ -70,9 +73,9 @@ class Hash {
 
   // Whether any field has an expiry, and a lower bound of the earliest one (INT64_MAX when
   // none): nothing can be expired before that time, so reads check it in O(1).
-  bool HasFieldExpiry() const { return volatile_count_ > 0; }
+  bool HasFieldExpiry() const { return extra_ && extra_->volatile_count > 0; }
   int64_t EarliestExpiryBound() const {
-    return volatile_count_ > 0 ? min_expiry_ : std::numeric_limits<int64_t>::max();
+    return HasFieldExpiry() ? extra_->min_expiry : std::numeric_limits<int64_t>::max();
   }
 
   // Removes up to `max` fields whose expiry is <= now_ms, calling on_removed(field) before
@@ -99,7 +102,24 @@ class Hash {
     int64_t expiry = kNoExpiry;
   };
 
-  size_t Stride() const { return with_expiry_ ? 3 : 2; }
+  // What only converted hashes and hashes with field expiries need.
+  struct Extra {
+    std::optional<HashTable<TableEntry>> table;  // once converted (then the listpack is empty)
+    bool with_expiry = false;                    // the listpack holds triples
+    size_t volatile_count = 0;                   // fields with an expiry
+    int64_t min_expiry = std::numeric_limits<int64_t>::max();  // <= every field's expiry
+  };
+
+  HashTable<TableEntry>* table() { return extra_ && extra_->table ? &*extra_->table : nullptr; }
+  const HashTable<TableEntry>* table() const {
+    return extra_ && extra_->table ? &*extra_->table : nullptr;
+  }
+  bool with_expiry() const { return extra_ && extra_->with_expiry; }
+  Extra& extra() {
+    if (!extra_) extra_ = std::make_unique<Extra>();
+    return *extra_;
+  }
+  size_t Stride() const { return with_expiry() ? 3 : 2; }
   static int64_t ParseExpiry(std::string_view text) {
     int64_t v = kNoExpiry;
     if (!text.empty()) std::from_chars(text.data(), text.data() + text.size(), v);
@@ -109,27 +129,26 @@ class Hash {
   void ConvertToTable();
   void AddExpiryColumn();  // pairs -> triples
   void NoteExpiry(int64_t at_ms) {
-    volatile_count_++;
-    if (at_ms < min_expiry_) min_expiry_ = at_ms;
+    Extra& x = extra();
+    x.volatile_count++;
+    if (at_ms < x.min_expiry) x.min_expiry = at_ms;
   }
 
-  Listpack lp_;                                               // the encoding while table_ is null
-  std::unique_ptr<HashTable<TableEntry>> table_;              // once converted
-  bool with_expiry_ = false;                                  // listpack holds triples
-  size_t volatile_count_ = 0;                                 // fields with an expiry
-  int64_t min_expiry_ = std::numeric_limits<int64_t>::max();  // <= every field's expiry
+  Listpack lp_{Listpack::kForwardOnly};  // the encoding until converted
+  std::unique_ptr<Extra> extra_;
 };
 
 template <typename F>
 size_t Hash::RemoveExpired(int64_t now_ms, size_t max, F&& on_removed) {
-  if (volatile_count_ == 0 || min_expiry_ > now_ms) return 0;
+  if (!HasFieldExpiry() || extra_->min_expiry > now_ms) return 0;
+  Extra& x = *extra_;
   size_t removed = 0;
   int64_t next_min = std::numeric_limits<int64_t>::max();
   bool complete = true;
-  if (table_) {
+  if (x.table) {
     // Collect first: erasing while walking the buckets would skip nodes.
     std::vector<std::string> due;
-    table_->ForEach([&](std::string_view field, const TableEntry& e) {
+    x.table->ForEach([&](std::string_view field, const TableEntry& e) {
       if (e.expiry == kNoExpiry) return;
       if (e.expiry <= now_ms && due.size() < max) {
         due.emplace_back(field);
@@ -140,8 +159,8 @@ size_t Hash::RemoveExpired(int64_t now_ms, size_t max, F&& on_removed) {
     });
     for (const std::string& field : due) {
       on_removed(std::string_view(field));
-      table_->Erase(field);
-      volatile_count_--;
+      x.table->Erase(field);
+      x.volatile_count--;
       removed++;
     }
   } else {
@@ -152,7 +171,7 @@ size_t Hash::RemoveExpired(int64_t now_ms, size_t max, F&& on_removed) {
       if (at != kNoExpiry && at <= now_ms && removed < max) {
         on_removed(lp_.At(p));
         p = lp_.EraseRange(p, 3);
-        volatile_count_--;
+        x.volatile_count--;
         removed++;
         continue;
       }
@@ -163,14 +182,14 @@ size_t Hash::RemoveExpired(int64_t now_ms, size_t max, F&& on_removed) {
       p = lp_.Next(t);
     }
   }
-  if (complete) min_expiry_ = next_min;
+  if (complete) x.min_expiry = next_min;
   return removed;
 }
 
 template <typename F>
 void Hash::ForEach(F&& fn) const {
-  if (table_) {
-    table_->ForEach([&](std::string_view field, const TableEntry& e) {
+  if (const auto* t = table()) {
+    t->ForEach([&](std::string_view field, const TableEntry& e) {
       fn(std::string_view(field), std::string_view(e.value), e.expiry);
     });
     return;
@@ -179,7 +198,7 @@ void Hash::ForEach(F&& fn) const {
     Listpack::Pos v = lp_.Next(p);
     int64_t at = kNoExpiry;
     Listpack::Pos next = lp_.Next(v);
-    if (with_expiry_) {
+    if (with_expiry()) {
       at = ParseExpiry(lp_.At(next));
       next = lp_.Next(next);
     }
@@ -190,8 +209,8 @@ void Hash::ForEach(F&& fn) const {
 
 template <typename F>
 uint64_t Hash::Scan(uint64_t cursor, F&& fn) const {
-  if (table_) {
-    return table_->Scan(cursor, [&](std::string_view field, const TableEntry& e) {
+  if (const auto* t = table()) {
+    return t->Scan(cursor, [&](std::string_view field, const TableEntry& e) {
       fn(std::string_view(field), std::string_view(e.value));
     });
   }
@@ -201,8 +220,8 @@ uint64_t Hash::Scan(uint64_t cursor, F&& fn) const {
 
 template <typename Rng>
 std::pair<std::string_view, std::string_view> Hash::Random(Rng& rng) const {
-  if (table_) {
-    const auto* node = table_->Random(rng);
+  if (const auto* t = table()) {
+    const auto* node = t->Random(rng);
     return {node->key(), node->value.value};
   }
   std::uniform_int_distribution<size_t> pick(0, size() - 1);

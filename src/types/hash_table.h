@@ -3,7 +3,9 @@
 // whole scan is returned at least once even if the table grows or shrinks in between (it may
 // be returned more than once). Lookups take string_view: no key copy on the read path.
 // A node is one allocation, {next, value, key length} followed by the key's bytes (no second
-// block for long keys, no 32-byte std::string), and never moves while it is in the table.
+// block for long keys, no 32-byte std::string), and never moves while it is in the table. The
+// key starts right after the length, inside the node's tail padding when it has some: for the
+// keyspace's 40-byte values a key of up to 12 bytes keeps the node in a 64-byte block.
 #pragma once
 
 #include <xxhash.h>
@@ -38,18 +40,26 @@ class HashTable {
     Node* next = nullptr;  // first: a chain step reads one cache line
     V value;
     uint32_t key_size = 0;
-    // The key's bytes follow the node in the same block.
+    // The key's bytes follow key_size in the same block.
     std::string_view key() const {
-      return {reinterpret_cast<const char*>(this) + sizeof(Node), key_size};
+      return {reinterpret_cast<const char*>(this) + kKeyOffset, key_size};
     }
   };
+  // Where the key's bytes start: just past key_size, which follows the value (at offset 8, as
+  // no value type is more aligned than a pointer).
+  static_assert(alignof(V) <= alignof(Node*));
+  static constexpr size_t kKeyOffset =
+      (sizeof(Node*) + sizeof(V) + alignof(uint32_t) - 1) / alignof(uint32_t) * alignof(uint32_t) +
+      sizeof(uint32_t);
   // Frees a node the table has handed out (Extract).
   struct NodeDeleter {
     void operator()(Node* n) const { DestroyNode(n); }
   };
   using NodePtr = std::unique_ptr<Node, NodeDeleter>;
   // The bytes one node takes for a key of `key_size` bytes (before allocator rounding).
-  static constexpr size_t NodeBytes(size_t key_size) { return sizeof(Node) + key_size; }
+  static constexpr size_t NodeBytes(size_t key_size) {
+    return kKeyOffset + key_size > sizeof(Node) ? kKeyOffset + key_size : sizeof(Node);
+  }
 
   HashTable() { buckets_.resize(kMinBuckets); }
   ~HashTable() { Clear(); }
@@ -165,13 +175,13 @@ class HashTable {
   // MEMORY USAGE samples.
   template <typename F>
   size_t EstimateBytes(size_t samples, F&& payload) const {
-    const size_t fixed = buckets_.capacity() * sizeof(Node*) + size_ * sizeof(Node);
+    const size_t fixed = buckets_.capacity() * sizeof(Node*) + size_ * kKeyOffset;
     size_t seen = 0;
     size_t heap = 0;
     for (const Node* head : buckets_) {
       for (const Node* n = head; n; n = n->next) {
         if (samples != 0 && seen == samples) break;
-        heap += n->key_size + payload(n->value);
+        heap += NodeBytes(n->key_size) - kKeyOffset + payload(n->value);
         seen++;
       }
       if (samples != 0 && seen == samples) break;
@@ -218,7 +228,9 @@ class HashTable {
     assert(key.size() <= UINT32_MAX);
     void* block = ::operator new(NodeBytes(key.size()));
     Node* n = ::new (block) Node{nullptr, std::move(value), static_cast<uint32_t>(key.size())};
-    if (!key.empty()) std::memcpy(static_cast<char*>(block) + sizeof(Node), key.data(), key.size());
+    assert(reinterpret_cast<char*>(&n->key_size) + sizeof(uint32_t) ==
+           static_cast<char*>(block) + kKeyOffset);
+    if (!key.empty()) std::memcpy(static_cast<char*>(block) + kKeyOffset, key.data(), key.size());
     return n;
   }
   static void DestroyNode(Node* n) {

@@ -66,26 +66,26 @@ uint64_t GetBackLength(const char* end, size_t& len) {
   }
 }
 
-// Bytes an entry holding `n` bytes of data takes.
-size_t EntrySize(size_t n) {
+}  // namespace
+
+size_t Listpack::EntrySize(size_t n) const {
   const size_t head = VarintSize(n) + n;
-  return head + VarintSize(head);
+  return back_links_ ? head + VarintSize(head) : head;
 }
 
-void WriteEntry(char* p, std::string_view value) {
+void Listpack::WriteEntry(char* p, std::string_view value) const {
   const size_t len_size = VarintSize(value.size());
   PutVarint(p, value.size());
   value.copy(p + len_size, value.size());
-  PutBackLength(p + len_size + value.size(), len_size + value.size());
+  if (back_links_) PutBackLength(p + len_size + value.size(), len_size + value.size());
 }
-
-}  // namespace
 
 Listpack::Listpack(const Listpack& other)
     : buf_(other.size_ ? new char[RoundUp(other.size_)] : nullptr),
       size_(other.size_),
       cap_(other.size_ ? static_cast<uint32_t>(RoundUp(other.size_)) : 0),
-      count_(other.count_) {
+      count_(other.count_),
+      back_links_(other.back_links_) {
   if (size_) std::memcpy(buf_.get(), other.buf_.get(), size_);
 }
 
@@ -98,7 +98,8 @@ Listpack::Listpack(Listpack&& other) noexcept
     : buf_(std::move(other.buf_)),
       size_(std::exchange(other.size_, 0)),
       cap_(std::exchange(other.cap_, 0)),
-      count_(std::exchange(other.count_, 0)) {}
+      count_(std::exchange(other.count_, 0)),
+      back_links_(other.back_links_) {}
 
 Listpack& Listpack::operator=(Listpack&& other) noexcept {
   if (this != &other) {
@@ -106,6 +107,7 @@ Listpack& Listpack::operator=(Listpack&& other) noexcept {
     size_ = std::exchange(other.size_, 0);
     cap_ = std::exchange(other.cap_, 0);
     count_ = std::exchange(other.count_, 0);
+    back_links_ = other.back_links_;
   }
   return *this;
 }
@@ -155,10 +157,11 @@ Listpack::Pos Listpack::Next(Pos p) const {
   size_t len_size;
   const uint64_t n = GetVarint(buf_.get() + p, len_size);
   const size_t head = len_size + n;
-  return p + head + VarintSize(head);
+  return back_links_ ? p + head + VarintSize(head) : p + head;
 }
 
 Listpack::Pos Listpack::Prev(Pos p) const {
+  assert(back_links_);
   if (p == 0) return kNone;
   size_t back_size;
   const uint64_t head = GetBackLength(buf_.get() + p, back_size);

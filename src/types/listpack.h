@@ -2,6 +2,8 @@
 // hashes, sets and sorted sets, and each node of a list (Redis's "listpack"). Pure data, no
 // RESP or I/O. An entry is [length varint][bytes][back-length]; the back-length holds the size
 // of the first two parts, readable from its last byte, so the sequence walks both ways.
+// A listpack that is only walked forward (a hash's) may drop the back-lengths: kForwardOnly
+// saves a byte or more per entry, and Prev() is then not available.
 // Positions are byte offsets into the buffer; end() is one past the last entry. Any insert or
 // erase invalidates positions after the point of change (the returned position is valid).
 // The buffer is held at its exact size (rounded up to the allocator's 16-byte step) while it is
@@ -23,7 +25,10 @@ class Listpack {
   // Buffers up to this many bytes are kept at their exact (16-byte rounded) size.
   static constexpr size_t kExactLimit = 4096;
 
+  enum Links : uint8_t { kBothWays, kForwardOnly };
+
   Listpack() = default;
+  explicit Listpack(Links links) : back_links_(links == kBothWays) {}
   Listpack(const Listpack& other);
   Listpack& operator=(const Listpack& other);
   Listpack(Listpack&& other) noexcept;
@@ -41,10 +46,11 @@ class Listpack {
   // The last entry's position, or kNone when empty.
   Pos last() const { return empty() ? kNone : Prev(end()); }
   Pos Next(Pos p) const;
-  // The entry before `p` (which may be end()), or kNone at the first entry.
+  // The entry before `p` (which may be end()), or kNone at the first entry. Both-ways only.
   Pos Prev(Pos p) const;
   std::string_view At(Pos p) const;
-  // The position of the entry at index `i` (negative counts from the end), or kNone.
+  // The position of the entry at index `i` (negative counts from the end: both-ways only), or
+  // kNone.
   Pos Seek(int64_t i) const;
 
   // Inserts `value` before the entry at `p` (end(): appends). Returns the new entry's position.
@@ -62,6 +68,7 @@ class Listpack {
   // if there is none. Hashes and sorted sets keep pairs, so they search every other entry.
   Pos Find(std::string_view value, Pos p = 0, size_t stride = 1) const;
 
+  // Empties the buffer (it stays forward-only if it was).
   void Clear() {
     buf_.reset();
     size_ = cap_ = count_ = 0;
@@ -75,6 +82,9 @@ class Listpack {
   size_t GrowCapacity(size_t need) const;
   // Moves the bytes to a buffer of `cap` (>= size_) bytes; 0 frees it.
   void Reallocate(size_t cap);
+  // Bytes an entry of `n` data bytes takes, and writing one at `p`.
+  size_t EntrySize(size_t n) const;
+  void WriteEntry(char* p, std::string_view value) const;
   // Makes [p, p + removed) into `inserted` uninitialised bytes, moving the tail; reallocates
   // when growing past capacity or when a small buffer would keep spare room.
   void Splice(Pos p, size_t removed, size_t inserted);
@@ -83,6 +93,7 @@ class Listpack {
   uint32_t size_ = 0;   // bytes in use
   uint32_t cap_ = 0;    // bytes allocated
   uint32_t count_ = 0;  // entries
+  bool back_links_ = true;
 };
 
 }  // namespace types

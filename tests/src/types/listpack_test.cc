@@ -1,6 +1,7 @@
 // The listpack against a std::vector<std::string> model: random inserts, erases and replaces of
 // values of every length class (the varint lengths change at 128 and 16384 bytes), walked
-// forwards and backwards after each step.
+// forwards and backwards after each step (forwards and by index only for a forward-only
+// listpack, which has no back-lengths).
 #include <catch2/catch.hpp>
 
 #include <random>
@@ -14,19 +15,22 @@ using types::Listpack;
 namespace {
 
 // Checks that `lp` holds exactly `model`, walking forwards, backwards and by index.
-void CheckSame(const Listpack& lp, const std::vector<std::string>& model) {
+void CheckSame(const Listpack& lp, const std::vector<std::string>& model, bool back_links) {
   REQUIRE(lp.size() == model.size());
   std::vector<std::string> forward;
   for (auto p = lp.begin(); p != lp.end(); p = lp.Next(p)) forward.emplace_back(lp.At(p));
   REQUIRE(forward == model);
+  for (size_t i = 0; i < model.size(); i += 7) {
+    REQUIRE(lp.At(lp.Seek(static_cast<int64_t>(i))) == model[i]);
+  }
+  REQUIRE(lp.Seek(static_cast<int64_t>(model.size())) == Listpack::kNone);
+  if (!back_links) return;
   std::vector<std::string> backward;
   for (auto p = lp.last(); p != Listpack::kNone; p = lp.Prev(p)) backward.emplace_back(lp.At(p));
   REQUIRE(std::vector<std::string>(backward.rbegin(), backward.rend()) == model);
   for (size_t i = 0; i < model.size(); i += 7) {
-    REQUIRE(lp.At(lp.Seek(static_cast<int64_t>(i))) == model[i]);
     REQUIRE(lp.At(lp.Seek(-static_cast<int64_t>(i) - 1)) == model[model.size() - 1 - i]);
   }
-  REQUIRE(lp.Seek(static_cast<int64_t>(model.size())) == Listpack::kNone);
   REQUIRE(lp.Seek(-static_cast<int64_t>(model.size()) - 1) == Listpack::kNone);
 }
 
@@ -43,7 +47,8 @@ std::string RandomValue(std::mt19937_64& rng) {
 TEST_CASE("A listpack stays equal to a vector model under random inserts, erases and replaces",
           "[listpack]") {
   std::mt19937_64 rng(GENERATE(1u, 2u, 3u));
-  Listpack lp;
+  const auto links = GENERATE(Listpack::kBothWays, Listpack::kForwardOnly);
+  Listpack lp(links);
   std::vector<std::string> model;
   for (int step = 0; step < 600; step++) {
     const size_t index = model.empty() ? 0 : rng() % (model.size() + 1);
@@ -70,8 +75,28 @@ TEST_CASE("A listpack stays equal to a vector model under random inserts, erases
       model.erase(model.begin() + static_cast<std::ptrdiff_t>(i),
                   model.begin() + static_cast<std::ptrdiff_t>(std::min(model.size(), i + n)));
     }
-    CheckSame(lp, model);
+    CheckSame(lp, model, links == Listpack::kBothWays);
   }
+  // Copies and moves keep the mode (a hash's listpack must never gain back-lengths).
+  Listpack copy = lp;
+  CheckSame(copy, model, links == Listpack::kBothWays);
+  REQUIRE(copy.bytes() == lp.bytes());
+  Listpack moved = std::move(copy);
+  CheckSame(moved, model, links == Listpack::kBothWays);
+}
+
+TEST_CASE("A forward-only listpack saves the back-length byte of every short entry",
+          "[listpack]") {
+  Listpack both;
+  Listpack forward(Listpack::kForwardOnly);
+  for (const char* v : {"name", "user12345", "age", "45", "city", "paris"}) {
+    both.PushBack(v);
+    forward.PushBack(v);
+  }
+  REQUIRE(both.bytes() - forward.bytes() == 6);
+  REQUIRE(forward.At(forward.Seek(5)) == "paris");
+  REQUIRE(forward.Find("45", forward.Seek(1), 2) == forward.Seek(3));
+  REQUIRE(forward.Find("45", forward.begin(), 2) == Listpack::kNone);  // a value, not a field
 }
 
 TEST_CASE("Listpack Find steps by its stride, so a hash finds fields and never values",

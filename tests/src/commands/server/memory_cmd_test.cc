@@ -100,3 +100,21 @@ TEST_CASE("MEMORY PURGE, DOCTOR and MALLOC-STATS answer; an unknown subcommand i
   CHECK(h.Run({"MEMORY", "MALLOC-STATS"})[0] == '$');
   CHECK(h.Run({"MEMORY", "FOO"}) == "-ERR unknown subcommand 'FOO'. Try MEMORY HELP.\r\n");
 }
+
+TEST_CASE("A small hash of five short fields costs one node and one 64-byte listpack block",
+          "[memory]") {
+  // The bench's small hash (row 15): the Value holds the hash, the listpack has no back-links,
+  // so the key's node (link, Value, key) and the field block are all it takes.
+  CommandHarness h;
+  h.Run({"HSET", "user:12345", "name", "user12345", "age", "45", "city", "paris", "plan", "free",
+         "seen", "1700012345"});
+  CHECK(h.Run({"OBJECT", "ENCODING", "user:12345"}) == "$8\r\nlistpack\r\n");
+  CHECK(MemoryUsageOf(h, "user:12345") <= 128);
+  // A field expiry adds its bookkeeping, and taking it away keeps the values.
+  h.Run({"HPEXPIREAT", "user:12345", "99999999999999", "FIELDS", "1", "age"});
+  CHECK(MemoryUsageOf(h, "user:12345") > 128);
+  CHECK(h.Run({"HGET", "user:12345", "age"}) == "$2\r\n45\r\n");
+  h.Run({"COPY", "user:12345", "copy"});
+  CHECK(h.Run({"HPEXPIRETIME", "copy", "FIELDS", "2", "age", "name"}) ==
+        "*2\r\n:99999999999999\r\n:-1\r\n");
+}
