@@ -45,6 +45,14 @@ Result<RandomCountArgs> ParseRandomCount(const CommandContext& ctx, std::string_
   return args;
 }
 
+void BlockOrAnswerEmpty(CommandContext& ctx, const std::vector<std::string>& keys,
+                        int64_t timeout_ms, std::unique_ptr<BlockedCommand> op,
+                        void (resp::Writer::*empty)()) {
+  ctx.server.propagation.Suppress();
+  if (ctx.client.command_depth > 1) return (ctx.reply.*empty)();
+  ctx.server.blocking.Block(ctx.client, keys, timeout_ms, std::move(op));
+}
+
 Result<int64_t> ParseTimeout(std::string_view arg) {
   // Redis reads it with strtold: no leading space, the whole argument, finite or infinite but
   // not NaN, and no overflow of the long double itself.

@@ -4,8 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "src/client.h"
 #include "src/command_table.h"
@@ -26,6 +29,13 @@ Result<int64_t> Int64Arg(const CommandContext& ctx, size_t index,
 // A blocking command's timeout in seconds (a double, as Redis 7.0 reads it) as milliseconds,
 // rounded up; 0 waits forever (BLPOP and the other list pops, BZPOPMIN BZPOPMAX BZMPOP).
 Result<int64_t> ParseTimeout(std::string_view arg);
+
+// A blocking pop or move that found nothing to take: nothing is recorded for the AOF; inside
+// MULTI it answers at once with its plain form's empty reply (`empty`), otherwise the client
+// waits on `keys` (the connection holds it until `op` is served or times out).
+void BlockOrAnswerEmpty(CommandContext& ctx, const std::vector<std::string>& keys,
+                        int64_t timeout_ms, std::unique_ptr<BlockedCommand> op,
+                        void (resp::Writer::*empty)());
 
 // HRANDFIELD / ZRANDMEMBER key count [WITHVALUES|WITHSCORES]: the count (never INT64_MIN) and
 // whether values come too (then |count| may not exceed INT64_MAX / 2), checked as Redis does

@@ -1,12 +1,16 @@
-// Helpers shared by the blocking-read integration tests (XREAD, XREADGROUP): the bytes of a
-// one-entry reply on stream "s", waiting for the server to report n blocked clients, and
-// elapsed milliseconds.
+// Helpers shared by the blocking integration tests (XREAD, XREADGROUP, list and sorted-set
+// pops): the bytes of a one-entry reply on stream "s", waiting for the server to report n
+// blocked clients, elapsed milliseconds, and a pool of blocked workers fed by producers.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "server_fixture.h"
 
@@ -31,6 +35,67 @@ inline bool WaitBlockedClients(Redis& r, int n) {
 
 inline int64_t ElapsedMs(Clock::time_point since) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count();
+}
+
+// The name of producer p's i-th job ("p1-17"), and every job of a run, sorted.
+inline std::string JobName(int p, int i) { return "p" + std::to_string(p) + "-" + std::to_string(i); }
+inline std::vector<std::string> AllJobs(int producers, int jobs_each) {
+  std::vector<std::string> jobs;
+  for (int p = 0; p < producers; p++) {
+    for (int i = 0; i < jobs_each; i++) jobs.push_back(JobName(p, i));
+  }
+  std::sort(jobs.begin(), jobs.end());
+  return jobs;
+}
+
+// A job-queue run: `workers` connections each send `pop` (a blocking pop whose reply holds the
+// job at element 1) until they get a job starting with "stop"; once all are blocked,
+// `producers` connections each call push(conn, p, i) for i < jobs_each, then stop(admin) must
+// queue one stop job per worker. Returns the jobs each worker took, in order; a pop that
+// timed out or failed is recorded as "<no job>" and ends that worker.
+struct WorkerPoolRun {
+  int workers = 4;
+  int producers = 2;
+  int jobs_each = 400;
+  std::vector<std::string> pop;
+  std::function<void(Redis& conn, int p, int i)> push;
+  std::function<void(Redis& admin)> stop;
+};
+inline std::vector<std::vector<std::string>> RunWorkerPool(int port, const WorkerPoolRun& run) {
+  std::vector<std::unique_ptr<Redis>> worker_conns;
+  std::vector<std::unique_ptr<Redis>> producer_conns;
+  for (int i = 0; i < run.workers; i++) worker_conns.push_back(std::make_unique<Redis>(port));
+  for (int i = 0; i < run.producers; i++) producer_conns.push_back(std::make_unique<Redis>(port));
+  Redis admin(port);
+  std::vector<std::vector<std::string>> taken(static_cast<size_t>(run.workers));
+  std::vector<std::thread> workers;
+  for (int w = 0; w < run.workers; w++) {
+    workers.emplace_back([&, w] {
+      auto& mine = taken[static_cast<size_t>(w)];
+      for (;;) {
+        Reply r = worker_conns[static_cast<size_t>(w)]->Command(run.pop);
+        if (!r || r->type != REDIS_REPLY_ARRAY || r->elements < 2) {
+          mine.push_back("<no job>");
+          return;
+        }
+        std::string job(r->element[1]->str, r->element[1]->len);
+        if (job.rfind("stop", 0) == 0) return;
+        mine.push_back(job);
+      }
+    });
+  }
+  const bool all_blocked = WaitBlockedClients(admin, run.workers);
+  std::vector<std::thread> producers;
+  for (int p = 0; p < run.producers; p++) {
+    producers.emplace_back([&, p] {
+      for (int i = 0; i < run.jobs_each; i++) run.push(*producer_conns[static_cast<size_t>(p)], p, i);
+    });
+  }
+  for (auto& t : producers) t.join();
+  run.stop(admin);
+  for (auto& t : workers) t.join();
+  if (!all_blocked) taken.push_back({"<workers never all blocked>"});
+  return taken;
 }
 
 }  // namespace itest

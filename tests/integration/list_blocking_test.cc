@@ -2,9 +2,7 @@
 // blocked workers pop: every job is taken exactly once), a client that disconnects while
 // blocked (it takes nothing), and a sub-second timeout.
 #include <algorithm>
-#include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "blocking_helpers.h"
@@ -13,66 +11,26 @@
 TEST_CASE("BRPOP workers fed by concurrent producers take every job exactly once",
           "[integration][lists]") {
   itest::Server server;
-  constexpr int kWorkers = 4;
-  constexpr int kProducers = 2;
-  constexpr int kJobsEach = 400;
-  std::vector<std::unique_ptr<itest::Redis>> worker_conns;
-  std::vector<std::unique_ptr<itest::Redis>> producer_conns;
-  for (int i = 0; i < kWorkers; i++) {
-    worker_conns.push_back(std::make_unique<itest::Redis>(server.port()));
-  }
-  for (int i = 0; i < kProducers; i++) {
-    producer_conns.push_back(std::make_unique<itest::Redis>(server.port()));
-  }
-  itest::Redis admin(server.port());
-
-  // Each worker pops until it gets "stop" (or a timeout or error, reported as a value).
-  std::vector<std::vector<std::string>> taken(kWorkers);
-  std::vector<std::thread> workers;
-  for (int w = 0; w < kWorkers; w++) {
-    workers.emplace_back([&, w] {
-      for (;;) {
-        itest::Reply r = worker_conns[w]->Command({"BRPOP", "jobs", "5"});
-        if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
-          taken[w].push_back("<no job>");
-          return;
-        }
-        std::string job(r->element[1]->str, r->element[1]->len);
-        if (job == "stop") return;
-        taken[w].push_back(job);
-      }
-    });
-  }
-  REQUIRE(itest::WaitBlockedClients(admin, kWorkers));
-  std::vector<std::thread> producers;
-  for (int p = 0; p < kProducers; p++) {
-    producers.emplace_back([&, p] {
-      for (int i = 0; i < kJobsEach; i++) {
-        producer_conns[p]->Command(
-            {"LPUSH", "jobs", "p" + std::to_string(p) + "-" + std::to_string(i)});
-      }
-    });
-  }
-  for (auto& t : producers) t.join();
-  for (int w = 0; w < kWorkers; w++) admin.Command({"LPUSH", "jobs", "stop"});
-  for (auto& t : workers) t.join();
+  itest::WorkerPoolRun run;
+  run.pop = {"BRPOP", "jobs", "5"};
+  run.push = [](itest::Redis& conn, int p, int i) {
+    conn.Command({"LPUSH", "jobs", itest::JobName(p, i)});
+  };
+  run.stop = [&](itest::Redis& admin) {
+    for (int w = 0; w < run.workers; w++) admin.Command({"LPUSH", "jobs", "stop"});
+  };
+  const auto taken = itest::RunWorkerPool(server.port(), run);
 
   std::vector<std::string> all;
   for (const auto& t : taken) all.insert(all.end(), t.begin(), t.end());
-  std::vector<std::string> expected;
-  for (int p = 0; p < kProducers; p++) {
-    for (int i = 0; i < kJobsEach; i++) {
-      expected.push_back("p" + std::to_string(p) + "-" + std::to_string(i));
-    }
-  }
   std::sort(all.begin(), all.end());
-  std::sort(expected.begin(), expected.end());
-  CHECK(all == expected);
+  CHECK(all == itest::AllJobs(run.producers, run.jobs_each));
+  itest::Redis admin(server.port());
   CHECK(admin.Text({"EXISTS", "jobs"}) == "0");
   // Each producer's jobs reach the workers in the order it pushed them (one list, FIFO via
   // LPUSH + BRPOP): within one worker, a producer's job numbers only grow.
   for (const auto& t : taken) {
-    std::vector<int> last(kProducers, -1);
+    std::vector<int> last(static_cast<size_t>(run.producers), -1);
     for (const std::string& job : t) {
       const int p = job[1] - '0';
       const int i = std::stoi(job.substr(3));

@@ -2,9 +2,7 @@
 // with due times while several blocked workers pop the earliest: every job is taken exactly
 // once), a client that disconnects while blocked (it takes nothing), and a sub-second timeout.
 #include <algorithm>
-#include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "blocking_helpers.h"
@@ -13,68 +11,25 @@
 TEST_CASE("BZPOPMIN workers fed by concurrent producers take every job exactly once",
           "[integration][zset]") {
   itest::Server server;
-  constexpr int kWorkers = 3;
-  constexpr int kProducers = 2;
-  constexpr int kJobsEach = 300;
-  std::vector<std::unique_ptr<itest::Redis>> worker_conns;
-  std::vector<std::unique_ptr<itest::Redis>> producer_conns;
-  for (int i = 0; i < kWorkers; i++) {
-    worker_conns.push_back(std::make_unique<itest::Redis>(server.port()));
-  }
-  for (int i = 0; i < kProducers; i++) {
-    producer_conns.push_back(std::make_unique<itest::Redis>(server.port()));
-  }
-  itest::Redis admin(server.port());
-
-  // Each worker pops until it gets "stop" (or a timeout or error, reported as a value).
-  std::vector<std::vector<std::string>> taken(kWorkers);
-  std::vector<std::thread> workers;
-  for (int w = 0; w < kWorkers; w++) {
-    workers.emplace_back([&, w] {
-      for (;;) {
-        itest::Reply r = worker_conns[w]->Command({"BZPOPMIN", "schedule", "5"});
-        if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
-          taken[w].push_back("<no job>");
-          return;
-        }
-        std::string job(r->element[1]->str, r->element[1]->len);
-        if (job.rfind("stop", 0) == 0) return;
-        taken[w].push_back(job);
-      }
-    });
-  }
-  REQUIRE(itest::WaitBlockedClients(admin, kWorkers));
-  std::vector<std::thread> producers;
-  for (int p = 0; p < kProducers; p++) {
-    producers.emplace_back([&, p] {
-      for (int i = 0; i < kJobsEach; i++) {
-        producer_conns[p]->Command({"ZADD", "schedule", std::to_string(1000 + i),
-                                    "p" + std::to_string(p) + "-" + std::to_string(i)});
-      }
-    });
-  }
-  for (auto& t : producers) t.join();
+  itest::WorkerPoolRun run;
+  run.workers = 3;
+  run.jobs_each = 300;
+  run.pop = {"BZPOPMIN", "schedule", "5"};
+  run.push = [](itest::Redis& conn, int p, int i) {
+    conn.Command({"ZADD", "schedule", std::to_string(1000 + i), itest::JobName(p, i)});
+  };
   // "stop" scores after every job, so the workers drain the schedule first.
-  for (int w = 0; w < kWorkers; w++) {
-    admin.Command({"ZADD", "schedule", "1e9", "stop" + std::string(w, '!')});
-  }
-  for (auto& t : workers) t.join();
+  run.stop = [&](itest::Redis& admin) {
+    for (int w = 0; w < run.workers; w++) {
+      admin.Command({"ZADD", "schedule", "1e9", "stop" + std::string(static_cast<size_t>(w), '!')});
+    }
+  };
+  const auto taken = itest::RunWorkerPool(server.port(), run);
 
   std::vector<std::string> all;
-  for (const auto& t : taken) {
-    for (const std::string& job : t) {
-      if (job.rfind("stop", 0) != 0) all.push_back(job);
-    }
-  }
-  std::vector<std::string> expected;
-  for (int p = 0; p < kProducers; p++) {
-    for (int i = 0; i < kJobsEach; i++) {
-      expected.push_back("p" + std::to_string(p) + "-" + std::to_string(i));
-    }
-  }
+  for (const auto& t : taken) all.insert(all.end(), t.begin(), t.end());
   std::sort(all.begin(), all.end());
-  std::sort(expected.begin(), expected.end());
-  CHECK(all == expected);
+  CHECK(all == itest::AllJobs(run.producers, run.jobs_each));
 }
 
 TEST_CASE("A client that disconnects while blocked in BZMPOP takes nothing",

@@ -96,15 +96,11 @@ class BlockedListPop : public BlockedCommand {
 };
 
 // Nothing to take now: inside MULTI the plain form's empty answer, otherwise the client waits.
-void BlockOrAnswerEmpty(CommandContext& ctx, std::vector<std::string> keys, int64_t timeout_ms,
-                        BlockedListOp op) {
-  ctx.server.propagation.Suppress();
-  if (ctx.client.command_depth > 1) {
-    return op.kind == BlockKind::kMove ? ctx.reply.Null() : ctx.reply.NullArray();
-  }
-  // No reply now: the connection holds the client until TryServe or ReplyTimeout answers.
-  ctx.server.blocking.Block(ctx.client, keys, timeout_ms,
-                            std::make_unique<BlockedListPop>(std::move(op)));
+void BlockOrAnswerEmpty(CommandContext& ctx, const std::vector<std::string>& keys,
+                        int64_t timeout_ms, BlockedListOp op) {
+  const auto empty = op.kind == BlockKind::kMove ? &resp::Writer::Null : &resp::Writer::NullArray;
+  server::BlockOrAnswerEmpty(ctx, keys, timeout_ms,
+                             std::make_unique<BlockedListPop>(std::move(op)), empty);
 }
 
 void BlockingPop(CommandContext& ctx, End end) {

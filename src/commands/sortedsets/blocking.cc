@@ -75,12 +75,10 @@ class BlockedZSetPop : public BlockedCommand {
 };
 
 // Nothing to take now: inside MULTI the null reply at once, otherwise the client waits.
-void BlockOrAnswerEmpty(CommandContext& ctx, std::vector<std::string> keys, int64_t timeout_ms,
-                        BlockedPopOp op) {
-  ctx.server.propagation.Suppress();
-  if (ctx.client.command_depth > 1) return ctx.reply.NullArray();
-  // No reply now: the connection holds the client until TryServe or ReplyTimeout answers.
-  ctx.server.blocking.Block(ctx.client, keys, timeout_ms, std::make_unique<BlockedZSetPop>(op));
+void BlockOrAnswerEmpty(CommandContext& ctx, const std::vector<std::string>& keys,
+                        int64_t timeout_ms, BlockedPopOp op) {
+  server::BlockOrAnswerEmpty(ctx, keys, timeout_ms, std::make_unique<BlockedZSetPop>(op),
+                             &resp::Writer::NullArray);
 }
 
 // BZPOPMIN / BZPOPMAX key... timeout.
