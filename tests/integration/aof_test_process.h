@@ -18,30 +18,14 @@
 #include <vector>
 
 #include "server_fixture.h"
+#include "tests/support/temp_dir.h"
 
 namespace aoftest {
 
 using itest::Clock;
 
-// A private temporary directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    char tmpl[] = "/tmp/runnel-aof-itest-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+// A private temporary directory, removed with everything in it (the unit tests' own).
+using TempDir = testing_support::TempDir;
 
 using itest::ReadFile;
 

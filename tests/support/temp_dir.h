@@ -1,5 +1,5 @@
 // A private temporary directory for tests that write files (the AOF's), removed with everything
-// in it when the test ends, pass or fail.
+// in it when the test ends, pass or fail. Unit and integration tests share it.
 #pragma once
 
 #include <catch2/catch.hpp>
@@ -22,7 +22,7 @@ inline std::string ReadFile(const std::string& path) {
 class TempDir {
  public:
   TempDir() {
-    char tmpl[] = "/tmp/runnel-unit-XXXXXX";
+    char tmpl[] = "/tmp/runnel-test-XXXXXX";
     REQUIRE(mkdtemp(tmpl) != nullptr);
     path_ = tmpl;
   }
