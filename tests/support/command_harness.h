@@ -42,4 +42,17 @@ inline std::vector<std::vector<std::string>> ArgvsOf(
   return out;
 }
 
+// A harness whose clock is pinned (so expiries are exact) and that can tell what one command
+// recorded for the AOF.
+struct PinnedClockHarness : CommandHarness {
+  explicit PinnedClockHarness(int64_t now_ms) { state.pinned_time_ms = now_ms; }
+  void At(int64_t now_ms) { state.pinned_time_ms = now_ms; }
+  // Runs `args` and returns the argv of each record it made (its reply is dropped).
+  std::vector<std::vector<std::string>> Recorded(std::vector<std::string> args) {
+    state.propagation.Take();
+    Run(std::move(args));
+    return ArgvsOf(state.propagation.Take());
+  }
+};
+
 }  // namespace testing_support

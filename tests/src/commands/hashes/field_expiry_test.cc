@@ -17,14 +17,8 @@ namespace {
 
 constexpr int64_t kFieldNow = 5'000'000;
 
-struct FieldExpiryHarness : CommandHarness {
-  FieldExpiryHarness() { state.pinned_time_ms = kFieldNow; }
-  void At(int64_t now) { state.pinned_time_ms = now; }
-  std::vector<FieldArgv> Recorded(std::vector<std::string> args) {
-    state.propagation.Take();
-    Run(std::move(args));
-    return ArgvsOf(state.propagation.Take());
-  }
+struct FieldExpiryHarness : testing_support::PinnedClockHarness {
+  FieldExpiryHarness() : PinnedClockHarness(kFieldNow) {}
 };
 
 }  // namespace

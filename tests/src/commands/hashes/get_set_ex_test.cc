@@ -14,13 +14,8 @@ namespace {
 
 constexpr int64_t kExNow = 7'000'000;
 
-struct GetSetExHarness : CommandHarness {
-  GetSetExHarness() { state.pinned_time_ms = kExNow; }
-  std::vector<ExArgv> Recorded(std::vector<std::string> args) {
-    state.propagation.Take();
-    Run(std::move(args));
-    return ArgvsOf(state.propagation.Take());
-  }
+struct GetSetExHarness : testing_support::PinnedClockHarness {
+  GetSetExHarness() : PinnedClockHarness(kExNow) {}
 };
 
 }  // namespace

@@ -14,13 +14,8 @@ using HashArgv = std::vector<std::string>;
 namespace {
 
 // A harness whose clock is pinned at `now`, so field expiry is exact.
-struct HashHarness : CommandHarness {
-  explicit HashHarness(int64_t now = 1'000'000) { state.pinned_time_ms = now; }
-  std::vector<HashArgv> Recorded(std::vector<std::string> args) {
-    state.propagation.Take();
-    Run(std::move(args));
-    return ArgvsOf(state.propagation.Take());
-  }
+struct HashHarness : testing_support::PinnedClockHarness {
+  explicit HashHarness(int64_t now = 1'000'000) : PinnedClockHarness(now) {}
 };
 
 }  // namespace
