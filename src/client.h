@@ -49,6 +49,11 @@ struct Client {
   // only park at depth 1, as Redis replies at once inside a transaction.
   int command_depth = 0;
 
+  // Channels, patterns and shard channels subscribed to (PubSub holds which): a RESP2 client
+  // with any is in subscribed mode, where only the subscribe family, PING, QUIT and RESET run.
+  size_t subscriptions = 0;
+  bool in_subscribed_mode() const { return subscriptions > 0 && protocol == 2; }
+
   // Output sizes the connection reports for CLIENT LIST (qbuf, omem).
   size_t query_buffer_size = 0;
   size_t output_buffer_size = 0;

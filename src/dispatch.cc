@@ -30,6 +30,25 @@ void Reject(ServerState& state, Client& client, std::string_view name, std::stri
   reply.Error(error);
 }
 
+// What a RESP2 client in subscribed mode may still send (top-level commands only: a
+// subcommand such as SLOWLOG RESET is refused).
+bool AllowedWhileSubscribed(const CommandSpec& spec, std::string_view name) {
+  static constexpr std::string_view kAllowed[] = {
+      "subscribe",   "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe",
+      "sunsubscribe", "ping",       "quit",       "reset"};
+  if (!EqualsIgnoreCase(spec.name, name)) return false;
+  for (std::string_view a : kAllowed) {
+    if (spec.name == a) return true;
+  }
+  return false;
+}
+
+// "get", or "pubsub|numsub" for a subcommand, as Redis names a command in its errors.
+std::string FullName(const CommandSpec& spec, std::string_view name) {
+  if (EqualsIgnoreCase(spec.name, name)) return std::string(spec.name);
+  return AsciiLower(name) + "|" + std::string(spec.name);
+}
+
 }  // namespace
 
 Result<const CommandSpec*> Resolve(const CommandTable& table,
@@ -96,6 +115,10 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
   const CommandSpec* spec = *resolved;
   if (!client.authenticated && !state.config.requirepass.empty() && !(spec->flags & kNoAuth)) {
     return Reject(state, client, argv[0], err::kNoAuth, reply);
+  }
+  if (client.in_subscribed_mode() && !AllowedWhileSubscribed(*spec, argv[0])) {
+    return Reject(state, client, argv[0],
+                  err::NotInSubscribedContext(FullName(*spec, argv[0])), reply);
   }
   if ((spec->flags & kWrite) && state.aof != nullptr && !state.aof->last_write_ok()) {
     // As Redis: no write is accepted that could not be logged.

@@ -32,6 +32,12 @@ std::string WrongArity(std::string_view full_name) {
   return "ERR wrong number of arguments for '" + AsciiLower(full_name) + "' command";
 }
 
+std::string NotInSubscribedContext(std::string_view full_name) {
+  return "ERR Can't execute '" + AsciiLower(full_name) +
+         "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this "
+         "context";
+}
+
 std::string UnknownSubcommand(std::string_view sub, std::string_view container) {
   return "ERR unknown subcommand '" + Clip(sub) + "'. Try " + AsciiUpper(container) + " HELP.";
 }
@@ -88,6 +94,12 @@ std::string ConfigRewriteFailed(std::string_view reason) {
 std::string XInfoSyntax(std::string_view subcommand) {
   std::string text(kXInfoSyntaxPrefix);
   text.append(subcommand).append(kXInfoSyntaxSuffix);
+  return text;
+}
+
+std::string SubcommandSyntax(std::string_view subcommand, std::string_view container) {
+  std::string text(kXInfoSyntaxPrefix);
+  text.append(subcommand).append("'. Try ").append(AsciiUpper(container)).append(" HELP.");
   return text;
 }
 

@@ -133,6 +133,8 @@ inline constexpr std::string_view kHSetExOneCondition =
 std::string UnknownCommand(std::string_view name, const std::string_view* args, size_t nargs);
 // "ERR wrong number of arguments for 'get' command" (name is lower-cased, "client|setname")
 std::string WrongArity(std::string_view full_name);
+// A RESP2 client in subscribed mode sent another command ("get", "pubsub|numsub").
+std::string NotInSubscribedContext(std::string_view full_name);
 // "ERR unknown subcommand 'foo'. Try CLIENT HELP."
 std::string UnknownSubcommand(std::string_view sub, std::string_view container);
 // "ERR invalid expire time in 'set' command"
@@ -162,6 +164,8 @@ std::string ConfigRewriteFailed(std::string_view reason);
 // XINFO STREAM with options it does not take, the subcommand as given:
 // "ERR unknown subcommand or wrong number of arguments for 'STREAM'. Try XINFO HELP."
 std::string XInfoSyntax(std::string_view subcommand);
+// The same for any container ("... for 'CHANNELS'. Try PUBSUB HELP.").
+std::string SubcommandSyntax(std::string_view subcommand, std::string_view container);
 
 
 // Streams (texts observed on redis-server 7.0.15).

@@ -41,6 +41,7 @@ void MakeDirs(const std::string& path) {
 Server::Server(Config config, const CommandTable& commands) : state_(std::move(config)) {
   uv_loop_init(&loop_);
   state_.commands = &commands;
+  state_.outputs = this;
 }
 
 Server::~Server() { uv_loop_close(&loop_); }
@@ -173,6 +174,7 @@ void Server::OnConnectionClosing(Connection& c) {
   Client& client = c.client();
   UnwatchAll(state_, client);
   state_.blocking.Unblock(client);
+  state_.pubsub.RemoveClient(client.id);
   connections_.erase(client.id);
   state_.clients.erase(client.id);
   if (c.flush_queued()) {
@@ -206,6 +208,10 @@ resp::Writer* Server::WriterFor(uint64_t client_id) {
   auto it = connections_.find(client_id);
   if (it == connections_.end() || it->second->closing()) return nullptr;
   return &it->second->writer();
+}
+
+void Server::RequestFlush(uint64_t client_id) {
+  if (auto it = connections_.find(client_id); it != connections_.end()) it->second->RequestFlush();
 }
 
 void Server::ServeReadyKeys() {

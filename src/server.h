@@ -17,7 +17,7 @@
 
 namespace server {
 
-class Server final : public ConnectionHost {
+class Server final : public ConnectionHost, public ClientOutputs {
  public:
   // `commands` (src/commands/registry.h's families, built by main) must outlive the server.
   Server(Config config, const CommandTable& commands);
@@ -67,7 +67,8 @@ class Server final : public ConnectionHost {
   void ArmBlockTimer();
   void ArmDueTimer();
   void ResumeUnblocked();
-  resp::Writer* WriterFor(uint64_t client_id);
+  resp::Writer* WriterFor(uint64_t client_id) override;
+  void RequestFlush(uint64_t client_id) override;
 
   uv_loop_t loop_;
   std::vector<std::unique_ptr<uv_tcp_t>> listeners_;

@@ -17,10 +17,28 @@
 #include "src/db.h"
 #include "src/due_scheduler.h"
 #include "src/propagation.h"
+#include "src/pubsub.h"
+
+namespace resp {
+class Writer;
+}
 
 namespace server {
 
 class CommandTable;
+
+// How a command reaches other clients' connections (PUBLISH's messages): the server implements
+// it over its connections; a unit test may install its own.
+class ClientOutputs {
+ public:
+  // The writer of the client's connection, or null when it is gone or closing.
+  virtual resp::Writer* WriterFor(uint64_t client_id) = 0;
+  // Something was written to the client outside its own command: flush it this iteration.
+  virtual void RequestFlush(uint64_t client_id) = 0;
+
+ protected:
+  ~ClientOutputs() = default;
+};
 
 inline constexpr std::string_view kRedisVersion = "7.4.0";   // what we tell clients we speak
 inline constexpr std::string_view kRunnelVersion = "0.1.0";
@@ -118,6 +136,8 @@ struct ServerState {
   // changed is recorded for the AOF as its effect, so replay never draws from it.
   std::mt19937_64 rng{0x73657473ULL};
   BlockingRegistry blocking;  // clients parked by XREAD BLOCK
+  PubSub pubsub;              // channel and pattern subscriptions
+  ClientOutputs* outputs = nullptr;  // set by the server (null: messages go nowhere)
   Propagation propagation;    // what the writes since the last hand-over leave for the AOF
   // The open append-only file (appendonly yes), fed by the server at each check point; null
   // when the AOF is off.

@@ -118,6 +118,16 @@ bool ParseCaseFile(const std::string& path, CaseFile& out, std::string& error) {
         if (!Unescape(t.substr(sp2 + 1), s.raw)) return fail("bad escape in @raw bytes");
         attach(s);
         out.steps.push_back(std::move(s));
+      } else if (d == "@read") {
+        // Replies nobody asked for (pub/sub messages): read N without sending anything.
+        Step s;
+        s.kind = Step::Kind::kRaw;
+        s.line = lineno;
+        if (w.size() != 2 || !ParseInt(w[1], s.replies) || s.replies < 1) {
+          return fail("usage: @read N");
+        }
+        attach(s);
+        out.steps.push_back(std::move(s));
       } else if (d == "@conn" || d == "@sleep") {
         Step s;
         s.kind = d == "@conn" ? Step::Kind::kConn : Step::Kind::kSleep;

@@ -13,7 +13,7 @@ std::span<const std::span<const CommandSpec>> CommandFamilies() {
       StreamReadRows(),    StreamGroupRows(),   StreamReadGroupRows(), StreamAckRows(),
       StreamPendingRows(), StreamRedriveRows(), AofAdminRows(),        ListPushPopRows(),
       ListAccessRows(),    ListBlockingRows(),  HashRows(),           SetRows(),
-      SortedSetRows(),     MemoryRows(),        SortRows(),
+      SortedSetRows(),     MemoryRows(),        SortRows(),           PubSubRows(),
   };
   return kFamilies;
 }

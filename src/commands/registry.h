@@ -53,6 +53,8 @@ std::span<const CommandSpec> SortedSetRows();    // sortedsets.cc: rows of every
                                                  //   command; handlers in write.cc, read.cc,
                                                  //   range.cc
 // sort/
+std::span<const CommandSpec> PubSubRows();       // pubsub.cc: the subscribe family, PUBLISH
+                                                 // SPUBLISH, PUBSUB
 std::span<const CommandSpec> SortRows();         // sort.cc: SORT SORT_RO (rules in sort_rules.h)
 // streams/
 std::span<const CommandSpec> StreamRangeRows();      // range.cc: XLEN XRANGE XREVRANGE

@@ -2,7 +2,8 @@
 """Real redis-py (Debian's python3-redis) against runnel-server: the job-queue shapes the
 libraries built on it use. A BRPOP worker loop takes every job exactly once across workers, a
 BZPOPMIN scheduler runs delayed jobs in due order and never early, and hashes, sets, sorted
-sets and transactions come back as redis-py's types.
+sets and transactions come back as redis-py's types, and its PubSub (channels, patterns, a
+subscriber thread) gets every message.
 
 Usage: redis_py_test.py path/to/runnel-server. Starts the server on a free port in a temporary
 directory; exits non-zero on the first failed check."""
@@ -128,6 +129,53 @@ def data_types(port):
     check(r.memory_usage("user:1") > 0, "MEMORY USAGE")
 
 
+def next_message(p, timeout=2.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        m = p.get_message(ignore_subscribe_messages=True, timeout=0.1)
+        if m is not None:
+            return m
+    return None
+
+
+def pubsub(port):
+    r = redis.Redis(port=port, decode_responses=True)
+    p = r.pubsub()
+    p.subscribe("orders")
+    p.psubscribe("news.*")
+    check(r.publish("orders", "o1") == 1, "PUBLISH counts the channel subscriber")
+    check(r.publish("news.eu", "n1") == 1, "PUBLISH counts the pattern subscriber")
+    m1, m2 = next_message(p), next_message(p)
+    check(m1 is not None and m1["type"] == "message" and m1["channel"] == "orders" and
+          m1["data"] == "o1", "redis-py's PubSub gets the channel message")
+    check(m2 is not None and m2["type"] == "pmessage" and m2["pattern"] == "news.*" and
+          m2["channel"] == "news.eu" and m2["data"] == "n1", "and the pattern message")
+    check(r.pubsub_numsub("orders") == [("orders", 1)], "PUBSUB NUMSUB")
+    check(r.pubsub_numpat() == 1, "PUBSUB NUMPAT")
+    # A handler-driven subscriber in a background thread, as Celery and RQ run theirs.
+    got = []
+    q = r.pubsub()
+    q.subscribe(**{"jobs": lambda m: got.append(m["data"])})
+    worker = q.run_in_thread(sleep_time=0.01)
+    for i in range(50):
+        r.publish("jobs", f"job-{i}")
+    deadline = time.monotonic() + 3
+    while len(got) < 50 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    worker.stop()
+    # stop() only asks: the thread must be gone before its connection goes back to the pool.
+    worker.join(timeout=2)
+    check(got == [f"job-{i}" for i in range(50)], "a subscriber thread gets every message in order")
+    # Subscriptions go with the connection.
+    p.close()
+    q.close()
+    deadline = time.monotonic() + 2
+    while r.pubsub_numsub("orders", "jobs") != [("orders", 0), ("jobs", 0)]:
+        check(time.monotonic() < deadline, "a closed subscriber's channels are freed")
+        time.sleep(0.01)
+    check(r.pubsub_numpat() == 0, "and its patterns")
+
+
 def main():
     binary = sys.argv[1]
     with tempfile.TemporaryDirectory() as workdir:
@@ -136,6 +184,7 @@ def main():
             brpop_worker_loop(port)
             bzpopmin_scheduler(port)
             data_types(port)
+            pubsub(port)
         finally:
             proc.terminate()
             proc.wait(timeout=10)

@@ -4,6 +4,7 @@
 // dispatcher answers Redis's "unknown subcommand" error and clients fall back cleanly.
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ std::string CommandField(const CommandContext& ctx, const Client& c) {
 
 std::string FlagsField(const Client& c) {
   std::string flags;
+  if (c.subscriptions > 0) flags += 'P';
   if (c.in_multi) flags += 'x';
   if (c.blocked) flags += 'b';
   if (c.watch_dirty) flags += 'd';
@@ -60,7 +62,10 @@ std::string ClientLine(const CommandContext& ctx, const Client& c) {
   line += " idle=" + n(std::max<int64_t>(0, ctx.now_ms - c.last_interaction_ms) / 1000);
   line += " flags=" + FlagsField(c);
   line += " db=" + n(c.db_index);
-  line += " sub=0 psub=0 ssub=0";
+  const PubSub& ps = ctx.server.pubsub;
+  line += " sub=" + n(ps.KindCount(PubSub::Kind::kChannel, c.id));
+  line += " psub=" + n(ps.KindCount(PubSub::Kind::kPattern, c.id));
+  line += " ssub=" + n(ps.KindCount(PubSub::Kind::kShard, c.id));
   line += " multi=" + (c.in_multi ? n(c.multi_queue.size()) : std::string("-1"));
   line += " qbuf=" + n(c.query_buffer_size);
   line += " qbuf-free=0";
@@ -79,12 +84,17 @@ std::string ClientLine(const CommandContext& ctx, const Client& c) {
   return line;
 }
 
-// TYPE values Redis knows: whether `t` is "normal" (every client of ours is), or the error for a
-// type Redis does not know.
-Result<bool> ParseClientType(std::string_view t) {
+// The TYPE filter of CLIENT LIST and CLIENT KILL: a client with any subscription is "pubsub",
+// every other one of ours "normal" (no replicas or masters yet).
+enum class ClientType { kNormal, kPubSub, kReplication };
+ClientType TypeOf(const Client& c) {
+  return c.subscriptions > 0 ? ClientType::kPubSub : ClientType::kNormal;
+}
+Result<ClientType> ParseClientType(std::string_view t) {
   std::string l = AsciiLower(t);
-  if (l == "normal") return true;
-  if (l == "master" || l == "replica" || l == "slave" || l == "pubsub") return false;
+  if (l == "normal") return ClientType::kNormal;
+  if (l == "pubsub") return ClientType::kPubSub;
+  if (l == "master" || l == "replica" || l == "slave") return ClientType::kReplication;
   return Failure(err::UnknownClientType(t));
 }
 
@@ -124,10 +134,10 @@ void ClientList(CommandContext& ctx) {
   if (ctx.argc() == 2) {
     for (const auto& [id, c] : ctx.server.clients) shown.push_back(c);
   } else if (ctx.argc() == 4 && EqualsIgnoreCase(ctx.arg(2), "TYPE")) {
-    auto normal = ParseClientType(ctx.arg(3));
-    if (!normal) return ctx.reply.Error(normal.error());
-    if (*normal) {
-      for (const auto& [id, c] : ctx.server.clients) shown.push_back(c);
+    auto type = ParseClientType(ctx.arg(3));
+    if (!type) return ctx.reply.Error(type.error());
+    for (const auto& [id, c] : ctx.server.clients) {
+      if (TypeOf(*c) == *type) shown.push_back(c);
     }
   } else if (ctx.argc() >= 4 && EqualsIgnoreCase(ctx.arg(2), "ID")) {
     std::vector<uint64_t> ids;
@@ -172,7 +182,8 @@ void ClientKill(CommandContext& ctx) {
   }
   if (ctx.argc() % 2 != 0) return ctx.reply.Error(err::kSyntax);
   bool skipme = true;
-  bool by_id = false, by_addr = false, by_laddr = false, match_none = false;
+  bool by_id = false, by_addr = false, by_laddr = false;
+  std::optional<ClientType> type;
   uint64_t id = 0;
   std::string_view addr, laddr;
   for (size_t i = 2; i < ctx.argc(); i += 2) {
@@ -185,9 +196,9 @@ void ClientKill(CommandContext& ctx) {
       by_id = true;
       id = static_cast<uint64_t>(v);
     } else if (EqualsIgnoreCase(opt, "TYPE")) {
-      auto normal = ParseClientType(value);
-      if (!normal) return ctx.reply.Error(normal.error());
-      match_none = match_none || !*normal;
+      auto parsed = ParseClientType(value);
+      if (!parsed) return ctx.reply.Error(parsed.error());
+      type = *parsed;
     } else if (EqualsIgnoreCase(opt, "ADDR")) {
       by_addr = true;
       addr = value;
@@ -210,15 +221,14 @@ void ClientKill(CommandContext& ctx) {
     }
   }
   int64_t killed = 0;
-  if (!match_none) {
-    for (const auto& [cid, c] : ctx.server.clients) {
-      if (by_id && cid != id) continue;
-      if (by_addr && c->addr != addr) continue;
-      if (by_laddr && c->laddr != laddr) continue;
-      if (skipme && c == &ctx.client) continue;
-      Kill(ctx, *c);
-      killed++;
-    }
+  for (const auto& [cid, c] : ctx.server.clients) {
+    if (by_id && cid != id) continue;
+    if (type && TypeOf(*c) != *type) continue;
+    if (by_addr && c->addr != addr) continue;
+    if (by_laddr && c->laddr != laddr) continue;
+    if (skipme && c == &ctx.client) continue;
+    Kill(ctx, *c);
+    killed++;
   }
   ctx.reply.Integer(killed);
 }

@@ -12,6 +12,12 @@ namespace {
 
 void Ping(CommandContext& ctx) {
   if (ctx.argc() > 2) return ctx.reply.Error(err::WrongArity("ping"));
+  if (ctx.client.in_subscribed_mode()) {
+    // A subscribed RESP2 client reads every frame as a message: PING answers as one.
+    ctx.reply.Array(2);
+    ctx.reply.Bulk("pong");
+    return ctx.reply.Bulk(ctx.argc() == 2 ? ctx.arg(1) : "");
+  }
   if (ctx.argc() == 2) return ctx.reply.Bulk(ctx.arg(1));
   ctx.reply.Simple("PONG");
 }
@@ -117,6 +123,8 @@ void Reset(CommandContext& ctx) {
   ctx.client.no_evict = false;
   ctx.client.no_touch = false;
   ctx.client.authenticated = false;
+  ctx.server.pubsub.RemoveClient(ctx.client.id);
+  ctx.client.subscriptions = 0;
   ctx.reply.Simple("RESET");
 }
 

@@ -134,10 +134,11 @@ void ServerSection(InfoBuilder& b, ServerState& st, int64_t now_us) {
 }
 
 void ClientsSection(InfoBuilder& b, ServerState& st) {
-  size_t max_in = 0, max_out = 0;
+  size_t max_in = 0, max_out = 0, pubsub_clients = 0;
   for (const auto& [id, c] : st.clients) {
     max_in = std::max(max_in, c->query_buffer_size);
     max_out = std::max(max_out, c->output_buffer_size);
+    if (c->subscriptions > 0) pubsub_clients++;
   }
   b.Section("Clients");
   b.Num("connected_clients", st.clients.size());
@@ -146,6 +147,7 @@ void ClientsSection(InfoBuilder& b, ServerState& st) {
   b.Num("client_recent_max_input_buffer", max_in);
   b.Num("client_recent_max_output_buffer", max_out);
   b.Num("blocked_clients", st.blocking.blocked_count());
+  b.Num("pubsub_clients", pubsub_clients);  // Redis 7.2
   b.Field("tracking_clients", "0");
   b.Field("clients_in_timeout_table", "0");
 }
@@ -246,8 +248,9 @@ void StatsSection(InfoBuilder& b, ServerState& st) {
   b.Field("evicted_clients", "0");
   b.Num("keyspace_hits", s.keyspace_hits);
   b.Num("keyspace_misses", s.keyspace_misses);
-  b.Field("pubsub_channels", "0");
-  b.Field("pubsub_patterns", "0");
+  b.Num("pubsub_channels", st.pubsub.channel_count());
+  b.Num("pubsub_patterns", st.pubsub.NumPat());
+  b.Num("pubsubshard_channels", st.pubsub.shard_channel_count());
   b.Field("latest_fork_usec", "0");
   b.Field("total_forks", "0");
   b.Num("unexpected_error_replies", s.unexpected_error_replies);

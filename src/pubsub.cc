@@ -1,0 +1,101 @@
+#include "src/pubsub.h"
+
+#include <algorithm>
+
+namespace server {
+
+PubSub::NameSet& PubSub::SetOf(ClientSubs& subs, Kind kind) {
+  switch (kind) {
+    case Kind::kChannel: return subs.channels;
+    case Kind::kPattern: return subs.patterns;
+    case Kind::kShard: return subs.shard_channels;
+  }
+  return subs.channels;
+}
+
+const PubSub::NameSet& PubSub::SetOf(const ClientSubs& subs, Kind kind) {
+  return SetOf(const_cast<ClientSubs&>(subs), kind);
+}
+
+void PubSub::RemoveId(std::vector<uint64_t>& ids, uint64_t client) {
+  ids.erase(std::find(ids.begin(), ids.end(), client));
+}
+
+bool PubSub::Subscribe(Kind kind, uint64_t client, std::string_view name) {
+  ClientSubs& subs = clients_[client];
+  if (!SetOf(subs, kind).emplace(name).second) return false;
+  if (kind == Kind::kPattern) {
+    auto it = patterns_.find(name);
+    if (it == patterns_.end()) {
+      it = patterns_.emplace(std::string(name), PatternEntry{GlobPattern(name), {}}).first;
+    }
+    it->second.clients.push_back(client);
+    return true;
+  }
+  ChannelMap& map = kind == Kind::kShard ? shard_channels_ : channels_;
+  auto it = map.find(name);
+  if (it == map.end()) it = map.emplace(std::string(name), std::vector<uint64_t>{}).first;
+  it->second.push_back(client);
+  return true;
+}
+
+bool PubSub::Unsubscribe(Kind kind, uint64_t client, std::string_view name) {
+  auto c = clients_.find(client);
+  if (c == clients_.end()) return false;
+  NameSet& set = SetOf(c->second, kind);
+  auto own = set.find(name);
+  if (own == set.end()) return false;
+  set.erase(own);
+  if (kind == Kind::kPattern) {
+    auto it = patterns_.find(name);
+    RemoveId(it->second.clients, client);
+    if (it->second.clients.empty()) patterns_.erase(it);
+  } else {
+    ChannelMap& map = kind == Kind::kShard ? shard_channels_ : channels_;
+    auto it = map.find(name);
+    RemoveId(it->second, client);
+    if (it->second.empty()) map.erase(it);
+  }
+  if (c->second.empty()) clients_.erase(c);
+  return true;
+}
+
+std::vector<std::string> PubSub::SubscriptionsOf(Kind kind, uint64_t client) const {
+  auto c = clients_.find(client);
+  if (c == clients_.end()) return {};
+  const NameSet& set = SetOf(c->second, kind);
+  return {set.begin(), set.end()};
+}
+
+size_t PubSub::CountOf(uint64_t client) const {
+  auto c = clients_.find(client);
+  return c == clients_.end() ? 0 : c->second.channels.size() + c->second.patterns.size();
+}
+
+size_t PubSub::KindCount(Kind kind, uint64_t client) const {
+  auto c = clients_.find(client);
+  return c == clients_.end() ? 0 : SetOf(c->second, kind).size();
+}
+
+void PubSub::RemoveClient(uint64_t client) {
+  for (Kind kind : {Kind::kChannel, Kind::kPattern, Kind::kShard}) {
+    for (const std::string& name : SubscriptionsOf(kind, client)) Unsubscribe(kind, client, name);
+  }
+}
+
+std::vector<std::string> PubSub::Channels(Kind kind, const GlobPattern* pattern) const {
+  const ChannelMap& map = kind == Kind::kShard ? shard_channels_ : channels_;
+  std::vector<std::string> out;
+  for (const auto& [name, ids] : map) {
+    if (pattern == nullptr || pattern->Match(name)) out.push_back(name);
+  }
+  return out;
+}
+
+size_t PubSub::NumSub(Kind kind, std::string_view channel) const {
+  const ChannelMap& map = kind == Kind::kShard ? shard_channels_ : channels_;
+  auto it = map.find(channel);
+  return it == map.end() ? 0 : it->second.size();
+}
+
+}  // namespace server

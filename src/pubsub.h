@@ -1,0 +1,112 @@
+// Pub/Sub subscriptions: which clients listen on which channels (SUBSCRIBE), patterns
+// (PSUBSCRIBE) and shard channels (SSUBSCRIBE), and who gets a PUBLISH. It holds client ids
+// only; writing the message to a client is the caller's, through the deliver callback.
+// Invariants: a client appears at most once per channel or pattern; a channel or pattern with
+// no subscriber left is removed; each client's own sets mirror the global ones exactly.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "src/glob.h"
+
+namespace server {
+
+class PubSub {
+ public:
+  enum class Kind { kChannel, kPattern, kShard };
+
+  // Adds the subscription; false when the client already had it.
+  bool Subscribe(Kind kind, uint64_t client, std::string_view name);
+  // Removes it; false when the client did not have it.
+  bool Unsubscribe(Kind kind, uint64_t client, std::string_view name);
+  // The client's subscriptions of one kind (UNSUBSCRIBE with no arguments), in no set order.
+  std::vector<std::string> SubscriptionsOf(Kind kind, uint64_t client) const;
+  // What the subscribe replies count: channels plus patterns, and shard channels apart.
+  size_t CountOf(uint64_t client) const;
+  size_t ShardCountOf(uint64_t client) const { return KindCount(Kind::kShard, client); }
+  // The client's subscriptions of one kind (CLIENT LIST's sub, psub and ssub).
+  size_t KindCount(Kind kind, uint64_t client) const;
+  // Drops every subscription of the client (disconnect, RESET).
+  void RemoveClient(uint64_t client);
+
+  // PUBLISH: deliver(client, pattern) for each channel subscriber (pattern null), then for each
+  // matching pattern's subscribers. Returns how many deliveries were made. SPUBLISH: shard
+  // channel subscribers only.
+  template <typename F>
+  size_t Publish(std::string_view channel, F&& deliver) const;
+  template <typename F>
+  size_t ShardPublish(std::string_view channel, F&& deliver) const;
+
+  // PUBSUB introspection: active channels (of a kind: kChannel or kShard) matching `pattern`
+  // (all when null), a channel's subscriber count, and the number of patterns subscribed to.
+  std::vector<std::string> Channels(Kind kind, const GlobPattern* pattern) const;
+  size_t NumSub(Kind kind, std::string_view channel) const;
+  size_t NumPat() const { return patterns_.size(); }
+  size_t channel_count() const { return channels_.size(); }
+  size_t shard_channel_count() const { return shard_channels_.size(); }
+
+ private:
+  // Looked up by string_view without a copy (heterogeneous lookup).
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using NameSet = std::unordered_set<std::string, NameHash, std::equal_to<>>;
+  using ChannelMap =
+      std::unordered_map<std::string, std::vector<uint64_t>, NameHash, std::equal_to<>>;
+
+  struct PatternEntry {
+    GlobPattern glob;
+    std::vector<uint64_t> clients;  // in subscription order
+  };
+  struct ClientSubs {
+    NameSet channels;
+    NameSet patterns;
+    NameSet shard_channels;
+    bool empty() const { return channels.empty() && patterns.empty() && shard_channels.empty(); }
+  };
+  static NameSet& SetOf(ClientSubs& subs, Kind kind);
+  static const NameSet& SetOf(const ClientSubs& subs, Kind kind);
+  static void RemoveId(std::vector<uint64_t>& ids, uint64_t client);
+
+  ChannelMap channels_;
+  ChannelMap shard_channels_;
+  std::map<std::string, PatternEntry, std::less<>> patterns_;
+  std::unordered_map<uint64_t, ClientSubs> clients_;
+};
+
+template <typename F>
+size_t PubSub::Publish(std::string_view channel, F&& deliver) const {
+  size_t delivered = 0;
+  if (auto it = channels_.find(channel); it != channels_.end()) {
+    for (uint64_t id : it->second) {
+      deliver(id, static_cast<const std::string*>(nullptr));
+      delivered++;
+    }
+  }
+  for (const auto& [pattern, entry] : patterns_) {
+    if (!entry.glob.Match(channel)) continue;
+    for (uint64_t id : entry.clients) {
+      deliver(id, &pattern);
+      delivered++;
+    }
+  }
+  return delivered;
+}
+
+template <typename F>
+size_t PubSub::ShardPublish(std::string_view channel, F&& deliver) const {
+  auto it = shard_channels_.find(channel);
+  if (it == shard_channels_.end()) return 0;
+  for (uint64_t id : it->second) deliver(id, static_cast<const std::string*>(nullptr));
+  return it->second.size();
+}
+
+}  // namespace server
