@@ -380,7 +380,7 @@ size_t List::Remove(std::string_view value, int64_t count) {
   size_t removed = 0;
   if (count >= 0) {
     for (auto it = nodes_.begin(); it != nodes_.end() && removed < limit;) {
-      if (!Holds(*it, value)) {
+      if (depth_ > 0 && !Holds(*it, value)) {
         ++it;
         continue;
       }
@@ -398,7 +398,7 @@ size_t List::Remove(std::string_view value, int64_t count) {
   } else {
     for (auto it = nodes_.end(); it != nodes_.begin() && removed < limit;) {
       --it;
-      if (!Holds(*it, value)) continue;
+      if (depth_ > 0 && !Holds(*it, value)) continue;
       Listpack& lp = it->Edit();
       for (auto p = lp.last(); p != Listpack::kNone && removed < limit;) {
         const auto prev = lp.Prev(p);  // positions before an erase stay valid

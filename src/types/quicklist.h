@@ -158,7 +158,8 @@ class List {
   // The node holding `index` and the index within it.
   NodeList::iterator Locate(size_t index, size_t& offset);
   NodeList::const_iterator Locate(size_t index, size_t& offset) const;
-  // Whether `node` has an entry equal to `value` (LREM leaves nodes without one untouched).
+  // Whether `node` has an entry equal to `value`: under a compress depth, LREM changes (so
+  // decompresses, or clears the failed-compression mark of) only the nodes that have one.
   static bool Holds(const Node& node, std::string_view value);
   // Joins `it` with its next node when both fit in one.
   void MergeWithNext(NodeList::iterator it);
