@@ -277,7 +277,8 @@ std::vector<ConfigOption> BuildOptions() {
   o.back().aliases = {"list-max-ziplist-size"};
   o.push_back(IntOption("list-compress-depth", &Config::list_compress_depth, 0, INT32_MAX,
                         Mut::kMutable,
-                        "Accepted for compatibility; list nodes are not compressed."));
+                        "List nodes kept raw at each end; inner nodes are LZ4-compressed (0 = none). "
+                        "Taken by a list when it grows past one node."));
   o.push_back(IntOption("zset-max-listpack-entries", &Config::zset_max_listpack_entries, 0,
                         INT64_MAX, Mut::kMutable,
                         "Most members of a sorted set kept in one packed listpack."));

@@ -38,7 +38,9 @@ struct Config {
   int64_t stream_node_max_bytes = 4096;   // bytes per stream block (0 = no limit)
   // A list node's bound: negative -1..-5 = 4..64 KB, positive = entries (types::List's fill).
   int64_t list_max_listpack_size = -2;
-  int64_t list_compress_depth = 0;  // accepted and stored; nodes are never compressed
+  // Raw nodes at each end of a list; inner nodes are compressed (0: none). types::List takes
+  // it when it becomes a quicklist, as Redis does at creation.
+  int64_t list_compress_depth = 0;
   // A sorted set leaves its listpack for the skiplist encoding past either (as Redis).
   int64_t zset_max_listpack_entries = 128;
   int64_t zset_max_listpack_value = 64;  // bytes of the longest member

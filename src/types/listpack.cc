@@ -232,4 +232,14 @@ Listpack::Pos Listpack::Find(std::string_view value, Pos p, size_t stride) const
   return kNone;
 }
 
+Listpack Listpack::FromRaw(std::string_view bytes, uint32_t count) {
+  assert(bytes.size() <= std::numeric_limits<uint32_t>::max());
+  Listpack lp;
+  lp.Reallocate(RoundUp(bytes.size()));
+  if (!bytes.empty()) std::memcpy(lp.buf_.get(), bytes.data(), bytes.size());
+  lp.size_ = static_cast<uint32_t>(bytes.size());
+  lp.count_ = count;
+  return lp;
+}
+
 }  // namespace types

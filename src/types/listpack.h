@@ -76,6 +76,11 @@ class Listpack {
   // Drops spare capacity beyond the 16-byte rounding (a closed quicklist node, a rebuilt hash).
   void ShrinkToFit() { Reallocate(RoundUp(size_)); }
 
+  // The used bytes, as a whole (a compressed quicklist node is these bytes, packed).
+  std::string_view raw() const { return {buf_.get(), size_}; }
+  // A listpack holding `bytes` (what raw() returned) of `count` entries, at its exact size.
+  static Listpack FromRaw(std::string_view bytes, uint32_t count);
+
  private:
   static size_t RoundUp(size_t n) { return (n + 15) & ~size_t{15}; }
   // The capacity to allocate for `need` bytes when the buffer must grow.

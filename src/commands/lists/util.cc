@@ -34,13 +34,17 @@ Result<types::List*> FindForWrite(Db& db, std::string_view key, int64_t now_ms) 
 
 types::List& Prepared(types::List& list, const Config& config) {
   list.set_fill(static_cast<int>(config.list_max_listpack_size));
+  // Only a list still in one listpack takes it: a quicklist keeps its depth, as in Redis.
+  list.set_compress_depth(static_cast<int>(config.list_compress_depth));
   return list;
 }
 
 size_t Push(Db& db, const Config& config, std::string_view key, types::List* list, End end,
             std::span<const std::string_view> values) {
   if (list == nullptr) {
-    list = &db.Set(key, Value::NewList(static_cast<int>(config.list_max_listpack_size))).list();
+    list = &Prepared(
+        db.Set(key, Value::NewList(static_cast<int>(config.list_max_listpack_size))).list(),
+        config);
   } else {
     Prepared(*list, config);
     db.Touch(key);

@@ -116,6 +116,7 @@ void Store(CommandContext& ctx, std::string_view dst, const Rows& rows) {
     return ctx.reply.Integer(0);
   }
   Value list = Value::NewList(static_cast<int>(ctx.server.config.list_max_listpack_size));
+  list.list().set_compress_depth(static_cast<int>(ctx.server.config.list_compress_depth));
   for (const auto& row : rows) list.list().PushBack(row ? std::string_view(*row) : "");
   ctx.db().Set(dst, std::move(list));
   ctx.server.blocking.SignalKeyReady(ctx.client.db_index, dst);

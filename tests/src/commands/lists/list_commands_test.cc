@@ -110,3 +110,60 @@ TEST_CASE("The rewrite snapshot writes a list as RPUSHes of at most 64 entries, 
   CHECK(pos_first < pos_last);
   CHECK(pos_last < pos_ttl);
 }
+
+namespace {
+
+// MEMORY USAGE of `key` (all nodes sampled) as a number.
+int64_t ListMemoryUsage(testing_support::CommandHarness& h, const std::string& key) {
+  const std::string out = h.Run({"MEMORY", "USAGE", key, "SAMPLES", "0"});
+  REQUIRE(out.front() == ':');
+  return std::stoll(out.substr(1));
+}
+
+void PushElements(testing_support::CommandHarness& h, const std::string& key, int from, int n) {
+  std::vector<std::string> push = {"RPUSH", key};
+  for (int i = from; i < from + n; i++) push.push_back("element:" + std::to_string(i));
+  h.Run(push);
+}
+
+}  // namespace
+
+TEST_CASE("list-compress-depth compresses new lists; the middle still reads and writes",
+          "[lists][compress]") {
+  testing_support::CommandHarness h;
+  PushElements(h, "old", 0, 20000);
+  const int64_t raw = ListMemoryUsage(h, "old");
+  CHECK(h.Run({"CONFIG", "SET", "list-compress-depth", "1"}) == "+OK\r\n");
+  CHECK(h.Run({"CONFIG", "GET", "list-compress-depth"}) ==
+        "*2\r\n" + Bulk("list-compress-depth") + Bulk("1"));
+  PushElements(h, "l", 0, 20000);
+  const int64_t packed = ListMemoryUsage(h, "l");
+  CHECK(packed * 2 < raw);
+  // As in Redis, a list that is already a quicklist keeps the depth it was made with.
+  PushElements(h, "old", 20000, 1);
+  CHECK(ListMemoryUsage(h, "old") >= raw);
+
+  CHECK(h.Run({"LINDEX", "l", "10000"}) == Bulk("element:10000"));
+  CHECK(h.Run({"LRANGE", "l", "9999", "10001"}) ==
+        "*3\r\n" + Bulk("element:9999") + Bulk("element:10000") + Bulk("element:10001"));
+  CHECK(h.Run({"LSET", "l", "10000", "changed"}) == "+OK\r\n");
+  CHECK(h.Run({"LINSERT", "l", "BEFORE", "element:12000", "inserted"}) == Int(20001));
+  CHECK(h.Run({"LINDEX", "l", "10000"}) == Bulk("changed"));
+  CHECK(h.Run({"LINDEX", "l", "12000"}) == Bulk("inserted"));
+  CHECK(h.Run({"LINDEX", "l", "12001"}) == Bulk("element:12000"));
+  CHECK(h.Run({"LPOS", "l", "element:15000"}) == Int(15001));
+  CHECK(h.Run({"LREM", "l", "0", "element:15000"}) == Int(1));
+  CHECK(h.Run({"LTRIM", "l", "100", "-100"}) == "+OK\r\n");
+  CHECK(h.Run({"LLEN", "l"}) == Int(19801));
+  CHECK(h.Run({"LINDEX", "l", "0"}) == Bulk("element:100"));
+  CHECK(h.Run({"LINDEX", "l", "-1"}) == Bulk("element:19900"));
+  // Still compressed after all that.
+  CHECK(ListMemoryUsage(h, "l") * 2 < raw);
+
+  // COPY and the rewrite snapshot read the compressed nodes.
+  CHECK(h.Run({"COPY", "l", "c"}) == Int(1));
+  CHECK(h.Run({"LINDEX", "c", "9900"}) == Bulk("changed"));
+  const std::string text = server::SnapshotText(h.state.dbs, 0);
+  CHECK(text.find(Bulk("inserted")) != std::string::npos);
+  CHECK(text.find(Bulk("changed")) != std::string::npos);
+}
