@@ -8,6 +8,7 @@
 
 #include "resp/parser.h"
 #include "resp/strict_int.h"
+#include "src/notify.h"
 
 namespace server {
 
@@ -279,6 +280,17 @@ std::vector<ConfigOption> BuildOptions() {
                         Mut::kMutable,
                         "List nodes kept raw at each end; inner nodes are LZ4-compressed (0 = none). "
                         "Taken by a list when it grows past one node."));
+  o.push_back(ConfigOption{
+      "notify-keyspace-events", {}, Mut::kMutable,
+      "Keyspace notification classes, Redis's letters (K E g $ l s h z x e t m d n o c, A): "
+      "empty = off.",
+      [](const Config& c) { return NotifyClassesString(c.notify_keyspace_events); },
+      [](Config& c, std::string_view v) -> std::string {
+        auto flags = ParseNotifyClasses(v);
+        if (!flags) return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+        c.notify_keyspace_events = *flags;
+        return "";
+      }});
   o.push_back(IntOption("zset-max-listpack-entries", &Config::zset_max_listpack_entries, 0,
                         INT64_MAX, Mut::kMutable,
                         "Most members of a sorted set kept in one packed listpack."));

@@ -56,10 +56,15 @@ void Db::Evict(std::string_view key) {
 Value& Db::Store(std::string_view key, Value value, bool keep_ttl) {
   value.RecordAccess(clock_ms_ ? *clock_ms_ : 0);
   if (value.is_hash() && value.hash().HasFieldExpiry()) TrackFieldExpiry(key);
-  auto [stored, inserted] = dict_.Upsert(key, std::move(value));
+  const ValueType type = value.type();
+  bool type_changed = false;
+  auto [node, inserted] = dict_.UpsertEntry(key, std::move(value), [&](const Value& old) {
+    type_changed = old.type() != type;
+  });
   if (!inserted && !keep_ttl) expires_.Erase(key);
   Touch(key);
-  return *stored;
+  if (stored_hook_) stored_hook_(key, !inserted, type_changed);
+  return node->value;
 }
 
 bool Db::Delete(std::string_view key, int64_t now_ms) {

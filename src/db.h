@@ -48,6 +48,11 @@ class Db {
       std::function<void(std::string_view key, const std::vector<std::string>& fields,
                          bool key_deleted)>;
   void set_fields_expired_hook(FieldsExpiredHook hook) { fields_expired_hook_ = std::move(hook); }
+  // Called each time a value is stored under a key (SET, a collection created, RENAME's
+  // destination...): whether the key existed, and if so whether its type changed. Keyspace
+  // notifications' new, overwritten and type_changed events come from here.
+  using StoredHook = std::function<void(std::string_view key, bool existed, bool type_changed)>;
+  void set_stored_hook(StoredHook hook) { stored_hook_ = std::move(hook); }
   // A command gave a field of the hash at `key` an expiry: the active cycle must visit it.
   // (Storing a hash that already has such fields registers it by itself.)
   void TrackFieldExpiry(std::string_view key) { volatile_hashes_.Upsert(key, true); }
@@ -167,6 +172,7 @@ class Db {
   const int64_t* clock_ms_ = nullptr;
   bool track_access_ = true;
   ExpiredHook expired_hook_;
+  StoredHook stored_hook_;
   FieldsExpiredHook fields_expired_hook_;
   bool expiry_suspended_ = false;
 };

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "src/memory.h"
+#include "src/notify.h"
 
 namespace server {
 
@@ -77,6 +78,7 @@ bool EnforceMaxmemory(ServerState& state, int64_t now_ms,
     // Eviction runs before a command, outside it: the AOF gets the DEL, as Redis writes it.
     state.propagation.AddOutside(best_index, {"DEL", best_key});
     state.stats.evicted_keys++;
+    NotifyKeyspaceEvent(state, kNotifyEvicted, "evicted", best_key, best_index);
   }
   return true;
 }

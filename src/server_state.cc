@@ -4,6 +4,7 @@
 #include <random>
 
 #include "src/memory.h"
+#include "src/notify.h"
 
 namespace server {
 
@@ -14,7 +15,16 @@ ServerState::ServerState(Config cfg) : config(std::move(cfg)) {
     // A key that expires is deleted outside any command: the AOF gets a DEL for it.
     dbs.back()->set_expired_hook([this, db = static_cast<int>(i)](std::string_view key) {
       propagation.AddOutside(db, {"DEL", std::string(key)});
+      NotifyKeyspaceEvent(*this, kNotifyExpired, "expired", key, db);
     });
+    dbs.back()->set_stored_hook(
+        [this, db = static_cast<int>(i)](std::string_view key, bool existed, bool type_changed) {
+          if (!existed) return NotifyKeyspaceEvent(*this, kNotifyNew, "new", key, db);
+          NotifyKeyspaceEvent(*this, kNotifyOverwritten, "overwritten", key, db);
+          if (type_changed) {
+            NotifyKeyspaceEvent(*this, kNotifyTypeChanged, "type_changed", key, db);
+          }
+        });
     // Expired hash fields go as one HDEL (Redis 7.4 propagates field expiry as HDEL), and the
     // key as DEL when its last field went.
     dbs.back()->set_fields_expired_hook([this, db = static_cast<int>(i)](
@@ -24,7 +34,11 @@ ServerState::ServerState(Config cfg) : config(std::move(cfg)) {
       std::vector<std::string> argv{"HDEL", std::string(key)};
       argv.insert(argv.end(), fields.begin(), fields.end());
       propagation.AddOutside(db, std::move(argv));
-      if (key_deleted) propagation.AddOutside(db, {"DEL", std::string(key)});
+      NotifyKeyspaceEvent(*this, kNotifyHash, "hexpired", key, db);
+      if (key_deleted) {
+        propagation.AddOutside(db, {"DEL", std::string(key)});
+        NotifyKeyspaceEvent(*this, kNotifyGeneric, "del", key, db);
+      }
     });
   }
   start_ms = WallClockMs();

@@ -9,6 +9,7 @@
 
 #include "resp/strict_int.h"
 #include "src/errors.h"
+#include "src/notify.h"
 
 namespace server {
 
@@ -43,6 +44,10 @@ Result<RandomCountArgs> ParseRandomCount(const CommandContext& ctx, std::string_
     return Failure(err::kValueOutOfRange);
   }
   return args;
+}
+
+void Notify(CommandContext& ctx, uint32_t type, std::string_view event, std::string_view key) {
+  NotifyKeyspaceEvent(ctx.server, type, event, key, ctx.client.db_index);
 }
 
 void BlockOrAnswerEmpty(CommandContext& ctx, const std::vector<std::string>& keys,

@@ -30,6 +30,10 @@ Result<int64_t> Int64Arg(const CommandContext& ctx, size_t index,
 // rounded up; 0 waits forever (BLPOP and the other list pops, BZPOPMIN BZPOPMAX BZMPOP).
 Result<int64_t> ParseTimeout(std::string_view arg);
 
+// Publishes a keyspace notification of `type` (a NotifyClass, src/notify.h) about `key` in the
+// client's db, as notify-keyspace-events allows. Call it after the change, as Redis does.
+void Notify(CommandContext& ctx, uint32_t type, std::string_view event, std::string_view key);
+
 // A blocking pop or move that found nothing to take: nothing is recorded for the AOF; inside
 // MULTI it answers at once with its plain form's empty reply (`empty`), otherwise the client
 // waits on `keys` (the connection holds it until `op` is served or times out).

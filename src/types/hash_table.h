@@ -101,8 +101,14 @@ class HashTable {
     return {&n->value, inserted};
   }
   std::pair<Node*, bool> UpsertEntry(std::string_view key, V value) {
+    return UpsertEntry(key, std::move(value), [](const V&) {});
+  }
+  // The same, calling before_replace(old value) when the key exists, before it is replaced.
+  template <typename F>
+  std::pair<Node*, bool> UpsertEntry(std::string_view key, V value, F&& before_replace) {
     uint64_t h = HashKey(key);
     if (Node* n = FindNode(key, h)) {
+      before_replace(static_cast<const V&>(n->value));
       n->value = std::move(value);
       return {n, false};
     }

@@ -12,6 +12,7 @@
 #include "src/commands/util.h"
 #include "src/errors.h"
 #include "src/glob.h"
+#include "src/notify.h"
 #include "src/pubsub.h"
 
 namespace server {
@@ -90,42 +91,15 @@ void Unsubscribe(CommandContext& ctx) { UnsubscribeFrom(ctx, Kind::kChannel); }
 void PUnsubscribe(CommandContext& ctx) { UnsubscribeFrom(ctx, Kind::kPattern); }
 void SUnsubscribe(CommandContext& ctx) { UnsubscribeFrom(ctx, Kind::kShard); }
 
-// Writes one message to a subscriber's connection: [kind, channel, message], or [pmessage,
-// pattern, channel, message] for a pattern match.
-void Deliver(ServerState& state, uint64_t client, std::string_view kind,
-             const std::string* pattern, std::string_view channel, std::string_view message) {
-  if (state.outputs == nullptr) return;
-  resp::Writer* w = state.outputs->WriterFor(client);
-  if (w == nullptr) return;
-  if (pattern != nullptr) {
-    w->Push(4);
-    w->Bulk("pmessage");
-    w->Bulk(*pattern);
-  } else {
-    w->Push(3);
-    w->Bulk(kind);
-  }
-  w->Bulk(channel);
-  w->Bulk(message);
-  state.outputs->RequestFlush(client);
-}
-
 // PUBLISH / SPUBLISH channel message: the reply counts the deliveries.
-void PublishTo(CommandContext& ctx, Kind kind) {
-  const std::string_view channel = ctx.arg(1);
-  const std::string_view message = ctx.arg(2);
-  const std::string_view what = kind == Kind::kShard ? "smessage" : "message";
-  auto deliver = [&](uint64_t client, const std::string* pattern) {
-    Deliver(ctx.server, client, what, pattern, channel, message);
-  };
-  const PubSub& ps = ctx.server.pubsub;
-  const size_t receivers =
-      kind == Kind::kShard ? ps.ShardPublish(channel, deliver) : ps.Publish(channel, deliver);
-  ctx.reply.Integer(static_cast<int64_t>(receivers));
+void Publish(CommandContext& ctx) {
+  ctx.reply.Integer(static_cast<int64_t>(
+      PublishMessage(ctx.server, Kind::kChannel, ctx.arg(1), ctx.arg(2))));
 }
-
-void Publish(CommandContext& ctx) { PublishTo(ctx, Kind::kChannel); }
-void SPublish(CommandContext& ctx) { PublishTo(ctx, Kind::kShard); }
+void SPublish(CommandContext& ctx) {
+  ctx.reply.Integer(
+      static_cast<int64_t>(PublishMessage(ctx.server, Kind::kShard, ctx.arg(1), ctx.arg(2))));
+}
 
 // PUBSUB CHANNELS / SHARDCHANNELS [pattern].
 void ListChannels(CommandContext& ctx, Kind kind) {

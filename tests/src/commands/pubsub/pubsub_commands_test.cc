@@ -139,3 +139,58 @@ TEST_CASE("CLIENT LIST reports subscriptions and TYPE pubsub selects subscribers
   CHECK(h.Run({"INFO", "clients"}).find("pubsub_clients:1\r\n") != std::string::npos);
   CHECK(h.Run({"CLIENT", "KILL", "TYPE", "pubsub"}) == ":1\r\n");
 }
+
+TEST_CASE("notify-keyspace-events reads Redis's class letters and shows them canonically",
+          "[pubsub][notify]") {
+  CommandHarness h;
+  CHECK(h.Run({"CONFIG", "GET", "notify-keyspace-events"}) ==
+        "*2\r\n$22\r\nnotify-keyspace-events\r\n$0\r\n\r\n");
+  h.Run({"CONFIG", "SET", "notify-keyspace-events", "xgK"});
+  CHECK(h.Run({"CONFIG", "GET", "notify-keyspace-events"}).ends_with("$3\r\ngxK\r\n"));
+  h.Run({"CONFIG", "SET", "notify-keyspace-events", "EKAmn"});
+  CHECK(h.Run({"CONFIG", "GET", "notify-keyspace-events"}).ends_with("$5\r\nAKEmn\r\n"));
+  h.Run({"CONFIG", "SET", "notify-keyspace-events", "g$lshztxed"});
+  CHECK(h.Run({"CONFIG", "GET", "notify-keyspace-events"}).ends_with("$1\r\nA\r\n"));
+  CHECK(h.Run({"CONFIG", "SET", "notify-keyspace-events", "Kq"}) ==
+        "-ERR CONFIG SET failed (possibly related to argument 'notify-keyspace-events') - "
+        "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.\r\n");
+}
+
+TEST_CASE("An expired key is announced on its keyspace and keyevent channels",
+          "[pubsub][notify]") {
+  PubSubHarness h;
+  h.state.pinned_time_ms = 1'000'000;
+  server::Client& sub = h.NewClient();
+  h.RunAs(sub, {"PSUBSCRIBE", "__key*__:*"});
+  h.Run({"SET", "k", "v", "PX", "100"});
+  h.Run({"CONFIG", "SET", "notify-keyspace-events", "Ex"});
+  h.state.pinned_time_ms = 1'000'200;
+  CHECK(h.Run({"GET", "k"}) == "$-1\r\n");
+  // E only: the keyevent channel, with the key as the message.
+  CHECK(h.outputs.Take(sub.id) ==
+        "*4\r\n$8\r\npmessage\r\n$10\r\n__key*__:*\r\n$22\r\n__keyevent@0__:expired\r\n$1\r\nk\r\n");
+  h.Run({"CONFIG", "SET", "notify-keyspace-events", "K$"});
+  h.Run({"SET", "k2", "v", "PX", "100"});
+  h.state.pinned_time_ms = 1'000'400;
+  h.Run({"GET", "k2"});
+  CHECK(h.outputs.Take(sub.id).empty());  // no x class: nothing
+}
+
+TEST_CASE("Storing a value announces new, overwritten and type_changed when asked for",
+          "[pubsub][notify]") {
+  PubSubHarness h;
+  server::Client& sub = h.NewClient();
+  h.RunAs(sub, {"SUBSCRIBE", "__keyevent@0__:new", "__keyevent@0__:overwritten",
+                "__keyevent@0__:type_changed"});
+  h.Run({"CONFIG", "SET", "notify-keyspace-events", "Enoc"});
+  h.Run({"SET", "k", "1"});
+  CHECK(h.outputs.Take(sub.id) == "*3\r\n$7\r\nmessage\r\n$18\r\n__keyevent@0__:new\r\n$1\r\nk\r\n");
+  h.Run({"SET", "k", "2"});
+  CHECK(h.outputs.Take(sub.id) ==
+        "*3\r\n$7\r\nmessage\r\n$26\r\n__keyevent@0__:overwritten\r\n$1\r\nk\r\n");
+  h.Run({"SADD", "s", "a"});
+  h.Run({"SORT", "s", "ALPHA", "STORE", "k"});  // a list now stands where the string was
+  const std::string out = h.outputs.Take(sub.id);
+  CHECK(out.find("__keyevent@0__:new\r\n$1\r\ns\r\n") != std::string::npos);
+  CHECK(out.find("__keyevent@0__:type_changed\r\n$1\r\nk\r\n") != std::string::npos);
+}
