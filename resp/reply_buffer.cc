@@ -23,6 +23,20 @@ void ReplyBuffer::Seal(size_t next) {
   tail_.reserve(std::max(kBlockSize, next));
 }
 
+std::string* ReplyBuffer::ReserveSlot(size_t capacity) {
+  Seal();
+  // Room past the short-string buffer, so filling it never moves what the slot points to.
+  std::string& slot = sealed_.emplace_back();
+  slot.reserve(std::max<size_t>(capacity, 32));
+  return &slot;  // deque: later push_backs leave it where it is
+}
+
+void ReplyBuffer::FillSlot(std::string* slot, std::string_view bytes) {
+  slot->append(bytes);
+  sealed_bytes_ += bytes.size();
+  retired_ += bytes.size();
+}
+
 size_t ReplyBuffer::Peek(std::string_view* views, size_t max, size_t max_bytes) const {
   size_t n = 0;
   size_t offset = front_offset_;

@@ -31,6 +31,12 @@ class ReplyBuffer {
   // for max(kBlockSize, next) bytes, so the next `next`-byte append does not reallocate.
   void Seal(size_t next = 0);
 
+  // A place for bytes known only later (an aggregate's length, written after its elements):
+  // seals the tail and reserves an empty sealed block of room for `capacity` bytes. Fill it
+  // with FillSlot before the buffer is next read; it is the one sealed block that changes.
+  std::string* ReserveSlot(size_t capacity);
+  void FillSlot(std::string* slot, std::string_view bytes);
+
   // Bytes not yet consumed.
   size_t size() const { return sealed_bytes_ + tail_.size() - front_offset_; }
   bool empty() const { return size() == 0; }

@@ -28,6 +28,25 @@ void Writer::HeaderNoRoom(char type, int64_t n) {
   out_->append(buf, static_cast<size_t>(end - buf));
 }
 
+Writer::Deferred Writer::DeferArray() {
+  if (chain_) return {0, chain_->ReserveSlot(kHeaderMax)};
+  return {out_->size(), nullptr};
+}
+
+void Writer::SetDeferredArray(Deferred d, size_t n) {
+  char buf[kHeaderMax];
+  buf[0] = '*';
+  char* end = std::to_chars(buf + 1, buf + sizeof(buf) - 2, n).ptr;
+  *end++ = '\r';
+  *end++ = '\n';
+  const std::string_view header(buf, static_cast<size_t>(end - buf));
+  if (d.slot != nullptr) {
+    chain_->FillSlot(d.slot, header);
+  } else {
+    out_->insert(d.offset, header);
+  }
+}
+
 void Writer::Simple(std::string_view s) {
   Room(s.size() + 3);
   out_->push_back('+');

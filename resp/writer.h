@@ -63,6 +63,16 @@ class Writer {
   void Bool(bool v);                           // RESP2: integer 1/0
   void Verbatim(std::string_view s, std::string_view format = "txt");  // RESP2: bulk
   void BigNumber(std::string_view digits);     // RESP2: bulk
+  // An array whose length is known only after its elements are written (Redis's deferred
+  // length): take a Deferred, write the elements, then SetDeferredArray. Over a ReplyBuffer the
+  // header goes into a block reserved for it and nothing is copied; over a plain string it is
+  // inserted in front of the elements.
+  struct Deferred {
+    size_t offset;      // plain string: where the header goes
+    std::string* slot;  // ReplyBuffer: the block reserved for it
+  };
+  Deferred DeferArray();
+  void SetDeferredArray(Deferred d, size_t n);
   void Raw(std::string_view bytes) {
     Room(bytes.size());
     out_->append(bytes);

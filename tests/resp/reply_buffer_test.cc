@@ -159,3 +159,30 @@ TEST_CASE("Error marks over a reply buffer survive sealing and consuming",
   w.Error("ERR nested");
   CHECK_FALSE(w.IsErrorSince(m2));
 }
+
+TEST_CASE("A deferred array header lands in front of its elements, over a string or a chain",
+          "[resp][reply_buffer][writer]") {
+  for (const size_t elements : {size_t{0}, size_t{3}, size_t{5000}}) {
+    std::string expected = "+before\r\n*" + std::to_string(elements) + "\r\n";
+    for (size_t i = 0; i < elements; i++) expected += "$1\r\nx\r\n";
+    expected += ":1\r\n";
+    auto write = [&](resp::Writer& w) {
+      w.Simple("before");
+      const auto d = w.DeferArray();
+      for (size_t i = 0; i < elements; i++) w.Bulk("x");
+      w.SetDeferredArray(d, elements);
+      w.Integer(1);
+    };
+    std::string flat;
+    resp::Writer plain(flat);
+    write(plain);
+    CHECK(flat == expected);
+    resp::ReplyBuffer chain;
+    resp::Writer chained(chain);
+    write(chained);
+    CHECK(ReplyBufferContents(chain) == expected);
+    CHECK(chain.size() == expected.size());
+    chain.Consume(chain.size());
+    CHECK(chain.empty());
+  }
+}
