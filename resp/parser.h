@@ -38,6 +38,11 @@ class Parser {
   const std::vector<std::string_view>& args() const { return args_; }
   size_t consumed() const { return pos_; }
   const std::string& error() const { return error_; }
+  // While a bulk is still arriving: how many bytes from the request's start it takes to finish
+  // that bulk, so the caller can size its buffer once for a huge argument; 0 otherwise.
+  size_t BulkEnd() const {
+    return bulk_len_ >= 0 ? pos_ + static_cast<size_t>(bulk_len_) + 2 : 0;
+  }
   void Reset();
   // Limits follow the config and the client's auth state; they apply from the next header read.
   void set_limits(const ParserLimits& limits) { limits_ = limits; }

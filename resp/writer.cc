@@ -6,9 +6,21 @@
 
 namespace resp {
 
+namespace {
+
+// The longest header: a type byte, a 64-bit integer's 20 characters, CRLF.
+constexpr size_t kHeaderMax = 24;
+
+}  // namespace
+
 void Writer::Header(char type, int64_t n) {
+  Room(kHeaderMax);
+  HeaderNoRoom(type, n);
+}
+
+void Writer::HeaderNoRoom(char type, int64_t n) {
   // Built whole and appended once: headers are written for every reply and every bulk.
-  char buf[24];
+  char buf[kHeaderMax];
   buf[0] = type;
   char* end = std::to_chars(buf + 1, buf + sizeof(buf) - 2, n).ptr;
   *end++ = '\r';
@@ -16,15 +28,36 @@ void Writer::Header(char type, int64_t n) {
   out_->append(buf, static_cast<size_t>(end - buf));
 }
 
+Writer::Deferred Writer::DeferArray() {
+  if (chain_) return {0, chain_->ReserveSlot(kHeaderMax)};
+  return {out_->size(), nullptr};
+}
+
+void Writer::SetDeferredArray(Deferred d, size_t n) {
+  char buf[kHeaderMax];
+  buf[0] = '*';
+  char* end = std::to_chars(buf + 1, buf + sizeof(buf) - 2, n).ptr;
+  *end++ = '\r';
+  *end++ = '\n';
+  const std::string_view header(buf, static_cast<size_t>(end - buf));
+  if (d.slot != nullptr) {
+    chain_->FillSlot(d.slot, header);
+  } else {
+    out_->insert(d.offset, header);
+  }
+}
+
 void Writer::Simple(std::string_view s) {
+  Room(s.size() + 3);
   out_->push_back('+');
   out_->append(s);
   out_->append("\r\n");
 }
 
 void Writer::Error(std::string_view text) {
+  Room(text.size() + 3);
   errors_written_++;
-  last_error_offset_ = out_->size();
+  last_error_offset_ = Offset();
   out_->push_back('-');
   // Error texts must stay on one line or they would corrupt the stream.
   for (char c : text) out_->push_back(c == '\r' || c == '\n' ? ' ' : c);
@@ -34,14 +67,22 @@ void Writer::Error(std::string_view text) {
 void Writer::Integer(int64_t v) { Header(':', v); }
 
 void Writer::Bulk(std::string_view s) {
-  Header('$', static_cast<int64_t>(s.size()));
+  // One room check for the whole element: header, payload and CRLF.
+  Room(kHeaderMax + s.size() + 2);
+  HeaderNoRoom('$', static_cast<int64_t>(s.size()));
   out_->append(s);
   out_->append("\r\n");
 }
 
-void Writer::Null() { out_->append(protocol_ >= 3 ? "_\r\n" : "$-1\r\n"); }
+void Writer::Null() {
+  Room(5);
+  out_->append(protocol_ >= 3 ? "_\r\n" : "$-1\r\n");
+}
 
-void Writer::NullArray() { out_->append(protocol_ >= 3 ? "_\r\n" : "*-1\r\n"); }
+void Writer::NullArray() {
+  Room(5);
+  out_->append(protocol_ >= 3 ? "_\r\n" : "*-1\r\n");
+}
 
 void Writer::Array(size_t n) { Header('*', static_cast<int64_t>(n)); }
 
@@ -59,8 +100,10 @@ void Writer::Push(size_t n) { Header(protocol_ >= 3 ? '>' : '*', static_cast<int
 
 void Writer::Double(double v) {
   if (protocol_ >= 3) {
+    const std::string text = FormatDouble(v);
+    Room(text.size() + 3);
     out_->push_back(',');
-    out_->append(FormatDouble(v));
+    out_->append(text);
     out_->append("\r\n");
   } else {
     Bulk(FormatDouble(v));
@@ -69,6 +112,7 @@ void Writer::Double(double v) {
 
 void Writer::Bool(bool v) {
   if (protocol_ >= 3) {
+    Room(4);
     out_->append(v ? "#t\r\n" : "#f\r\n");
   } else {
     Integer(v ? 1 : 0);
@@ -77,7 +121,8 @@ void Writer::Bool(bool v) {
 
 void Writer::Verbatim(std::string_view s, std::string_view format) {
   if (protocol_ >= 3) {
-    Header('=', static_cast<int64_t>(s.size() + 4));
+    Room(kHeaderMax + s.size() + 6);
+    HeaderNoRoom('=', static_cast<int64_t>(s.size() + 4));
     out_->append(format.substr(0, 3));
     out_->push_back(':');
     out_->append(s);
@@ -89,6 +134,7 @@ void Writer::Verbatim(std::string_view s, std::string_view format) {
 
 void Writer::BigNumber(std::string_view digits) {
   if (protocol_ >= 3) {
+    Room(digits.size() + 3);
     out_->push_back('(');
     out_->append(digits);
     out_->append("\r\n");

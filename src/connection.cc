@@ -1,6 +1,9 @@
 #include "src/connection.h"
 
+#include <algorithm>
 #include <cstring>
+#include <tuple>
+#include <utility>
 
 #include "src/dispatch.h"
 #include "src/errors.h"
@@ -11,6 +14,10 @@ namespace server {
 namespace {
 
 constexpr size_t kReadChunk = 16 * 1024;
+// One uv_write takes at most this much, so a slow reader frees blocks as it goes instead of
+// holding a whole multi-megabyte flush until its last byte is read.
+constexpr size_t kMaxWriteSlice = 1024 * 1024;
+constexpr size_t kMaxWriteBlocks = 256;  // views per write (libuv copies more than 4 to the heap)
 
 std::string PeerName(uv_tcp_t* tcp, bool local) {
   sockaddr_storage ss;
@@ -95,7 +102,12 @@ void Connection::UpdateReading() {
 void Connection::OnAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
   auto* self = static_cast<Connection*>(h->data);
   std::string& rb = self->rbuf_;
-  if (rb.size() - self->rlen_ < kReadChunk) {
+  // A huge argument whose length is known gets its room once: doubling towards 200 MB would
+  // take 256 MB and, while copying, 384.
+  const size_t bulk_end = self->parser_.BulkEnd() > 0 ? self->rstart_ + self->parser_.BulkEnd() : 0;
+  if (bulk_end > self->rlen_ + kReadChunk) {
+    if (rb.size() < bulk_end) rb.resize(bulk_end);
+  } else if (rb.size() - self->rlen_ < kReadChunk) {
     rb.resize(std::max(rb.size() * 2, self->rlen_ + kReadChunk));
   }
   buf->base = rb.data() + self->rlen_;
@@ -189,7 +201,7 @@ void Connection::ProcessInput() {
     Close();
     return;
   }
-  if (peer_closed_ && out_.empty() && !writing_ && !client_.close_after_reply) {
+  if (peer_closed_ && out_.empty() && !client_.close_after_reply) {
     Close();  // nothing left to answer: what remains is at most an incomplete request
     return;
   }
@@ -204,31 +216,49 @@ void Connection::Flush() {
     if (client_.close_after_reply) Close();
     return;
   }
-  host_.state().stats.net_output_bytes += out_.size();
+  host_.state().stats.net_output_bytes += out_.size() - released_;
+  released_ = out_.size();
+  WriteReleased();
+}
+
+void Connection::WriteReleased() {
+  std::string_view views[kMaxWriteBlocks];
+  uv_buf_t bufs[kMaxWriteBlocks];
+  auto fill = [&] {
+    const size_t n = out_.Peek(views, kMaxWriteBlocks, std::min(released_, kMaxWriteSlice));
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; i++) {
+      bufs[i] = uv_buf_init(const_cast<char*>(views[i].data()), static_cast<unsigned>(views[i].size()));
+      bytes += views[i].size();
+    }
+    return std::pair<unsigned, size_t>(static_cast<unsigned>(n), bytes);
+  };
   // Most replies fit in the socket buffer: try a synchronous write first, then hand libuv
   // only what is left.
-  uv_buf_t buf = uv_buf_init(out_.data(), static_cast<unsigned>(out_.size()));
-  int written = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1);
-  if (written == static_cast<int>(out_.size())) {
-    out_.clear();
-    if (out_.capacity() > 1024 * 1024) std::string().swap(out_);
-    if (client_.close_after_reply) Close();
-    else OutputDrained();
-    return;
-  }
+  auto [n, bytes] = fill();
+  int written = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), bufs, n);
   if (written < 0 && written != UV_EAGAIN) {
     Close();
     return;
   }
-  // Hand the buffer itself to libuv (no copy of what may be megabytes of replies).
-  inflight_done_ = written > 0 ? static_cast<size_t>(written) : 0;
-  inflight_.swap(out_);
-  out_.clear();
+  if (written > 0) {
+    out_.Consume(static_cast<size_t>(written));
+    released_ -= static_cast<size_t>(written);
+  }
+  if (released_ == 0) {
+    if (client_.close_after_reply) Close();
+    else if (!out_.empty()) RequestFlush();  // written by a blocked client's wake-up meanwhile
+    else OutputDrained();
+    return;
+  }
+  // The views handed to libuv must stay put while more replies are appended: seal the tail
+  // when they reach into it (sealed blocks never change until consumed).
+  if (out_.sealed_size() < released_) out_.Seal();
+  std::tie(n, bytes) = fill();
+  inflight_ = bytes;
   writing_ = true;
   write_req_.data = this;
-  uv_buf_t rest = uv_buf_init(inflight_.data() + inflight_done_,
-                              static_cast<unsigned>(inflight_.size() - inflight_done_));
-  int rc = uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), &rest, 1, OnWrite);
+  int rc = uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), bufs, n, OnWrite);
   if (rc != 0) {
     writing_ = false;
     Close();
@@ -238,14 +268,17 @@ void Connection::Flush() {
 void Connection::OnWrite(uv_write_t* req, int status) {
   auto* self = static_cast<Connection*>(req->data);
   self->writing_ = false;
-  self->inflight_.clear();
-  self->inflight_done_ = 0;
-  if (self->inflight_.capacity() > 1024 * 1024) std::string().swap(self->inflight_);
   if (status < 0 || self->closing_) {
     self->Close();
     return;
   }
-  if (!self->out_.empty() || self->client_.close_after_reply) {
+  self->out_.Consume(self->inflight_);
+  self->released_ -= self->inflight_;
+  self->inflight_ = 0;
+  if (self->released_ > 0) {
+    // Bytes that already passed a check point: the next slice goes now.
+    self->WriteReleased();
+  } else if (!self->out_.empty() || self->client_.close_after_reply) {
     // Not Flush() here: replies that piled up meanwhile must wait for the check point, where
     // the AOF is written (and, with appendfsync always, fsynced) before any reply leaves.
     self->RequestFlush();

@@ -1,6 +1,7 @@
 // One TCP client: owns its libuv handle, read buffer, parser, Client state and output buffer.
 // Reads parse every complete request in the buffer (pipelining) and dispatch it; replies
-// accumulate in out_ and the host flushes each connection once per loop iteration. Owned by
+// accumulate in out_ (chained blocks) and the host flushes each connection once per loop
+// iteration; a big flush goes out in bounded slices, freeing blocks as the client reads. Owned by
 // its host (the Server); destroyed only from libuv's close callback, after the handle is closed.
 #pragma once
 
@@ -10,6 +11,7 @@
 #include <string_view>
 
 #include "resp/parser.h"
+#include "resp/reply_buffer.h"
 #include "resp/writer.h"
 #include "src/client.h"
 #include "src/server_state.h"
@@ -58,7 +60,7 @@ class Connection {
   // Where replies to this client are written (a blocked client's reply, written later).
   resp::Writer& writer() { return writer_; }
   bool closing() const { return closing_; }
-  size_t PendingOutput() const { return out_.size() + inflight_.size() - inflight_done_; }
+  size_t PendingOutput() const { return out_.size(); }
   size_t QueryBufferSize() const { return rlen_ - rstart_; }
 
  private:
@@ -72,6 +74,9 @@ class Connection {
   bool OutputOverSoftLimit() const;
   bool CanRunRequests() const;
   void OutputDrained();  // after a write completes: resume buffered requests, or reading
+  // Writes released_ bytes: synchronously what the socket takes, the rest by one uv_write of
+  // at most kMaxWriteSlice bytes (OnWrite continues with the next slice).
+  void WriteReleased();
 
   ConnectionHost& host_;
   uv_tcp_t tcp_;
@@ -81,9 +86,9 @@ class Connection {
   std::string rbuf_;      // bytes [rstart_, rlen_) are unparsed input; the rest is free space
   size_t rstart_ = 0;
   size_t rlen_ = 0;
-  std::string out_;       // replies not yet handed to the kernel
-  std::string inflight_;  // bytes owned by an in-progress uv_write
-  size_t inflight_done_ = 0;  // prefix of inflight_ already written by uv_try_write
+  resp::ReplyBuffer out_;  // replies not yet taken by the kernel; written from the front
+  size_t released_ = 0;    // front bytes that passed the check point (AOF written) but not sent
+  size_t inflight_ = 0;    // front bytes (within released_) owned by an in-progress uv_write
   resp::Writer writer_;
   bool reading_ = false;
   bool writing_ = false;

@@ -1,10 +1,12 @@
 #include "src/dispatch.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
 #include "src/errors.h"
 #include "src/eviction.h"
+#include "src/memory.h"
 #include "src/transactions.h"
 
 namespace server {
@@ -92,6 +94,9 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
   const bool failed = reply.IsErrorSince(reply_start);
   state.propagation.EndCommand(argv, (spec.flags & kWrite) && !failed);
   client.command_depth--;
+  // As Redis: the peak is sampled after every command, so a big reply built and sent within
+  // one loop turn still shows in used_memory_peak. One relaxed load when counting.
+  if (CountingAllocatorActive()) state.peak_memory = std::max(state.peak_memory, CountedBytes());
   // INFO's total_error_replies counts every error reply, those of EXEC's commands too, as
   // Redis does; the outermost call counts them all, so a nested one is not counted twice.
   if (client.command_depth == 0) {

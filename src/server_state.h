@@ -130,7 +130,7 @@ struct ServerState {
   bool shutdown_requested = false;
   int tcp_port = 0;  // the port actually bound (config.port may be 0)
   std::string replid;  // replication id INFO reports; no replication yet, so it never changes
-  size_t peak_memory = 0;  // highest used_memory seen by INFO or the cron
+  size_t peak_memory = 0;  // highest used_memory seen after a command, by INFO or the cron
   size_t startup_memory = 0;  // used_memory when the state was made, before any data
   // The random choices commands make (SPOP, SRANDMEMBER); a test may reseed it. What a choice
   // changed is recorded for the AOF as its effect, so replay never draws from it.

@@ -283,3 +283,21 @@ TEST_CASE("The bulk length limit follows the configured limits", "[resp][parser]
   parser.set_limits({});
   CHECK(Feed(parser, {"*1\r\n$1048577\r\n"}).error.empty());
 }
+
+TEST_CASE("While a bulk arrives the parser says where it ends, so a huge argument is sized once",
+          "[resp][parser]") {
+  resp::Parser p;
+  const std::string head = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1000000\r\n";
+  CHECK(p.BulkEnd() == 0);
+  REQUIRE(p.Parse(head.substr(0, 10)) == resp::Parser::Status::kIncomplete);
+  CHECK(p.BulkEnd() == 13);  // inside "$3\r\nSET\r\n", which ends at byte 13
+  std::string data = head + std::string(1000, 'x');
+  REQUIRE(p.Parse(data) == resp::Parser::Status::kIncomplete);
+  CHECK(p.BulkEnd() == head.size() + 1000000 + 2);
+  data += std::string(1000000 - 1000, 'x') + "\r\n";
+  REQUIRE(p.Parse(data) == resp::Parser::Status::kComplete);
+  CHECK(p.consumed() == data.size());
+  CHECK(p.BulkEnd() == 0);
+  p.Reset();
+  CHECK(p.BulkEnd() == 0);
+}

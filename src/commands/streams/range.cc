@@ -30,19 +30,17 @@ void RangeCommand(CommandContext& ctx, bool reverse) {
   streams::Stream* s = *found;
   if (s == nullptr) return ctx.reply.Array(0);
   if (count == 0) return ctx.reply.NullArray();
-  // The reply's length is known only after the walk: collect IDs' positions first would cost a
-  // second walk, so count while writing into a side buffer and splice the header in front.
-  std::string body;
-  resp::Writer body_writer(body, ctx.reply.protocol());
+  // The reply's length is known only after the walk (a second walk would cost as much), so
+  // its header is deferred: no side buffer, so a huge range costs its reply once.
+  const resp::Writer::Deferred header = ctx.reply.DeferArray();
   int64_t n = 0;
   if (start.value <= end.value) {
     for (auto it = s->Range(start.value, end.value, reverse); it.Valid(); it.Next()) {
-      ReplyEntry(body_writer, it.id(), it.entry());
+      ReplyEntry(ctx.reply, it.id(), it.entry());
       if (++n == count) break;
     }
   }
-  ctx.reply.Array(static_cast<size_t>(n));
-  ctx.reply.Raw(body);
+  ctx.reply.SetDeferredArray(header, static_cast<size_t>(n));
 }
 
 void XRange(CommandContext& ctx) { RangeCommand(ctx, false); }
