@@ -1,9 +1,11 @@
 // ASCII case helpers for command names, option keywords and config names, which Redis matches
-// case-insensitively in the C locale (never for keys or values).
+// case-insensitively in the C locale (never for keys or values), and splitting config values
+// into words.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace server {
 
@@ -29,6 +31,19 @@ inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     if (AsciiLowerChar(a[i]) != AsciiLowerChar(b[i])) return false;
   }
   return true;
+}
+
+// The words of `s` separated by runs of spaces, tabs or newlines (config values like "bind").
+inline std::vector<std::string> SplitSpaces(std::string_view s) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
+    const size_t start = i;
+    while (i < s.size() && !(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
+    if (i > start) out.emplace_back(s.substr(start, i - start));
+  }
+  return out;
 }
 
 }  // namespace server

@@ -349,6 +349,52 @@ std::vector<ConfigOption> BuildOptions() {
   o.push_back(MemoryOption("client-output-hard-limit", &Config::client_output_hard_limit, 0,
                            Mut::kMutable,
                            "Disconnect a client whose pending replies exceed this (0 = never)."));
+  o.push_back(ConfigOption{
+      "client-output-buffer-limit", {}, Mut::kMutable,
+      "Per class (normal, replica/slave, pubsub): <class> <hard> <soft> <soft seconds>; a client "
+      "past hard, or past soft for that long, is disconnected.",
+      [](const Config& c) {
+        static constexpr std::string_view kNames[] = {"normal", "slave", "pubsub"};
+        std::string out;
+        for (int i = 0; i < Config::kOutputClasses; i++) {
+          const auto& l = c.output_limits[i];
+          if (i > 0) out += ' ';
+          out += std::string(kNames[i]) + " " + std::to_string(l.hard) + " " +
+                 std::to_string(l.soft) + " " + std::to_string(l.soft_seconds);
+        }
+        return out;
+      },
+      [](Config& c, std::string_view v) -> std::string {
+        const auto words = SplitSpaces(v);
+        if (words.size() % 4 != 0) {
+          return "Wrong number of arguments in buffer limit configuration.";
+        }
+        Config::OutputBufferLimit limits[Config::kOutputClasses];
+        std::copy(std::begin(c.output_limits), std::end(c.output_limits), std::begin(limits));
+        for (size_t i = 0; i < words.size(); i += 4) {
+          const std::string name = AsciiLower(words[i]);
+          int cls;
+          if (name == "normal") {
+            cls = Config::kOutputNormal;
+          } else if (name == "slave" || name == "replica") {
+            cls = Config::kOutputReplica;
+          } else if (name == "pubsub") {
+            cls = Config::kOutputPubSub;
+          } else {
+            return "Invalid client class specified in buffer limit configuration.";
+          }
+          Config::OutputBufferLimit l;
+          if (!ParseMemory(words[i + 1], l.hard) || !ParseMemory(words[i + 2], l.soft) ||
+              !resp::ParseStrictInt64(words[i + 3], l.soft_seconds) || l.hard < 0 ||
+              l.soft < 0 || l.soft_seconds < 0) {
+            return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+          }
+          limits[cls] = l;
+        }
+        std::copy(std::begin(limits), std::end(limits), std::begin(c.output_limits));
+        return "";
+      },
+      true});
   o.push_back(EnumOption("loglevel", &Config::loglevel, {"debug", "verbose", "notice", "warning"},
                          "Log verbosity: debug, verbose, notice or warning."));
   o.push_back(StringOption("logfile", &Config::logfile, Mut::kImmutable,

@@ -71,6 +71,16 @@ struct Config {
   // past `hard` it disconnects it. 0 = no limit.
   int64_t client_output_soft_limit = 64LL * 1024 * 1024;
   int64_t client_output_hard_limit = 1024LL * 1024 * 1024;
+  // client-output-buffer-limit, Redis's per-class limits: a client past `hard` pending bytes,
+  // or past `soft` for `soft_seconds` on end, is disconnected (0 = no limit).
+  struct OutputBufferLimit {
+    int64_t hard = 0;
+    int64_t soft = 0;
+    int64_t soft_seconds = 0;
+  };
+  enum OutputClass { kOutputNormal, kOutputReplica, kOutputPubSub, kOutputClasses };
+  OutputBufferLimit output_limits[kOutputClasses] = {
+      {0, 0, 0}, {256LL << 20, 64LL << 20, 60}, {32LL << 20, 8LL << 20, 60}};
   std::string loglevel = "notice";
   std::string logfile;  // empty = stdout
   std::string pidfile;

@@ -193,14 +193,7 @@ void Connection::ProcessInput() {
   }
   client_.query_buffer_size = QueryBufferSize();
   client_.output_buffer_size = PendingOutput();
-  int64_t hard = state.config.client_output_hard_limit;
-  if (hard > 0 && PendingOutput() > static_cast<size_t>(hard)) {
-    Log(LogLevel::kWarning, "Client id=" + std::to_string(client_.id) + " addr=" + client_.addr +
-                                " closed for overcoming of output buffer limits.");
-    state.stats.client_output_limit_disconnections++;
-    Close();
-    return;
-  }
+  if (OutputLimitReached()) return CloseForOutputLimit();
   if (peer_closed_ && out_.empty() && !client_.close_after_reply) {
     Close();  // nothing left to answer: what remains is at most an incomplete request
     return;
@@ -209,8 +202,36 @@ void Connection::ProcessInput() {
   UpdateReading();
 }
 
+bool Connection::OutputLimitReached() {
+  const Config& config = host_.state().config;
+  const size_t pending = PendingOutput();
+  if (config.client_output_hard_limit > 0 &&
+      pending > static_cast<size_t>(config.client_output_hard_limit)) {
+    return true;
+  }
+  const auto& l = config.output_limits[client_.subscriptions > 0 ? Config::kOutputPubSub
+                                                                 : Config::kOutputNormal];
+  if (l.hard > 0 && pending > static_cast<size_t>(l.hard)) return true;
+  if (l.soft > 0 && pending > static_cast<size_t>(l.soft)) {
+    const int64_t now = SteadyMs();
+    if (soft_limit_since_ms_ < 0) soft_limit_since_ms_ = now;
+    return now - soft_limit_since_ms_ > l.soft_seconds * 1000;
+  }
+  soft_limit_since_ms_ = -1;
+  return false;
+}
+
+void Connection::CloseForOutputLimit() {
+  Log(LogLevel::kWarning, "Client id=" + std::to_string(client_.id) + " addr=" + client_.addr +
+                              " closed for overcoming of output buffer limits.");
+  host_.state().stats.client_output_limit_disconnections++;
+  Close();
+}
+
 void Connection::Flush() {
   flush_queued_ = false;
+  // Output written by others (a subscriber's messages) is checked here, as it is queued.
+  if (!closing_ && OutputLimitReached()) return CloseForOutputLimit();
   if (closing_ || writing_) return;
   if (out_.empty()) {
     if (client_.close_after_reply) Close();

@@ -72,6 +72,11 @@ class Connection {
   void UpdateReading();  // applies backpressure: read only while output is below the soft limit
   bool BlockedFromReading() const;
   bool OutputOverSoftLimit() const;
+  // Whether pending output broke a limit that disconnects: client-output-hard-limit, or
+  // client-output-buffer-limit for the client's class (pubsub while it has subscriptions):
+  // past hard, or past soft for longer than its seconds.
+  bool OutputLimitReached();
+  void CloseForOutputLimit();
   bool CanRunRequests() const;
   void OutputDrained();  // after a write completes: resume buffered requests, or reading
   // Writes released_ bytes: synchronously what the socket takes, the rest by one uv_write of
@@ -95,6 +100,7 @@ class Connection {
   bool closing_ = false;
   bool peer_closed_ = false;  // read EOF: finish answering what was sent, then close
   bool flush_queued_ = false;
+  int64_t soft_limit_since_ms_ = -1;  // steady time output went past the class's soft limit
 };
 
 }  // namespace server

@@ -17,13 +17,6 @@ namespace server {
 
 namespace {
 
-std::vector<std::string> SplitSpaces(const std::string& s) {
-  std::istringstream in(s);
-  std::vector<std::string> out;
-  for (std::string w; in >> w;) out.push_back(w);
-  return out;
-}
-
 void MakeDirs(const std::string& path) {
   std::string partial;
   std::istringstream in(path);
