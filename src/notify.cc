@@ -22,22 +22,19 @@ constexpr ClassLetter kOtherLetters[] = {
     {'n', kNotifyNew},      {'o', kNotifyOverwritten}, {'c', kNotifyTypeChanged},
 };
 
-// Writes [message|pmessage|smessage, (pattern,) channel, message] to one subscriber.
-void Deliver(ServerState& state, uint64_t client, std::string_view what,
-             const std::string* pattern, std::string_view channel, std::string_view message) {
-  resp::Writer* w = state.outputs->WriterFor(client);
-  if (w == nullptr) return;
-  if (pattern != nullptr) {
-    w->Push(4);
-    w->Bulk("pmessage");
-    w->Bulk(*pattern);
-  } else {
-    w->Push(3);
-    w->Bulk(what);
-  }
-  w->Bulk(channel);
-  w->Bulk(message);
-  state.outputs->RequestFlush(client);
+// One message's frame, [what, (pattern,) channel, message], as RESP2 (an array) or RESP3 (a
+// push): formatted once per publish and copied to every subscriber of that protocol.
+std::string Frame(int protocol, std::string_view what, const std::string* pattern,
+                  std::string_view channel, std::string_view message) {
+  std::string out;
+  out.reserve(48 + channel.size() + message.size() + (pattern ? pattern->size() : 0));
+  resp::Writer w(out, protocol);
+  w.Push(pattern ? 4 : 3);
+  w.Bulk(pattern ? "pmessage" : what);
+  if (pattern) w.Bulk(*pattern);
+  w.Bulk(channel);
+  w.Bulk(message);
+  return out;
 }
 
 }  // namespace
@@ -79,8 +76,17 @@ std::string NotifyClassesString(uint32_t flags) {
 size_t PublishMessage(ServerState& state, PubSub::Kind kind, std::string_view channel,
                       std::string_view message) {
   const std::string_view what = kind == PubSub::Kind::kShard ? "smessage" : "message";
+  // The channel's frames, made on first use; a pattern's frame is made per delivery.
+  std::string frames[2];
   auto deliver = [&](uint64_t client, const std::string* pattern) {
-    if (state.outputs != nullptr) Deliver(state, client, what, pattern, channel, message);
+    if (state.outputs == nullptr) return;
+    resp::Writer* w = state.outputs->OutputFor(client);
+    if (w == nullptr) return;
+    const int protocol = w->protocol() == 3 ? 3 : 2;
+    if (pattern != nullptr) return w->Raw(Frame(protocol, what, pattern, channel, message));
+    std::string& frame = frames[protocol - 2];
+    if (frame.empty()) frame = Frame(protocol, what, nullptr, channel, message);
+    w->Raw(frame);
   };
   return kind == PubSub::Kind::kShard ? state.pubsub.ShardPublish(channel, deliver)
                                       : state.pubsub.Publish(channel, deliver);

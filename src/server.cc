@@ -203,8 +203,11 @@ resp::Writer* Server::WriterFor(uint64_t client_id) {
   return &it->second->writer();
 }
 
-void Server::RequestFlush(uint64_t client_id) {
-  if (auto it = connections_.find(client_id); it != connections_.end()) it->second->RequestFlush();
+resp::Writer* Server::OutputFor(uint64_t client_id) {
+  auto it = connections_.find(client_id);
+  if (it == connections_.end() || it->second->closing()) return nullptr;
+  it->second->RequestFlush();
+  return &it->second->writer();
 }
 
 void Server::ServeReadyKeys() {

@@ -67,8 +67,8 @@ class Server final : public ConnectionHost, public ClientOutputs {
   void ArmBlockTimer();
   void ArmDueTimer();
   void ResumeUnblocked();
-  resp::Writer* WriterFor(uint64_t client_id) override;
-  void RequestFlush(uint64_t client_id) override;
+  resp::Writer* WriterFor(uint64_t client_id);
+  resp::Writer* OutputFor(uint64_t client_id) override;
 
   uv_loop_t loop_;
   std::vector<std::unique_ptr<uv_tcp_t>> listeners_;

@@ -31,10 +31,9 @@ class CommandTable;
 // it over its connections; a unit test may install its own.
 class ClientOutputs {
  public:
-  // The writer of the client's connection, or null when it is gone or closing.
-  virtual resp::Writer* WriterFor(uint64_t client_id) = 0;
-  // Something was written to the client outside its own command: flush it this iteration.
-  virtual void RequestFlush(uint64_t client_id) = 0;
+  // The writer of the client's connection, with a flush of it requested for this iteration
+  // (what is written comes from outside its own commands); null when it is gone or closing.
+  virtual resp::Writer* OutputFor(uint64_t client_id) = 0;
 
  protected:
   ~ClientOutputs() = default;

@@ -20,7 +20,8 @@ struct RecordingOutputs : server::ClientOutputs {
   std::map<uint64_t, std::string> out;
   std::map<uint64_t, std::unique_ptr<resp::Writer>> writers;
   std::map<uint64_t, int> flushes;
-  resp::Writer* WriterFor(uint64_t id) override {
+  resp::Writer* OutputFor(uint64_t id) override {
+    flushes[id]++;
     auto c = clients->find(id);
     if (c == clients->end()) return nullptr;
     auto& w = writers[id];
@@ -28,7 +29,6 @@ struct RecordingOutputs : server::ClientOutputs {
     w->set_protocol(c->second->protocol);
     return w.get();
   }
-  void RequestFlush(uint64_t id) override { flushes[id]++; }
   std::string Take(uint64_t id) { return std::exchange(out[id], std::string()); }
 };
 
