@@ -7,8 +7,10 @@
 
 #include "src/commands/keys/handlers.h"
 #include "src/commands/keys/util.h"
+#include "src/commands/util.h"
 #include "src/db.h"
 #include "src/errors.h"
+#include "src/notify.h"
 #include "src/server_state.h"
 
 namespace server::keys {
@@ -64,11 +66,13 @@ void ExpireGeneric(CommandContext& ctx, bool seconds, bool absolute) {
   if (*at <= ctx.now_ms) {
     db.Delete(key, ctx.now_ms);
     propagation.Add({"DEL", key});
+    Notify(ctx, kNotifyGeneric, "del", key);
   } else {
     db.SetExpire(key, *at);
     std::vector<std::string> record{"PEXPIREAT", std::string(key), std::to_string(*at)};
     for (size_t i = 3; i < ctx.argc(); i++) record.emplace_back(ctx.arg(i));
     propagation.Add(std::move(record));
+    Notify(ctx, kNotifyGeneric, "expire", key);
   }
   ctx.reply.Integer(1);
 }
@@ -98,7 +102,11 @@ void PExpireTime(CommandContext& ctx) { ReplyExpiry(ctx, false, true); }
 void Persist(CommandContext& ctx) {
   Db& db = ctx.db();
   const bool removed = db.Exists(ctx.arg(1), ctx.now_ms) && db.Persist(ctx.arg(1));
-  if (!removed) ctx.server.propagation.Suppress();
+  if (removed) {
+    Notify(ctx, kNotifyGeneric, "persist", ctx.arg(1));
+  } else {
+    ctx.server.propagation.Suppress();
+  }
   ctx.reply.Integer(removed ? 1 : 0);
 }
 

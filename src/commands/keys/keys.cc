@@ -7,6 +7,7 @@
 #include "src/commands/keys/util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/notify.h"
 
 namespace server {
 
@@ -14,7 +15,11 @@ namespace {
 
 void Del(CommandContext& ctx) {
   int64_t n = 0;
-  for (size_t i = 1; i < ctx.argc(); i++) n += ctx.db().Delete(ctx.arg(i), ctx.now_ms) ? 1 : 0;
+  for (size_t i = 1; i < ctx.argc(); i++) {
+    if (!ctx.db().Delete(ctx.arg(i), ctx.now_ms)) continue;
+    n++;
+    Notify(ctx, kNotifyGeneric, "del", ctx.arg(i));
+  }
   // Deleting only missing keys changed nothing; otherwise the call replays as it is.
   if (n == 0) ctx.server.propagation.Suppress();
   ctx.reply.Integer(n);
@@ -41,8 +46,12 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
     ctx.server.propagation.Suppress();  // nothing moved
     return from == to && !nx ? ctx.reply.Ok() : ctx.reply.Integer(0);
   }
+  // Redis deletes an existing destination, then adds the key: "new" fires, not "overwritten".
+  if (!nx) db.Delete(to, ctx.now_ms);
   db.Rename(from, to);
   ArmMovedStream(ctx, ctx.client.db_index, to);
+  Notify(ctx, kNotifyGeneric, "rename_from", from);
+  Notify(ctx, kNotifyGeneric, "rename_to", to);
   nx ? ctx.reply.Integer(1) : ctx.reply.Ok();
 }
 void Rename(CommandContext& ctx) { RenameGeneric(ctx, false); }
@@ -86,10 +95,14 @@ void Copy(CommandContext& ctx) {
     return ctx.reply.Integer(0);
   }
   int64_t at = src.GetExpire(from);
+  // As RENAME: an existing destination is deleted, then the copy added ("new", not
+  // "overwritten").
+  if (replace) dest.Delete(to, ctx.now_ms);
   dest.Set(to, Value(*v));
   if (at != kNoExpire) dest.SetExpire(to, at);
   ctx.server.blocking.SignalKeyReady(static_cast<int>(dest_index), to);
   ArmMovedStream(ctx, static_cast<int>(dest_index), to);
+  NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "copy_to", to, static_cast<int>(dest_index));
   ctx.reply.Integer(1);
 }
 

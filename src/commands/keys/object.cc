@@ -6,6 +6,7 @@
 #include "src/commands/keys/util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/notify.h"
 #include "src/types/set.h"
 #include "src/types/hash.h"
 #include "src/types/quicklist.h"
@@ -56,6 +57,8 @@ void Move(CommandContext& ctx) {
   // Readers blocked on the key in the target database may now be served.
   ctx.server.blocking.SignalKeyReady(static_cast<int>(*index), ctx.arg(1));
   ArmMovedStream(ctx, static_cast<int>(*index), ctx.arg(1));
+  Notify(ctx, kNotifyGeneric, "move_from", ctx.arg(1));
+  NotifyKeyspaceEvent(ctx.server, kNotifyGeneric, "move_to", ctx.arg(1), static_cast<int>(*index));
   ctx.reply.Integer(1);
 }
 

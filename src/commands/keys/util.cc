@@ -10,6 +10,7 @@
 #include "src/commands/util.h"
 #include "src/delivery/group_due.h"
 #include "src/errors.h"
+#include "src/notify.h"
 #include "src/server_state.h"
 
 namespace server {
@@ -62,6 +63,8 @@ Value* LookupRead(CommandContext& ctx, std::string_view key) {
     ctx.server.stats.keyspace_hits++;
   } else {
     ctx.server.stats.keyspace_misses++;
+    // Redis raises keymiss exactly where a read counts a miss.
+    Notify(ctx, kNotifyKeyMiss, "keymiss", key);
   }
   return v;
 }

@@ -14,7 +14,8 @@
 
 namespace server {
 
-// The live value for `key`, counting a keyspace hit or miss.
+// The live value for `key`, counting a keyspace hit or miss; a miss raises the "keymiss"
+// notification (class m), as Redis's read lookup does.
 Value* LookupRead(CommandContext& ctx, std::string_view key);
 
 // WRONGTYPE unless `v` is null or holds `type`.

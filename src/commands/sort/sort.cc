@@ -12,6 +12,7 @@
 #include "src/commands/sort/sort_rules.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/notify.h"
 #include "src/types/hash.h"
 #include "src/types/quicklist.h"
 #include "src/types/set.h"
@@ -112,7 +113,11 @@ Rows Project(CommandContext& ctx, const std::vector<SortItem>& items, Window w,
 
 void Store(CommandContext& ctx, std::string_view dst, const Rows& rows) {
   if (rows.empty()) {
-    if (!ctx.db().Delete(dst, ctx.now_ms)) ctx.server.propagation.Suppress();
+    if (ctx.db().Delete(dst, ctx.now_ms)) {
+      Notify(ctx, kNotifyGeneric, "del", dst);
+    } else {
+      ctx.server.propagation.Suppress();
+    }
     return ctx.reply.Integer(0);
   }
   Value list = Value::NewList(static_cast<int>(ctx.server.config.list_max_listpack_size));
@@ -120,6 +125,7 @@ void Store(CommandContext& ctx, std::string_view dst, const Rows& rows) {
   for (const auto& row : rows) list.list().PushBack(row ? std::string_view(*row) : "");
   ctx.db().Set(dst, std::move(list));
   ctx.server.blocking.SignalKeyReady(ctx.client.db_index, dst);
+  Notify(ctx, kNotifyList, "sortstore", dst);
   ctx.reply.Integer(static_cast<int64_t>(rows.size()));
 }
 

@@ -11,6 +11,7 @@
 #include "src/commands/strings/handlers.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/notify.h"
 #include "resp/strict_int.h"
 #include "src/types/bits.h"
 
@@ -120,6 +121,8 @@ void RunBitfield(CommandContext& ctx, bool read_only) {
   static const std::string kEmpty;
   ctx.reply.Array(replies);
   size_t changes = 0;
+  // Redis announces "setbit" when a write changed a field or the string was created or grown.
+  bool notify = false;
   types::Overflow mode = types::Overflow::kWrap;
   for (const FieldOp& op : *ops) {
     const std::string& s = v == nullptr ? kEmpty : v->str();
@@ -142,11 +145,13 @@ void RunBitfield(CommandContext& ctx, bool read_only) {
         }
         types::SetField(v->str(), op.offset, op.type, *next);
         changes++;
+        notify = notify || grown || *next != old;
         ctx.reply.Integer(op.kind == FieldOp::Kind::kSet ? old : *next);
         break;
       }
     }
   }
+  if (notify) Notify(ctx, kNotifyString, "setbit", key);
   if (changes > 0 || grown) {
     db.Touch(key);
   } else {

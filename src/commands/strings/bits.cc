@@ -9,6 +9,7 @@
 #include "src/commands/strings/handlers.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/notify.h"
 #include "src/types/bits.h"
 
 namespace server::strings {
@@ -71,9 +72,13 @@ void SetBit(CommandContext& ctx) {
   if (v == nullptr) v = &db.Set(key, Value::String(std::string()));
   std::string& s = v->str();
   const bool old = types::GetBit(s, *offset);
+  const bool on = bit == "1";
+  // Redis announces a change only: a bit that flipped, or a string created or grown.
+  const bool changed = s.size() < need || old != on;
   if (s.size() < need) s.resize(need, '\0');
-  types::SetBit(s, *offset, bit == "1");
+  types::SetBit(s, *offset, on);
   db.Touch(key);
+  if (changed) Notify(ctx, kNotifyString, "setbit", key);
   ctx.reply.Integer(old ? 1 : 0);
 }
 
@@ -167,9 +172,10 @@ void BitOp(CommandContext& ctx) {
   std::vector<std::string_view> sources;
   size_t longest = 0;
   for (size_t i = 3; i < ctx.argc(); i++) {
-    Value* v = db.Find(ctx.arg(i), ctx.now_ms);
-    if (auto t = CheckType(v, ValueType::kString); !t) return ctx.reply.Error(t.error());
-    sources.push_back(v == nullptr ? std::string_view() : std::string_view(v->str()));
+    // A read lookup, as Redis's: a missing source counts a miss and raises keymiss.
+    auto v = LookupRead(ctx, ctx.arg(i), ValueType::kString);
+    if (!v) return ctx.reply.Error(v.error());
+    sources.push_back(*v == nullptr ? std::string_view() : std::string_view((*v)->str()));
     longest = std::max(longest, sources.back().size());
   }
   std::string out(longest, '\0');
@@ -187,9 +193,10 @@ void BitOp(CommandContext& ctx) {
   }
   const std::string_view dest = ctx.arg(2);
   if (longest == 0) {
-    db.Delete(dest, ctx.now_ms);
+    if (db.Delete(dest, ctx.now_ms)) Notify(ctx, kNotifyGeneric, "del", dest);
   } else {
     db.Set(dest, Value::String(std::move(out)));
+    Notify(ctx, kNotifyString, "set", dest);
   }
   ctx.reply.Integer(static_cast<int64_t>(longest));
 }

@@ -7,6 +7,7 @@
 #include "src/commands/strings/handlers.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/notify.h"
 #include "src/number_format.h"
 
 namespace server::strings {
@@ -31,6 +32,7 @@ void IncrByValue(CommandContext& ctx, int64_t delta) {
   } else {
     db.Set(ctx.arg(1), Value::String(std::to_string(result)));
   }
+  Notify(ctx, kNotifyString, "incrby", ctx.arg(1));
   ctx.reply.Integer(result);
 }
 
@@ -81,6 +83,7 @@ void IncrByFloat(CommandContext& ctx) {
   } else {
     db.Set(ctx.arg(1), Value::String(std::move(text)));
   }
+  Notify(ctx, kNotifyString, "incrbyfloat", ctx.arg(1));
 }
 
 }  // namespace server::strings

@@ -4,6 +4,7 @@
 #include "src/commands/strings/handlers.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/notify.h"
 
 namespace server::strings {
 
@@ -29,6 +30,7 @@ void Append(CommandContext& ctx) {
   Value* v = db.Find(key, ctx.now_ms);
   if (v == nullptr) {
     db.Set(key, Value::String(std::string(tail)));
+    Notify(ctx, kNotifyString, "append", key);
     return ctx.reply.Integer(static_cast<int64_t>(tail.size()));
   }
   if (auto t = CheckType(v, ValueType::kString); !t) return ctx.reply.Error(t.error());
@@ -37,6 +39,7 @@ void Append(CommandContext& ctx) {
   if (!length) return ctx.reply.Error(length.error());
   s.append(tail);
   db.Touch(key);
+  Notify(ctx, kNotifyString, "append", key);
   ctx.reply.Integer(static_cast<int64_t>(s.size()));
 }
 
@@ -92,6 +95,7 @@ void SetRange(CommandContext& ctx) {
     s.append(patch);
     int64_t len = static_cast<int64_t>(s.size());
     db.Set(key, Value::String(std::move(s)));
+    Notify(ctx, kNotifyString, "setrange", key);
     return ctx.reply.Integer(len);
   }
   if (auto t = CheckType(v, ValueType::kString); !t) return ctx.reply.Error(t.error());
@@ -107,6 +111,7 @@ void SetRange(CommandContext& ctx) {
   if (s.size() < off + patch.size()) s.resize(off + patch.size(), '\0');
   s.replace(off, patch.size(), patch);
   db.Touch(key);
+  Notify(ctx, kNotifyString, "setrange", key);
   ctx.reply.Integer(static_cast<int64_t>(s.size()));
 }
 

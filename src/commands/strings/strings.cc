@@ -11,6 +11,7 @@
 #include "src/commands/strings/handlers.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/notify.h"
 
 namespace server {
 
@@ -112,6 +113,8 @@ void Set(CommandContext& ctx) {
       // Redis's rewrite: the absolute time, without NX/XX/GET (the write happened).
       ctx.server.propagation.Add({"SET", key, ctx.arg(2), "PXAT", std::to_string(*expire_at)});
     }
+    Notify(ctx, kNotifyString, "set", key);
+    if (expire_at) Notify(ctx, kNotifyGeneric, "expire", key);
   } else {
     ctx.server.propagation.Suppress();
   }
@@ -127,6 +130,7 @@ void SetNx(CommandContext& ctx) {
     return ctx.reply.Integer(0);
   }
   db.Set(ctx.arg(1), Value::String(std::string(ctx.arg(2))));
+  Notify(ctx, kNotifyString, "set", ctx.arg(1));
   ctx.reply.Integer(1);
 }
 
@@ -138,6 +142,8 @@ void SetWithTtl(CommandContext& ctx, bool seconds) {
   db.Set(ctx.arg(1), Value::String(std::string(ctx.arg(3))));
   db.SetExpire(ctx.arg(1), *at);
   ctx.server.propagation.Add({"SET", ctx.arg(1), ctx.arg(3), "PXAT", std::to_string(*at)});
+  Notify(ctx, kNotifyString, "set", ctx.arg(1));
+  Notify(ctx, kNotifyGeneric, "expire", ctx.arg(1));
   ctx.reply.Ok();
 }
 void SetEx(CommandContext& ctx) { SetWithTtl(ctx, true); }
@@ -150,6 +156,7 @@ void GetSet(CommandContext& ctx) {
   if (*v != nullptr) old = std::move((*v)->str());
   ctx.db().Set(ctx.arg(1), Value::String(std::string(ctx.arg(2))));
   ctx.server.propagation.Add({"SET", ctx.arg(1), ctx.arg(2)});  // as Redis 7.0 rewrites it
+  Notify(ctx, kNotifyString, "set", ctx.arg(1));
   old ? ctx.reply.Bulk(*old) : ctx.reply.Null();
 }
 
@@ -163,6 +170,7 @@ void GetDel(CommandContext& ctx) {
   std::string old = std::move(v->str());
   ctx.db().Delete(ctx.arg(1), ctx.now_ms);
   ctx.server.propagation.Add({"DEL", ctx.arg(1)});
+  Notify(ctx, kNotifyGeneric, "del", ctx.arg(1));
   ctx.reply.Bulk(old);
 }
 
@@ -188,12 +196,15 @@ void GetEx(CommandContext& ctx) {
       std::string value = std::move(v->str());
       db.Delete(key, ctx.now_ms);
       propagation.Add({"DEL", key});
+      Notify(ctx, kNotifyGeneric, "del", key);
       return ctx.reply.Bulk(value);
     }
     db.SetExpire(key, *at);
     propagation.Add({"PEXPIREAT", key, std::to_string(*at)});
+    Notify(ctx, kNotifyGeneric, "expire", key);
   } else if (opts->persist && db.Persist(key)) {
     propagation.Add({"PERSIST", key});
+    Notify(ctx, kNotifyGeneric, "persist", key);
   } else {
     propagation.Suppress();  // a plain GET, or PERSIST on a key without a TTL
   }
@@ -224,6 +235,7 @@ void MSet(CommandContext& ctx) {
   Db& db = ctx.db();
   for (size_t i = 1; i < ctx.argc(); i += 2) {
     db.Set(ctx.arg(i), Value::String(std::string(ctx.arg(i + 1))));
+    Notify(ctx, kNotifyString, "set", ctx.arg(i));
   }
   ctx.reply.Ok();
 }
@@ -239,6 +251,7 @@ void MSetNx(CommandContext& ctx) {
   }
   for (size_t i = 1; i < ctx.argc(); i += 2) {
     db.Set(ctx.arg(i), Value::String(std::string(ctx.arg(i + 1))));
+    Notify(ctx, kNotifyString, "set", ctx.arg(i));
   }
   ctx.reply.Integer(1);
 }
