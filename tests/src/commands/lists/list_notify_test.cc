@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "src/blocking.h"
 #include "tests/support/keyevent_harness.h"
 
 using Events = std::vector<std::string>;
@@ -44,4 +45,25 @@ TEST_CASE("Only the list class's events arrive when notify-keyspace-events says 
   testing_support::KeyEventHarness h("l");
   h.Run({"RPUSH", "l", "a"});
   CHECK(h.Events({"RPOP", "l"}) == Events{"rpop l"});
+}
+
+TEST_CASE("A blocked BLMOVE served by a push raises the push, then its own push and pop",
+          "[lists][notify]") {
+  testing_support::KeyEventHarness h;
+  server::Client waiter;
+  waiter.id = 3;
+  h.state.clients[waiter.id] = &waiter;
+  std::string waiter_out;
+  resp::Writer waiter_writer(waiter_out, 2);
+  std::vector<std::string> blmove{"BLMOVE", "src", "dst", "RIGHT", "LEFT", "0"};
+  std::vector<std::string_view> argv(blmove.begin(), blmove.end());
+  server::Dispatch(h.state, waiter, argv, waiter_writer);
+  CHECK(waiter_out.empty());
+  CHECK(h.Events({"RPUSH", "src", "x"}) == Events{"rpush src"});
+  h.state.blocking.ServeReadyKeys(h.state, server::WakeTime::Now(),
+                                  [&](uint64_t id) -> resp::Writer* {
+                                    return id == waiter.id ? &waiter_writer : nullptr;
+                                  });
+  CHECK(waiter_out == "$1\r\nx\r\n");
+  CHECK(h.Take() == Events{"lpush dst", "rpop src", "del src"});
 }
