@@ -11,6 +11,7 @@
 #include "src/commands/keys/util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/notify.h"
 
 namespace server::hashes {
 
@@ -107,6 +108,10 @@ void SetFieldExpiry(CommandContext& ctx, bool seconds, bool absolute) {
     argv.insert(argv.end(), deleted.begin(), deleted.end());
     propagation.Add(std::move(argv));
   }
+  // hexpire for expiries set; a time already past deletes instead: hdel (Redis 7.4.1+), then
+  // del if the hash emptied.
+  if (!set.empty()) Notify(ctx, kNotifyHash, "hexpire", ctx.arg(1));
+  if (!deleted.empty()) Notify(ctx, kNotifyHash, "hdel", ctx.arg(1));
   AfterWrite(ctx, ctx.arg(1), h);
 }
 
@@ -178,6 +183,7 @@ void HPersist(CommandContext& ctx) {
   }
   if (changed) {
     ctx.db().Touch(ctx.arg(1));
+    Notify(ctx, kNotifyHash, "hpersist", ctx.arg(1));
   } else {
     ctx.server.propagation.Suppress();
   }

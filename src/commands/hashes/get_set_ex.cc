@@ -10,6 +10,7 @@
 #include "src/commands/keys/util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/notify.h"
 
 namespace server::hashes {
 
@@ -92,6 +93,7 @@ void HGetDel(CommandContext& ctx) {
   }
   if (hdel.size() == 2) return ctx.server.propagation.Suppress();
   ctx.server.propagation.Add(std::move(hdel));
+  Notify(ctx, kNotifyHash, "hdel", ctx.arg(1));
   AfterWrite(ctx, ctx.arg(1), (*v)->hash());
 }
 
@@ -148,7 +150,14 @@ void HGetEx(CommandContext& ctx) {
     argv.insert(argv.end(), persisted.begin(), persisted.end());
     ctx.server.propagation.Add(std::move(argv));
   }
-  if (hdel.size() > 2) ctx.server.propagation.Add(std::move(hdel));
+  // Events as Redis 8.0 documents them: hexpire, hpersist, or hdel for a time already past,
+  // then del if the hash emptied (fields found expired raised hexpired in the lookup).
+  if (!expiries.empty()) Notify(ctx, kNotifyHash, "hexpire", ctx.arg(1));
+  if (!persisted.empty()) Notify(ctx, kNotifyHash, "hpersist", ctx.arg(1));
+  if (hdel.size() > 2) {
+    ctx.server.propagation.Add(std::move(hdel));
+    Notify(ctx, kNotifyHash, "hdel", ctx.arg(1));
+  }
   AfterWrite(ctx, ctx.arg(1), (*v)->hash());
 }
 
@@ -215,7 +224,14 @@ void HSetEx(CommandContext& ctx) {
     ctx.db().TrackFieldExpiry(ctx.arg(1));
     RecordExpiries(ctx, ctx.arg(1), expiries);
   }
-  if (hdel.size() > 2) ctx.server.propagation.Add(std::move(hdel));
+  // Events as Redis 8.0 documents them: hset, then hexpire for an expiry given (a kept TTL is
+  // none), or hdel for a time already past, then del if the hash emptied.
+  Notify(ctx, kNotifyHash, "hset", ctx.arg(1));
+  if (at && *at > ctx.now_ms) Notify(ctx, kNotifyHash, "hexpire", ctx.arg(1));
+  if (hdel.size() > 2) {
+    ctx.server.propagation.Add(std::move(hdel));
+    Notify(ctx, kNotifyHash, "hdel", ctx.arg(1));
+  }
   AfterWrite(ctx, ctx.arg(1), h);
   ctx.reply.Integer(1);
 }

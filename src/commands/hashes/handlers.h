@@ -16,8 +16,8 @@ namespace server::hashes {
 Result<Value*> FindHashForWrite(CommandContext& ctx, std::string_view key);
 // The hash at `key`, created empty when missing (the caller checked the type).
 types::Hash& HashForWrite(CommandContext& ctx, std::string_view key, Value* existing);
-// After a write to the hash at `key`: deletes the key when the hash is empty, else marks it
-// modified for WATCH.
+// After a write to the hash at `key` (whose events the caller raised): deletes the key when the
+// hash is empty, raising del, else marks it modified for WATCH.
 void AfterWrite(CommandContext& ctx, std::string_view key, const types::Hash& hash);
 // The listpack thresholds from the config.
 types::HashLimits Limits(const CommandContext& ctx);

@@ -14,6 +14,7 @@
 #include "src/commands/util.h"
 #include "src/config.h"
 #include "src/errors.h"
+#include "src/notify.h"
 #include "src/number_format.h"
 
 namespace server::hashes {
@@ -32,6 +33,7 @@ types::Hash& HashForWrite(CommandContext& ctx, std::string_view key, Value* exis
 void AfterWrite(CommandContext& ctx, std::string_view key, const types::Hash& hash) {
   if (hash.empty()) {
     ctx.db().Delete(key, ctx.now_ms);
+    Notify(ctx, kNotifyGeneric, "del", key);
   } else {
     ctx.db().Touch(key);
   }
@@ -72,6 +74,7 @@ Result<int64_t> SetPairs(CommandContext& ctx) {
   int64_t added = 0;
   for (size_t i = 2; i < ctx.argc(); i += 2) added += h.Set(ctx.arg(i), ctx.arg(i + 1), limits);
   ctx.db().Touch(ctx.arg(1));
+  Notify(ctx, kNotifyHash, "hset", ctx.arg(1));  // even when no value changed, as Redis
   return added;
 }
 
@@ -97,6 +100,7 @@ void HSetNx(CommandContext& ctx) {
   types::Hash& h = HashForWrite(ctx, ctx.arg(1), *v);
   h.Set(ctx.arg(2), ctx.arg(3), Limits(ctx));
   ctx.db().Touch(ctx.arg(1));
+  Notify(ctx, kNotifyHash, "hset", ctx.arg(1));
   ctx.reply.Integer(1);
 }
 
@@ -125,7 +129,10 @@ void HDel(CommandContext& ctx) {
   if (*v != nullptr) {
     types::Hash& h = (*v)->hash();
     for (size_t i = 2; i < ctx.argc() && !h.empty(); i++) deleted += h.Erase(ctx.arg(i));
-    if (deleted > 0) AfterWrite(ctx, ctx.arg(1), h);
+    if (deleted > 0) {
+      Notify(ctx, kNotifyHash, "hdel", ctx.arg(1));
+      AfterWrite(ctx, ctx.arg(1), h);
+    }
   }
   if (deleted == 0) ctx.server.propagation.Suppress();
   ctx.reply.Integer(deleted);
@@ -190,6 +197,7 @@ void HIncrBy(CommandContext& ctx) {
   // The value changes in place: the field keeps its expiry.
   h.Set(ctx.arg(2), std::to_string(result), Limits(ctx), /*keep_expiry=*/true);
   ctx.db().Touch(ctx.arg(1));
+  Notify(ctx, kNotifyHash, "hincrby", ctx.arg(1));
   ctx.reply.Integer(result);
 }
 
@@ -213,6 +221,7 @@ void HIncrByFloat(CommandContext& ctx) {
   types::Hash& h = HashForWrite(ctx, ctx.arg(1), *v);
   h.Set(ctx.arg(2), text, Limits(ctx), /*keep_expiry=*/true);
   ctx.db().Touch(ctx.arg(1));
+  Notify(ctx, kNotifyHash, "hincrbyfloat", ctx.arg(1));
   // The result, not the increment (float arithmetic replayed elsewhere may round differently);
   // HSET clears a field's expiry, so an expiry the field keeps is recorded after it.
   ctx.server.propagation.Add({"HSET", ctx.arg(1), ctx.arg(2), text});

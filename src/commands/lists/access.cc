@@ -8,6 +8,7 @@
 #include "src/commands/registry.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/notify.h"
 
 namespace server {
 
@@ -64,13 +65,18 @@ void LSet(CommandContext& ctx) {
     return ctx.reply.Error(err::kIndexOutOfRange);
   }
   ctx.db().Touch(key);
+  Notify(ctx, kNotifyList, "lset", key);
   ctx.reply.Ok();
 }
 
-// After a removal: an emptied list deletes its key, otherwise its watchers are told.
-void AfterRemoval(CommandContext& ctx, std::string_view key, const types::List& list) {
+// After a removal: the command's event, then an emptied list deletes its key (and del is
+// raised), otherwise its watchers are told.
+void AfterRemoval(CommandContext& ctx, std::string_view key, const types::List& list,
+                  std::string_view event) {
+  Notify(ctx, kNotifyList, event, key);
   if (list.empty()) {
     ctx.db().Delete(key, ctx.now_ms);
+    Notify(ctx, kNotifyGeneric, "del", key);
   } else {
     ctx.db().Touch(key);
   }
@@ -90,7 +96,7 @@ void LRem(CommandContext& ctx) {
     ctx.server.propagation.Suppress();
     return ctx.reply.Integer(0);
   }
-  AfterRemoval(ctx, key, **list);
+  AfterRemoval(ctx, key, **list, "lrem");
   ctx.reply.Integer(static_cast<int64_t>(removed));
 }
 
@@ -110,12 +116,14 @@ void LTrim(CommandContext& ctx) {
   const Span keep = ClampRange(*start, *stop, l.size());
   const size_t tail = l.size() - keep.start - keep.count;
   if (keep.start + tail == 0) {
+    // Nothing to drop: nothing recorded, but Redis still raises ltrim.
     ctx.server.propagation.Suppress();
+    Notify(ctx, kNotifyList, "ltrim", key);
     return ctx.reply.Ok();
   }
   l.Erase(keep.start + keep.count, tail);
   l.Erase(0, keep.start);
-  AfterRemoval(ctx, key, l);
+  AfterRemoval(ctx, key, l, "ltrim");
   ctx.reply.Ok();
 }
 
@@ -218,6 +226,7 @@ void LInsert(CommandContext& ctx) {
   }
   l.Insert(after ? index + 1 : index, ctx.arg(4));
   ctx.db().Touch(key);
+  Notify(ctx, kNotifyList, "linsert", key);
   ctx.reply.Integer(static_cast<int64_t>(l.size()));
 }
 

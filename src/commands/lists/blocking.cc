@@ -55,7 +55,7 @@ class BlockedListPop : public BlockedCommand {
     types::List& list = **found;
     switch (op_.kind) {
       case BlockKind::kPop: {
-        auto values = lists::Pop(db, state.config, key, list, op_.from, 1);
+        auto values = lists::Pop(state, db_index, key, list, op_.from, 1);
         reply.Array(2);
         reply.Bulk(key);
         reply.Bulk(values.front());
@@ -63,7 +63,7 @@ class BlockedListPop : public BlockedCommand {
         return true;
       }
       case BlockKind::kMPop: {
-        auto values = lists::Pop(db, state.config, key, list, op_.from, op_.count);
+        auto values = lists::Pop(state, db_index, key, list, op_.from, op_.count);
         reply.Array(2);
         reply.Bulk(key);
         reply.Array(values.size());
@@ -78,7 +78,8 @@ class BlockedListPop : public BlockedCommand {
           reply.Error(dst.error());
           return true;
         }
-        reply.Bulk(lists::Move(db, state.config, key, list, op_.dst, *dst, op_.from, op_.to));
+        reply.Bulk(
+            lists::Move(state, db_index, key, list, op_.dst, *dst, op_.from, op_.to));
         state.propagation.AddOutside(db_index, MoveRecord(op_, key));
         // The pushed entry may serve a client waiting on the destination.
         state.blocking.SignalKeyReady(db_index, op_.dst);
@@ -113,7 +114,7 @@ void BlockingPop(CommandContext& ctx, End end) {
     auto list = lists::FindForWrite(db, key, ctx.now_ms);
     if (!list) return ctx.reply.Error(list.error());
     if (*list != nullptr) {
-      auto values = lists::Pop(db, ctx.server.config, key, **list, end, 1);
+      auto values = lists::Pop(ctx.server, ctx.client.db_index, key, **list, end, 1);
       ctx.server.propagation.Add({PopName(end), key});
       ctx.reply.Array(2);
       ctx.reply.Bulk(key);

@@ -26,7 +26,7 @@ void PushCommand(CommandContext& ctx, End end, bool only_existing) {
     return ctx.reply.Integer(0);
   }
   const size_t len =
-      lists::Push(ctx.db(), ctx.server.config, key, *list, end, ctx.argv.subspan(2));
+      lists::Push(ctx.server, ctx.client.db_index, key, *list, end, ctx.argv.subspan(2));
   ctx.reply.Integer(static_cast<int64_t>(len));
 }
 
@@ -53,7 +53,7 @@ void PopCommand(CommandContext& ctx, End end) {
     if (!has_count) return ctx.reply.Null();
     return *list == nullptr ? ctx.reply.NullArray() : ctx.reply.Array(0);
   }
-  auto values = lists::Pop(ctx.db(), ctx.server.config, key, **list, end,
+  auto values = lists::Pop(ctx.server, ctx.client.db_index, key, **list, end,
                            static_cast<size_t>(count));
   if (!has_count) return ctx.reply.Bulk(values.front());
   ctx.reply.Array(values.size());
@@ -155,7 +155,8 @@ MoveOutcome TryMove(CommandContext& ctx, End from, End to) {
     ctx.reply.Error(dst.error());
     return MoveOutcome::kReplied;
   }
-  ctx.reply.Bulk(Move(db, ctx.server.config, src_key, **src, dst_key, *dst, from, to));
+  ctx.reply.Bulk(
+      Move(ctx.server, ctx.client.db_index, src_key, **src, dst_key, *dst, from, to));
   return MoveOutcome::kReplied;
 }
 
@@ -197,7 +198,7 @@ bool MPopNow(CommandContext& ctx, const MPopArgs& args) {
       return true;
     }
     if (*list == nullptr) continue;
-    auto values = Pop(db, ctx.server.config, key, **list, args.end, args.count);
+    auto values = Pop(ctx.server, ctx.client.db_index, key, **list, args.end, args.count);
     ctx.reply.Array(2);
     ctx.reply.Bulk(key);
     ctx.reply.Array(values.size());

@@ -10,6 +10,7 @@
 #include "src/ascii.h"
 #include "src/commands/keys/util.h"
 #include "src/errors.h"
+#include "src/notify.h"
 
 namespace server::lists {
 
@@ -39,15 +40,37 @@ types::List& Prepared(types::List& list, const Config& config) {
   return list;
 }
 
-size_t Push(Db& db, const Config& config, std::string_view key, types::List* list, End end,
+namespace {
+
+std::string_view PushEvent(End end) { return end == End::kLeft ? "lpush" : "rpush"; }
+std::string_view PopEvent(End end) { return end == End::kLeft ? "lpop" : "rpop"; }
+
+// After entries left `list` from `end`: the pop's event, then the key's deletion if it emptied.
+void AfterPop(ServerState& state, int db, std::string_view key, const types::List& list,
+              End end) {
+  NotifyKeyspaceEvent(state, kNotifyList, PopEvent(end), key, db);
+  Db& d = *state.dbs[static_cast<size_t>(db)];
+  if (list.empty()) {
+    d.Delete(key, INT64_MIN);  // present (just read), so the time does not matter
+    NotifyKeyspaceEvent(state, kNotifyGeneric, "del", key, db);
+  } else {
+    d.Touch(key);
+  }
+}
+
+}  // namespace
+
+size_t Push(ServerState& state, int db, std::string_view key, types::List* list, End end,
             std::span<const std::string_view> values) {
+  Db& d = *state.dbs[static_cast<size_t>(db)];
+  const Config& config = state.config;
   if (list == nullptr) {
     list = &Prepared(
-        db.Set(key, Value::NewList(static_cast<int>(config.list_max_listpack_size))).list(),
+        d.Set(key, Value::NewList(static_cast<int>(config.list_max_listpack_size))).list(),
         config);
   } else {
     Prepared(*list, config);
-    db.Touch(key);
+    d.Touch(key);
   }
   for (std::string_view v : values) {
     if (end == End::kLeft) {
@@ -56,40 +79,32 @@ size_t Push(Db& db, const Config& config, std::string_view key, types::List* lis
       list->PushBack(v);
     }
   }
+  NotifyKeyspaceEvent(state, kNotifyList, PushEvent(end), key, db);
   return list->size();
 }
 
-std::vector<std::string> Pop(Db& db, const Config& config, std::string_view key,
+std::vector<std::string> Pop(ServerState& state, int db, std::string_view key,
                              types::List& list, End end, size_t n) {
-  Prepared(list, config);
+  Prepared(list, state.config);
   std::vector<std::string> out;
   n = std::min(n, list.size());
   out.reserve(n);
   for (size_t i = 0; i < n; i++) {
     out.push_back(end == End::kLeft ? list.PopFront() : list.PopBack());
   }
-  if (list.empty()) {
-    db.Delete(key, INT64_MIN);  // present (just read), so the time does not matter
-  } else if (n > 0) {
-    db.Touch(key);
-  }
+  AfterPop(state, db, key, list, end);
   return out;
 }
 
-std::string Move(Db& db, const Config& config, std::string_view src_key, types::List& src,
+std::string Move(ServerState& state, int db, std::string_view src_key, types::List& src,
                  std::string_view dst_key, types::List* dst, End from, End to) {
-  Prepared(src, config);
+  Prepared(src, state.config);
   std::string value = from == End::kLeft ? src.PopFront() : src.PopBack();
   if (src_key == dst_key) dst = &src;
   const std::string_view one[] = {value};
-  Push(db, config, dst_key, dst, to, one);
-  if (src.empty()) {
-    db.Delete(src_key, INT64_MIN);
-  } else {
-    db.Touch(src_key);
-  }
+  Push(state, db, dst_key, dst, to, one);
+  AfterPop(state, db, src_key, src, from);
   return value;
 }
-
 
 }  // namespace server::lists

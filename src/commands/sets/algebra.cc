@@ -13,6 +13,7 @@
 #include "src/commands/sets/util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/notify.h"
 
 namespace server::sets {
 
@@ -51,6 +52,11 @@ void ForEachInIntersection(SetList sets, F&& fn) {
 }
 
 enum class Op { kInter, kUnion, kDiff };
+
+// The keyspace event of the STORE form.
+std::string_view StoreEvent(Op op) {
+  return op == Op::kInter ? "sinterstore" : op == Op::kUnion ? "sunionstore" : "sdiffstore";
+}
 
 types::Set Combine(const SetList& sets, Op op, const types::SetLimits& limits) {
   types::Set out;
@@ -104,9 +110,15 @@ void StoreCombined(CommandContext& ctx, Op op) {
   std::string_view dst = ctx.arg(1);
   const auto size = static_cast<int64_t>(result.size());
   if (size == 0) {
-    if (!ctx.db().Delete(dst, ctx.now_ms)) ctx.server.propagation.Suppress();
+    // An empty result deletes the destination (del), or changes nothing when it was missing.
+    if (ctx.db().Delete(dst, ctx.now_ms)) {
+      Notify(ctx, kNotifyGeneric, "del", dst);
+    } else {
+      ctx.server.propagation.Suppress();
+    }
   } else {
     ctx.db().Set(dst, Value::NewSet(std::move(result)));
+    Notify(ctx, kNotifySet, StoreEvent(op), dst);
   }
   ctx.reply.Integer(size);
 }

@@ -10,6 +10,7 @@
 #include "src/commands/sets/util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/notify.h"
 
 namespace server::sets {
 
@@ -36,7 +37,7 @@ void SPopOne(CommandContext& ctx) {
   std::string member = (*set)->RandomMember(ctx.server.rng);
   ctx.reply.Bulk(member);
   (*set)->Remove(member);
-  AfterRemove(ctx, key, **set);
+  AfterRemove(ctx, key, **set, "spop");
   ctx.server.propagation.Add({"SREM", key, member});
 }
 
@@ -86,13 +87,15 @@ void SPop(CommandContext& ctx) {
     ctx.reply.Set(s.size());
     s.ForEach([&](std::string_view m) { ctx.reply.Bulk(m); });
     ctx.db().Delete(key, ctx.now_ms);
+    Notify(ctx, kNotifySet, "spop", key);
+    Notify(ctx, kNotifyGeneric, "del", key);
     propagation.Add({"DEL", key});
     return;
   }
   const auto picked = s.RandomDistinct(static_cast<size_t>(*count), ctx.server.rng);
   ReplyMembers(ctx.reply, picked);
   for (const auto& m : picked) s.Remove(m);
-  AfterRemove(ctx, key, s);
+  AfterRemove(ctx, key, s, "spop");
   for (size_t i = 0; i < picked.size(); i += kSRemBatch) {
     std::vector<std::string> argv = {"SREM", std::string(key)};
     const size_t end = std::min(picked.size(), i + kSRemBatch);

@@ -16,6 +16,7 @@
 #include "src/commands/sets/util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/notify.h"
 #include "src/glob.h"
 
 namespace server::sets {
@@ -41,6 +42,7 @@ void SAdd(CommandContext& ctx) {
     ctx.server.propagation.Suppress();
   } else {
     ctx.db().Touch(key);
+    Notify(ctx, kNotifySet, "sadd", key);
   }
   ctx.reply.Integer(added);
 }
@@ -57,7 +59,7 @@ void SRem(CommandContext& ctx) {
   if (removed == 0) {
     ctx.server.propagation.Suppress();
   } else {
-    AfterRemove(ctx, key, *set);
+    AfterRemove(ctx, key, *set, "srem");
   }
   ctx.reply.Integer(removed);
 }
@@ -114,15 +116,19 @@ void SMove(CommandContext& ctx) {
     propagation.Suppress();
     return ctx.reply.Integer(0);
   }
-  AfterRemove(ctx, src_key, **src);  // may delete the source; the destination is another key
+  // May delete the source (srem, del); the destination is another key. sadd only when the
+  // member was new there, as Redis.
+  AfterRemove(ctx, src_key, **src, "srem");
   const types::SetLimits limits = LimitsOf(ctx);
   if (*dst == nullptr) {
     ctx.db()
         .Set(dst_key, Value::NewSet(types::Set::Create(member, 1, limits)))
         .set()
         .Add(member, limits);
+    Notify(ctx, kNotifySet, "sadd", dst_key);
   } else if ((*dst)->Add(member, limits)) {
     ctx.db().Touch(dst_key);
+    Notify(ctx, kNotifySet, "sadd", dst_key);
   }
   ctx.reply.Integer(1);
 }

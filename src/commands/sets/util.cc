@@ -3,7 +3,9 @@
 #include <utility>
 
 #include "src/commands/keys/util.h"
+#include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/notify.h"
 
 namespace server::sets {
 
@@ -26,9 +28,12 @@ Result<types::Set*> WriteSet(CommandContext& ctx, std::string_view key) {
   return v == nullptr ? nullptr : &v->set();
 }
 
-void AfterRemove(CommandContext& ctx, std::string_view key, const types::Set& set) {
+void AfterRemove(CommandContext& ctx, std::string_view key, const types::Set& set,
+                 std::string_view event) {
+  Notify(ctx, kNotifySet, event, key);
   if (set.empty()) {
     ctx.db().Delete(key, ctx.now_ms);
+    Notify(ctx, kNotifyGeneric, "del", key);
   } else {
     ctx.db().Touch(key);
   }

@@ -20,9 +20,10 @@ Result<const types::Set*> ReadSet(CommandContext& ctx, std::string_view key);
 // The same for a write: no hit/miss counted.
 Result<types::Set*> WriteSet(CommandContext& ctx, std::string_view key);
 
-// After removing members from the set at `key`: deletes the key when the set is empty, else
-// marks its watchers (the value was changed in place).
-void AfterRemove(CommandContext& ctx, std::string_view key, const types::Set& set);
+// After removing members from the set at `key`: raises `event` (srem, spop), then deletes the
+// key when the set is empty (raising del), else marks its watchers (changed in place).
+void AfterRemove(CommandContext& ctx, std::string_view key, const types::Set& set,
+                 std::string_view event);
 
 // Writes `members` as a RESP3 set (RESP2 array).
 template <typename Members>
