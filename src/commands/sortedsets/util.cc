@@ -8,10 +8,10 @@
 
 #include "src/commands/keys/util.h"
 #include "src/commands/util.h"
-#include "src/notify.h"
-#include "src/server_state.h"
 #include "src/config.h"
 #include "src/errors.h"
+#include "src/notify.h"
+#include "src/server_state.h"
 
 namespace server::zsets {
 

@@ -80,8 +80,8 @@ enum class PopShape { kFlat, kPairs, kNested };
 // Pops up to `count` items from the low (`max`: high) end of `z` at `key` in db `db_index`,
 // writing them as `shape` says (the header too), publishes zpopmin/zpopmax, then deletes the
 // emptied key (and publishes "del") or marks WATCH. Blocked pops served later use it too.
-void PopFrom(ServerState& state, int db_index, std::string_view key, types::ZSet& z,
-             size_t count, bool max, PopShape shape, resp::Writer& w);
+void PopFrom(ServerState& state, int db_index, std::string_view key, types::ZSet& z, size_t count,
+             bool max, PopShape shape, resp::Writer& w);
 // After `z` at `key` lost popped items: zpopmin/zpopmax, then "del" and the key's removal if
 // it emptied, or WATCH marked.
 void AfterPop(ServerState& state, int db_index, std::string_view key, const types::ZSet& z,

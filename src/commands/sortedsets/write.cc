@@ -194,8 +194,7 @@ void ZRemRangeByScore(CommandContext& ctx) {
   if (!max) return ctx.reply.Error(max.error());
   auto z = WriteZSet(ctx, ctx.arg(1));
   if (!z) return ctx.reply.Error(z.error());
-  RemoveWindow(ctx, *z, *z ? ScoreWindow(**z, *min, *max) : RankWindow{},
-               "zremrangebyscore");
+  RemoveWindow(ctx, *z, *z ? ScoreWindow(**z, *min, *max) : RankWindow{}, "zremrangebyscore");
 }
 
 void ZRemRangeByLex(CommandContext& ctx) {
@@ -205,8 +204,7 @@ void ZRemRangeByLex(CommandContext& ctx) {
   if (!max) return ctx.reply.Error(max.error());
   auto z = WriteZSet(ctx, ctx.arg(1));
   if (!z) return ctx.reply.Error(z.error());
-  RemoveWindow(ctx, *z, *z ? LexWindow(**z, *min, *max) : RankWindow{},
-               "zremrangebylex");
+  RemoveWindow(ctx, *z, *z ? LexWindow(**z, *min, *max) : RankWindow{}, "zremrangebylex");
 }
 
 void ZPopMin(CommandContext& ctx) { Pop(ctx, /*max=*/false); }
@@ -236,8 +234,8 @@ Result<MPopArgs> ParseMPop(const CommandContext& ctx, size_t numkeys_index) {
   return args;
 }
 
-void PopFrom(ServerState& state, int db_index, std::string_view key, types::ZSet& z,
-             size_t count, bool max, PopShape shape, resp::Writer& w) {
+void PopFrom(ServerState& state, int db_index, std::string_view key, types::ZSet& z, size_t count,
+             bool max, PopShape shape, resp::Writer& w) {
   const size_t n = std::min(count, z.size());
   // ZMPOP nests its pairs in both protocols; ZPOPMIN without COUNT is one flat array.
   const bool flat = shape == PopShape::kFlat;
