@@ -6,6 +6,7 @@
 #include "src/delivery/dead_letter.h"
 #include "src/delivery/group_due.h"
 #include "src/delivery/records.h"
+#include "src/notify.h"
 #include "src/server_state.h"
 
 namespace server {
@@ -47,6 +48,7 @@ void ApplyGroupRead(DeliveryContext& dc, const GroupRef& ref, streams::Consumer&
     RedeliverTo(dc, ref, due, *e, c);
     g.counters().redelivered++;
     dc.state.policy_stats.redelivered++;
+    NotifyKeyspaceEvent(dc.state, kNotifyStream, kEventRedeliver, ref.key, dc.db);
   }
   for (streams::PendingEntry* e : plan.claimed) RedeliverTo(dc, ref, due, *e, c);
   for (streams::PendingEntry* e : plan.undeliverable) Drop(dc, ref, e->id);

@@ -4,6 +4,7 @@
 
 #include "src/delivery/policy.h"
 #include "src/log.h"
+#include "src/notify.h"
 #include "src/server_state.h"
 
 namespace server {
@@ -28,6 +29,7 @@ std::optional<streams::StreamID> AppendToStream(ServerState& state, int db, std:
     d.Touch(key);
   }
   state.blocking.SignalKeyReady(db, key);
+  NotifyKeyspaceEvent(state, kNotifyStream, "xadd", key, db);
   if (records != nullptr) {
     Record r{"XADD", std::string(key), id.value.ToString()};
     r.reserve(3 + field_values.size());
@@ -81,6 +83,8 @@ bool DeadLetter(DeliveryContext& dc, std::string_view key, streams::Stream& s,
   if (dc.records != nullptr) dc.records->push_back(DropPendingRecord(key, group, id));
   g.counters().dead_lettered++;
   dc.state.policy_stats.dead_lettered++;
+  // Runnel's own event, after the dead-letter stream's "xadd" (see README, Keyspace notifications).
+  NotifyKeyspaceEvent(dc.state, kNotifyStream, kEventDeadLetter, key, dc.db);
   return true;
 }
 

@@ -32,6 +32,12 @@ inline constexpr std::string_view kDlqReason = "dlq-reason";
 inline constexpr std::array<std::string_view, 6> kDlqFields = {
     kDlqSourceStream, kDlqSourceId, kDlqGroup, kDlqConsumer, kDlqDeliveries, kDlqReason};
 
+// Runnel's keyspace events (class t, on the source stream's key), one per entry: a policy
+// dead-lettered it (after the dead-letter stream's own "xadd"), or redelivered it because its
+// ack timeout ran out. Named so that no Redis event can take the names.
+inline constexpr std::string_view kEventDeadLetter = "xpolicy-deadletter";
+inline constexpr std::string_view kEventRedeliver = "xpolicy-redeliver";
+
 // dlq-reason values.
 inline constexpr std::string_view kDlqReasonMaxDeliveries = "max-deliveries";
 inline constexpr std::string_view kDlqReasonFatal = "fatal";

@@ -217,14 +217,16 @@ void ReplyAlgebra(CommandContext& ctx, SetOp op) {
 
 // <OP>STORE destination numkeys key...: the result replaces whatever the destination held; an
 // empty result deletes it.
-void StoreAlgebra(CommandContext& ctx, SetOp op) {
+void StoreAlgebra(CommandContext& ctx, SetOp op, std::string_view event) {
   auto r = ParseAlgebra(ctx, 2, op, /*store=*/true);
   if (!r) return ctx.reply.Error(r.error());
   const Scored result = Plan(*r, op);
   const std::string_view dst = ctx.arg(1);
   if (result.empty()) {
-    if (!ctx.db().Delete(dst, ctx.now_ms)) ctx.server.propagation.Suppress();
-    return ctx.reply.Integer(0);
+    const bool deleted = ctx.db().Delete(dst, ctx.now_ms);
+    if (!deleted) ctx.server.propagation.Suppress();
+    ctx.reply.Integer(0);
+    return NotifyStored(ctx, dst, /*stored=*/false, deleted, event);
   }
   // Built member by member from an empty listpack, so it ends in the encoding Redis gives it.
   Value value = Value::NewZSet();
@@ -232,6 +234,7 @@ void StoreAlgebra(CommandContext& ctx, SetOp op) {
   for (const auto& [member, score] : result) value.zset().Set(member, score, limits);
   ctx.db().Set(dst, std::move(value));
   ctx.reply.Integer(static_cast<int64_t>(result.size()));
+  NotifyStored(ctx, dst, /*stored=*/true, /*deleted=*/false, event);
 }
 
 }  // namespace
@@ -239,9 +242,9 @@ void StoreAlgebra(CommandContext& ctx, SetOp op) {
 void ZUnion(CommandContext& ctx) { ReplyAlgebra(ctx, SetOp::kUnion); }
 void ZInter(CommandContext& ctx) { ReplyAlgebra(ctx, SetOp::kInter); }
 void ZDiff(CommandContext& ctx) { ReplyAlgebra(ctx, SetOp::kDiff); }
-void ZUnionStore(CommandContext& ctx) { StoreAlgebra(ctx, SetOp::kUnion); }
-void ZInterStore(CommandContext& ctx) { StoreAlgebra(ctx, SetOp::kInter); }
-void ZDiffStore(CommandContext& ctx) { StoreAlgebra(ctx, SetOp::kDiff); }
+void ZUnionStore(CommandContext& ctx) { StoreAlgebra(ctx, SetOp::kUnion, "zunionstore"); }
+void ZInterStore(CommandContext& ctx) { StoreAlgebra(ctx, SetOp::kInter, "zinterstore"); }
+void ZDiffStore(CommandContext& ctx) { StoreAlgebra(ctx, SetOp::kDiff, "zdiffstore"); }
 
 // ZINTERCARD numkeys key... [LIMIT limit]: the intersection's size, counting stopped at the
 // limit (0: none).

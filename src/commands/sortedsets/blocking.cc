@@ -30,7 +30,8 @@ struct BlockedPopOp {
 };
 
 // BZPOPMIN/BZPOPMAX's reply: key, member, score in one array (the score a double in RESP3).
-void PopOneFrom(Db& db, std::string_view key, types::ZSet& z, bool max, resp::Writer& w) {
+void PopOneFrom(ServerState& state, int db_index, std::string_view key, types::ZSet& z, bool max,
+                resp::Writer& w) {
   const types::ZSet::Item top = z.At(max ? z.size() - 1 : 0);
   w.Array(3);
   w.Bulk(key);
@@ -38,11 +39,7 @@ void PopOneFrom(Db& db, std::string_view key, types::ZSet& z, bool max, resp::Wr
   w.Double(top.score);
   const std::string member(top.member);
   z.Remove(member);
-  if (z.empty()) {
-    db.Delete(key, INT64_MIN);  // present (just read), so the time does not matter
-  } else {
-    db.Touch(key);
-  }
+  AfterPop(state, db_index, key, z, max);
 }
 
 class BlockedZSetPop : public BlockedCommand {
@@ -59,12 +56,12 @@ class BlockedZSetPop : public BlockedCommand {
     const size_t n = op_.mpop ? std::min(op_.count, z.size()) : 1;
     state.propagation.AddOutside(db_index, PopRecord(key, op_.max, n));
     if (!op_.mpop) {
-      PopOneFrom(db, key, z, op_.max, reply);
+      PopOneFrom(state, db_index, key, z, op_.max, reply);
       return true;
     }
     reply.Array(2);
     reply.Bulk(key);
-    PopFrom(db, key, z, n, op_.max, PopShape::kNested, reply);
+    PopFrom(state, db_index, key, z, n, op_.max, PopShape::kNested, reply);
     return true;
   }
 
@@ -92,7 +89,7 @@ void BlockingPop(CommandContext& ctx, bool max) {
     if (!z) return ctx.reply.Error(z.error());
     if (*z != nullptr) {
       ctx.server.propagation.Add(PopRecord(key, max, 1));
-      return PopOneFrom(ctx.db(), key, **z, max, ctx.reply);
+      return PopOneFrom(ctx.server, ctx.client.db_index, key, **z, max, ctx.reply);
     }
     keys.emplace_back(key);
   }

@@ -201,14 +201,17 @@ void ZRangeStore(CommandContext& ctx) {
   }
   const std::string_view dst = ctx.arg(1);
   if (items.empty()) {
-    if (!ctx.db().Delete(dst, ctx.now_ms)) ctx.server.propagation.Suppress();
-    return ctx.reply.Integer(0);
+    const bool deleted = ctx.db().Delete(dst, ctx.now_ms);
+    if (!deleted) ctx.server.propagation.Suppress();
+    ctx.reply.Integer(0);
+    return NotifyStored(ctx, dst, /*stored=*/false, deleted, "zrangestore");
   }
   Value value = Value::NewZSet();
   const types::ZSet::Limits limits = Limits(ctx);
   for (const auto& [member, score] : items) value.zset().Set(member, score, limits);
   ctx.db().Set(dst, std::move(value));
   ctx.reply.Integer(static_cast<int64_t>(items.size()));
+  NotifyStored(ctx, dst, /*stored=*/true, /*deleted=*/false, "zrangestore");
 }
 
 }  // namespace server::zsets

@@ -2,12 +2,16 @@
 
 #include <cctype>
 #include <cerrno>
+#include <climits>
 #include <cmath>
 #include <cstdlib>
 
 #include "src/commands/keys/util.h"
+#include "src/commands/util.h"
 #include "src/config.h"
 #include "src/errors.h"
+#include "src/notify.h"
+#include "src/server_state.h"
 
 namespace server::zsets {
 
@@ -107,11 +111,35 @@ types::ZSet& CreateZSet(CommandContext& ctx, std::string_view key) {
   return ctx.db().Set(key, Value::NewZSet()).zset();
 }
 
-void AfterWrite(CommandContext& ctx, std::string_view key, const types::ZSet& z) {
+void AfterWrite(CommandContext& ctx, std::string_view key, const types::ZSet& z,
+                std::string_view event) {
+  Notify(ctx, kNotifyZSet, event, key);
   if (z.empty()) {
     ctx.db().Delete(key, ctx.now_ms);
+    Notify(ctx, kNotifyGeneric, "del", key);
   } else {
     ctx.db().Touch(key);
+  }
+}
+
+void NotifyStored(CommandContext& ctx, std::string_view dst, bool stored, bool deleted,
+                  std::string_view event) {
+  if (stored) {
+    Notify(ctx, kNotifyZSet, event, dst);
+  } else if (deleted) {
+    Notify(ctx, kNotifyGeneric, "del", dst);
+  }
+}
+
+void AfterPop(ServerState& state, int db_index, std::string_view key, const types::ZSet& z,
+              bool max) {
+  NotifyKeyspaceEvent(state, kNotifyZSet, max ? "zpopmax" : "zpopmin", key, db_index);
+  Db& db = *state.dbs[static_cast<size_t>(db_index)];
+  if (z.empty()) {
+    db.Delete(key, INT64_MIN);  // present (just read), so the time does not matter
+    NotifyKeyspaceEvent(state, kNotifyGeneric, "del", key, db_index);
+  } else {
+    db.Touch(key);
   }
 }
 

@@ -50,8 +50,14 @@ Result<types::ZSet*> ReadZSet(CommandContext& ctx, std::string_view key);
 Result<types::ZSet*> WriteZSet(CommandContext& ctx, std::string_view key);
 // The sorted set at `key`, created empty when missing (its Value is stored now).
 types::ZSet& CreateZSet(CommandContext& ctx, std::string_view key);
-// After a write: deletes `key` if its set is now empty, and marks WATCH.
-void AfterWrite(CommandContext& ctx, std::string_view key, const types::ZSet& z);
+// After a write that changed the set: publishes `event` (class z) about `key`, then deletes
+// `key` if its set is now empty (with its "del" event, as Redis orders them) or marks WATCH.
+void AfterWrite(CommandContext& ctx, std::string_view key, const types::ZSet& z,
+                std::string_view event);
+// A *STORE command's end: "<event>" when it stored a set, "del" when an empty result removed
+// the destination; nothing when the destination was missing and stays so.
+void NotifyStored(CommandContext& ctx, std::string_view dst, bool stored, bool deleted,
+                  std::string_view event);
 
 types::ZSet::Limits Limits(const CommandContext& ctx);
 
@@ -71,10 +77,15 @@ Result<MPopArgs> ParseMPop(const CommandContext& ctx, size_t numkeys_index);
 // How popped items are replied: ZPOPMIN without COUNT and BZPOPMIN's one flat array; with
 // COUNT, pairs (RESP3 nested); ZMPOP's pairs, nested in both protocols.
 enum class PopShape { kFlat, kPairs, kNested };
-// Pops up to `count` items from the low (`max`: high) end of `z` at `key` in `db`, writing
-// them as `shape` says (the header too), then deletes the emptied key or marks WATCH.
-void PopFrom(Db& db, std::string_view key, types::ZSet& z, size_t count, bool max,
-             PopShape shape, resp::Writer& w);
+// Pops up to `count` items from the low (`max`: high) end of `z` at `key` in db `db_index`,
+// writing them as `shape` says (the header too), publishes zpopmin/zpopmax, then deletes the
+// emptied key (and publishes "del") or marks WATCH. Blocked pops served later use it too.
+void PopFrom(ServerState& state, int db_index, std::string_view key, types::ZSet& z, size_t count,
+             bool max, PopShape shape, resp::Writer& w);
+// After `z` at `key` lost popped items: zpopmin/zpopmax, then "del" and the key's removal if
+// it emptied, or WATCH marked.
+void AfterPop(ServerState& state, int db_index, std::string_view key, const types::ZSet& z,
+              bool max);
 // The plain form a pop of `count` items is recorded as: ZPOPMIN/ZPOPMAX key count.
 std::vector<std::string> PopRecord(std::string_view key, bool max, size_t count);
 // ZMPOP's work when some key holds a sorted set: pops, replies [key, pairs], records, and

@@ -52,8 +52,9 @@ Result<ZAddOptions> ParseZAddOptions(const CommandContext& ctx) {
   return o;
 }
 
-// Removes the members of ranks [w.first, w.first + w.count) and replies their number.
-void RemoveWindow(CommandContext& ctx, types::ZSet* z, RankWindow w) {
+// Removes the members of ranks [w.first, w.first + w.count), replies their number and
+// publishes `event` when some went.
+void RemoveWindow(CommandContext& ctx, types::ZSet* z, RankWindow w, std::string_view event) {
   if (z == nullptr || w.count == 0) {
     ctx.server.propagation.Suppress();
     return ctx.reply.Integer(0);
@@ -66,7 +67,7 @@ void RemoveWindow(CommandContext& ctx, types::ZSet* z, RankWindow w) {
   });
   for (const std::string& m : doomed) z->Remove(m);
   ctx.reply.Integer(static_cast<int64_t>(doomed.size()));
-  AfterWrite(ctx, ctx.arg(1), *z);
+  AfterWrite(ctx, ctx.arg(1), *z, event);
 }
 
 void Pop(CommandContext& ctx, bool max) {
@@ -83,7 +84,7 @@ void Pop(CommandContext& ctx, bool max) {
     ctx.server.propagation.Suppress();
     return ctx.reply.Array(0);
   }
-  PopFrom(ctx.db(), ctx.arg(1), **z, static_cast<size_t>(count), max,
+  PopFrom(ctx.server, ctx.client.db_index, ctx.arg(1), **z, static_cast<size_t>(count), max,
           ctx.argc() == 2 ? PopShape::kFlat : PopShape::kPairs, ctx.reply);
 }
 
@@ -138,8 +139,12 @@ void ZAdd(CommandContext& ctx) {
   } else {
     ctx.reply.Integer(opts->ch ? added + changed : added);
   }
-  if (added + changed == 0) ctx.server.propagation.Suppress();
-  AfterWrite(ctx, ctx.arg(1), *z);
+  // A ZADD that changed nothing is not recorded and publishes nothing, as in Redis.
+  if (added + changed == 0) {
+    ctx.server.propagation.Suppress();
+    return ctx.db().Touch(ctx.arg(1));
+  }
+  AfterWrite(ctx, ctx.arg(1), *z, opts->incr ? "zincr" : "zadd");
 }
 
 void ZIncrBy(CommandContext& ctx) {
@@ -151,10 +156,13 @@ void ZIncrBy(CommandContext& ctx) {
   const std::optional<double> cur = z ? z->Score(ctx.arg(3)) : std::nullopt;
   const double next = cur ? *cur + *inc : *inc;
   if (std::isnan(next)) return ctx.reply.Error(err::kZScoreNaN);
+  // An increment that leaves the score as it was changes nothing: no event (Redis's rule).
+  const bool unchanged = cur == next;
   if (z == nullptr) z = &CreateZSet(ctx, ctx.arg(1));
   z->Set(ctx.arg(3), next, Limits(ctx));
   ctx.reply.Double(next);
-  AfterWrite(ctx, ctx.arg(1), *z);
+  if (unchanged) return ctx.db().Touch(ctx.arg(1));
+  AfterWrite(ctx, ctx.arg(1), *z, "zincr");
 }
 
 void ZRem(CommandContext& ctx) {
@@ -165,7 +173,7 @@ void ZRem(CommandContext& ctx) {
   for (size_t i = 2; z != nullptr && i < ctx.argc(); i++) removed += z->Remove(ctx.arg(i));
   ctx.reply.Integer(removed);
   if (removed == 0) return ctx.server.propagation.Suppress();
-  AfterWrite(ctx, ctx.arg(1), *z);
+  AfterWrite(ctx, ctx.arg(1), *z, "zrem");
 }
 
 void ZRemRangeByRank(CommandContext& ctx) {
@@ -175,7 +183,8 @@ void ZRemRangeByRank(CommandContext& ctx) {
   if (!stop) return ctx.reply.Error(stop.error());
   auto z = WriteZSet(ctx, ctx.arg(1));
   if (!z) return ctx.reply.Error(z.error());
-  RemoveWindow(ctx, *z, *z ? IndexWindow((*z)->size(), *start, *stop) : RankWindow{});
+  RemoveWindow(ctx, *z, *z ? IndexWindow((*z)->size(), *start, *stop) : RankWindow{},
+               "zremrangebyrank");
 }
 
 void ZRemRangeByScore(CommandContext& ctx) {
@@ -185,7 +194,7 @@ void ZRemRangeByScore(CommandContext& ctx) {
   if (!max) return ctx.reply.Error(max.error());
   auto z = WriteZSet(ctx, ctx.arg(1));
   if (!z) return ctx.reply.Error(z.error());
-  RemoveWindow(ctx, *z, *z ? ScoreWindow(**z, *min, *max) : RankWindow{});
+  RemoveWindow(ctx, *z, *z ? ScoreWindow(**z, *min, *max) : RankWindow{}, "zremrangebyscore");
 }
 
 void ZRemRangeByLex(CommandContext& ctx) {
@@ -195,7 +204,7 @@ void ZRemRangeByLex(CommandContext& ctx) {
   if (!max) return ctx.reply.Error(max.error());
   auto z = WriteZSet(ctx, ctx.arg(1));
   if (!z) return ctx.reply.Error(z.error());
-  RemoveWindow(ctx, *z, *z ? LexWindow(**z, *min, *max) : RankWindow{});
+  RemoveWindow(ctx, *z, *z ? LexWindow(**z, *min, *max) : RankWindow{}, "zremrangebylex");
 }
 
 void ZPopMin(CommandContext& ctx) { Pop(ctx, /*max=*/false); }
@@ -225,8 +234,8 @@ Result<MPopArgs> ParseMPop(const CommandContext& ctx, size_t numkeys_index) {
   return args;
 }
 
-void PopFrom(Db& db, std::string_view key, types::ZSet& z, size_t count, bool max,
-             PopShape shape, resp::Writer& w) {
+void PopFrom(ServerState& state, int db_index, std::string_view key, types::ZSet& z, size_t count,
+             bool max, PopShape shape, resp::Writer& w) {
   const size_t n = std::min(count, z.size());
   // ZMPOP nests its pairs in both protocols; ZPOPMIN without COUNT is one flat array.
   const bool flat = shape == PopShape::kFlat;
@@ -250,11 +259,7 @@ void PopFrom(Db& db, std::string_view key, types::ZSet& z, size_t count, bool ma
     return true;
   });
   for (const std::string& m : popped) z.Remove(m);
-  if (z.empty()) {
-    db.Delete(key, INT64_MIN);  // present (just read), so the time does not matter
-  } else {
-    db.Touch(key);
-  }
+  AfterPop(state, db_index, key, z, max);
 }
 
 std::vector<std::string> PopRecord(std::string_view key, bool max, size_t count) {
@@ -274,7 +279,7 @@ bool MPopNow(CommandContext& ctx, const MPopArgs& args) {
     ctx.reply.Bulk(key);
     // Recorded as its deterministic effect, as Redis 7.0 propagates it.
     ctx.server.propagation.Add(PopRecord(key, args.max, n));
-    PopFrom(ctx.db(), key, **z, n, args.max, PopShape::kNested, ctx.reply);
+    PopFrom(ctx.server, ctx.client.db_index, key, **z, n, args.max, PopShape::kNested, ctx.reply);
     return true;
   }
   return false;

@@ -17,6 +17,7 @@
 #include "src/delivery/policy.h"
 #include "src/delivery/records.h"
 #include "src/errors.h"
+#include "src/notify.h"
 #include "streams/delivery_plan.h"
 #include "streams/saturating.h"
 
@@ -66,7 +67,10 @@ void XAckDel(CommandContext& ctx) {
     deleted_any = deleted_any || outcome == streams::DeleteOutcome::kDeleted;
     ctx.reply.Integer(DeleteOutcomeCode(outcome));
   }
-  if (deleted_any) ctx.db().Touch(ctx.arg(1));
+  if (!deleted_any) return;
+  ctx.db().Touch(ctx.arg(1));
+  // Acks publish nothing (XACK has no event); the deletion publishes XDEL's.
+  Notify(ctx, kNotifyStream, "xdel", ctx.arg(1));
 }
 
 struct NackArgs {

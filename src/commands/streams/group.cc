@@ -19,6 +19,7 @@
 #include "src/delivery/group_due.h"
 #include "src/delivery/records.h"
 #include "src/errors.h"
+#include "src/notify.h"
 
 namespace server {
 
@@ -149,6 +150,7 @@ void XGroupCreate(CommandContext& ctx) {
   record.push_back(std::to_string(g->entries_read()));
   ctx.server.propagation.Add(std::move(record));
   ctx.reply.Simple("OK");
+  Notify(ctx, kNotifyStream, "xgroup-create", ctx.arg(2));
 }
 
 // XGROUP SETID key group <id|$> [ENTRIESREAD n]: moves the group; its PEL stays as it is.
@@ -166,6 +168,7 @@ void XGroupSetId(CommandContext& ctx) {
   g.SetPosition(*id, EntriesReadFor(*opts, *target->stream));
   ctx.server.propagation.Add(PositionRecord(ctx.arg(2), ctx.arg(3), g));
   ctx.reply.Simple("OK");
+  Notify(ctx, kNotifyStream, "xgroup-setid", ctx.arg(2));
 }
 
 // XGROUP DESTROY key group: 1 when there was such a group. Clients blocked in XREADGROUP on it
@@ -176,6 +179,7 @@ void XGroupDestroy(CommandContext& ctx) {
   const bool destroyed = (*s)->DestroyGroup(ctx.arg(3));
   if (!destroyed) ctx.server.propagation.Suppress();
   ctx.reply.Integer(destroyed ? 1 : 0);
+  if (destroyed) Notify(ctx, kNotifyStream, "xgroup-destroy", ctx.arg(2));
 }
 
 // XGROUP CREATECONSUMER key group consumer: 1 when created, 0 when it already existed.
@@ -185,6 +189,7 @@ void XGroupCreateConsumer(CommandContext& ctx) {
   const bool created = target->group->GetOrCreateConsumer(ctx.arg(4), ctx.now_ms).second;
   if (!created) ctx.server.propagation.Suppress();
   ctx.reply.Integer(created ? 1 : 0);
+  if (created) Notify(ctx, kNotifyStream, "xgroup-createconsumer", ctx.arg(2));
 }
 
 // XGROUP DELCONSUMER key group consumer: how many entries the consumer had pending (they leave
@@ -195,6 +200,7 @@ void XGroupDelConsumer(CommandContext& ctx) {
   const std::optional<size_t> pending = target->group->DeleteConsumer(ctx.arg(4));
   if (!pending) ctx.server.propagation.Suppress();
   ctx.reply.Integer(static_cast<int64_t>(pending.value_or(0)));
+  if (pending) Notify(ctx, kNotifyStream, "xgroup-delconsumer", ctx.arg(2));
 }
 
 // XGROUP SETPOLICY key group [ACK-TIMEOUT ms] [BACKOFF ms [ms ...] | BACKOFF-EXP base max]

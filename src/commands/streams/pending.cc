@@ -18,6 +18,7 @@
 #include "src/delivery/policy.h"
 #include "src/delivery/records.h"
 #include "src/errors.h"
+#include "src/notify.h"
 #include "src/server_state.h"
 #include "streams/delivery_plan.h"
 
@@ -228,7 +229,10 @@ void XClaim(CommandContext& ctx) {
   }
   auto [consumer, created] = g->GetOrCreateConsumer(ctx.arg(3), now);
   consumer->seen_time_ms = now;
-  if (created) records.push_back(CreateConsumerRecord(ctx.arg(1), ctx.arg(2), ctx.arg(3)));
+  if (created) {
+    records.push_back(CreateConsumerRecord(ctx.arg(1), ctx.arg(2), ctx.arg(3)));
+    Notify(ctx, kNotifyStream, "xgroup-createconsumer", ctx.arg(1));
+  }
   const std::vector<streams::XClaimStep> steps =
       streams::PlanClaim(*s, *g, args.ids, {now, args.min_idle, delivery_time, args.force});
   std::vector<streams::StreamID> claimed;
@@ -277,7 +281,10 @@ void XAutoClaim(CommandContext& ctx) {
   auto [consumer, created] = g->GetOrCreateConsumer(ctx.arg(3), now);
   consumer->seen_time_ms = now;
   std::vector<Record> records;
-  if (created) records.push_back(CreateConsumerRecord(ctx.arg(1), ctx.arg(2), ctx.arg(3)));
+  if (created) {
+    records.push_back(CreateConsumerRecord(ctx.arg(1), ctx.arg(2), ctx.arg(3)));
+    Notify(ctx, kNotifyStream, "xgroup-createconsumer", ctx.arg(1));
+  }
 
   const streams::AutoClaimPlan plan =
       streams::PlanAutoClaim(*s, *g, EffectivePolicy(ctx.server.config, *g),

@@ -14,6 +14,7 @@
 #include "src/delivery/dead_letter.h"
 #include "src/delivery/records.h"
 #include "src/errors.h"
+#include "src/notify.h"
 
 namespace server {
 
@@ -122,6 +123,8 @@ void XRedrive(CommandContext& ctx) {
   ctx.server.policy_stats.redriven += static_cast<uint64_t>(redriven);
   RecordAll(ctx, std::move(records));
   ctx.reply.Integer(redriven);
+  // Each append published "xadd" on its source; the dead letters' removal is one "xdel".
+  if (redriven > 0) Notify(ctx, kNotifyStream, "xdel", dlq_key);
 }
 
 constexpr CommandSpec kStreamRedriveRows[] = {

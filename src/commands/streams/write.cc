@@ -11,6 +11,7 @@
 #include "src/commands/streams/util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/notify.h"
 
 namespace server {
 
@@ -146,6 +147,12 @@ size_t ApplyTrim(streams::Stream& s, const TrimArgs& args) {
   return 0;
 }
 
+// XADD's events: "xadd", then "xtrim" when its trim removed entries (Redis's order).
+void NotifyAdded(CommandContext& ctx, size_t trimmed) {
+  Notify(ctx, kNotifyStream, "xadd", ctx.arg(1));
+  if (trimmed > 0) Notify(ctx, kNotifyStream, "xtrim", ctx.arg(1));
+}
+
 void XAdd(CommandContext& ctx) {
   TrimArgs args;
   auto parsed = ParseTrimArgs(ctx, /*xadd=*/true, args);
@@ -175,18 +182,20 @@ void XAdd(CommandContext& ctx) {
     Value value = Value::NewStream();
     auto id = value.stream().Add(given.value, field_values, now, limits);
     if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
-    ApplyTrim(value.stream(), args);
+    const size_t trimmed = ApplyTrim(value.stream(), args);
     ctx.server.propagation.Add(
         DeterministicTrimArgv(ctx, args, value.stream(), id_index, id.value));
     ctx.db().Set(ctx.arg(1), std::move(value));
-    return ReplyId(ctx.reply, id.value);
+    ReplyId(ctx.reply, id.value);
+    return NotifyAdded(ctx, trimmed);
   }
   auto id = s->Add(given.value, field_values, now, limits);
   if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
-  ApplyTrim(*s, args);
+  const size_t trimmed = ApplyTrim(*s, args);
   ctx.server.propagation.Add(DeterministicTrimArgv(ctx, args, *s, id_index, id.value));
   ctx.db().Touch(ctx.arg(1));
   ReplyId(ctx.reply, id.value);
+  NotifyAdded(ctx, trimmed);
 }
 
 void XTrim(CommandContext& ctx) {
@@ -205,6 +214,7 @@ void XTrim(CommandContext& ctx) {
     ctx.server.propagation.Suppress();
   }
   ctx.reply.Integer(static_cast<int64_t>(removed));
+  if (removed > 0) Notify(ctx, kNotifyStream, "xtrim", ctx.arg(1));
 }
 
 void XDel(CommandContext& ctx) {
@@ -223,6 +233,7 @@ void XDel(CommandContext& ctx) {
   if (deleted > 0) ctx.db().Touch(ctx.arg(1));
   if (deleted == 0) ctx.server.propagation.Suppress();  // else it replays as it is
   ctx.reply.Integer(deleted);
+  if (deleted > 0) Notify(ctx, kNotifyStream, "xdel", ctx.arg(1));
 }
 
 // XDELEX key [KEEPREF|DELREF|ACKED] IDS numids id... (Redis 8.2; the IDS block may come at
@@ -249,6 +260,8 @@ void XDelEx(CommandContext& ctx) {
   if (!deleted_any && (s == nullptr || args->policy != streams::RefPolicy::kDelRef)) {
     ctx.server.propagation.Suppress();
   }
+  // The docs name no event of its own: XDEL's, when an entry went (as for XACKDEL).
+  if (deleted_any) Notify(ctx, kNotifyStream, "xdel", ctx.arg(1));
 }
 
 void XSetId(CommandContext& ctx) {
@@ -280,7 +293,9 @@ void XSetId(CommandContext& ctx) {
   switch (s->SetId(last.value, entries_added, max_deleted)) {
     case streams::SetIdStatus::kOk:
       ctx.db().Touch(ctx.arg(1));
-      return ctx.reply.Ok();
+      ctx.reply.Ok();
+      // Even when the ID did not move, as Redis does.
+      return Notify(ctx, kNotifyStream, "xsetid", ctx.arg(1));
     case streams::SetIdStatus::kSmallerThanMaxDeleted:
       return ctx.reply.Error(err::kXSetIdSmallerThanMaxDeleted);
     case streams::SetIdStatus::kSmallerThanTopItem:

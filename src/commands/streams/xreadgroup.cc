@@ -15,6 +15,7 @@
 #include "src/commands/util.h"
 #include "src/delivery/records.h"
 #include "src/errors.h"
+#include "src/notify.h"
 
 namespace server {
 
@@ -148,7 +149,10 @@ void XReadGroup(CommandContext& ctx) {
     // Every call creates the consumer and counts as an attempt (7.2's seen-time / XINFO idle).
     auto [consumer, created] = t.group->GetOrCreateConsumer(opts.consumer, ctx.now_ms);
     consumer->seen_time_ms = ctx.now_ms;
-    if (created) records.push_back(CreateConsumerRecord(t.key, opts.group, opts.consumer));
+    if (created) {
+      records.push_back(CreateConsumerRecord(t.key, opts.group, opts.consumer));
+      Notify(ctx, kNotifyStream, "xgroup-createconsumer", t.key);
+    }
     std::string entries;
     resp::Writer w(entries, ctx.reply.protocol());
     const GroupReadTarget target{t.key, opts.group, *t.stream, *t.group, *consumer};

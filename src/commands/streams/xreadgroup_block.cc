@@ -14,6 +14,7 @@
 #include "src/delivery/policy.h"
 #include "src/delivery/records.h"
 #include "src/errors.h"
+#include "src/notify.h"
 #include "streams/delivery_plan.h"
 #include "streams/saturating.h"
 
@@ -136,7 +137,10 @@ class BlockedXReadGroup : public BlockedCommand {
     }
     auto [consumer, created] = g.GetOrCreateConsumer(opts_.consumer, pass.now_ms);
     consumer->seen_time_ms = pass.now_ms;
-    if (created) pass.records.push_back(CreateConsumerRecord(key, opts_.group, opts_.consumer));
+    if (created) {
+      pass.records.push_back(CreateConsumerRecord(key, opts_.group, opts_.consumer));
+      NotifyKeyspaceEvent(state_, kNotifyStream, "xgroup-createconsumer", key, pass.db);
+    }
     DeliveryContext dc{state_, pass.db, pass.now_ms,
                        state_.propagation.enabled() ? &pass.records : nullptr};
     return ReadNew(w, {key, opts_.group, s, g, *consumer}, opts_, pass.budget, dc);
