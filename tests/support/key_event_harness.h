@@ -19,12 +19,11 @@ struct KeyEventOutputs : server::ClientOutputs {
   server::Client* client = nullptr;
   std::string out;
   std::unique_ptr<resp::Writer> writer;
-  resp::Writer* WriterFor(uint64_t id) override {
+  resp::Writer* OutputFor(uint64_t id) override {
     if (id != subscriber) return nullptr;
     if (!writer) writer = std::make_unique<resp::Writer>(out, client->protocol);
     return writer.get();
   }
-  void RequestFlush(uint64_t) override {}
 };
 
 struct KeyEventHarness : CommandHarness {

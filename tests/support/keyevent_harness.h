@@ -14,23 +14,22 @@
 namespace testing_support {
 
 // Writes the subscriber's messages into one RESP2 buffer.
-struct KeyEventOutputs : server::ClientOutputs {
+struct FamilyEventOutputs : server::ClientOutputs {
   uint64_t subscriber = 0;
   std::string out;
   std::unique_ptr<resp::Writer> writer;
-  resp::Writer* WriterFor(uint64_t id) override {
+  resp::Writer* OutputFor(uint64_t id) override {
     if (id != subscriber) return nullptr;
     if (!writer) writer = std::make_unique<resp::Writer>(out, 2);
     return writer.get();
   }
-  void RequestFlush(uint64_t) override {}
 };
 
-struct KeyEventHarness : CommandHarness {
-  KeyEventOutputs outputs;
+struct FamilyEventHarness : CommandHarness {
+  FamilyEventOutputs outputs;
   server::Client subscriber;
 
-  explicit KeyEventHarness(std::string classes = "A") {
+  explicit FamilyEventHarness(std::string classes = "A") {
     subscriber.id = 2;
     state.clients[subscriber.id] = &subscriber;
     outputs.subscriber = subscriber.id;

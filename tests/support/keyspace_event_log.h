@@ -34,10 +34,9 @@ class KeyspaceEventLog : public server::ClientOutputs {
     state_.outputs = nullptr;
   }
 
-  resp::Writer* WriterFor(uint64_t client_id) override {
+  resp::Writer* OutputFor(uint64_t client_id) override {
     return client_id == sub_.id ? &writer_ : nullptr;
   }
-  void RequestFlush(uint64_t) override {}
 
   // "event key" for each notification since the last Take, oldest first.
   std::vector<std::string> Take() {
