@@ -52,6 +52,17 @@ bool g_verbose = false;
 
 // ---------------------------------------------------------------- connections
 
+// [subscribe|unsubscribe|psubscribe|punsubscribe|ssubscribe|sunsubscribe, name, count].
+bool IsSubscribeConfirmation(const Frame& f) {
+  if (f.children.size() != 3 || !f.children[0].IsStringLike()) return false;
+  static constexpr std::string_view kKinds[] = {"subscribe",  "unsubscribe",  "psubscribe",
+                                                "punsubscribe", "ssubscribe", "sunsubscribe"};
+  for (std::string_view k : kKinds) {
+    if (f.children[0].text == k) return true;
+  }
+  return false;
+}
+
 struct Reply {
   enum class Status { kOk, kClosed, kTimeout, kGarbage };
   Status status = Status::kOk;
@@ -103,8 +114,10 @@ class Conn {
     return fd_ >= 0;
   }
 
-  // One full reply: any push or attribute frames followed by the reply itself.
-  Reply Read(int timeout_ms) {
+  // One full reply: any push or attribute frames followed by the reply itself. A RESP3 push
+  // that confirms a (un)subscribe is the command's reply, not something before it; with
+  // `push_ends` (@read: messages nobody asked for), any push is a whole reply.
+  Reply Read(int timeout_ms, bool push_ends = false) {
     Reply r;
     if (fd_ < 0) {
       r.status = Reply::Status::kClosed;
@@ -127,8 +140,9 @@ class Conn {
         r.raw += buf_.substr(pos_, p - pos_);
         pos_ = p;
         char type = f.type;
+        const bool ends = type == '>' && (push_ends || IsSubscribeConfirmation(f));
         r.frames.push_back(std::move(f));
-        if (type != '>' && type != '|') break;
+        if ((type != '>' && type != '|') || ends) break;
         continue;
       }
       int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -454,7 +468,7 @@ std::string PlayStep(Side& side, const Step& step) {
   c.Send(payload);  // a failed send shows up as a closed connection when reading
   std::string out;
   for (int i = 0; i < replies; i++) {
-    Reply r = c.Read(kReplyTimeoutMs);
+    Reply r = c.Read(kReplyTimeoutMs, step.kind == Step::Kind::kRaw && step.raw.empty());
     out += Render(r, step.norm);
     if (!step.let_name.empty()) side.vars[step.let_name] = LetValue(r, step.let_field);
     if (r.status != Reply::Status::kOk) break;

@@ -111,9 +111,10 @@ void ListChannels(CommandContext& ctx, Kind kind) {
   for (const std::string& n : names) ctx.reply.Bulk(n);
 }
 
-// PUBSUB NUMSUB / SHARDNUMSUB [channel ...]: a flat channel, count list (a map in RESP3).
+// PUBSUB NUMSUB / SHARDNUMSUB [channel ...]: a flat channel, count list (in RESP3 too, as
+// Redis replies).
 void CountSubscribers(CommandContext& ctx, Kind kind) {
-  ctx.reply.Map(ctx.argc() - 2);
+  ctx.reply.Array(2 * (ctx.argc() - 2));
   for (size_t i = 2; i < ctx.argc(); i++) {
     ctx.reply.Bulk(ctx.arg(i));
     ctx.reply.Integer(static_cast<int64_t>(ctx.server.pubsub.NumSub(kind, ctx.arg(i))));
