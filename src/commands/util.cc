@@ -50,6 +50,18 @@ void Notify(CommandContext& ctx, uint32_t type, std::string_view event, std::str
   NotifyKeyspaceEvent(ctx.server, type, event, key, ctx.client.db_index);
 }
 
+void AfterCollectionWrite(ServerState& state, int db, std::string_view key, bool emptied,
+                          uint32_t type, std::string_view event) {
+  if (!event.empty()) NotifyKeyspaceEvent(state, type, event, key, db);
+  Db& d = *state.dbs[static_cast<size_t>(db)];
+  if (emptied) {
+    d.Delete(key, INT64_MIN);  // present (just written), so the time does not matter
+    NotifyKeyspaceEvent(state, kNotifyGeneric, "del", key, db);
+  } else {
+    d.Touch(key);
+  }
+}
+
 void BlockOrAnswerEmpty(CommandContext& ctx, const std::vector<std::string>& keys,
                         int64_t timeout_ms, std::unique_ptr<BlockedCommand> op,
                         void (resp::Writer::*empty)()) {

@@ -34,6 +34,16 @@ Result<int64_t> ParseTimeout(std::string_view arg);
 // client's db, as notify-keyspace-events allows. Call it after the change, as Redis does.
 void Notify(CommandContext& ctx, uint32_t type, std::string_view event, std::string_view key);
 
+// After a write to the collection at `key` in db `db`: its event of class `type` (none when
+// `event` is empty), then, if the write emptied it, the key goes and "del" is announced, as
+// Redis deletes an emptied collection; otherwise the key's watchers are told.
+void AfterCollectionWrite(ServerState& state, int db, std::string_view key, bool emptied,
+                          uint32_t type, std::string_view event);
+inline void AfterCollectionWrite(CommandContext& ctx, std::string_view key, bool emptied,
+                                 uint32_t type, std::string_view event) {
+  AfterCollectionWrite(ctx.server, ctx.client.db_index, key, emptied, type, event);
+}
+
 // A blocking pop or move that found nothing to take: nothing is recorded for the AOF; inside
 // MULTI it answers at once with its plain form's empty reply (`empty`), otherwise the client
 // waits on `keys` (the connection holds it until `op` is served or times out).

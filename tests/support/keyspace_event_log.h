@@ -1,7 +1,8 @@
 // The keyspace notifications a harness's commands publish, in order, for unit tests of the
-// families' events: a subscriber client on __keyevent@*__:* (notify-keyspace-events KEA) whose
-// pushed pmessages are decoded into "event key" strings. Install it after the harness's state
-// exists; it becomes the state's ClientOutputs.
+// families' events: a subscriber client on __keyevent@*__:* (notify-keyspace-events as asked,
+// KEA by default) whose pushed pmessages are decoded into "event key" strings, with " @<db>"
+// after the key for a db other than 0. Install it after the harness's state exists; it becomes
+// the state's ClientOutputs. KeyEventHarness is a CommandHarness with one built in.
 #pragma once
 
 #include <cstdint>
@@ -13,17 +14,19 @@
 #include "resp/writer.h"
 #include "src/dispatch.h"
 #include "src/server_state.h"
+#include "tests/support/command_harness.h"
 
 namespace testing_support {
 
 class KeyspaceEventLog : public server::ClientOutputs {
  public:
-  explicit KeyspaceEventLog(server::ServerState& state, uint64_t subscriber_id = 99)
+  explicit KeyspaceEventLog(server::ServerState& state, const std::string& classes = "KEA",
+                            uint64_t subscriber_id = 99)
       : state_(state), writer_(out_, 2) {
     sub_.id = subscriber_id;
     state_.clients[sub_.id] = &sub_;
     state_.outputs = this;
-    Send({"CONFIG", "SET", "notify-keyspace-events", "KEA"});
+    Send({"CONFIG", "SET", "notify-keyspace-events", classes});
     Send({"PSUBSCRIBE", "__keyevent@*__:*"});
     out_.clear();
   }
@@ -52,9 +55,11 @@ class KeyspaceEventLog : public server::ClientOutputs {
         part = std::string_view(out_).substr(len_end + 2, len);
         at = len_end + 2 + len + 2;
       }
-      const std::string_view channel = parts[2];
+      const std::string_view channel = parts[2];  // __keyevent@<db>__:<event>
+      const size_t db_at = channel.find('@') + 1;
+      const std::string_view db = channel.substr(db_at, channel.find("__:") - db_at);
       events.push_back(std::string(channel.substr(channel.find(':') + 1)) + " " +
-                       std::string(parts[3]));
+                       std::string(parts[3]) + (db == "0" ? "" : " @" + std::string(db)));
     }
     out_.clear();
     return events;
@@ -73,5 +78,21 @@ class KeyspaceEventLog : public server::ClientOutputs {
   std::string out_;
   resp::Writer writer_;
 };
+
+// A command harness whose events are logged (classes as notify-keyspace-events takes them).
+struct KeyEventHarness : CommandHarness {
+  KeyspaceEventLog log;
+  explicit KeyEventHarness(const std::string& classes = "EA") : log(state, classes) {}
+  // The events raised since the last call.
+  std::vector<std::string> Events() { return log.Take(); }
+  // Runs `args` and returns the events it raised.
+  std::vector<std::string> Events(std::vector<std::string> args) {
+    log.Take();
+    Run(std::move(args));
+    return log.Take();
+  }
+};
+
+using KeyEvents = std::vector<std::string>;
 
 }  // namespace testing_support

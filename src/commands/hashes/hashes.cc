@@ -31,12 +31,7 @@ types::Hash& HashForWrite(CommandContext& ctx, std::string_view key, Value* exis
 }
 
 void AfterWrite(CommandContext& ctx, std::string_view key, const types::Hash& hash) {
-  if (hash.empty()) {
-    ctx.db().Delete(key, ctx.now_ms);
-    Notify(ctx, kNotifyGeneric, "del", key);
-  } else {
-    ctx.db().Touch(key);
-  }
+  AfterCollectionWrite(ctx, key, hash.empty(), kNotifyHash, "");
 }
 
 types::HashLimits Limits(const CommandContext& ctx) { return HashLimitsFrom(ctx.server.config); }

@@ -73,13 +73,7 @@ void LSet(CommandContext& ctx) {
 // raised), otherwise its watchers are told.
 void AfterRemoval(CommandContext& ctx, std::string_view key, const types::List& list,
                   std::string_view event) {
-  Notify(ctx, kNotifyList, event, key);
-  if (list.empty()) {
-    ctx.db().Delete(key, ctx.now_ms);
-    Notify(ctx, kNotifyGeneric, "del", key);
-  } else {
-    ctx.db().Touch(key);
-  }
+  AfterCollectionWrite(ctx, key, list.empty(), kNotifyList, event);
 }
 
 void LRem(CommandContext& ctx) {

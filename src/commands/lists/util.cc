@@ -9,6 +9,7 @@
 
 #include "src/ascii.h"
 #include "src/commands/keys/util.h"
+#include "src/commands/util.h"
 #include "src/errors.h"
 #include "src/notify.h"
 
@@ -48,14 +49,7 @@ std::string_view PopEvent(End end) { return end == End::kLeft ? "lpop" : "rpop";
 // After entries left `list` from `end`: the pop's event, then the key's deletion if it emptied.
 void AfterPop(ServerState& state, int db, std::string_view key, const types::List& list,
               End end) {
-  NotifyKeyspaceEvent(state, kNotifyList, PopEvent(end), key, db);
-  Db& d = *state.dbs[static_cast<size_t>(db)];
-  if (list.empty()) {
-    d.Delete(key, INT64_MIN);  // present (just read), so the time does not matter
-    NotifyKeyspaceEvent(state, kNotifyGeneric, "del", key, db);
-  } else {
-    d.Touch(key);
-  }
+  AfterCollectionWrite(state, db, key, list.empty(), kNotifyList, PopEvent(end));
 }
 
 }  // namespace

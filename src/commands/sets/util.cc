@@ -30,13 +30,7 @@ Result<types::Set*> WriteSet(CommandContext& ctx, std::string_view key) {
 
 void AfterRemove(CommandContext& ctx, std::string_view key, const types::Set& set,
                  std::string_view event) {
-  Notify(ctx, kNotifySet, event, key);
-  if (set.empty()) {
-    ctx.db().Delete(key, ctx.now_ms);
-    Notify(ctx, kNotifyGeneric, "del", key);
-  } else {
-    ctx.db().Touch(key);
-  }
+  AfterCollectionWrite(ctx, key, set.empty(), kNotifySet, event);
 }
 
 }  // namespace server::sets

@@ -113,13 +113,7 @@ types::ZSet& CreateZSet(CommandContext& ctx, std::string_view key) {
 
 void AfterWrite(CommandContext& ctx, std::string_view key, const types::ZSet& z,
                 std::string_view event) {
-  Notify(ctx, kNotifyZSet, event, key);
-  if (z.empty()) {
-    ctx.db().Delete(key, ctx.now_ms);
-    Notify(ctx, kNotifyGeneric, "del", key);
-  } else {
-    ctx.db().Touch(key);
-  }
+  AfterCollectionWrite(ctx, key, z.empty(), kNotifyZSet, event);
 }
 
 void NotifyStored(CommandContext& ctx, std::string_view dst, bool stored, bool deleted,
@@ -133,14 +127,7 @@ void NotifyStored(CommandContext& ctx, std::string_view dst, bool stored, bool d
 
 void AfterPop(ServerState& state, int db_index, std::string_view key, const types::ZSet& z,
               bool max) {
-  NotifyKeyspaceEvent(state, kNotifyZSet, max ? "zpopmax" : "zpopmin", key, db_index);
-  Db& db = *state.dbs[static_cast<size_t>(db_index)];
-  if (z.empty()) {
-    db.Delete(key, INT64_MIN);  // present (just read), so the time does not matter
-    NotifyKeyspaceEvent(state, kNotifyGeneric, "del", key, db_index);
-  } else {
-    db.Touch(key);
-  }
+  AfterCollectionWrite(state, db_index, key, z.empty(), kNotifyZSet, max ? "zpopmax" : "zpopmin");
 }
 
 types::ZSet::Limits Limits(const CommandContext& ctx) { return ZSetLimitsFrom(ctx.server.config); }

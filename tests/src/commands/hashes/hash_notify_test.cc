@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/keyevent_harness.h"
+#include "tests/support/keyspace_event_log.h"
 
 using HashEvents = std::vector<std::string>;
 
 TEST_CASE("HDEL of the last field raises hdel then del, and nothing for a missing field",
           "[hashes][notify]") {
-  testing_support::FamilyEventHarness h;
+  testing_support::KeyEventHarness h;
   CHECK(h.Events({"HSET", "h", "a", "1"}) == HashEvents{"hset h"});
   CHECK(h.Events({"HSET", "h", "a", "1"}) == HashEvents{"hset h"});
   CHECK(h.Events({"HSETNX", "h", "a", "2"}).empty());
@@ -22,7 +22,7 @@ TEST_CASE("HDEL of the last field raises hdel then del, and nothing for a missin
 }
 
 TEST_CASE("HEXPIRE raises hexpire, or hdel when the time is already past", "[hashes][notify]") {
-  testing_support::FamilyEventHarness h;
+  testing_support::KeyEventHarness h;
   h.state.pinned_time_ms = 1'000'000;
   h.Run({"HSET", "h", "a", "1", "b", "2"});
   CHECK(h.Events({"HEXPIRE", "h", "100", "FIELDS", "1", "a"}) == HashEvents{"hexpire h"});
@@ -35,7 +35,7 @@ TEST_CASE("HEXPIRE raises hexpire, or hdel when the time is already past", "[has
 }
 
 TEST_CASE("HGETEX, HGETDEL and HSETEX raise the events of what they did", "[hashes][notify]") {
-  testing_support::FamilyEventHarness h;
+  testing_support::KeyEventHarness h;
   h.state.pinned_time_ms = 1'000'000;
   h.Run({"HSET", "h", "a", "1", "b", "2"});
   CHECK(h.Events({"HGETEX", "h", "EX", "10", "FIELDS", "1", "a"}) == HashEvents{"hexpire h"});
@@ -55,7 +55,7 @@ TEST_CASE("HGETEX, HGETDEL and HSETEX raise the events of what they did", "[hash
 
 TEST_CASE("A field found expired raises hexpired before the command's own events",
           "[hashes][notify]") {
-  testing_support::FamilyEventHarness h;
+  testing_support::KeyEventHarness h;
   h.state.pinned_time_ms = 1'000'000;
   h.Run({"HSET", "h", "a", "1", "b", "2"});
   h.Run({"HPEXPIRE", "h", "10", "FIELDS", "1", "a"});

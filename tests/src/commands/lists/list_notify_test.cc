@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "src/blocking.h"
-#include "tests/support/keyevent_harness.h"
+#include "tests/support/keyspace_event_log.h"
 
 using Events = std::vector<std::string>;
 
 TEST_CASE("LPOP that empties a list raises lpop then del", "[lists][notify]") {
-  testing_support::FamilyEventHarness h;
+  testing_support::KeyEventHarness h;
   CHECK(h.Events({"RPUSH", "l", "a", "b"}) == Events{"rpush l"});
   CHECK(h.Events({"LPOP", "l"}) == Events{"lpop l"});
   CHECK(h.Events({"LPOP", "l", "0"}).empty());
@@ -20,7 +20,7 @@ TEST_CASE("LPOP that empties a list raises lpop then del", "[lists][notify]") {
 }
 
 TEST_CASE("LMOVE raises the destination's push before the source's pop", "[lists][notify]") {
-  testing_support::FamilyEventHarness h;
+  testing_support::KeyEventHarness h;
   h.Run({"RPUSH", "src", "a", "b"});
   CHECK(h.Events({"LMOVE", "src", "dst", "LEFT", "RIGHT"}) == Events{"rpush dst", "lpop src"});
   CHECK(h.Events({"RPOPLPUSH", "src", "dst"}) == Events{"lpush dst", "rpop src", "del src"});
@@ -29,7 +29,7 @@ TEST_CASE("LMOVE raises the destination's push before the source's pop", "[lists
 
 TEST_CASE("LTRIM raises ltrim even when it keeps everything, LREM only when it removed",
           "[lists][notify]") {
-  testing_support::FamilyEventHarness h;
+  testing_support::KeyEventHarness h;
   h.Run({"RPUSH", "l", "a", "b"});
   CHECK(h.Events({"LTRIM", "l", "0", "-1"}) == Events{"ltrim l"});
   CHECK(h.Events({"LTRIM", "missing", "0", "-1"}).empty());
@@ -42,14 +42,14 @@ TEST_CASE("LTRIM raises ltrim even when it keeps everything, LREM only when it r
 
 TEST_CASE("Only the list class's events arrive when notify-keyspace-events says l",
           "[lists][notify]") {
-  testing_support::FamilyEventHarness h("l");
+  testing_support::KeyEventHarness h("El");
   h.Run({"RPUSH", "l", "a"});
   CHECK(h.Events({"RPOP", "l"}) == Events{"rpop l"});
 }
 
 TEST_CASE("A blocked BLMOVE served by a push raises the push, then its own push and pop",
           "[lists][notify]") {
-  testing_support::FamilyEventHarness h;
+  testing_support::KeyEventHarness h;
   server::Client waiter;
   waiter.id = 3;
   h.state.clients[waiter.id] = &waiter;
@@ -65,5 +65,5 @@ TEST_CASE("A blocked BLMOVE served by a push raises the push, then its own push 
                                     return id == waiter.id ? &waiter_writer : nullptr;
                                   });
   CHECK(waiter_out == "$1\r\nx\r\n");
-  CHECK(h.Take() == Events{"lpush dst", "rpop src", "del src"});
+  CHECK(h.Events() == Events{"lpush dst", "rpop src", "del src"});
 }

@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/keyevent_harness.h"
+#include "tests/support/keyspace_event_log.h"
 
 using SetEvents = std::vector<std::string>;
 
 TEST_CASE("SREM raises srem only when a member went, then del for the last one",
           "[sets][notify]") {
-  testing_support::FamilyEventHarness h;
+  testing_support::KeyEventHarness h;
   CHECK(h.Events({"SADD", "s", "a", "b"}) == SetEvents{"sadd s"});
   CHECK(h.Events({"SADD", "s", "a"}).empty());
   CHECK(h.Events({"SREM", "s", "zz"}).empty());
@@ -21,7 +21,7 @@ TEST_CASE("SREM raises srem only when a member went, then del for the last one",
 
 TEST_CASE("SPOP raises spop, and del once the set is gone, whatever the count",
           "[sets][notify]") {
-  testing_support::FamilyEventHarness h;
+  testing_support::KeyEventHarness h;
   h.Run({"SADD", "s", "a", "b", "c", "d"});
   CHECK(h.Events({"SPOP", "s", "0"}).empty());
   CHECK(h.Events({"SPOP", "s"}) == SetEvents{"spop s"});
@@ -32,7 +32,7 @@ TEST_CASE("SPOP raises spop, and del once the set is gone, whatever the count",
 
 TEST_CASE("SMOVE raises srem (and del) on the source before sadd on the destination",
           "[sets][notify]") {
-  testing_support::FamilyEventHarness h;
+  testing_support::KeyEventHarness h;
   h.Run({"SADD", "src", "a", "b"});
   h.Run({"SADD", "dst", "b"});
   CHECK(h.Events({"SMOVE", "src", "dst", "b"}) == SetEvents{"srem src"});
@@ -42,7 +42,7 @@ TEST_CASE("SMOVE raises srem (and del) on the source before sadd on the destinat
 
 TEST_CASE("A STORE form raises its event, or del when its empty result removed the destination",
           "[sets][notify]") {
-  testing_support::FamilyEventHarness h;
+  testing_support::KeyEventHarness h;
   h.Run({"SADD", "a", "1", "2"});
   h.Run({"SADD", "b", "2"});
   CHECK(h.Events({"SINTERSTORE", "d", "a", "b"}) == SetEvents{"sinterstore d"});

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "tests/support/key_event_harness.h"
+#include "tests/support/keyspace_event_log.h"
 
 using testing_support::KeyEventHarness;
 using Events = testing_support::KeyEvents;
