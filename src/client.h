@@ -10,6 +10,22 @@
 
 namespace server {
 
+// CLIENT TRACKING: what this client asked for. Which keys it may hold lives in the server's
+// TrackingTable (src/tracking_table.h); this is only the mode.
+struct ClientTracking {
+  bool on = false;
+  bool bcast = false;   // invalidations for every key under `prefixes`, nothing remembered
+  bool optin = false;   // keys are remembered only after CLIENT CACHING yes
+  bool optout = false;  // keys are remembered unless CLIENT CACHING no
+  bool noloop = false;  // no invalidations for this client's own writes
+  // CLIENT CACHING yes (OPTIN) or no (OPTOUT) was given: it holds for the next command (all of
+  // a transaction's), and through other CLIENT commands.
+  bool caching = false;
+  bool broken_redirect = false;  // the redirect target has gone
+  uint64_t redirect = 0;         // the client that gets the invalidations; 0 = this one
+  std::vector<std::string> prefixes;  // BCAST, sorted ("" = every key)
+};
+
 struct QueuedCommand {
   std::vector<std::string> argv;
 };
@@ -53,6 +69,8 @@ struct Client {
   // with any is in subscribed mode, where only the subscribe family, PING, QUIT and RESET run.
   size_t subscriptions = 0;
   bool in_subscribed_mode() const { return subscriptions > 0 && protocol == 2; }
+
+  ClientTracking tracking;
 
   // Output sizes the connection reports for CLIENT LIST (qbuf, omem).
   size_t query_buffer_size = 0;

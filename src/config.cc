@@ -291,6 +291,10 @@ std::vector<ConfigOption> BuildOptions() {
         c.notify_keyspace_events = *flags;
         return "";
       }});
+  o.push_back(IntOption("tracking-table-max-keys", &Config::tracking_table_max_keys, 0,
+                        INT64_MAX, Mut::kMutable,
+                        "Most keys remembered for client-side caching (CLIENT TRACKING); past it, "
+                        "random keys are invalidated. 0 = no limit."));
   o.push_back(IntOption("zset-max-listpack-entries", &Config::zset_max_listpack_entries, 0,
                         INT64_MAX, Mut::kMutable,
                         "Most members of a sorted set kept in one packed listpack."));

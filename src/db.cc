@@ -209,6 +209,7 @@ void Db::Unwatch(std::string_view key, bool* flag) {
 }
 
 void Db::Touch(std::string_view key) {
+  if (touched_hook_) touched_hook_(key);
   if (watchers_.empty()) return;
   auto it = watchers_.find(std::string(key));
   if (it == watchers_.end()) return;

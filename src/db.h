@@ -53,6 +53,10 @@ class Db {
   // notifications' new, overwritten and type_changed events come from here.
   using StoredHook = std::function<void(std::string_view key, bool existed, bool type_changed)>;
   void set_stored_hook(StoredHook hook) { stored_hook_ = std::move(hook); }
+  // Called with the key on every change Touch() sees (the same as WATCH): client-side caching
+  // invalidates it.
+  using TouchedHook = std::function<void(std::string_view key)>;
+  void set_touched_hook(TouchedHook hook) { touched_hook_ = std::move(hook); }
   // A command gave a field of the hash at `key` an expiry: the active cycle must visit it.
   // (Storing a hash that already has such fields registers it by itself.)
   void TrackFieldExpiry(std::string_view key) { volatile_hashes_.Upsert(key, true); }
@@ -173,6 +177,7 @@ class Db {
   bool track_access_ = true;
   ExpiredHook expired_hook_;
   StoredHook stored_hook_;
+  TouchedHook touched_hook_;
   FieldsExpiredHook fields_expired_hook_;
   bool expiry_suspended_ = false;
 };

@@ -87,13 +87,23 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
   Db* untracked = client.no_touch && spec.name != "touch" ? &ctx.db() : nullptr;
   if (untracked) untracked->set_access_tracking(false);
   client.command_depth++;
+  const uint64_t outer_client = state.executing_client;
+  state.executing_client = client.id;
   state.propagation.BeginCommand(client.db_index);
   const resp::Writer::Mark reply_start = reply.mark();
   spec.handler(ctx);
   // A write that answered an error changed nothing (Redis's commands check before they write).
   const bool failed = reply.IsErrorSince(reply_start);
   state.propagation.EndCommand(argv, (spec.flags & kWrite) && !failed);
+  // Client-side caching: a read remembers its keys for the client (each command of a
+  // transaction for itself, as Redis).
+  if (client.tracking.on && (spec.flags & kReadOnly)) {
+    std::vector<std::string_view> keys;
+    for (size_t pos : KeyPositions(spec, argv)) keys.push_back(argv[pos]);
+    TrackingRememberKeys(state, client, keys);
+  }
   client.command_depth--;
+  state.executing_client = outer_client;
   // As Redis: the peak is sampled after every command, so a big reply built and sent within
   // one loop turn still shows in used_memory_peak. One relaxed load when counting.
   if (CountingAllocatorActive()) state.peak_memory = std::max(state.peak_memory, CountedBytes());
@@ -110,6 +120,11 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
     }
   }
   if (untracked) untracked->set_access_tracking(true);
+  if (client.command_depth == 0) {
+    // CLIENT CACHING covers the next command, a whole transaction, and any CLIENT command.
+    if (!client.in_multi && !EqualsIgnoreCase(argv[0], "client")) client.tracking.caching = false;
+    if (!state.tracking.deferred.empty()) TrackingSendDeferred(state);
+  }
 }
 
 void Dispatch(ServerState& state, Client& client, std::span<const std::string_view> argv,

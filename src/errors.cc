@@ -32,6 +32,13 @@ std::string WrongArity(std::string_view full_name) {
   return "ERR wrong number of arguments for '" + AsciiLower(full_name) + "' command";
 }
 
+std::string TrackingPrefixOverlap(std::string_view prefix, std::string_view other,
+                                  bool existing) {
+  return "ERR Prefix '" + std::string(prefix) + "' overlaps with " +
+         (existing ? "an existing" : "another provided") + " prefix '" + std::string(other) +
+         "'. Prefixes for a single client must not overlap.";
+}
+
 std::string NotInSubscribedContext(std::string_view full_name) {
   return "ERR Can't execute '" + AsciiLower(full_name) +
          "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this "

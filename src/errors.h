@@ -129,6 +129,31 @@ inline constexpr std::string_view kHSetExOneExpiry =
 inline constexpr std::string_view kHSetExOneCondition =
     "ERR Only one of FNX or FXX arguments can be specified";
 
+// CLIENT TRACKING / CACHING.
+inline constexpr std::string_view kTrackingPrefixNeedsBcast =
+    "ERR PREFIX option requires BCAST mode to be enabled";
+inline constexpr std::string_view kTrackingBcastSwitch =
+    "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then "
+    "re-enabling it with a different mode.";
+inline constexpr std::string_view kTrackingOptBcast =
+    "ERR OPTIN and OPTOUT are not compatible with BCAST";
+inline constexpr std::string_view kTrackingOptInAndOut =
+    "ERR You can't specify both OPTIN mode and OPTOUT mode";
+inline constexpr std::string_view kTrackingOptSwitch =
+    "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then "
+    "re-enabling it with a different mode.";
+inline constexpr std::string_view kTrackingNoRedirectTarget =
+    "ERR The client ID you want redirect to does not exist";
+inline constexpr std::string_view kTrackingOneRedirect =
+    "ERR A client can only redirect to a single other client";
+inline constexpr std::string_view kCachingNeedsOptMode =
+    "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or "
+    "OPTOUT mode enabled";
+inline constexpr std::string_view kCachingYesNeedsOptin =
+    "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.";
+inline constexpr std::string_view kCachingNoNeedsOptout =
+    "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.";
+
 // "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
 std::string UnknownCommand(std::string_view name, const std::string_view* args, size_t nargs);
 // "ERR wrong number of arguments for 'get' command" (name is lower-cased, "client|setname")
@@ -153,6 +178,10 @@ std::string UnrecognizedOption(std::string_view option);
 // CLIENT SETINFO with a bad value, the attribute as given: "ERR lib-name cannot contain
 // spaces, newlines or special characters."
 std::string ClientInfoInvalid(std::string_view attribute);
+// CLIENT TRACKING BCAST: "ERR Prefix 'ab' overlaps with an existing prefix 'a'. Prefixes for a
+// single client must not overlap." (`existing`: one the client has, else one given with it).
+std::string TrackingPrefixOverlap(std::string_view prefix, std::string_view other,
+                                  bool existing);
 // CLIENT KILL USER: "ERR No such user 'foo'"
 std::string NoSuchUser(std::string_view user);
 // "ERR Unknown option or number of arguments for CONFIG SET - 'foo'"

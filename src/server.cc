@@ -168,6 +168,7 @@ void Server::OnConnectionClosing(Connection& c) {
   UnwatchAll(state_, client);
   state_.blocking.Unblock(client);
   state_.pubsub.RemoveClient(client.id);
+  DisableTracking(state_, client);
   connections_.erase(client.id);
   state_.clients.erase(client.id);
   if (c.flush_queued()) {
@@ -297,6 +298,7 @@ void Server::OnCheck(uv_check_t* h) {
   auto* self = static_cast<Server*>(h->data);
   self->CloseRequestedClients();
   self->ResumeUnblocked();
+  TrackingBroadcast(self->state_);
   // Writes are handed to the AOF before any reply goes out (with appendfsync always, that is
   // where the group commit's fsync belongs).
   self->FeedAof();
@@ -316,6 +318,7 @@ void Server::Cron() {
   int64_t now = WallClockMs();
   state_.SampleRates(now);
   for (auto& db : state_.dbs) db->ActiveExpire(now, 16);
+  TrackingBroadcast(state_);  // what expired goes out now, not after the next poll
   AofRewriteCron();
   // CONFIG SET hz takes effect from the next tick.
   uint64_t period = static_cast<uint64_t>(1000 / std::max<int64_t>(1, state_.config.hz));

@@ -17,6 +17,9 @@ ServerState::ServerState(Config cfg) : config(std::move(cfg)) {
       propagation.AddOutside(db, {"DEL", std::string(key)});
       NotifyKeyspaceEvent(*this, kNotifyExpired, "expired", key, db);
     });
+    dbs.back()->set_touched_hook([this](std::string_view key) {
+      if (tracking.clients > 0 || tracking.table.keys() > 0) TrackingKeyModified(*this, key);
+    });
     dbs.back()->set_stored_hook(
         [this, db = static_cast<int>(i)](std::string_view key, bool existed, bool type_changed) {
           if (!existed) return NotifyKeyspaceEvent(*this, kNotifyNew, "new", key, db);

@@ -18,6 +18,7 @@
 #include "src/due_scheduler.h"
 #include "src/propagation.h"
 #include "src/pubsub.h"
+#include "src/tracking.h"
 
 namespace resp {
 class Writer;
@@ -136,6 +137,10 @@ struct ServerState {
   std::mt19937_64 rng{0x73657473ULL};
   BlockingRegistry blocking;  // clients parked by XREAD BLOCK
   PubSub pubsub;              // channel and pattern subscriptions
+  TrackingState tracking;     // client-side caching (CLIENT TRACKING)
+  // The client whose command is running (0: none, e.g. active expiry): NOLOOP and the
+  // invalidations that must wait for its reply tell it apart.
+  uint64_t executing_client = 0;
   ClientOutputs* outputs = nullptr;  // set by the server (null: messages go nowhere)
   Propagation propagation;    // what the writes since the last hand-over leave for the AOF
   // The open append-only file (appendonly yes), fed by the server at each check point; null

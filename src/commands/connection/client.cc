@@ -1,6 +1,7 @@
 // CLIENT and its subcommands: identity (ID, SETNAME, GETNAME, SETINFO), introspection (LIST,
-// INFO), KILL, and the per-connection modes NO-EVICT and NO-TOUCH. Subcommands we do not
-// implement (TRACKING, CACHING, PAUSE, REPLY...) are left out of the table on purpose, so the
+// INFO), KILL, the per-connection modes NO-EVICT and NO-TOUCH, and client-side caching
+// (TRACKING, CACHING, GETREDIR, TRACKINGINFO; the mechanics are src/tracking.h). Subcommands we
+// do not implement yet (PAUSE, REPLY, UNBLOCK) are left out of the table on purpose, so the
 // dispatcher answers Redis's "unknown subcommand" error and clients fall back cleanly.
 #include <algorithm>
 #include <cctype>
@@ -14,6 +15,7 @@
 #include "src/command_table.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/tracking.h"
 
 namespace server {
 
@@ -31,6 +33,9 @@ std::string FlagsField(const Client& c) {
   if (c.subscriptions > 0) flags += 'P';
   if (c.in_multi) flags += 'x';
   if (c.blocked) flags += 'b';
+  if (c.tracking.on) flags += 't';
+  if (c.tracking.broken_redirect) flags += 'R';
+  if (c.tracking.bcast) flags += 'B';
   if (c.watch_dirty) flags += 'd';
   if (c.close_after_reply) flags += 'c';
   if (c.no_evict) flags += 'e';
@@ -76,7 +81,8 @@ std::string ClientLine(const CommandContext& ctx, const Client& c) {
   line += " tot-mem=" + n(tot_mem);
   line += " events=r";
   line += " cmd=" + CommandField(ctx, c);
-  line += " user=default redir=-1";
+  line += " user=default redir=" +
+          (c.tracking.on ? n(c.tracking.redirect) : std::string("-1"));
   line += " resp=" + n(c.protocol);
   line += " lib-name=" + c.lib_name;
   line += " lib-ver=" + c.lib_ver;
@@ -248,9 +254,100 @@ void SetMode(CommandContext& ctx, bool& mode) {
 void ClientNoEvict(CommandContext& ctx) { SetMode(ctx, ctx.client.no_evict); }
 void ClientNoTouch(CommandContext& ctx) { SetMode(ctx, ctx.client.no_touch); }
 
+// CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST] [PREFIX p]... [OPTIN] [OPTOUT] [NOLOOP]. As
+// Redis: the options are read (and REDIRECT's target looked up) before ON/OFF is.
+void ClientTrackingOnOff(CommandContext& ctx) {
+  TrackingOptions opts;
+  bool have_redirect = false;
+  for (size_t i = 3; i < ctx.argc(); i++) {
+    std::string_view opt = ctx.arg(i);
+    const bool has_value = i + 1 < ctx.argc();
+    if (EqualsIgnoreCase(opt, "REDIRECT") && has_value) {
+      if (have_redirect) return ctx.reply.Error(err::kTrackingOneRedirect);
+      int64_t id;
+      if (!resp::ParseStrictInt64(ctx.arg(++i), id)) return ctx.reply.Error(err::kNotInteger);
+      if (id <= 0 || !ctx.server.clients.contains(static_cast<uint64_t>(id))) {
+        return ctx.reply.Error(err::kTrackingNoRedirectTarget);
+      }
+      have_redirect = true;
+      opts.redirect = static_cast<uint64_t>(id);
+    } else if (EqualsIgnoreCase(opt, "PREFIX") && has_value) {
+      opts.prefixes.push_back(ctx.arg(++i));
+    } else if (EqualsIgnoreCase(opt, "BCAST")) {
+      opts.bcast = true;
+    } else if (EqualsIgnoreCase(opt, "OPTIN")) {
+      opts.optin = true;
+    } else if (EqualsIgnoreCase(opt, "OPTOUT")) {
+      opts.optout = true;
+    } else if (EqualsIgnoreCase(opt, "NOLOOP")) {
+      opts.noloop = true;
+    } else {
+      return ctx.reply.Error(err::kSyntax);
+    }
+  }
+  if (EqualsIgnoreCase(ctx.arg(2), "OFF")) {
+    DisableTracking(ctx.server, ctx.client);
+    return ctx.reply.Ok();
+  }
+  if (!EqualsIgnoreCase(ctx.arg(2), "ON")) return ctx.reply.Error(err::kSyntax);
+  if (std::string conflict = TrackingConflict(ctx.client, opts); !conflict.empty()) {
+    return ctx.reply.Error(conflict);
+  }
+  ctx.reply.Ok();
+  EnableTracking(ctx.server, ctx.client, opts);
+}
+
+void ClientCaching(CommandContext& ctx) {
+  ClientTracking& t = ctx.client.tracking;
+  if (!t.on) return ctx.reply.Error(err::kCachingNeedsOptMode);
+  if (EqualsIgnoreCase(ctx.arg(2), "YES")) {
+    if (!t.optin) return ctx.reply.Error(err::kCachingYesNeedsOptin);
+  } else if (EqualsIgnoreCase(ctx.arg(2), "NO")) {
+    if (!t.optout) return ctx.reply.Error(err::kCachingNoNeedsOptout);
+  } else {
+    return ctx.reply.Error(err::kSyntax);
+  }
+  t.caching = true;
+  ctx.reply.Ok();
+}
+
+void ClientGetRedir(CommandContext& ctx) {
+  const ClientTracking& t = ctx.client.tracking;
+  ctx.reply.Integer(t.on ? static_cast<int64_t>(t.redirect) : -1);
+}
+
+void ClientTrackingInfo(CommandContext& ctx) {
+  const ClientTracking& t = ctx.client.tracking;
+  std::vector<std::string_view> flags;
+  if (!t.on) {
+    flags.push_back("off");
+  } else {
+    flags.push_back("on");
+    if (t.bcast) flags.push_back("bcast");
+    if (t.optin) flags.push_back("optin");
+    if (t.optout) flags.push_back("optout");
+    if (t.caching) flags.push_back(t.optin ? "caching-yes" : "caching-no");
+    if (t.noloop) flags.push_back("noloop");
+    if (t.broken_redirect) flags.push_back("broken_redirect");
+  }
+  ctx.reply.Map(3);
+  ctx.reply.Bulk("flags");
+  ctx.reply.Set(flags.size());
+  for (auto f : flags) ctx.reply.Bulk(f);
+  ctx.reply.Bulk("redirect");
+  ctx.reply.Integer(t.on ? static_cast<int64_t>(t.redirect) : -1);
+  ctx.reply.Bulk("prefixes");
+  ctx.reply.Array(t.prefixes.size());
+  for (const auto& p : t.prefixes) ctx.reply.Bulk(p);
+}
+
 void ClientHelp(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "CACHING (YES|NO)",
+      "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+      "GETREDIR",
+      "    Return the client ID we are redirecting to when tracking is enabled.",
       "GETNAME",
       "    Return the name of the current connection.",
       "ID",
@@ -285,6 +382,11 @@ void ClientHelp(CommandContext& ctx) {
       "    Set client meta attr. Options are:",
       "    * LIB-NAME: the client lib name.",
       "    * LIB-VER: the client lib version.",
+      "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+      "         [OPTIN] [OPTOUT] [NOLOOP]",
+      "    Control server assisted client side caching.",
+      "TRACKINGINFO",
+      "    Report tracking status for the current connection.",
       "NO-EVICT (ON|OFF)",
       "    Protect current client connection from eviction.",
       "NO-TOUCH (ON|OFF)",
@@ -325,6 +427,20 @@ constexpr CommandSpec kClientSubcommands[] = {
     {"no-touch", 3, kClientFlags, 0, 0, 0, ClientNoTouch,
      "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.", "7.2.0",
      "connection", {"O(1)", "(enabled=ON|OFF)"}},
+    {"tracking", -3, kClientFlags, 0, 0, 0, ClientTrackingOnOff,
+     "Controls server-assisted client-side caching for the connection.", "6.0.0", "connection",
+     {"O(1). Some options may introduce additional complexity.",
+      "(status=ON|OFF) [REDIRECT client-id:integer] [PREFIX prefix]... [BCAST] [OPTIN] "
+      "[OPTOUT] [NOLOOP]"}},
+    {"caching", 3, kClientFlags, 0, 0, 0, ClientCaching,
+     "Instructs the server whether to track the keys in the next request.", "6.0.0",
+     "connection", {"O(1)", "(mode=YES|NO)"}},
+    {"getredir", 2, kClientFlags, 0, 0, 0, ClientGetRedir,
+     "Returns the client ID to which the connection's tracking notifications are redirected.",
+     "6.0.0", "connection", {"O(1)"}},
+    {"trackinginfo", 2, kClientFlags, 0, 0, 0, ClientTrackingInfo,
+     "Returns information about server-assisted client-side caching for the connection.",
+     "6.2.0", "connection", {"O(1)"}},
     {"help", 2, kLoading | kStale, 0, 0, 0, ClientHelp,
      "Returns helpful text about the different subcommands.", "5.0.0", "connection", {"O(1)"}},
 };

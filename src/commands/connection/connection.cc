@@ -125,6 +125,7 @@ void Reset(CommandContext& ctx) {
   ctx.client.authenticated = false;
   ctx.server.pubsub.RemoveClient(ctx.client.id);
   ctx.client.subscriptions = 0;
+  DisableTracking(ctx.server, ctx.client);
   ctx.reply.Simple("RESET");
 }
 

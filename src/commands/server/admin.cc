@@ -34,6 +34,7 @@ void FlushDb(CommandContext& ctx) {
   } else {
     ctx.db().Flush();
   }
+  TrackingInvalidateAll(ctx.server);  // the tracking table knows no dbs: all of it goes
   ctx.server.blocking.SignalDbFlushed(ctx.client.db_index);
   ctx.reply.Ok();
 }
@@ -48,6 +49,7 @@ void FlushAll(CommandContext& ctx) {
       db->Flush();
     }
   }
+  TrackingInvalidateAll(ctx.server);
   ctx.server.blocking.SignalDbFlushed(-1);
   ctx.reply.Ok();
 }

@@ -148,7 +148,7 @@ void ClientsSection(InfoBuilder& b, ServerState& st) {
   b.Num("client_recent_max_output_buffer", max_out);
   b.Num("blocked_clients", st.blocking.blocked_count());
   b.Num("pubsub_clients", pubsub_clients);  // Redis 7.2
-  b.Field("tracking_clients", "0");
+  b.Num("tracking_clients", st.tracking.clients);
   b.Field("clients_in_timeout_table", "0");
 }
 
@@ -253,6 +253,9 @@ void StatsSection(InfoBuilder& b, ServerState& st) {
   b.Num("pubsubshard_channels", st.pubsub.shard_channel_count());
   b.Field("latest_fork_usec", "0");
   b.Field("total_forks", "0");
+  b.Num("tracking_total_keys", st.tracking.table.keys());
+  b.Num("tracking_total_items", st.tracking.table.items());
+  b.Num("tracking_total_prefixes", st.tracking.table.prefixes());
   b.Num("unexpected_error_replies", s.unexpected_error_replies);
   b.Num("total_error_replies", s.total_error_replies);
   b.Num("client_query_buffer_limit_disconnections", s.client_query_limit_disconnections);

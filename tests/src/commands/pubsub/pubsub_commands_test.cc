@@ -9,54 +9,11 @@
 #include <vector>
 
 #include "tests/support/command_harness.h"
+#include "tests/support/multi_client_harness.h"
 
 using testing_support::CommandHarness;
+using PubSubHarness = testing_support::MultiClientHarness;
 
-namespace {
-
-// Writes each client's messages into its own buffer, in that client's protocol.
-struct RecordingOutputs : server::ClientOutputs {
-  std::map<uint64_t, server::Client*>* clients = nullptr;
-  std::map<uint64_t, std::string> out;
-  std::map<uint64_t, std::unique_ptr<resp::Writer>> writers;
-  std::map<uint64_t, int> flushes;
-  resp::Writer* OutputFor(uint64_t id) override {
-    flushes[id]++;
-    auto c = clients->find(id);
-    if (c == clients->end()) return nullptr;
-    auto& w = writers[id];
-    if (!w) w = std::make_unique<resp::Writer>(out[id], c->second->protocol);
-    w->set_protocol(c->second->protocol);
-    return w.get();
-  }
-  std::string Take(uint64_t id) { return std::exchange(out[id], std::string()); }
-};
-
-struct PubSubHarness : CommandHarness {
-  RecordingOutputs outputs;
-  std::vector<std::unique_ptr<server::Client>> others;
-  PubSubHarness() {
-    outputs.clients = &state.clients;
-    state.outputs = &outputs;
-  }
-  // Another connected client (ids 2, 3...).
-  server::Client& NewClient() {
-    others.push_back(std::make_unique<server::Client>());
-    server::Client& c = *others.back();
-    c.id = 2 + others.size() - 1;
-    state.clients[c.id] = &c;
-    return c;
-  }
-  std::string RunAs(server::Client& c, std::vector<std::string> args) {
-    std::vector<std::string_view> argv(args.begin(), args.end());
-    std::string reply;
-    resp::Writer w(reply, c.protocol);
-    server::Dispatch(state, c, argv, w);
-    return reply;
-  }
-};
-
-}  // namespace
 
 TEST_CASE("PUBLISH writes a message to each channel and pattern subscriber's connection",
           "[pubsub][commands]") {
