@@ -24,6 +24,13 @@ using ReplyPtr = std::unique_ptr<redisReply, decltype(&freeReplyObject)>;
   std::exit(1);
 }
 
+// A connection to the server on localhost; exits when it cannot be made.
+inline redisContext* Connect(int port) {
+  redisContext* c = redisConnect("127.0.0.1", port);
+  if (c == nullptr || c->err) Die("cannot connect");
+  return c;
+}
+
 // Queues a command (pipelining: read its reply later with redisGetReply).
 inline void Append(redisContext* c, const std::vector<std::string>& args) {
   std::vector<const char*> argv;

@@ -19,13 +19,8 @@
 namespace {
 
 using bench::Command;
+using bench::Connect;
 using bench::Die;
-
-redisContext* Connect(int port) {
-  redisContext* c = redisConnect("127.0.0.1", port);
-  if (c == nullptr || c->err) Die("cannot connect");
-  return c;
-}
 
 void MemoryPerSubscription(int port, long count) {
   redisContext* admin = Connect(port);
