@@ -71,6 +71,9 @@ struct Client {
   bool in_subscribed_mode() const { return subscriptions > 0 && protocol == 2; }
 
   ClientTracking tracking;
+  // Set on the client a script's commands run as: the client that called the script (its
+  // tracking remembers the keys the script read).
+  Client* on_behalf_of = nullptr;
 
   // Output sizes the connection reports for CLIENT LIST (qbuf, omem).
   size_t query_buffer_size = 0;

@@ -38,6 +38,9 @@ enum CommandFlag : uint32_t {
   kNoMandatoryKeys = 1u << 15,
   kAllowBusy = 1u << 16,
   kNoAsyncLoading = 1u << 17,  // refused while a replica loads asynchronously (BGREWRITEAOF)
+  // Ours, not reported by COMMAND: runs a script (EVAL, FCALL...), whose own keys are not
+  // tracked for client-side caching; the commands it calls are.
+  kRunsScript = 1u << 18,
 };
 
 struct CommandContext;

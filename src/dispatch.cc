@@ -97,10 +97,11 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
   state.propagation.EndCommand(argv, (spec.flags & kWrite) && !failed);
   // Client-side caching: a read remembers its keys for the client (each command of a
   // transaction for itself, as Redis).
-  if (client.tracking.on && (spec.flags & kReadOnly)) {
+  Client& reader = client.on_behalf_of != nullptr ? *client.on_behalf_of : client;
+  if (reader.tracking.on && (spec.flags & kReadOnly) && !(spec.flags & kRunsScript)) {
     std::vector<std::string_view> keys;
     for (size_t pos : KeyPositions(spec, argv)) keys.push_back(argv[pos]);
-    TrackingRememberKeys(state, client, keys);
+    TrackingRememberKeys(state, reader, keys);
   }
   client.command_depth--;
   state.executing_client = outer_client;

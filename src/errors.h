@@ -129,6 +129,15 @@ inline constexpr std::string_view kHSetExOneExpiry =
 inline constexpr std::string_view kHSetExOneCondition =
     "ERR Only one of FNX or FXX arguments can be specified";
 
+// Scripting.
+inline constexpr std::string_view kNumKeysNegative = "ERR Number of keys can't be negative";
+inline constexpr std::string_view kNumKeysTooMany =
+    "ERR Number of keys can't be greater than number of args";
+inline constexpr std::string_view kNoScriptSha = "NOSCRIPT No matching script. Please use EVAL.";
+inline constexpr std::string_view kScriptFlushMode =
+    "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
+inline constexpr std::string_view kNotBusy = "NOTBUSY No scripts in execution right now.";
+
 // CLIENT TRACKING / CACHING.
 inline constexpr std::string_view kTrackingPrefixNeedsBcast =
     "ERR PREFIX option requires BCAST mode to be enabled";

@@ -55,6 +55,14 @@ void Propagation::InsertAt(size_t index, int db, std::vector<std::string> argv) 
   records_.insert(records_.begin() + static_cast<std::ptrdiff_t>(index), {db, std::move(argv)});
 }
 
+void Propagation::WrapInTransaction(size_t first) {
+  const size_t end = records_.size();
+  if (end <= first || end - first < 2) return;
+  const int last_db = records_[end - 1].db;
+  InsertAt(first, records_[first].db, {"MULTI"});
+  if (enabled_) records_.push_back({last_db, {"EXEC"}});
+}
+
 std::vector<PropagatedCommand> Propagation::Take() {
   std::vector<PropagatedCommand> out;
   out.swap(records_);

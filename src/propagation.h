@@ -45,6 +45,14 @@ class Propagation {
   size_t size() const { return records_.size(); }
   // Inserts `argv` at `index` (db as given), e.g. MULTI before a transaction's writes.
   void InsertAt(size_t index, int db, std::vector<std::string> argv);
+  // Drops the records from `index` on (a script's redis.set_repl(REPL_NONE) writes).
+  void TruncateTo(size_t index) {
+    if (index < records_.size()) records_.resize(index);
+  }
+  // Wraps the records from `first` on in MULTI/EXEC when there are several, as Redis 7.0
+  // propagates a transaction's or a script's effects: a replay applies them all or none. MULTI
+  // takes the first record's db and EXEC the last one's, so no SELECT comes between.
+  void WrapInTransaction(size_t first);
   const std::vector<PropagatedCommand>& records() const { return records_; }
   // Hands over (and forgets) everything recorded so far, in order.
   std::vector<PropagatedCommand> Take();

@@ -5,6 +5,7 @@
 
 #include "src/memory.h"
 #include "src/notify.h"
+#include "src/scripting/script_engine.h"
 
 namespace server {
 
@@ -96,8 +97,16 @@ uint64_t ServerState::TotalExpiredKeys() const {
   return total - stats.expired_keys_reset_base;
 }
 
+ServerState::~ServerState() = default;
+
+scripting::ScriptEngine& ServerState::Scripts() {
+  if (!scripts) scripts = std::make_unique<scripting::ScriptEngine>();
+  return *scripts;
+}
+
 int64_t ServerState::NextCommandTime() {
   if (pinned_time_ms >= 0) return pinned_time_ms;
+  if (frozen_time_ms >= 0) return frozen_time_ms;
   if (batch_time_ms < 0) return WallClockMs();
   if (++batch_time_uses > kBatchTimeUses) {
     batch_time_ms = WallClockMs();

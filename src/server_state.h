@@ -98,8 +98,15 @@ class RateSampler {
   uint64_t last_total_ = 0;
 };
 
+namespace scripting {
+class ScriptEngine;
+}
+
 struct ServerState {
   explicit ServerState(Config cfg);
+  ~ServerState();
+  ServerState(const ServerState&) = delete;
+  ServerState& operator=(const ServerState&) = delete;
 
   Config config;
   std::vector<std::unique_ptr<Db>> dbs;
@@ -116,6 +123,9 @@ struct ServerState {
   static constexpr uint32_t kBatchTimeUses = 32;
   int64_t batch_time_ms = -1;
   uint32_t batch_time_uses = 0;
+  // While a script runs, every command it calls sees the time the script started at, as in
+  // Redis (a key cannot expire half-way through a script). -1 otherwise.
+  int64_t frozen_time_ms = -1;
   // The time the next command runs at (Dispatch sets command_time_ms from it).
   int64_t NextCommandTime();
   // The wall clock to the microsecond, for the commands that report the time itself (TIME,
@@ -138,6 +148,9 @@ struct ServerState {
   BlockingRegistry blocking;  // clients parked by XREAD BLOCK
   PubSub pubsub;              // channel and pattern subscriptions
   TrackingState tracking;     // client-side caching (CLIENT TRACKING)
+  // The Lua engine and script cache (EVAL, SCRIPT), made on first use.
+  std::unique_ptr<scripting::ScriptEngine> scripts;
+  scripting::ScriptEngine& Scripts();
   // The client whose command is running (0: none, e.g. active expiry): NOLOOP and the
   // invalidations that must wait for its reply tell it apart.
   uint64_t executing_client = 0;

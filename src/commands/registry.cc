@@ -14,6 +14,7 @@ std::span<const std::span<const CommandSpec>> CommandFamilies() {
       StreamPendingRows(), StreamRedriveRows(), AofAdminRows(),        ListPushPopRows(),
       ListAccessRows(),    ListBlockingRows(),  HashRows(),           SetRows(),
       SortedSetRows(),     MemoryRows(),        SortRows(),           PubSubRows(),
+      ScriptingRows(),
   };
   return kFamilies;
 }

@@ -55,6 +55,9 @@ std::span<const CommandSpec> SortedSetRows();    // sortedsets.cc: rows of every
 // sort/
 std::span<const CommandSpec> PubSubRows();       // pubsub.cc: the subscribe family, PUBLISH
                                                  // SPUBLISH, PUBSUB
+// scripting/
+std::span<const CommandSpec> ScriptingRows();    // eval.cc: EVAL EVALSHA EVAL_RO EVALSHA_RO
+                                                 //   SCRIPT and its subcommands
 std::span<const CommandSpec> SortRows();         // sort.cc: SORT SORT_RO (rules in sort_rules.h)
 // streams/
 std::span<const CommandSpec> StreamRangeRows();      // range.cc: XLEN XRANGE XREVRANGE

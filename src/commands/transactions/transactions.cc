@@ -46,15 +46,8 @@ void Exec(CommandContext& ctx) {
     }
     Execute(ctx.server, c, **resolved, argv, ctx.reply);
   }
-  // As Redis 7.0 propagates a transaction: what its commands recorded is wrapped in MULTI/EXEC
-  // so a replay applies it all or nothing; a single record is atomic as it is and stays bare.
-  // MULTI takes the first record's db and EXEC the last one's, so no SELECT comes between.
-  const size_t end = propagation.size();
-  if (end - first_record > 1) {
-    const int last_db = propagation.records()[end - 1].db;
-    propagation.InsertAt(first_record, propagation.records()[first_record].db, {"MULTI"});
-    propagation.AddOutside(last_db, {"EXEC"});
-  }
+  // A single record is atomic as it is and stays bare.
+  propagation.WrapInTransaction(first_record);
 }
 
 void Discard(CommandContext& ctx) {

@@ -1,0 +1,379 @@
+#include "src/scripting/script_engine.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "resp/writer.h"
+#include "src/ascii.h"
+#include "src/dispatch.h"
+#include "src/log.h"
+#include "src/scripting/lua_convert.h"
+#include "src/scripting/lua_sandbox.h"
+#include "src/scripting/sha1.h"
+#include "src/server_state.h"
+
+namespace server::scripting {
+
+// The redis library's C functions reach the engine through this (friend) accessor.
+struct EngineAccess {
+  static ScriptEngine& Of(lua_State* L) {
+    return *static_cast<ScriptEngine*>(lua_touserdata(L, lua_upvalueindex(1)));
+  }
+  static const ScriptCall* Call(ScriptEngine& e) { return e.call_; }
+  static Client& ScriptClient(ScriptEngine& e) { return *e.script_client_; }
+  static int& Resp(ScriptEngine& e) { return e.resp_; }
+  static int& ReplFlags(ScriptEngine& e) { return e.repl_flags_; }
+  static size_t& LuaBytes(ScriptEngine& e) { return e.lua_bytes_; }
+};
+
+namespace {
+
+constexpr int kReplNone = 0, kReplAof = 1, kReplReplica = 2, kReplAll = 3;
+
+// Raises {err = text}: the script's error reply is then `text` plus where it happened.
+int RaiseErrorTable(lua_State* L, std::string_view text) {
+  lua_newtable(L);
+  lua_pushstring(L, "err");
+  lua_pushlstring(L, text.data(), text.size());
+  lua_rawset(L, -3);
+  return lua_error(L);
+}
+
+int PushErrorTable(lua_State* L, std::string_view text) {
+  lua_newtable(L);
+  lua_pushstring(L, "err");
+  lua_pushlstring(L, text.data(), text.size());
+  lua_rawset(L, -3);
+  return 1;
+}
+
+// An error the redis library reports: raised by redis.call, returned as {err=} by pcall.
+int LibError(lua_State* L, bool raise, std::string_view text) {
+  return raise ? RaiseErrorTable(L, text) : PushErrorTable(L, text);
+}
+
+int CallCommand(lua_State* L, bool raise) {
+  ScriptEngine& engine = EngineAccess::Of(L);
+  const ScriptCall* call = EngineAccess::Call(engine);
+  const int argc = lua_gettop(L);
+  if (argc == 0 || call == nullptr) {
+    return LibError(L, raise, "ERR Please specify at least one argument for this redis lib call");
+  }
+  std::vector<std::string> args;
+  args.reserve(static_cast<size_t>(argc));
+  for (int i = 1; i <= argc; i++) {
+    const int type = lua_type(L, i);
+    if (type != LUA_TSTRING && type != LUA_TNUMBER) {
+      return LibError(L, raise, "ERR Lua redis lib command arguments must be strings or integers");
+    }
+    size_t len;
+    const char* s = lua_tolstring(L, i, &len);
+    args.emplace_back(s, len);
+  }
+  std::vector<std::string_view> argv(args.begin(), args.end());
+  ServerState& state = *call->state;
+  const CommandSpec* spec = state.commands->Find(argv[0]);
+  if (spec == nullptr) return LibError(L, raise, "ERR Unknown Redis command called from script");
+  auto resolved = Resolve(*state.commands, argv);
+  if (!resolved) {
+    if (!spec->subcommands.empty() && argv.size() >= 2 &&
+        CommandTable::FindSubcommand(*spec, argv[1]) == nullptr) {
+      return LibError(L, raise, "ERR Unknown Redis command called from script");
+    }
+    return LibError(L, raise, "ERR Wrong number of args calling Redis command from script");
+  }
+  spec = *resolved;
+  if (spec->flags & kNoScript) {
+    return LibError(L, raise, "ERR This Redis command is not allowed from script");
+  }
+  if ((spec->flags & kWrite) && call->read_only) {
+    return LibError(L, raise, "ERR Write commands are not allowed from read-only scripts.");
+  }
+  Client& client = EngineAccess::ScriptClient(engine);
+  client.protocol = EngineAccess::Resp(engine);
+  std::string out;
+  resp::Writer writer(out, client.protocol);
+  const size_t records_before = state.propagation.size();
+  Execute(state, client, *spec, argv, writer);
+  // redis.set_repl without REPL_AOF: what this command recorded is dropped.
+  if (!(EngineAccess::ReplFlags(engine) & kReplAof)) state.propagation.TruncateTo(records_before);
+  if (writer.errors_written() > 0 && !out.empty() && out[0] == '-') {
+    std::string_view text(out);
+    text.remove_prefix(1);
+    text.remove_suffix(2);
+    return LibError(L, raise, text);
+  }
+  if (!PushReply(L, out)) return LibError(L, raise, "ERR reached lua stack limit");
+  return 1;
+}
+
+int RedisCall(lua_State* L) { return CallCommand(L, true); }
+int RedisPcall(lua_State* L) { return CallCommand(L, false); }
+
+// redis.error_reply(s) / redis.status_reply(s): {err=s} / {ok=s}.
+int ReplyTable(lua_State* L, const char* field) {
+  if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING) {
+    return PushErrorTable(L, "ERR wrong number or type of arguments");
+  }
+  lua_newtable(L);
+  lua_pushstring(L, field);
+  lua_pushvalue(L, 1);
+  lua_rawset(L, -3);
+  return 1;
+}
+int RedisErrorReply(lua_State* L) { return ReplyTable(L, "err"); }
+int RedisStatusReply(lua_State* L) { return ReplyTable(L, "ok"); }
+
+int RaiseMessage(lua_State* L, const char* message) {
+  lua_pushstring(L, message);
+  return lua_error(L);
+}
+
+int RedisSha1Hex(lua_State* L) {
+  if (lua_gettop(L) != 1) return RaiseMessage(L, "wrong number of arguments");
+  size_t len;
+  const char* s = lua_tolstring(L, 1, &len);
+  const std::string hex = Sha1Hex(std::string_view(s ? s : "", s ? len : 0));
+  lua_pushlstring(L, hex.data(), hex.size());
+  return 1;
+}
+
+int RedisLog(lua_State* L) {
+  const int argc = lua_gettop(L);
+  if (argc < 2) return RaiseMessage(L, "redis.log() requires two arguments or more.");
+  if (!lua_isnumber(L, 1)) return RaiseMessage(L, "First argument must be a number (log level).");
+  const lua_Number level = lua_tonumber(L, 1);
+  if (level < 0 || level > 3) return RaiseMessage(L, "Invalid debug level.");
+  std::string message;
+  for (int i = 2; i <= argc; i++) {
+    size_t len;
+    const char* s = lua_tolstring(L, i, &len);
+    if (s == nullptr) continue;
+    if (i > 2) message += ' ';
+    message.append(s, len);
+  }
+  Log(static_cast<LogLevel>(static_cast<int>(level)), message);
+  return 0;
+}
+
+int RedisSetResp(lua_State* L) {
+  if (lua_gettop(L) != 1) return RaiseMessage(L, "redis.setresp() requires one argument.");
+  const int v = static_cast<int>(lua_tonumber(L, 1));
+  if (v != 2 && v != 3) return RaiseMessage(L, "RESP version must be 2 or 3.");
+  EngineAccess::Resp(EngineAccess::Of(L)) = v;
+  return 0;
+}
+
+int RedisSetRepl(lua_State* L) {
+  if (lua_gettop(L) != 1) return RaiseMessage(L, "redis.set_repl() requires one argument.");
+  const int flags = static_cast<int>(lua_tonumber(L, 1));
+  if (flags < kReplNone || flags > kReplAll) {
+    return RaiseMessage(L, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or "
+                           "REPL_NONE.");
+  }
+  EngineAccess::ReplFlags(EngineAccess::Of(L)) = flags;
+  return 0;
+}
+
+// Scripts are always replicated by their effects (Redis 7): nothing to switch on.
+int RedisReplicateCommands(lua_State* L) {
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+// The version we tell clients, as a string and as 0x00MMmmpp.
+int VersionNum() {
+  int parts[3] = {0, 0, 0};
+  int i = 0;
+  for (char c : kRedisVersion) {
+    if (c == '.') {
+      if (++i == 3) break;
+    } else {
+      parts[i] = parts[i] * 10 + (c - '0');
+    }
+  }
+  return parts[0] << 16 | parts[1] << 8 | parts[2];
+}
+
+void* LuaAlloc(void* ud, void* ptr, size_t osize, size_t nsize) {
+  size_t& bytes = EngineAccess::LuaBytes(*static_cast<ScriptEngine*>(ud));
+  if (nsize == 0) {
+    std::free(ptr);
+    bytes -= osize;
+    return nullptr;
+  }
+  void* p = std::realloc(ptr, nsize);
+  if (p != nullptr) bytes += nsize - (ptr == nullptr ? 0 : osize);
+  return p;
+}
+
+// Registry key of the table of compiled scripts (by sha).
+char kScriptsKey;
+
+void PushScripts(lua_State* L) {
+  lua_pushlightuserdata(L, &kScriptsKey);
+  lua_rawget(L, LUA_REGISTRYINDEX);
+}
+
+}  // namespace
+
+ScriptEngine::ScriptEngine() : script_client_(std::make_unique<Client>()) { Open(); }
+
+ScriptEngine::~ScriptEngine() { Close(); }
+
+void ScriptEngine::Open() {
+  L_ = NewSandbox(LuaAlloc, this);
+  if (L_ == nullptr) std::abort();  // out of memory at start-up
+  lua_newtable(L_);
+  const luaL_Reg functions[] = {
+      {"call", RedisCall},
+      {"pcall", RedisPcall},
+      {"error_reply", RedisErrorReply},
+      {"status_reply", RedisStatusReply},
+      {"sha1hex", RedisSha1Hex},
+      {"log", RedisLog},
+      {"setresp", RedisSetResp},
+      {"set_repl", RedisSetRepl},
+      {"replicate_commands", RedisReplicateCommands},
+  };
+  for (const luaL_Reg& f : functions) {
+    lua_pushlightuserdata(L_, this);
+    lua_pushcclosure(L_, f.func, 1);
+    lua_setfield(L_, -2, f.name);
+  }
+  const std::pair<const char*, int> constants[] = {
+      {"LOG_DEBUG", 0},        {"LOG_VERBOSE", 1},        {"LOG_NOTICE", 2},
+      {"LOG_WARNING", 3},      {"REPL_NONE", kReplNone},  {"REPL_AOF", kReplAof},
+      {"REPL_SLAVE", kReplReplica}, {"REPL_REPLICA", kReplReplica}, {"REPL_ALL", kReplAll},
+      {"REDIS_VERSION_NUM", VersionNum()},
+  };
+  for (const auto& [name, value] : constants) {
+    lua_pushinteger(L_, value);
+    lua_setfield(L_, -2, name);
+  }
+  lua_pushlstring(L_, kRedisVersion.data(), kRedisVersion.size());
+  lua_setfield(L_, -2, "REDIS_VERSION");
+  lua_setglobal(L_, "redis");
+  lua_pushlightuserdata(L_, &kScriptsKey);
+  lua_newtable(L_);
+  lua_rawset(L_, LUA_REGISTRYINDEX);
+  Seal(L_);
+}
+
+void ScriptEngine::Close() {
+  if (L_ != nullptr) lua_close(L_);
+  L_ = nullptr;
+}
+
+Result<std::string> ScriptEngine::Load(std::string_view body) {
+  std::string sha = Sha1Hex(body);
+  if (bodies_.contains(sha)) return sha;
+  if (luaL_loadbuffer(L_, body.data(), body.size(), "@user_script") != 0) {
+    std::string error = "ERR Error compiling script (new function): ";
+    size_t len;
+    const char* msg = lua_tolstring(L_, -1, &len);
+    if (msg != nullptr) error.append(msg, len);
+    lua_pop(L_, 1);
+    return Failure(std::move(error));
+  }
+  PushScripts(L_);
+  lua_pushlstring(L_, sha.data(), sha.size());
+  lua_pushvalue(L_, -3);
+  lua_rawset(L_, -3);
+  lua_pop(L_, 2);
+  bodies_.emplace(sha, body.size());
+  body_bytes_ += body.size();
+  return sha;
+}
+
+bool ScriptEngine::Has(std::string_view sha) const {
+  if (sha.size() != 40) return false;
+  return bodies_.contains(AsciiLower(sha));
+}
+
+void ScriptEngine::Flush() {
+  Close();
+  bodies_.clear();
+  body_bytes_ = 0;
+  Open();
+}
+
+void ScriptEngine::Run(std::string_view sha, std::span<const std::string_view> keys,
+                       std::span<const std::string_view> args, const ScriptCall& call,
+                       resp::Writer& reply) {
+  auto push_array = [&](std::span<const std::string_view> items) {
+    lua_createtable(L_, static_cast<int>(items.size()), 0);
+    for (size_t i = 0; i < items.size(); i++) {
+      lua_pushlstring(L_, items[i].data(), items[i].size());
+      lua_rawseti(L_, -2, static_cast<int>(i + 1));
+    }
+  };
+  push_array(keys);
+  SetRealGlobal(L_, "KEYS");
+  push_array(args);
+  SetRealGlobal(L_, "ARGV");
+
+  // The commands run as a client of their own in the caller's db; a SELECT inside the script
+  // does not change the caller's. Depth 1 makes them behave as inside a transaction (blocking
+  // commands answer at once).
+  Client& client = *script_client_;
+  client = Client{};
+  client.id = call.caller->id;
+  client.db_index = call.caller->db_index;
+  client.authenticated = true;
+  client.command_depth = 1;
+  client.on_behalf_of = call.caller;
+  resp_ = 2;
+  repl_flags_ = kReplAll;
+  call_ = &call;
+  running_ = true;
+  ServerState& state = *call.state;
+  const int64_t frozen_before = state.frozen_time_ms;
+  state.frozen_time_ms = call.now_ms;
+
+  lua_pushcfunction(L_, ErrorHandler);
+  const int handler = lua_gettop(L_);
+  PushScripts(L_);
+  lua_pushlstring(L_, sha.data(), sha.size());
+  lua_rawget(L_, -2);
+  lua_remove(L_, -2);
+  const int status = lua_pcall(L_, 0, 1, handler);
+
+  state.frozen_time_ms = frozen_before;
+  running_ = false;
+  call_ = nullptr;
+  if (status == 0) {
+    WriteLuaValue(L_, -1, reply);
+  } else if (lua_istable(L_, -1)) {
+    // {err=..., source=..., line=...}: "<err> script: <sha>, on <source>:<line>."
+    const int e = lua_gettop(L_);
+    std::string text;
+    lua_getfield(L_, e, "err");
+    if (const char* s = lua_tostring(L_, -1)) text = s;
+    lua_pop(L_, 1);
+    if (text.empty()) text = "ERR unknown error";
+    text += " script: ";
+    text += sha;
+    lua_getfield(L_, e, "source");
+    lua_getfield(L_, e, "line");
+    if (lua_isstring(L_, -2) && lua_isnumber(L_, -1)) {
+      text += ", on ";
+      text += lua_tostring(L_, -2);
+      text += ":";
+      text += std::to_string(lua_tointeger(L_, -1));
+      text += ".";
+    }
+    lua_pop(L_, 2);
+    reply.Error(text);
+  } else {
+    // Out of memory or an error in the handler itself: no table to read.
+    const char* s = lua_tostring(L_, -1);
+    reply.Error(std::string("ERR Error running script: ") + (s ? s : "unknown error"));
+  }
+  lua_settop(L_, 0);
+  lua_gc(L_, LUA_GCSTEP, 1);
+}
+
+}  // namespace server::scripting
