@@ -1,117 +1,113 @@
 #include "src/glob.h"
 
+#include <cstddef>
+#include <utility>
+
 namespace server {
 
 namespace {
 
-size_t ByteIndex(char c) { return static_cast<unsigned char>(c); }
+char OtherCase(char c) {
+  if (c >= 'a' && c <= 'z') return static_cast<char>(c - 'a' + 'A');
+  if (c >= 'A' && c <= 'Z') return static_cast<char>(c - 'A' + 'a');
+  return c;
+}
 
 // Ranges order bytes as signed chars, so a range that crosses 0x7f/0x80 covers what Redis's
 // covers (e.g. [a-\xff] is \xff..a once its ends are swapped).
-void AddRange(std::bitset<256>& set, char from, char to) {
+bool InRange(char from, char to, char c) {
   int lo = static_cast<signed char>(from);
   int hi = static_cast<signed char>(to);
   if (lo > hi) std::swap(lo, hi);
-  for (int c = lo; c <= hi; c++) set.set(static_cast<unsigned char>(static_cast<signed char>(c)));
+  const int v = static_cast<signed char>(c);
+  return v >= lo && v <= hi;
 }
 
-// Makes a byte set accept both cases of every ASCII letter it accepts.
-void FoldCase(std::bitset<256>& set) {
-  for (int c = 'a'; c <= 'z'; c++) {
-    int upper = c - 'a' + 'A';
-    if (set.test(static_cast<size_t>(c)) || set.test(static_cast<size_t>(upper))) {
-      set.set(static_cast<size_t>(c));
-      set.set(static_cast<size_t>(upper));
+// One pattern position (never a star): the pattern bytes it spans from `at`, and whether it
+// accepts the key byte it is tried on.
+struct Position {
+  size_t length;
+  bool accepts;
+};
+
+// The class starting at p[at] == '[': its members are read up to the closing ']' (or the
+// pattern's end), '\' escaping one byte and "x-y" a range whose upper end is taken as is, even a
+// '\' or ']'. `c` is in the class if a member is `c` (or, with nocase, `c` in the other case);
+// '^' negates that after case folding, as Redis folds then negates.
+Position ClassAt(std::string_view p, size_t at, char c, bool nocase) {
+  const size_t n = p.size();
+  size_t i = at + 1;
+  const bool negate = i < n && p[i] == '^';
+  if (negate) i++;
+  const char other = nocase ? OtherCase(c) : c;
+  bool member = false;
+  while (i < n) {
+    if (p[i] == '\\' && n - i >= 2) {
+      member = member || p[i + 1] == c || p[i + 1] == other;
+      i += 2;
+    } else if (p[i] == ']') {
+      i++;
+      break;
+    } else if (n - i >= 3 && p[i + 1] == '-') {
+      member = member || InRange(p[i], p[i + 2], c) || InRange(p[i], p[i + 2], other);
+      i += 3;
+    } else {
+      member = member || p[i] == c || p[i] == other;
+      i++;
     }
   }
+  return {i - at, member != negate};
+}
+
+Position PositionAt(std::string_view p, size_t at, char c, bool nocase) {
+  if (p[at] == '?') return {1, true};
+  if (p[at] == '[') return ClassAt(p, at, c, nocase);
+  size_t length = 1;
+  char literal = p[at];
+  if (literal == '\\' && p.size() - at >= 2) {
+    literal = p[at + 1];
+    length = 2;
+  }
+  return {length, literal == c || (nocase && literal == OtherCase(c))};
+}
+
+size_t SkipStars(std::string_view p, size_t at) {
+  while (at < p.size() && p[at] == '*') at++;
+  return at;
 }
 
 }  // namespace
 
-GlobPattern::GlobPattern(std::string_view p, bool nocase)
-    : empty_(p.empty()), matches_all_(p == "*") {
-  const size_t n = p.size();
-  size_t i = 0;
-  while (i < n) {
-    Token t;
-    char c = p[i];
-    if (c == '*') {
-      // A run of stars is one star.
-      if (tokens_.empty() || !tokens_.back().star) {
-        t.star = true;
-        tokens_.push_back(t);
-      }
-      i++;
-      continue;
-    }
-    if (c == '?') {
-      t.accepts.set();
-      i++;
-    } else if (c == '[') {
-      i++;
-      bool negate = i < n && p[i] == '^';
-      if (negate) i++;
-      while (i < n) {
-        if (p[i] == '\\' && n - i >= 2) {
-          t.accepts.set(ByteIndex(p[i + 1]));
-          i += 2;
-        } else if (p[i] == ']') {
-          i++;
-          break;
-        } else if (n - i >= 3 && p[i + 1] == '-') {
-          // The range's upper end is taken as is, even a '\' or ']'.
-          AddRange(t.accepts, p[i], p[i + 2]);
-          i += 3;
-        } else {
-          t.accepts.set(ByteIndex(p[i]));
-          i++;
-        }
-      }
-      if (nocase) FoldCase(t.accepts);
-      if (negate) t.accepts.flip();
-    } else if (c == '\\' && n - i >= 2) {
-      t.accepts.set(ByteIndex(p[i + 1]));
-      i += 2;
-      if (nocase) FoldCase(t.accepts);
-    } else {
-      t.accepts.set(ByteIndex(c));
-      i++;
-      if (nocase) FoldCase(t.accepts);
-    }
-    tokens_.push_back(t);
-  }
-}
-
-bool GlobPattern::Match(std::string_view s) const {
+bool GlobMatch(std::string_view p, std::string_view s, bool nocase) {
   // Redis stops before looking at the pattern when the key is empty: "" matches only "".
-  if (s.empty()) return empty_;
-  const size_t m = tokens_.size();
+  if (s.empty()) return p.empty();
+  const size_t n = p.size();
+  size_t pi = 0;
   size_t si = 0;
-  size_t ti = 0;
-  // Backtracking point: the last star seen and the key position it currently stops at. Every
-  // non-star token matches exactly one byte, so retrying from the last star alone suffices.
-  size_t star_ti = m;
+  // Backtracking point: the pattern just after the last run of stars seen, and the key
+  // position that run currently stops at. Every other position matches exactly one byte, so
+  // retrying from the last star alone suffices.
+  size_t star_pi = n + 1;
   size_t star_si = 0;
   while (si < s.size()) {
-    if (ti < m && tokens_[ti].star) {
-      star_ti = ti++;
+    if (pi < n && p[pi] == '*') {
+      pi = star_pi = SkipStars(p, pi);
       star_si = si;
-    } else if (ti < m && tokens_[ti].accepts.test(ByteIndex(s[si]))) {
-      ti++;
-      si++;
-    } else if (star_ti != m) {
-      ti = star_ti + 1;
-      si = ++star_si;
-    } else {
-      return false;
+      continue;
     }
+    if (pi < n) {
+      const Position pos = PositionAt(p, pi, s[si], nocase);
+      if (pos.accepts) {
+        pi += pos.length;
+        si++;
+        continue;
+      }
+    }
+    if (star_pi == n + 1) return false;
+    pi = star_pi;
+    si = ++star_si;
   }
-  while (ti < m && tokens_[ti].star) ti++;
-  return ti == m;
-}
-
-bool GlobMatch(std::string_view pattern, std::string_view s, bool nocase) {
-  return GlobPattern(pattern, nocase).Match(s);
+  return SkipStars(p, pi) == n;
 }
 
 }  // namespace server

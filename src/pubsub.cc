@@ -17,25 +17,29 @@ const PubSub::NameSet& PubSub::SetOf(const ClientSubs& subs, Kind kind) {
   return SetOf(const_cast<ClientSubs&>(subs), kind);
 }
 
-void PubSub::RemoveId(std::vector<uint64_t>& ids, uint64_t client) {
+void PubSub::RemoveId(ClientIds& ids, uint64_t client) {
   ids.erase(std::find(ids.begin(), ids.end(), client));
 }
 
 bool PubSub::Subscribe(Kind kind, uint64_t client, std::string_view name) {
   ClientSubs& subs = clients_[client];
-  if (!SetOf(subs, kind).emplace(name).second) return false;
+  NameSet& own = SetOf(subs, kind);
+  if (own.contains(name)) return false;
+  // The global entry first: the client's set keeps a view of its key.
+  std::string_view stored;
   if (kind == Kind::kPattern) {
     auto it = patterns_.find(name);
-    if (it == patterns_.end()) {
-      it = patterns_.emplace(std::string(name), PatternEntry{GlobPattern(name), {}}).first;
-    }
-    it->second.clients.push_back(client);
-    return true;
+    if (it == patterns_.end()) it = patterns_.emplace(std::string(name), ClientIds{}).first;
+    it->second.push_back(client);
+    stored = it->first;
+  } else {
+    ChannelMap& map = kind == Kind::kShard ? shard_channels_ : channels_;
+    auto it = map.find(name);
+    if (it == map.end()) it = map.emplace(std::string(name), ClientIds{}).first;
+    it->second.push_back(client);
+    stored = it->first;
   }
-  ChannelMap& map = kind == Kind::kShard ? shard_channels_ : channels_;
-  auto it = map.find(name);
-  if (it == map.end()) it = map.emplace(std::string(name), std::vector<uint64_t>{}).first;
-  it->second.push_back(client);
+  own.insert(stored);
   return true;
 }
 
@@ -45,19 +49,31 @@ bool PubSub::Unsubscribe(Kind kind, uint64_t client, std::string_view name) {
   NameSet& set = SetOf(c->second, kind);
   auto own = set.find(name);
   if (own == set.end()) return false;
+  // The view goes before the key it points into.
   set.erase(own);
+  ShrinkIfSparse(set);
+  DropFromTable(kind, client, name);
+  if (c->second.empty()) {
+    clients_.erase(c);
+    ShrinkIfSparse(clients_);
+  }
+  return true;
+}
+
+void PubSub::DropFromTable(Kind kind, uint64_t client, std::string_view name) {
   if (kind == Kind::kPattern) {
     auto it = patterns_.find(name);
-    RemoveId(it->second.clients, client);
-    if (it->second.clients.empty()) patterns_.erase(it);
-  } else {
-    ChannelMap& map = kind == Kind::kShard ? shard_channels_ : channels_;
-    auto it = map.find(name);
     RemoveId(it->second, client);
-    if (it->second.empty()) map.erase(it);
+    if (it->second.empty()) patterns_.erase(it);
+    return;
   }
-  if (c->second.empty()) clients_.erase(c);
-  return true;
+  ChannelMap& map = kind == Kind::kShard ? shard_channels_ : channels_;
+  auto it = map.find(name);
+  RemoveId(it->second, client);
+  if (it->second.empty()) {
+    map.erase(it);
+    ShrinkIfSparse(map);
+  }
 }
 
 std::vector<std::string> PubSub::SubscriptionsOf(Kind kind, uint64_t client) const {
@@ -78,9 +94,15 @@ size_t PubSub::KindCount(Kind kind, uint64_t client) const {
 }
 
 void PubSub::RemoveClient(uint64_t client) {
+  auto c = clients_.find(client);
+  if (c == clients_.end()) return;
   for (Kind kind : {Kind::kChannel, Kind::kPattern, Kind::kShard}) {
-    for (const std::string& name : SubscriptionsOf(kind, client)) Unsubscribe(kind, client, name);
+    // A name's table entry may go with it; its view is not used again, and the client's sets
+    // are dropped whole below without looking at their names.
+    for (std::string_view name : SetOf(c->second, kind)) DropFromTable(kind, client, name);
   }
+  clients_.erase(c);
+  ShrinkIfSparse(clients_);
 }
 
 std::vector<std::string> PubSub::Channels(Kind kind, const GlobPattern* pattern) const {

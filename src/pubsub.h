@@ -2,7 +2,9 @@
 // (PSUBSCRIBE) and shard channels (SSUBSCRIBE), and who gets a PUBLISH. It holds client ids
 // only; writing the message to a client is the caller's, through the deliver callback.
 // Invariants: a client appears at most once per channel or pattern; a channel or pattern with
-// no subscriber left is removed; each client's own sets mirror the global ones exactly.
+// no subscriber left is removed; each client's own sets mirror the global ones exactly and
+// hold views of the global tables' names (node keys, which never move), so a name is stored
+// once however many clients subscribe to it. Tables shrink as they empty.
 #pragma once
 
 #include <cstddef>
@@ -58,14 +60,12 @@ class PubSub {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  using NameSet = std::unordered_set<std::string, NameHash, std::equal_to<>>;
-  using ChannelMap =
-      std::unordered_map<std::string, std::vector<uint64_t>, NameHash, std::equal_to<>>;
+  // A client's names: views of the keys of channels_, patterns_ or shard_channels_.
+  using NameSet = std::unordered_set<std::string_view>;
+  // A name's subscribers, in subscription order.
+  using ClientIds = std::vector<uint64_t>;
+  using ChannelMap = std::unordered_map<std::string, ClientIds, NameHash, std::equal_to<>>;
 
-  struct PatternEntry {
-    GlobPattern glob;
-    std::vector<uint64_t> clients;  // in subscription order
-  };
   struct ClientSubs {
     NameSet channels;
     NameSet patterns;
@@ -74,11 +74,21 @@ class PubSub {
   };
   static NameSet& SetOf(ClientSubs& subs, Kind kind);
   static const NameSet& SetOf(const ClientSubs& subs, Kind kind);
-  static void RemoveId(std::vector<uint64_t>& ids, uint64_t client);
+  static void RemoveId(ClientIds& ids, uint64_t client);
+  // Takes the client off `name`'s entry in its global table, dropping the entry if it empties.
+  // `name` may view that entry's key: it is not read after the erase.
+  void DropFromTable(Kind kind, uint64_t client, std::string_view name);
+  // After removals: gives back a hash table's buckets once it is under a quarter full, so a
+  // million subscriptions gone leave no million buckets behind.
+  template <typename Table>
+  static void ShrinkIfSparse(Table& table) {
+    if (table.bucket_count() > 64 && table.size() * 4 < table.bucket_count()) table.rehash(0);
+  }
 
   ChannelMap channels_;
   ChannelMap shard_channels_;
-  std::map<std::string, PatternEntry, std::less<>> patterns_;
+  // Pattern -> its subscribers in subscription order; the text is matched as it stands.
+  std::map<std::string, ClientIds, std::less<>> patterns_;
   std::unordered_map<uint64_t, ClientSubs> clients_;
 };
 
@@ -91,9 +101,9 @@ size_t PubSub::Publish(std::string_view channel, F&& deliver) const {
       delivered++;
     }
   }
-  for (const auto& [pattern, entry] : patterns_) {
-    if (!entry.glob.Match(channel)) continue;
-    for (uint64_t id : entry.clients) {
+  for (const auto& [pattern, clients] : patterns_) {
+    if (!GlobMatch(pattern, channel)) continue;
+    for (uint64_t id : clients) {
       deliver(id, &pattern);
       delivered++;
     }

@@ -1,7 +1,12 @@
 // GlobPattern against the behaviour observed on Redis 7.0's KEYS, quirks included.
 #include <catch2/catch.hpp>
 
+#include <bitset>
+#include <random>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "src/glob.h"
 
@@ -157,4 +162,109 @@ TEST_CASE("A case-insensitive pattern matches letters of either case", "[glob]")
   CHECK(GlobMatch("\\Port", "port", true));
   CHECK_FALSE(GlobMatch("[^P]ort", "port", true));
   CHECK_FALSE(GlobMatch("MaxMemory*", "maxmemory-policy"));
+}
+
+namespace {
+
+// The reference for the model test: the pattern compiled into one 256-bit byte set per
+// position (the form GlobPattern once had), matched by plain recursion.
+struct ByteSetGlob {
+  struct Position {
+    bool star = false;
+    std::bitset<256> accepts;
+  };
+  std::vector<Position> positions;
+
+  static void Range(std::bitset<256>& set, char from, char to) {
+    int lo = static_cast<signed char>(from), hi = static_cast<signed char>(to);
+    if (lo > hi) std::swap(lo, hi);
+    for (int c = lo; c <= hi; c++) set.set(static_cast<unsigned char>(static_cast<signed char>(c)));
+  }
+  static void Fold(std::bitset<256>& set) {
+    for (int c = 'a'; c <= 'z'; c++) {
+      const size_t lower = static_cast<size_t>(c), upper = static_cast<size_t>(c - 'a' + 'A');
+      if (set.test(lower) || set.test(upper)) set.set(lower).set(upper);
+    }
+  }
+  static size_t At(std::string_view s, size_t i) { return static_cast<unsigned char>(s[i]); }
+
+  ByteSetGlob(std::string_view p, bool nocase) {
+    size_t i = 0;
+    const size_t n = p.size();
+    while (i < n) {
+      Position t;
+      if (p[i] == '*') {
+        t.star = true;
+        i++;
+      } else if (p[i] == '?') {
+        t.accepts.set();
+        i++;
+      } else if (p[i] == '[') {
+        i++;
+        const bool negate = i < n && p[i] == '^';
+        if (negate) i++;
+        while (i < n) {
+          if (p[i] == '\\' && n - i >= 2) {
+            t.accepts.set(At(p, i + 1));
+            i += 2;
+          } else if (p[i] == ']') {
+            i++;
+            break;
+          } else if (n - i >= 3 && p[i + 1] == '-') {
+            Range(t.accepts, p[i], p[i + 2]);
+            i += 3;
+          } else {
+            t.accepts.set(At(p, i++));
+          }
+        }
+        if (nocase) Fold(t.accepts);
+        if (negate) t.accepts.flip();
+      } else {
+        const bool escaped = p[i] == '\\' && n - i >= 2;
+        t.accepts.set(At(p, escaped ? i + 1 : i));
+        i += escaped ? 2 : 1;
+        if (nocase) Fold(t.accepts);
+      }
+      positions.push_back(t);
+    }
+  }
+  bool MatchFrom(size_t ti, std::string_view s) const {
+    if (ti == positions.size()) return s.empty();
+    if (positions[ti].star) {
+      for (size_t skip = 0; skip <= s.size(); skip++) {
+        if (MatchFrom(ti + 1, s.substr(skip))) return true;
+      }
+      return false;
+    }
+    return !s.empty() && positions[ti].accepts.test(At(s, 0)) && MatchFrom(ti + 1, s.substr(1));
+  }
+  bool Match(std::string_view s) const {
+    return s.empty() ? positions.empty() : MatchFrom(0, s);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("Matching the pattern text agrees with per-position byte sets, case folding included "
+          "(model test)",
+          "[glob]") {
+  std::mt19937 rng(20261204);
+  const std::string pattern_bytes = "ab*?[]^-\\A\xff";
+  const std::string key_bytes = "abA-\xff]";
+  auto random_string = [&](const std::string& alphabet, size_t max_len) {
+    std::string s(rng() % (max_len + 1), ' ');
+    for (char& c : s) c = alphabet[rng() % alphabet.size()];
+    return s;
+  };
+  for (int round = 0; round < 20000; round++) {
+    const std::string pattern = random_string(pattern_bytes, 8);
+    const bool nocase = rng() % 4 == 0;
+    const GlobPattern compact(pattern, nocase);  // the text, matched as it stands
+    const ByteSetGlob reference(pattern, nocase);
+    for (int k = 0; k < 8; k++) {
+      const std::string key = random_string(key_bytes, 6);
+      INFO("pattern '" << pattern << "' key '" << key << "' nocase " << nocase);
+      REQUIRE(compact.Match(key) == reference.Match(key));
+    }
+  }
 }

@@ -71,13 +71,13 @@ Result<size_t> ParseNumKeys(const CommandContext& ctx, size_t at) {
   return static_cast<size_t>(*n);
 }
 
-// The keys argv[first, first + n): each looked up and type-checked. `store`: looked up as a
-// write's sources are (no keyspace hit or miss counted).
-Result<std::vector<Source>> LookupSources(CommandContext& ctx, size_t first, size_t n, bool store) {
+// The keys argv[first, first + n): each looked up and type-checked, in order, up to the first
+// of another type. Every form (the STORE ones too) reads its sources as Redis 7.0 does: each
+// counts a keyspace hit or miss, and a missing one raises keymiss.
+Result<std::vector<Source>> LookupSources(CommandContext& ctx, size_t first, size_t n) {
   std::vector<Source> sources(n);
   for (size_t i = 0; i < n; i++) {
-    const std::string_view key = ctx.arg(first + i);
-    Value* v = store ? ctx.db().Find(key, ctx.now_ms) : LookupRead(ctx, key);
+    Value* v = LookupRead(ctx, ctx.arg(first + i));
     if (v == nullptr) continue;
     if (v->is_zset()) {
       sources[i].zset = &v->zset();
@@ -95,7 +95,7 @@ Result<std::vector<Source>> LookupSources(CommandContext& ctx, size_t first, siz
 Result<AlgebraRequest> ParseAlgebra(CommandContext& ctx, size_t at, SetOp op, bool store) {
   auto n = ParseNumKeys(ctx, at);
   if (!n) return std::move(n).failure();
-  auto sources = LookupSources(ctx, at + 1, *n, store);
+  auto sources = LookupSources(ctx, at + 1, *n);
   if (!sources) return std::move(sources).failure();
   AlgebraRequest r;
   r.sources = std::move(*sources);
@@ -251,7 +251,7 @@ void ZDiffStore(CommandContext& ctx) { StoreAlgebra(ctx, SetOp::kDiff, "zdiffsto
 void ZInterCard(CommandContext& ctx) {
   auto n = ParseNumKeys(ctx, 1);
   if (!n) return ctx.reply.Error(n.error());
-  auto sources = LookupSources(ctx, 2, *n, /*store=*/false);
+  auto sources = LookupSources(ctx, 2, *n);
   if (!sources) return ctx.reply.Error(sources.error());
   uint64_t limit = 0;
   for (size_t i = 2 + *n; i < ctx.argc(); i += 2) {

@@ -28,7 +28,7 @@ namespace {
 // XACK key group id [id ...]: how many of the IDs were pending. A missing key or group acks
 // nothing and replies 0 before the IDs are even looked at (as Redis 7.0 does).
 void XAck(CommandContext& ctx) {
-  auto found = FindStream(ctx, ctx.arg(1));
+  auto found = ReadStream(ctx, ctx.arg(1));  // a miss raises keymiss, as Redis 7.0's XACK
   if (!found) return ctx.reply.Error(found.error());
   streams::Stream* s = *found;
   streams::ConsumerGroup* g = s == nullptr ? nullptr : s->FindGroup(ctx.arg(2));

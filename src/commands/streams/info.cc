@@ -170,7 +170,7 @@ void ReplyEdgeEntry(resp::Writer& w, const streams::Stream::RangeIterator& it) {
 // XINFO STREAM key [FULL [COUNT n]]. Redis looks the key up before it reads the options, so a
 // missing key or another type wins over an option error.
 void XInfoStream(CommandContext& ctx) {
-  auto found = FindStream(ctx, ctx.arg(2));
+  auto found = ReadStream(ctx, ctx.arg(2));
   if (!found) return ctx.reply.Error(found.error());
   streams::Stream* s = *found;
   if (s == nullptr) return ctx.reply.Error(err::kNoSuchKey);
@@ -221,7 +221,7 @@ void XInfoStream(CommandContext& ctx) {
 
 // XINFO GROUPS key: one map per group, by name; Runnel's policy fields after Redis's.
 void XInfoGroups(CommandContext& ctx) {
-  auto found = FindStream(ctx, ctx.arg(2));
+  auto found = ReadStream(ctx, ctx.arg(2));
   if (!found) return ctx.reply.Error(found.error());
   streams::Stream* s = *found;
   if (s == nullptr) return ctx.reply.Error(err::kNoSuchKey);
@@ -249,7 +249,7 @@ void XInfoGroups(CommandContext& ctx) {
 // XINFO CONSUMERS key group: one map per consumer, by name. `idle` counts from the last attempt
 // to read or claim, `inactive` (7.2) from the last one that got something: -1 if none ever did.
 void XInfoConsumers(CommandContext& ctx) {
-  auto found = FindStream(ctx, ctx.arg(2));
+  auto found = ReadStream(ctx, ctx.arg(2));
   if (!found) return ctx.reply.Error(found.error());
   streams::Stream* s = *found;
   if (s == nullptr) return ctx.reply.Error(err::kNoSuchKey);

@@ -27,13 +27,13 @@ namespace server {
 namespace {
 
 // The stream at `ctx.arg(1)` and its group `ctx.arg(2)`, both existing (never null); WRONGTYPE
-// or NOGROUP otherwise.
+// or NOGROUP otherwise. `s` is the key's read lookup (ReadStream: a miss raises keymiss), which
+// XAUTOCLAIM makes before it parses its arguments and the others make here.
 struct KeyGroup {
   streams::Stream* stream;
   streams::ConsumerGroup* group;
 };
-Result<KeyGroup> FindKeyGroup(CommandContext& ctx) {
-  auto s = FindStream(ctx, ctx.arg(1));
+Result<KeyGroup> KeyGroupOf(CommandContext& ctx, Result<streams::Stream*> s) {
   if (!s) return std::move(s).failure();
   streams::ConsumerGroup* g = *s == nullptr ? nullptr : (*s)->FindGroup(ctx.arg(2));
   if (g == nullptr) return Failure(err::NoSuchKeyOrGroup(ctx.arg(1), ctx.arg(2)));
@@ -102,7 +102,7 @@ void XPending(CommandContext& ctx) {
     end = e.value;
     if (at + 3 < argc) consumer_name = ctx.arg(at + 3);
   }
-  auto target = FindKeyGroup(ctx);
+  auto target = KeyGroupOf(ctx, ReadStream(ctx, ctx.arg(1)));
   if (!target) return ctx.reply.Error(target.error());
   const streams::ConsumerGroup* g = target->group;
   if (argc == 3) return ReplyPendingSummary(ctx, *g);
@@ -213,7 +213,7 @@ int64_t ClaimDeliveryTime(const ClaimArgs& args, int64_t now_ms) {
 // seen-time set, even when nothing is claimed (7.2+); pending IDs whose entry left the stream
 // are dropped from the PEL and not replied.
 void XClaim(CommandContext& ctx) {
-  auto target = FindKeyGroup(ctx);
+  auto target = KeyGroupOf(ctx, ReadStream(ctx, ctx.arg(1)));
   if (!target) return ctx.reply.Error(target.error());
   streams::Stream* s = target->stream;
   streams::ConsumerGroup* g = target->group;
@@ -250,8 +250,10 @@ void XClaim(CommandContext& ctx) {
 // entries idle for min-idle-time, walking the PEL in ID order from `start` and looking at no
 // more than COUNT*10 entries. Entries gone from the stream are dropped from the PEL, listed in
 // the third element and count toward COUNT. The first element is where the next call should
-// start (0-0 once the walk reached the end). Everything is parsed before the key is looked up.
+// start (0-0 once the walk reached the end). As Redis 7.0, the key is looked up first (a miss
+// raises keymiss), then everything is parsed, then the key's type and group are checked.
 void XAutoClaim(CommandContext& ctx) {
+  Result<streams::Stream*> found = ReadStream(ctx, ctx.arg(1));
   auto min_idle = Int64Arg(ctx, 4, err::kXAutoClaimMinIdleInvalid);
   if (!min_idle) return ctx.reply.Error(min_idle.error());
   if (*min_idle < 0) *min_idle = 0;
@@ -273,7 +275,7 @@ void XAutoClaim(CommandContext& ctx) {
       return ctx.reply.Error(err::kSyntax);
     }
   }
-  auto target = FindKeyGroup(ctx);
+  auto target = KeyGroupOf(ctx, std::move(found));
   if (!target) return ctx.reply.Error(target.error());
   streams::Stream* s = target->stream;
   streams::ConsumerGroup* g = target->group;

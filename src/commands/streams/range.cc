@@ -8,7 +8,7 @@ namespace server {
 namespace {
 
 void XLen(CommandContext& ctx) {
-  auto s = FindStream(ctx, ctx.arg(1));
+  auto s = ReadStream(ctx, ctx.arg(1));
   if (!s) return ctx.reply.Error(s.error());
   ctx.reply.Integer(*s ? static_cast<int64_t>((*s)->length()) : 0);
 }
@@ -25,7 +25,7 @@ void RangeCommand(CommandContext& ctx, bool reverse) {
   auto parsed_count = ParseRangeCount(ctx, 4);
   if (!parsed_count) return ctx.reply.Error(parsed_count.error());
   const int64_t count = *parsed_count;
-  auto found = FindStream(ctx, ctx.arg(1));
+  auto found = ReadStream(ctx, ctx.arg(1));
   if (!found) return ctx.reply.Error(found.error());
   streams::Stream* s = *found;
   if (s == nullptr) return ctx.reply.Array(0);

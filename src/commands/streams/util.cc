@@ -15,6 +15,12 @@ Result<streams::Stream*> FindStream(CommandContext& ctx, std::string_view key) {
   return &v->stream();
 }
 
+Result<streams::Stream*> ReadStream(CommandContext& ctx, std::string_view key) {
+  auto v = LookupRead(ctx, key, ValueType::kStream);
+  if (!v) return std::move(v).failure();
+  return *v == nullptr ? nullptr : &(*v)->stream();
+}
+
 std::string_view IdStatusText(streams::IdStatus status) {
   using streams::IdStatus;
   switch (status) {

@@ -17,6 +17,11 @@ namespace server {
 // The stream at `key`, or null when the key is missing; WRONGTYPE when it holds another type.
 Result<streams::Stream*> FindStream(CommandContext& ctx, std::string_view key);
 
+// FindStream as a read command's lookup (Redis's lookupKeyRead): it counts a keyspace hit or
+// miss, and a miss raises "keymiss". XLEN, XRANGE, XREAD, XREADGROUP, XINFO, XPENDING, XACK,
+// XCLAIM and XAUTOCLAIM look up this way in Redis 7.0; the other writes use FindStream.
+Result<streams::Stream*> ReadStream(CommandContext& ctx, std::string_view key);
+
 // The Redis error text for a failed ID parse or XADD resolution.
 std::string_view IdStatusText(streams::IdStatus status);
 

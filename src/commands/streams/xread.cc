@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "src/blocking.h"
+#include "src/commands/keys/util.h"
 #include "src/commands/registry.h"
 #include "src/commands/streams/read_options.h"
 #include "src/commands/streams/util.h"
@@ -134,7 +135,7 @@ void XRead(CommandContext& ctx) {
   for (size_t k = 0; k < nkeys; k++) {
     std::string_view key = ctx.arg(first_key + k);
     std::string_view id_arg = ctx.arg(first_key + nkeys + k);
-    auto found_stream = FindStream(ctx, key);
+    auto found_stream = ReadStream(ctx, key);
     if (!found_stream) return ctx.reply.Error(found_stream.error());
     const streams::Stream* s = *found_stream;
     ReadTarget t{key, {}};
@@ -165,7 +166,9 @@ void XRead(CommandContext& ctx) {
   size_t parts = 0;
   ReadBudget budget(limits);
   for (size_t k = 0; k < nkeys && !budget.Exhausted(); k++) {
-    if (found[k] == nullptr) continue;
+    // Redis looks every key up a second time to serve it, so a missing key counts a second
+    // miss and raises keymiss twice; nothing has changed since the first lookup.
+    if (LookupRead(ctx, targets[k].key) == nullptr) continue;
     std::string entries;
     const int protocol = ctx.reply.protocol();
     size_t n = targets[k].last_entry

@@ -94,7 +94,7 @@ Result<std::vector<GroupTarget>> ResolveTargets(CommandContext& ctx, const Group
   for (size_t k = 0; k < nkeys; k++) {
     std::string_view key = ctx.arg(first_key + k);
     std::string_view id_arg = ctx.arg(first_key + nkeys + k);
-    auto found = FindStream(ctx, key);
+    auto found = ReadStream(ctx, key);
     if (!found) return std::move(found).failure();
     streams::Stream* s = *found;
     streams::ConsumerGroup* g = s != nullptr ? s->FindGroup(opts.group) : nullptr;
@@ -146,6 +146,8 @@ void XReadGroup(CommandContext& ctx) {
   DeliveryContext dc{ctx.server, ctx.client.db_index, ctx.now_ms,
                      ctx.server.propagation.enabled() ? &records : nullptr};
   for (const GroupTarget& t : targets) {
+    // Redis looks each key up again to serve it (every one exists by now): a second hit.
+    ctx.server.stats.keyspace_hits++;
     // Every call creates the consumer and counts as an attempt (7.2's seen-time / XINFO idle).
     auto [consumer, created] = t.group->GetOrCreateConsumer(opts.consumer, ctx.now_ms);
     consumer->seen_time_ms = ctx.now_ms;

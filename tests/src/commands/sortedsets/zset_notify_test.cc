@@ -73,3 +73,22 @@ TEST_CASE("A blocked BZPOPMIN served by ZADD publishes zadd, zpopmin, then del",
   w.Serve();
   CHECK(log.Take() == ZSetEvents{"zadd z", "zpopmin z", "del z"});
 }
+
+TEST_CASE("Every missing source of the algebra commands, STORE forms too, counts a miss and "
+          "announces keymiss, up to the first WRONGTYPE source",
+          "[zset][notify]") {
+  testing_support::CommandHarness h;
+  h.Run({"ZADD", "z", "1", "a"});
+  h.Run({"SET", "str", "v"});
+  KeyspaceEventLog log(h.state, "Em");
+  const uint64_t hits = h.state.stats.keyspace_hits;
+  const uint64_t misses = h.state.stats.keyspace_misses;
+  h.Run({"ZUNIONSTORE", "d", "3", "m1", "z", "m2"});
+  h.Run({"ZDIFFSTORE", "d", "2", "m3", "m4", "WEIGHTS", "1", "1"});  // options come later
+  h.Run({"ZINTER", "3", "m5", "str", "m6"});                         // m6 never looked up
+  h.Run({"ZINTERCARD", "2", "z", "m7"});
+  CHECK(log.Take() == ZSetEvents{"keymiss m1", "keymiss m2", "keymiss m3", "keymiss m4",
+                                 "keymiss m5", "keymiss m7"});
+  CHECK(h.state.stats.keyspace_hits - hits == 3);  // z twice, str
+  CHECK(h.state.stats.keyspace_misses - misses == 6);
+}

@@ -87,3 +87,32 @@ TEST_CASE("A dead letter publishes xadd on the dead-letter stream, then xpolicy-
   h.Run({"XREDRIVE", "dead", "COUNT", "1"});
   CHECK(log.Take() == StreamEvents{"xadd s", "xdel dead"});
 }
+
+TEST_CASE("Stream reads of a missing key announce keymiss, XREAD twice per key; writes do not",
+          "[stream][notify]") {
+  testing_support::CommandHarness h;
+  h.Run({"XADD", "s", "1-1", "f", "v"});
+  h.Run({"XGROUP", "CREATE", "s", "g", "0"});
+  KeyspaceEventLog log(h.state, "Em");
+  const uint64_t misses = h.state.stats.keyspace_misses;
+  h.Run({"XLEN", "a"});
+  h.Run({"XRANGE", "b", "-", "+"});
+  h.Run({"XREAD", "STREAMS", "c", "s", "d", "$", "0", "0"});
+  h.Run({"XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", "e", ">", ">"});
+  h.Run({"XINFO", "STREAM", "f"});
+  h.Run({"XPENDING", "g", "g"});
+  h.Run({"XACK", "h", "g", "1-1"});
+  h.Run({"XCLAIM", "i", "g", "c", "0", "1-1"});
+  h.Run({"XAUTOCLAIM", "j", "g", "c", "0", "bad"});  // looked up before the bad ID is seen
+  CHECK(log.Take() == StreamEvents{"keymiss a", "keymiss b", "keymiss c", "keymiss d",
+                                   "keymiss c", "keymiss d", "keymiss e", "keymiss f",
+                                   "keymiss g", "keymiss h", "keymiss i", "keymiss j"});
+  CHECK(h.state.stats.keyspace_misses - misses == 12);
+  h.Run({"XRANGE", "k", "bad", "+"});  // the IDs are checked first
+  h.Run({"XDEL", "l", "1-1"});
+  h.Run({"XTRIM", "m", "MAXLEN", "0"});
+  h.Run({"XSETID", "n", "1-1"});
+  h.Run({"XGROUP", "CREATE", "o", "g", "$"});
+  h.Run({"XREAD", "STREAMS", "s", "0"});
+  CHECK(log.Take().empty());
+}
