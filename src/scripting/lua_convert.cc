@@ -184,9 +184,9 @@ bool FieldOfType(lua_State* L, int index, const char* name, int type) {
   return false;
 }
 
-void WriteValue(lua_State* L, int index, resp::Writer& out, int depth);
+void WriteValue(lua_State* L, int index, resp::Writer& out, int depth, int script_resp);
 
-void WriteTable(lua_State* L, int index, resp::Writer& out, int depth) {
+void WriteTable(lua_State* L, int index, resp::Writer& out, int depth, int script_resp) {
   std::string text;
   if (StringField(L, index, "err", text)) return out.Error(text);
   if (StringField(L, index, "ok", text)) return out.Simple(text);
@@ -216,8 +216,8 @@ void WriteTable(lua_State* L, int index, resp::Writer& out, int depth) {
     out.Map(pairs);
     lua_pushnil(L);
     while (lua_next(L, m) != 0) {
-      WriteValue(L, -2, out, depth + 1);
-      WriteValue(L, -1, out, depth + 1);
+      WriteValue(L, -2, out, depth + 1, script_resp);
+      WriteValue(L, -1, out, depth + 1, script_resp);
       lua_pop(L, 1);
     }
     lua_pop(L, 1);
@@ -234,7 +234,7 @@ void WriteTable(lua_State* L, int index, resp::Writer& out, int depth) {
     out.Set(n);
     lua_pushnil(L);
     while (lua_next(L, s) != 0) {
-      WriteValue(L, -2, out, depth + 1);
+      WriteValue(L, -2, out, depth + 1, script_resp);
       lua_pop(L, 1);
     }
     lua_pop(L, 1);
@@ -252,12 +252,12 @@ void WriteTable(lua_State* L, int index, resp::Writer& out, int depth) {
   out.Array(n);
   for (size_t i = 1; i <= n; i++) {
     lua_rawgeti(L, index, static_cast<int>(i));
-    WriteValue(L, -1, out, depth + 1);
+    WriteValue(L, -1, out, depth + 1, script_resp);
     lua_pop(L, 1);
   }
 }
 
-void WriteValue(lua_State* L, int index, resp::Writer& out, int depth) {
+void WriteValue(lua_State* L, int index, resp::Writer& out, int depth, int script_resp) {
   if (index < 0) index = lua_gettop(L) + index + 1;
   if (depth > kMaxDepth || !lua_checkstack(L, 4)) {
     return out.Error("ERR reached lua stack limit");
@@ -269,13 +269,14 @@ void WriteValue(lua_State* L, int index, resp::Writer& out, int depth) {
       return out.Bulk(std::string_view(s, len));
     }
     case LUA_TBOOLEAN:
-      if (out.protocol() >= 3) return out.Bool(lua_toboolean(L, index) != 0);
+      // After redis.setresp(3) a boolean is one (RESP2 shows it as 1 or 0); before, as RESP2.
+      if (script_resp >= 3) return out.Bool(lua_toboolean(L, index) != 0);
       if (lua_toboolean(L, index)) return out.Integer(1);
       return out.Null();
     case LUA_TNUMBER:
       return out.Integer(LuaNumberToInteger(lua_tonumber(L, index)));
     case LUA_TTABLE:
-      return WriteTable(L, index, out, depth);
+      return WriteTable(L, index, out, depth, script_resp);
     default:
       return out.Null();
   }
@@ -291,7 +292,9 @@ bool PushReply(lua_State* L, std::string_view reply) {
   return false;
 }
 
-void WriteLuaValue(lua_State* L, int index, resp::Writer& out) { WriteValue(L, index, out, 0); }
+void WriteLuaValue(lua_State* L, int index, resp::Writer& out, int script_resp) {
+  WriteValue(L, index, out, 0, script_resp);
+}
 
 long long LuaNumberToInteger(lua_Number n) {
   if (std::isnan(n) || n >= 9223372036854775808.0 || n < -9223372036854775808.0) {

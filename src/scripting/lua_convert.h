@@ -27,11 +27,11 @@ inline constexpr int kMaxDepth = 1000;
 bool PushReply(lua_State* L, std::string_view reply);
 
 // Writes the Lua value at `index` as the script's reply in the writer's protocol:
-//   number -> integer (truncated), string -> bulk, true -> 1 (RESP3 true), false -> null
-//   (RESP3 false), nil -> null, table with ok/err -> status/error, with map/set/double/
+//   number -> integer (truncated), string -> bulk, true -> 1 and false -> null (after
+//   redis.setresp(3), `script_resp`: booleans, which RESP2 shows as 1 and 0), nil -> null, table with ok/err -> status/error, with map/set/double/
 //   big_number/verbatim_string (RESP3 forms; RESP2 gets their flat equivalents), else an array
 //   of the elements 1..n up to the first nil.
-void WriteLuaValue(lua_State* L, int index, resp::Writer& out);
+void WriteLuaValue(lua_State* L, int index, resp::Writer& out, int script_resp);
 
 // A Lua number as Redis converts it to an integer reply: truncated toward zero, and what does
 // not fit (or NaN) as INT64_MIN, which is what Redis's C cast yields on x86-64.

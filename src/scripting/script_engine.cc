@@ -345,7 +345,7 @@ void ScriptEngine::Run(std::string_view sha, std::span<const std::string_view> k
   running_ = false;
   call_ = nullptr;
   if (status == 0) {
-    WriteLuaValue(L_, -1, reply);
+    WriteLuaValue(L_, -1, reply, resp_);
   } else if (lua_istable(L_, -1)) {
     // {err=..., source=..., line=...}: "<err> script: <sha>, on <source>:<line>."
     const int e = lua_gettop(L_);

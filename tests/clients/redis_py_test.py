@@ -2,8 +2,9 @@
 """Real redis-py (Debian's python3-redis) against runnel-server: the job-queue shapes the
 libraries built on it use. A BRPOP worker loop takes every job exactly once across workers, a
 BZPOPMIN scheduler runs delayed jobs in due order and never early, and hashes, sets, sorted
-sets and transactions come back as redis-py's types, and its PubSub (channels, patterns, a
-subscriber thread) gets every message.
+sets and transactions come back as redis-py's types, its PubSub (channels, patterns, a
+subscriber thread) gets every message, and a job queue driven by Lua scripts (enqueue, delay,
+promote, take, complete, as the queue libraries do) hands every job to exactly one worker.
 
 Usage: redis_py_test.py path/to/runnel-server. Starts the server on a free port in a temporary
 directory; exits non-zero on the first failed check."""
@@ -176,6 +177,108 @@ def pubsub(port):
     check(r.pubsub_numpat() == 0, "and its patterns")
 
 
+# The shape of the popular queue libraries' Lua (BullMQ, RQ, bee-queue): each step is one
+# script over a counter, job hashes, a wait list, an active list and sorted sets of delayed and
+# completed jobs, run through redis-py's register_script (EVALSHA, falling back to EVAL).
+ENQUEUE = """
+local id = redis.call('INCR', KEYS[1])
+local key = 'job:' .. id
+redis.call('HSET', key, 'data', ARGV[1], 'state', 'waiting')
+if tonumber(ARGV[2]) > 0 then
+  redis.call('ZADD', KEYS[3], tonumber(ARGV[3]) + tonumber(ARGV[2]), id)
+  redis.call('HSET', key, 'state', 'delayed')
+else
+  redis.call('LPUSH', KEYS[2], id)
+end
+return id
+"""
+PROMOTE = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 100)
+for _, id in ipairs(due) do
+  redis.call('ZREM', KEYS[1], id)
+  redis.call('LPUSH', KEYS[2], id)
+  redis.call('HSET', 'job:' .. id, 'state', 'waiting')
+end
+return #due
+"""
+TAKE = """
+local id = redis.call('RPOPLPUSH', KEYS[1], KEYS[2])
+if not id then return false end
+redis.call('HSET', 'job:' .. id, 'state', 'active', 'worker', ARGV[1])
+return {id, redis.call('HGET', 'job:' .. id, 'data')}
+"""
+COMPLETE = """
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
+  return redis.error_reply('ERR job ' .. ARGV[1] .. ' is not active')
+end
+redis.call('HSET', 'job:' .. ARGV[1], 'state', 'done')
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('ZREMRANGEBYRANK', KEYS[2], 0, -101)
+return redis.status_reply('OK')
+"""
+
+
+def lua_job_queue(port):
+    r = redis.Redis(port=port, decode_responses=True)
+    enqueue = r.register_script(ENQUEUE)
+    promote = r.register_script(PROMOTE)
+    keys = ["q:id", "q:wait", "q:delayed"]
+    now = int(time.time() * 1000)
+    ids = [enqueue(keys=keys, args=[f"payload-{i}", 0, now]) for i in range(150)]
+    check(ids == list(range(1, 151)), "the enqueue script hands out ids in order")
+    delayed = [enqueue(keys=keys, args=[f"later-{i}", 200, now]) for i in range(20)]
+    check(r.zcard("q:delayed") == 20 and r.hget(f"job:{delayed[0]}", "state") == "delayed",
+          "delayed jobs wait in the sorted set")
+    check(promote(keys=["q:delayed", "q:wait"], args=[now]) == 0, "nothing is due yet")
+    # The cache is flushed under the clients' feet: register_script falls back to EVAL.
+    r.script_flush()
+    check(promote(keys=["q:delayed", "q:wait"], args=[now + 250]) == 20,
+          "the promote script moves the due jobs (reloaded after SCRIPT FLUSH)")
+
+    done = []
+    lock = threading.Lock()
+
+    def worker(name):
+        c = redis.Redis(port=port, decode_responses=True)
+        take = c.register_script(TAKE)
+        complete = c.register_script(COMPLETE)
+        while True:
+            job = take(keys=["q:wait", "q:active"], args=[name])
+            if job is None:
+                return
+            jid, data = job
+            acked = complete(keys=["q:active", "q:completed"], args=[jid, int(time.time() * 1000)])
+            with lock:
+                done.append((jid, data, acked))
+
+    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    check(all(acked == "OK" for _, _, acked in done),
+          "the complete script acknowledges every active job")
+    jids = sorted(int(j) for j, _, _ in done)
+    check(jids == list(range(1, 171)), "four workers take every job exactly once through Lua")
+    check(r.llen("q:active") == 0 and r.llen("q:wait") == 0, "no job is left waiting or active")
+    check(r.zcard("q:completed") == 100, "the completed set is trimmed to the last 100")
+    check(all(r.hget(f"job:{j}", "state") == "done" for j in (1, 75, 170)), "job hashes say done")
+    complete = r.register_script(COMPLETE)
+    try:
+        complete(keys=["q:active", "q:completed"], args=["999", 0])
+        check(False, "completing a job that is not active fails")
+    except redis.ResponseError as e:
+        check(str(e) == "job 999 is not active", "the script's error_reply reaches the client")
+    r.set("q:wait", "not a list")
+    take = r.register_script(TAKE)
+    try:
+        take(keys=["q:wait", "q:active"], args=["w"])
+        check(False, "a command error inside the script fails the call")
+    except redis.ResponseError as e:
+        check(str(e).startswith("WRONGTYPE") and "script:" in str(e),
+              "redis.call's WRONGTYPE reaches the client with the script's location")
+
+
 def main():
     binary = sys.argv[1]
     with tempfile.TemporaryDirectory() as workdir:
@@ -185,6 +288,7 @@ def main():
             bzpopmin_scheduler(port)
             data_types(port)
             pubsub(port)
+            lua_job_queue(port)
         finally:
             proc.terminate()
             proc.wait(timeout=10)
