@@ -303,8 +303,8 @@ void UnpackString(Cursor& in, size_t len) {
 void UnpackArray(Cursor& in, size_t n) {
   lua_State* L = in.L;
   luaL_checkstack(L, 3, kArrayTooDeep);
-  // Every element takes at least a byte: never preallocate more than the input can fill.
-  lua_createtable(L, static_cast<int>(n < in.left ? n : in.left), 0);
+  // Not preallocated: grown as Redis grows it, so that pairs() visits keys in Redis's order.
+  lua_newtable(L);
   for (size_t i = 1; i <= n; ++i) {
     lua_pushnumber(L, static_cast<lua_Number>(i));
     UnpackValue(in);
@@ -315,7 +315,7 @@ void UnpackArray(Cursor& in, size_t n) {
 void UnpackMap(Cursor& in, size_t n) {
   lua_State* L = in.L;
   luaL_checkstack(L, 3, kMapTooDeep);
-  lua_createtable(L, 0, static_cast<int>(n < in.left / 2 ? n : in.left / 2));
+  lua_newtable(L);  // as for arrays: pairs() order as in Redis
   for (size_t i = 0; i < n; ++i) {
     UnpackValue(in);
     UnpackValue(in);
