@@ -291,6 +291,11 @@ std::vector<ConfigOption> BuildOptions() {
         c.notify_keyspace_events = *flags;
         return "";
       }});
+  o.push_back(IntOption("busy-reply-threshold", &Config::busy_reply_threshold, 0, INT64_MAX,
+                        Mut::kMutable,
+                        "Milliseconds a script may run before other clients are answered -BUSY "
+                        "and SCRIPT KILL can stop it."));
+  o.back().aliases = {"lua-time-limit"};
   o.push_back(IntOption("tracking-table-max-keys", &Config::tracking_table_max_keys, 0,
                         INT64_MAX, Mut::kMutable,
                         "Most keys remembered for client-side caching (CLIENT TRACKING); past it, "

@@ -1,9 +1,12 @@
 #include "src/connection.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <tuple>
 #include <utility>
+
+#include <unistd.h>
 
 #include "src/dispatch.h"
 #include "src/errors.h"
@@ -74,6 +77,37 @@ bool Connection::BlockedFromReading() const {
   // A client parked by a blocking command keeps reading, to notice a disconnect; its requests
   // wait in the buffer (bounded by the query buffer limit).
   return peer_closed_ || closing_ || client_.close_after_reply || OutputOverSoftLimit();
+}
+
+void Connection::ServeWhileBusy() {
+  if (closing_ || client_.fd < 0 || BlockedFromReading()) return;
+  char* room;
+  size_t room_len;
+  {
+    uv_buf_t buf;
+    OnAlloc(reinterpret_cast<uv_handle_t*>(&tcp_), kReadChunk, &buf);
+    room = buf.base;
+    room_len = buf.len;
+  }
+  const ssize_t n = ::read(client_.fd, room, room_len);
+  if (n == 0) {
+    peer_closed_ = true;
+  } else if (n < 0) {
+    if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) Close();
+    return;
+  } else {
+    rlen_ += static_cast<size_t>(n);
+    host_.state().stats.net_input_bytes += static_cast<uint64_t>(n);
+  }
+  // Replies queued before the script (not yet past the check point where the AOF is written)
+  // must go first: this client waits for the script like any other then.
+  if (!out_.empty() || writing_) return;
+  ProcessInput();
+  if (!out_.empty() && !writing_ && !closing_) {
+    host_.state().stats.net_output_bytes += out_.size() - released_;
+    released_ = out_.size();
+    WriteReleased();
+  }
 }
 
 void Connection::OutputDrained() {

@@ -57,6 +57,10 @@ class Connection {
   void Refuse(std::string_view reply);
   // Runs the requests buffered while the client was blocked (after it is served or times out).
   void ProcessInput();
+  // While a script is busy (its hook calls the host, outside any libuv callback): reads what
+  // the socket has and, when nothing of this client's is still waiting to go out, answers its
+  // requests (-BUSY, or the few commands allowed then) and writes the replies at once.
+  void ServeWhileBusy();
   // Where replies to this client are written (a blocked client's reply, written later).
   resp::Writer& writer() { return writer_; }
   bool closing() const { return closing_; }

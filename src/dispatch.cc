@@ -141,6 +141,9 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
     return Reject(state, client, argv[0],
                   err::NotInSubscribedContext(FullName(*spec, argv[0])), reply);
   }
+  if (state.script_busy && !(spec->flags & kAllowBusy)) {
+    return Reject(state, client, argv[0], err::kBusyScript, reply);
+  }
   if ((spec->flags & kWrite) && state.aof != nullptr && !state.aof->last_write_ok()) {
     // As Redis: no write is accepted that could not be logged.
     const std::string text =

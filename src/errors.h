@@ -137,6 +137,12 @@ inline constexpr std::string_view kNoScriptSha = "NOSCRIPT No matching script. P
 inline constexpr std::string_view kScriptFlushMode =
     "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
 inline constexpr std::string_view kNotBusy = "NOTBUSY No scripts in execution right now.";
+inline constexpr std::string_view kBusyScript =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+inline constexpr std::string_view kUnkillable =
+    "UNKILLABLE Sorry the script already executed write commands against the dataset. You can "
+    "either wait the script termination or kill the server in a hard way using the SHUTDOWN "
+    "NOSAVE command.";
 
 // CLIENT TRACKING / CACHING.
 inline constexpr std::string_view kTrackingPrefixNeedsBcast =

@@ -1,5 +1,8 @@
 #include "src/server.h"
 
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -97,6 +100,7 @@ int Server::Run() {
   Log(LogLevel::kNotice, "Ready to accept connections tcp on port " +
                              std::to_string(state_.tcp_port));
 
+  state_.serve_while_busy = [this] { ServeWhileBusy(); };
   uv_check_init(&loop_, &check_);
   check_.data = this;
   uv_check_start(&check_, OnCheck);
@@ -145,7 +149,11 @@ void Server::OnConnection(uv_stream_t* listener, int status) {
     conn->Refuse({});
     return;
   }
-  ServerState& st = self->state_;
+  self->Admit(conn);
+}
+
+void Server::Admit(Connection* conn) {
+  ServerState& st = state_;
   st.stats.total_connections_received++;
   if (static_cast<int64_t>(st.clients.size()) >= st.config.maxclients) {
     st.stats.rejected_connections++;
@@ -153,7 +161,7 @@ void Server::OnConnection(uv_stream_t* listener, int status) {
     conn->Refuse("-" + std::string(err::kMaxClients) + "\r\n");
     return;
   }
-  self->connections_[conn->client().id] = conn;
+  connections_[conn->client().id] = conn;
   st.clients[conn->client().id] = &conn->client();
   conn->Start();
 }
@@ -217,6 +225,49 @@ void Server::ServeReadyKeys() {
   for (uint64_t id : served) {
     unblocked_.push_back(id);
     if (auto it = connections_.find(id); it != connections_.end()) it->second->RequestFlush();
+  }
+}
+
+void Server::ServeWhileBusy() {
+  // The loop cannot run (libuv is not re-entrant and we are inside one of its callbacks), so
+  // this polls the sockets itself: new connections are accepted, and every client but the
+  // script's own (in the middle of its request) is read and answered, mostly -BUSY.
+  std::vector<pollfd> fds;
+  for (const auto& listener : listeners_) {
+    uv_os_fd_t fd;
+    if (uv_fileno(reinterpret_cast<uv_handle_t*>(listener.get()), &fd) == 0) {
+      fds.push_back({fd, POLLIN, 0});
+    }
+  }
+  const size_t first_client = fds.size();
+  std::vector<Connection*> conns;
+  for (auto& [id, c] : connections_) {
+    if (id == state_.executing_client || c->closing() || c->client().fd < 0) continue;
+    fds.push_back({c->client().fd, POLLIN, 0});
+    conns.push_back(c);
+  }
+  if (fds.empty() || poll(fds.data(), fds.size(), 0) <= 0) return;
+  for (size_t i = 0; i < first_client; i++) {
+    if (fds[i].revents & POLLIN) AcceptWhileBusy(fds[i].fd);
+  }
+  for (size_t i = first_client; i < fds.size(); i++) {
+    if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) conns[i - first_client]->ServeWhileBusy();
+  }
+}
+
+void Server::AcceptWhileBusy(int listen_fd) {
+  // Bounded, so that a flood of connections cannot keep the script from its next instruction.
+  for (int i = 0; i < 64; i++) {
+    const int fd = accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return;
+    auto* conn = new Connection(*this, state_.next_client_id++);
+    if (uv_tcp_open(conn->handle(), fd) != 0) {
+      ::close(fd);
+      conn->Refuse({});
+      continue;
+    }
+    Admit(conn);
+    // Its first request arrives with the next poll.
   }
 }
 

@@ -67,6 +67,10 @@ class Server final : public ConnectionHost, public ClientOutputs {
   void ArmBlockTimer();
   void ArmDueTimer();
   void ResumeUnblocked();
+  // state_.serve_while_busy: answers the other clients while a script runs long.
+  void ServeWhileBusy();
+  void AcceptWhileBusy(int listen_fd);
+  void Admit(Connection* conn);  // registers an accepted connection and starts reading
   resp::Writer* WriterFor(uint64_t client_id);
   resp::Writer* OutputFor(uint64_t client_id) override;
 

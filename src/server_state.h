@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -148,6 +149,12 @@ struct ServerState {
   BlockingRegistry blocking;  // clients parked by XREAD BLOCK
   PubSub pubsub;              // channel and pattern subscriptions
   TrackingState tracking;     // client-side caching (CLIENT TRACKING)
+  // A script running past busy-reply-threshold: the server's serve_while_busy (called from the
+  // script's hook) answers other clients -BUSY, but for the allow_busy commands; SCRIPT KILL
+  // and SHUTDOWN NOSAVE ask the script to stop (script_kill_requested).
+  bool script_busy = false;
+  bool script_kill_requested = false;
+  std::function<void()> serve_while_busy;
   // The Lua engine and script cache (EVAL, SCRIPT), made on first use.
   std::unique_ptr<scripting::ScriptEngine> scripts;
   scripting::ScriptEngine& Scripts();

@@ -6,6 +6,8 @@
 #include <cstring>
 
 namespace server::scripting {
+// Named so that the unity build can hold both Lua libraries in one TU.
+namespace cmsgpack_lib {
 namespace {
 
 // A table nested this deep (the packed values themselves being depth 0) packs as nil, as in
@@ -433,8 +435,10 @@ int UnpackLimit(lua_State* L) {
 }
 
 }  // namespace
+}  // namespace cmsgpack_lib
 
 int OpenCmsgpack(lua_State* L) {
+  using namespace cmsgpack_lib;
   static constexpr luaL_Reg kFunctions[] = {
       {"pack", Pack},
       {"unpack", Unpack},

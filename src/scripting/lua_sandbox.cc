@@ -11,6 +11,9 @@ extern "C" {
 #include <cstring>
 #include <string>
 
+#include "src/scripting/lua_cmsgpack.h"
+#include "src/scripting/lua_struct.h"
+
 namespace server::scripting {
 
 namespace {
@@ -37,16 +40,18 @@ int RaiseAtCaller(lua_State* L, const char* message) {
 
 int ReadonlyError(lua_State* L) { return RaiseAtCaller(L, "Attempt to modify a readonly table"); }
 
-// __index of the globals proxy: the real global, or Redis's error for a missing one.
+// __index of the globals proxy: the real global, or Redis's error for a missing one. (No C++
+// object may be alive when Lua raises: it unwinds with longjmp.)
 int GlobalsIndex(lua_State* L) {
   lua_pushvalue(L, 2);
   lua_rawget(L, lua_upvalueindex(1));
   if (!lua_isnil(L, -1)) return 1;
   const char* name = lua_tostring(L, 2);
-  std::string message = "Script attempted to access nonexistent global variable '";
-  message += name ? name : "?";
-  message += "'";
-  return RaiseAtCaller(L, message.c_str());
+  luaL_where(L, 1);
+  lua_pushfstring(L, "Script attempted to access nonexistent global variable '%s'",
+                  name ? name : "?");
+  lua_concat(L, 2);
+  return lua_error(L);
 }
 
 bool IsProtected(lua_State* L, int index) {
@@ -228,6 +233,12 @@ lua_State* NewSandbox(lua_Alloc alloc, void* ud) {
   lua_pushcfunction(L, luaopen_bit);
   lua_call(L, 0, 1);
   lua_setglobal(L, "bit");
+  lua_pushcfunction(L, OpenStruct);
+  lua_call(L, 0, 1);
+  lua_setglobal(L, "struct");
+  lua_pushcfunction(L, OpenCmsgpack);
+  lua_call(L, 0, 1);
+  lua_setglobal(L, "cmsgpack");
   for (const char* name : kRemovedGlobals) {
     lua_pushnil(L);
     lua_setglobal(L, name);

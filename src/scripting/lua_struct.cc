@@ -9,6 +9,8 @@
 #include <utility>
 
 namespace server::scripting {
+// Named so that the unity build can hold both Lua libraries in one TU.
+namespace struct_lib {
 namespace {
 
 // i and I take at most this many bytes; i33 and above are refused.
@@ -320,8 +322,10 @@ int Size(lua_State* L) {
 }
 
 }  // namespace
+}  // namespace struct_lib
 
 int OpenStruct(lua_State* L) {
+  using namespace struct_lib;
   static constexpr luaL_Reg kFunctions[] = {
       {"pack", Pack},
       {"unpack", Unpack},

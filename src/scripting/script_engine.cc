@@ -26,35 +26,54 @@ struct EngineAccess {
   static int& Resp(ScriptEngine& e) { return e.resp_; }
   static int& ReplFlags(ScriptEngine& e) { return e.repl_flags_; }
   static size_t& LuaBytes(ScriptEngine& e) { return e.lua_bytes_; }
+  static bool& Wrote(ScriptEngine& e) { return e.wrote_; }
+  // The count hook: past busy-reply-threshold the server serves other clients; a kill request
+  // (SCRIPT KILL, SHUTDOWN NOSAVE) ends the script. True when it must end now.
+  static bool KillNow(ScriptEngine& e) {
+    ServerState& state = *e.call_->state;
+    if (!state.script_kill_requested) {
+      if (!e.busy_) {
+        const int64_t ran = e.call_->clock_ms() - e.started_ms_;
+        if (ran < state.config.busy_reply_threshold) return false;
+        e.busy_ = true;
+        state.script_busy = true;
+        Log(LogLevel::kWarning, "Slow script detected: still in execution after " +
+                                    std::to_string(ran) +
+                                    " milliseconds. You can try killing the script using the "
+                                    "SCRIPT KILL command.");
+      }
+      if (state.serve_while_busy) state.serve_while_busy();
+    }
+    if (!state.script_kill_requested) return false;
+    e.killed_ = true;
+    return true;
+  }
 };
 
 namespace {
 
 constexpr int kReplNone = 0, kReplAof = 1, kReplReplica = 2, kReplAll = 3;
 
-// Raises {err = text}: the script's error reply is then `text` plus where it happened.
-int RaiseErrorTable(lua_State* L, std::string_view text) {
+// Pushes {err = text}: the script's error reply is then `text` plus where it happened.
+void PushErrorTable(lua_State* L, std::string_view text) {
   lua_newtable(L);
   lua_pushstring(L, "err");
   lua_pushlstring(L, text.data(), text.size());
   lua_rawset(L, -3);
-  return lua_error(L);
 }
 
-int PushErrorTable(lua_State* L, std::string_view text) {
-  lua_newtable(L);
-  lua_pushstring(L, "err");
-  lua_pushlstring(L, text.data(), text.size());
-  lua_rawset(L, -3);
-  return 1;
+// What CallCommand leaves on the stack: a value to return, or an error table to raise.
+enum class CallOutcome { kReturn, kRaise };
+
+CallOutcome LibError(lua_State* L, bool raise, std::string_view text) {
+  PushErrorTable(L, text);
+  return raise ? CallOutcome::kRaise : CallOutcome::kReturn;
 }
 
-// An error the redis library reports: raised by redis.call, returned as {err=} by pcall.
-int LibError(lua_State* L, bool raise, std::string_view text) {
-  return raise ? RaiseErrorTable(L, text) : PushErrorTable(L, text);
-}
-
-int CallCommand(lua_State* L, bool raise) {
+// redis.call / redis.pcall. Lua raises errors with longjmp, which must not cross C++ objects
+// that own memory: this function pushes its result (or the error table) and returns, and its
+// caller raises once the objects here are gone.
+CallOutcome CallCommand(lua_State* L, bool raise) {
   ScriptEngine& engine = EngineAccess::Of(L);
   const ScriptCall* call = EngineAccess::Call(engine);
   const int argc = lua_gettop(L);
@@ -96,7 +115,9 @@ int CallCommand(lua_State* L, bool raise) {
   std::string out;
   resp::Writer writer(out, client.protocol);
   const size_t records_before = state.propagation.size();
+  const uint64_t changes_before = state.propagation.changes();
   Execute(state, client, *spec, argv, writer);
+  if (state.propagation.changes() != changes_before) EngineAccess::Wrote(engine) = true;
   // redis.set_repl without REPL_AOF: what this command recorded is dropped.
   if (!(EngineAccess::ReplFlags(engine) & kReplAof)) state.propagation.TruncateTo(records_before);
   if (writer.errors_written() > 0 && !out.empty() && out[0] == '-') {
@@ -106,16 +127,23 @@ int CallCommand(lua_State* L, bool raise) {
     return LibError(L, raise, text);
   }
   if (!PushReply(L, out)) return LibError(L, raise, "ERR reached lua stack limit");
-  return 1;
+  return CallOutcome::kReturn;
 }
 
-int RedisCall(lua_State* L) { return CallCommand(L, true); }
-int RedisPcall(lua_State* L) { return CallCommand(L, false); }
+int RedisCall(lua_State* L) {
+  if (CallCommand(L, true) == CallOutcome::kRaise) return lua_error(L);
+  return 1;
+}
+int RedisPcall(lua_State* L) {
+  CallCommand(L, false);
+  return 1;
+}
 
 // redis.error_reply(s) / redis.status_reply(s): {err=s} / {ok=s}.
 int ReplyTable(lua_State* L, const char* field) {
   if (lua_gettop(L) != 1 || lua_type(L, 1) != LUA_TSTRING) {
-    return PushErrorTable(L, "ERR wrong number or type of arguments");
+    PushErrorTable(L, "ERR wrong number or type of arguments");
+    return 1;
   }
   lua_newtable(L);
   lua_pushstring(L, field);
@@ -209,8 +237,24 @@ void* LuaAlloc(void* ud, void* ptr, size_t osize, size_t nsize) {
   return p;
 }
 
-// Registry key of the table of compiled scripts (by sha).
+// Registry key of the table of compiled scripts (by sha), and of the engine (for the hook).
 char kScriptsKey;
+char kEngineKey;
+
+// Every kHookInstructions instructions. Once the script is to die, every line too, so a pcall
+// in the script cannot keep it alive.
+constexpr int kHookInstructions = 100000;
+
+void BusyHook(lua_State* L, lua_Debug*) {
+  lua_pushlightuserdata(L, &kEngineKey);
+  lua_rawget(L, LUA_REGISTRYINDEX);
+  auto* engine = static_cast<ScriptEngine*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  if (!EngineAccess::KillNow(*engine)) return;
+  lua_sethook(L, BusyHook, LUA_MASKLINE | LUA_MASKCOUNT, kHookInstructions);
+  lua_pushstring(L, "Script killed by user with SCRIPT KILL...");
+  lua_error(L);
+}
 
 void PushScripts(lua_State* L) {
   lua_pushlightuserdata(L, &kScriptsKey);
@@ -258,6 +302,9 @@ void ScriptEngine::Open() {
   lua_setglobal(L_, "redis");
   lua_pushlightuserdata(L_, &kScriptsKey);
   lua_newtable(L_);
+  lua_rawset(L_, LUA_REGISTRYINDEX);
+  lua_pushlightuserdata(L_, &kEngineKey);
+  lua_pushlightuserdata(L_, this);
   lua_rawset(L_, LUA_REGISTRYINDEX);
   Seal(L_);
 }
@@ -329,9 +376,15 @@ void ScriptEngine::Run(std::string_view sha, std::span<const std::string_view> k
   repl_flags_ = kReplAll;
   call_ = &call;
   running_ = true;
+  wrote_ = false;
+  killed_ = false;
+  busy_ = false;
+  started_ms_ = call.clock_ms != nullptr ? call.clock_ms() : 0;
   ServerState& state = *call.state;
+  state.script_kill_requested = false;
   const int64_t frozen_before = state.frozen_time_ms;
   state.frozen_time_ms = call.now_ms;
+  if (call.clock_ms != nullptr) lua_sethook(L_, BusyHook, LUA_MASKCOUNT, kHookInstructions);
 
   lua_pushcfunction(L_, ErrorHandler);
   const int handler = lua_gettop(L_);
@@ -341,7 +394,10 @@ void ScriptEngine::Run(std::string_view sha, std::span<const std::string_view> k
   lua_remove(L_, -2);
   const int status = lua_pcall(L_, 0, 1, handler);
 
+  lua_sethook(L_, nullptr, 0, 0);
   state.frozen_time_ms = frozen_before;
+  state.script_busy = false;
+  state.script_kill_requested = false;
   running_ = false;
   call_ = nullptr;
   if (status == 0) {

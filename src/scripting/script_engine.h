@@ -35,6 +35,8 @@ struct ScriptCall {
   Client* caller = nullptr;
   bool read_only = false;  // EVAL_RO / EVALSHA_RO: write commands are refused
   int64_t now_ms = 0;      // the time the whole script sees
+  // How long the script has run is measured on this clock (ms), against busy-reply-threshold.
+  int64_t (*clock_ms)() = nullptr;
 };
 
 class ScriptEngine {
@@ -55,6 +57,10 @@ class ScriptEngine {
   size_t body_bytes() const { return body_bytes_; }
   size_t lua_bytes() const { return lua_bytes_; }
   bool running() const { return running_; }
+  // Whether the running script has written (then SCRIPT KILL cannot stop it).
+  bool wrote() const { return wrote_; }
+  // Whether the last run was stopped by SCRIPT KILL or SHUTDOWN NOSAVE.
+  bool killed() const { return killed_; }
 
   // Runs the cached script `sha` (lower case) and writes its reply, or its error in Redis's
   // shape, to `reply` (in the caller's protocol).
@@ -76,6 +82,10 @@ class ScriptEngine {
   std::unique_ptr<Client> script_client_;
   int resp_ = 2;  // redis.setresp
   int repl_flags_ = 3;  // redis.set_repl (REPL_ALL)
+  bool wrote_ = false;
+  bool killed_ = false;
+  bool busy_ = false;        // past busy-reply-threshold
+  int64_t started_ms_ = 0;   // on call_->clock_ms
 };
 
 }  // namespace scripting

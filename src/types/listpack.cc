@@ -121,7 +121,8 @@ void Listpack::Reallocate(size_t cap) {
   assert(cap >= size_);
   if (cap == cap_) return;
   std::unique_ptr<char[]> fresh(cap ? new char[cap] : nullptr);
-  if (size_) std::memcpy(fresh.get(), buf_.get(), size_);
+  // cap >= size_, so a copy always has room (the test of fresh tells GCC so too).
+  if (size_ != 0 && fresh) std::memcpy(fresh.get(), buf_.get(), size_);
   buf_ = std::move(fresh);
   cap_ = static_cast<uint32_t>(cap);
 }

@@ -9,6 +9,7 @@
 #include "src/commands/registry.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/blocking.h"
 #include "src/scripting/script_engine.h"
 
 namespace server {
@@ -35,11 +36,19 @@ void RunScript(CommandContext& ctx, std::string_view sha, size_t numkeys, bool r
   call.caller = &ctx.client;
   call.read_only = read_only;
   call.now_ms = ctx.now_ms;
+  call.clock_ms = SteadyMs;
   const std::span<const std::string_view> keys = ctx.argv.subspan(3, numkeys);
   const std::span<const std::string_view> args = ctx.argv.subspan(3 + numkeys);
   Propagation& propagation = ctx.server.propagation;
   const size_t first_record = propagation.size();
-  ctx.server.Scripts().Run(sha, keys, args, call, ctx.reply);
+  ScriptEngine& engine = ctx.server.Scripts();
+  engine.Run(sha, keys, args, call, ctx.reply);
+  // Stopped by SHUTDOWN NOSAVE half-way: the server stops as Redis does, before the script's
+  // effects are propagated; none of them reaches the AOF.
+  if (engine.killed() && ctx.server.shutdown_requested) {
+    propagation.TruncateTo(first_record);
+    return;
+  }
   if (ctx.client.command_depth == 1) propagation.WrapInTransaction(first_record);
 }
 
@@ -86,9 +95,16 @@ void ScriptFlush(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
-// No script can be running when a command is read (a script runs to its end within one
-// command), so there is never one to kill.
-void ScriptKill(CommandContext& ctx) { ctx.reply.Error(err::kNotBusy); }
+// Runs while a script is busy (the server serves other clients from the script's hook): the
+// script stops at its next hook with an error, unless it has written.
+void ScriptKill(CommandContext& ctx) {
+  if (!ctx.server.scripts || !ctx.server.scripts->running()) {
+    return ctx.reply.Error(err::kNotBusy);
+  }
+  if (ctx.server.scripts->wrote()) return ctx.reply.Error(err::kUnkillable);
+  ctx.server.script_kill_requested = true;
+  ctx.reply.Ok();
+}
 
 void ScriptHelp(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {

@@ -87,6 +87,11 @@ void Shutdown(CommandContext& ctx) {
     return ctx.reply.Error(err::kSyntax);
   }
   if (abort) return ctx.reply.Error(err::kNoShutdownInProgress);
+  if (ctx.server.script_busy) {
+    // Only SHUTDOWN NOSAVE stops a busy script (and the server at once, as Redis).
+    if (!nosave) return ctx.reply.Error(err::kBusyScript);
+    ctx.server.script_kill_requested = true;
+  }
   ctx.server.shutdown_requested = true;
   ctx.client.close_after_reply = true;
 }

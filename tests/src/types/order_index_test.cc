@@ -16,9 +16,9 @@ using Pair = std::pair<int, int>;
 struct PairLess {
   bool operator()(const Pair& a, const Pair& b) const { return a < b; }
 };
-using Index = types::OrderIndex<Pair, PairLess>;
+using PairIndex = types::OrderIndex<Pair, PairLess>;
 
-void CheckAgainst(const Index& index, const std::multiset<Pair>& model) {
+void CheckAgainst(const PairIndex& index, const std::multiset<Pair>& model) {
   REQUIRE(index.Valid());
   REQUIRE(index.size() == model.size());
   std::vector<Pair> forward;
@@ -44,7 +44,7 @@ TEST_CASE("The order index agrees with a multiset under random inserts and erase
   std::mt19937_64 rng(GENERATE(7u, 8u));
   // Few distinct scores and ids: lots of equal entries and repeated erases of absent ones.
   const int key_space = GENERATE(20, 5000);
-  Index index;
+  PairIndex index;
   std::multiset<Pair> model;
   for (int step = 0; step < 20000; step++) {
     const Pair p{static_cast<int>(rng() % key_space), static_cast<int>(rng() % 3)};
@@ -78,9 +78,9 @@ TEST_CASE("The order index agrees with a multiset under random inserts and erase
 
 TEST_CASE("An order index moved from is empty, and the moved-to one keeps the entries",
           "[order_index]") {
-  Index a;
+  PairIndex a;
   for (int i = 0; i < 1000; i++) a.Insert({i, 0});
-  Index b = std::move(a);
+  PairIndex b = std::move(a);
   CHECK(a.empty());  // NOLINT(bugprone-use-after-move): the moved-from state is specified
   CHECK(b.size() == 1000);
   CHECK(b.At(999)->first == 999);
