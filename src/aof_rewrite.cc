@@ -50,7 +50,8 @@ void CloseAllBut(int keep) {
   signal(SIGTERM, SIG_DFL);
   signal(SIGINT, SIG_DFL);
   CloseAllBut(fd);
-  const bool ok = WriteSnapshot(state.dbs, WallClockMs(), fd, delay_us);
+  const std::vector<std::string> libraries = state.FunctionLibraryCodes();
+  const bool ok = WriteSnapshot(state.dbs, WallClockMs(), fd, delay_us, libraries);
   _exit(ok && close(fd) == 0 ? 0 : 1);
 }
 

@@ -324,8 +324,12 @@ bool EmitList(int db, const std::string& key, const types::List& list, SnapshotS
 }  // namespace
 
 bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
-                  SnapshotSink& sink) {
+                  SnapshotSink& sink, std::span<const std::string> libraries) {
   bool ok = true;
+  for (const std::string& code : libraries) {
+    if (!ok) break;
+    ok = sink.Command(0, Argv{"FUNCTION", "LOAD", code});
+  }
   for (size_t i = 0; i < dbs.size() && ok; i++) {
     const int db = static_cast<int>(i);
     const Db& d = *dbs[i];
@@ -369,17 +373,18 @@ bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
   return ok;
 }
 
-std::string SnapshotText(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms) {
+std::string SnapshotText(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
+                         std::span<const std::string> libraries) {
   std::string out;
   TextSink sink(out);
-  EmitSnapshot(dbs, now_ms, sink);
+  EmitSnapshot(dbs, now_ms, sink, libraries);
   return out;
 }
 
 bool WriteSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms, int fd,
-                   int64_t key_delay_us) {
+                   int64_t key_delay_us, std::span<const std::string> libraries) {
   FdSink sink(fd, key_delay_us);
-  if (!EmitSnapshot(dbs, now_ms, sink) || !sink.Drain()) return false;
+  if (!EmitSnapshot(dbs, now_ms, sink, libraries) || !sink.Drain()) return false;
   int rc;
   do {
     rc = fdatasync(fd);

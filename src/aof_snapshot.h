@@ -23,18 +23,20 @@ class SnapshotSink {
   virtual void KeyDone() {}
 };
 
-// Emits the commands that rebuild `dbs` (keys already expired at `now_ms` are left out).
-// False when the sink stopped it.
+// Emits the commands that rebuild `dbs` (keys already expired at `now_ms` are left out),
+// after a FUNCTION LOAD for each of `libraries` (the function libraries' code, which lives
+// outside the databases). False when the sink stopped it.
 bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
-                  SnapshotSink& sink);
+                  SnapshotSink& sink, std::span<const std::string> libraries = {});
 
 // The snapshot as AOF bytes: RESP multibulk commands, SELECT before each database's keys.
-std::string SnapshotText(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms);
+std::string SnapshotText(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
+                         std::span<const std::string> libraries = {});
 
 // Writes the snapshot to `fd` through a buffer, then fdatasyncs it. Sleeps `key_delay_us`
 // after each key (the test-only delay that keeps a rewrite running; 0 in production).
 // False on a write or fsync error (errno tells which).
 bool WriteSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms, int fd,
-                   int64_t key_delay_us = 0);
+                   int64_t key_delay_us = 0, std::span<const std::string> libraries = {});
 
 }  // namespace server

@@ -142,7 +142,8 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
                   err::NotInSubscribedContext(FullName(*spec, argv[0])), reply);
   }
   if (state.script_busy && !(spec->flags & kAllowBusy)) {
-    return Reject(state, client, argv[0], err::kBusyScript, reply);
+    return Reject(state, client, argv[0],
+                  state.script_busy_function ? err::kBusyFunction : err::kBusyScript, reply);
   }
   if ((spec->flags & kWrite) && state.aof != nullptr && !state.aof->last_write_ok()) {
     // As Redis: no write is accepted that could not be logged.
@@ -151,7 +152,9 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
     return Reject(state, client, argv[0], text, reply);
   }
   const bool queue = client.in_multi && !(spec->flags & kMultiImmediate);
-  if (state.config.maxmemory > 0 && !EnforceMaxmemory(state, state.NextCommandTime())) {
+  state.over_maxmemory =
+      state.config.maxmemory > 0 && !EnforceMaxmemory(state, state.NextCommandTime());
+  if (state.over_maxmemory) {
     // Over maxmemory with nothing evictable: refuse what may grow memory, including anything
     // queued in MULTI (a queue can grow without bound), as Redis does.
     if ((spec->flags & kDenyOom) || queue) return Reject(state, client, argv[0], err::kOom, reply);

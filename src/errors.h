@@ -143,6 +143,60 @@ inline constexpr std::string_view kUnkillable =
     "UNKILLABLE Sorry the script already executed write commands against the dataset. You can "
     "either wait the script termination or kill the server in a hard way using the SHUTDOWN "
     "NOSAVE command.";
+inline constexpr std::string_view kBusyFunction =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+inline constexpr std::string_view kScriptWriteFlagRo =
+    "ERR Can not execute a script with write flag using *_ro command.";
+inline constexpr std::string_view kInvalidScriptShebang = "ERR Invalid script shebang";
+inline std::string UnexpectedShebangEngine(std::string_view token) {
+  return "ERR Unexpected engine in script shebang: " + std::string(token);
+}
+inline std::string UnexpectedShebangFlag(std::string_view flag) {
+  return "ERR Unexpected flag in script shebang: " + std::string(flag);
+}
+inline std::string UnknownShebangOption(std::string_view option) {
+  return "ERR Unknown lua shebang option: " + std::string(option);
+}
+
+// Functions (FUNCTION, FCALL).
+inline constexpr std::string_view kMissingLibraryMetadata = "ERR Missing library metadata";
+inline constexpr std::string_view kInvalidLibraryMetadata = "ERR Invalid library metadata";
+inline constexpr std::string_view kLibraryNameMissing = "ERR Library name was not given";
+inline constexpr std::string_view kLibraryNameTwice =
+    "ERR Invalid metadata value, name argument was given multiple times";
+inline constexpr std::string_view kLibraryNameInvalid =
+    "ERR Library names can only contain letters, numbers, or underscores(_) and must be at "
+    "least one character long";
+inline std::string LibraryEngineNotFound(std::string_view engine) {
+  return "ERR Engine '" + std::string(engine) + "' not found";
+}
+inline std::string InvalidLibraryMetadataValue(std::string_view option) {
+  return "ERR Invalid metadata value given: " + std::string(option);
+}
+inline std::string LibraryExists(std::string_view name, bool quoted) {
+  // FUNCTION LOAD quotes the name, FUNCTION RESTORE does not (as Redis words them).
+  return quoted ? "ERR Library '" + std::string(name) + "' already exists"
+                : "ERR Library " + std::string(name) + " already exists";
+}
+inline std::string FunctionExists(std::string_view name) {
+  return "ERR Function " + std::string(name) + " already exists";
+}
+inline constexpr std::string_view kNoFunctionsRegistered = "ERR No functions registered";
+inline constexpr std::string_view kLibraryNotFound = "ERR Library not found";
+inline constexpr std::string_view kFunctionNotFound = "ERR Function not found";
+inline constexpr std::string_view kFcallNumKeysNotInteger = "ERR Bad number of keys provided";
+inline constexpr std::string_view kFunctionFlushMode =
+    "ERR FUNCTION FLUSH only supports SYNC|ASYNC option";
+inline constexpr std::string_view kFunctionRestorePolicy =
+    "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.";
+inline constexpr std::string_view kFunctionPayloadBad =
+    "ERR DUMP payload version or checksum are wrong";
+inline constexpr std::string_view kFunctionPayloadNotFunction = "ERR given type is not a function";
+inline constexpr std::string_view kFunctionPayloadTruncated = "ERR Failed loading library payload";
+inline constexpr std::string_view kLibraryNameArgMissing = "ERR library name argument was not given";
+inline std::string FunctionListUnknownArg(std::string_view arg) {
+  return "ERR Unknown argument " + std::string(arg);
+}
 
 // CLIENT TRACKING / CACHING.
 inline constexpr std::string_view kTrackingPrefixNeedsBcast =

@@ -104,6 +104,13 @@ scripting::ScriptEngine& ServerState::Scripts() {
   return *scripts;
 }
 
+std::vector<std::string> ServerState::FunctionLibraryCodes() const {
+  std::vector<std::string> codes;
+  if (!scripts) return codes;
+  for (const auto& [name, library] : scripts->libraries()) codes.push_back(library.code);
+  return codes;
+}
+
 int64_t ServerState::NextCommandTime() {
   if (pinned_time_ms >= 0) return pinned_time_ms;
   if (frozen_time_ms >= 0) return frozen_time_ms;

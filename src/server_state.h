@@ -153,11 +153,17 @@ struct ServerState {
   // script's hook) answers other clients -BUSY, but for the allow_busy commands; SCRIPT KILL
   // and SHUTDOWN NOSAVE ask the script to stop (script_kill_requested).
   bool script_busy = false;
+  bool script_busy_function = false;  // the busy script is a function (FCALL), not EVAL
   bool script_kill_requested = false;
+  // Dispatch found the server over maxmemory with nothing left to evict, before this command
+  // (scripts decide from it what they may do, as Redis's do).
+  bool over_maxmemory = false;
   std::function<void()> serve_while_busy;
   // The Lua engine and script cache (EVAL, SCRIPT), made on first use.
   std::unique_ptr<scripting::ScriptEngine> scripts;
   scripting::ScriptEngine& Scripts();
+  // The code of every function library (FUNCTION LOAD), for the AOF rewrite.
+  std::vector<std::string> FunctionLibraryCodes() const;
   // The client whose command is running (0: none, e.g. active expiry): NOLOOP and the
   // invalidations that must wait for its reply tell it apart.
   uint64_t executing_client = 0;

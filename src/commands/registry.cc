@@ -14,7 +14,7 @@ std::span<const std::span<const CommandSpec>> CommandFamilies() {
       StreamPendingRows(), StreamRedriveRows(), AofAdminRows(),        ListPushPopRows(),
       ListAccessRows(),    ListBlockingRows(),  HashRows(),           SetRows(),
       SortedSetRows(),     MemoryRows(),        SortRows(),           PubSubRows(),
-      ScriptingRows(),
+      ScriptingRows(),     FunctionRows(),
   };
   return kFamilies;
 }

@@ -300,6 +300,28 @@ void SetRealGlobal(lua_State* L, const char* name) {
   lua_pop(L, 2);
 }
 
+void PushLibraryEnvironment(lua_State* L, int load_globals_index) {
+  load_globals_index =
+      load_globals_index < 0 ? lua_gettop(L) + load_globals_index + 1 : load_globals_index;
+  // The load-time globals: the given table, strict about missing names.
+  PushProxy(L, load_globals_index, GlobalsIndex);
+  const int strict = lua_gettop(L);
+  PushProxy(L, strict, nullptr);
+  lua_remove(L, strict);
+}
+
+void OpenLibraryEnvironment(lua_State* L, int env_index) {
+  env_index = env_index < 0 ? lua_gettop(L) + env_index + 1 : env_index;
+  lua_getmetatable(L, env_index);  // the real metatable: getmetatable's __metatable is a decoy
+  lua_pushvalue(L, LUA_GLOBALSINDEX);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+}
+
+void PushStrictReadonlyTable(lua_State* L, int real_index) {
+  PushProxy(L, real_index, GlobalsIndex);
+}
+
 int ErrorHandler(lua_State* L) {
   lua_Debug ar;
   bool located = false;

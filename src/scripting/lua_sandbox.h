@@ -24,4 +24,15 @@ void SetRealGlobal(lua_State* L, const char* name);
 // raised; a string error becomes "ERR <message>".
 int ErrorHandler(lua_State* L);
 
+// Function libraries (FUNCTION LOAD). A library's code runs in an environment of its own whose
+// globals are, while it loads, only what the table at `load_globals_index` holds (reading
+// anything else is the missing-global error) and, once loaded, the sealed globals of the state,
+// which its functions keep seeing. Writes fail either way. Pushes the environment.
+void PushLibraryEnvironment(lua_State* L, int load_globals_index);
+// Switches the environment at `env_index` from its load-time globals to the state's globals.
+void OpenLibraryEnvironment(lua_State* L, int env_index);
+// Pushes a read-only proxy of the table at `real_index` whose missing fields are the
+// missing-global error (as the redis table a library sees while it loads).
+void PushStrictReadonlyTable(lua_State* L, int real_index);
+
 }  // namespace server::scripting

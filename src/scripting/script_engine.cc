@@ -10,8 +10,11 @@
 #include "src/dispatch.h"
 #include "src/log.h"
 #include "src/scripting/lua_convert.h"
+#include "src/errors.h"
+#include "src/scripting/engine_internal.h"
 #include "src/scripting/lua_sandbox.h"
 #include "src/scripting/sha1.h"
+#include "src/scripting/shebang.h"
 #include "src/server_state.h"
 
 namespace server::scripting {
@@ -25,7 +28,6 @@ struct EngineAccess {
   static Client& ScriptClient(ScriptEngine& e) { return *e.script_client_; }
   static int& Resp(ScriptEngine& e) { return e.resp_; }
   static int& ReplFlags(ScriptEngine& e) { return e.repl_flags_; }
-  static size_t& LuaBytes(ScriptEngine& e) { return e.lua_bytes_; }
   static bool& Wrote(ScriptEngine& e) { return e.wrote_; }
   // The count hook: past busy-reply-threshold the server serves other clients; a kill request
   // (SCRIPT KILL, SHUTDOWN NOSAVE) ends the script. True when it must end now.
@@ -37,6 +39,7 @@ struct EngineAccess {
         if (ran < state.config.busy_reply_threshold) return false;
         e.busy_ = true;
         state.script_busy = true;
+        state.script_busy_function = e.current_.function;
         Log(LogLevel::kWarning, "Slow script detected: still in execution after " +
                                     std::to_string(ran) +
                                     " milliseconds. You can try killing the script using the "
@@ -109,6 +112,9 @@ CallOutcome CallCommand(lua_State* L, bool raise) {
   }
   if ((spec->flags & kWrite) && call->read_only) {
     return LibError(L, raise, "ERR Write commands are not allowed from read-only scripts.");
+  }
+  if (call->check_oom && !EngineAccess::Wrote(engine) && (spec->flags & kDenyOom)) {
+    return LibError(L, raise, err::kOom);
   }
   Client& client = EngineAccess::ScriptClient(engine);
   client.protocol = EngineAccess::Resp(engine);
@@ -225,8 +231,27 @@ int VersionNum() {
   return parts[0] << 16 | parts[1] << 8 | parts[2];
 }
 
+// `ud` is the byte count of the state (each of the engine's two states keeps its own).
+}  // namespace
+
+// LOG_* levels and REDIS_VERSION(_NUM): in the redis table of scripts and of loading libraries.
+void PushRedisConstants(lua_State* L) {
+  const std::pair<const char*, int> constants[] = {
+      {"LOG_DEBUG", 0},   {"LOG_VERBOSE", 1}, {"LOG_NOTICE", 2},
+      {"LOG_WARNING", 3}, {"REDIS_VERSION_NUM", VersionNum()},
+  };
+  for (const auto& [name, value] : constants) {
+    lua_pushinteger(L, value);
+    lua_setfield(L, -2, name);
+  }
+  lua_pushlstring(L, kRedisVersion.data(), kRedisVersion.size());
+  lua_setfield(L, -2, "REDIS_VERSION");
+}
+
+int RedisLogFunction(lua_State* L) { return RedisLog(L); }
+
 void* LuaAlloc(void* ud, void* ptr, size_t osize, size_t nsize) {
-  size_t& bytes = EngineAccess::LuaBytes(*static_cast<ScriptEngine*>(ud));
+  size_t& bytes = *static_cast<size_t*>(ud);
   if (nsize == 0) {
     std::free(ptr);
     bytes -= osize;
@@ -237,9 +262,12 @@ void* LuaAlloc(void* ud, void* ptr, size_t osize, size_t nsize) {
   return p;
 }
 
-// Registry key of the table of compiled scripts (by sha), and of the engine (for the hook).
-char kScriptsKey;
 char kEngineKey;
+
+namespace {
+
+// Registry key of the table of compiled scripts (by sha).
+char kScriptsKey;
 
 // Every kHookInstructions instructions. Once the script is to die, every line too, so a pcall
 // in the script cannot keep it alive.
@@ -256,21 +284,40 @@ void BusyHook(lua_State* L, lua_Debug*) {
   lua_error(L);
 }
 
+}  // namespace
+
+void SetBusyHook(lua_State* L) { lua_sethook(L, BusyHook, LUA_MASKCOUNT, kHookInstructions); }
+
+namespace {
+
 void PushScripts(lua_State* L) {
   lua_pushlightuserdata(L, &kScriptsKey);
   lua_rawget(L, LUA_REGISTRYINDEX);
 }
 
+void PushStringArray(lua_State* L, std::span<const std::string_view> items) {
+  lua_createtable(L, static_cast<int>(items.size()), 0);
+  for (size_t i = 0; i < items.size(); i++) {
+    lua_pushlstring(L, items[i].data(), items[i].size());
+    lua_rawseti(L, -2, static_cast<int>(i + 1));
+  }
+}
+
 }  // namespace
 
-ScriptEngine::ScriptEngine() : script_client_(std::make_unique<Client>()) { Open(); }
+ScriptEngine::ScriptEngine() : script_client_(std::make_unique<Client>()) {
+  Open();
+  OpenFunctions();
+}
 
-ScriptEngine::~ScriptEngine() { Close(); }
+ScriptEngine::~ScriptEngine() {
+  for (auto& [name, library] : libraries_) ReleaseLibrary(library);
+  Close();
+  if (FL_ != nullptr) lua_close(FL_);
+}
 
-void ScriptEngine::Open() {
-  L_ = NewSandbox(LuaAlloc, this);
-  if (L_ == nullptr) std::abort();  // out of memory at start-up
-  lua_newtable(L_);
+void ScriptEngine::PushRedisLibrary(lua_State* L) {
+  lua_newtable(L);
   const luaL_Reg functions[] = {
       {"call", RedisCall},
       {"pcall", RedisPcall},
@@ -283,22 +330,25 @@ void ScriptEngine::Open() {
       {"replicate_commands", RedisReplicateCommands},
   };
   for (const luaL_Reg& f : functions) {
-    lua_pushlightuserdata(L_, this);
-    lua_pushcclosure(L_, f.func, 1);
-    lua_setfield(L_, -2, f.name);
+    lua_pushlightuserdata(L, this);
+    lua_pushcclosure(L, f.func, 1);
+    lua_setfield(L, -2, f.name);
   }
   const std::pair<const char*, int> constants[] = {
-      {"LOG_DEBUG", 0},        {"LOG_VERBOSE", 1},        {"LOG_NOTICE", 2},
-      {"LOG_WARNING", 3},      {"REPL_NONE", kReplNone},  {"REPL_AOF", kReplAof},
-      {"REPL_SLAVE", kReplReplica}, {"REPL_REPLICA", kReplReplica}, {"REPL_ALL", kReplAll},
-      {"REDIS_VERSION_NUM", VersionNum()},
+      {"REPL_NONE", kReplNone},  {"REPL_AOF", kReplAof},   {"REPL_SLAVE", kReplReplica},
+      {"REPL_REPLICA", kReplReplica}, {"REPL_ALL", kReplAll},
   };
   for (const auto& [name, value] : constants) {
-    lua_pushinteger(L_, value);
-    lua_setfield(L_, -2, name);
+    lua_pushinteger(L, value);
+    lua_setfield(L, -2, name);
   }
-  lua_pushlstring(L_, kRedisVersion.data(), kRedisVersion.size());
-  lua_setfield(L_, -2, "REDIS_VERSION");
+  PushRedisConstants(L);
+}
+
+void ScriptEngine::Open() {
+  L_ = NewSandbox(LuaAlloc, &lua_bytes_);
+  if (L_ == nullptr) std::abort();  // out of memory at start-up
+  PushRedisLibrary(L_);
   lua_setglobal(L_, "redis");
   lua_pushlightuserdata(L_, &kScriptsKey);
   lua_newtable(L_);
@@ -317,7 +367,12 @@ void ScriptEngine::Close() {
 Result<std::string> ScriptEngine::Load(std::string_view body) {
   std::string sha = Sha1Hex(body);
   if (bodies_.contains(sha)) return sha;
-  if (luaL_loadbuffer(L_, body.data(), body.size(), "@user_script") != 0) {
+  auto shebang = ParseEvalShebang(body);
+  if (!shebang) return shebang.failure();
+  // With a shebang, its line is compiled as a comment (line numbers still count it).
+  const std::string commented = shebang->present ? WithoutShebang(body) : std::string();
+  const std::string_view source = shebang->present ? std::string_view(commented) : body;
+  if (luaL_loadbuffer(L_, source.data(), source.size(), "@user_script") != 0) {
     std::string error = "ERR Error compiling script (new function): ";
     size_t len;
     const char* msg = lua_tolstring(L_, -1, &len);
@@ -330,7 +385,7 @@ Result<std::string> ScriptEngine::Load(std::string_view body) {
   lua_pushvalue(L_, -3);
   lua_rawset(L_, -3);
   lua_pop(L_, 2);
-  bodies_.emplace(sha, body.size());
+  bodies_.emplace(sha, CachedScript{body.size(), {shebang->present, shebang->flags}});
   body_bytes_ += body.size();
   return sha;
 }
@@ -338,6 +393,11 @@ Result<std::string> ScriptEngine::Load(std::string_view body) {
 bool ScriptEngine::Has(std::string_view sha) const {
   if (sha.size() != 40) return false;
   return bodies_.contains(AsciiLower(sha));
+}
+
+EvalShebangInfo ScriptEngine::ShebangOf(std::string_view sha) const {
+  auto it = bodies_.find(std::string(sha));
+  return it == bodies_.end() ? EvalShebangInfo{} : it->second.shebang;
 }
 
 void ScriptEngine::Flush() {
@@ -350,18 +410,19 @@ void ScriptEngine::Flush() {
 void ScriptEngine::Run(std::string_view sha, std::span<const std::string_view> keys,
                        std::span<const std::string_view> args, const ScriptCall& call,
                        resp::Writer& reply) {
-  auto push_array = [&](std::span<const std::string_view> items) {
-    lua_createtable(L_, static_cast<int>(items.size()), 0);
-    for (size_t i = 0; i < items.size(); i++) {
-      lua_pushlstring(L_, items[i].data(), items[i].size());
-      lua_rawseti(L_, -2, static_cast<int>(i + 1));
-    }
-  };
-  push_array(keys);
+  PushStringArray(L_, keys);
   SetRealGlobal(L_, "KEYS");
-  push_array(args);
+  PushStringArray(L_, args);
   SetRealGlobal(L_, "ARGV");
+  PushScripts(L_);
+  lua_pushlstring(L_, sha.data(), sha.size());
+  lua_rawget(L_, -2);
+  lua_remove(L_, -2);
+  RunOnStack(L_, 0, false, sha, call, reply);
+}
 
+void ScriptEngine::RunOnStack(lua_State* L, int nargs, bool function, std::string_view name,
+                              const ScriptCall& call, resp::Writer& reply) {
   // The commands run as a client of their own in the caller's db; a SELECT inside the script
   // does not change the caller's. Depth 1 makes them behave as inside a transaction (blocking
   // commands answer at once).
@@ -380,56 +441,59 @@ void ScriptEngine::Run(std::string_view sha, std::span<const std::string_view> k
   killed_ = false;
   busy_ = false;
   started_ms_ = call.clock_ms != nullptr ? call.clock_ms() : 0;
+  current_.function = function;
+  current_.name.assign(name);
+  current_.argv.assign(call.argv.begin(), call.argv.end());
+  current_.started_ms = call.now_ms;
   ServerState& state = *call.state;
   state.script_kill_requested = false;
   const int64_t frozen_before = state.frozen_time_ms;
   state.frozen_time_ms = call.now_ms;
-  if (call.clock_ms != nullptr) lua_sethook(L_, BusyHook, LUA_MASKCOUNT, kHookInstructions);
+  if (call.clock_ms != nullptr) SetBusyHook(L);
 
-  lua_pushcfunction(L_, ErrorHandler);
-  const int handler = lua_gettop(L_);
-  PushScripts(L_);
-  lua_pushlstring(L_, sha.data(), sha.size());
-  lua_rawget(L_, -2);
-  lua_remove(L_, -2);
-  const int status = lua_pcall(L_, 0, 1, handler);
+  lua_pushcfunction(L, ErrorHandler);
+  const int handler = lua_gettop(L) - nargs - 1;
+  lua_insert(L, handler);
+  const int status = lua_pcall(L, nargs, 1, handler);
 
-  lua_sethook(L_, nullptr, 0, 0);
+  lua_sethook(L, nullptr, 0, 0);
   state.frozen_time_ms = frozen_before;
   state.script_busy = false;
+  state.script_busy_function = false;
   state.script_kill_requested = false;
   running_ = false;
   call_ = nullptr;
+  current_ = RunningScript{};
   if (status == 0) {
-    WriteLuaValue(L_, -1, reply, resp_);
-  } else if (lua_istable(L_, -1)) {
-    // {err=..., source=..., line=...}: "<err> script: <sha>, on <source>:<line>."
-    const int e = lua_gettop(L_);
+    WriteLuaValue(L, -1, reply, resp_);
+  } else if (lua_istable(L, -1)) {
+    // {err=..., source=..., line=...}: "<err> script: <name>, on <source>:<line>."
+    const int e = lua_gettop(L);
     std::string text;
-    lua_getfield(L_, e, "err");
-    if (const char* s = lua_tostring(L_, -1)) text = s;
-    lua_pop(L_, 1);
+    lua_getfield(L, e, "err");
+    if (const char* s = lua_tostring(L, -1)) text = s;
+    lua_pop(L, 1);
     if (text.empty()) text = "ERR unknown error";
     text += " script: ";
-    text += sha;
-    lua_getfield(L_, e, "source");
-    lua_getfield(L_, e, "line");
-    if (lua_isstring(L_, -2) && lua_isnumber(L_, -1)) {
+    text += name;
+    lua_getfield(L, e, "source");
+    lua_getfield(L, e, "line");
+    if (lua_isstring(L, -2) && lua_isnumber(L, -1)) {
       text += ", on ";
-      text += lua_tostring(L_, -2);
+      text += lua_tostring(L, -2);
       text += ":";
-      text += std::to_string(lua_tointeger(L_, -1));
+      text += std::to_string(lua_tointeger(L, -1));
       text += ".";
     }
-    lua_pop(L_, 2);
+    lua_pop(L, 2);
     reply.Error(text);
   } else {
     // Out of memory or an error in the handler itself: no table to read.
-    const char* s = lua_tostring(L_, -1);
+    const char* s = lua_tostring(L, -1);
     reply.Error(std::string("ERR Error running script: ") + (s ? s : "unknown error"));
   }
-  lua_settop(L_, 0);
-  lua_gc(L_, LUA_GCSTEP, 1);
+  lua_settop(L, 0);
+  lua_gc(L, LUA_GCSTEP, 1);
 }
 
 }  // namespace server::scripting

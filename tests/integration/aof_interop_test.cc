@@ -65,8 +65,20 @@ void RunCollectionWrites(Redis& r) {
 // transaction, lists (every list write, and blocking pops served at once and later), hashes,
 // sets, sorted sets and bitmaps (small and past their packed encodings' limits, random and
 // float-valued writes included), SORT ... STORE, a string with a TTL and a counter in db 2.
+// A function library (kept outside the databases: FUNCTION LOAD in the AOF, and in a rewrite's
+// snapshot) and a script's writes (one MULTI/EXEC of their effects).
+constexpr const char* kInteropLibrary =
+    "#!lua name=interop\n"
+    "redis.register_function('bump', function(keys, args) "
+    "return redis.call('INCRBY', keys[1], args[1]) end)\n"
+    "redis.register_function{function_name='peek', flags={'no-writes'}, "
+    "callback=function(keys) return redis.call('GET', keys[1]) end}";
+
 void RunWorkload(int port) {
   Redis r(port);
+  CHECK(r.Text({"FUNCTION", "LOAD", kInteropLibrary}) == "interop");
+  CHECK(r.Text({"FCALL", "bump", "1", "counter", "5"}) == "5");
+  CHECK(r.Text({"EVAL", "return redis.call('INCRBY', KEYS[1], 2)", "1", "counter"}) == "7");
   for (int i = 0; i < 20; i++) {
     Reply add = r.Command({"XADD", "s", "*", "n", std::to_string(i), "blob", std::string(i, 'x')});
     REQUIRE(add);
@@ -139,6 +151,8 @@ std::vector<std::string> Observe(int port) {
     for (const auto& a : cmd) line += a + " ";
     seen.push_back(line + "=> " + Render(reply.get()));
   };
+  add({"FCALL_RO", "peek", "1", "counter"});
+  add({"FUNCTION", "STATS"});  // LIST would show a library's functions in hash order on Redis
   for (std::string key : {"s", "s2"}) {
     add({"XRANGE", key, "-", "+"});
     add({"XLEN", key});

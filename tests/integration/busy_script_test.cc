@@ -79,3 +79,33 @@ TEST_CASE("A busy script that has written cannot be killed; SHUTDOWN NOSAVE stop
   CHECK(aof.find("kept") != std::string::npos);
   CHECK(aof.find("lost") == std::string::npos);
 }
+
+TEST_CASE("A busy function is FUNCTION KILL's to stop, and FUNCTION STATS names it",
+          "[integration][scripting]") {
+  itest::Server server;
+  itest::RawSocket other(server.port());
+  REQUIRE(AskRaw(other, {"CONFIG", "SET", "busy-reply-threshold", "50"}) == "+OK\r\n");
+  REQUIRE(AskRaw(other, {"FUNCTION", "LOAD",
+                         "#!lua name=spin\nredis.register_function('spin', function() "
+                         "while true do end end)"}) == "$4\r\nspin\r\n");
+  itest::RawSocket runner(server.port());
+  runner.SendAll(itest::Multibulk({"FCALL", "spin", "0"}));
+  constexpr std::string_view kBusyFunction =
+      "-BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN "
+      "NOSAVE.\r\n";
+  std::string busy;
+  for (int i = 0; i < 100 && busy != kBusyFunction; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    busy = AskRaw(other, {"PING"});
+  }
+  REQUIRE(busy == kBusyFunction);
+  CHECK(AskRaw(other, {"SCRIPT", "KILL"}) == kBusyFunction);
+  other.SendAll(itest::Multibulk({"FUNCTION", "STATS"}));
+  const std::string stats = other.ReadAtLeast(60, 5000);
+  CHECK(stats.find("$4\r\nname\r\n$4\r\nspin\r\n$7\r\ncommand\r\n*3\r\n$5\r\nFCALL\r\n") !=
+        std::string::npos);
+  CHECK(AskRaw(other, {"FUNCTION", "KILL"}) == "+OK\r\n");
+  CHECK(runner.ReadAtLeast(1, 5000).rfind("-ERR Script killed by user with SCRIPT KILL...", 0) ==
+        0);
+  CHECK(AskRaw(other, {"FUNCTION", "KILL"}) == "-NOTBUSY No scripts in execution right now.\r\n");
+}

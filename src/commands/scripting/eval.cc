@@ -5,11 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "resp/strict_int.h"
 #include "src/commands/registry.h"
+#include "src/commands/scripting/script_run.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
-#include "src/blocking.h"
 #include "src/scripting/script_engine.h"
 
 namespace server {
@@ -19,53 +18,30 @@ namespace {
 using scripting::ScriptCall;
 using scripting::ScriptEngine;
 
-// "numkeys key... arg...": how many of the arguments after argv[2] are keys.
-Result<size_t> ParseNumKeys(const CommandContext& ctx) {
-  int64_t n;
-  if (!resp::ParseStrictInt64(ctx.arg(2), n)) return Failure(err::kNotInteger);
-  if (n < 0) return Failure(err::kNumKeysNegative);
-  if (static_cast<uint64_t>(n) > ctx.argc() - 3) return Failure(err::kNumKeysTooMany);
-  return static_cast<size_t>(n);
-}
-
-// Runs the cached script `sha` with the call's keys and arguments. Its writes are recorded as
-// one MULTI/EXEC (unless it runs inside a transaction, which wraps everything itself).
-void RunScript(CommandContext& ctx, std::string_view sha, size_t numkeys, bool read_only) {
-  ScriptCall call;
-  call.state = &ctx.server;
-  call.caller = &ctx.client;
-  call.read_only = read_only;
-  call.now_ms = ctx.now_ms;
-  call.clock_ms = SteadyMs;
+void RunCached(CommandContext& ctx, std::string_view sha, size_t numkeys, bool read_only) {
+  ScriptEngine& engine = ctx.server.Scripts();
+  const scripting::EvalShebangInfo shebang = engine.ShebangOf(sha);
+  auto call = PlanScriptCall(ctx, shebang.present, shebang.flags, read_only);
+  if (!call) return ctx.reply.Error(call.error());
   const std::span<const std::string_view> keys = ctx.argv.subspan(3, numkeys);
   const std::span<const std::string_view> args = ctx.argv.subspan(3 + numkeys);
-  Propagation& propagation = ctx.server.propagation;
-  const size_t first_record = propagation.size();
-  ScriptEngine& engine = ctx.server.Scripts();
-  engine.Run(sha, keys, args, call, ctx.reply);
-  // Stopped by SHUTDOWN NOSAVE half-way: the server stops as Redis does, before the script's
-  // effects are propagated; none of them reaches the AOF.
-  if (engine.killed() && ctx.server.shutdown_requested) {
-    propagation.TruncateTo(first_record);
-    return;
-  }
-  if (ctx.client.command_depth == 1) propagation.WrapInTransaction(first_record);
+  RunAndRecord(ctx, [&] { engine.Run(sha, keys, args, *call, ctx.reply); });
 }
 
 void EvalWith(CommandContext& ctx, bool read_only) {
-  auto numkeys = ParseNumKeys(ctx);
+  auto numkeys = ParseScriptNumKeys(ctx, err::kNotInteger);
   if (!numkeys) return ctx.reply.Error(numkeys.error());
   auto sha = ctx.server.Scripts().Load(ctx.arg(1));
   if (!sha) return ctx.reply.Error(sha.error());
-  RunScript(ctx, *sha, *numkeys, read_only);
+  RunCached(ctx, *sha, *numkeys, read_only);
 }
 
 void EvalShaWith(CommandContext& ctx, bool read_only) {
-  auto numkeys = ParseNumKeys(ctx);
+  auto numkeys = ParseScriptNumKeys(ctx, err::kNotInteger);
   if (!numkeys) return ctx.reply.Error(numkeys.error());
   ScriptEngine& engine = ctx.server.Scripts();
   if (!engine.Has(ctx.arg(1))) return ctx.reply.Error(err::kNoScriptSha);
-  RunScript(ctx, AsciiLower(ctx.arg(1)), *numkeys, read_only);
+  RunCached(ctx, AsciiLower(ctx.arg(1)), *numkeys, read_only);
 }
 
 void Eval(CommandContext& ctx) { EvalWith(ctx, false); }
@@ -101,6 +77,8 @@ void ScriptKill(CommandContext& ctx) {
   if (!ctx.server.scripts || !ctx.server.scripts->running()) {
     return ctx.reply.Error(err::kNotBusy);
   }
+  // A function is FUNCTION KILL's to stop.
+  if (ctx.server.scripts->current().function) return ctx.reply.Error(err::kBusyFunction);
   if (ctx.server.scripts->wrote()) return ctx.reply.Error(err::kUnkillable);
   ctx.server.script_kill_requested = true;
   ctx.reply.Ok();
