@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 #include "src/result.h"
 
@@ -56,6 +57,15 @@ class ScriptEngine {
   size_t scripts() const { return bodies_.size(); }
   size_t body_bytes() const { return body_bytes_; }
   size_t lua_bytes() const { return lua_bytes_; }
+  // Bytes of the script cache outside the Lua state (INFO's used_memory_scripts_eval): the
+  // sha -> size index, estimated from its nodes (next pointer, entry, cached hash), their
+  // 40-character shas on the heap (41 bytes, a 48-byte block) and its buckets. The compiled
+  // functions live in the Lua state (lua_bytes()); the bodies are not kept.
+  size_t cache_bytes() const {
+    using Node = std::pair<const std::string, size_t>;
+    constexpr size_t kPerScript = sizeof(void*) + sizeof(Node) + sizeof(size_t) + 48;
+    return bodies_.size() * kPerScript + bodies_.bucket_count() * sizeof(void*);
+  }
   bool running() const { return running_; }
   // Whether the running script has written (then SCRIPT KILL cannot stop it).
   bool wrote() const { return wrote_; }
