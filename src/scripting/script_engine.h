@@ -96,6 +96,7 @@ class ScriptEngine {
   bool killed_ = false;
   bool busy_ = false;        // past busy-reply-threshold
   int64_t started_ms_ = 0;   // on call_->clock_ms
+  unsigned runs_since_gc_step_ = 0;  // runs since the last explicit collector step
 };
 
 }  // namespace scripting
