@@ -2,6 +2,7 @@
 // eval engine's cache (SCRIPT LOAD adds, SCRIPT FLUSH empties) and its Lua state.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -77,4 +78,21 @@ TEST_CASE("SCRIPT LOAD and SCRIPT FLUSH move number_of_cached_scripts and used_m
   CHECK(ScriptsInfoNumber(h, "number_of_cached_scripts") == 0);
   CHECK(ScriptsInfoNumber(h, "used_memory_lua") < lua_many);
   CHECK(ScriptsInfoNumber(h, "used_memory_lua") > 0);  // a fresh state, ready for the next
+}
+
+TEST_CASE("used_memory_lua stays bounded while scripts keep leaving garbage", "[info][scripting]") {
+  CommandHarness h;
+  const std::string sha = h.Run({"SCRIPT", "LOAD",
+                                 "local t = {} for i = 1, 1000 do t[i] = 'item' .. i end "
+                                 "return #t"});
+  const std::string hex = sha.substr(sha.find("\r\n") + 2, 40);
+  h.Run({"EVALSHA", hex, "0"});
+  const long long after_one = ScriptsInfoNumber(h, "used_memory_lua");
+  // Each run leaves a table of 1,000 strings (tens of KB): 500 runs would hold megabytes.
+  long long most = 0;
+  for (int i = 0; i < 500; i++) {
+    h.Run({"EVALSHA", hex, "0"});
+    most = std::max(most, ScriptsInfoNumber(h, "used_memory_lua"));
+  }
+  CHECK(most < 4 * after_one);
 }
