@@ -273,6 +273,11 @@ char kScriptsKey;
 // in the script cannot keep it alive.
 constexpr int kHookInstructions = 100000;
 
+// Lua's incremental collector keeps pace with what scripts allocate on its own; an extra step
+// after every run cost more than a short script does (about 0.5 us of 1.2 us for `return 1`),
+// so the engine adds one only every kRunsPerGcStep runs.
+constexpr unsigned kRunsPerGcStep = 64;
+
 void BusyHook(lua_State* L, lua_Debug*) {
   lua_pushlightuserdata(L, &kEngineKey);
   lua_rawget(L, LUA_REGISTRYINDEX);
@@ -493,7 +498,10 @@ void ScriptEngine::RunOnStack(lua_State* L, int nargs, bool function, std::strin
     reply.Error(std::string("ERR Error running script: ") + (s ? s : "unknown error"));
   }
   lua_settop(L, 0);
-  lua_gc(L, LUA_GCSTEP, 1);
+  if (++runs_since_gc_step_ >= kRunsPerGcStep) {
+    runs_since_gc_step_ = 0;
+    lua_gc(L, LUA_GCSTEP, 1);
+  }
 }
 
 }  // namespace server::scripting

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "src/result.h"
@@ -98,6 +99,15 @@ class ScriptEngine {
   size_t scripts() const { return bodies_.size(); }
   size_t body_bytes() const { return body_bytes_; }
   size_t lua_bytes() const { return lua_bytes_; }
+  // Bytes of the script cache outside the Lua state (INFO's used_memory_scripts_eval): the
+  // sha -> size index, estimated from its nodes (next pointer, entry, cached hash), their
+  // 40-character shas on the heap (41 bytes, a 48-byte block) and its buckets. The compiled
+  // functions live in the Lua state (lua_bytes()); the bodies are not kept.
+  size_t cache_bytes() const {
+    using Node = std::pair<const std::string, CachedScript>;
+    constexpr size_t kPerScript = sizeof(void*) + sizeof(Node) + sizeof(size_t) + 48;
+    return bodies_.size() * kPerScript + bodies_.bucket_count() * sizeof(void*);
+  }
   bool running() const { return running_; }
   const RunningScript& current() const { return current_; }
   // Whether the running script has written (then SCRIPT KILL cannot stop it).
@@ -170,6 +180,7 @@ class ScriptEngine {
   bool killed_ = false;
   bool busy_ = false;        // past busy-reply-threshold
   int64_t started_ms_ = 0;   // on call_->clock_ms
+  unsigned runs_since_gc_step_ = 0;  // runs since the last explicit collector step
 };
 
 }  // namespace scripting

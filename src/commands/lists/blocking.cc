@@ -165,7 +165,9 @@ void BLMPop(CommandContext& ctx) {
                      {BlockKind::kMPop, args->end, End::kLeft, {}, args->count});
 }
 
-constexpr uint32_t kBlockingWrite = kWrite | kNoScript | kBlocking;
+// Not noscript: as in Redis 7.2 and later, a script may call them and they answer at once,
+// as inside MULTI (Redis 7.0 refused them).
+constexpr uint32_t kBlockingWrite = kWrite | kBlocking;
 
 // "numkeys key...": keys counted by an argument, as Redis's keynum key spec.
 constexpr MovableKeys kBLMPopKeys = MovableKeys::KeyNum(2, 0, 1, 1);

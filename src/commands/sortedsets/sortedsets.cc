@@ -180,11 +180,11 @@ constexpr CommandSpec kZSetCommands[] = {
       "the cursor to return back to 0. N is the number of elements inside the collection..",
       "key cursor:integer [MATCH pattern:pattern] [COUNT count:integer]",
       "nondeterministic_output"}},
-    {"bzpopmin", -3, kWrite | kNoScript | kBlocking | kFast, 1, -2, 1, BZPopMin,
+    {"bzpopmin", -3, kWrite | kBlocking | kFast, 1, -2, 1, BZPopMin,
      "Remove and return the member with the lowest score from one or more sorted sets, or block "
      "until one is available", "5.0.0", "sorted-set",
      {kLogN, "key... timeout:double", "", "RW access delete"}},
-    {"bzpopmax", -3, kWrite | kNoScript | kBlocking | kFast, 1, -2, 1, BZPopMax,
+    {"bzpopmax", -3, kWrite | kBlocking | kFast, 1, -2, 1, BZPopMax,
      "Remove and return the member with the highest score from one or more sorted sets, or "
      "block until one is available", "5.0.0", "sorted-set",
      {kLogN, "key... timeout:double", "", "RW access delete"}},

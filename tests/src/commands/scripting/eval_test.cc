@@ -112,3 +112,45 @@ TEST_CASE("A write from a read-only script is refused and changes nothing", "[sc
       "-ERR Write commands are not allowed from read-only scripts."));
   CHECK(h.Run({"EXISTS", "k"}) == ":0\r\n");
 }
+
+TEST_CASE("Runnel's stream extensions work from a script and reach the AOF deterministically",
+          "[scripting][commands]") {
+  PinnedClockHarness h(1000);
+  h.Run({"XADD", "jobs", "1-1", "f", "v"});
+  h.Run({"XGROUP", "CREATE", "jobs", "g", "0"});
+  // A delivery policy set, an entry read and NACKed with a delay, all in one script.
+  const std::string script =
+      "redis.call('XGROUP', 'SETPOLICY', KEYS[1], 'g', 'ACK-TIMEOUT', 1000, 'MAX-DELIVERIES', 2) "
+      "redis.call('XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', KEYS[1], '>') "
+      "return redis.call('XNACK', KEYS[1], 'g', 'FAIL', 'IDS', 1, '1-1', 'DELAY', 500)";
+  const auto recorded = h.Recorded({"EVAL", script, "1", "jobs"});
+  REQUIRE(recorded.size() >= 4);
+  CHECK(recorded.front() == std::vector<std::string>{"MULTI"});
+  CHECK(recorded.back() == std::vector<std::string>{"EXEC"});
+  // The delay became an absolute due time: replaying the record gives the same state.
+  bool absolute = false;
+  for (const auto& argv : recorded) {
+    for (const auto& a : argv) absolute = absolute || a == "1500";
+  }
+  CHECK(absolute);
+  CHECK(h.Run({"XPENDING", "jobs", "g"}).starts_with("*4\r\n:1\r\n"));
+  // XREDRIVE from a script too: nothing dead-lettered yet.
+  CHECK(h.Run({"EVAL", "return redis.call('XREDRIVE', KEYS[1])", "1", "jobs:dlq"}) == ":0\r\n");
+}
+
+TEST_CASE("Blocking commands answer at once from a script, as in Redis 7.2 and later",
+          "[scripting][commands]") {
+  CommandHarness h;
+  CHECK(h.Run({"EVAL", "return redis.call('BLPOP', 'l', 0)", "0"}) == "$-1\r\n");
+  CHECK(h.Run({"EVAL", "redis.call('RPUSH', 'l', 'a') return redis.call('BLPOP', 'l', 0)", "0"}) ==
+        "*2\r\n$1\r\nl\r\n$1\r\na\r\n");
+  CHECK(h.Run({"EVAL", "return redis.call('BZPOPMIN', 'z', 0)", "0"}) == "$-1\r\n");
+  CHECK(h.Run({"EVAL", "return redis.call('BRPOPLPUSH', 'l', 'm', 0)", "0"}) == "$-1\r\n");
+  CHECK(h.Run({"EVAL", "return redis.call('XREAD', 'BLOCK', 0, 'STREAMS', 's', '$')", "0"}) ==
+        "$-1\r\n");
+  h.Run({"XADD", "s", "1-1", "f", "v"});
+  h.Run({"XGROUP", "CREATE", "s", "g", "$"});
+  CHECK(h.Run({"EVAL",
+               "return redis.call('XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', 0, 'STREAMS', 's', '>')",
+               "0"}) == "$-1\r\n");
+}
