@@ -89,6 +89,27 @@ int SafeSetmetatable(lua_State* L) {
   return lua_gettop(L);
 }
 
+// next, pairs and ipairs (upvalue 1, the original) walk a protected table's contents: the
+// proxy itself is empty, but Redis's read-only tables can be walked.
+int SeeThrough(lua_State* L) {
+  if (lua_type(L, 1) == LUA_TTABLE) {
+    lua_pushlightuserdata(L, &kProtectedKey);
+    lua_rawget(L, LUA_REGISTRYINDEX);
+    lua_pushvalue(L, 1);
+    lua_rawget(L, -2);
+    if (lua_istable(L, -1)) {
+      lua_replace(L, 1);
+    } else {
+      lua_pop(L, 1);
+    }
+    lua_pop(L, 1);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
 // Runs the original loader (upvalue 1) on a source that is not a precompiled chunk, and gives
 // what it loaded the sandbox's globals.
 int SafeLoad(lua_State* L) {
@@ -210,10 +231,11 @@ void PushProxy(lua_State* L, int real_index, lua_CFunction index_fn) {
   lua_newtable(L);  // what getmetatable shows (Redis shows a table too); the real one stays hidden
   lua_setfield(L, -2, "__metatable");
   lua_setmetatable(L, -2);
+  // Registered as protected, with the table it guards (for pairs, next and ipairs).
   lua_pushlightuserdata(L, &kProtectedKey);
   lua_rawget(L, LUA_REGISTRYINDEX);
   lua_pushvalue(L, -2);
-  lua_pushboolean(L, 1);
+  lua_pushvalue(L, real_index);
   lua_rawset(L, -3);
   lua_pop(L, 1);
 }
@@ -260,6 +282,9 @@ lua_State* NewSandbox(lua_Alloc alloc, void* ud) {
   Wrap(L, "loadstring", SafeLoad);
   Wrap(L, "load", SafeLoad);
   Wrap(L, "setmetatable", SafeSetmetatable);
+  Wrap(L, "next", SeeThrough);
+  Wrap(L, "pairs", SeeThrough);
+  Wrap(L, "ipairs", SeeThrough);
   lua_pushcfunction(L, SafeRawset);
   lua_setglobal(L, "rawset");
   lua_pushcfunction(L, ErrorHandler);

@@ -211,6 +211,34 @@ int RedisSetRepl(lua_State* L) {
   return 0;
 }
 
+// redis.breakpoint / redis.debug: only the Lua debugger (SCRIPT DEBUG, which we do not have)
+// acts on them; elsewhere, as in Redis, the first answers false and the second does nothing.
+int RedisBreakpoint(lua_State* L) {
+  lua_pushboolean(L, 0);
+  return 1;
+}
+int RedisDebug(lua_State*) { return 0; }
+
+// redis.acl_check_cmd(command, args...): whether the caller may run it. Every client has
+// every permission until ACL users exist; an unknown command is an error, as in Redis.
+int RedisAclCheckCmd(lua_State* L) {
+  ScriptEngine& engine = EngineAccess::Of(L);
+  const ScriptCall* call = EngineAccess::Call(engine);
+  if (lua_gettop(L) == 0 || call == nullptr) {
+    return RaiseMessage(L, "Please specify at least one argument for this redis lib call");
+  }
+  bool known = false;
+  {
+    size_t len;
+    const char* name = lua_tolstring(L, 1, &len);
+    known = name != nullptr &&
+            call->state->commands->Find(std::string_view(name, len)) != nullptr;
+  }
+  if (!known) return RaiseMessage(L, "Invalid command passed to redis.acl_check_cmd()");
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 // Scripts are always replicated by their effects (Redis 7): nothing to switch on.
 int RedisReplicateCommands(lua_State* L) {
   lua_pushboolean(L, 1);
@@ -333,6 +361,9 @@ void ScriptEngine::PushRedisLibrary(lua_State* L) {
       {"setresp", RedisSetResp},
       {"set_repl", RedisSetRepl},
       {"replicate_commands", RedisReplicateCommands},
+      {"breakpoint", RedisBreakpoint},
+      {"debug", RedisDebug},
+      {"acl_check_cmd", RedisAclCheckCmd},
   };
   for (const luaL_Reg& f : functions) {
     lua_pushlightuserdata(L, this);
