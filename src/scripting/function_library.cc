@@ -30,6 +30,9 @@ constexpr const char* kFunctionNameInvalid =
 // redis.register_function's work, split from the C function so that no C++ object is alive
 // when Lua raises (it unwinds with longjmp). Returns an error message, or null when registered.
 struct FunctionRegistrar {
+  static bool LoadTimedOut(const ScriptEngine& engine) {
+    return engine.load_clock_ms_ != nullptr && engine.load_clock_ms_() > engine.load_deadline_ms_;
+  }
   // `argc` is how many arguments the script passed; index 2 is free for the callback when it
   // comes in a table.
   static const char* Register(lua_State* L, ScriptEngine& engine, int argc) {
@@ -127,6 +130,17 @@ struct FunctionRegistrar {
 
 namespace {
 
+// The count hook of a library's load run: past the deadline, the load fails.
+void LoadTimeoutHook(lua_State* L, lua_Debug*) {
+  lua_pushlightuserdata(L, &kEngineKey);
+  lua_rawget(L, LUA_REGISTRYINDEX);
+  auto* engine = static_cast<ScriptEngine*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  if (!FunctionRegistrar::LoadTimedOut(*engine)) return;
+  lua_pushstring(L, "FUNCTION LOAD timeout");
+  lua_error(L);
+}
+
 int RegisterFunction(lua_State* L) {
   auto& engine = *static_cast<ScriptEngine*>(lua_touserdata(L, lua_upvalueindex(1)));
   // With one (table) argument the callback is parked at index 2 while the table is walked.
@@ -197,7 +211,12 @@ Result<Library> ScriptEngine::CompileLibrary(std::string_view code) {
   library.name = std::move(*name);
   library.code.assign(code);
   registering_ = &library;
+  if (load_clock_ms_ != nullptr) {
+    load_deadline_ms_ = load_clock_ms_() + kLoadTimeoutMs;
+    lua_sethook(FL_, LoadTimeoutHook, LUA_MASKCOUNT, 100000);
+  }
   const int status = lua_pcall(FL_, 0, 0, env + 1);
+  lua_sethook(FL_, nullptr, 0, 0);
   registering_ = nullptr;
   if (status != 0) {
     std::string error = "ERR Error registering functions: ";
@@ -249,7 +268,9 @@ void ScriptEngine::AddLibrary(Library library) {
   libraries_.emplace(std::move(name), std::move(library));
 }
 
-Result<std::string> ScriptEngine::LoadLibrary(std::string_view code, bool replace) {
+Result<std::string> ScriptEngine::LoadLibrary(std::string_view code, bool replace,
+                                              int64_t (*clock_ms)()) {
+  load_clock_ms_ = clock_ms;
   auto name = ParseLibraryShebang(code);
   if (!name) return name.failure();
   if (!replace && libraries_.contains(*name)) return Failure(err::LibraryExists(*name, true));
@@ -266,7 +287,8 @@ Result<std::string> ScriptEngine::LoadLibrary(std::string_view code, bool replac
 }
 
 Result<void> ScriptEngine::RestoreLibraries(std::span<const std::string> codes,
-                                            RestorePolicy policy) {
+                                            RestorePolicy policy, int64_t (*clock_ms)()) {
+  load_clock_ms_ = clock_ms;
   std::vector<Library> incoming;
   auto discard = [&] {
     for (Library& library : incoming) ReleaseLibrary(library);

@@ -123,9 +123,13 @@ class ScriptEngine {
   // Functions (function_library.cc). LoadLibrary compiles `code` (with its "#!lua name=..."
   // line) and runs it to register its functions: the library's name, or Redis's error, and
   // then nothing has changed.
-  Result<std::string> LoadLibrary(std::string_view code, bool replace);
+  // Code that runs past kLoadTimeoutMs on `clock_ms` (when given) fails, as Redis's does.
+  Result<std::string> LoadLibrary(std::string_view code, bool replace,
+                                  int64_t (*clock_ms)() = nullptr);
   // FUNCTION RESTORE's libraries, all or none.
-  Result<void> RestoreLibraries(std::span<const std::string> codes, RestorePolicy policy);
+  Result<void> RestoreLibraries(std::span<const std::string> codes, RestorePolicy policy,
+                                int64_t (*clock_ms)() = nullptr);
+  static constexpr int64_t kLoadTimeoutMs = 500;
   bool DeleteLibrary(std::string_view name);
   void FlushFunctions();
   const std::map<std::string, Library>& libraries() const { return libraries_; }
@@ -169,6 +173,8 @@ class ScriptEngine {
   std::map<std::string, Library> libraries_;
   std::map<std::string, std::string> function_owner_;
   Library* registering_ = nullptr;  // the library whose code is being run by LoadLibrary
+  int64_t (*load_clock_ms_)() = nullptr;  // the clock of the load in progress, if any
+  int64_t load_deadline_ms_ = 0;
   RunningScript current_;
   bool running_ = false;
   // The running script's context and state (valid while running_).

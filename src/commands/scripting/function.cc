@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "src/blocking.h"
 #include "src/commands/registry.h"
 #include "src/commands/scripting/script_run.h"
 #include "src/commands/util.h"
@@ -48,7 +49,7 @@ void FunctionLoad(CommandContext& ctx) {
     }
     replace = true;
   }
-  auto name = ctx.server.Scripts().LoadLibrary(ctx.argv.back(), replace);
+  auto name = ctx.server.Scripts().LoadLibrary(ctx.argv.back(), replace, SteadyMs);
   if (!name) return ctx.reply.Error(name.error());
   ctx.reply.Bulk(*name);
 }
@@ -149,7 +150,7 @@ void FunctionRestore(CommandContext& ctx) {
   }
   auto codes = scripting::DecodeFunctionDump(ctx.arg(2));
   if (!codes) return ctx.reply.Error(codes.error());
-  auto restored = ctx.server.Scripts().RestoreLibraries(*codes, policy);
+  auto restored = ctx.server.Scripts().RestoreLibraries(*codes, policy, SteadyMs);
   if (!restored) return ctx.reply.Error(restored.error());
   ctx.reply.Ok();
 }
