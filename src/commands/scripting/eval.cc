@@ -71,18 +71,8 @@ void ScriptFlush(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
-// Runs while a script is busy (the server serves other clients from the script's hook): the
-// script stops at its next hook with an error, unless it has written.
-void ScriptKill(CommandContext& ctx) {
-  if (!ctx.server.scripts || !ctx.server.scripts->running()) {
-    return ctx.reply.Error(err::kNotBusy);
-  }
-  // A function is FUNCTION KILL's to stop.
-  if (ctx.server.scripts->current().function) return ctx.reply.Error(err::kBusyFunction);
-  if (ctx.server.scripts->wrote()) return ctx.reply.Error(err::kUnkillable);
-  ctx.server.script_kill_requested = true;
-  ctx.reply.Ok();
-}
+// Runs while a script is busy (the server serves other clients from the script's hook).
+void ScriptKill(CommandContext& ctx) { KillRunningScript(ctx, false); }
 
 void ScriptHelp(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
@@ -105,11 +95,9 @@ void ScriptHelp(CommandContext& ctx) {
   ReplyHelp(ctx.reply, kLines);
 }
 
-// EVAL's keys: numkeys at argv[2], then that many from argv[3].
-constexpr MovableKeys kEvalKeys = MovableKeys::KeyNum(2, 0, 1, 1, "RW access update");
-constexpr MovableKeys kEvalRoKeys = MovableKeys::KeyNum(2, 0, 1, 1, "RO access");
-
-constexpr uint32_t kEvalFlags = kNoScript | kStale | kSkipMonitor | kNoMandatoryKeys | kRunsScript;
+constexpr uint32_t kEvalFlags = kScriptCommandFlags;
+constexpr const MovableKeys& kEvalKeys = kScriptKeys;
+constexpr const MovableKeys& kEvalRoKeys = kScriptRoKeys;
 constexpr std::string_view kEvalSyntax = "script numkeys:integer [key...] [arg...]";
 constexpr std::string_view kEvalShaSyntax = "sha1 numkeys:integer [key...] [arg...]";
 

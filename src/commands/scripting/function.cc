@@ -186,15 +186,7 @@ void FunctionStats(CommandContext& ctx) {
   ctx.reply.Integer(static_cast<int64_t>(engine.function_count()));
 }
 
-void FunctionKill(CommandContext& ctx) {
-  if (!ctx.server.scripts || !ctx.server.scripts->running()) {
-    return ctx.reply.Error(err::kNotBusy);
-  }
-  if (!ctx.server.scripts->current().function) return ctx.reply.Error(err::kBusyScript);
-  if (ctx.server.scripts->wrote()) return ctx.reply.Error(err::kUnkillable);
-  ctx.server.script_kill_requested = true;
-  ctx.reply.Ok();
-}
+void FunctionKill(CommandContext& ctx) { KillRunningScript(ctx, true); }
 
 void FunctionHelp(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
@@ -248,10 +240,9 @@ void FunctionHelp(CommandContext& ctx) {
   ReplyHelp(ctx.reply, kLines);
 }
 
-// FCALL's keys: numkeys at argv[2], then that many from argv[3].
-constexpr MovableKeys kFcallKeys = MovableKeys::KeyNum(2, 0, 1, 1, "RW access update");
-constexpr MovableKeys kFcallRoKeys = MovableKeys::KeyNum(2, 0, 1, 1, "RO access");
-constexpr uint32_t kFcallFlags = kNoScript | kStale | kSkipMonitor | kNoMandatoryKeys | kRunsScript;
+constexpr uint32_t kFcallFlags = kScriptCommandFlags;
+constexpr const MovableKeys& kFcallKeys = kScriptKeys;
+constexpr const MovableKeys& kFcallRoKeys = kScriptRoKeys;
 constexpr std::string_view kFcallSyntax = "function numkeys:integer [key...] [arg...]";
 constexpr std::string_view kAllShards = "request_policy:all_shards response_policy:all_succeeded";
 

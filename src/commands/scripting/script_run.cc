@@ -29,6 +29,17 @@ Result<scripting::ScriptCall> PlanScriptCall(const CommandContext& ctx, bool fla
   return call;
 }
 
+void KillRunningScript(CommandContext& ctx, bool function) {
+  const scripting::ScriptEngine* engine = ctx.server.scripts.get();
+  if (engine == nullptr || !engine->running()) return ctx.reply.Error(err::kNotBusy);
+  if (engine->current().function != function) {
+    return ctx.reply.Error(engine->current().function ? err::kBusyFunction : err::kBusyScript);
+  }
+  if (engine->wrote()) return ctx.reply.Error(err::kUnkillable);
+  ctx.server.script_kill_requested = true;
+  ctx.reply.Ok();
+}
+
 Result<size_t> ParseScriptNumKeys(const CommandContext& ctx, std::string_view not_integer) {
   int64_t n;
   if (!resp::ParseStrictInt64(ctx.arg(2), n)) return Failure(not_integer);

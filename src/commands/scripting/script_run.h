@@ -34,6 +34,16 @@ void RunAndRecord(CommandContext& ctx, Run&& run) {
   if (ctx.client.command_depth == 1) propagation.WrapInTransaction(first_record);
 }
 
+// EVAL's and FCALL's rows share these: numkeys at argv[2], then that many keys from argv[3].
+inline constexpr MovableKeys kScriptKeys = MovableKeys::KeyNum(2, 0, 1, 1, "RW access update");
+inline constexpr MovableKeys kScriptRoKeys = MovableKeys::KeyNum(2, 0, 1, 1, "RO access");
+inline constexpr uint32_t kScriptCommandFlags =
+    kNoScript | kStale | kSkipMonitor | kNoMandatoryKeys | kRunsScript;
+
+// SCRIPT KILL (`function` false) / FUNCTION KILL: stops the running script of that kind at its
+// next hook unless it has written; a script of the other kind gets its busy error.
+void KillRunningScript(CommandContext& ctx, bool function);
+
 // "numkeys key... arg...": how many of the arguments after argv[2] are keys; `not_integer` is
 // the error for a numkeys that is not a number (EVAL's and FCALL's differ).
 Result<size_t> ParseScriptNumKeys(const CommandContext& ctx, std::string_view not_integer);
