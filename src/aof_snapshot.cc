@@ -54,10 +54,20 @@ class StreamEmitter {
     for (const auto& [name, g] : s.groups()) {
       if (!Group(name, *g)) return false;
     }
-    return dangling.empty() || (RemoveStandIns(s, dangling) && Metadata(s));
+    if (!(dangling.empty() || (RemoveStandIns(s, dangling) && Metadata(s)))) return false;
+    return Retention(s);
   }
 
  private:
+  // XRETENTION (Runnel's) when the stream has a setting of its own.
+  bool Retention(const Stream& s) {
+    const streams::RetentionSetting& r = s.retention().setting;
+    if (r.max_age_ms < 0) return true;
+    Argv argv = {"XRETENTION", key_, std::to_string(r.max_age_ms)};
+    if (r.dead_letter_pending) argv.emplace_back("DEADLETTER-PENDING");
+    return Send(std::move(argv));
+  }
+
   bool Send(Argv argv) { return sink_.Command(db_, argv); }
 
   // Live entries and stand-ins, merged in ID order (XADD only appends above the last ID). A

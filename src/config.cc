@@ -291,6 +291,14 @@ std::vector<ConfigOption> BuildOptions() {
         c.notify_keyspace_events = *flags;
         return "";
       }});
+  o.push_back(IntOption("stream-retention-ms", &Config::stream_retention_ms, 0, INT64_MAX,
+                        Mut::kMutable,
+                        "Streams without an XRETENTION of their own drop entries older than "
+                        "this many ms, in the background (0 = off)."));
+  o.push_back(BoolOption("stream-retention-deadletter-pending",
+                         &Config::stream_retention_dead_letter_pending, Mut::kMutable,
+                         "Under stream-retention-ms, entries still pending in a group go to the "
+                         "group's dead-letter stream instead of being dropped."));
   o.push_back(IntOption("busy-reply-threshold", &Config::busy_reply_threshold, 0, INT64_MAX,
                         Mut::kMutable,
                         "Milliseconds a script may run before other clients are answered -BUSY "

@@ -41,9 +41,12 @@ struct Config {
   // Raw nodes at each end of a list; inner nodes are compressed (0: none). types::List takes
   // it when it becomes a quicklist, as Redis does at creation.
   int64_t list_compress_depth = 0;
-  uint32_t notify_keyspace_events = 0;
-  int64_t tracking_table_max_keys = 1000000;
-  int64_t busy_reply_threshold = 5000;  // ms a script runs before others get -BUSY  // CLIENT TRACKING's table bound; 0 = none  // NotifyClass flags (src/notify.h); 0 = off
+  uint32_t notify_keyspace_events = 0;        // NotifyClass flags (src/notify.h); 0 = off
+  int64_t tracking_table_max_keys = 1000000;  // CLIENT TRACKING's table bound; 0 = none
+  int64_t busy_reply_threshold = 5000;        // ms a script runs before others get -BUSY
+  // Retention by age for streams without a setting of their own (XRETENTION): 0 = off.
+  int64_t stream_retention_ms = 0;
+  bool stream_retention_dead_letter_pending = false;
   // A sorted set leaves its listpack for the skiplist encoding past either (as Redis).
   int64_t zset_max_listpack_entries = 128;
   int64_t zset_max_listpack_value = 64;  // bytes of the longest member

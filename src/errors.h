@@ -158,6 +158,10 @@ inline std::string UnknownShebangOption(std::string_view option) {
   return "ERR Unknown lua shebang option: " + std::string(option);
 }
 
+// XRETENTION (Runnel's).
+inline constexpr std::string_view kRetentionMaxAge =
+    "ERR max-age-ms must be a non-negative integer or DEFAULT";
+
 // Functions (FUNCTION, FCALL).
 inline constexpr std::string_view kMissingLibraryMetadata = "ERR Missing library metadata";
 inline constexpr std::string_view kInvalidLibraryMetadata = "ERR Invalid library metadata";

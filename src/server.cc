@@ -12,6 +12,7 @@
 
 #include "src/connection.h"
 #include "src/delivery/due_pass.h"
+#include "src/delivery/retention_pass.h"
 #include "src/errors.h"
 #include "src/log.h"
 #include "src/transactions.h"
@@ -369,6 +370,8 @@ void Server::Cron() {
   int64_t now = WallClockMs();
   state_.SampleRates(now);
   for (auto& db : state_.dbs) db->ActiveExpire(now, 16);
+  state_.command_time_ms = now;
+  if (RunRetentionPass(state_, now) > 0 && !shutting_down_) uv_idle_start(&idle_, OnIdle);
   TrackingBroadcast(state_);  // what expired goes out now, not after the next poll
   AofRewriteCron();
   // CONFIG SET hz takes effect from the next tick.

@@ -45,6 +45,7 @@ inline constexpr std::string_view kRedisVersion = "7.4.0";   // what we tell cli
 inline constexpr std::string_view kRunnelVersion = "0.1.0";
 
 struct Stats {
+  uint64_t retention_trimmed = 0;  // entries trimmed by retention by age (Runnel's)
   uint64_t total_connections_received = 0;
   uint64_t evicted_keys = 0;
   uint64_t total_commands_processed = 0;
@@ -158,6 +159,14 @@ struct ServerState {
   // Dispatch found the server over maxmemory with nothing left to evict, before this command
   // (scripts decide from it what they may do, as Redis's do).
   bool over_maxmemory = false;
+  // Retention by age (src/delivery/retention_pass.h): whether any stream has been given an
+  // XRETENTION (the pass runs then, or when stream-retention-ms is set), and where the pass's
+  // walk of the keyspace is.
+  bool retention_in_use = false;
+  struct {
+    size_t db = 0;
+    uint64_t position = 0;
+  } retention_cursor;
   std::function<void()> serve_while_busy;
   // The Lua engine and script cache (EVAL, SCRIPT), made on first use.
   std::unique_ptr<scripting::ScriptEngine> scripts;

@@ -27,6 +27,7 @@ void Stream::Swap(Stream& other) noexcept {
   std::swap(first_id_, other.first_id_);
   std::swap(max_deleted_id_, other.max_deleted_id_);
   std::swap(groups_, other.groups_);
+  std::swap(retention_, other.retention_);
 }
 
 void Stream::FreeAllBlocks() {
@@ -62,6 +63,7 @@ Stream Stream::Clone() const {
   copy.last_id_ = last_id_;
   copy.first_id_ = first_id_;
   copy.max_deleted_id_ = max_deleted_id_;
+  copy.retention_ = retention_;
   for (const auto& [name, group] : groups_) copy.groups_.emplace(name, group->Clone());
   return copy;
 }

@@ -25,6 +25,7 @@
 #include "streams/entry_block.h"
 #include "streams/radix_tree.h"
 #include "streams/seek_op.h"
+#include "streams/retention.h"
 #include "streams/stream_id.h"
 
 namespace streams {
@@ -158,6 +159,10 @@ class Stream {
   // Removes `id` from every group's PEL (DELREF).
   void DropPendingReferences(StreamID id);
 
+  // Retention by age (Runnel's, see retention.h): the stream's setting and what it trimmed.
+  RetentionState& retention() { return retention_; }
+  const RetentionState& retention() const { return retention_; }
+
   // Checks every invariant above; "" when all hold, else the first violation. O(n), for tests.
   [[nodiscard]] std::string Validate() const;
 
@@ -196,6 +201,7 @@ class Stream {
   StreamID first_id_;
   StreamID max_deleted_id_;
   GroupMap groups_;
+  RetentionState retention_;
 };
 
 // A walk over a stream's live entries between two IDs. Entry views are valid until the next

@@ -41,6 +41,7 @@ inline constexpr std::string_view kEventRedeliver = "xpolicy-redeliver";
 // dlq-reason values.
 inline constexpr std::string_view kDlqReasonMaxDeliveries = "max-deliveries";
 inline constexpr std::string_view kDlqReasonFatal = "fatal";
+inline constexpr std::string_view kDlqReasonRetention = "retention";
 
 // Appends an entry with a generated ID ("*") to the stream `key` of db `db`, creating the
 // stream when missing; marks WATCH and offers the key to blocked readers. The XADD with the

@@ -102,8 +102,9 @@ using Reply = std::unique_ptr<redisReply, ReplyDeleter>;
 // One hiredis connection.
 class Redis {
  public:
-  explicit Redis(int port) {
-    timeval tv{2, 0};
+  // Commands time out after `timeout_s` (a test whose server does long work may ask for more).
+  explicit Redis(int port, int timeout_s = 2) {
+    timeval tv{timeout_s, 0};
     ctx_ = redisConnectWithTimeout("127.0.0.1", port, tv);
     REQUIRE(ctx_ != nullptr);
     INFO("connect error: " << ctx_->errstr);

@@ -361,6 +361,7 @@ void DeliveryPolicySection(InfoBuilder& b, ServerState& st, int64_t now_us) {
   b.Num("dead_lettered_entries", p.dead_lettered);
   b.Num("dead_letter_failures", p.dead_letter_failures);
   b.Num("redriven_entries", p.redriven);
+  b.Num("retention_trimmed_entries", st.stats.retention_trimmed);  // XRETENTION's trims
   b.Num("groups_with_deadlines", st.due.size());
   const int64_t next = st.due.NextAt();
   b.Num("next_deadline_in_ms", next < 0 ? -1 : std::max<int64_t>(0, next - now_us / 1000));

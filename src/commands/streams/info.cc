@@ -12,6 +12,7 @@
 #include "src/commands/streams/policy.h"
 #include "src/commands/streams/util.h"
 #include "src/commands/util.h"
+#include "src/delivery/retention_pass.h"
 #include "src/errors.h"
 
 namespace server {
@@ -40,6 +41,23 @@ void ReplyCommonFields(resp::Writer& w, const streams::Stream& s) {
   w.Integer(static_cast<int64_t>(s.entries_added()));
   w.Bulk("recorded-first-entry-id");
   ReplyId(w, s.first_id());
+}
+
+// Retention by age (Runnel's), after Redis's fields, only while the stream is under it (its own
+// XRETENTION or the server default): a stream without replies exactly as in Redis.
+size_t RetentionFieldCount(const Config& config, const streams::Stream& s) {
+  return EffectiveRetention(config, s).max_age_ms > 0 ? 3 : 0;
+}
+
+void ReplyRetentionFields(resp::Writer& w, const Config& config, const streams::Stream& s) {
+  const streams::RetentionSetting setting = EffectiveRetention(config, s);
+  if (setting.max_age_ms <= 0) return;
+  w.Bulk("retention-max-age-ms");
+  w.Integer(setting.max_age_ms);
+  w.Bulk("retention-deadletter-pending");
+  w.Integer(setting.dead_letter_pending ? 1 : 0);
+  w.Bulk("retention-trimmed");
+  w.Integer(static_cast<int64_t>(s.retention().trimmed));
 }
 
 // entries-read: null while the group's counter is unknown.
@@ -192,8 +210,9 @@ void XInfoStream(CommandContext& ctx) {
   }
 
   resp::Writer& w = ctx.reply;
+  const Config& config = ctx.server.config;
   if (!full) {
-    w.Map(10);
+    w.Map(10 + RetentionFieldCount(config, *s));
     ReplyCommonFields(w, *s);
     w.Bulk("groups");
     w.Integer(static_cast<int64_t>(s->groups().size()));
@@ -201,12 +220,13 @@ void XInfoStream(CommandContext& ctx) {
     ReplyEdgeEntry(w, s->FirstEntry());
     w.Bulk("last-entry");
     ReplyEdgeEntry(w, s->LastEntry());
+    ReplyRetentionFields(w, config, *s);
     return;
   }
 
   uint64_t shown = s->length();
   if (count != 0 && static_cast<uint64_t>(count) < shown) shown = static_cast<uint64_t>(count);
-  w.Map(9);
+  w.Map(9 + RetentionFieldCount(config, *s));
   ReplyCommonFields(w, *s);
   w.Bulk("entries");
   w.Array(shown);
@@ -217,6 +237,7 @@ void XInfoStream(CommandContext& ctx) {
   }
   w.Bulk("groups");
   ReplyFullGroups(w, ctx.server.config, *s, ctx.arg(2), count);
+  ReplyRetentionFields(w, config, *s);
 }
 
 // XINFO GROUPS key: one map per group, by name; Runnel's policy fields after Redis's.
