@@ -125,3 +125,17 @@ TEST_CASE("XINFO STREAM shows retention only for a stream under it; a rewrite ke
         std::string::npos);
   CHECK(aof.find("XRETENTION\r\n$5\r\nplain") == std::string::npos);
 }
+
+TEST_CASE("XRETENTION works from a script and inside MULTI, recorded as sent",
+          "[streams][retention]") {
+  PinnedClockHarness h(100000);
+  h.Run({"XADD", "s", "1-0", "f", "v"});
+  CHECK(h.Recorded({"EVAL", "return redis.call('XRETENTION', KEYS[1], 2000)", "1", "s"}) ==
+        RetentionArgvs{{"XRETENTION", "s", "2000"}});
+  h.Run({"MULTI"});
+  h.Run({"XRETENTION", "s", "3000", "DEADLETTER-PENDING"});
+  // One write: no MULTI/EXEC around it.
+  CHECK(h.Recorded({"EXEC"}) ==
+        RetentionArgvs{{"XRETENTION", "s", "3000", "DEADLETTER-PENDING"}});
+  CHECK(h.Run({"XINFO", "STREAM", "s"}).find(":3000\r\n") != std::string::npos);
+}
