@@ -27,6 +27,7 @@ void Stream::Swap(Stream& other) noexcept {
   std::swap(first_id_, other.first_id_);
   std::swap(max_deleted_id_, other.max_deleted_id_);
   std::swap(groups_, other.groups_);
+  std::swap(idmp_, other.idmp_);
 }
 
 void Stream::FreeAllBlocks() {
@@ -63,6 +64,7 @@ Stream Stream::Clone() const {
   copy.first_id_ = first_id_;
   copy.max_deleted_id_ = max_deleted_id_;
   for (const auto& [name, group] : groups_) copy.groups_.emplace(name, group->Clone());
+  if (idmp_) copy.idmp_ = idmp_->Clone();
   return copy;
 }
 
@@ -94,6 +96,7 @@ size_t Stream::BytesUsedWithGroups() const {
   for (const auto& [name, group] : groups_) {
     n += 4 * sizeof(void*) + sizeof(name) + name.capacity() + group->BytesUsed();
   }
+  if (idmp_) n += idmp_->BytesUsed();
   return n;
 }
 
@@ -334,6 +337,9 @@ std::string Stream::Validate() const {
   if (std::string e = tree_.Validate(); !e.empty()) return "tree: " + e;
   for (const auto& [name, group] : groups_) {
     if (std::string e = group->Validate(); !e.empty()) return "group " + name + ": " + e;
+  }
+  if (idmp_) {
+    if (std::string e = idmp_->Validate(); !e.empty()) return "idmp: " + e;
   }
   Tree::Iterator it(tree_);
   uint64_t live = 0;

@@ -23,6 +23,7 @@
 
 #include "streams/consumer_group.h"
 #include "streams/entry_block.h"
+#include "streams/idmp.h"
 #include "streams/radix_tree.h"
 #include "streams/seek_op.h"
 #include "streams/stream_id.h"
@@ -158,6 +159,14 @@ class Stream {
   // Removes `id` from every group's PEL (DELREF).
   void DropPendingReferences(StreamID id);
 
+  // Idempotent producers (Redis 8.6's IDMP): null until the stream first uses them (XADD IDMP
+  // or IDMPAUTO, XCFGSET, XIDMPRECORD), so a stream that never does costs one pointer.
+  IdmpTable* idmp() const { return idmp_.get(); }
+  IdmpTable& EnsureIdmp() {
+    if (!idmp_) idmp_ = std::make_unique<IdmpTable>();
+    return *idmp_;
+  }
+
   // Checks every invariant above; "" when all hold, else the first violation. O(n), for tests.
   [[nodiscard]] std::string Validate() const;
 
@@ -196,6 +205,7 @@ class Stream {
   StreamID first_id_;
   StreamID max_deleted_id_;
   GroupMap groups_;
+  std::unique_ptr<IdmpTable> idmp_;
 };
 
 // A walk over a stream's live entries between two IDs. Entry views are valid until the next
