@@ -67,7 +67,10 @@ void IdmpRecordAdded(CommandContext& ctx, streams::Stream& s, std::string_view p
   t.Record(pid, iid, id, config);
   t.SweepSome(Now(ctx), config, kSweepPerAdd);
   Propagation& propagation = ctx.server.propagation;
-  if (!s.Contains(id) || !propagation.enabled() || propagation.size() == 0) return;
+  // XADD's own trim removed the new entry only if it removed every entry (trims go from the
+  // head, and ACKED keeps an entry no group has read yet), so the stream being empty says it
+  // without a lookup (Contains() walks the tail block: a third of an XADD's time).
+  if (s.empty() || !propagation.enabled() || propagation.size() == 0) return;
   // With the XADD just recorded, as one MULTI/EXEC: a torn AOF tail never keeps the entry
   // without its iid (a retry after the crash would add it twice). Inside MULTI or a script
   // the whole is wrapped already.
