@@ -23,11 +23,11 @@ namespace {
 // Producers a recording XADD also sweeps for expired iids, so idle ones are reclaimed.
 constexpr size_t kSweepPerAdd = 1;
 
-streams::IdmpConfig EffectiveConfig(const CommandContext& ctx, const streams::IdmpTable& t) {
+streams::IdmpConfig IdmpEffectiveConfig(const CommandContext& ctx, const streams::IdmpTable& t) {
   return t.Effective(IdmpDefaultsFrom(ctx.server.config));
 }
 
-uint64_t Now(const CommandContext& ctx) { return static_cast<uint64_t>(ctx.now_ms); }
+uint64_t IdmpNow(const CommandContext& ctx) { return static_cast<uint64_t>(ctx.now_ms); }
 
 }  // namespace
 
@@ -55,7 +55,7 @@ std::optional<streams::StreamID> IdmpDuplicateOf(CommandContext& ctx, streams::S
                                                  std::string_view pid, std::string_view iid) {
   streams::IdmpTable* t = s.idmp();
   if (t == nullptr) return std::nullopt;
-  auto id = t->Find(pid, iid, Now(ctx), EffectiveConfig(ctx, *t));
+  auto id = t->Find(pid, iid, IdmpNow(ctx), IdmpEffectiveConfig(ctx, *t));
   if (!id || !s.Contains(*id)) return std::nullopt;
   return id;
 }
@@ -63,9 +63,9 @@ std::optional<streams::StreamID> IdmpDuplicateOf(CommandContext& ctx, streams::S
 void IdmpRecordAdded(CommandContext& ctx, streams::Stream& s, std::string_view pid,
                      std::string_view iid, streams::StreamID id) {
   streams::IdmpTable& t = s.EnsureIdmp();
-  const streams::IdmpConfig config = EffectiveConfig(ctx, t);
+  const streams::IdmpConfig config = IdmpEffectiveConfig(ctx, t);
   t.Record(pid, iid, id, config);
-  t.SweepSome(Now(ctx), config, kSweepPerAdd);
+  t.SweepSome(IdmpNow(ctx), config, kSweepPerAdd);
   Propagation& propagation = ctx.server.propagation;
   // XADD's own trim removed the new entry only if it removed every entry (trims go from the
   // head, and ACKED keeps an entry no group has read yet), so the stream being empty says it
@@ -113,7 +113,7 @@ void XCfgSet(CommandContext& ctx) {
   streams::Stream* s = *found;
   if (s == nullptr) return ctx.reply.Error(err::kNoSuchKey);
   streams::IdmpTable& t = s->EnsureIdmp();
-  const streams::IdmpConfig current = EffectiveConfig(ctx, t);
+  const streams::IdmpConfig current = IdmpEffectiveConfig(ctx, t);
   streams::IdmpConfig next = current;
   if (duration) next.duration_s = *duration;
   if (maxsize) next.maxsize = *maxsize;
@@ -143,8 +143,8 @@ void XIdmpRecord(CommandContext& ctx) {
     return ctx.reply.Ok();
   }
   streams::IdmpTable& t = s->EnsureIdmp();
-  const streams::IdmpConfig config = EffectiveConfig(ctx, t);
-  if (streams::IdmpTable::Expired(id.value, Now(ctx), config)) {
+  const streams::IdmpConfig config = IdmpEffectiveConfig(ctx, t);
+  if (streams::IdmpTable::Expired(id.value, IdmpNow(ctx), config)) {
     ctx.server.propagation.Suppress();
     return ctx.reply.Ok();
   }
