@@ -46,7 +46,7 @@ class StreamEmitter {
 
   bool Emit(const Stream& s) {
     const std::set<StreamID> dangling = DanglingIds(s);
-    if (!Entries(s, dangling)) return false;
+    if (!Entries(s, dangling) || !Idmp(s)) return false;
     // Redis 7.0's order (entries, XSETID, groups) unless stand-ins must be claimed and removed
     // first: removing them with XDEL moves max-deleted-entry-id, which XSETID then restores.
     // Then entries-added alone goes first, as XGROUP CREATE caps ENTRIESREAD at it.
@@ -92,6 +92,27 @@ class StreamEmitter {
     return stand_ins_below(StreamID::Max()) &&
            (next_dangling == dangling.end() ||
             Send({"XADD", key_, next_dangling->ToString(), "x", "y"}));
+  }
+
+  // Idempotent producers (once the entries are in): the stream's own XCFGSET settings, then
+  // every iid whose entry is still there, producer by producer, oldest first, so replaying
+  // evicts nothing the stream still holds. Expired ones may be written: XIDMPRECORD drops them.
+  bool Idmp(const Stream& s) {
+    const streams::IdmpTable* t = s.idmp();
+    if (t == nullptr) return true;
+    if (auto c = t->config()) {
+      if (!Send({"XCFGSET", key_, "IDMP-DURATION", std::to_string(c->duration_s), "IDMP-MAXSIZE",
+                 std::to_string(c->maxsize)})) {
+        return false;
+      }
+    }
+    bool ok = true;
+    t->ForEach([&](std::string_view pid, std::string_view iid, StreamID id) {
+      if (ok && s.Contains(id)) {
+        ok = Send({"XIDMPRECORD", key_, std::string(pid), std::string(iid), id.ToString()});
+      }
+    });
+    return ok;
   }
 
   // The group's position, policy and policy counters, then per consumer (name order) its pending

@@ -261,6 +261,14 @@ std::vector<ConfigOption> BuildOptions() {
                         "Most entries in one stream block (0 = no limit)."));
   o.push_back(MemoryOption("stream-node-max-bytes", &Config::stream_node_max_bytes, 0,
                            Mut::kMutable, "Most bytes in one stream block (0 = no limit)."));
+  o.push_back(IntOption("stream-idmp-duration", &Config::stream_idmp_duration, 1, 86400,
+                        Mut::kMutable,
+                        "Seconds an idempotent id (XADD IDMP) is remembered, for streams without "
+                        "their own XCFGSET IDMP-DURATION."));
+  o.push_back(IntOption("stream-idmp-maxsize", &Config::stream_idmp_maxsize, 1, 10000,
+                        Mut::kMutable,
+                        "Most idempotent ids remembered per producer, for streams without their "
+                        "own XCFGSET IDMP-MAXSIZE."));
   o.push_back(IntOption("set-max-intset-entries", &Config::set_max_intset_entries, 0, INT64_MAX,
                         Mut::kMutable,
                         "Largest set kept as a sorted integer array (intset) while every member "

@@ -36,6 +36,8 @@ struct Config {
   int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;
   int64_t stream_node_max_entries = 100;  // entries per stream block (0 = no limit)
   int64_t stream_node_max_bytes = 4096;   // bytes per stream block (0 = no limit)
+  int64_t stream_idmp_duration = 100;     // IDMP-DURATION (s) of streams without XCFGSET
+  int64_t stream_idmp_maxsize = 100;      // IDMP-MAXSIZE of streams without XCFGSET
   // A list node's bound: negative -1..-5 = 4..64 KB, positive = entries (types::List's fill).
   int64_t list_max_listpack_size = -2;
   // Raw nodes at each end of a list; inner nodes are compressed (0: none). types::List takes
@@ -141,6 +143,10 @@ bool ParseMemory(std::string_view s, int64_t& out);
 // The stream block limits (stream-node-max-entries / stream-node-max-bytes) every append to a
 // stream takes: XADD's and a dead letter's alike.
 streams::StreamLimits StreamLimitsFrom(const Config& config);
+// stream-idmp-duration / stream-idmp-maxsize: the IDMP settings of a stream without XCFGSET's.
+inline streams::IdmpConfig IdmpDefaultsFrom(const Config& config) {
+  return {config.stream_idmp_duration, config.stream_idmp_maxsize};
+}
 // zset-max-listpack-entries / -value, as the sorted-set type takes them.
 types::ZSet::Limits ZSetLimitsFrom(const Config& config);
 

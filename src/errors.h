@@ -299,6 +299,17 @@ inline constexpr std::string_view kXSetIdSmallerThanTop =
 inline constexpr std::string_view kXSetIdEntriesAddedTooSmall =
     "ERR The entries_added specified in XSETID is smaller than the target stream length";
 inline constexpr std::string_view kEntriesAddedNegative = "ERR entries_added must be positive";
+// XCFGSET (8.6; the Redis documentation's texts). XADD's IDMP/IDMPAUTO misuse (twice, both, with
+// an explicit ID, an empty id) is kSyntax, the only XADD error the documentation names for it.
+inline constexpr std::string_view kIdmpInvalidDuration = "ERR invalid duration";
+inline constexpr std::string_view kIdmpInvalidMaxSize = "ERR invalid maxsize";
+// XIDMPRECORD (8.8, internal): the documentation names the cases, not the texts; Runnel's.
+inline constexpr std::string_view kIdmpRecordEmptyId =
+    "ERR XIDMPRECORD producer id and idempotent id must not be empty";
+inline constexpr std::string_view kIdmpRecordNoEntry =
+    "ERR XIDMPRECORD stream ID does not refer to an existing entry";
+inline constexpr std::string_view kIdmpRecordConflict =
+    "ERR XIDMPRECORD producer id and idempotent id already map to another stream ID";
 // XDELEX / XACKDEL (8.2; from the Redis documentation and its test suite).
 inline constexpr std::string_view kNumIdsNotPositive = "ERR Number of IDs must be a positive integer";
 inline constexpr std::string_view kNumIdsMismatch =

@@ -28,6 +28,7 @@ void Stream::Swap(Stream& other) noexcept {
   std::swap(max_deleted_id_, other.max_deleted_id_);
   std::swap(groups_, other.groups_);
   std::swap(retention_, other.retention_);
+  std::swap(idmp_, other.idmp_);
 }
 
 void Stream::FreeAllBlocks() {
@@ -65,6 +66,7 @@ Stream Stream::Clone() const {
   copy.max_deleted_id_ = max_deleted_id_;
   copy.retention_ = retention_;
   for (const auto& [name, group] : groups_) copy.groups_.emplace(name, group->Clone());
+  if (idmp_) copy.idmp_ = idmp_->Clone();
   return copy;
 }
 
@@ -96,6 +98,7 @@ size_t Stream::BytesUsedWithGroups() const {
   for (const auto& [name, group] : groups_) {
     n += 4 * sizeof(void*) + sizeof(name) + name.capacity() + group->BytesUsed();
   }
+  if (idmp_) n += idmp_->BytesUsed();
   return n;
 }
 
@@ -336,6 +339,9 @@ std::string Stream::Validate() const {
   if (std::string e = tree_.Validate(); !e.empty()) return "tree: " + e;
   for (const auto& [name, group] : groups_) {
     if (std::string e = group->Validate(); !e.empty()) return "group " + name + ": " + e;
+  }
+  if (idmp_) {
+    if (std::string e = idmp_->Validate(); !e.empty()) return "idmp: " + e;
   }
   Tree::Iterator it(tree_);
   uint64_t live = 0;

@@ -23,6 +23,7 @@
 
 #include "streams/consumer_group.h"
 #include "streams/entry_block.h"
+#include "streams/idmp.h"
 #include "streams/radix_tree.h"
 #include "streams/seek_op.h"
 #include "streams/retention.h"
@@ -162,6 +163,13 @@ class Stream {
   // Retention by age (Runnel's, see retention.h): the stream's setting and what it trimmed.
   RetentionState& retention() { return retention_; }
   const RetentionState& retention() const { return retention_; }
+  // Idempotent producers (Redis 8.6's IDMP): null until the stream first uses them (XADD IDMP
+  // or IDMPAUTO, XCFGSET, XIDMPRECORD), so a stream that never does costs one pointer.
+  IdmpTable* idmp() const { return idmp_.get(); }
+  IdmpTable& EnsureIdmp() {
+    if (!idmp_) idmp_ = std::make_unique<IdmpTable>();
+    return *idmp_;
+  }
 
   // Checks every invariant above; "" when all hold, else the first violation. O(n), for tests.
   [[nodiscard]] std::string Validate() const;
@@ -202,6 +210,7 @@ class Stream {
   StreamID max_deleted_id_;
   GroupMap groups_;
   RetentionState retention_;
+  std::unique_ptr<IdmpTable> idmp_;
 };
 
 // A walk over a stream's live entries between two IDs. Entry views are valid until the next

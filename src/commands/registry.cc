@@ -7,14 +7,15 @@ namespace server {
 std::span<const std::span<const CommandSpec>> CommandFamilies() {
   // The order COMMAND and COMMAND LIST walk the table in.
   static const std::array kFamilies = {
-      ConnectionRows(),    ServerAdminRows(),   CommandRows(),        InfoRows(),
-      ConfigRows(),        KeyRows(),           StringRows(),         TransactionRows(),
-      ClientRows(),        StreamRangeRows(),   StreamWriteRows(),    StreamInfoRows(),
-      StreamReadRows(),    StreamGroupRows(),   StreamReadGroupRows(), StreamAckRows(),
-      StreamPendingRows(), StreamRedriveRows(), StreamRetentionRows(), AofAdminRows(),        ListPushPopRows(),
-      ListAccessRows(),    ListBlockingRows(),  HashRows(),           SetRows(),
-      SortedSetRows(),     MemoryRows(),        SortRows(),           PubSubRows(),
-      ScriptingRows(),     FunctionRows(),
+      ConnectionRows(),     ServerAdminRows(),     CommandRows(),        InfoRows(),
+      ConfigRows(),         KeyRows(),             StringRows(),         TransactionRows(),
+      ClientRows(),         StreamRangeRows(),     StreamWriteRows(),    StreamInfoRows(),
+      StreamReadRows(),     StreamGroupRows(),     StreamReadGroupRows(), StreamAckRows(),
+      StreamPendingRows(),  StreamRedriveRows(),   StreamIdmpRows(),     StreamRetentionRows(),
+      AofAdminRows(),
+      ListPushPopRows(),    ListAccessRows(),      ListBlockingRows(),   HashRows(),
+      SetRows(),            SortedSetRows(),       MemoryRows(),         SortRows(),
+      PubSubRows(),         ScriptingRows(),       FunctionRows(),
   };
   return kFamilies;
 }

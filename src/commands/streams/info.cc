@@ -25,8 +25,13 @@ constexpr int64_t kFullDefaultCount = 10;
 
 void ReplySyntax(CommandContext& ctx) { ctx.reply.Error(err::XInfoSyntax(ctx.arg(1))); }
 
+// How many IDMP fields ReplyCommonFields adds: Redis 8.6's six once the stream has used IDMP
+// (XADD IDMP/IDMPAUTO, XCFGSET), none before, so a stream that never did replies as in 7.0
+// (the documentation: "When IDMP is configured for the stream ... included").
+size_t IdmpFieldCount(const streams::Stream& s) { return s.idmp() != nullptr ? 6 : 0; }
+
 // The fields STREAM and STREAM FULL share, in Redis's order.
-void ReplyCommonFields(resp::Writer& w, const streams::Stream& s) {
+void ReplyCommonFields(const CommandContext& ctx, resp::Writer& w, const streams::Stream& s) {
   w.Bulk("length");
   w.Integer(static_cast<int64_t>(s.length()));
   w.Bulk("radix-tree-keys");
@@ -41,6 +46,22 @@ void ReplyCommonFields(resp::Writer& w, const streams::Stream& s) {
   w.Integer(static_cast<int64_t>(s.entries_added()));
   w.Bulk("recorded-first-entry-id");
   ReplyId(w, s.first_id());
+  const streams::IdmpTable* t = s.idmp();
+  if (t == nullptr) return;
+  const streams::IdmpConfig config = t->Effective(IdmpDefaultsFrom(ctx.server.config));
+  const streams::IdmpTable::Live live = t->CountLive(static_cast<uint64_t>(ctx.now_ms), config);
+  w.Bulk("idmp-duration");
+  w.Integer(config.duration_s);
+  w.Bulk("idmp-maxsize");
+  w.Integer(config.maxsize);
+  w.Bulk("pids-tracked");
+  w.Integer(static_cast<int64_t>(live.pids));
+  w.Bulk("iids-tracked");
+  w.Integer(static_cast<int64_t>(live.iids));
+  w.Bulk("iids-added");
+  w.Integer(static_cast<int64_t>(t->iids_added()));
+  w.Bulk("iids-duplicates");
+  w.Integer(static_cast<int64_t>(t->iids_duplicates()));
 }
 
 // Retention by age (Runnel's), after Redis's fields, only while the stream is under it (its own
@@ -212,8 +233,8 @@ void XInfoStream(CommandContext& ctx) {
   resp::Writer& w = ctx.reply;
   const Config& config = ctx.server.config;
   if (!full) {
-    w.Map(10 + RetentionFieldCount(config, *s));
-    ReplyCommonFields(w, *s);
+    w.Map(10 + IdmpFieldCount(*s) + RetentionFieldCount(config, *s));
+    ReplyCommonFields(ctx, w, *s);
     w.Bulk("groups");
     w.Integer(static_cast<int64_t>(s->groups().size()));
     w.Bulk("first-entry");
@@ -226,8 +247,8 @@ void XInfoStream(CommandContext& ctx) {
 
   uint64_t shown = s->length();
   if (count != 0 && static_cast<uint64_t>(count) < shown) shown = static_cast<uint64_t>(count);
-  w.Map(9 + RetentionFieldCount(config, *s));
-  ReplyCommonFields(w, *s);
+  w.Map(9 + IdmpFieldCount(*s) + RetentionFieldCount(config, *s));
+  ReplyCommonFields(ctx, w, *s);
   w.Bulk("entries");
   w.Array(shown);
   uint64_t written = 0;

@@ -8,6 +8,7 @@
 
 #include "resp/strict_int.h"
 #include "src/commands/registry.h"
+#include "src/commands/streams/idmp.h"
 #include "src/commands/streams/util.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
@@ -32,6 +33,7 @@ struct TrimArgs {
   size_t approx_index = 0;     // the "~"
   size_t threshold_index = 0;  // MAXLEN's count / MINID's ID
   std::vector<size_t> limit_indexes;  // each "LIMIT" keyword (its count follows)
+  IdmpArgs idmp;                      // XADD's IDMP / IDMPAUTO (8.6), at most one of them
 };
 
 // Parses options from argv[2] on into `args`. For XADD it stops at the first argument that is
@@ -76,6 +78,17 @@ Result<size_t> ParseTrimArgs(const CommandContext& ctx, bool xadd, TrimArgs& arg
       i++;
     } else if (xadd && EqualsIgnoreCase(opt, "NOMKSTREAM")) {
       args.nomkstream = true;
+    } else if (xadd && (EqualsIgnoreCase(opt, "IDMP") || EqualsIgnoreCase(opt, "IDMPAUTO"))) {
+      const bool auto_iid = opt.size() == 8;
+      const size_t takes = auto_iid ? 1 : 2;
+      if (args.idmp.given || more < takes) return Failure(err::kSyntax);
+      args.idmp = {.given = true, .auto_iid = auto_iid, .pid = ctx.arg(i + 1),
+                   .iid = auto_iid ? std::string_view() : ctx.arg(i + 2), .first = i,
+                   .count = takes + 1};
+      if (args.idmp.pid.empty() || (!auto_iid && args.idmp.iid.empty())) {
+        return Failure(err::kSyntax);
+      }
+      i += takes;
     } else if (ParseRefMode(opt, args.policy)) {
       if (args.ref_mode_given) return Failure(err::kSyntax);
       args.ref_mode_given = true;
@@ -100,7 +113,8 @@ Result<size_t> ParseTrimArgs(const CommandContext& ctx, bool xadd, TrimArgs& arg
   return id_index;
 }
 
-// What XADD / XTRIM record: argv with the concrete ID at `id_index` (XADD; 0 for XTRIM) and,
+// What XADD / XTRIM record: argv without XADD's IDMP options, with the concrete ID at `id_index`
+// (XADD; 0 for XTRIM) and,
 // when the trim was approximate, "~" turned into "=", the threshold into what reproduces the
 // result on `s` as trimmed, and LIMIT dropped (meaningless for an exact trim).
 std::vector<std::string> DeterministicTrimArgv(CommandContext& ctx, const TrimArgs& args,
@@ -115,6 +129,9 @@ std::vector<std::string> DeterministicTrimArgv(CommandContext& ctx, const TrimAr
     return false;
   };
   for (size_t i = 0; i < ctx.argc(); i++) {
+    if (args.idmp.given && i >= args.idmp.first && i < args.idmp.first + args.idmp.count) {
+      continue;  // recorded as XIDMPRECORD
+    }
     if (id_index != 0 && i == id_index) {
       out.push_back(id.ToString());
     } else if (!args.approx) {
@@ -165,6 +182,10 @@ void XAdd(CommandContext& ctx) {
   if (!given.ok()) return ctx.reply.Error(IdStatusText(given.status));
   const size_t pairs_args = ctx.argc() - id_index - 1;
   if (pairs_args < 2 || pairs_args % 2 != 0) return ctx.reply.Error(err::WrongArity("xadd"));
+  // IDMP and IDMPAUTO only with "*".
+  if (args.idmp.given && given.value.kind != streams::XAddId::Kind::kAuto) {
+    return ctx.reply.Error(err::kSyntax);
+  }
   auto found = FindStream(ctx, ctx.arg(1));
   if (!found) return ctx.reply.Error(found.error());
   streams::Stream* s = *found;
@@ -172,9 +193,22 @@ void XAdd(CommandContext& ctx) {
     ctx.server.propagation.Suppress();
     return ctx.reply.Null();
   }
+  std::vector<std::string_view> field_values(ctx.argv.begin() + id_index + 1, ctx.argv.end());
+  std::string auto_iid;
+  if (args.idmp.auto_iid) {
+    auto_iid = IdmpAutoIid(field_values);
+    args.idmp.iid = auto_iid;
+  }
+  if (args.idmp.given && s != nullptr) {
+    // A duplicate adds nothing and answers the original entry's ID.
+    if (auto original = IdmpDuplicateOf(ctx, *s, args.idmp.pid, args.idmp.iid)) {
+      s->idmp()->CountDuplicate();
+      ctx.server.propagation.Suppress();
+      return ReplyId(ctx.reply, *original);
+    }
+  }
   // Blocked readers are served after this command ends, so a failed add only costs a look.
   ctx.server.blocking.SignalKeyReady(ctx.client.db_index, ctx.arg(1));
-  std::vector<std::string_view> field_values(ctx.argv.begin() + id_index + 1, ctx.argv.end());
   const streams::StreamLimits limits = StreamLimitsFrom(ctx.server.config);
   const uint64_t now = static_cast<uint64_t>(ctx.now_ms);
   if (s == nullptr) {
@@ -185,6 +219,9 @@ void XAdd(CommandContext& ctx) {
     const size_t trimmed = ApplyTrim(value.stream(), args);
     ctx.server.propagation.Add(
         DeterministicTrimArgv(ctx, args, value.stream(), id_index, id.value));
+    if (args.idmp.given) {
+      IdmpRecordAdded(ctx, value.stream(), args.idmp.pid, args.idmp.iid, id.value);
+    }
     ctx.db().Set(ctx.arg(1), std::move(value));
     ReplyId(ctx.reply, id.value);
     return NotifyAdded(ctx, trimmed);
@@ -193,6 +230,7 @@ void XAdd(CommandContext& ctx) {
   if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
   const size_t trimmed = ApplyTrim(*s, args);
   ctx.server.propagation.Add(DeterministicTrimArgv(ctx, args, *s, id_index, id.value));
+  if (args.idmp.given) IdmpRecordAdded(ctx, *s, args.idmp.pid, args.idmp.iid, id.value);
   ctx.db().Touch(ctx.arg(1));
   ReplyId(ctx.reply, id.value);
   NotifyAdded(ctx, trimmed);
@@ -309,7 +347,8 @@ constexpr CommandSpec kStreamWriteRows[] = {
     {"xadd", -5, kWrite | kDenyOom | kFast, 1, 1, 1, XAdd, "Appends a new entry to a stream",
      "5.0.0", "stream",
      {"O(1) when adding a new entry, O(N) when trimming where N being the number of entries "
-      "evicted.", "key [NOMKSTREAM] [condition=KEEPREF|DELREF|ACKED] [trim=(strategy=MAXLEN|MINID) "
+      "evicted.", "key [NOMKSTREAM] [condition=KEEPREF|DELREF|ACKED] [idmp=IDMPAUTO "
+      "producer-id|IDMP producer-id idempotent-id] [trim=(strategy=MAXLEN|MINID) "
       "[operator==|~] threshold [LIMIT count:integer]] (id_or_auto=*|id) (field_value=field "
       "value)...", "nondeterministic_output", "RW update"}},
     {"xdel", -3, kWrite | kFast, 1, 1, 1, XDel, "Removes the specified entries from the stream. "
