@@ -45,11 +45,24 @@ void IdmpTable::Record(std::string_view pid, std::string_view iid, StreamID id,
     p.order.erase(entry);
     tracked_--;
   }
-  p.order.push_back(Entry{std::string(iid), id});
-  p.index.emplace(std::string_view(p.order.back().iid), std::prev(p.order.end()));
-  tracked_++;
   added_++;
   const size_t maxsize = config.maxsize < 1 ? 1 : static_cast<size_t>(config.maxsize);
+  if (!p.order.empty() && p.order.size() >= maxsize) {
+    // Full, the steady state of a busy producer: the oldest record's list and index nodes
+    // become the new record's (no allocation), instead of one freed and one made.
+    auto node = p.index.extract(std::string_view(p.order.front().iid));
+    p.order.splice(p.order.end(), p.order, p.order.begin());
+    Entry& e = p.order.back();
+    e.iid.assign(iid);
+    e.id = id;
+    node.key() = std::string_view(e.iid);
+    node.mapped() = std::prev(p.order.end());
+    p.index.insert(std::move(node));
+  } else {
+    p.order.push_back(Entry{std::string(iid), id});
+    p.index.emplace(std::string_view(p.order.back().iid), std::prev(p.order.end()));
+    tracked_++;
+  }
   while (p.order.size() > maxsize) PopFront(p);
 }
 
