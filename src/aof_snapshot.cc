@@ -59,8 +59,17 @@ class StreamEmitter {
   }
 
  private:
-  // XRETENTION (Runnel's) when the stream has a setting of its own.
+  // XRETENTION (Runnel's) when the stream has a setting of its own, then its scheduled entries
+  // (XSCHEDULE with their due times and handles).
   bool Retention(const Stream& s) {
+    bool ok = true;
+    s.schedule().ForEach([&](int64_t due, uint64_t handle, std::string_view packed) {
+      Argv argv = {"XSCHEDULE", key_, "AT", std::to_string(due), "HANDLE", std::to_string(handle)};
+      for (std::string_view f : streams::ScheduleQueue::Unpack(packed)) argv.emplace_back(f);
+      ok = Send(std::move(argv));
+      return ok;
+    });
+    if (!ok) return false;
     const streams::RetentionSetting& r = s.retention().setting;
     if (r.max_age_ms < 0) return true;
     Argv argv = {"XRETENTION", key_, std::to_string(r.max_age_ms)};

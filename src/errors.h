@@ -158,6 +158,14 @@ inline std::string UnknownShebangOption(std::string_view option) {
   return "ERR Unknown lua shebang option: " + std::string(option);
 }
 
+// XSCHEDULE / XUNSCHEDULE (Runnel's).
+inline constexpr std::string_view kScheduleNeedsTime = "ERR XSCHEDULE needs DELAY ms or AT unix-ms";
+inline constexpr std::string_view kScheduleTimeInvalid =
+    "ERR the delay or due time must be a non-negative integer of milliseconds";
+inline constexpr std::string_view kScheduleHandleInvalid =
+    "ERR a schedule handle must be a positive integer";
+inline constexpr std::string_view kScheduleHandleTaken = "ERR the schedule handle is taken";
+
 // XRETENTION (Runnel's).
 inline constexpr std::string_view kRetentionMaxAge =
     "ERR max-age-ms must be a non-negative integer or DEFAULT";

@@ -13,6 +13,7 @@
 #include "src/connection.h"
 #include "src/delivery/due_pass.h"
 #include "src/delivery/retention_pass.h"
+#include "src/delivery/schedule_pass.h"
 #include "src/errors.h"
 #include "src/log.h"
 #include "src/transactions.h"
@@ -328,8 +329,11 @@ void Server::OnBlockTimer(uv_timer_t* h) {
 }
 
 void Server::ArmDueTimer() {
-  ArmOneShot(&loop_, &due_timer_, OnDueTimer, due_timer_deadline_, state_.due.NextAt(),
-             WallClockMs);
+  // One timer for both: the delivery policies' group deadlines and the scheduled entries.
+  const int64_t groups = state_.due.NextAt();
+  const int64_t scheduled = state_.schedules.NextAt();
+  const int64_t next = groups < 0 ? scheduled : scheduled < 0 ? groups : std::min(groups, scheduled);
+  ArmOneShot(&loop_, &due_timer_, OnDueTimer, due_timer_deadline_, next, WallClockMs);
 }
 
 void Server::OnDueTimer(uv_timer_t* h) {
@@ -337,7 +341,8 @@ void Server::OnDueTimer(uv_timer_t* h) {
   self->due_timer_deadline_ = -1;
   const int64_t now = WallClockMs();
   self->state_.command_time_ms = now;
-  if (RunDueGroups(self->state_, now)) {
+  const bool joined = RunScheduledEntries(self->state_, now) > 0;
+  if (RunDueGroups(self->state_, now) || joined) {
     self->ServeReadyKeys();
     // What the pass recorded goes to the AOF at the next check point: make sure one comes
     // even when no client is waiting for output.

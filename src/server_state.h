@@ -163,6 +163,9 @@ struct ServerState {
   // XRETENTION (the pass runs then, or when stream-retention-ms is set), and where the pass's
   // walk of the keyspace is.
   bool retention_in_use = false;
+  // Delayed delivery: when each stream with scheduled entries next has one due (the group part
+  // of the reference is empty). Shares the due timer with `due`.
+  DueScheduler schedules;
   struct {
     size_t db = 0;
     uint64_t position = 0;

@@ -28,6 +28,7 @@ void Stream::Swap(Stream& other) noexcept {
   std::swap(max_deleted_id_, other.max_deleted_id_);
   std::swap(groups_, other.groups_);
   std::swap(retention_, other.retention_);
+  std::swap(schedule_, other.schedule_);
   std::swap(idmp_, other.idmp_);
 }
 
@@ -65,6 +66,7 @@ Stream Stream::Clone() const {
   copy.first_id_ = first_id_;
   copy.max_deleted_id_ = max_deleted_id_;
   copy.retention_ = retention_;
+  copy.schedule_ = schedule_;
   for (const auto& [name, group] : groups_) copy.groups_.emplace(name, group->Clone());
   if (idmp_) copy.idmp_ = idmp_->Clone();
   return copy;

@@ -27,6 +27,7 @@
 #include "streams/radix_tree.h"
 #include "streams/seek_op.h"
 #include "streams/retention.h"
+#include "streams/schedule.h"
 #include "streams/stream_id.h"
 
 namespace streams {
@@ -163,6 +164,9 @@ class Stream {
   // Retention by age (Runnel's, see retention.h): the stream's setting and what it trimmed.
   RetentionState& retention() { return retention_; }
   const RetentionState& retention() const { return retention_; }
+  // Delayed delivery (Runnel's, see schedule.h): entries waiting for their due time.
+  ScheduleQueue& schedule() { return schedule_; }
+  const ScheduleQueue& schedule() const { return schedule_; }
   // Idempotent producers (Redis 8.6's IDMP): null until the stream first uses them (XADD IDMP
   // or IDMPAUTO, XCFGSET, XIDMPRECORD), so a stream that never does costs one pointer.
   IdmpTable* idmp() const { return idmp_.get(); }
@@ -210,6 +214,7 @@ class Stream {
   StreamID max_deleted_id_;
   GroupMap groups_;
   RetentionState retention_;
+  ScheduleQueue schedule_;
   std::unique_ptr<IdmpTable> idmp_;
 };
 

@@ -69,6 +69,7 @@ std::span<const CommandSpec> StreamGroupRows();      // group.cc: XGROUP
 std::span<const CommandSpec> StreamReadGroupRows();  // xreadgroup.cc: XREADGROUP
 std::span<const CommandSpec> StreamAckRows();        // ack.cc: XACK XACKDEL XNACK
 std::span<const CommandSpec> StreamPendingRows();    // pending.cc: XPENDING XCLAIM XAUTOCLAIM
+std::span<const CommandSpec> StreamScheduleRows();   // schedule.cc: XSCHEDULE XSCHEDULED XUNSCHEDULE
 std::span<const CommandSpec> StreamRetentionRows();  // retention.cc: XRETENTION (Runnel's)
 std::span<const CommandSpec> StreamIdmpRows();       // idmp.cc: XCFGSET XIDMPRECORD
 std::span<const CommandSpec> StreamRedriveRows();    // redrive.cc: XREDRIVE (Runnel's)

@@ -76,6 +76,8 @@ void ArmStreamGroups(ServerState& state, int db, std::string_view key, const str
     const std::optional<int64_t> wait = EffectivePolicy(state.config, *g).UniformWait();
     if (auto at = g->NextDue(wait)) state.due.Arm(db, key, name, *at);
   }
+  // Its scheduled entries too (delayed delivery): their deadline follows the key.
+  if (auto next = s.schedule().NextDue()) state.schedules.Arm(db, key, "", *next);
 }
 
 void RescheduleDefaultPolicyGroups(ServerState& state, int64_t now_ms) {

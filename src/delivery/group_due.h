@@ -58,8 +58,8 @@ class GroupDue {
   int64_t earliest_ = -1;
 };
 
-// Arms the due timer for every group of `s` with a due entry (the stream moved to `key`:
-// RENAME, MOVE, COPY).
+// Arms the due timer for every group of `s` with a due entry, and for its scheduled entries
+// (the stream moved to `key`: RENAME, MOVE, COPY).
 void ArmStreamGroups(ServerState& state, int db, std::string_view key, const streams::Stream& s);
 
 // CONFIG SET changed a stream-default-* knob: reschedules every group without its own policy.

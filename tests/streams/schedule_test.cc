@@ -18,7 +18,7 @@ struct ScheduledModelItem {
   std::vector<std::string> fields;
 };
 
-std::vector<std::string> FieldsOf(std::string_view packed) {
+std::vector<std::string> ScheduledFields(std::string_view packed) {
   std::vector<std::string> out;
   for (std::string_view f : ScheduleQueue::Unpack(packed)) out.emplace_back(f);
   return out;
@@ -31,7 +31,7 @@ TEST_CASE("Packed field/value pairs unpack to what was packed, empty and long on
   const std::string long_value(300, 'x');
   const std::string binary("\0b", 2);
   const std::vector<std::string_view> fv = {"", "a", long_value, binary};
-  CHECK(FieldsOf(ScheduleQueue::Pack(fv)) == std::vector<std::string>{"", "a", long_value, binary});
+  CHECK(ScheduledFields(ScheduleQueue::Pack(fv)) == std::vector<std::string>{"", "a", long_value, binary});
   CHECK(ScheduleQueue::Unpack(ScheduleQueue::Pack({})).empty());
 }
 
@@ -77,7 +77,7 @@ TEST_CASE("Scheduled entries come due in (due time, handle) order and match a mo
         CHECK(item.due_ms == key.first);
         CHECK(item.handle == key.second);
         CHECK(item.due_ms <= now);
-        CHECK(FieldsOf(item.packed) == expected.fields);
+        CHECK(ScheduledFields(item.packed) == expected.fields);
         model.erase(model.begin());
       }
       // Fewer than `max` taken: nothing else is due.
@@ -97,7 +97,7 @@ TEST_CASE("Scheduled entries come due in (due time, handle) order and match a mo
     REQUIRE(expected != model.end());
     CHECK(due == expected->first.first);
     CHECK(handle == expected->first.second);
-    CHECK(FieldsOf(packed) == expected->second.fields);
+    CHECK(ScheduledFields(packed) == expected->second.fields);
     ++expected;
     return true;
   });

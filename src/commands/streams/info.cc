@@ -67,10 +67,16 @@ void ReplyCommonFields(const CommandContext& ctx, resp::Writer& w, const streams
 // Retention by age (Runnel's), after Redis's fields, only while the stream is under it (its own
 // XRETENTION or the server default): a stream without replies exactly as in Redis.
 size_t RetentionFieldCount(const Config& config, const streams::Stream& s) {
-  return EffectiveRetention(config, s).max_age_ms > 0 ? 3 : 0;
+  return (EffectiveRetention(config, s).max_age_ms > 0 ? 3 : 0) +
+         (s.schedule().empty() ? 0 : 1);
 }
 
+// (With delayed delivery's count of waiting entries, also only when there are some.)
 void ReplyRetentionFields(resp::Writer& w, const Config& config, const streams::Stream& s) {
+  if (!s.schedule().empty()) {
+    w.Bulk("scheduled-entries");
+    w.Integer(static_cast<int64_t>(s.schedule().size()));
+  }
   const streams::RetentionSetting setting = EffectiveRetention(config, s);
   if (setting.max_age_ms <= 0) return;
   w.Bulk("retention-max-age-ms");
