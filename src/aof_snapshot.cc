@@ -55,13 +55,13 @@ class StreamEmitter {
       if (!Group(name, *g)) return false;
     }
     if (!(dangling.empty() || (RemoveStandIns(s, dangling) && Metadata(s)))) return false;
-    return Retention(s);
+    return Extensions(s);
   }
 
  private:
-  // XRETENTION (Runnel's) when the stream has a setting of its own, then its scheduled entries
-  // (XSCHEDULE with their due times and handles).
-  bool Retention(const Stream& s) {
+  // Runnel's extensions: the scheduled entries (XSCHEDULE with their due times and handles),
+  // then XRETENTION when the stream has a setting of its own.
+  bool Extensions(const Stream& s) {
     bool ok = true;
     s.schedule().ForEach([&](int64_t due, uint64_t handle, std::string_view packed) {
       Argv argv = {"XSCHEDULE", key_, "AT", std::to_string(due), "HANDLE", std::to_string(handle)};

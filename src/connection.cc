@@ -96,18 +96,19 @@ void Connection::ServeWhileBusy() {
     if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) Close();
     return;
   } else {
-    rlen_ += static_cast<size_t>(n);
-    host_.state().stats.net_input_bytes += static_cast<uint64_t>(n);
+    Received(static_cast<size_t>(n), WallClockMs());
   }
   // Replies queued before the script (not yet past the check point where the AOF is written)
   // must go first: this client waits for the script like any other then.
   if (!out_.empty() || writing_) return;
   ProcessInput();
-  if (!out_.empty() && !writing_ && !closing_) {
-    host_.state().stats.net_output_bytes += out_.size() - released_;
-    released_ = out_.size();
-    WriteReleased();
-  }
+  Flush();
+}
+
+void Connection::Received(size_t n, int64_t now_ms) {
+  rlen_ += n;
+  host_.state().stats.net_input_bytes += n;
+  client_.last_interaction_ms = now_ms;
 }
 
 void Connection::OutputDrained() {
@@ -167,12 +168,10 @@ void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
     return;
   }
   if (nread == 0) return;
-  self->rlen_ += static_cast<size_t>(nread);
-  self->host_.state().stats.net_input_bytes += static_cast<uint64_t>(nread);
   ServerState& state = self->host_.state();
   state.batch_time_ms = WallClockMs();
   state.batch_time_uses = 0;
-  self->client_.last_interaction_ms = state.batch_time_ms;
+  self->Received(static_cast<size_t>(nread), state.batch_time_ms);
   self->ProcessInput();
   state.batch_time_ms = -1;
 }

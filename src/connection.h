@@ -73,6 +73,8 @@ class Connection {
   static void OnWrite(uv_write_t* req, int status);
   static void OnClosed(uv_handle_t* h);
 
+  // `n` bytes read into the buffer at now_ms (a read callback, or ServeWhileBusy's own read).
+  void Received(size_t n, int64_t now_ms);
   void UpdateReading();  // applies backpressure: read only while output is below the soft limit
   bool BlockedFromReading() const;
   bool OutputOverSoftLimit() const;

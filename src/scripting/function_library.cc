@@ -132,11 +132,7 @@ namespace {
 
 // The count hook of a library's load run: past the deadline, the load fails.
 void LoadTimeoutHook(lua_State* L, lua_Debug*) {
-  lua_pushlightuserdata(L, &kEngineKey);
-  lua_rawget(L, LUA_REGISTRYINDEX);
-  auto* engine = static_cast<ScriptEngine*>(lua_touserdata(L, -1));
-  lua_pop(L, 1);
-  if (!FunctionRegistrar::LoadTimedOut(*engine)) return;
+  if (!FunctionRegistrar::LoadTimedOut(EngineOf(L))) return;
   lua_pushstring(L, "FUNCTION LOAD timeout");
   lua_error(L);
 }
@@ -159,9 +155,7 @@ void ScriptEngine::OpenFunctions() {
   if (FL_ == nullptr) std::abort();  // out of memory at start-up
   PushRedisLibrary(FL_);
   lua_setglobal(FL_, "redis");
-  lua_pushlightuserdata(FL_, &kEngineKey);
-  lua_pushlightuserdata(FL_, this);
-  lua_rawset(FL_, LUA_REGISTRYINDEX);
+  SetEngine(FL_, this);
   // What a library's code sees while it loads: a redis table with register_function, log and
   // the constants, and nothing else.
   lua_pushlightuserdata(FL_, &kLoadGlobalsKey);
@@ -171,7 +165,7 @@ void ScriptEngine::OpenFunctions() {
   lua_pushcclosure(FL_, RegisterFunction, 1);
   lua_setfield(FL_, -2, "register_function");
   lua_pushlightuserdata(FL_, this);
-  lua_pushcclosure(FL_, RedisLogFunction, 1);
+  lua_pushcclosure(FL_, RedisLog, 1);
   lua_setfield(FL_, -2, "log");
   PushRedisConstants(FL_);
   PushStrictReadonlyTable(FL_, -1);
@@ -353,13 +347,8 @@ void ScriptEngine::RunFunction(const LibraryFunction& function,
                                std::span<const std::string_view> args, const ScriptCall& call,
                                resp::Writer& reply) {
   lua_rawgeti(FL_, LUA_REGISTRYINDEX, function.ref);
-  for (auto items : {keys, args}) {
-    lua_createtable(FL_, static_cast<int>(items.size()), 0);
-    for (size_t i = 0; i < items.size(); i++) {
-      lua_pushlstring(FL_, items[i].data(), items[i].size());
-      lua_rawseti(FL_, -2, static_cast<int>(i + 1));
-    }
-  }
+  PushStringArray(FL_, keys);
+  PushStringArray(FL_, args);
   // The name is copied: a function may not outlive its run (nothing deletes it meanwhile, but
   // the reply is built after the run's bookkeeping).
   const std::string name = function.name;

@@ -18,6 +18,11 @@ namespace server::scripting {
 
 namespace {
 
+// A stack index that stays valid as values are pushed (Lua 5.1 has no lua_absindex).
+int AbsIndex(lua_State* L, int index) {
+  return index < 0 && index > LUA_REGISTRYINDEX ? lua_gettop(L) + index + 1 : index;
+}
+
 // Registry keys (their addresses are unique).
 char kRealGlobalsKey;
 char kProtectedKey;
@@ -54,13 +59,21 @@ int GlobalsIndex(lua_State* L) {
   return lua_error(L);
 }
 
-bool IsProtected(lua_State* L, int index) {
+// Pushes the table the protected table at `index` guards (its real contents), or nil when the
+// value there is not a protected table.
+void PushGuarded(lua_State* L, int index) {
+  index = AbsIndex(L, index);
   lua_pushlightuserdata(L, &kProtectedKey);
   lua_rawget(L, LUA_REGISTRYINDEX);
   lua_pushvalue(L, index);
   lua_rawget(L, -2);
+  lua_remove(L, -2);
+}
+
+bool IsProtected(lua_State* L, int index) {
+  PushGuarded(L, index);
   const bool is = !lua_isnil(L, -1);
-  lua_pop(L, 2);
+  lua_pop(L, 1);
   return is;
 }
 
@@ -93,16 +106,12 @@ int SafeSetmetatable(lua_State* L) {
 // proxy itself is empty, but Redis's read-only tables can be walked.
 int SeeThrough(lua_State* L) {
   if (lua_type(L, 1) == LUA_TTABLE) {
-    lua_pushlightuserdata(L, &kProtectedKey);
-    lua_rawget(L, LUA_REGISTRYINDEX);
-    lua_pushvalue(L, 1);
-    lua_rawget(L, -2);
+    PushGuarded(L, 1);
     if (lua_istable(L, -1)) {
       lua_replace(L, 1);
     } else {
       lua_pop(L, 1);
     }
-    lua_pop(L, 1);
   }
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_insert(L, 1);
@@ -216,7 +225,7 @@ void Wrap(lua_State* L, const char* name, lua_CFunction wrapper) {
 // An empty table whose reads go to `real` (the value at `real_index`) and whose writes fail,
 // its metatable hidden; registered as protected. Leaves the proxy on the stack.
 void PushProxy(lua_State* L, int real_index, lua_CFunction index_fn) {
-  real_index = real_index < 0 ? lua_gettop(L) + real_index + 1 : real_index;
+  real_index = AbsIndex(L, real_index);
   lua_newtable(L);  // the proxy
   lua_newtable(L);  // its metatable
   if (index_fn != nullptr) {
@@ -326,8 +335,7 @@ void SetRealGlobal(lua_State* L, const char* name) {
 }
 
 void PushLibraryEnvironment(lua_State* L, int load_globals_index) {
-  load_globals_index =
-      load_globals_index < 0 ? lua_gettop(L) + load_globals_index + 1 : load_globals_index;
+  load_globals_index = AbsIndex(L, load_globals_index);
   // The load-time globals: the given table, strict about missing names.
   PushProxy(L, load_globals_index, GlobalsIndex);
   const int strict = lua_gettop(L);
@@ -336,7 +344,7 @@ void PushLibraryEnvironment(lua_State* L, int load_globals_index) {
 }
 
 void OpenLibraryEnvironment(lua_State* L, int env_index) {
-  env_index = env_index < 0 ? lua_gettop(L) + env_index + 1 : env_index;
+  env_index = AbsIndex(L, env_index);
   lua_getmetatable(L, env_index);  // the real metatable: getmetatable's __metatable is a decoy
   lua_pushvalue(L, LUA_GLOBALSINDEX);
   lua_setfield(L, -2, "__index");

@@ -174,6 +174,8 @@ int RedisSha1Hex(lua_State* L) {
   return 1;
 }
 
+}  // namespace
+
 int RedisLog(lua_State* L) {
   const int argc = lua_gettop(L);
   if (argc < 2) return RaiseMessage(L, "redis.log() requires two arguments or more.");
@@ -191,6 +193,8 @@ int RedisLog(lua_State* L) {
   Log(static_cast<LogLevel>(static_cast<int>(level)), message);
   return 0;
 }
+
+namespace {
 
 int RedisSetResp(lua_State* L) {
   if (lua_gettop(L) != 1) return RaiseMessage(L, "redis.setresp() requires one argument.");
@@ -276,7 +280,6 @@ void PushRedisConstants(lua_State* L) {
   lua_setfield(L, -2, "REDIS_VERSION");
 }
 
-int RedisLogFunction(lua_State* L) { return RedisLog(L); }
 
 void* LuaAlloc(void* ud, void* ptr, size_t osize, size_t nsize) {
   size_t& bytes = *static_cast<size_t*>(ud);
@@ -290,9 +293,10 @@ void* LuaAlloc(void* ud, void* ptr, size_t osize, size_t nsize) {
   return p;
 }
 
-char kEngineKey;
-
 namespace {
+
+// Registry key (by address) of the light userdata pointing at a state's engine.
+char kEngineKey;
 
 // Registry key of the table of compiled scripts (by sha).
 char kScriptsKey;
@@ -307,11 +311,7 @@ constexpr int kHookInstructions = 100000;
 constexpr unsigned kRunsPerGcStep = 64;
 
 void BusyHook(lua_State* L, lua_Debug*) {
-  lua_pushlightuserdata(L, &kEngineKey);
-  lua_rawget(L, LUA_REGISTRYINDEX);
-  auto* engine = static_cast<ScriptEngine*>(lua_touserdata(L, -1));
-  lua_pop(L, 1);
-  if (!EngineAccess::KillNow(*engine)) return;
+  if (!EngineAccess::KillNow(EngineOf(L))) return;
   lua_sethook(L, BusyHook, LUA_MASKLINE | LUA_MASKCOUNT, kHookInstructions);
   lua_pushstring(L, "Script killed by user with SCRIPT KILL...");
   lua_error(L);
@@ -321,11 +321,18 @@ void BusyHook(lua_State* L, lua_Debug*) {
 
 void SetBusyHook(lua_State* L) { lua_sethook(L, BusyHook, LUA_MASKCOUNT, kHookInstructions); }
 
-namespace {
+void SetEngine(lua_State* L, ScriptEngine* engine) {
+  lua_pushlightuserdata(L, &kEngineKey);
+  lua_pushlightuserdata(L, engine);
+  lua_rawset(L, LUA_REGISTRYINDEX);
+}
 
-void PushScripts(lua_State* L) {
-  lua_pushlightuserdata(L, &kScriptsKey);
+ScriptEngine& EngineOf(lua_State* L) {
+  lua_pushlightuserdata(L, &kEngineKey);
   lua_rawget(L, LUA_REGISTRYINDEX);
+  auto* engine = static_cast<ScriptEngine*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  return *engine;
 }
 
 void PushStringArray(lua_State* L, std::span<const std::string_view> items) {
@@ -334,6 +341,13 @@ void PushStringArray(lua_State* L, std::span<const std::string_view> items) {
     lua_pushlstring(L, items[i].data(), items[i].size());
     lua_rawseti(L, -2, static_cast<int>(i + 1));
   }
+}
+
+namespace {
+
+void PushScripts(lua_State* L) {
+  lua_pushlightuserdata(L, &kScriptsKey);
+  lua_rawget(L, LUA_REGISTRYINDEX);
 }
 
 }  // namespace
@@ -389,9 +403,7 @@ void ScriptEngine::Open() {
   lua_pushlightuserdata(L_, &kScriptsKey);
   lua_newtable(L_);
   lua_rawset(L_, LUA_REGISTRYINDEX);
-  lua_pushlightuserdata(L_, &kEngineKey);
-  lua_pushlightuserdata(L_, this);
-  lua_rawset(L_, LUA_REGISTRYINDEX);
+  SetEngine(L_, this);
   Seal(L_);
 }
 

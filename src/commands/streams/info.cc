@@ -64,15 +64,15 @@ void ReplyCommonFields(const CommandContext& ctx, resp::Writer& w, const streams
   w.Integer(static_cast<int64_t>(t->iids_duplicates()));
 }
 
-// Retention by age (Runnel's), after Redis's fields, only while the stream is under it (its own
-// XRETENTION or the server default): a stream without replies exactly as in Redis.
-size_t RetentionFieldCount(const Config& config, const streams::Stream& s) {
+// Runnel's stream extensions, after Redis's fields and only while in use, so a stream that uses
+// none replies exactly as in Redis: delayed delivery's waiting entries, then retention by age
+// (its own XRETENTION or the server default).
+size_t ExtensionFieldCount(const Config& config, const streams::Stream& s) {
   return (EffectiveRetention(config, s).max_age_ms > 0 ? 3 : 0) +
          (s.schedule().empty() ? 0 : 1);
 }
 
-// (With delayed delivery's count of waiting entries, also only when there are some.)
-void ReplyRetentionFields(resp::Writer& w, const Config& config, const streams::Stream& s) {
+void ReplyExtensionFields(resp::Writer& w, const Config& config, const streams::Stream& s) {
   if (!s.schedule().empty()) {
     w.Bulk("scheduled-entries");
     w.Integer(static_cast<int64_t>(s.schedule().size()));
@@ -239,7 +239,7 @@ void XInfoStream(CommandContext& ctx) {
   resp::Writer& w = ctx.reply;
   const Config& config = ctx.server.config;
   if (!full) {
-    w.Map(10 + IdmpFieldCount(*s) + RetentionFieldCount(config, *s));
+    w.Map(10 + IdmpFieldCount(*s) + ExtensionFieldCount(config, *s));
     ReplyCommonFields(ctx, w, *s);
     w.Bulk("groups");
     w.Integer(static_cast<int64_t>(s->groups().size()));
@@ -247,13 +247,13 @@ void XInfoStream(CommandContext& ctx) {
     ReplyEdgeEntry(w, s->FirstEntry());
     w.Bulk("last-entry");
     ReplyEdgeEntry(w, s->LastEntry());
-    ReplyRetentionFields(w, config, *s);
+    ReplyExtensionFields(w, config, *s);
     return;
   }
 
   uint64_t shown = s->length();
   if (count != 0 && static_cast<uint64_t>(count) < shown) shown = static_cast<uint64_t>(count);
-  w.Map(9 + IdmpFieldCount(*s) + RetentionFieldCount(config, *s));
+  w.Map(9 + IdmpFieldCount(*s) + ExtensionFieldCount(config, *s));
   ReplyCommonFields(ctx, w, *s);
   w.Bulk("entries");
   w.Array(shown);
@@ -264,7 +264,7 @@ void XInfoStream(CommandContext& ctx) {
   }
   w.Bulk("groups");
   ReplyFullGroups(w, ctx.server.config, *s, ctx.arg(2), count);
-  ReplyRetentionFields(w, config, *s);
+  ReplyExtensionFields(w, config, *s);
 }
 
 // XINFO GROUPS key: one map per group, by name; Runnel's policy fields after Redis's.
