@@ -17,6 +17,11 @@ void Propagation::Add(std::vector<std::string> argv) {
   if (enabled_) records_.push_back({db, std::move(argv)});
 }
 
+void Propagation::AddUnrecorded() {
+  if (!frames_.empty()) frames_.back().touched = true;
+  changes_++;
+}
+
 void Propagation::Add(std::initializer_list<std::string_view> argv) {
   Add(std::span<const std::string_view>(argv.begin(), argv.size()));
 }

@@ -33,6 +33,9 @@ class Propagation {
   void Add(std::vector<std::string> argv);
   void Add(std::initializer_list<std::string_view> argv);
   void Add(std::span<const std::string_view> argv);
+  // Handler: the write Add would record, when enabled() is off and building its record is
+  // not worth it: counts the change, records nothing.
+  void AddUnrecorded();
   // Handler: this call changed nothing, record nothing.
   void Suppress();
   // Dispatch: the command is done. Its own `argv` is recorded when the handler neither added

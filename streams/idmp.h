@@ -5,19 +5,19 @@
 //
 // Invariants (checked by Validate()):
 //  - Each producer holds at most the maxsize it was last recorded under, in the order recorded
-//    (oldest first); its index and its list hold the same iids; no producer is kept empty.
+//    (oldest first), in a ring; its open-addressing index finds every live record under its
+//    iid's hash, once; no producer is kept empty.
 //  - tracked() is the number of records over all producers.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <list>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "streams/stream_id.h"
 
@@ -35,19 +35,45 @@ struct IdmpConfig {
 };
 
 class IdmpTable {
+  class Producer;
+  static constexpr uint32_t kNoSlot = UINT32_MAX;
+
  public:
+  // One IDMP XADD's look at the table, kept until it records (so an add costs one hash probe
+  // and one producer lookup): pid's live record of the iid, if any, and where it sits. Valid
+  // until the table next changes.
+  class Probe {
+   public:
+    std::optional<StreamID> found() const { return found_; }
+
+   private:
+    friend class IdmpTable;
+    Producer* producer_ = nullptr;  // none: the producer has no records
+    uint32_t hash_ = 0;
+    uint32_t slot_ = kNoSlot;  // the ring slot of the iid's record, live or expired
+    std::optional<StreamID> found_;
+  };
+
   IdmpTable() = default;
-  // Copies would share the index's views and iterators: Clone() rebuilds them instead.
+  static_assert(IdmpConfig::kMaxMaxSize < UINT16_MAX, "ring slots fit the index's 16 bits");
+  // A stream's table is copied only by COPY and the like, where Clone() says so.
   IdmpTable(const IdmpTable&) = delete;
   IdmpTable& operator=(const IdmpTable&) = delete;
   [[nodiscard]] std::unique_ptr<IdmpTable> Clone() const;
 
-  // The ID recorded for (pid, iid), after dropping pid's records that expired at now_ms; none
+  // Looks (pid, iid) up after dropping pid's records that expired at now_ms; found() is none
   // when there is no live record.
+  [[nodiscard]] Probe Look(std::string_view pid, std::string_view iid, uint64_t now_ms,
+                           IdmpConfig config);
   [[nodiscard]] std::optional<StreamID> Find(std::string_view pid, std::string_view iid,
-                                             uint64_t now_ms, IdmpConfig config);
+                                             uint64_t now_ms, IdmpConfig config) {
+    return Look(pid, iid, now_ms, config).found();
+  }
   // Records (pid, iid) -> id as pid's newest record, replacing an older record of the same iid
-  // and evicting pid's oldest ones beyond config.maxsize. Counts one iid added.
+  // and evicting pid's oldest ones beyond config.maxsize. Counts one iid added. The probe form
+  // reuses what Look found (the table must not have changed since).
+  void Record(const Probe& probe, std::string_view pid, std::string_view iid, StreamID id,
+              IdmpConfig config);
   void Record(std::string_view pid, std::string_view iid, StreamID id, IdmpConfig config);
   // Counts one duplicate XADD answered from the table.
   void CountDuplicate() { duplicates_++; }
@@ -75,11 +101,15 @@ class IdmpTable {
   uint64_t iids_added() const { return added_; }
   uint64_t iids_duplicates() const { return duplicates_; }
 
-  // Every record, producer by producer (pid order), oldest first: the AOF rewrite.
-  template <typename Fn>  // Fn(std::string_view pid, std::string_view iid, StreamID id)
+  // Fn(std::string_view pid, std::string_view iid, StreamID id) for every record, producer by
+  // producer (pid order), oldest first: the AOF rewrite.
+  template <typename Fn>
   void ForEach(Fn&& fn) const {
     for (const auto& [pid, p] : producers_) {
-      for (const Entry& e : p.order) fn(std::string_view(pid), std::string_view(e.iid), e.id);
+      for (uint32_t i = 0; i < p.count(); i++) {
+        const RecordView r = p.At(i);
+        fn(std::string_view(pid), r.iid, r.id);
+      }
     }
   }
 
@@ -89,25 +119,95 @@ class IdmpTable {
     return id.ms <= now_ms && now_ms - id.ms >= life;
   }
 
-  // Memory figure: the producers, their records and indexes (an estimate of the allocator's
-  // nodes: each string's heap buffer when it has one, list and hash nodes, bucket arrays).
+  // Memory figure: the producers, their rings, indexes and iid buffers.
   [[nodiscard]] size_t BytesUsed() const;
   [[nodiscard]] std::string Validate() const;
 
  private:
-  struct Entry {
-    std::string iid;
+  // One record as read back: the iid's bytes stay in the producer's ring.
+  struct RecordView {
+    std::string_view iid;
     StreamID id;
   };
-  struct Producer {
-    std::list<Entry> order;  // oldest first
-    std::unordered_map<std::string_view, std::list<Entry>::iterator> index;  // views into order
+
+  // A producer's records: a ring (oldest at head_) that grows up to the maxsize, each slot a few
+  // words (the entry ID, the iid's length and hash, the iid inline up to kMaxInline bytes; a
+  // longer one in spilled_), and an index of linear-probing slots (four per ring slot, at most
+  // half occupied), each a ring slot + 1 (0: empty) beside 16 more bits of the hash, so that a
+  // probe reads a record only when they agree. Evictions leave their index slots stale
+  // (pointing outside the live ring, or at a reused ring slot whose iid differs); inserts
+  // rebuild the index once half of it is occupied.
+  class Producer {
+   public:
+    static constexpr size_t kMaxInline = 64;
+
+    uint32_t count() const { return count_; }
+    RecordView At(uint32_t i) const { return InSlot(Physical(i)); }
+    StreamID OldestId() const { return IdAt(head_); }
+    RecordView InSlot(uint32_t slot) const { return {IidAt(slot), IdAt(slot)}; }
+    // The ring slot holding iid, or kNoSlot (a plain integer: an optional's flag byte, stored
+    // then read back as a word, stalled on store forwarding in the hot path).
+    uint32_t Find(std::string_view iid, uint32_t hash) const;
+    // Appends (iid, id) as the newest record, first evicting the oldest when `maxsize` are
+    // held; whether one was evicted.
+    bool Push(std::string_view iid, uint32_t hash, StreamID id, uint32_t maxsize);
+    void PopOldest();
+    // Removes the record in ring slot `slot` (any age), keeping the others' order.
+    void Remove(uint32_t slot);
+    // Keeps only the newest `maxsize` records; how many went.
+    uint32_t Shrink(uint32_t maxsize);
+    size_t BytesUsed() const;
+    std::string Validate() const;
+
+   private:
+    static constexpr size_t kHeaderWords = 3;  // ms, seq, length << 32 | hash
+    const uint64_t* SlotWords(uint32_t slot) const { return words_.data() + slot * stride_; }
+    uint64_t* SlotWords(uint32_t slot) { return words_.data() + slot * stride_; }
+    StreamID IdAt(uint32_t slot) const { return {SlotWords(slot)[0], SlotWords(slot)[1]}; }
+    uint32_t LengthAt(uint32_t slot) const {
+      return static_cast<uint32_t>(SlotWords(slot)[2] >> 32);
+    }
+    uint32_t HashAt(uint32_t slot) const { return static_cast<uint32_t>(SlotWords(slot)[2]); }
+    std::string_view IidAt(uint32_t slot) const {
+      const uint32_t len = LengthAt(slot);
+      if (len > kMaxInline) return spilled_[slot];
+      return {reinterpret_cast<const char*>(SlotWords(slot) + kHeaderWords), len};
+    }
+    uint32_t Physical(uint32_t i) const {
+      const uint32_t p = head_ + i;
+      return p >= capacity_ ? p - capacity_ : p;
+    }
+    bool Live(uint32_t slot) const {
+      const uint32_t age = slot >= head_ ? slot - head_ : slot + capacity_ - head_;
+      return age < count_;
+    }
+    // Copies the records oldest first (without ring slot `skip`) into a ring of `capacity`
+    // slots of `width` inline iid bytes, and rebuilds the index.
+    void Rebuild(uint32_t capacity, size_t width, uint32_t skip = kNoSlot);
+    // Inserts, first rebuilding the index when it would be more than half occupied.
+    void IndexInsert(uint32_t slot, uint32_t hash);
+    // Indexes the live records alone.
+    void RebuildIndex();
+
+    struct IndexSlot {
+      uint16_t ring_slot_plus_one = 0;  // maxsize is at most 10000
+      uint16_t tag = 0;                 // the hash's high half
+    };
+    std::vector<uint64_t> words_;        // capacity_ slots of stride_ words
+    std::vector<std::string> spilled_;   // per slot, iids past kMaxInline; empty until one is
+    std::vector<IndexSlot> index_;       // size a power of two, >= 4 * capacity_
+    uint32_t capacity_ = 0;
+    uint32_t stride_ = kHeaderWords;     // words per slot: the header and width_ / 8
+    uint32_t head_ = 0;
+    uint32_t count_ = 0;
+    uint32_t occupied_ = 0;  // index slots in use, live or stale
   };
+  // Map nodes are stable, so a Probe's Producer* lives until that producer is erased.
   using ProducerMap = std::map<std::string, Producer, std::less<>>;
 
   // Pops p's expired records from the front; whether p is now empty.
   bool ExpireFront(Producer& p, uint64_t now_ms, IdmpConfig config);
-  void PopFront(Producer& p);
+  static uint32_t HashOf(std::string_view iid);
 
   ProducerMap producers_;
   std::optional<IdmpConfig> config_;

@@ -1,7 +1,7 @@
 // Idempotent producers across restarts of the real server on the same --dir: a retried
 // XADD IDMP / IDMPAUTO is still answered with the original ID after a restart from the appended
-// AOF (XADD + XIDMPRECORD records), and after BGREWRITEAOF (XCFGSET + XIDMPRECORD lines), with
-// the stream's own IDMP settings kept.
+// AOF (XADD records carrying IDMP and the concrete ID), and after BGREWRITEAOF (XCFGSET and
+// XIDMPRECORD lines), with the stream's own IDMP settings kept.
 #include <signal.h>
 
 #include <string>

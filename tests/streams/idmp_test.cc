@@ -21,6 +21,46 @@ streams::StreamID IdmpAt(uint64_t ms, uint64_t seq = 0) { return {ms, seq}; }
 
 constexpr streams::IdmpConfig kIdmpSmall{.duration_s = 10, .maxsize = 3};
 
+// The table's meaning, plainly: per producer a list of (iid, id), oldest first.
+class IdmpModel {
+ public:
+  std::optional<streams::StreamID> Find(const std::string& pid, const std::string& iid,
+                                        uint64_t now, streams::IdmpConfig config) {
+    auto it = lists_.find(pid);
+    if (it == lists_.end()) return std::nullopt;
+    IdmpModelList& l = it->second;
+    while (!l.empty() && streams::IdmpTable::Expired(l.front().second, now, config)) {
+      l.erase(l.begin());
+    }
+    if (l.empty()) {
+      lists_.erase(it);
+      return std::nullopt;
+    }
+    for (const auto& [i, id] : l) {
+      if (i == iid) {
+        if (streams::IdmpTable::Expired(id, now, config)) return std::nullopt;
+        return id;
+      }
+    }
+    return std::nullopt;
+  }
+  void Record(const std::string& pid, const std::string& iid, streams::StreamID id,
+              streams::IdmpConfig config) {
+    IdmpModelList& l = lists_[pid];
+    for (auto it = l.begin(); it != l.end(); ++it) {
+      if (it->first == iid) {
+        l.erase(it);
+        break;
+      }
+    }
+    l.emplace_back(iid, id);
+    while (l.size() > static_cast<size_t>(config.maxsize)) l.erase(l.begin());
+  }
+
+ private:
+  std::map<std::string, IdmpModelList> lists_;
+};
+
 }  // namespace
 
 TEST_CASE("An IDMP table answers a recorded iid with its entry's ID, per producer",
@@ -118,29 +158,9 @@ TEST_CASE("A cloned IDMP table answers alone once the original is gone", "[idmp]
 TEST_CASE("An IDMP table matches a model of per-producer lists under random use", "[idmp]") {
   std::mt19937_64 rng(17);
   streams::IdmpTable t;
-  std::map<std::string, IdmpModelList> model;
+  IdmpModel model;
   const streams::IdmpConfig config{.duration_s = 2, .maxsize = 4};
   uint64_t now = 1000;
-  auto model_find = [&](const std::string& pid, const std::string& iid)
-      -> std::optional<streams::StreamID> {
-    auto it = model.find(pid);
-    if (it == model.end()) return std::nullopt;
-    IdmpModelList& l = it->second;
-    while (!l.empty() && streams::IdmpTable::Expired(l.front().second, now, config)) {
-      l.erase(l.begin());
-    }
-    if (l.empty()) {
-      model.erase(it);
-      return std::nullopt;
-    }
-    for (const auto& [i, id] : l) {
-      if (i == iid) {
-        if (streams::IdmpTable::Expired(id, now, config)) return std::nullopt;
-        return id;
-      }
-    }
-    return std::nullopt;
-  };
   uint64_t seq = 0;
   for (int step = 0; step < 20000; step++) {
     const std::string pid = "p" + std::to_string(rng() % 5);
@@ -150,21 +170,13 @@ TEST_CASE("An IDMP table matches a model of per-producer lists under random use"
         now += rng() % 700;
         break;
       case 1: {
-        CHECK(t.Find(pid, iid, now, config) == model_find(pid, iid));
+        CHECK(t.Find(pid, iid, now, config) == model.Find(pid, iid, now, config));
         break;
       }
       default: {
         const streams::StreamID id{now, seq++};
         t.Record(pid, iid, id, config);
-        IdmpModelList& l = model[pid];
-        for (auto it = l.begin(); it != l.end(); ++it) {
-          if (it->first == iid) {
-            l.erase(it);
-            break;
-          }
-        }
-        l.emplace_back(iid, id);
-        while (l.size() > static_cast<size_t>(config.maxsize)) l.erase(l.begin());
+        model.Record(pid, iid, id, config);
         break;
       }
     }
@@ -175,8 +187,61 @@ TEST_CASE("An IDMP table matches a model of per-producer lists under random use"
     for (int i = 0; i < 8; i++) {
       const std::string pid = "p" + std::to_string(p);
       const std::string iid = "i" + std::to_string(i);
-      CHECK(t.Find(pid, iid, now, config) == model_find(pid, iid));
+      CHECK(t.Find(pid, iid, now, config) == model.Find(pid, iid, now, config));
     }
   }
+  CHECK(t.Validate().empty());
+}
+
+TEST_CASE("An IDMP table matches the model with iids of every width and a changing MAXSIZE",
+          "[idmp]") {
+  // Short iids live inline, longer ones widen the ring's slots, ones past kMaxInline spill;
+  // MAXSIZE moves (as stream-idmp-maxsize can between adds); lookups go through Look and the
+  // probe they return records, as XADD does.
+  std::mt19937_64 rng(29);
+  streams::IdmpTable t;
+  IdmpModel model;
+  streams::IdmpConfig config{.duration_s = 5, .maxsize = 4};
+  uint64_t now = 1000;
+  uint64_t seq = 0;
+  const auto iid_of = [&](uint64_t n) {
+    static const size_t kWidths[] = {1, 7, 8, 12, 36, 64, 65, 200};
+    const size_t width = kWidths[n % 8];
+    std::string iid = std::to_string(n);
+    iid.resize(width, static_cast<char>('a' + n % 26));
+    return iid;
+  };
+  for (int step = 0; step < 30000; step++) {
+    const std::string pid = "p" + std::to_string(rng() % 3);
+    const std::string iid = iid_of(rng() % 40);
+    const uint64_t op = rng() % 10;
+    if (op == 0) {
+      now += rng() % 2000;
+    } else if (op == 1) {
+      static const int64_t kSizes[] = {1, 3, 4, 20, 40};
+      config.maxsize = kSizes[rng() % 5];
+    } else {
+      // XADD's shape: look, and on a miss record through the probe.
+      const streams::IdmpTable::Probe probe = t.Look(pid, iid, now, config);
+      const auto expected = model.Find(pid, iid, now, config);
+      REQUIRE(probe.found() == expected);
+      if (!expected && op > 3) {
+        const streams::StreamID id{now, seq++};
+        t.Record(probe, pid, iid, id, config);
+        model.Record(pid, iid, id, config);
+      }
+    }
+    if (step % 1000 == 0) {
+      REQUIRE(t.Validate().empty());
+      const auto copy = t.Clone();
+      REQUIRE(copy->Validate().empty());
+      REQUIRE(copy->tracked() == t.tracked());
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> listed;
+  t.ForEach([&](std::string_view pid, std::string_view iid, streams::StreamID) {
+    listed.emplace_back(std::string(pid), std::string(iid));
+  });
+  CHECK(listed.size() == t.tracked());
   CHECK(t.Validate().empty());
 }

@@ -1,7 +1,9 @@
-// XCFGSET (Redis 8.6) and XIDMPRECORD (8.8, for the AOF), and the IDMP steps of XADD. An
-// iid's age is its entry's ID (streams/idmp.h), so replay needs no times of its own; a record
-// whose entry is gone (XDEL, trims) is not a duplicate: the iid may add a fresh entry (unlike
-// Redis, #14908, where the new entry is silently dropped).
+// XCFGSET (Redis 8.6) and XIDMPRECORD (8.8, for the AOF rewrite), and the IDMP steps of XADD.
+// An iid's age is its entry's ID (streams/idmp.h), so replay needs no times of its own; a
+// record whose entry is gone (XDEL, trims) is not a duplicate: the iid may add a fresh entry
+// (unlike Redis, #14908, where the new entry is silently dropped). An IDMP add is recorded as
+// one XADD with IDMP pid iid and its concrete ID, a form only the AOF's replay may send: one
+// record, so a torn tail never keeps the entry without its iid.
 #include "src/commands/streams/idmp.h"
 
 #include <xxhash.h>
@@ -20,8 +22,9 @@ namespace server {
 
 namespace {
 
-// Producers a recording XADD also sweeps for expired iids, so idle ones are reclaimed.
-constexpr size_t kSweepPerAdd = 1;
+// Every so many recording XADDs also sweep one producer for expired iids, so idle ones are
+// reclaimed at a fraction of the add rate without a lookup on every add.
+constexpr uint64_t kAddsPerSweep = 8;
 
 streams::IdmpConfig IdmpEffectiveConfig(const CommandContext& ctx, const streams::IdmpTable& t) {
   return t.Effective(IdmpDefaultsFrom(ctx.server.config));
@@ -52,31 +55,31 @@ std::string IdmpAutoIid(std::span<const std::string_view> field_values) {
 }
 
 std::optional<streams::StreamID> IdmpDuplicateOf(CommandContext& ctx, streams::Stream& s,
-                                                 std::string_view pid, std::string_view iid) {
+                                                 std::string_view pid, std::string_view iid,
+                                                 streams::IdmpTable::Probe* probe) {
   streams::IdmpTable* t = s.idmp();
   if (t == nullptr) return std::nullopt;
-  auto id = t->Find(pid, iid, IdmpNow(ctx), IdmpEffectiveConfig(ctx, *t));
+  const streams::IdmpTable::Probe look =
+      t->Look(pid, iid, IdmpNow(ctx), IdmpEffectiveConfig(ctx, *t));
+  if (probe != nullptr) *probe = look;
+  auto id = look.found();
   if (!id || !s.Contains(*id)) return std::nullopt;
   return id;
 }
 
 void IdmpRecordAdded(CommandContext& ctx, streams::Stream& s, std::string_view pid,
-                     std::string_view iid, streams::StreamID id) {
+                     std::string_view iid, streams::StreamID id,
+                     const streams::IdmpTable::Probe* probe) {
   streams::IdmpTable& t = s.EnsureIdmp();
   const streams::IdmpConfig config = IdmpEffectiveConfig(ctx, t);
-  t.Record(pid, iid, id, config);
-  t.SweepSome(IdmpNow(ctx), config, kSweepPerAdd);
-  Propagation& propagation = ctx.server.propagation;
-  // XADD's own trim removed the new entry only if it removed every entry (trims go from the
-  // head, and ACKED keeps an entry no group has read yet), so the stream being empty says it
-  // without a lookup (Contains() walks the tail block: a third of an XADD's time).
-  if (s.empty() || !propagation.enabled() || propagation.size() == 0) return;
-  // With the XADD just recorded, as one MULTI/EXEC: a torn AOF tail never keeps the entry
-  // without its iid (a retry after the crash would add it twice). Inside MULTI or a script
-  // the whole is wrapped already.
-  const size_t xadd_record = propagation.size() - 1;
-  propagation.Add({"XIDMPRECORD", ctx.arg(1), pid, iid, id.ToString()});
-  if (ctx.client.command_depth == 1) propagation.WrapInTransaction(xadd_record);
+  // Replaying an add whose iid has expired since: not kept, as XIDMPRECORD does.
+  if (ctx.server.loading && streams::IdmpTable::Expired(id, IdmpNow(ctx), config)) return;
+  if (probe != nullptr) {
+    t.Record(*probe, pid, iid, id, config);
+  } else {
+    t.Record(pid, iid, id, config);
+  }
+  if (t.iids_added() % kAddsPerSweep == 0) t.SweepSome(IdmpNow(ctx), config, 1);
 }
 
 namespace {

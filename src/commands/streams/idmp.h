@@ -29,13 +29,17 @@ struct IdmpArgs {
 std::string IdmpAutoIid(std::span<const std::string_view> field_values);
 
 // The ID an earlier XADD recorded for (pid, iid) in `s`, when that record is live and its
-// entry still in the stream (after an XDEL or a trim of it, the iid is free again).
+// entry still in the stream (after an XDEL or a trim of it, the iid is free again). `probe`,
+// when given, keeps the lookup for IdmpRecordAdded.
 std::optional<streams::StreamID> IdmpDuplicateOf(CommandContext& ctx, streams::Stream& s,
-                                                 std::string_view pid, std::string_view iid);
+                                                 std::string_view pid, std::string_view iid,
+                                                 streams::IdmpTable::Probe* probe = nullptr);
 
-// Records (pid, iid) -> id in `s` after the add (and sweeps one other producer's expired iids),
-// and the XIDMPRECORD that rebuilds it on replay when the entry survived XADD's own trim.
+// Records (pid, iid) -> id in `s` after the add (and now and then sweeps another producer's
+// expired iids). XADD's own AOF record carries IDMP pid iid, so nothing more is recorded.
+// `probe` is IdmpDuplicateOf's for this add, when `s` had a table then.
 void IdmpRecordAdded(CommandContext& ctx, streams::Stream& s, std::string_view pid,
-                     std::string_view iid, streams::StreamID id);
+                     std::string_view iid, streams::StreamID id,
+                     const streams::IdmpTable::Probe* probe);
 
 }  // namespace server

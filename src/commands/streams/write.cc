@@ -13,6 +13,7 @@
 #include "src/commands/util.h"
 #include "src/errors.h"
 #include "src/notify.h"
+#include "src/propagation.h"
 
 namespace server {
 
@@ -44,6 +45,21 @@ Result<size_t> ParseTrimArgs(const CommandContext& ctx, bool xadd, TrimArgs& arg
     const size_t more = ctx.argc() - 1 - i;
     std::string_view opt = ctx.arg(i);
     if (xadd && opt == "*") break;
+    // XADD's idempotent producers first: on their hot path they are the only option.
+    if (xadd && !opt.empty() && (opt[0] | 0x20) == 'i' &&
+        (EqualsIgnoreCase(opt, "IDMP") || EqualsIgnoreCase(opt, "IDMPAUTO"))) {
+      const bool auto_iid = opt.size() == 8;
+      const size_t takes = auto_iid ? 1 : 2;
+      if (args.idmp.given || more < takes) return Failure(err::kSyntax);
+      args.idmp = {.given = true, .auto_iid = auto_iid, .pid = ctx.arg(i + 1),
+                   .iid = auto_iid ? std::string_view() : ctx.arg(i + 2), .first = i,
+                   .count = takes + 1};
+      if (args.idmp.pid.empty() || (!auto_iid && args.idmp.iid.empty())) {
+        return Failure(err::kSyntax);
+      }
+      i += takes;
+      continue;
+    }
     const bool maxlen = EqualsIgnoreCase(opt, "MAXLEN");
     if ((maxlen || EqualsIgnoreCase(opt, "MINID")) && more > 0) {
       if (args.strategy != TrimArgs::Strategy::kNone) return Failure(err::kMaxLenAndMinId);
@@ -78,17 +94,6 @@ Result<size_t> ParseTrimArgs(const CommandContext& ctx, bool xadd, TrimArgs& arg
       i++;
     } else if (xadd && EqualsIgnoreCase(opt, "NOMKSTREAM")) {
       args.nomkstream = true;
-    } else if (xadd && (EqualsIgnoreCase(opt, "IDMP") || EqualsIgnoreCase(opt, "IDMPAUTO"))) {
-      const bool auto_iid = opt.size() == 8;
-      const size_t takes = auto_iid ? 1 : 2;
-      if (args.idmp.given || more < takes) return Failure(err::kSyntax);
-      args.idmp = {.given = true, .auto_iid = auto_iid, .pid = ctx.arg(i + 1),
-                   .iid = auto_iid ? std::string_view() : ctx.arg(i + 2), .first = i,
-                   .count = takes + 1};
-      if (args.idmp.pid.empty() || (!auto_iid && args.idmp.iid.empty())) {
-        return Failure(err::kSyntax);
-      }
-      i += takes;
     } else if (ParseRefMode(opt, args.policy)) {
       if (args.ref_mode_given) return Failure(err::kSyntax);
       args.ref_mode_given = true;
@@ -130,7 +135,13 @@ std::vector<std::string> DeterministicTrimArgv(CommandContext& ctx, const TrimAr
   };
   for (size_t i = 0; i < ctx.argc(); i++) {
     if (args.idmp.given && i >= args.idmp.first && i < args.idmp.first + args.idmp.count) {
-      continue;  // recorded as XIDMPRECORD
+      // IDMP pid iid in either form (IDMPAUTO's iid as computed), beside the concrete ID.
+      if (i == args.idmp.first) {
+        out.emplace_back("IDMP");
+        out.emplace_back(args.idmp.pid);
+        out.emplace_back(args.idmp.iid);
+      }
+      continue;
     }
     if (id_index != 0 && i == id_index) {
       out.push_back(id.ToString());
@@ -164,6 +175,15 @@ size_t ApplyTrim(streams::Stream& s, const TrimArgs& args) {
   return 0;
 }
 
+// XADD's AOF record: the deterministic argv, built only when something will log it (XADD is
+// the hottest write: its strings cost a tenth of it).
+void RecordAdd(CommandContext& ctx, const TrimArgs& args, const streams::Stream& s,
+               size_t id_index, streams::StreamID id) {
+  Propagation& propagation = ctx.server.propagation;
+  if (!propagation.enabled()) return propagation.AddUnrecorded();
+  propagation.Add(DeterministicTrimArgv(ctx, args, s, id_index, id));
+}
+
 // XADD's events: "xadd", then "xtrim" when its trim removed entries (Redis's order).
 void NotifyAdded(CommandContext& ctx, size_t trimmed) {
   Notify(ctx, kNotifyStream, "xadd", ctx.arg(1));
@@ -182,8 +202,10 @@ void XAdd(CommandContext& ctx) {
   if (!given.ok()) return ctx.reply.Error(IdStatusText(given.status));
   const size_t pairs_args = ctx.argc() - id_index - 1;
   if (pairs_args < 2 || pairs_args % 2 != 0) return ctx.reply.Error(err::WrongArity("xadd"));
-  // IDMP and IDMPAUTO only with "*".
-  if (args.idmp.given && given.value.kind != streams::XAddId::Kind::kAuto) {
+  // IDMP and IDMPAUTO only with "*", but for the AOF's own record of an IDMP add, which
+  // carries the concrete ID (and is replayed without a duplicate check: it did add).
+  const bool replayed = ctx.server.loading;
+  if (args.idmp.given && given.value.kind != streams::XAddId::Kind::kAuto && !replayed) {
     return ctx.reply.Error(err::kSyntax);
   }
   auto found = FindStream(ctx, ctx.arg(1));
@@ -199,9 +221,11 @@ void XAdd(CommandContext& ctx) {
     auto_iid = IdmpAutoIid(field_values);
     args.idmp.iid = auto_iid;
   }
-  if (args.idmp.given && s != nullptr) {
+  streams::IdmpTable::Probe idmp_probe;
+  const bool probed = args.idmp.given && s != nullptr && s->idmp() != nullptr && !replayed;
+  if (probed) {
     // A duplicate adds nothing and answers the original entry's ID.
-    if (auto original = IdmpDuplicateOf(ctx, *s, args.idmp.pid, args.idmp.iid)) {
+    if (auto original = IdmpDuplicateOf(ctx, *s, args.idmp.pid, args.idmp.iid, &idmp_probe)) {
       s->idmp()->CountDuplicate();
       ctx.server.propagation.Suppress();
       return ReplyId(ctx.reply, *original);
@@ -217,10 +241,9 @@ void XAdd(CommandContext& ctx) {
     auto id = value.stream().Add(given.value, field_values, now, limits);
     if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
     const size_t trimmed = ApplyTrim(value.stream(), args);
-    ctx.server.propagation.Add(
-        DeterministicTrimArgv(ctx, args, value.stream(), id_index, id.value));
+    RecordAdd(ctx, args, value.stream(), id_index, id.value);
     if (args.idmp.given) {
-      IdmpRecordAdded(ctx, value.stream(), args.idmp.pid, args.idmp.iid, id.value);
+      IdmpRecordAdded(ctx, value.stream(), args.idmp.pid, args.idmp.iid, id.value, nullptr);
     }
     ctx.db().Set(ctx.arg(1), std::move(value));
     ReplyId(ctx.reply, id.value);
@@ -229,8 +252,11 @@ void XAdd(CommandContext& ctx) {
   auto id = s->Add(given.value, field_values, now, limits);
   if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
   const size_t trimmed = ApplyTrim(*s, args);
-  ctx.server.propagation.Add(DeterministicTrimArgv(ctx, args, *s, id_index, id.value));
-  if (args.idmp.given) IdmpRecordAdded(ctx, *s, args.idmp.pid, args.idmp.iid, id.value);
+  RecordAdd(ctx, args, *s, id_index, id.value);
+  if (args.idmp.given) {
+    IdmpRecordAdded(ctx, *s, args.idmp.pid, args.idmp.iid, id.value,
+                    probed ? &idmp_probe : nullptr);
+  }
   ctx.db().Touch(ctx.arg(1));
   ReplyId(ctx.reply, id.value);
   NotifyAdded(ctx, trimmed);

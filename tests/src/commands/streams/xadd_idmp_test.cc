@@ -173,25 +173,48 @@ TEST_CASE("An iid whose entry was deleted adds a fresh entry and is recorded ane
   CHECK(h.Run({"XADD", "s", "IDMP", "p", "a", "*", "f", "v4"}) == IdmpBulk("1000-2"));
 }
 
-TEST_CASE("An IDMP XADD is recorded as the XADD it made and an XIDMPRECORD; a duplicate as "
+TEST_CASE("An IDMP XADD is recorded as one XADD with its concrete ID and IDMP; a duplicate as "
           "nothing",
           "[xadd][idmp][aof]") {
   PinnedClockHarness h(1000);
   CHECK(h.Recorded({"XADD", "s", "IDMP", "p", "a", "MAXLEN", "~", "5", "*", "f", "v"}) ==
-        IdmpArgvs{{"MULTI"},
-                  {"XADD", "s", "MAXLEN", "=", "1", "1000-0", "f", "v"},
-                  {"XIDMPRECORD", "s", "p", "a", "1000-0"},
-                  {"EXEC"}});
+        IdmpArgvs{{"XADD", "s", "IDMP", "p", "a", "MAXLEN", "=", "1", "1000-0", "f", "v"}});
   CHECK(h.Recorded({"XADD", "s", "IDMP", "p", "a", "*", "f", "v"}).empty());
   const auto autos = h.Recorded({"XADD", "s", "IDMPAUTO", "q", "*", "f", "v"});
-  REQUIRE(autos.size() == 4);
-  CHECK(autos[2][0] == "XIDMPRECORD");
-  CHECK(autos[2][3].size() == 16);  // the binary iid
-  // An entry its own trim removed records no iid (the replay would not find the entry).
+  REQUIRE(autos.size() == 1);
+  REQUIRE(autos[0].size() == 8);
+  CHECK(autos[0][2] == "IDMP");
+  CHECK(autos[0][3] == "q");
+  CHECK(autos[0][4].size() == 16);  // the binary iid
+  CHECK(autos[0][5] == "1000-1");
   CHECK(h.Recorded({"XADD", "s", "IDMP", "p", "z", "MAXLEN", "0", "*", "f", "v"}) ==
-        IdmpArgvs{{"XADD", "s", "MAXLEN", "0", "1000-2", "f", "v"}});
+        IdmpArgvs{{"XADD", "s", "IDMP", "p", "z", "MAXLEN", "0", "1000-2", "f", "v"}});
   CHECK(h.Recorded({"XCFGSET", "s", "IDMP-MAXSIZE", "3"}) ==
         IdmpArgvs{{"XCFGSET", "s", "IDMP-MAXSIZE", "3"}});
+}
+
+TEST_CASE("XADD IDMP with an explicit ID is a syntax error from a client, the AOF's form on "
+          "replay",
+          "[xadd][idmp][aof]") {
+  PinnedClockHarness h(1000);
+  CHECK(h.Run({"XADD", "s", "IDMP", "p", "a", "5-0", "f", "v"}) ==
+        "-ERR syntax error\r\n");
+  const std::string aof =
+      server::SnapshotText(h.state.dbs, 1000) +
+      "*8\r\n$4\r\nXADD\r\n$1\r\ns\r\n$4\r\nIDMP\r\n$1\r\np\r\n$1\r\na\r\n"
+      "$5\r\n900-0\r\n$1\r\nf\r\n$1\r\nv\r\n"
+      "*8\r\n$4\r\nXADD\r\n$1\r\ns\r\n$4\r\nIDMP\r\n$1\r\np\r\n$3\r\nold\r\n"
+      "$5\r\n901-0\r\n$1\r\nf\r\n$1\r\nv\r\n";
+  PinnedClockHarness replica(1000);
+  const server::AofReplayResult r = server::ReplayAof(replica.state, aof);
+  REQUIRE(r.ending == server::AofReplayResult::Ending::kClean);
+  REQUIRE(r.failed == 0);
+  CHECK(replica.Run({"XLEN", "s"}) == ":2\r\n");
+  CHECK(replica.Run({"XADD", "s", "IDMP", "p", "a", "*", "f", "v"}) == IdmpBulk("900-0"));
+  // Replayed long after: an iid past its duration is not kept.
+  PinnedClockHarness later(900 + 100000);
+  REQUIRE(server::ReplayAof(later.state, aof).failed == 0);
+  CHECK(later.Run({"XADD", "s", "IDMP", "p", "a", "*", "f", "v"}) == IdmpBulk("100900-0"));
 }
 
 TEST_CASE("XIDMPRECORD rebuilds an iid, refuses a conflict and drops an expired one",
@@ -226,11 +249,11 @@ TEST_CASE("XADD IDMP inside MULTI sees the transaction's own earlier adds", "[xa
   h.Run({"XADD", "s", "IDMPAUTO", "p", "*", "f", "v"});
   const auto recorded = h.Recorded({"EXEC"});
   CHECK(h.Run({"XLEN", "s"}) == ":2\r\n");
-  REQUIRE(recorded.size() == 6);
-  CHECK(recorded[1] == std::vector<std::string>{"XADD", "s", "1000-0", "f", "v"});
-  CHECK(recorded[2] == std::vector<std::string>{"XIDMPRECORD", "s", "p", "a", "1000-0"});
-  CHECK(recorded[3] == std::vector<std::string>{"XADD", "s", "1000-1", "f", "v"});
-  CHECK(recorded[4][0] == "XIDMPRECORD");
+  REQUIRE(recorded.size() == 4);
+  CHECK(recorded[0] == std::vector<std::string>{"MULTI"});
+  CHECK(recorded[1] == std::vector<std::string>{"XADD", "s", "IDMP", "p", "a", "1000-0", "f", "v"});
+  CHECK(recorded[2][5] == "1000-1");
+  CHECK(recorded[3] == std::vector<std::string>{"EXEC"});
 }
 
 TEST_CASE("XADD IDMP from a script answers duplicates and records concrete IDs",
@@ -241,10 +264,7 @@ TEST_CASE("XADD IDMP from a script answers duplicates and records concrete IDs",
       "local b = redis.call('XADD', KEYS[1], 'IDMP', 'p', ARGV[1], '*', 'f', 'v') "
       "return {a, b}";
   CHECK(h.Recorded({"EVAL", script, "1", "s", "job-1"}) ==
-        IdmpArgvs{{"MULTI"},
-                  {"XADD", "s", "1000-0", "f", "v"},
-                  {"XIDMPRECORD", "s", "p", "job-1", "1000-0"},
-                  {"EXEC"}});
+        IdmpArgvs{{"XADD", "s", "IDMP", "p", "job-1", "1000-0", "f", "v"}});
   CHECK(h.Run({"EVAL", script, "1", "s", "job-1"}) ==
         "*2\r\n" + IdmpBulk("1000-0") + IdmpBulk("1000-0"));
   CHECK(h.Run({"EVAL", "return redis.call('XCFGSET', KEYS[1], 'IDMP-MAXSIZE', 5)", "1", "s"}) ==
