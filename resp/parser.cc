@@ -24,28 +24,6 @@ bool IsSpace(char c) {
   return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f';
 }
 
-// A `$N` header's length read in place, without a memchr over the rest of the buffer: the
-// common case of 1 to 17 plain digits (no leading zero) then '\r'. kSlow leaves every other
-// shape (signs, long or odd lines, errors) to the general path, which words the errors.
-enum class FastLen { kOk, kIncomplete, kSlow };
-
-FastLen ReadBulkLen(std::string_view rest, int64_t& len, size_t& cr_at) {
-  const size_t n = rest.size();
-  size_t i = 1;  // past the '$'
-  int64_t v = 0;
-  for (; i < n && i <= 17; i++) {
-    const char c = rest[i];
-    if (c < '0' || c > '9') break;
-    v = v * 10 + (c - '0');
-  }
-  if (i >= n) return i <= 17 ? FastLen::kIncomplete : FastLen::kSlow;
-  if (i == 1 || rest[i] != '\r' || (rest[1] == '0' && i > 2)) return FastLen::kSlow;
-  if (i + 1 >= n) return FastLen::kIncomplete;  // need the '\n' too
-  len = v;
-  cr_at = i;
-  return FastLen::kOk;
-}
-
 }  // namespace
 
 bool SplitInlineArgs(std::string_view line, std::vector<std::string>& out) {
@@ -68,12 +46,24 @@ bool SplitInlineArgs(std::string_view line, std::vector<std::string>& out) {
         } else if (c == '\\' && i + 1 < n) {
           i++;
           switch (line[i]) {
-            case 'n': current.push_back('\n'); break;
-            case 'r': current.push_back('\r'); break;
-            case 't': current.push_back('\t'); break;
-            case 'b': current.push_back('\b'); break;
-            case 'a': current.push_back('\a'); break;
-            default: current.push_back(line[i]); break;
+            case 'n':
+              current.push_back('\n');
+              break;
+            case 'r':
+              current.push_back('\r');
+              break;
+            case 't':
+              current.push_back('\t');
+              break;
+            case 'b':
+              current.push_back('\b');
+              break;
+            case 'a':
+              current.push_back('\a');
+              break;
+            default:
+              current.push_back(line[i]);
+              break;
           }
         } else if (c == '"') {
           // A closing quote must be followed by a space or the end.
@@ -178,26 +168,36 @@ Parser::Status Parser::ParseMultibulk(std::string_view data) {
     expected_args_ = count;
     offsets_.reserve(static_cast<size_t>(count < 1024 ? count : 1024));
   }
-  // The common case first, in locals: every remaining bulk whole in the buffer with a plain
-  // `$N` header. Anything else (a partial bulk, an odd header) is left to the general loop.
+  // The common case first, on raw pointers: every remaining bulk whole in the buffer with a
+  // `$N` header of 1 to 17 plain digits. Anything else (a partial bulk, a sign, a leading zero,
+  // an over-long or bad header, a length past the limits) is left to the general loop below,
+  // which words the errors.
   if (bulk_len_ < 0) {
     const int64_t max_len = limits_.unauthenticated && limits_.max_bulk_len > kUnauthMaxBulk
                                 ? kUnauthMaxBulk
                                 : limits_.max_bulk_len;
-    size_t pos = pos_;
-    while (static_cast<int64_t>(offsets_.size()) < expected_args_) {
-      const std::string_view rest = data.substr(pos);
+    const char* const base = data.data();
+    const char* const end = base + data.size();
+    const char* p = base + pos_;
+    const size_t want = static_cast<size_t>(expected_args_);
+    size_t have = offsets_.size();
+    while (have < want && end - p >= 4 && *p == '$') {
+      const char* q = p + 1;
+      const char* const digits_end = end - q > 17 ? q + 17 : end;
       int64_t len = 0;
-      size_t cr_at = 0;
-      if (rest.size() < 4 || rest[0] != '$' ||
-          ReadBulkLen(rest, len, cr_at) != FastLen::kOk || len > max_len ||
-          rest.size() - cr_at - 2 < static_cast<size_t>(len) + 2) {
+      while (q < digits_end && static_cast<unsigned char>(*q - '0') < 10) {
+        len = len * 10 + (*q++ - '0');
+      }
+      if (q == p + 1 || q == end || *q != '\r' || (p[1] == '0' && q > p + 2) || len > max_len) {
         break;
       }
-      offsets_.emplace_back(pos + cr_at + 2, static_cast<size_t>(len));
-      pos += cr_at + 2 + static_cast<size_t>(len) + 2;
+      const char* const body = q + 2;
+      if (end - body < len + 2) break;
+      offsets_.emplace_back(static_cast<size_t>(body - base), static_cast<size_t>(len));
+      have++;
+      p = body + len + 2;
     }
-    pos_ = pos;
+    pos_ = static_cast<size_t>(p - base);
   }
   while (static_cast<int64_t>(offsets_.size()) < expected_args_) {
     if (bulk_len_ < 0) {

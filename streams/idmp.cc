@@ -218,13 +218,13 @@ IdmpTable::Probe IdmpTable::Look(std::string_view pid, std::string_view iid, uin
                                  IdmpConfig config) {
   Probe probe;
   probe.hash_ = HashOf(iid);
-  auto it = producers_.find(pid);
-  if (it == producers_.end()) return probe;
-  if (ExpireFront(it->second, now_ms, config)) {
-    producers_.erase(it);
+  Producer* found = FindProducer(pid);
+  if (found == nullptr) return probe;
+  if (ExpireFront(*found, now_ms, config)) {
+    ForgetProducer(producers_.find(pid));
     return probe;
   }
-  Producer& p = it->second;
+  Producer& p = *found;
   probe.producer_ = &p;
   if (const uint32_t slot = p.Find(iid, probe.hash_); slot != kNoSlot) {
     probe.slot_ = slot;
@@ -241,7 +241,11 @@ void IdmpTable::Record(const Probe& probe, std::string_view pid, std::string_vie
   const uint32_t maxsize =
       static_cast<uint32_t>(std::clamp<int64_t>(config.maxsize, 1, IdmpConfig::kMaxMaxSize));
   Producer* p = probe.producer_;
-  if (p == nullptr) p = &producers_.try_emplace(std::string(pid)).first->second;
+  if (p == nullptr) {
+    auto it = producers_.try_emplace(std::string(pid)).first;
+    last_pid_ = &it->first;
+    p = last_producer_ = &it->second;
+  }
   if (probe.slot_ != kNoSlot) {
     p->Remove(probe.slot_);
     tracked_--;
@@ -256,9 +260,9 @@ void IdmpTable::Record(std::string_view pid, std::string_view iid, StreamID id,
                        IdmpConfig config) {
   Probe probe;
   probe.hash_ = HashOf(iid);
-  if (auto it = producers_.find(pid); it != producers_.end()) {
-    probe.producer_ = &it->second;
-    probe.slot_ = it->second.Find(iid, probe.hash_);
+  if (Producer* p = FindProducer(pid); p != nullptr) {
+    probe.producer_ = p;
+    probe.slot_ = p->Find(iid, probe.hash_);
   }
   Record(probe, pid, iid, id, config);
 }
@@ -276,11 +280,25 @@ void IdmpTable::SweepSome(uint64_t now_ms, IdmpConfig config, size_t producers) 
     auto it = producers_.upper_bound(std::string_view(sweep_after_));
     if (it == producers_.end()) it = producers_.begin();
     sweep_after_ = it->first;
-    if (ExpireFront(it->second, now_ms, config)) producers_.erase(it);
+    if (ExpireFront(it->second, now_ms, config)) ForgetProducer(it);
   }
 }
 
+IdmpTable::Producer* IdmpTable::FindProducer(std::string_view pid) {
+  if (last_producer_ != nullptr && *last_pid_ == pid) return last_producer_;
+  auto it = producers_.find(pid);
+  if (it == producers_.end()) return nullptr;
+  last_pid_ = &it->first;
+  return last_producer_ = &it->second;
+}
+
+void IdmpTable::ForgetProducer(ProducerMap::iterator it) {
+  if (&it->second == last_producer_) last_producer_ = nullptr;
+  producers_.erase(it);
+}
+
 void IdmpTable::Clear() {
+  last_producer_ = nullptr;
   producers_.clear();
   tracked_ = 0;
   sweep_after_.clear();

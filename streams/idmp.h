@@ -207,6 +207,10 @@ class IdmpTable {
 
   // Pops p's expired records from the front; whether p is now empty.
   bool ExpireFront(Producer& p, uint64_t now_ms, IdmpConfig config);
+  // pid's producer, or null; the last one found is remembered (a busy producer's adds come in
+  // runs), and ForgetProducer erases one, forgetting it there too.
+  Producer* FindProducer(std::string_view pid);
+  void ForgetProducer(ProducerMap::iterator it);
   static uint32_t HashOf(std::string_view iid);
 
   ProducerMap producers_;
@@ -215,6 +219,8 @@ class IdmpTable {
   uint64_t added_ = 0;       // iids-added: every record ever made
   uint64_t duplicates_ = 0;  // iids-duplicates: XADDs answered with a recorded ID
   std::string sweep_after_;  // SweepSome's cursor: the last pid it looked at
+  const std::string* last_pid_ = nullptr;  // FindProducer's last answer (its map node)
+  Producer* last_producer_ = nullptr;
 };
 
 }  // namespace streams

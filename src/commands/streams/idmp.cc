@@ -79,7 +79,10 @@ void IdmpRecordAdded(CommandContext& ctx, streams::Stream& s, std::string_view p
   } else {
     t.Record(pid, iid, id, config);
   }
-  if (t.iids_added() % kAddsPerSweep == 0) t.SweepSome(IdmpNow(ctx), config, 1);
+  // A lone producer was just swept by the lookup.
+  if (t.iids_added() % kAddsPerSweep == 0 && t.producers() > 1) {
+    t.SweepSome(IdmpNow(ctx), config, 1);
+  }
 }
 
 namespace {

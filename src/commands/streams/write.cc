@@ -37,6 +37,17 @@ struct TrimArgs {
   IdmpArgs idmp;                      // XADD's IDMP / IDMPAUTO (8.6), at most one of them
 };
 
+// "IDMP" or "IDMPAUTO" in any case. Both are letters only, where OR-ing 0x20 folds case
+// exactly ('I' and 'i' alone give 'i'), so no per-character branches on XADD's hot path.
+bool IsIdmpKeyword(std::string_view opt) {
+  if (opt.size() != 4 && opt.size() != 8) return false;
+  static constexpr std::string_view kWord = "idmpauto";
+  for (size_t i = 0; i < opt.size(); i++) {
+    if ((opt[i] | 0x20) != kWord[i]) return false;
+  }
+  return true;
+}
+
 // Parses options from argv[2] on into `args`. For XADD it stops at the first argument that is
 // not an option, which must be the ID: its index is returned (XTRIM: argc).
 Result<size_t> ParseTrimArgs(const CommandContext& ctx, bool xadd, TrimArgs& args) {
@@ -46,8 +57,7 @@ Result<size_t> ParseTrimArgs(const CommandContext& ctx, bool xadd, TrimArgs& arg
     std::string_view opt = ctx.arg(i);
     if (xadd && opt == "*") break;
     // XADD's idempotent producers first: on their hot path they are the only option.
-    if (xadd && !opt.empty() && (opt[0] | 0x20) == 'i' &&
-        (EqualsIgnoreCase(opt, "IDMP") || EqualsIgnoreCase(opt, "IDMPAUTO"))) {
+    if (xadd && IsIdmpKeyword(opt)) {
       const bool auto_iid = opt.size() == 8;
       const size_t takes = auto_iid ? 1 : 2;
       if (args.idmp.given || more < takes) return Failure(err::kSyntax);
