@@ -33,6 +33,19 @@ inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+// The words of `s` separated by single or repeated spaces, as views into `s`.
+inline std::vector<std::string_view> SplitWordViews(std::string_view s) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    size_t j = s.find(' ', i);
+    if (j == std::string_view::npos) j = s.size();
+    if (j > i) out.push_back(s.substr(i, j - i));
+    i = j + 1;
+  }
+  return out;
+}
+
 // The words of `s` separated by runs of spaces, tabs or newlines (config values like "bind").
 inline std::vector<std::string> SplitSpaces(std::string_view s) {
   std::vector<std::string> out;

@@ -10,6 +10,10 @@
 
 namespace server {
 
+namespace acl {
+struct User;
+}
+
 // CLIENT TRACKING: what this client asked for. Which keys it may hold lives in the server's
 // TrackingTable (src/tracking_table.h); this is only the mode.
 struct ClientTracking {
@@ -41,6 +45,9 @@ struct Client {
   int db_index = 0;
   int protocol = 2;
   bool authenticated = false;
+  // The ACL user AUTH or HELLO AUTH chose; null: "default". Cleared (and the client closed)
+  // when the user is deleted.
+  const acl::User* user = nullptr;
   int64_t created_ms = 0;
   int64_t last_interaction_ms = 0;
   std::string last_command = "NULL";

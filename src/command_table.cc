@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "resp/strict_int.h"
+#include "src/ascii.h"
 
 namespace server {
 
@@ -143,6 +144,48 @@ std::vector<size_t> KeyPositions(const CommandSpec& spec,
   std::vector<size_t> keys = FixedKeyPositions(spec, argv);
   keys.insert(keys.end(), moved.begin(), moved.end());
   return keys;
+}
+
+std::vector<std::string_view> AclCategoriesOf(const CommandSpec& spec, bool is_container) {
+  // Redis's category order.
+  static constexpr std::string_view kOrder[] = {
+      "@keyspace", "@read",   "@write",      "@set",       "@sortedset", "@list",
+      "@hash",     "@string", "@bitmap",     "@hyperloglog", "@geo",     "@stream",
+      "@pubsub",   "@admin",  "@fast",       "@slow",      "@blocking",  "@dangerous",
+      "@connection", "@transaction", "@scripting"};
+  if (is_container) return {"@slow"};
+  std::vector<std::string_view> have;
+  if (spec.flags & kWrite) have.push_back("@write");
+  if (spec.flags & kReadOnly) have.push_back("@read");
+  if (spec.flags & kAdmin) {
+    have.push_back("@admin");
+    have.push_back("@dangerous");
+  }
+  if (spec.flags & kPubSub) have.push_back("@pubsub");
+  have.push_back((spec.flags & kFast) ? "@fast" : "@slow");
+  if (spec.flags & kBlocking) have.push_back("@blocking");
+  static constexpr std::pair<std::string_view, std::string_view> kGroups[] = {
+      {"generic", "@keyspace"}, {"string", "@string"}, {"list", "@list"}, {"hash", "@hash"},
+      {"set", "@set"}, {"sorted-set", "@sortedset"}, {"bitmap", "@bitmap"},
+      {"hyperloglog", "@hyperloglog"}, {"geo", "@geo"}, {"stream", "@stream"},
+      {"pubsub", "@pubsub"}, {"connection", "@connection"}, {"transactions", "@transaction"},
+      {"scripting", "@scripting"}};
+  for (auto [group, cat] : kGroups) {
+    if (spec.group == group) have.push_back(cat);
+  }
+  // "-@cat" takes away a category the group implies (SORT is "generic" but not @keyspace).
+  for (auto c : SplitWordViews(spec.doc.extra_acl)) {
+    if (c.starts_with('-')) {
+      std::erase(have, c.substr(1));
+    } else {
+      have.push_back(c);
+    }
+  }
+  std::vector<std::string_view> out;
+  for (auto c : kOrder) {
+    if (std::find(have.begin(), have.end(), c) != have.end()) out.push_back(c);
+  }
+  return out;
 }
 
 }  // namespace server

@@ -127,6 +127,11 @@ struct CommandContext {
   int64_t now_us() const { return server.PreciseTimeUs(); }
 };
 
+// The ACL categories of a row ("@read", "@fast", ...) in Redis's order, as COMMAND INFO shows
+// them and ACL rules use them: from its flags and group, adjusted by doc.extra_acl. A container
+// (CLIENT, CONFIG) is only "@slow".
+std::vector<std::string_view> AclCategoriesOf(const CommandSpec& spec, bool is_container);
+
 class CommandTable {
  public:
   // Every row of every family (src/commands/registry.h's CommandFamilies(), or a test's own).

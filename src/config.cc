@@ -207,6 +207,13 @@ std::vector<ConfigOption> BuildOptions() {
                            "Directory holding the AOF; created at start if missing."));
   o.push_back(StringOption("requirepass", &Config::requirepass, Mut::kMutable,
                            "Password of the default user; empty means clients need no AUTH."));
+  o.push_back(StringOption("aclfile", &Config::aclfile, Mut::kImmutable,
+                           "File of ACL users (ACL LOAD / ACL SAVE); loaded at start when set."));
+  o.push_back(IntOption("acllog-max-len", &Config::acllog_max_len, 0, INT64_MAX, Mut::kMutable,
+                        "Entries kept in the ACL LOG."));
+  o.push_back(EnumOption("acl-pubsub-default", &Config::acl_pubsub_default,
+                         {"allchannels", "resetchannels"},
+                         "Channels a new ACL user starts with: allchannels or resetchannels."));
   o.push_back(IntOption("maxclients", &Config::maxclients, 1, 4294967295LL, Mut::kMutable,
                         "Maximum number of connected clients; more are refused."));
   o.push_back(IntOption("databases", &Config::databases, 1, 1024, Mut::kImmutable,
@@ -479,6 +486,15 @@ const ConfigOption* FindConfigOption(std::string_view name) {
 namespace {
 
 std::string ApplyDirective(Config& config, const std::vector<std::string>& words) {
+  // "user alice on >pw ~* +@all": an ACL user, as many times as there are users (the rules
+  // are checked when the server builds its users).
+  if (EqualsIgnoreCase(words[0], "user")) {
+    if (words.size() < 2) return "Bad directive or wrong number of arguments";
+    std::string line;
+    for (size_t i = 1; i < words.size(); i++) line += (i > 1 ? " " : "") + words[i];
+    config.users.push_back(std::move(line));
+    return "";
+  }
   const ConfigOption* opt = FindConfigOption(words[0]);
   if (!opt) return "Bad directive or wrong number of arguments";
   std::string value;

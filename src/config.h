@@ -22,6 +22,12 @@ struct Config {
   int64_t port = 6379;
   std::string dir = "./data";
   std::string requirepass;
+  // ACL: the users file (ACL LOAD / SAVE), `user` directives from the config file (kept as
+  // given: "alice on >pw ~* +@all"), the ACL LOG's length, and what new users get for channels.
+  std::string aclfile;
+  std::vector<std::string> users;
+  int64_t acllog_max_len = 128;
+  std::string acl_pubsub_default = "resetchannels";
   int64_t maxclients = 10000;
   int64_t databases = 16;
   int64_t hz = 10;

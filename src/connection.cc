@@ -184,7 +184,7 @@ void Connection::ProcessInput() {
     std::string_view pending(rbuf_.data() + rstart_, rlen_ - rstart_);
     resp::ParserLimits limits;
     limits.max_bulk_len = state.config.proto_max_bulk_len;
-    limits.unauthenticated = !client_.authenticated && !state.config.requirepass.empty();
+    limits.unauthenticated = state.NeedsAuth(client_);
     parser_.set_limits(limits);
     auto status = parser_.Parse(pending);
     if (status == resp::Parser::Status::kIncomplete) break;

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "src/client_info.h"
 #include "src/errors.h"
 #include "src/eviction.h"
 #include "src/memory.h"
@@ -52,6 +53,39 @@ std::string FullName(const CommandSpec& spec, std::string_view name) {
 }
 
 }  // namespace
+
+acl::Verdict CheckAclAndLog(ServerState& state, Client& client, const CommandSpec& spec,
+                            std::span<const std::string_view> argv, std::string_view context) {
+  const acl::User& user = state.UserOf(client);
+  if (user.unrestricted || (spec.flags & kNoAuth)) return {};
+  const acl::Verdict v = state.Acl().Check(user, spec, argv);
+  if (v.ok()) return v;
+  const std::string name = FullName(spec, argv[0]);
+  const char* reason = v.denial == acl::Denial::kKey       ? "key"
+                       : v.denial == acl::Denial::kChannel ? "channel"
+                                                           : "command";
+  std::string object = v.denial == acl::Denial::kCommand ? name : std::string(argv[v.arg]);
+  const int64_t now = state.NextCommandTime();
+  state.Acl().Log(reason, std::string(context), std::move(object), user.name,
+                  ClientListLine(state, client, now, {&client, name, 0}), now,
+                  static_cast<size_t>(state.config.acllog_max_len));
+  return v;
+}
+
+Result<void> CheckAcl(ServerState& state, Client& client, const CommandSpec& spec,
+                      std::span<const std::string_view> argv, std::string_view context) {
+  const acl::Verdict v = CheckAclAndLog(state, client, spec, argv, context);
+  switch (v.denial) {
+    case acl::Denial::kNone:
+      return {};
+    case acl::Denial::kKey:
+      return Failure(err::kNoPermKey);
+    case acl::Denial::kChannel:
+      return Failure(err::kNoPermChannel);
+    default:
+      return Failure(err::NoPermCommand(state.UserOf(client).name, FullName(spec, argv[0])));
+  }
+}
 
 Result<const CommandSpec*> Resolve(const CommandTable& table,
                                    std::span<const std::string_view> argv) {
@@ -134,8 +168,10 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
   auto resolved = Resolve(*state.commands, argv);
   if (!resolved) return Reject(state, client, argv[0], resolved.error(), reply);
   const CommandSpec* spec = *resolved;
-  if (!client.authenticated && !state.config.requirepass.empty() && !(spec->flags & kNoAuth)) {
-    return Reject(state, client, argv[0], err::kNoAuth, reply);
+  if (!(spec->flags & kNoAuth)) {
+    if (state.NeedsAuth(client)) return Reject(state, client, argv[0], err::kNoAuth, reply);
+    auto denied = CheckAcl(state, client, *spec, argv, "toplevel");
+    if (!denied) return Reject(state, client, argv[0], denied.error(), reply);
   }
   if (client.in_subscribed_mode() && !AllowedWhileSubscribed(*spec, argv[0])) {
     return Reject(state, client, argv[0],

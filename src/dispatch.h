@@ -1,5 +1,5 @@
 // Dispatch: from a parsed request to a handler call. Looks the command up in the table,
-// checks arity and authentication, queues it inside MULTI, then calls the handler. Every
+// checks arity, authentication and ACL permissions, queues it inside MULTI, then calls the handler. Every
 // request gets exactly one reply written to `reply`.
 #pragma once
 
@@ -20,6 +20,13 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
 // Runs an already-validated command (EXEC uses it for the queued commands).
 void Execute(ServerState& state, Client& client, const CommandSpec& spec,
              std::span<const std::string_view> argv, resp::Writer& reply);
+
+// Whether the client's ACL user may run `spec` with `argv`; a denial is logged in the ACL LOG
+// with `context` ("toplevel", "multi", "lua"). CheckAcl gives the NOPERM reply for it.
+acl::Verdict CheckAclAndLog(ServerState& state, Client& client, const CommandSpec& spec,
+                            std::span<const std::string_view> argv, std::string_view context);
+Result<void> CheckAcl(ServerState& state, Client& client, const CommandSpec& spec,
+                      std::span<const std::string_view> argv, std::string_view context);
 
 // Resolves `argv` to a spec (never null): the command, or its subcommand for container
 // commands. The error is the unknown-command, unknown-subcommand or arity one.

@@ -110,4 +110,11 @@ std::string SubcommandSyntax(std::string_view subcommand, std::string_view conta
   return text;
 }
 
+std::string NoPermCommand(std::string_view user, std::string_view command) {
+  std::string text = "NOPERM User ";
+  text.append(user).append(" has no permissions to run the '").append(command).append(
+      "' command");
+  return text;
+}
+
 }  // namespace server::err

@@ -17,6 +17,23 @@ inline constexpr std::string_view kIncrOverflow = "ERR increment or decrement wo
 inline constexpr std::string_view kIncrFloatNanOrInf =
     "ERR increment would produce NaN or Infinity";
 inline constexpr std::string_view kNoSuchKey = "ERR no such key";
+// ACL (Redis 7.2's wording, which names the user for a command).
+inline constexpr std::string_view kNoPermKey = "NOPERM No permissions to access a key";
+inline constexpr std::string_view kNoPermChannel = "NOPERM No permissions to access a channel";
+std::string NoPermCommand(std::string_view user, std::string_view command);
+inline constexpr std::string_view kScriptNoPermCommand =
+    "ERR The user executing the script can't run this command or subcommand";
+inline constexpr std::string_view kScriptNoPermKey =
+    "ERR The user executing the script can't access at least one of the keys mentioned in the "
+    "command arguments";
+inline constexpr std::string_view kScriptNoPermChannel =
+    "ERR The user executing the script can't publish to the channel mentioned in the command";
+inline constexpr std::string_view kAclNoSuchUserPrefix = "ERR User '";
+inline constexpr std::string_view kAclDeleteDefault = "ERR The 'default' user cannot be removed";
+inline constexpr std::string_view kAclNoFile =
+    "ERR This Redis instance is not configured to use an ACL file. You may want to specify "
+    "users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a "
+    "Redis configuration file set) in order to store users in the Redis configuration.";
 inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
 inline constexpr std::string_view kWrongPass =
     "WRONGPASS invalid username-password pair or user is disabled.";

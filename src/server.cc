@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <sstream>
 
 #include "src/connection.h"
@@ -88,11 +89,51 @@ bool Server::Listen() {
   return !listeners_.empty();
 }
 
+bool Server::LoadUsers() {
+  const Config& c = state_.config;
+  acl::Registry& registry = state_.Acl();
+  if (!c.users.empty() && !c.aclfile.empty()) {
+    Log(LogLevel::kWarning,
+        "Configuring Runnel with users defined in the config file and at the same time an ACL "
+        "file path is invalid. This setup is very likely to lead to configuration errors and "
+        "security holes, please define either an ACL file or declare users directly in your "
+        "config file, but not both.");
+    return false;
+  }
+  for (const std::string& line : c.users) {
+    const std::vector<std::string> words = SplitSpaces(line);
+    std::vector<std::string_view> views(words.begin() + 1, words.end());
+    auto rules = acl::GroupSelectorArgs(views);
+    std::vector<std::string_view> rule_views;
+    if (rules) rule_views.assign(rules->begin(), rules->end());
+    auto r = rules ? registry.SetUser(words[0], rule_views) : Result<void>(rules.failure());
+    if (!r) {
+      Log(LogLevel::kWarning, "Error in user declaration '" + line + "': " + std::string(r.error()));
+      return false;
+    }
+  }
+  if (!c.aclfile.empty()) {
+    std::ifstream in(c.aclfile);
+    if (!in) {
+      Log(LogLevel::kWarning, "Aborting startup: cannot open the ACL file '" + c.aclfile + "'");
+      return false;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    auto r = registry.LoadText(text.str());
+    if (!r) {
+      Log(LogLevel::kWarning, "Aborting startup because of ACL errors: " + std::string(r.error()));
+      return false;
+    }
+  }
+  return true;
+}
+
 int Server::Run() {
   SetLogLevel(state_.config.loglevel);
   SetLogFile(state_.config.logfile);
   MakeDirs(state_.config.dir);
-  if (!LoadAof() || !OpenAof()) return 1;
+  if (!LoadUsers() || !LoadAof() || !OpenAof()) return 1;
   if (!Listen()) {
     uv_run(&loop_, UV_RUN_NOWAIT);
     return 1;

@@ -50,6 +50,8 @@ class Server final : public ConnectionHost, public ClientOutputs {
   // OpenAof, FeedAof and CloseAof (src/server_aof.cc) open it for appending, hand it each
   // check point's writes before any reply leaves, and flush it at shutdown. The two that
   // return false stop start-up (the reason is logged).
+  // The config file's `user` directives or the aclfile, before anything else.
+  bool LoadUsers();
   bool LoadAof();
   bool OpenAof();
   void FeedAof();

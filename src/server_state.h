@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "src/acl/acl.h"
 #include "src/aof_writer.h"
 #include "src/blocking.h"
 #include "src/client.h"
@@ -134,6 +135,13 @@ struct ServerState {
   // INFO's server_time_usec and uptime); the pinned time when a test pins one.
   int64_t PreciseTimeUs() const;
   const CommandTable* commands = nullptr;
+  // The ACL users, made from `commands` on first use (the default user takes requirepass).
+  acl::Registry& Acl();
+  // The user a client runs as: the one it authenticated as, else "default".
+  const acl::User& UserOf(const Client& c);
+  // Whether a client must AUTH before other commands: it has not, and the default user is off
+  // or has passwords.
+  bool NeedsAuth(const Client& c);
   int64_t start_ms = 0;
   std::string run_id;
   uint64_t next_client_id = 1;
@@ -190,6 +198,11 @@ struct ServerState {
   // earliest and runs the policy (src/delivery/due_pass.h).
   DueScheduler due;
   bool loading = false;  // the AOF is being replayed: policies take no action of their own
+
+ private:
+  std::unique_ptr<acl::Registry> acl_;
+
+ public:
 
   RateSampler ops_rate;        // commands per second
   RateSampler net_input_rate;  // bytes per second

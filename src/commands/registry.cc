@@ -15,7 +15,7 @@ std::span<const std::span<const CommandSpec>> CommandFamilies() {
       AofAdminRows(),
       ListPushPopRows(),    ListAccessRows(),      ListBlockingRows(),   HashRows(),
       SetRows(),            SortedSetRows(),       MemoryRows(),         SortRows(),
-      PubSubRows(),         ScriptingRows(),       FunctionRows(),
+      PubSubRows(),         ScriptingRows(),       FunctionRows(),       AclRows(),
   };
   return kFamilies;
 }

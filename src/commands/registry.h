@@ -56,6 +56,7 @@ std::span<const CommandSpec> SortedSetRows();    // sortedsets.cc: rows of every
 std::span<const CommandSpec> PubSubRows();       // pubsub.cc: the subscribe family, PUBLISH
                                                  // SPUBLISH, PUBSUB
 // scripting/
+std::span<const CommandSpec> AclRows();
 std::span<const CommandSpec> FunctionRows();     // function.cc: FUNCTION FCALL FCALL_RO
 std::span<const CommandSpec> ScriptingRows();    // eval.cc: EVAL EVALSHA EVAL_RO EVALSHA_RO
                                                  //   SCRIPT and its subcommands

@@ -117,6 +117,19 @@ CallOutcome CallCommand(lua_State* L, bool raise) {
     return LibError(L, raise, err::kOom);
   }
   Client& client = EngineAccess::ScriptClient(engine);
+  // The script's commands run with its caller's permissions.
+  if (client.on_behalf_of != nullptr) {
+    switch (CheckAclAndLog(state, *client.on_behalf_of, *spec, argv, "lua").denial) {
+      case acl::Denial::kNone:
+        break;
+      case acl::Denial::kKey:
+        return LibError(L, raise, err::kScriptNoPermKey);
+      case acl::Denial::kChannel:
+        return LibError(L, raise, err::kScriptNoPermChannel);
+      default:
+        return LibError(L, raise, err::kScriptNoPermCommand);
+    }
+  }
   client.protocol = EngineAccess::Resp(engine);
   std::string out;
   resp::Writer writer(out, client.protocol);
@@ -223,8 +236,8 @@ int RedisBreakpoint(lua_State* L) {
 }
 int RedisDebug(lua_State*) { return 0; }
 
-// redis.acl_check_cmd(command, args...): whether the caller may run it. Every client has
-// every permission until ACL users exist; an unknown command is an error, as in Redis.
+// redis.acl_check_cmd(command, args...): whether the caller's ACL user may run it; an unknown
+// command is an error, as in Redis.
 int RedisAclCheckCmd(lua_State* L) {
   ScriptEngine& engine = EngineAccess::Of(L);
   const ScriptCall* call = EngineAccess::Call(engine);
@@ -239,7 +252,22 @@ int RedisAclCheckCmd(lua_State* L) {
             call->state->commands->Find(std::string_view(name, len)) != nullptr;
   }
   if (!known) return RaiseMessage(L, "Invalid command passed to redis.acl_check_cmd()");
-  lua_pushboolean(L, 1);
+  std::vector<std::string> args;
+  for (int i = 1; i <= lua_gettop(L); i++) {
+    size_t len;
+    const char* s = lua_tolstring(L, i, &len);
+    if (s == nullptr) return RaiseMessage(L, "Invalid argument type passed to redis.acl_check_cmd()");
+    args.emplace_back(s, len);
+  }
+  std::vector<std::string_view> argv(args.begin(), args.end());
+  auto resolved = Resolve(*call->state->commands, argv);
+  bool allowed = true;
+  const Client* caller = EngineAccess::ScriptClient(engine).on_behalf_of;
+  if (resolved && caller != nullptr) {
+    const acl::User& user = call->state->UserOf(*caller);
+    allowed = user.unrestricted || call->state->Acl().Check(user, **resolved, argv).ok();
+  }
+  lua_pushboolean(L, allowed ? 1 : 0);
   return 1;
 }
 

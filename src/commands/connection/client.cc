@@ -12,6 +12,7 @@
 #include "src/commands/registry.h"
 #include "src/ascii.h"
 #include "resp/strict_int.h"
+#include "src/client_info.h"
 #include "src/command_table.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
@@ -21,73 +22,12 @@ namespace server {
 
 namespace {
 
-// The "cmd=" field: the caller is running this very subcommand; for other clients we only
-// know the name they last sent.
-std::string CommandField(const CommandContext& ctx, const Client& c) {
-  if (&c == &ctx.client && ctx.spec != nullptr) return "client|" + std::string(ctx.spec->name);
-  return c.last_command == "NULL" ? c.last_command : AsciiLower(c.last_command);
-}
-
-std::string FlagsField(const Client& c) {
-  std::string flags;
-  if (c.subscriptions > 0) flags += 'P';
-  if (c.in_multi) flags += 'x';
-  if (c.blocked) flags += 'b';
-  if (c.tracking.on) flags += 't';
-  if (c.tracking.broken_redirect) flags += 'R';
-  if (c.tracking.bcast) flags += 'B';
-  if (c.watch_dirty) flags += 'd';
-  if (c.close_after_reply) flags += 'c';
-  if (c.no_evict) flags += 'e';
-  if (c.no_touch) flags += 'T';
-  return flags.empty() ? "N" : flags;
-}
-
-// One CLIENT LIST line in Redis 7's field order, ending in "\n".
+// One CLIENT LIST line; the caller is running this very subcommand ("client|list").
 std::string ClientLine(const CommandContext& ctx, const Client& c) {
   size_t argv_mem = 0;
-  if (&c == &ctx.client) {
-    for (auto a : ctx.argv) argv_mem += a.size();
-  }
-  size_t multi_mem = 0;
-  for (const auto& q : c.multi_queue) {
-    for (const auto& a : q.argv) multi_mem += a.size();
-  }
-  size_t tot_mem = sizeof(Client) + c.query_buffer_size + c.output_buffer_size + argv_mem +
-                   multi_mem;
-  auto n = [](auto v) { return std::to_string(v); };
-  std::string line;
-  line.reserve(320);
-  line += "id=" + n(c.id);
-  line += " addr=" + c.addr;
-  line += " laddr=" + c.laddr;
-  line += " fd=" + n(c.fd);
-  line += " name=" + c.name;
-  line += " age=" + n((ctx.now_ms - c.created_ms) / 1000);
-  line += " idle=" + n(std::max<int64_t>(0, ctx.now_ms - c.last_interaction_ms) / 1000);
-  line += " flags=" + FlagsField(c);
-  line += " db=" + n(c.db_index);
-  const PubSub& ps = ctx.server.pubsub;
-  line += " sub=" + n(ps.KindCount(PubSub::Kind::kChannel, c.id));
-  line += " psub=" + n(ps.KindCount(PubSub::Kind::kPattern, c.id));
-  line += " ssub=" + n(ps.KindCount(PubSub::Kind::kShard, c.id));
-  line += " multi=" + (c.in_multi ? n(c.multi_queue.size()) : std::string("-1"));
-  line += " qbuf=" + n(c.query_buffer_size);
-  line += " qbuf-free=0";
-  line += " argv-mem=" + n(argv_mem);
-  line += " multi-mem=" + n(multi_mem);
-  line += " rbs=0 rbp=0 obl=0 oll=0";
-  line += " omem=" + n(c.output_buffer_size);
-  line += " tot-mem=" + n(tot_mem);
-  line += " events=r";
-  line += " cmd=" + CommandField(ctx, c);
-  line += " user=default redir=" +
-          (c.tracking.on ? n(c.tracking.redirect) : std::string("-1"));
-  line += " resp=" + n(c.protocol);
-  line += " lib-name=" + c.lib_name;
-  line += " lib-ver=" + c.lib_ver;
-  line += "\n";
-  return line;
+  for (auto a : ctx.argv) argv_mem += a.size();
+  const std::string cmd = ctx.spec != nullptr ? "client|" + std::string(ctx.spec->name) : "";
+  return ClientListLine(ctx.server, c, ctx.now_ms, {&ctx.client, cmd, argv_mem});
 }
 
 // The TYPE filter of CLIENT LIST and CLIENT KILL: a client with any subscription is "pubsub",

@@ -1,6 +1,7 @@
 // Connection commands: PING, ECHO, HELLO, AUTH, SELECT, QUIT, RESET, READONLY, READWRITE.
 #include "resp/strict_int.h"
 #include "src/commands/registry.h"
+#include "src/client_info.h"
 #include "src/command_table.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
@@ -24,22 +25,34 @@ void Ping(CommandContext& ctx) {
 
 void Echo(CommandContext& ctx) { ctx.reply.Bulk(ctx.arg(1)); }
 
-// Checks a password for the only user we have, "default". Without requirepass, the default
-// user has no password and any password is accepted (as Redis's "nopass" user).
-bool CheckPassword(const ServerState& state, std::string_view user, std::string_view pass) {
-  if (user != "default") return false;
-  return state.config.requirepass.empty() || state.config.requirepass == pass;
+// The user a password authenticates, or null (a failure is logged, as Redis's ACL LOG "auth"
+// entries).
+const acl::User* Authenticate(CommandContext& ctx, std::string_view name, std::string_view pass) {
+  acl::Registry& registry = ctx.server.Acl();
+  const acl::User* user = registry.Find(name);
+  if (user != nullptr && registry.Authenticate(*user, pass)) return user;
+  registry.Log("auth", ctx.client.command_depth > 1 ? "multi" : "toplevel", "AUTH",
+               std::string(name),
+               ClientListLine(ctx.server, ctx.client, ctx.now_ms, {&ctx.client, "auth", 0}),
+               ctx.now_ms, static_cast<size_t>(ctx.server.config.acllog_max_len));
+  return nullptr;
+}
+
+void SignIn(Client& client, const acl::User* user) {
+  client.user = user->name == "default" ? nullptr : user;
+  client.authenticated = true;
 }
 
 void Auth(CommandContext& ctx) {
   if (ctx.argc() > 3) return ctx.reply.Error(err::kSyntax);
-  if (ctx.argc() == 2 && ctx.server.config.requirepass.empty()) {
+  if (ctx.argc() == 2 && ctx.server.Acl().Default().nopass) {
     return ctx.reply.Error(err::kAuthNotConfigured);
   }
   std::string_view user = ctx.argc() == 3 ? ctx.arg(1) : "default";
   std::string_view pass = ctx.argc() == 3 ? ctx.arg(2) : ctx.arg(1);
-  if (!CheckPassword(ctx.server, user, pass)) return ctx.reply.Error(err::kWrongPass);
-  ctx.client.authenticated = true;
+  const acl::User* signed_in = Authenticate(ctx, user, pass);
+  if (signed_in == nullptr) return ctx.reply.Error(err::kWrongPass);
+  SignIn(ctx.client, signed_in);
   ctx.reply.Ok();
 }
 
@@ -57,14 +70,12 @@ void Hello(CommandContext& ctx) {
   }
   std::string_view setname;
   bool has_setname = false;
-  bool authed_now = false;
+  const acl::User* signed_in = nullptr;
   for (; i < ctx.argc(); i++) {
     size_t more = ctx.argc() - i - 1;
     if (EqualsIgnoreCase(ctx.arg(i), "AUTH") && more >= 2) {
-      if (!CheckPassword(ctx.server, ctx.arg(i + 1), ctx.arg(i + 2))) {
-        return ctx.reply.Error(err::kWrongPass);
-      }
-      authed_now = true;
+      signed_in = Authenticate(ctx, ctx.arg(i + 1), ctx.arg(i + 2));
+      if (signed_in == nullptr) return ctx.reply.Error(err::kWrongPass);
       i += 2;
     } else if (EqualsIgnoreCase(ctx.arg(i), "SETNAME") && more >= 1) {
       setname = ctx.arg(i + 1);
@@ -75,10 +86,8 @@ void Hello(CommandContext& ctx) {
       return ctx.reply.Error(err::HelloSyntax(ctx.arg(i)));
     }
   }
-  if (authed_now) ctx.client.authenticated = true;
-  if (!ctx.client.authenticated && !ctx.server.config.requirepass.empty()) {
-    return ctx.reply.Error(err::kHelloNoAuth);
-  }
+  if (signed_in != nullptr) SignIn(ctx.client, signed_in);
+  if (ctx.server.NeedsAuth(ctx.client)) return ctx.reply.Error(err::kHelloNoAuth);
   if (has_setname) ctx.client.name = std::string(setname);
   ctx.client.protocol = protocol;
   ctx.reply.set_protocol(protocol);
@@ -123,6 +132,7 @@ void Reset(CommandContext& ctx) {
   ctx.client.no_evict = false;
   ctx.client.no_touch = false;
   ctx.client.authenticated = false;
+  ctx.client.user = nullptr;
   ctx.server.pubsub.RemoveClient(ctx.client.id);
   ctx.client.subscriptions = 0;
   DisableTracking(ctx.server, ctx.client);

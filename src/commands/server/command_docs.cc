@@ -15,17 +15,6 @@ namespace server {
 
 namespace {
 
-std::vector<std::string_view> SplitWords(std::string_view s) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t j = s.find(' ', i);
-    if (j == std::string_view::npos) j = s.size();
-    if (j > i) out.push_back(s.substr(i, j - i));
-    i = j + 1;
-  }
-  return out;
-}
 
 void WriteDocArg(resp::Writer& w, const DocArg& a) {
   size_t fields = 2 + (a.key_spec_index >= 0) + !a.token.empty() +
@@ -94,7 +83,7 @@ void WriteDocs(resp::Writer& w, const CommandSpec* container, const CommandSpec&
 
 // The key flags of the row's fixed keys (or of its only key spec).
 std::vector<std::string_view> RowKeyFlags(const CommandSpec& spec) {
-  if (!spec.doc.key_flags.empty()) return SplitWords(spec.doc.key_flags);
+  if (!spec.doc.key_flags.empty()) return SplitWordViews(spec.doc.key_flags);
   if (spec.flags & kWrite) return {"RW", "update"};
   return {"RO", "access"};
 }
@@ -108,7 +97,7 @@ std::vector<std::vector<std::string_view>> RowKeySpecs(const CommandSpec& spec) 
   if (rest.find('|') == std::string_view::npos) return {RowKeyFlags(spec)};
   while (true) {
     const size_t bar = rest.find('|');
-    specs.push_back(SplitWords(rest.substr(0, bar)));
+    specs.push_back(SplitWordViews(rest.substr(0, bar)));
     if (bar == std::string_view::npos) break;
     rest.remove_prefix(bar + 1);
   }
@@ -124,7 +113,7 @@ size_t FixedKeySpecIndex(const CommandSpec& spec, size_t pos, size_t spec_count)
 
 // The key flags of a row's movable keys when it also has fixed ones (ZUNIONSTORE's sources).
 std::vector<std::string_view> MovableKeyFlags(const MovableKeys& m) {
-  if (!m.key_flags.empty()) return SplitWords(m.key_flags);
+  if (!m.key_flags.empty()) return SplitWordViews(m.key_flags);
   return {"RO", "access"};
 }
 
@@ -261,10 +250,10 @@ void WriteInfo(resp::Writer& w, const CommandSpec* container, const CommandSpec&
   w.Integer(spec.first_key);
   w.Integer(spec.last_key);
   w.Integer(spec.key_step);
-  auto cats = CommandAclCategories(spec, is_container);
+  auto cats = AclCategoriesOf(spec, is_container);
   w.Set(cats.size());
   for (auto c : cats) w.Simple(c);
-  auto tips = !is_container ? SplitWords(spec.doc.tips) : std::vector<std::string_view>{};
+  auto tips = !is_container ? SplitWordViews(spec.doc.tips) : std::vector<std::string_view>{};
   w.Set(tips.size());
   for (auto t : tips) w.Bulk(t);
   WriteKeySpecs(w, spec);
@@ -351,7 +340,7 @@ void CommandList(CommandContext& ctx) {
       case Filter::kNone: break;
       case Filter::kModule: return;  // no modules
       case Filter::kAclCat: {
-        auto cats = CommandAclCategories(spec, is_container);
+        auto cats = AclCategoriesOf(spec, is_container);
         std::string want = "@";
         want += AsciiLower(value);
         if (std::find(cats.begin(), cats.end(), want) == cats.end()) return;
@@ -523,48 +512,6 @@ std::vector<std::string_view> CommandFlagNames(const CommandSpec& spec, bool is_
     if (spec.flags & bit) out.push_back(name);
   }
   if (spec.movable != nullptr) out.push_back("movablekeys");
-  return out;
-}
-
-std::vector<std::string_view> CommandAclCategories(const CommandSpec& spec, bool is_container) {
-  // Redis's category order.
-  static constexpr std::string_view kOrder[] = {
-      "@keyspace", "@read",   "@write",      "@set",       "@sortedset", "@list",
-      "@hash",     "@string", "@bitmap",     "@hyperloglog", "@geo",     "@stream",
-      "@pubsub",   "@admin",  "@fast",       "@slow",      "@blocking",  "@dangerous",
-      "@connection", "@transaction", "@scripting"};
-  if (is_container) return {"@slow"};
-  std::vector<std::string_view> have;
-  if (spec.flags & kWrite) have.push_back("@write");
-  if (spec.flags & kReadOnly) have.push_back("@read");
-  if (spec.flags & kAdmin) {
-    have.push_back("@admin");
-    have.push_back("@dangerous");
-  }
-  if (spec.flags & kPubSub) have.push_back("@pubsub");
-  have.push_back((spec.flags & kFast) ? "@fast" : "@slow");
-  if (spec.flags & kBlocking) have.push_back("@blocking");
-  static constexpr std::pair<std::string_view, std::string_view> kGroups[] = {
-      {"generic", "@keyspace"}, {"string", "@string"}, {"list", "@list"}, {"hash", "@hash"},
-      {"set", "@set"}, {"sorted-set", "@sortedset"}, {"bitmap", "@bitmap"},
-      {"hyperloglog", "@hyperloglog"}, {"geo", "@geo"}, {"stream", "@stream"},
-      {"pubsub", "@pubsub"}, {"connection", "@connection"}, {"transactions", "@transaction"},
-      {"scripting", "@scripting"}};
-  for (auto [group, cat] : kGroups) {
-    if (spec.group == group) have.push_back(cat);
-  }
-  // "-@cat" takes away a category the group implies (SORT is "generic" but not @keyspace).
-  for (auto c : SplitWords(spec.doc.extra_acl)) {
-    if (c.starts_with('-')) {
-      std::erase(have, c.substr(1));
-    } else {
-      have.push_back(c);
-    }
-  }
-  std::vector<std::string_view> out;
-  for (auto c : kOrder) {
-    if (std::find(have.begin(), have.end(), c) != have.end()) out.push_back(c);
-  }
   return out;
 }
 

@@ -15,8 +15,6 @@ namespace server {
 
 // Redis's names for a spec's flags, in Redis's order ("write", "readonly", "fast"...).
 std::vector<std::string_view> CommandFlagNames(const CommandSpec& spec, bool is_container);
-// ACL categories ("@read", "@string", "@fast"...) for a command, in Redis's order.
-std::vector<std::string_view> CommandAclCategories(const CommandSpec& spec, bool is_container);
 
 // One documented argument, as COMMAND DOCS reports it.
 struct DocArg {

@@ -90,7 +90,11 @@ void ConfigSet(CommandContext& ctx) {
   }
   if (live.loglevel != updated.loglevel) SetLogLevel(updated.loglevel);
   const bool policy_changed = !(live.stream_default_policy == updated.stream_default_policy);
+  const bool pass_changed = live.requirepass != updated.requirepass;
   live = std::move(updated);
+  // requirepass is the default user's password; acl-pubsub-default what new users start with.
+  if (pass_changed) ctx.server.Acl().SetRequirePass(live.requirepass);
+  ctx.server.Acl().set_allchannels_default(live.acl_pubsub_default == "allchannels");
   // Pending entries of groups under the default policy get due times from the new one.
   if (policy_changed) RescheduleDefaultPolicyGroups(ctx.server, ctx.now_ms);
   ctx.reply.Ok();

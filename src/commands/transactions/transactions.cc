@@ -44,6 +44,12 @@ void Exec(CommandContext& ctx) {
       ctx.reply.Error(resolved.error());
       continue;
     }
+    // Permissions are checked again: they may have changed since the command was queued.
+    auto allowed = CheckAcl(ctx.server, c, **resolved, argv, "multi");
+    if (!allowed) {
+      ctx.reply.Error(allowed.error());
+      continue;
+    }
     Execute(ctx.server, c, **resolved, argv, ctx.reply);
   }
   // A single record is atomic as it is and stays bare.
