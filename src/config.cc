@@ -207,6 +207,9 @@ std::vector<ConfigOption> BuildOptions() {
                            "Directory holding the AOF; created at start if missing."));
   o.push_back(StringOption("requirepass", &Config::requirepass, Mut::kMutable,
                            "Password of the default user; empty means clients need no AUTH."));
+  o.push_back(BoolOption("protected-mode", &Config::protected_mode, Mut::kMutable,
+                         "While the default user has no password, accept only loopback "
+                         "clients; others get Redis's DENIED explanation."));
   o.push_back(StringOption("aclfile", &Config::aclfile, Mut::kImmutable,
                            "File of ACL users (ACL LOAD / ACL SAVE); loaded at start when set."));
   o.push_back(IntOption("acllog-max-len", &Config::acllog_max_len, 0, INT64_MAX, Mut::kMutable,
@@ -441,8 +444,6 @@ std::vector<ConfigOption> BuildOptions() {
   o.push_back(BoolOption("replica-read-only", &Config::replica_read_only, Mut::kMutable,
                          "Accepted for compatibility; replication is not implemented."));
   o.back().aliases = {"slave-read-only"};
-  o.push_back(BoolOption("protected-mode", &Config::protected_mode, Mut::kMutable,
-                         "Accepted for compatibility; bind alone decides who may connect."));
   return o;
 }
 

@@ -24,6 +24,7 @@ struct Config {
   std::string requirepass;
   // ACL: the users file (ACL LOAD / SAVE), `user` directives from the config file (kept as
   // given: "alice on >pw ~* +@all"), the ACL LOG's length, and what new users get for channels.
+  bool protected_mode = true;  // only loopback peers while the default user has no password
   std::string aclfile;
   std::vector<std::string> users;
   int64_t acllog_max_len = 128;
@@ -101,7 +102,6 @@ struct Config {
   bool daemonize = false;
   std::string save;  // accepted for compatibility; we persist with the AOF only
   bool replica_read_only = true;  // no replication yet; clients only read it
-  bool protected_mode = true;     // accepted for compatibility; bind decides who may connect
 };
 
 // Whether CONFIG SET may change an option; the last two give Redis's two refusal texts.

@@ -44,6 +44,20 @@ std::string PeerName(uv_tcp_t* tcp, bool local) {
 
 }  // namespace
 
+bool Connection::PeerIsLoopback() {
+  sockaddr_storage ss;
+  int len = sizeof(ss);
+  if (uv_tcp_getpeername(&tcp_, reinterpret_cast<sockaddr*>(&ss), &len) != 0) return false;
+  if (ss.ss_family == AF_INET) {
+    const auto* a = reinterpret_cast<const sockaddr_in*>(&ss);
+    return (ntohl(a->sin_addr.s_addr) >> 24) == 127;
+  }
+  const auto* a6 = reinterpret_cast<const sockaddr_in6*>(&ss);
+  if (IN6_IS_ADDR_LOOPBACK(&a6->sin6_addr)) return true;
+  // ::ffff:127.x.x.x, an IPv4 peer on a dual-stack socket.
+  return IN6_IS_ADDR_V4MAPPED(&a6->sin6_addr) && a6->sin6_addr.s6_addr[12] == 127;
+}
+
 Connection::Connection(ConnectionHost& host, uint64_t id) : host_(host), writer_(out_) {
   uv_tcp_init(host.loop(), &tcp_);
   tcp_.data = this;

@@ -52,6 +52,8 @@ class Connection {
   // Asks the host for a Flush at the next check point, once however often it is asked.
   void RequestFlush();
   bool flush_queued() const { return flush_queued_; }
+  // Whether the peer is on the loopback interface (127.0.0.0/8, ::1): protected mode.
+  bool PeerIsLoopback();
   // Turns away a connection that was accepted but never started (maxclients): one best-effort
   // write of `reply`, then close, without telling the host, which never registered it.
   void Refuse(std::string_view reply);

@@ -204,6 +204,12 @@ void Server::Admit(Connection* conn) {
     conn->Refuse("-" + std::string(err::kMaxClients) + "\r\n");
     return;
   }
+  // Protected mode, as Redis: while the default user needs no password, only loopback peers
+  // may connect; others get the explanation and are closed.
+  if (st.config.protected_mode && st.Acl().Default().nopass && !conn->PeerIsLoopback()) {
+    conn->Refuse(std::string(err::kProtectedMode));
+    return;
+  }
   connections_[conn->client().id] = conn;
   st.clients[conn->client().id] = &conn->client();
   conn->Start();
