@@ -132,6 +132,7 @@ void ClientKill(CommandContext& ctx) {
   std::optional<ClientType> type;
   uint64_t id = 0;
   std::string_view addr, laddr;
+  std::optional<std::string_view> user;
   for (size_t i = 2; i < ctx.argc(); i += 2) {
     std::string_view opt = ctx.arg(i), value = ctx.arg(i + 1);
     if (EqualsIgnoreCase(opt, "ID")) {
@@ -152,8 +153,8 @@ void ClientKill(CommandContext& ctx) {
       by_laddr = true;
       laddr = value;
     } else if (EqualsIgnoreCase(opt, "USER")) {
-      // "default" is the only user, and every client is logged in as it.
-      if (value != "default") return ctx.reply.Error(err::NoSuchUser(value));
+      if (ctx.server.Acl().Find(value) == nullptr) return ctx.reply.Error(err::NoSuchUser(value));
+      user = value;
     } else if (EqualsIgnoreCase(opt, "SKIPME")) {
       if (EqualsIgnoreCase(value, "YES")) {
         skipme = true;
@@ -172,6 +173,7 @@ void ClientKill(CommandContext& ctx) {
     if (type && TypeOf(*c) != *type) continue;
     if (by_addr && c->addr != addr) continue;
     if (by_laddr && c->laddr != laddr) continue;
+    if (user && ctx.server.UserOf(*c).name != *user) continue;
     if (skipme && c == &ctx.client) continue;
     Kill(ctx, *c);
     killed++;

@@ -134,3 +134,17 @@ TEST_CASE("A client signed in as a deleted user is closed", "[acl]") {
   CHECK(h.client.close_after_reply);
   CHECK(h.client.user == nullptr);
 }
+
+TEST_CASE("CLIENT KILL USER closes the connections signed in as that user", "[acl]") {
+  testing_support::CommandHarness h;
+  server::Client other;
+  other.id = 2;
+  h.state.clients[other.id] = &other;
+  REQUIRE(h.Run({"ACL", "SETUSER", "u", "on", "nopass", "+@all", "allkeys"}) == "+OK\r\n");
+  other.user = h.state.Acl().Find("u");
+  other.authenticated = true;
+  CHECK(h.Run({"CLIENT", "KILL", "USER", "nobody"}) == "-ERR No such user 'nobody'\r\n");
+  CHECK(h.Run({"CLIENT", "KILL", "USER", "default"}) == ":0\r\n");  // the caller is skipped
+  CHECK(h.Run({"CLIENT", "KILL", "USER", "u"}) == ":1\r\n");
+  h.state.clients.erase(other.id);
+}
