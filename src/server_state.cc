@@ -89,6 +89,7 @@ void ServerState::ResetStats() {
   net_output_rate.Reset();
   peak_memory = 0;
   policy_stats = PolicyStats();
+  if (acl_) acl_->ResetCounters();
 }
 
 uint64_t ServerState::TotalExpiredKeys() const {

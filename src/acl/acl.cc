@@ -193,6 +193,15 @@ bool Registry::Authenticate(const User& user, std::string_view password) const {
 void Registry::Log(std::string reason, std::string context, std::string object,
                    std::string username, std::string client_info, int64_t now_ms,
                    size_t max_len) {
+  if (reason == "auth") {
+    denials_.auth++;
+  } else if (reason == "key") {
+    denials_.key++;
+  } else if (reason == "channel") {
+    denials_.channel++;
+  } else {
+    denials_.command++;
+  }
   constexpr int64_t kGroupMs = 60000;
   for (auto it = log_.begin(); it != log_.end(); ++it) {
     if (it->reason == reason && it->context == context && it->object == object &&

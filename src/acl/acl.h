@@ -71,6 +71,12 @@ class Registry {
   void Log(std::string reason, std::string context, std::string object, std::string username,
            std::string client_info, int64_t now_ms, size_t max_len);
   const std::deque<LogEntry>& log() const { return log_; }  // newest first
+  // INFO's acl_access_denied_* counters: every logged event by reason, until ResetCounters.
+  struct Denials {
+    uint64_t auth = 0, command = 0, key = 0, channel = 0;
+  };
+  const Denials& denials() const { return denials_; }
+  void ResetCounters() { denials_ = {}; }
   void ResetLog() { log_.clear(); }
 
   // The aclfile: "user <name> <rules...>" lines. Load replaces every user (a file without
@@ -89,6 +95,7 @@ class Registry {
   bool allchannels_default_ = false;
   std::deque<LogEntry> log_;
   uint64_t next_log_id_ = 0;
+  Denials denials_;
 };
 
 // Splits ACL SETUSER's arguments into rules, joining "(~a" "+get)" into one selector rule.

@@ -310,6 +310,11 @@ void StatsSection(InfoBuilder& b, ServerState& st) {
   b.Num("total_error_replies", s.total_error_replies);
   b.Num("client_query_buffer_limit_disconnections", s.client_query_limit_disconnections);
   b.Num("client_output_buffer_limit_disconnections", s.client_output_limit_disconnections);
+  const acl::Registry::Denials& denied = st.Acl().denials();
+  b.Num("acl_access_denied_auth", denied.auth);
+  b.Num("acl_access_denied_cmd", denied.command);
+  b.Num("acl_access_denied_key", denied.key);
+  b.Num("acl_access_denied_channel", denied.channel);
 }
 
 void ReplicationSection(InfoBuilder& b, ServerState& st) {

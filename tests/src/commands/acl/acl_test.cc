@@ -41,6 +41,11 @@ TEST_CASE("A user signed in with AUTH runs only what its rules allow", "[acl]") 
   CHECK(cmd < key);
   CHECK(key < auth);
   CHECK(log.find("$5\r\nother\r\n") != std::string::npos);
+  const std::string stats = h.Run({"INFO", "stats"});
+  CHECK(stats.find("acl_access_denied_auth:1\r\n") != std::string::npos);
+  CHECK(stats.find("acl_access_denied_cmd:2\r\n") != std::string::npos);
+  CHECK(stats.find("acl_access_denied_key:1\r\n") != std::string::npos);
+  CHECK(stats.find("acl_access_denied_channel:0\r\n") != std::string::npos);
   CHECK(h.Run({"ACL", "LOG", "RESET"}) == "+OK\r\n");
   CHECK(h.Run({"ACL", "LOG"}) == "*0\r\n");
 }
