@@ -18,6 +18,8 @@ namespace server {
 
 namespace {
 
+constexpr size_t kKeptOutboxCapacity = 64 * 1024;
+
 // OpenSSL's oldest queued error as "error:80000002:system library::No such file or
 // directory" (Redis logs it so), and the queue emptied.
 std::string TakeSslError() {
@@ -280,6 +282,9 @@ bool TlsStream::Write(std::string_view plain) {
 
 std::string_view TlsStream::PeekCiphertext() {
   if (outbox_sent_ == outbox_.size()) {
+    // After a big reply the buffer goes back: an idle connection should not keep a slice's
+    // worth of ciphertext room.
+    if (outbox_.capacity() > kKeptOutboxCapacity) std::string().swap(outbox_);
     outbox_.clear();
     outbox_sent_ = 0;
     const size_t pending = BIO_ctrl_pending(out_);

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "server_fixture.h"
@@ -429,4 +430,32 @@ TEST_CASE("An encrypted key loads with tls-key-file-pass, and start-up fails wit
   CHECK(log.find("Failed to load private key: " + certs.File("server-encrypted.key")) !=
         std::string::npos);
   CHECK(log.find("Failed to configure TLS. Check logs for more info.") != std::string::npos);
+}
+
+TEST_CASE("While a script is busy, TLS clients old and new are answered BUSY and SCRIPT KILL "
+          "works over TLS",
+          "[tls][scripting]") {
+  tlstest::Certs certs;
+  tlstest::TlsServer server(certs, {"--busy-reply-threshold", "50"});
+  auto other = tlstest::Authenticated(certs, server.tls_port());
+  auto runner = tlstest::Authenticated(certs, server.tls_port());
+  REQUIRE(runner->Send(itest::Multibulk({"EVAL", "while true do end", "0"})));
+  const std::string busy =
+      "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+  std::string seen;
+  for (int i = 0; i < 100 && seen != busy; i++) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    seen = other->Text({"PING"});
+  }
+  REQUIRE(seen == busy);
+  // A connection made now handshakes while the loop is held by the script.
+  auto fresh = tlstest::Authenticated(certs, server.tls_port());
+  REQUIRE(fresh->handshake_ok());
+  CHECK(fresh->Text({"GET", "k"}) == busy);
+  CHECK(fresh->Text({"SCRIPT", "KILL"}) == "OK");
+  Reply killed = runner->Next();
+  REQUIRE(killed);
+  CHECK(itest::Redis::ReplyText(killed.get()).rfind("ERR Script killed by user", 0) == 0);
+  CHECK(runner->Text({"PING"}) == "PONG");
+  CHECK(fresh->Text({"PING"}) == "PONG");
 }
