@@ -247,7 +247,8 @@ std::vector<ConfigOption> BuildOptions() {
                            "optional."));
   o.back().multi_word = true;
   o.push_back(IntOption("port", &Config::port, 0, 65535, Mut::kImmutable,
-                        "TCP port to listen on (0 picks a free port)."));
+                        "TCP port to listen on (0 picks a free port; with a tls-port, 0 means no plain "
+                        "port, as in Redis)."));
   o.push_back(StringOption("dir", &Config::dir, Mut::kProtected,
                            "Directory holding the AOF; created at start if missing."));
   o.push_back(StringOption("requirepass", &Config::requirepass, Mut::kMutable,
