@@ -228,7 +228,8 @@ void Connection::ReadTls(const char* data, size_t n) {
   if (closing_) return;
   if (got.failed) return FailTls();
   if (got.peer_closed) return HandleRead(UV_EOF);
-  if (!out_.empty() && !flush_queued_ && tls_->handshake_done()) RequestFlush();
+  // Output queued for this client before its handshake finished goes out now.
+  if (!out_.empty() && tls_->handshake_done()) RequestFlush();
 }
 
 void Connection::FailTls() {

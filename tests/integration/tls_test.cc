@@ -105,8 +105,9 @@ class TlsServer {
 // given), then sends requests and reads replies with hiredis's reader.
 class TlsClient {
  public:
+  // `resume`: a session of an earlier connection to offer for resumption.
   TlsClient(int port, const std::string& ca, const std::string& cert = "",
-            const std::string& key = "", int timeout_s = 5)
+            const std::string& key = "", int timeout_s = 5, SSL_SESSION* resume = nullptr)
       : ctx_(SSL_CTX_new(TLS_client_method())), fd_(itest::RawConnect(port)) {
     REQUIRE(ctx_);
     REQUIRE(fd_ >= 0);
@@ -121,6 +122,7 @@ class TlsClient {
     }
     ssl_.reset(SSL_new(ctx_.get()));
     SSL_set_fd(ssl_.get(), fd_);
+    if (resume != nullptr) SSL_set_session(ssl_.get(), resume);
     ERR_clear_error();
     handshake_ok_ = SSL_connect(ssl_.get()) == 1;
     ERR_clear_error();
@@ -458,4 +460,33 @@ TEST_CASE("While a script is busy, TLS clients old and new are answered BUSY and
   CHECK(itest::Redis::ReplyText(killed.get()).rfind("ERR Script killed by user", 0) == 0);
   CHECK(runner->Text({"PING"}) == "PONG");
   CHECK(fresh->Text({"PING"}) == "PONG");
+}
+
+TEST_CASE("tls-session-caching lets a client resume its session, and no turns that off",
+          "[tls]") {
+  tlstest::Certs certs;
+  tlstest::TlsServer server(certs, {});
+  // Whether a second connection resumes the session of a first one.
+  auto resumes = [&] {
+    tlstest::TlsClient first(server.tls_port(), certs.File("ca.crt"), certs.File("client.crt"),
+                             certs.File("client.key"));
+    // TLSv1.3 hands out its session tickets after the handshake: a reply reads them.
+    REQUIRE(first.Text({"PING"}) == "PONG");
+    SSL_SESSION* session = SSL_get1_session(first.ssl());
+    REQUIRE(session != nullptr);
+    tlstest::TlsClient second(server.tls_port(), certs.File("ca.crt"), certs.File("client.crt"),
+                              certs.File("client.key"), 5, session);
+    SSL_SESSION_free(session);
+    const bool reused = second.handshake_ok() && SSL_session_reused(second.ssl()) == 1;
+    CHECK(second.Text({"PING"}) == "PONG");
+    return reused;
+  };
+  CHECK(resumes());
+  auto admin = tlstest::Authenticated(certs, server.tls_port());
+  REQUIRE(admin->Text({"CONFIG", "SET", "tls-session-caching", "no"}) == "OK");
+  CHECK_FALSE(resumes());
+  REQUIRE(admin->Text({"CONFIG", "SET", "tls-session-caching", "yes", "tls-session-cache-timeout",
+                       "60"}) == "OK");
+  CHECK(resumes());
+  CHECK(admin->Text({"CONFIG", "GET", "tls-session-cache-timeout"}) == "(array of 2)");
 }
