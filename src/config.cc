@@ -195,6 +195,51 @@ ConfigOption DefaultPolicyIntOption(std::string_view name, T streams::DeliveryPo
       }};
 }
 
+// TLS (src/tls.h). Values are checked when the context is built (at start, or by CONFIG SET
+// while TLS is on), as Redis does: a bad file or protocol list fails there, with the reason
+// logged.
+void AddTlsOptions(std::vector<ConfigOption>& o) {
+  o.push_back(IntOption("tls-port", &Config::tls_port, 0, 65535, Mut::kImmutable,
+                        "TCP port to serve TLS on (0 = none); with port 0, the only one."));
+  o.push_back(StringOption("tls-cert-file", &Config::tls_cert_file, Mut::kMutable,
+                           "The server's X.509 certificate (PEM, may hold the chain)."));
+  o.push_back(StringOption("tls-key-file", &Config::tls_key_file, Mut::kMutable,
+                           "The private key of tls-cert-file (PEM)."));
+  o.push_back(StringOption("tls-key-file-pass", &Config::tls_key_file_pass, Mut::kMutable,
+                           "Passphrase of an encrypted tls-key-file."));
+  o.push_back(StringOption("tls-ca-cert-file", &Config::tls_ca_cert_file, Mut::kMutable,
+                           "CA certificates (PEM bundle) client certificates are verified "
+                           "against."));
+  o.push_back(StringOption("tls-ca-cert-dir", &Config::tls_ca_cert_dir, Mut::kMutable,
+                           "A directory of CA certificates (c_rehash layout), as "
+                           "tls-ca-cert-file."));
+  o.push_back(StringOption("tls-dh-params-file", &Config::tls_dh_params_file, Mut::kMutable,
+                           "DH parameters (PEM) for DHE ciphers; empty = OpenSSL's own."));
+  o.push_back(EnumOption("tls-auth-clients", &Config::tls_auth_clients, {"no", "yes", "optional"},
+                         "Client certificates: yes = required and verified by the CA, optional "
+                         "= verified when offered, no = not asked for."));
+  o.push_back(StringOption("tls-protocols", &Config::tls_protocols, Mut::kMutable,
+                           "Protocol versions allowed, e.g. \"TLSv1.2 TLSv1.3\"; empty = "
+                           "TLSv1.2 and TLSv1.3."));
+  o.back().multi_word = true;
+  o.push_back(StringOption("tls-ciphers", &Config::tls_ciphers, Mut::kMutable,
+                           "Cipher list for TLSv1.2 and below (OpenSSL syntax); empty = "
+                           "OpenSSL's default."));
+  o.push_back(StringOption("tls-ciphersuites", &Config::tls_ciphersuites, Mut::kMutable,
+                           "TLSv1.3 cipher suites (OpenSSL syntax); empty = OpenSSL's default."));
+  o.push_back(BoolOption("tls-prefer-server-ciphers", &Config::tls_prefer_server_ciphers,
+                         Mut::kMutable,
+                         "Choose the cipher by the server's order of preference, not the "
+                         "client's."));
+  o.push_back(BoolOption("tls-session-caching", &Config::tls_session_caching, Mut::kMutable,
+                         "Let clients resume TLS sessions (faster reconnects)."));
+  o.push_back(IntOption("tls-session-cache-size", &Config::tls_session_cache_size, 0, INT32_MAX,
+                        Mut::kMutable, "Most TLS sessions cached for resumption."));
+  o.push_back(IntOption("tls-session-cache-timeout", &Config::tls_session_cache_timeout, 0,
+                        INT32_MAX, Mut::kMutable,
+                        "Seconds a cached TLS session may be resumed."));
+}
+
 std::vector<ConfigOption> BuildOptions() {
   std::vector<ConfigOption> o;
   o.push_back(StringOption("bind", &Config::bind, Mut::kImmutable,
@@ -202,7 +247,8 @@ std::vector<ConfigOption> BuildOptions() {
                            "optional."));
   o.back().multi_word = true;
   o.push_back(IntOption("port", &Config::port, 0, 65535, Mut::kImmutable,
-                        "TCP port to listen on (0 picks a free port)."));
+                        "TCP port to listen on (0 picks a free port; with a tls-port, 0 means no plain "
+                        "port, as in Redis)."));
   o.push_back(StringOption("dir", &Config::dir, Mut::kProtected,
                            "Directory holding the AOF; created at start if missing."));
   o.push_back(StringOption("requirepass", &Config::requirepass, Mut::kMutable,
@@ -444,6 +490,7 @@ std::vector<ConfigOption> BuildOptions() {
   o.push_back(BoolOption("replica-read-only", &Config::replica_read_only, Mut::kMutable,
                          "Accepted for compatibility; replication is not implemented."));
   o.back().aliases = {"slave-read-only"};
+  AddTlsOptions(o);
   return o;
 }
 

@@ -102,6 +102,23 @@ struct Config {
   bool daemonize = false;
   std::string save;  // accepted for compatibility; we persist with the AOF only
   bool replica_read_only = true;  // no replication yet; clients only read it
+  // TLS (src/tls.h), Redis's options: a listener on tls_port (0 = none) speaks only TLS; with
+  // port 0 it is the only one. The rest build the SSL_CTX, rebuilt when CONFIG SET changes them.
+  int64_t tls_port = 0;
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_key_file_pass;  // passphrase of an encrypted tls_key_file
+  std::string tls_ca_cert_file;   // CA bundle client certificates are verified against
+  std::string tls_ca_cert_dir;    // or a directory of hashed CA certificates
+  std::string tls_dh_params_file;  // empty: OpenSSL's built-in DH parameters
+  std::string tls_auth_clients = "yes";  // yes (certificate required), optional, no
+  std::string tls_protocols;     // "" = TLSv1.2 and TLSv1.3
+  std::string tls_ciphers;       // TLSv1.2 and older, OpenSSL's syntax; "" = OpenSSL's default
+  std::string tls_ciphersuites;  // TLSv1.3; "" = OpenSSL's default
+  bool tls_prefer_server_ciphers = false;
+  bool tls_session_caching = true;
+  int64_t tls_session_cache_size = 20480;   // sessions kept for resumption
+  int64_t tls_session_cache_timeout = 300;  // seconds a cached session may be resumed
 };
 
 // Whether CONFIG SET may change an option; the last two give Redis's two refusal texts.

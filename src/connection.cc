@@ -11,6 +11,7 @@
 #include "src/dispatch.h"
 #include "src/errors.h"
 #include "src/log.h"
+#include "src/tls.h"
 
 namespace server {
 
@@ -21,6 +22,11 @@ constexpr size_t kReadChunk = 16 * 1024;
 // holding a whole multi-megabyte flush until its last byte is read.
 constexpr size_t kMaxWriteSlice = 1024 * 1024;
 constexpr size_t kMaxWriteBlocks = 256;  // views per write (libuv copies more than 4 to the heap)
+
+// Ciphertext of TLS connections is read here and handed to OpenSSL (which copies it) before
+// the read callback returns: the loop is single-threaded and libuv calls the allocation and
+// read callbacks back to back, so one buffer serves every TLS connection.
+char tls_read_buffer[64 * 1024];
 
 std::string PeerName(uv_tcp_t* tcp, bool local) {
   sockaddr_storage ss;
@@ -66,6 +72,13 @@ Connection::Connection(ConnectionHost& host, uint64_t id) : host_(host), writer_
   client_.last_interaction_ms = client_.created_ms;
 }
 
+Connection::~Connection() = default;
+
+bool Connection::UseTls(const TlsContext& context) {
+  tls_ = TlsStream::Accept(context);
+  return tls_ != nullptr;
+}
+
 void Connection::Start() {
   uv_tcp_nodelay(&tcp_, 1);
   if (host_.state().config.tcp_keepalive > 0) {
@@ -109,6 +122,12 @@ void Connection::ServeWhileBusy() {
   } else if (n < 0) {
     if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) Close();
     return;
+  } else if (tls_) {
+    const TlsRead got = DecryptTls(room, static_cast<size_t>(n));
+    if (closing_) return;
+    if (got.plaintext > 0) Received(got.plaintext, WallClockMs());
+    if (got.failed) return FailTls();
+    if (got.peer_closed) peer_closed_ = true;
   } else {
     Received(static_cast<size_t>(n), WallClockMs());
   }
@@ -148,46 +167,90 @@ void Connection::UpdateReading() {
   }
 }
 
-void Connection::OnAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
-  auto* self = static_cast<Connection*>(h->data);
-  std::string& rb = self->rbuf_;
+uv_buf_t Connection::ReadRoom(size_t pending) {
+  std::string& rb = rbuf_;
+  const size_t used = rlen_ + pending;
   // A huge argument whose length is known gets its room once: doubling towards 200 MB would
   // take 256 MB and, while copying, 384.
-  const size_t bulk_end = self->parser_.BulkEnd() > 0 ? self->rstart_ + self->parser_.BulkEnd() : 0;
-  if (bulk_end > self->rlen_ + kReadChunk) {
+  const size_t bulk_end = parser_.BulkEnd() > 0 ? rstart_ + parser_.BulkEnd() : 0;
+  if (bulk_end > used + kReadChunk) {
     if (rb.size() < bulk_end) rb.resize(bulk_end);
-  } else if (rb.size() - self->rlen_ < kReadChunk) {
-    rb.resize(std::max(rb.size() * 2, self->rlen_ + kReadChunk));
+  } else if (rb.size() - used < kReadChunk) {
+    rb.resize(std::max(rb.size() * 2, used + kReadChunk));
   }
-  buf->base = rb.data() + self->rlen_;
-  buf->len = rb.size() - self->rlen_;
+  return uv_buf_init(rb.data() + used, static_cast<unsigned>(rb.size() - used));
 }
 
-void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t*) {
+void Connection::OnAlloc(uv_handle_t* h, size_t, uv_buf_t* buf) {
+  auto* self = static_cast<Connection*>(h->data);
+  *buf = self->tls_ ? uv_buf_init(tls_read_buffer, sizeof(tls_read_buffer)) : self->ReadRoom(0);
+}
+
+void Connection::OnRead(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf) {
   auto* self = static_cast<Connection*>(s->data);
-  if (nread == UV_EOF && !self->closing_ && self->client_.blocked) {
-    self->Close();  // as Redis: a blocked client that hangs up is gone, not answered later
+  if (self->tls_ && nread > 0) return self->ReadTls(buf->base, static_cast<size_t>(nread));
+  self->HandleRead(nread);
+}
+
+void Connection::HandleRead(ssize_t nread) {
+  if (nread == UV_EOF && !closing_ && client_.blocked) {
+    Close();  // as Redis: a blocked client that hangs up is gone, not answered later
     return;
   }
-  if (nread == UV_EOF && !self->closing_) {
+  if (nread == UV_EOF && !closing_) {
     // A half-close (`nc -N`, shutdown(SHUT_WR)) still expects the replies to what it sent,
     // including requests held back by backpressure; ProcessInput closes once they are out.
-    self->peer_closed_ = true;
-    self->UpdateReading();
-    self->ProcessInput();
+    peer_closed_ = true;
+    UpdateReading();
+    ProcessInput();
     return;
   }
   if (nread < 0) {
-    self->Close();  // reset or error: the client is gone; unsent replies go nowhere
+    Close();  // reset or error: the client is gone; unsent replies go nowhere
     return;
   }
   if (nread == 0) return;
-  ServerState& state = self->host_.state();
+  ServerState& state = host_.state();
   state.batch_time_ms = WallClockMs();
   state.batch_time_uses = 0;
-  self->Received(static_cast<size_t>(nread), state.batch_time_ms);
-  self->ProcessInput();
+  Received(static_cast<size_t>(nread), state.batch_time_ms);
+  ProcessInput();
   state.batch_time_ms = -1;
+}
+
+Connection::TlsRead Connection::DecryptTls(const char* data, size_t n) {
+  tls_->Feed(data, n);
+  TlsRead got;
+  for (;;) {
+    const uv_buf_t room = ReadRoom(got.plaintext);
+    size_t n_plain = 0;
+    const TlsStream::ReadEnd end = tls_->Read(room.base, room.len, n_plain);
+    got.plaintext += n_plain;
+    if (end == TlsStream::ReadEnd::kData) continue;
+    got.peer_closed = end == TlsStream::ReadEnd::kPeerClosed;
+    got.failed = end == TlsStream::ReadEnd::kFailed;
+    break;
+  }
+  SendCiphertext();  // the handshake's next flight, session tickets, an alert
+  return got;
+}
+
+void Connection::ReadTls(const char* data, size_t n) {
+  const TlsRead got = DecryptTls(data, n);
+  if (closing_) return;
+  if (got.plaintext > 0) HandleRead(static_cast<ssize_t>(got.plaintext));
+  if (closing_) return;
+  if (got.failed) return FailTls();
+  if (got.peer_closed) return HandleRead(UV_EOF);
+  // Output queued for this client before its handshake finished goes out now.
+  if (!out_.empty() && tls_->handshake_done()) RequestFlush();
+}
+
+void Connection::FailTls() {
+  // Verbose, not a warning: a port scanner or a plain-text client must not flood the log.
+  Log(LogLevel::kVerbose, "Error accepting a client connection: " + tls_->error() + " (addr=" +
+                              client_.addr + " laddr=" + client_.laddr + ")");
+  Close();
 }
 
 void Connection::ProcessInput() {
@@ -290,6 +353,7 @@ void Connection::Flush() {
 }
 
 void Connection::WriteReleased() {
+  if (tls_) return WriteReleasedTls();
   std::string_view views[kMaxWriteBlocks];
   uv_buf_t bufs[kMaxWriteBlocks];
   auto fill = [&] {
@@ -313,12 +377,7 @@ void Connection::WriteReleased() {
     out_.Consume(static_cast<size_t>(written));
     released_ -= static_cast<size_t>(written);
   }
-  if (released_ == 0) {
-    if (client_.close_after_reply) Close();
-    else if (!out_.empty()) RequestFlush();  // written by a blocked client's wake-up meanwhile
-    else OutputDrained();
-    return;
-  }
+  if (released_ == 0) return AllReleasedWritten();
   // The views handed to libuv must stay put while more replies are appended: seal the tail
   // when they reach into it (sealed blocks never change until consumed).
   if (out_.sealed_size() < released_) out_.Seal();
@@ -333,12 +392,70 @@ void Connection::WriteReleased() {
   }
 }
 
+void Connection::AllReleasedWritten() {
+  if (client_.close_after_reply) Close();
+  else if (!out_.empty()) RequestFlush();  // written by a blocked client's wake-up meanwhile
+  else OutputDrained();
+}
+
+void Connection::WriteReleasedTls() {
+  std::string_view views[kMaxWriteBlocks];
+  for (;;) {
+    // Plaintext is encrypted only as the ciphertext before it drains, so a reply of many
+    // megabytes never sits in memory twice; what is encrypted leaves out_ at once (OpenSSL
+    // copied it), so no block needs sealing.
+    while (released_ > 0 && tls_->handshake_done() && tls_->PendingCiphertext() < kMaxWriteSlice) {
+      const size_t n = out_.Peek(views, kMaxWriteBlocks, std::min(released_, kMaxWriteSlice));
+      size_t bytes = 0;
+      for (size_t i = 0; i < n; i++) {
+        if (!tls_->Write(views[i])) return Close();
+        bytes += views[i].size();
+      }
+      out_.Consume(bytes);
+      released_ -= bytes;
+    }
+    SendCiphertext();
+    if (closing_ || writing_) return;  // OnWrite comes back here
+    // Nothing can be encrypted before the handshake; ReadTls flushes what waits once it is done.
+    if (!tls_->handshake_done()) return;
+    if (released_ == 0) break;
+  }
+  AllReleasedWritten();
+}
+
+void Connection::SendCiphertext() {
+  while (!writing_ && !closing_) {
+    const std::string_view cipher = tls_->PeekCiphertext();
+    if (cipher.empty()) return;
+    uv_buf_t buf = uv_buf_init(const_cast<char*>(cipher.data()), static_cast<unsigned>(cipher.size()));
+    const int written = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1);
+    if (written < 0 && written != UV_EAGAIN) return Close();
+    const size_t sent = written > 0 ? static_cast<size_t>(written) : 0;
+    tls_->ConsumeCiphertext(sent);
+    if (sent == cipher.size()) continue;
+    // The rest stays put in the session's outbox until OnWrite consumes it.
+    buf = uv_buf_init(const_cast<char*>(cipher.data() + sent), static_cast<unsigned>(cipher.size() - sent));
+    inflight_ = cipher.size() - sent;
+    writing_ = true;
+    write_req_.data = this;
+    if (uv_write(&write_req_, reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1, OnWrite) != 0) {
+      writing_ = false;
+      return Close();
+    }
+  }
+}
+
 void Connection::OnWrite(uv_write_t* req, int status) {
   auto* self = static_cast<Connection*>(req->data);
   self->writing_ = false;
   if (status < 0 || self->closing_) {
     self->Close();
     return;
+  }
+  if (self->tls_) {
+    self->tls_->ConsumeCiphertext(self->inflight_);
+    self->inflight_ = 0;
+    return self->WriteReleasedTls();
   }
   self->out_.Consume(self->inflight_);
   self->released_ -= self->inflight_;
@@ -357,6 +474,14 @@ void Connection::OnWrite(uv_write_t* req, int status) {
 
 void Connection::Close() {
   if (closing_) return;
+  if (tls_ && !writing_ && tls_->handshake_done()) {
+    // A close_notify, so the client can tell a deliberate close (QUIT, CLIENT KILL) from a
+    // truncation; one try, as the socket may not take it.
+    tls_->Shutdown();
+    const std::string_view alert = tls_->PeekCiphertext();
+    uv_buf_t buf = uv_buf_init(const_cast<char*>(alert.data()), static_cast<unsigned>(alert.size()));
+    if (!alert.empty()) uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1);
+  }
   closing_ = true;
   if (reading_) uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
   reading_ = false;
@@ -371,7 +496,8 @@ void Connection::RequestFlush() {
 }
 
 void Connection::Refuse(std::string_view reply) {
-  if (!reply.empty()) {
+  // A TLS client cannot read anything before its handshake: it is only closed.
+  if (!reply.empty() && !tls_) {
     uv_buf_t buf = uv_buf_init(const_cast<char*>(reply.data()), static_cast<unsigned>(reply.size()));
     uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1);
   }

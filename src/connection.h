@@ -3,10 +3,14 @@
 // accumulate in out_ (chained blocks) and the host flushes each connection once per loop
 // iteration; a big flush goes out in bounded slices, freeing blocks as the client reads. Owned by
 // its host (the Server); destroyed only from libuv's close callback, after the handle is closed.
+// A connection accepted on the tls-port holds a TlsStream (src/tls.h): ciphertext is decrypted
+// into the same read buffer and replies are encrypted on their way out, so everything between
+// the two sees plaintext; a plain connection takes none of those branches' copies.
 #pragma once
 
 #include <uv.h>
 
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -19,6 +23,8 @@
 namespace server {
 
 class Connection;
+class TlsContext;
+class TlsStream;
 
 // What a connection needs from whoever accepted it: the loop and the shared state, a flush at
 // this loop iteration's check point (where the AOF is written before any reply leaves), service
@@ -40,12 +46,16 @@ class ConnectionHost {
 class Connection {
  public:
   Connection(ConnectionHost& host, uint64_t id);
+  ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
   uv_tcp_t* handle() { return &tcp_; }
   Client& client() { return client_; }
 
+  // Makes this a TLS connection (before Start): the client's first bytes are its handshake.
+  // False when OpenSSL could not make the session.
+  bool UseTls(const TlsContext& context);
   void Start();   // begins reading; call once the handle is accepted
   void Close();   // idempotent; the object is deleted when libuv has closed the handle
   void Flush();   // writes pending output (once per loop iteration, from the host)
@@ -77,6 +87,31 @@ class Connection {
 
   // `n` bytes read into the buffer at now_ms (a read callback, or ServeWhileBusy's own read).
   void Received(size_t n, int64_t now_ms);
+  // What a read callback does with `nread` plaintext bytes already in the buffer (or EOF, or
+  // an error code).
+  void HandleRead(ssize_t nread);
+  // Free space at the end of the read buffer, grown as needed, past `pending` bytes that are
+  // already written there but not yet counted by Received.
+  uv_buf_t ReadRoom(size_t pending);
+
+  // TLS. DecryptTls feeds `n` ciphertext bytes to the session, decrypts what it can into the
+  // read buffer (not yet Received) and sends what the session answers (handshake, alerts).
+  struct TlsRead {
+    size_t plaintext = 0;
+    bool peer_closed = false;  // close_notify
+    bool failed = false;       // the handshake or a record failed: close the connection
+  };
+  TlsRead DecryptTls(const char* data, size_t n);
+  void ReadTls(const char* data, size_t n);  // a read callback's ciphertext
+  void FailTls();
+  // Encrypts released_ plaintext a slice at a time and sends it, then does what WriteReleased
+  // does once everything is out.
+  void WriteReleasedTls();
+  // Sends the session's pending ciphertext: what the socket takes now, the rest by one
+  // uv_write (OnWrite continues).
+  void SendCiphertext();
+  // After every released byte went out: close, flush what came meanwhile, or resume.
+  void AllReleasedWritten();
   void UpdateReading();  // applies backpressure: read only while output is below the soft limit
   bool BlockedFromReading() const;
   bool OutputOverSoftLimit() const;
@@ -109,6 +144,9 @@ class Connection {
   bool peer_closed_ = false;  // read EOF: finish answering what was sent, then close
   bool flush_queued_ = false;
   int64_t soft_limit_since_ms_ = -1;  // steady time output went past the class's soft limit
+  // The TLS session of a connection on the tls-port; null for plain TCP. With it, out_ holds
+  // plaintext not yet encrypted and inflight_ counts ciphertext owned by the uv_write.
+  std::unique_ptr<TlsStream> tls_;
 };
 
 }  // namespace server

@@ -301,6 +301,9 @@ std::string NoSuchUser(std::string_view user);
 std::string ConfigSetUnknownOption(std::string_view name);
 // "ERR CONFIG SET failed (possibly related to argument 'foo') - <reason>"
 std::string ConfigSetFailed(std::string_view name, std::string_view reason);
+// ConfigSetFailed's reason when the new tls-* settings build no TLS context (the log says why).
+inline constexpr std::string_view kTlsConfigFailed =
+    "Unable to update TLS configuration. Check server logs.";
 // "ERR Rewriting config file: <strerror text>"
 std::string ConfigRewriteFailed(std::string_view reason);
 // XINFO STREAM with options it does not take, the subcommand as given:

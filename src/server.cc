@@ -17,11 +17,15 @@
 #include "src/delivery/schedule_pass.h"
 #include "src/errors.h"
 #include "src/log.h"
+#include "src/tls.h"
 #include "src/transactions.h"
 
 namespace server {
 
 namespace {
+
+// Redis's `port 0` with a tls-port serves TLS only; without one, port 0 picks a free port.
+bool ServesPlain(const Config& config) { return config.port != 0 || !TlsEnabled(config); }
 
 void MakeDirs(const std::string& path) {
   std::string partial;
@@ -46,12 +50,27 @@ Server::Server(Config config, const CommandTable& commands) : state_(std::move(c
 Server::~Server() { uv_loop_close(&loop_); }
 
 bool Server::Listen() {
+  const Config& config = state_.config;
+  if (ServesPlain(config)) {
+    const int bound = ListenOn(static_cast<int>(config.port), false);
+    if (bound < 0) return false;
+    state_.tcp_port = bound;
+  }
+  if (TlsEnabled(config)) {
+    const int bound = ListenOn(static_cast<int>(config.tls_port), true);
+    if (bound < 0) return false;
+    if (!ServesPlain(config)) state_.tcp_port = bound;  // INFO's tcp_port, as Redis
+  }
+  return true;
+}
+
+int Server::ListenOn(int port, bool tls) {
   auto addresses = SplitSpaces(state_.config.bind);
   if (addresses.empty()) addresses.push_back("127.0.0.1");
+  int bound_port = -1;
   for (const auto& addr : addresses) {
     std::string host = addr[0] == '-' ? addr.substr(1) : addr;  // "-::1" = optional in Redis
     sockaddr_storage ss;
-    int port = static_cast<int>(state_.config.port);
     int rc;
     if (host.find(':') != std::string::npos) {
       rc = uv_ip6_addr(host.c_str(), port, reinterpret_cast<sockaddr_in6*>(&ss));
@@ -60,33 +79,50 @@ bool Server::Listen() {
     }
     if (rc != 0) {
       Log(LogLevel::kWarning, "Invalid bind address '" + host + "'");
-      return false;
+      return -1;
     }
-    auto tcp = std::make_unique<uv_tcp_t>();
-    uv_tcp_init(&loop_, tcp.get());
-    tcp->data = this;
-    rc = uv_tcp_bind(tcp.get(), reinterpret_cast<sockaddr*>(&ss), 0);
+    auto listener = std::make_unique<Listener>();
+    listener->server = this;
+    listener->tls = tls;
+    uv_tcp_t* tcp = &listener->tcp;
+    uv_tcp_init(&loop_, tcp);
+    tcp->data = listener.get();
+    rc = uv_tcp_bind(tcp, reinterpret_cast<sockaddr*>(&ss), 0);
     if (rc == 0) {
-      rc = uv_listen(reinterpret_cast<uv_stream_t*>(tcp.get()),
+      rc = uv_listen(reinterpret_cast<uv_stream_t*>(tcp),
                      static_cast<int>(state_.config.tcp_backlog), OnConnection);
     }
     if (rc != 0) {
-      Log(LogLevel::kWarning, "Warning: Could not create server TCP listening socket " + host +
-                                  ":" + std::to_string(port) + ": " + uv_strerror(rc));
-      uv_close(reinterpret_cast<uv_handle_t*>(tcp.release()),
-               [](uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); });
+      Log(LogLevel::kWarning, "Warning: Could not create server " + std::string(tls ? "TLS" : "TCP") +
+                                  " listening socket " + host + ":" + std::to_string(port) + ": " +
+                                  uv_strerror(rc));
+      uv_close(reinterpret_cast<uv_handle_t*>(tcp),
+               [](uv_handle_t* h) { delete static_cast<Listener*>(h->data); });
+      listener.release();  // the close callback deletes it
       if (addr[0] == '-') continue;
-      return false;
+      return -1;
     }
-    if (state_.tcp_port == 0) {
+    if (bound_port < 0) {
       sockaddr_storage bound;
       int len = sizeof(bound);
-      uv_tcp_getsockname(tcp.get(), reinterpret_cast<sockaddr*>(&bound), &len);
-      state_.tcp_port = ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
+      uv_tcp_getsockname(tcp, reinterpret_cast<sockaddr*>(&bound), &len);
+      bound_port = ntohs(reinterpret_cast<sockaddr_in*>(&bound)->sin_port);
     }
-    listeners_.push_back(std::move(tcp));
+    listeners_.push_back(std::move(listener));
   }
-  return !listeners_.empty();
+  return bound_port;
+}
+
+bool Server::ConfigureTls() {
+  if (!TlsEnabled(state_.config)) return true;
+  TlsContext::Built built = TlsContext::Build(state_.config);
+  if (!built.context) {
+    Log(LogLevel::kWarning, built.error);
+    Log(LogLevel::kWarning, "Failed to configure TLS. Check logs for more info.");
+    return false;
+  }
+  state_.tls = std::move(built.context);
+  return true;
 }
 
 bool Server::LoadUsers() {
@@ -133,6 +169,7 @@ int Server::Run() {
   SetLogLevel(state_.config.loglevel);
   SetLogFile(state_.config.logfile);
   MakeDirs(state_.config.dir);
+  if (!ConfigureTls()) return 1;
   if (!LoadUsers() || !LoadAof() || !OpenAof()) return 1;
   if (!Listen()) {
     uv_run(&loop_, UV_RUN_NOWAIT);
@@ -140,8 +177,14 @@ int Server::Run() {
   }
   Log(LogLevel::kNotice, "Runnel " + std::string(kRunnelVersion) + " (Redis protocol " +
                              std::string(kRedisVersion) + ") pid=" + std::to_string(getpid()));
-  Log(LogLevel::kNotice, "Ready to accept connections tcp on port " +
-                             std::to_string(state_.tcp_port));
+  if (ServesPlain(state_.config)) {
+    Log(LogLevel::kNotice, "Ready to accept connections tcp on port " +
+                               std::to_string(state_.tcp_port));
+  }
+  if (TlsEnabled(state_.config)) {
+    Log(LogLevel::kNotice, "Ready to accept connections tls on port " +
+                               std::to_string(state_.config.tls_port));
+  }
 
   state_.serve_while_busy = [this] { ServeWhileBusy(); };
   uv_check_init(&loop_, &check_);
@@ -184,15 +227,25 @@ int Server::Run() {
   return 0;
 }
 
-void Server::OnConnection(uv_stream_t* listener, int status) {
-  auto* self = static_cast<Server*>(listener->data);
+void Server::OnConnection(uv_stream_t* handle, int status) {
+  const auto* listener = static_cast<const Listener*>(handle->data);
+  Server* self = listener->server;
   if (status < 0) return;
   auto* conn = new Connection(*self, self->state_.next_client_id++);
-  if (uv_accept(listener, reinterpret_cast<uv_stream_t*>(conn->handle())) != 0) {
+  if (uv_accept(handle, reinterpret_cast<uv_stream_t*>(conn->handle())) != 0) {
     conn->Refuse({});
     return;
   }
-  self->Admit(conn);
+  self->AdmitFrom(*listener, conn);
+}
+
+void Server::AdmitFrom(const Listener& listener, Connection* conn) {
+  // The context of the moment: a CONFIG SET that reloads it affects the connections after it.
+  if (listener.tls && (!state_.tls || !conn->UseTls(*state_.tls))) {
+    conn->Refuse({});
+    return;
+  }
+  Admit(conn);
 }
 
 void Server::Admit(Connection* conn) {
@@ -282,10 +335,12 @@ void Server::ServeWhileBusy() {
   // this polls the sockets itself: new connections are accepted, and every client but the
   // script's own (in the middle of its request) is read and answered, mostly -BUSY.
   std::vector<pollfd> fds;
+  std::vector<const Listener*> polled;
   for (const auto& listener : listeners_) {
     uv_os_fd_t fd;
-    if (uv_fileno(reinterpret_cast<uv_handle_t*>(listener.get()), &fd) == 0) {
+    if (uv_fileno(reinterpret_cast<uv_handle_t*>(&listener->tcp), &fd) == 0) {
       fds.push_back({fd, POLLIN, 0});
+      polled.push_back(listener.get());
     }
   }
   const size_t first_client = fds.size();
@@ -297,14 +352,16 @@ void Server::ServeWhileBusy() {
   }
   if (fds.empty() || poll(fds.data(), fds.size(), 0) <= 0) return;
   for (size_t i = 0; i < first_client; i++) {
-    if (fds[i].revents & POLLIN) AcceptWhileBusy(fds[i].fd);
+    if (fds[i].revents & POLLIN) AcceptWhileBusy(*polled[i]);
   }
   for (size_t i = first_client; i < fds.size(); i++) {
     if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) conns[i - first_client]->ServeWhileBusy();
   }
 }
 
-void Server::AcceptWhileBusy(int listen_fd) {
+void Server::AcceptWhileBusy(const Listener& listener) {
+  uv_os_fd_t listen_fd;
+  if (uv_fileno(reinterpret_cast<const uv_handle_t*>(&listener.tcp), &listen_fd) != 0) return;
   // Bounded, so that a flood of connections cannot keep the script from its next instruction.
   for (int i = 0; i < 64; i++) {
     const int fd = accept4(listen_fd, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -315,8 +372,8 @@ void Server::AcceptWhileBusy(int listen_fd) {
       conn->Refuse({});
       continue;
     }
-    Admit(conn);
-    // Its first request arrives with the next poll.
+    AdmitFrom(listener, conn);
+    // Its first request (or handshake) arrives with the next poll.
   }
 }
 
@@ -463,8 +520,8 @@ void Server::BeginShutdown() {
   for (auto& [id, c] : connections_) all.push_back(c);
   for (Connection* c : all) c->Close();
   for (auto& l : listeners_) {
-    uv_close(reinterpret_cast<uv_handle_t*>(l.release()),
-             [](uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); });
+    uv_close(reinterpret_cast<uv_handle_t*>(&l.release()->tcp),
+             [](uv_handle_t* h) { delete static_cast<Listener*>(h->data); });
   }
   listeners_.clear();
   uv_close(reinterpret_cast<uv_handle_t*>(&check_), nullptr);

@@ -1,4 +1,4 @@
-// The server process: one libuv loop with the TCP listeners, a cron timer (active expiry,
+// The server process: one libuv loop with the TCP listeners (plain and TLS), a cron timer (active expiry,
 // idle timeouts), signal handlers, and a check handle that runs after each poll phase to
 // flush every connection with pending replies, so each client gets one write per iteration.
 #pragma once
@@ -37,6 +37,14 @@ class Server final : public ConnectionHost, public ClientOutputs {
   void ServeReadyKeys() override;
 
  private:
+  // A listening socket: the port's plain one, or the tls-port's, whose connections speak TLS
+  // with state_.tls's context. Its handle's data points back at it.
+  struct Listener {
+    uv_tcp_t tcp;
+    Server* server;
+    bool tls;
+  };
+
   static void OnConnection(uv_stream_t* listener, int status);
   static void OnCheck(uv_check_t* h);
   static void OnIdle(uv_idle_t* h);
@@ -46,6 +54,14 @@ class Server final : public ConnectionHost, public ClientOutputs {
   static void OnDueTimer(uv_timer_t* h);
 
   bool Listen();
+  // Binds every bind address on `port`, as TLS listeners when `tls`. Returns the port bound
+  // (the one picked for port 0), or -1 when a required address failed (logged).
+  int ListenOn(int port, bool tls);
+  // Builds the TLS context when a tls-port is set; false (the reason logged) stops start-up.
+  bool ConfigureTls();
+  // Makes an accepted connection a TLS one when it came through a TLS listener, and admits it
+  // (or refuses it, when OpenSSL cannot make its session).
+  void AdmitFrom(const Listener& listener, Connection* conn);
   // The append-only file. LoadAof (src/server_aof_load.cc) replays it before the port opens;
   // OpenAof, FeedAof and CloseAof (src/server_aof.cc) open it for appending, hand it each
   // check point's writes before any reply leaves, and flush it at shutdown. The two that
@@ -71,13 +87,14 @@ class Server final : public ConnectionHost, public ClientOutputs {
   void ResumeUnblocked();
   // state_.serve_while_busy: answers the other clients while a script runs long.
   void ServeWhileBusy();
-  void AcceptWhileBusy(int listen_fd);
+  void AcceptWhileBusy(const Listener& listener);
   void Admit(Connection* conn);  // registers an accepted connection and starts reading
   resp::Writer* WriterFor(uint64_t client_id);
   resp::Writer* OutputFor(uint64_t client_id) override;
 
   uv_loop_t loop_;
-  std::vector<std::unique_ptr<uv_tcp_t>> listeners_;
+  // Owned here until BeginShutdown hands each to uv_close, whose callback deletes it.
+  std::vector<std::unique_ptr<Listener>> listeners_;
   uv_check_t check_;
   // Active only while flushes are queued: an active idle handle makes the loop poll without
   // blocking, so output queued outside an I/O callback is written in the next iteration

@@ -29,6 +29,7 @@ class Writer;
 namespace server {
 
 class CommandTable;
+class TlsContext;
 
 // How a command reaches other clients' connections (PUBLISH's messages): the server implements
 // it over its connections; a unit test may install its own.
@@ -148,7 +149,10 @@ struct ServerState {
   std::map<uint64_t, Client*> clients;  // by id, which is also connection order
   std::vector<uint64_t> clients_to_close;  // CLIENT KILL: closed by the server after this turn
   bool shutdown_requested = false;
-  int tcp_port = 0;  // the port actually bound (config.port may be 0)
+  int tcp_port = 0;  // the port actually bound (config.port may be 0); the TLS one if alone
+  // The TLS context new connections on the tls-port start with (src/tls.h); null while TLS is
+  // off. CONFIG SET of a tls-* option replaces it; open connections keep the one they have.
+  std::shared_ptr<const TlsContext> tls;
   std::string replid;  // replication id INFO reports; no replication yet, so it never changes
   size_t peak_memory = 0;  // highest used_memory seen after a command, by INFO or the cron
   size_t startup_memory = 0;  // used_memory when the state was made, before any data

@@ -8,8 +8,6 @@ promote, take, complete, as the queue libraries do) hands every job to exactly o
 
 Usage: redis_py_test.py path/to/runnel-server. Starts the server on a free port in a temporary
 directory; exits non-zero on the first failed check."""
-import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,32 +16,17 @@ import time
 
 import redis
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from client_checks import answers_ping, check, free_port, run_checks
 
 
 def start_server(binary, workdir):
     port = free_port()
     proc = subprocess.Popen([binary, "--port", str(port), "--dir", workdir, "--appendonly", "yes"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    client = redis.Redis(port=port, decode_responses=True)
-    for _ in range(200):
-        try:
-            client.ping()
-            return proc, port
-        except redis.ConnectionError:
-            time.sleep(0.05)
+    if answers_ping(proc, redis.Redis(port=port, decode_responses=True)):
+        return proc, port
     proc.kill()
     raise RuntimeError("runnel-server did not answer PING")
-
-
-def check(cond, what):
-    if not cond:
-        raise AssertionError(what)
-    print("ok -", what)
 
 
 def brpop_worker_loop(port):
@@ -283,15 +266,8 @@ def main():
     binary = sys.argv[1]
     with tempfile.TemporaryDirectory() as workdir:
         proc, port = start_server(binary, workdir)
-        try:
-            brpop_worker_loop(port)
-            bzpopmin_scheduler(port)
-            data_types(port)
-            pubsub(port)
-            lua_job_queue(port)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+        run_checks(proc, [brpop_worker_loop, bzpopmin_scheduler, data_types, pubsub, lua_job_queue],
+                   port)
     print("all redis-py checks passed")
 
 

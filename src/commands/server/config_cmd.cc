@@ -8,12 +8,14 @@
 #include <sstream>
 #include <vector>
 
+#include "src/ascii.h"
 #include "src/commands/registry.h"
 #include "src/commands/server/admin.h"
 #include "src/commands/util.h"
 #include "src/delivery/group_due.h"
 #include "src/errors.h"
 #include "src/log.h"
+#include "src/tls.h"
 
 namespace server {
 
@@ -55,6 +57,22 @@ void ConfigGet(CommandContext& ctx) {
   }
 }
 
+// Logs why the new TLS settings failed, as Redis does, and returns CONFIG SET's error naming
+// the first tls-* argument.
+std::string TlsConfigFailed(CommandContext& ctx, const std::string& reason) {
+  std::string_view name = ctx.arg(2);
+  for (size_t i = 2; i < ctx.argc(); i += 2) {
+    if (AsciiLower(ctx.arg(i)).rfind("tls-", 0) == 0) {
+      name = ctx.arg(i);
+      break;
+    }
+  }
+  Log(LogLevel::kWarning, reason);
+  Log(LogLevel::kWarning, "Failed applying new configuration. Possibly related to new " +
+                              AsciiLower(name) + " setting. Restoring previous settings.");
+  return err::ConfigSetFailed(name, err::kTlsConfigFailed);
+}
+
 void ConfigSet(CommandContext& ctx) {
   if (ctx.argc() % 2 != 0) return ctx.reply.Error(err::kSyntax);
   std::vector<const ConfigOption*> options;
@@ -81,6 +99,14 @@ void ConfigSet(CommandContext& ctx) {
     std::string reason = options[(i - 2) / 2]->set(updated, ctx.arg(i + 1));
     if (!reason.empty()) return ctx.reply.Error(err::ConfigSetFailed(ctx.arg(i), reason));
   }
+  std::shared_ptr<const TlsContext> tls;
+  if (TlsEnabled(updated) && TlsContextSettingsDiffer(ctx.server.config, updated)) {
+    // The new certificate (or protocols, ciphers...) must load before anything changes: on
+    // failure the server keeps serving TLS with the old context, as Redis.
+    TlsContext::Built built = TlsContext::Build(updated);
+    if (!built.context) return ctx.reply.Error(TlsConfigFailed(ctx, built.error));
+    tls = std::move(built.context);
+  }
   Config& live = ctx.server.config;
   // Clients connected while there was no password were implicitly authenticated; setting one
   // must not lock them out, as in Redis.
@@ -95,6 +121,7 @@ void ConfigSet(CommandContext& ctx) {
   // requirepass is the default user's password; acl-pubsub-default what new users start with.
   if (pass_changed) ctx.server.Acl().SetRequirePass(live.requirepass);
   ctx.server.Acl().set_allchannels_default(live.acl_pubsub_default == "allchannels");
+  if (tls) ctx.server.tls = std::move(tls);  // for connections accepted from now on
   // Pending entries of groups under the default policy get due times from the new one.
   if (policy_changed) RescheduleDefaultPolicyGroups(ctx.server, ctx.now_ms);
   ctx.reply.Ok();
