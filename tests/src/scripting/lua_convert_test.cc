@@ -106,6 +106,17 @@ TEST_CASE("Lua values become replies as Redis converts them, in each protocol",
   CHECK(f.Reply("{verbatim_string={format='txt', string='x'}}", 3) == "=5\r\ntxt:x\r\n");
 }
 
+TEST_CASE("A status or big number with line breaks stays on one line as Redis writes it",
+          "[scripting][convert]") {
+  // Found by tests/fuzz/lua_convert_fuzz.cc: {ok='a\r\nb'} was written as is, ending the
+  // status early and leaving "b\r\n" to be read as the next reply.
+  LuaFixture f;
+  CHECK(f.Reply("{ok='a\\r\\nb'}", 2) == "+a  b\r\n");
+  CHECK(f.Reply("{ok='cut\\0here'}", 3) == "+cut\r\n");  // a C string, as Redis reads it
+  CHECK(f.Reply("{big_number='12\\r\\n3'}", 3) == "(12  3\r\n");
+  CHECK(f.Reply("{big_number='12\\r\\n3'}", 2) == "$5\r\n12  3\r\n");
+}
+
 TEST_CASE("Numbers beyond a 64-bit integer convert as Redis's cast does", "[scripting][convert]") {
   CHECK(LuaNumberToInteger(1e100) == INT64_MIN);
   CHECK(LuaNumberToInteger(-1e100) == INT64_MIN);
