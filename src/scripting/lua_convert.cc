@@ -139,6 +139,8 @@ class ReplyReader {
     lua_newtable(L_);
     for (long long i = 0; i < pairs; i++) {
       if (!Push(depth + 1) || !Push(depth + 1)) return false;
+      // A null key cannot index a Lua table (rawset would raise an error from C++ code).
+      if (lua_isnil(L_, -2)) return false;
       lua_rawset(L_, -3);
     }
     lua_rawset(L_, -3);
@@ -150,6 +152,7 @@ class ReplyReader {
     lua_newtable(L_);
     for (long long i = 0; i < n; i++) {
       if (!Push(depth + 1)) return false;
+      if (lua_isnil(L_, -1)) return false;  // as a map's key
       lua_pushboolean(L_, 1);
       lua_rawset(L_, -3);
     }

@@ -82,6 +82,17 @@ TEST_CASE("A malformed or cut-short reply pushes nothing", "[scripting][convert]
   CHECK(lua_gettop(f.L) == 0);
 }
 
+TEST_CASE("A RESP3 map with a null key or a set with a null member pushes nothing",
+          "[scripting][convert]") {
+  // Found by tests/fuzz/lua_convert_fuzz.cc: the null became a nil table key, and Lua raised
+  // "table index is nil" through the converter (a panic outside a protected call).
+  LuaFixture f;
+  CHECK_FALSE(PushReply(f.L, "%1\r\n_\r\n:1\r\n"));
+  CHECK_FALSE(PushReply(f.L, "~2\r\n:1\r\n_\r\n"));
+  CHECK(lua_gettop(f.L) == 0);
+  CHECK(f.Inspect("%1\r\n:1\r\n_\r\n", "r.map[1]") == "nil");  // a null value is fine
+}
+
 TEST_CASE("Lua values become replies as Redis converts them, in each protocol",
           "[scripting][convert]") {
   LuaFixture f;
