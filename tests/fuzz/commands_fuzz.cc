@@ -1,15 +1,16 @@
 // Fuzz target: command execution. Each input is a short session of two clients against an
 // in-process server (the real command table and Dispatch, a pinned clock) that starts with
-// every data type present (support/fuzz_keyspace.h). The vocabulary is the command table
-// itself: every command and subcommand but the two that act on the process (SHUTDOWN stops it,
-// BGREWRITEAOF forks; both are admin and noscript at the top level). Arguments come from pools
-// (the dataset's keys, members, numbers, stream IDs, the command's own keywords from its
-// documented syntax, scripts) or are raw bytes. Blocking commands may block: the session
-// serves them when their keys are signalled, and unblocks them when it ends.
+// every data type present (support/fuzz_keyspace.h) and a function library. The vocabulary is
+// the command table itself: every command and subcommand but the two that act on the process
+// (SHUTDOWN stops it, BGREWRITEAOF forks; both are admin and noscript at the top level).
+// Arguments come from pools (the dataset's keys, members, numbers, stream IDs, the command's
+// own keywords from its documented syntax, scripts and their SHA-1s, a FUNCTION DUMP payload)
+// or are raw bytes. Blocking commands may block: the session serves them when their keys are
+// signalled, and unblocks them when it ends.
 // Oracles, besides the sanitizers: every reply is whole RESP frames, one reply per command
 // (a subscribe may answer once per channel; a blocked client answers later, once); and, when no
 // CONFIG SET changed the thresholds, what the commands recorded for the AOF, replayed into a
-// fresh server, rebuilds the same dataset without an error.
+// fresh server at the times they ran, rebuilds the same dataset without an error.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -180,10 +181,12 @@ class Session {
       const std::string reply = Run(10, argv);
       Check(reply.empty() || reply[0] != '-', "the keyspace setup failed");
     }
-    for (const std::string& key : fuzz_support::FuzzKeys()) {
-      payloads_.push_back(Run(10, {"DUMP", key}));
-    }
-    out_[10].clear();
+    // A library to call (FCALL f1), and FUNCTION DUMP's payload of it for FUNCTION RESTORE.
+    Check(Run(10, {"FUNCTION", "LOAD", Libraries()[0]}) == "$4\r\nlib1\r\n", "FUNCTION LOAD");
+    const std::string dump = Run(10, {"FUNCTION", "DUMP"});
+    const size_t body = dump.find("\r\n") + 2;
+    Check(dump[0] == '$' && dump.size() > body + 2, "FUNCTION DUMP");
+    payload_ = dump.substr(body, dump.size() - body - 2);
   }
 
   void Play() {
@@ -279,7 +282,7 @@ class Session {
       case 8:
         return Pick(kPatterns);
       case 9:
-        return in_.Flag() ? Pick(vocabulary.shas) : Pick(payloads_);
+        return in_.Flag() ? Pick(vocabulary.shas) : payload_;
       default:
         return std::string(in_.Bytes(12));
     }
@@ -388,7 +391,7 @@ class Session {
   std::map<uint64_t, server::Client*> clients_;
   std::map<uint64_t, std::string> out_;
   std::map<uint64_t, std::unique_ptr<resp::Writer>> writers_;
-  std::vector<std::string> payloads_;
+  std::string payload_;
   std::vector<std::pair<int64_t, server::PropagatedCommand>> log_;  // (time, record)
   bool config_changed_ = false;
   const bool verbose_ = std::getenv("FUZZ_VERBOSE") != nullptr;
