@@ -97,10 +97,11 @@ class ReplyReader {
         return PushField("big_number", line);
       case '|': {
         // An attribute: read and dropped, the reply follows it.
+        // Pair by pair: 2 * n would overflow for a count near LLONG_MAX.
         const long long n = Number(line);
-        for (long long i = 0; i < 2 * n; i++) {
-          if (!Push(depth + 1)) return false;
-          lua_pop(L_, 1);
+        for (long long i = 0; i < n; i++) {
+          if (!Push(depth + 1) || !Push(depth + 1)) return false;
+          lua_pop(L_, 2);
         }
         return Push(depth);
       }

@@ -93,6 +93,18 @@ TEST_CASE("A RESP3 map with a null key or a set with a null member pushes nothin
   CHECK(f.Inspect("%1\r\n:1\r\n_\r\n", "r.map[1]") == "nil");  // a null value is fine
 }
 
+TEST_CASE("An attribute with a count near the 64-bit limit is refused without an overflow",
+          "[scripting][convert]") {
+  // Found by tests/fuzz/lua_convert_fuzz.cc: the count was doubled (key and value) in a signed
+  // 64-bit integer, which overflows: undefined behaviour, which the sanitizer run of this test
+  // (build-sanitize, UBSan without recovery) reports.
+  LuaFixture f;
+  CHECK_FALSE(PushReply(f.L, "|9223372036854775807\r\n+k\r\n"));
+  CHECK_FALSE(PushReply(f.L, "|4611686018427387904\r\n+k\r\n"));
+  CHECK(lua_gettop(f.L) == 0);
+  CHECK(f.Inspect("|1\r\n+key\r\n:1\r\n:7\r\n", "r") == "7");  // a whole attribute is dropped
+}
+
 TEST_CASE("Lua values become replies as Redis converts them, in each protocol",
           "[scripting][convert]") {
   LuaFixture f;
