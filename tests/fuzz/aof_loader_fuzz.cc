@@ -14,6 +14,7 @@
 #include "resp/parser.h"
 #include "src/aof_loader.h"
 #include "src/ascii.h"
+#include "src/lazy_free.h"
 #include "tests/fuzz/support/argv_budget.h"
 #include "tests/fuzz/support/fuzz_keyspace.h"
 #include "tests/support/command_harness.h"
@@ -78,5 +79,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(prefix.ending == AofReplayResult::Ending::kClean);
   Check(prefix.commands == r.commands);
   Check(prefix.failed == r.failed);
+  // What UNLINK or FLUSHALL ASYNC handed to the lazy-free thread is freed before the leak check.
+  server::LazyFreer::Instance().Drain();
   return 0;
 }
