@@ -123,7 +123,11 @@ void Writer::Verbatim(std::string_view s, std::string_view format) {
   if (protocol_ >= 3) {
     Room(kHeaderMax + s.size() + 6);
     HeaderNoRoom('=', static_cast<int64_t>(s.size() + 4));
-    out_->append(format.substr(0, 3));
+    // The frame's length counts exactly three bytes of format: a shorter one (a script may
+    // return any) is padded with NULs, as the C string Redis copies three bytes from would be.
+    format = format.substr(0, 3);
+    out_->append(format);
+    out_->append(3 - format.size(), '\0');
     out_->push_back(':');
     out_->append(s);
     out_->append("\r\n");

@@ -628,8 +628,18 @@ namespace {
 
 std::string DirectiveLine(const Config& config, const ConfigOption& opt) {
   std::string value = opt.get(config);
-  if (opt.multi_word && !value.empty()) return std::string(opt.name) + " " + value;
-  return std::string(opt.name) + " " + QuoteConfigValue(value);
+  if (!opt.multi_word) return std::string(opt.name) + " " + QuoteConfigValue(value);
+  // The words were joined with single spaces when read (ApplyDirective): each piece between
+  // two spaces is one word again, quoted if it needs it (an empty word, a quote, a tab), so
+  // the line reads back to the same value.
+  std::string line(opt.name);
+  size_t start = 0;
+  while (true) {
+    const size_t space = value.find(' ', start);
+    line += " " + QuoteConfigValue(std::string_view(value).substr(start, space - start));
+    if (space == std::string::npos) return line;
+    start = space + 1;
+  }
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds Runnel and runs every test: the unit tests under ASan+UBSan, then unit and integration
 # tests and the differential compat suite against Debian's redis-server on the Release build,
-# where each Catch2 test case is its own ctest test, so ctest -j spreads them over the cores.
+# where each Catch2 test case is its own ctest test, so ctest -j spreads them over the cores;
+# then each libFuzzer target for 30 s (clang build in build-fuzz/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash .ci/setup
@@ -28,3 +29,13 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ./build-sanitize/te
 
 echo "== all tests (unit, integration, compat suite)"
 ctest --test-dir build -j"$jobs" --output-on-failure
+
+# The libFuzzer targets (tests/fuzz/): clang, every library instrumented and under ASan+UBSan,
+# at -O1 with assertions on; each target then fuzzes for 30 s from its seed corpus (a copy:
+# the repository is not written to). Any crash, leak, hang or sanitizer report fails the run.
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" -DRUNNEL_FUZZ=ON -DRUNNEL_TESTS=OFF "${unity[@]}" \
+  >/dev/null
+cmake --build build-fuzz -j"$jobs" --target fuzz_targets
+echo "== fuzz targets, 30 s each"
+bash tests/fuzz/run.sh 30

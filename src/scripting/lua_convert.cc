@@ -1,5 +1,6 @@
 #include "src/scripting/lua_convert.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -96,10 +97,11 @@ class ReplyReader {
         return PushField("big_number", line);
       case '|': {
         // An attribute: read and dropped, the reply follows it.
+        // Pair by pair: 2 * n would overflow for a count near LLONG_MAX.
         const long long n = Number(line);
-        for (long long i = 0; i < 2 * n; i++) {
-          if (!Push(depth + 1)) return false;
-          lua_pop(L_, 1);
+        for (long long i = 0; i < n; i++) {
+          if (!Push(depth + 1) || !Push(depth + 1)) return false;
+          lua_pop(L_, 2);
         }
         return Push(depth);
       }
@@ -138,6 +140,8 @@ class ReplyReader {
     lua_newtable(L_);
     for (long long i = 0; i < pairs; i++) {
       if (!Push(depth + 1) || !Push(depth + 1)) return false;
+      // A null key cannot index a Lua table (rawset would raise an error from C++ code).
+      if (lua_isnil(L_, -2)) return false;
       lua_rawset(L_, -3);
     }
     lua_rawset(L_, -3);
@@ -149,6 +153,7 @@ class ReplyReader {
     lua_newtable(L_);
     for (long long i = 0; i < n; i++) {
       if (!Push(depth + 1)) return false;
+      if (lua_isnil(L_, -1)) return false;  // as a map's key
       lua_pushboolean(L_, 1);
       lua_rawset(L_, -3);
     }
@@ -160,6 +165,14 @@ class ReplyReader {
   std::string_view in_;
   size_t pos_ = 0;
 };
+
+// `text` with CR and LF made spaces, for the reply types that end at a line break.
+std::string OneLine(std::string text) {
+  for (char& c : text) {
+    if (c == '\r' || c == '\n') c = ' ';
+  }
+  return text;
+}
 
 // The string field `name` of the table at `index`, if it is one.
 bool StringField(lua_State* L, int index, const char* name, std::string& out) {
@@ -189,13 +202,18 @@ void WriteValue(lua_State* L, int index, resp::Writer& out, int depth, int scrip
 void WriteTable(lua_State* L, int index, resp::Writer& out, int depth, int script_resp) {
   std::string text;
   if (StringField(L, index, "err", text)) return out.Error(text);
-  if (StringField(L, index, "ok", text)) return out.Simple(text);
+  if (StringField(L, index, "ok", text)) {
+    // A status is one line: Redis reads it as a C string (up to a NUL) and turns CR and LF
+    // into spaces, so a script cannot break the reply stream.
+    text.resize(std::min(text.size(), text.find('\0')));
+    return out.Simple(OneLine(std::move(text)));
+  }
   if (FieldOfType(L, index, "double", LUA_TNUMBER)) {
     out.Double(lua_tonumber(L, -1));
     lua_pop(L, 1);
     return;
   }
-  if (StringField(L, index, "big_number", text)) return out.BigNumber(text);
+  if (StringField(L, index, "big_number", text)) return out.BigNumber(OneLine(std::move(text)));
   if (FieldOfType(L, index, "verbatim_string", LUA_TTABLE)) {
     const int v = lua_gettop(L);
     std::string format, body;

@@ -73,6 +73,17 @@ TEST_CASE("Booleans are integers in RESP2 and #t/#f in RESP3", "[resp][writer]")
   CHECK(Resp3([](auto& w) { w.Bool(false); }) == "#f\r\n");
 }
 
+TEST_CASE("A verbatim string whose format is shorter than three bytes keeps its length right",
+          "[resp][writer]") {
+  // Found by tests/fuzz/lua_convert_fuzz.cc: a script returning
+  // {verbatim_string={format='t', string='abc'}} made "=7\r\nt:abc\r\n", five bytes for
+  // seven, which desynchronised the connection.
+  using namespace std::string_literals;
+  CHECK(Resp3([](auto& w) { w.Verbatim("abc", "t"); }) == "=7\r\nt\0\0:abc\r\n"s);
+  CHECK(Resp3([](auto& w) { w.Verbatim("", ""); }) == "=4\r\n\0\0\0:\r\n"s);
+  CHECK(Resp3([](auto& w) { w.Verbatim("x", "markdown"); }) == "=5\r\nmar:x\r\n");
+}
+
 TEST_CASE("Verbatim strings and big numbers are bulks in RESP2", "[resp][writer]") {
   CHECK(Resp2([](auto& w) { w.Verbatim("a\r\nb"); }) == "$4\r\na\r\nb\r\n");
   CHECK(Resp3([](auto& w) { w.Verbatim("a\r\nb"); }) == "=8\r\ntxt:a\r\nb\r\n");

@@ -196,6 +196,22 @@ TEST_CASE("Rewritten config text updates known lines, keeps the rest, appends ch
   CHECK(back.requirepass == "a b");
 }
 
+TEST_CASE("A rewritten bind whose words need quotes reads back to the same value", "[config]") {
+  // Found by tests/fuzz/config_fuzz.cc: the words of a multi-word option were written back
+  // unquoted, so an empty word, a quote or a tab inside one came back as other words.
+  Config c;
+  REQUIRE(server::LoadConfigText(c, "bind 127.0.0.1 \"\" \"a\\tb\" \"q\\\"\"\n").empty());
+  REQUIRE(c.bind == "127.0.0.1  a\tb q\"");
+  const std::string text = server::RewriteConfigText(c, "bind 0.0.0.0\n");
+  CHECK(text == "bind 127.0.0.1 \"\" \"a\\tb\" \"q\\\"\"\n");
+  Config back;
+  REQUIRE(server::LoadConfigText(back, text).empty());
+  CHECK(back.bind == c.bind);
+  // Plain addresses are written as before.
+  c.bind = "127.0.0.1 -::1";
+  CHECK(server::RewriteConfigText(c, "bind x\n") == "bind 127.0.0.1 -::1\n");
+}
+
 TEST_CASE("Config values are quoted only when a config file needs it", "[config]") {
   CHECK(server::QuoteConfigValue("plain") == "plain");
   CHECK(server::QuoteConfigValue("") == "\"\"");

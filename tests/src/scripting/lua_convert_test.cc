@@ -32,6 +32,11 @@ struct LuaFixture {
     lua_settop(L, 0);
     return out;
   }
+  // Whether PushReply refuses `reply`, leaving the stack as it was.
+  bool Refuses(const std::string& reply) {
+    const int top = lua_gettop(L);
+    return !PushReply(L, reply) && lua_gettop(L) == top;
+  }
   // The reply a Lua expression becomes.
   std::string Reply(const std::string& expr, int protocol, int script_resp = 2) {
     REQUIRE(luaL_dostring(L, ("return " + expr).c_str()) == 0);
@@ -76,10 +81,30 @@ TEST_CASE("RESP3 replies become Redis's Lua tables for maps, sets, doubles and t
 
 TEST_CASE("A malformed or cut-short reply pushes nothing", "[scripting][convert]") {
   LuaFixture f;
-  CHECK_FALSE(PushReply(f.L, "*2\r\n:1\r\n"));
-  CHECK_FALSE(PushReply(f.L, "$5\r\nab\r\n"));
-  CHECK_FALSE(PushReply(f.L, "?x\r\n"));
-  CHECK(lua_gettop(f.L) == 0);
+  CHECK(f.Refuses("*2\r\n:1\r\n"));
+  CHECK(f.Refuses("$5\r\nab\r\n"));
+  CHECK(f.Refuses("?x\r\n"));
+}
+
+TEST_CASE("A RESP3 map with a null key or a set with a null member pushes nothing",
+          "[scripting][convert]") {
+  // Found by tests/fuzz/lua_convert_fuzz.cc: the null became a nil table key, and Lua raised
+  // "table index is nil" through the converter (a panic outside a protected call).
+  LuaFixture f;
+  CHECK(f.Refuses("%1\r\n_\r\n:1\r\n"));
+  CHECK(f.Refuses("~2\r\n:1\r\n_\r\n"));
+  CHECK(f.Inspect("%1\r\n:1\r\n_\r\n", "r.map[1]") == "nil");  // a null value is fine
+}
+
+TEST_CASE("An attribute with a count near the 64-bit limit is refused without an overflow",
+          "[scripting][convert]") {
+  // Found by tests/fuzz/lua_convert_fuzz.cc: the count was doubled (key and value) in a signed
+  // 64-bit integer, which overflows: undefined behaviour, which the sanitizer run of this test
+  // (build-sanitize, UBSan without recovery) reports.
+  LuaFixture f;
+  CHECK(f.Refuses("|9223372036854775807\r\n+k\r\n"));
+  CHECK(f.Refuses("|4611686018427387904\r\n+k\r\n"));
+  CHECK(f.Inspect("|1\r\n+key\r\n:1\r\n:7\r\n", "r") == "7");  // a whole attribute is dropped
 }
 
 TEST_CASE("Lua values become replies as Redis converts them, in each protocol",
@@ -104,6 +129,17 @@ TEST_CASE("Lua values become replies as Redis converts them, in each protocol",
   CHECK(f.Reply("{double=1.5}", 3) == ",1.5\r\n");
   CHECK(f.Reply("{big_number='12'}", 3) == "(12\r\n");
   CHECK(f.Reply("{verbatim_string={format='txt', string='x'}}", 3) == "=5\r\ntxt:x\r\n");
+}
+
+TEST_CASE("A status or big number with line breaks stays on one line as Redis writes it",
+          "[scripting][convert]") {
+  // Found by tests/fuzz/lua_convert_fuzz.cc: {ok='a\r\nb'} was written as is, ending the
+  // status early and leaving "b\r\n" to be read as the next reply.
+  LuaFixture f;
+  CHECK(f.Reply("{ok='a\\r\\nb'}", 2) == "+a  b\r\n");
+  CHECK(f.Reply("{ok='cut\\0here'}", 3) == "+cut\r\n");  // a C string, as Redis reads it
+  CHECK(f.Reply("{big_number='12\\r\\n3'}", 3) == "(12  3\r\n");
+  CHECK(f.Reply("{big_number='12\\r\\n3'}", 2) == "$5\r\n12  3\r\n");
 }
 
 TEST_CASE("Numbers beyond a 64-bit integer convert as Redis's cast does", "[scripting][convert]") {
