@@ -497,10 +497,13 @@ void Server::Cron() {
     }
     for (Connection* c : idle) c->Close();
   }
+  std::vector<Connection*> over_limit;
   for (auto& [id, c] : connections_) {
     c->client().query_buffer_size = c->QueryBufferSize();
     c->client().output_buffer_size = c->PendingOutput();
+    if (!c->closing() && c->OutputLimitReached()) over_limit.push_back(c);
   }
+  for (Connection* c : over_limit) c->CloseForOutputLimit();
 }
 
 void Server::OnCron(uv_timer_t* h) { static_cast<Server*>(h->data)->Cron(); }
