@@ -384,6 +384,7 @@ void Connection::WriteReleased() {
   if (written > 0) {
     out_.Consume(static_cast<size_t>(written));
     released_ -= static_cast<size_t>(written);
+    client_.last_interaction_ms = WallClockMs();  // for `timeout`, a write counts as in Redis
   }
   if (released_ == 0) return AllReleasedWritten();
   // The views handed to libuv must stay put while more replies are appended: seal the tail
@@ -468,6 +469,7 @@ void Connection::OnWrite(uv_write_t* req, int status) {
   self->out_.Consume(self->inflight_);
   self->released_ -= self->inflight_;
   self->inflight_ = 0;
+  self->client_.last_interaction_ms = WallClockMs();
   if (self->released_ > 0) {
     // Bytes that already passed a check point: the next slice goes now.
     self->WriteReleased();

@@ -489,9 +489,10 @@ void Server::Cron() {
   if (state_.config.timeout > 0) {
     std::vector<Connection*> idle;
     for (auto& [id, c] : connections_) {
-      // A blocked client waits on purpose; its own timeout is the BLOCK argument.
+      // As Redis: a blocked client waits on purpose (its own timeout is the BLOCK argument),
+      // and so does one with subscriptions; a client inside MULTI gets no such grace.
       if (now - c->client().last_interaction_ms > state_.config.timeout * 1000 &&
-          !c->client().in_multi && !c->client().blocked) {
+          !c->client().blocked && c->client().subscriptions == 0) {
         idle.push_back(c);
       }
     }
