@@ -17,6 +17,7 @@
 #include "src/delivery/schedule_pass.h"
 #include "src/errors.h"
 #include "src/log.h"
+#include "src/open_files.h"
 #include "src/tls.h"
 #include "src/transactions.h"
 
@@ -168,6 +169,7 @@ bool Server::LoadUsers() {
 int Server::Run() {
   SetLogLevel(state_.config.loglevel);
   SetLogFile(state_.config.logfile);
+  if (!AdjustOpenFilesLimit(state_.config)) return 1;
   MakeDirs(state_.config.dir);
   if (!ConfigureTls()) return 1;
   if (!LoadUsers() || !LoadAof() || !OpenAof()) return 1;
