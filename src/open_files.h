@@ -20,4 +20,9 @@ inline constexpr int64_t kReservedFds = 32;
 // cannot start.
 bool AdjustOpenFilesLimit(Config& config);
 
+// For CONFIG SET maxclients while the server runs: raises the soft open-file limit as far as
+// `maxclients` needs, and returns `maxclients` when it fits, else how many clients do fit
+// (Redis then refuses the new value, naming that number).
+int64_t MaxClientsThatFit(int64_t maxclients);
+
 }  // namespace server

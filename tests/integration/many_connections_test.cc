@@ -38,6 +38,25 @@ void ConnReset(int fd) {
   close(fd);
 }
 
+// Starts a server that inherits a soft open-file limit of `soft` (this process's own is put
+// back at once).
+std::unique_ptr<itest::Server> ConnStartUnderSoftLimit(rlim_t soft, std::vector<std::string> args) {
+  rlimit original{};
+  REQUIRE(getrlimit(RLIMIT_NOFILE, &original) == 0);
+  rlimit low = original;
+  low.rlim_cur = soft;
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+  std::unique_ptr<itest::Server> server;
+  try {
+    server = std::make_unique<itest::Server>(std::move(args));
+  } catch (...) {
+    setrlimit(RLIMIT_NOFILE, &original);
+    throw;
+  }
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &original) == 0);
+  return server;
+}
+
 }  // namespace
 
 TEST_CASE("Ten thousand idle connections are admitted, cost little each and give it all back",
@@ -101,21 +120,8 @@ TEST_CASE("Ten thousand idle connections are admitted, cost little each and give
 TEST_CASE("A server started under a low open-file limit raises it for maxclients, as Redis does",
           "[integration][limits]") {
   constexpr int kClients = 1000;
-  // The server inherits this process's limit at fork: 256, too few for 1,000 clients.
-  rlimit original{};
-  REQUIRE(getrlimit(RLIMIT_NOFILE, &original) == 0);
-  rlimit low = original;
-  low.rlim_cur = 256;
-  REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
-  std::unique_ptr<itest::Server> server;
-  try {
-    server = std::make_unique<itest::Server>(
-        std::vector<std::string>{"--maxclients", std::to_string(kClients)});
-  } catch (...) {
-    setrlimit(RLIMIT_NOFILE, &original);
-    throw;
-  }
-  REQUIRE(setrlimit(RLIMIT_NOFILE, &original) == 0);
+  // 256 descriptors are too few for 1,000 clients.
+  auto server = ConnStartUnderSoftLimit(256, {"--maxclients", std::to_string(kClients)});
   if (!itest::RaiseOpenFileLimit(kClients + 256)) {
     WARN("cannot raise this process's open-file limit: test not run");
     return;
@@ -152,6 +158,29 @@ TEST_CASE("Asked for more clients than the system allows descriptors, the server
   CHECK(std::string(got->element[1]->str) == std::to_string(limit - 32));
   CHECK(server.Log().find("maxclients has been reduced to " + std::to_string(limit - 32) +
                           " to compensate for low ulimit.") != std::string::npos);
+}
+
+TEST_CASE("CONFIG SET maxclients raises the open-file limit, or is refused naming what fits, "
+          "as Redis does",
+          "[integration][limits]") {
+  auto server = ConnStartUnderSoftLimit(256, {"--maxclients", "100"});
+  itest::Redis r(server->port());
+  CHECK(ConnOpenFileLimit(server->pid()) == 256);
+  CHECK(r.Text({"CONFIG", "SET", "maxclients", "1000"}) == "OK");
+  CHECK(ConnOpenFileLimit(server->pid()) >= 1032);
+
+  // Past any limit this process may reach: refused, and maxclients stays as it was.
+  const std::string refused = r.Text({"CONFIG", "SET", "maxclients", "2000000"});
+  const int64_t limit = ConnOpenFileLimit(server->pid());
+  CHECK(refused ==
+        "ERR CONFIG SET failed (possibly related to argument 'maxclients') - The operating "
+        "system is not able to handle the specified number of clients, try with " +
+            std::to_string(limit - 32));
+  itest::Reply got = r.Command({"CONFIG", "GET", "maxclients"});
+  REQUIRE(got->elements == 2);
+  CHECK(std::string(got->element[1]->str) == "1000");
+  // Lowering needs no descriptors.
+  CHECK(r.Text({"CONFIG", "SET", "maxclients", "50"}) == "OK");
 }
 
 TEST_CASE("Under an open-file limit of 16 the server refuses to start, as Redis does",
