@@ -3,7 +3,10 @@
 // opened and dropped (some with a reset) that leaves the server serving and counting right.
 #include <sys/resource.h>
 
+#include <cstdio>
 #include <fstream>
+#include <sstream>
+#include <utility>
 
 #include "limits_helpers.h"
 #include "tests/support/temp_dir.h"
@@ -55,6 +58,29 @@ std::unique_ptr<itest::Server> ConnStartUnderSoftLimit(rlim_t soft, std::vector<
   }
   REQUIRE(setrlimit(RLIMIT_NOFILE, &original) == 0);
   return server;
+}
+
+// The kernel's timer on the server's end of the connection from local port `client_port` to
+// `server_port` (/proc/net/tcp: "tr:tm->when", timer 2 is keepalive, the time in clock ticks):
+// seconds to the keepalive probe, or -1 when no keepalive timer runs.
+double ConnKeepaliveSeconds(int server_port, int client_port) {
+  char local[16];
+  char remote[16];
+  std::snprintf(local, sizeof(local), "0100007F:%04X", server_port);
+  std::snprintf(remote, sizeof(remote), "0100007F:%04X", client_port);
+  std::ifstream in("/proc/net/tcp");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string slot, l, r, state, queues, timer;
+    if (!(fields >> slot >> l >> r >> state >> queues >> timer) || l != local || r != remote) {
+      continue;
+    }
+    if (timer.rfind("02:", 0) != 0) return -1;
+    return static_cast<double>(std::stoul(timer.substr(3), nullptr, 16)) /
+           static_cast<double>(sysconf(_SC_CLK_TCK));
+  }
+  return -2;  // no such connection
 }
 
 }  // namespace
@@ -198,6 +224,33 @@ TEST_CASE("Under an open-file limit of 16 the server refuses to start, as Redis 
   CHECK(child.Log().find("Your current 'ulimit -n' of 16 is not enough for the server to start. "
                          "Please increase your open file limit to at least 10032. Exiting.") !=
         std::string::npos);
+}
+
+TEST_CASE("tcp-keepalive arms the keepalive timer of each new connection; 0 leaves it off",
+          "[integration][limits]") {
+  if (access("/proc/net/tcp", R_OK) != 0) {
+    WARN("no /proc/net/tcp to read the timers from: test not run");
+    return;
+  }
+  for (const auto& [setting, seconds] : {std::pair<std::string, double>{"300", 300},
+                                         std::pair<std::string, double>{"60", 60},
+                                         std::pair<std::string, double>{"0", -1}}) {
+    INFO("tcp-keepalive " << setting);
+    itest::Server server({"--tcp-keepalive", setting});
+    itest::RawSocket s(server.port());
+    s.SendAll("PING\r\n");
+    REQUIRE(s.ReadAtLeast(7) == "+PONG\r\n");  // accepted and set up by now
+    sockaddr_in me{};
+    socklen_t len = sizeof(me);
+    REQUIRE(getsockname(s.fd(), reinterpret_cast<sockaddr*>(&me), &len) == 0);
+    const double left = ConnKeepaliveSeconds(server.port(), ntohs(me.sin_port));
+    if (seconds < 0) {
+      CHECK(left == -1);
+    } else {
+      CHECK(left > seconds - 10);
+      CHECK(left <= seconds);
+    }
+  }
 }
 
 TEST_CASE("A flood of 20,000 connections opened and dropped leaves the server serving and "
