@@ -61,7 +61,7 @@ inline bool RaiseOpenFileLimit(rlim_t want) {
 }
 
 // A well-behaved client: from its own thread, PINGs every `interval` and records each round
-// trip until Stop(). Catch's macros are not thread-safe, so the thread only records; the test
+// trip until Stop() (or until its connection fails). Catch's macros are not thread-safe, so the thread only records; the test
 // reads the results after Stop().
 class LatencyProbe {
  public:
@@ -81,6 +81,14 @@ class LatencyProbe {
   LatencyProbe(const LatencyProbe&) = delete;
   LatencyProbe& operator=(const LatencyProbe&) = delete;
 
+  // Keeps measuring until at least `n` round trips are in (or `timeout` passes), so that a
+  // percentile stands on enough of them when what is measured was over quickly.
+  void WaitSamples(size_t n, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    const auto deadline = Clock::now() + timeout;
+    while (answered_ < n && !done_ && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
   void Stop() {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
@@ -109,17 +117,21 @@ class LatencyProbe {
       if (reply != nullptr) freeReplyObject(reply);
       if (!pong) {
         failures_++;
-        if (ctx_->err != 0) return;  // the connection is gone: nothing more to measure
+        if (ctx_->err != 0) break;  // the connection is gone: nothing more to measure
       } else {
         round_trips_us_.push_back(us);
+        answered_++;
       }
       std::this_thread::sleep_for(interval_);
     }
+    done_ = true;
   }
 
   std::chrono::milliseconds interval_;
   redisContext* ctx_ = nullptr;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> done_{false};
+  std::atomic<size_t> answered_{0};
   std::vector<int64_t> round_trips_us_;
   int failures_ = 0;
   std::thread thread_;

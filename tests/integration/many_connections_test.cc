@@ -130,7 +130,7 @@ TEST_CASE("Ten thousand idle connections are admitted, cost little each and give
 
     // With all of them connected, a PING still comes back at once.
     itest::LatencyProbe probe(server.port(), std::chrono::milliseconds(5));
-    std::this_thread::sleep_for(std::chrono::seconds(1));
+    probe.WaitSamples(200);
     probe.Stop();
     INFO("PING round trips: " << probe.samples() << ", p99 " << probe.PercentileMs(99) << " ms");
     CHECK(probe.failures() == 0);
@@ -306,6 +306,7 @@ TEST_CASE("A flood of 20,000 connections opened and dropped leaves the server se
   }
   const auto flood_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(itest::Clock::now() - start).count();
+  probe.WaitSamples(100);
   probe.Stop();
   INFO(kConnections << " connections in " << flood_ms << " ms; PING round trips meanwhile: "
                     << probe.samples() << ", p99 " << probe.PercentileMs(99) << " ms");
