@@ -320,6 +320,12 @@ void Connection::ProcessInput() {
   UpdateReading();
 }
 
+void Connection::ReleaseReadBuffer() {
+  if (rstart_ != rlen_ || rbuf_.empty()) return;
+  std::string().swap(rbuf_);
+  rstart_ = rlen_ = 0;
+}
+
 bool Connection::OutputLimitReached() {
   const Config& config = host_.state().config;
   const size_t pending = PendingOutput();

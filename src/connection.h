@@ -85,6 +85,10 @@ class Connection {
   // nothing would otherwise never be looked at again.
   bool OutputLimitReached();
   void CloseForOutputLimit();
+  // Gives back the read buffer when no input waits in it; the host calls it for clients idle
+  // for a while, as Redis trims an idle client's query buffer, so that ten thousand idle
+  // clients cost their bookkeeping and not 20 KB of empty buffer each.
+  void ReleaseReadBuffer();
 
  private:
   static void OnAlloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf);

@@ -505,6 +505,8 @@ void Server::Cron() {
     c->client().query_buffer_size = c->QueryBufferSize();
     c->client().output_buffer_size = c->PendingOutput();
     if (!c->closing() && c->OutputLimitReached()) over_limit.push_back(c);
+    // Redis trims the query buffer of a client idle for more than 2 s.
+    if (now - c->client().last_interaction_ms > 2000) c->ReleaseReadBuffer();
   }
   for (Connection* c : over_limit) c->CloseForOutputLimit();
 }
