@@ -170,13 +170,21 @@ void Connection::UpdateReading() {
 uv_buf_t Connection::ReadRoom(size_t pending) {
   std::string& rb = rbuf_;
   const size_t used = rlen_ + pending;
-  // A huge argument whose length is known gets its room once: doubling towards 200 MB would
-  // take 256 MB and, while copying, 384.
-  const size_t bulk_end = parser_.BulkEnd() > 0 ? rstart_ + parser_.BulkEnd() : 0;
-  if (bulk_end > used + kReadChunk) {
-    if (rb.size() < bulk_end) rb.resize(bulk_end);
-  } else if (rb.size() - used < kReadChunk) {
-    rb.resize(std::max(rb.size() * 2, used + kReadChunk));
+  if (rb.size() - used < kReadChunk) {
+    // The room doubles with what has arrived, never with what a header announces: sized from
+    // a `$4294967296` header it would cost 4 GB (zero-filled) for a client that sends 8 bytes.
+    // A huge argument's last step stops at its end, so the buffer holds it exactly (doubling
+    // past a 200 MB argument would take 256 MB); during that last copy the old and new buffers
+    // together stay below the buffer plus the stored value, the peak a SET of it reaches anyway.
+    size_t want = std::max(rb.size() * 2, used + kReadChunk);
+    const size_t bulk_end = parser_.BulkEnd() > 0 ? rstart_ + parser_.BulkEnd() : 0;
+    if (bulk_end > used + kReadChunk) want = std::min(want, bulk_end);
+    // A fresh string reserved to `want`: growing in place would round up to twice the capacity.
+    std::string grown;
+    grown.reserve(want);
+    grown.append(rb, 0, used);
+    grown.resize(want);
+    rb.swap(grown);
   }
   return uv_buf_init(rb.data() + used, static_cast<unsigned>(rb.size() - used));
 }
@@ -312,6 +320,12 @@ void Connection::ProcessInput() {
   UpdateReading();
 }
 
+void Connection::ReleaseReadBuffer() {
+  if (rstart_ != rlen_ || rbuf_.empty()) return;
+  std::string().swap(rbuf_);
+  rstart_ = rlen_ = 0;
+}
+
 bool Connection::OutputLimitReached() {
   const Config& config = host_.state().config;
   const size_t pending = PendingOutput();
@@ -376,6 +390,7 @@ void Connection::WriteReleased() {
   if (written > 0) {
     out_.Consume(static_cast<size_t>(written));
     released_ -= static_cast<size_t>(written);
+    client_.last_interaction_ms = WallClockMs();  // for `timeout`, a write counts as in Redis
   }
   if (released_ == 0) return AllReleasedWritten();
   // The views handed to libuv must stay put while more replies are appended: seal the tail
@@ -460,6 +475,7 @@ void Connection::OnWrite(uv_write_t* req, int status) {
   self->out_.Consume(self->inflight_);
   self->released_ -= self->inflight_;
   self->inflight_ = 0;
+  self->client_.last_interaction_ms = WallClockMs();
   if (self->released_ > 0) {
     // Bytes that already passed a check point: the next slice goes now.
     self->WriteReleased();

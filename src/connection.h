@@ -78,6 +78,17 @@ class Connection {
   bool closing() const { return closing_; }
   size_t PendingOutput() const { return out_.size(); }
   size_t QueryBufferSize() const { return rlen_ - rstart_; }
+  // Whether pending output broke a limit that disconnects: client-output-hard-limit, or
+  // client-output-buffer-limit for the client's class (pubsub while it has subscriptions):
+  // past hard, or past soft for longer than its seconds. Checked as output is queued and
+  // written, and by the host's cron: a client past soft that reads nothing and asks for
+  // nothing would otherwise never be looked at again.
+  bool OutputLimitReached();
+  void CloseForOutputLimit();
+  // Gives back the read buffer when no input waits in it; the host calls it for clients idle
+  // for a while, as Redis trims an idle client's query buffer, so that ten thousand idle
+  // clients cost their bookkeeping and not 20 KB of empty buffer each.
+  void ReleaseReadBuffer();
 
  private:
   static void OnAlloc(uv_handle_t* h, size_t suggested, uv_buf_t* buf);
@@ -115,11 +126,6 @@ class Connection {
   void UpdateReading();  // applies backpressure: read only while output is below the soft limit
   bool BlockedFromReading() const;
   bool OutputOverSoftLimit() const;
-  // Whether pending output broke a limit that disconnects: client-output-hard-limit, or
-  // client-output-buffer-limit for the client's class (pubsub while it has subscriptions):
-  // past hard, or past soft for longer than its seconds.
-  bool OutputLimitReached();
-  void CloseForOutputLimit();
   bool CanRunRequests() const;
   void OutputDrained();  // after a write completes: resume buffered requests, or reading
   // Writes released_ bytes: synchronously what the socket takes, the rest by one uv_write of

@@ -94,6 +94,12 @@ std::string ConfigSetFailed(std::string_view name, std::string_view reason) {
          std::string(reason);
 }
 
+std::string MaxClientsUnsupported(int64_t fits) {
+  return "The operating system is not able to handle the specified number of clients, try "
+         "with " +
+         std::to_string(fits);
+}
+
 std::string ConfigRewriteFailed(std::string_view reason) {
   return "ERR Rewriting config file: " + std::string(reason);
 }

@@ -3,6 +3,7 @@
 // functions below so the fixed part still lives here.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -304,6 +305,10 @@ std::string ConfigSetFailed(std::string_view name, std::string_view reason);
 // ConfigSetFailed's reason when the new tls-* settings build no TLS context (the log says why).
 inline constexpr std::string_view kTlsConfigFailed =
     "Unable to update TLS configuration. Check server logs.";
+// ConfigSetFailed's reason when CONFIG SET maxclients asks for more clients than the process
+// may open files for: "The operating system is not able to handle the specified number of
+// clients, try with <fits>"
+std::string MaxClientsUnsupported(int64_t fits);
 // "ERR Rewriting config file: <strerror text>"
 std::string ConfigRewriteFailed(std::string_view reason);
 // XINFO STREAM with options it does not take, the subcommand as given:

@@ -17,6 +17,7 @@
 #include "src/delivery/schedule_pass.h"
 #include "src/errors.h"
 #include "src/log.h"
+#include "src/open_files.h"
 #include "src/tls.h"
 #include "src/transactions.h"
 
@@ -168,6 +169,7 @@ bool Server::LoadUsers() {
 int Server::Run() {
   SetLogLevel(state_.config.loglevel);
   SetLogFile(state_.config.logfile);
+  if (!AdjustOpenFilesLimit(state_.config)) return 1;
   MakeDirs(state_.config.dir);
   if (!ConfigureTls()) return 1;
   if (!LoadUsers() || !LoadAof() || !OpenAof()) return 1;
@@ -489,18 +491,24 @@ void Server::Cron() {
   if (state_.config.timeout > 0) {
     std::vector<Connection*> idle;
     for (auto& [id, c] : connections_) {
-      // A blocked client waits on purpose; its own timeout is the BLOCK argument.
+      // As Redis: a blocked client waits on purpose (its own timeout is the BLOCK argument),
+      // and so does one with subscriptions; a client inside MULTI gets no such grace.
       if (now - c->client().last_interaction_ms > state_.config.timeout * 1000 &&
-          !c->client().in_multi && !c->client().blocked) {
+          !c->client().blocked && c->client().subscriptions == 0) {
         idle.push_back(c);
       }
     }
     for (Connection* c : idle) c->Close();
   }
+  std::vector<Connection*> over_limit;
   for (auto& [id, c] : connections_) {
     c->client().query_buffer_size = c->QueryBufferSize();
     c->client().output_buffer_size = c->PendingOutput();
+    if (!c->closing() && c->OutputLimitReached()) over_limit.push_back(c);
+    // Redis trims the query buffer of a client idle for more than 2 s.
+    if (now - c->client().last_interaction_ms > 2000) c->ReleaseReadBuffer();
   }
+  for (Connection* c : over_limit) c->CloseForOutputLimit();
 }
 
 void Server::OnCron(uv_timer_t* h) { static_cast<Server*>(h->data)->Cron(); }

@@ -19,6 +19,9 @@ TEST_CASE("A protocol error is answered with Redis's text and the connection is 
       {"*2\r\nx3\r\nfoo\r\n", "-ERR Protocol error: expected '$', got 'x'\r\n"},
       {"*1\r\n$-1\r\n", "-ERR Protocol error: invalid bulk length\r\n"},
       {"*1\r\n$536870913\r\n", "-ERR Protocol error: invalid bulk length\r\n"},
+      // 4 GB and 2^31 arguments, past 32 bits: refused as Redis 7.0 refuses them.
+      {"*1\r\n$4294967296\r\n", "-ERR Protocol error: invalid bulk length\r\n"},
+      {"*2147483648\r\n", "-ERR Protocol error: invalid multibulk length\r\n"},
       {"SET \"a b\r\n", "-ERR Protocol error: unbalanced quotes in request\r\n"},
       {std::string(70 * 1024, 'a'), "-ERR Protocol error: too big inline request\r\n"},
       {"*" + std::string(70 * 1024, '1'), "-ERR Protocol error: too big mbulk count string\r\n"},

@@ -15,6 +15,7 @@
 #include "src/delivery/group_due.h"
 #include "src/errors.h"
 #include "src/log.h"
+#include "src/open_files.h"
 #include "src/tls.h"
 
 namespace server {
@@ -96,7 +97,15 @@ void ConfigSet(CommandContext& ctx) {
   }
   Config updated = ctx.server.config;
   for (size_t i = 2; i < ctx.argc(); i += 2) {
-    std::string reason = options[(i - 2) / 2]->set(updated, ctx.arg(i + 1));
+    const ConfigOption* opt = options[(i - 2) / 2];
+    std::string reason = opt->set(updated, ctx.arg(i + 1));
+    // As Redis: more clients than the process may open files for are refused, naming how
+    // many fit, rather than accepted and then dropped at accept for want of a descriptor.
+    if (reason.empty() && opt->name == "maxclients" &&
+        updated.maxclients > ctx.server.config.maxclients) {
+      const int64_t fits = MaxClientsThatFit(updated.maxclients);
+      if (fits < updated.maxclients) reason = err::MaxClientsUnsupported(fits);
+    }
     if (!reason.empty()) return ctx.reply.Error(err::ConfigSetFailed(ctx.arg(i), reason));
   }
   std::shared_ptr<const TlsContext> tls;
