@@ -446,6 +446,7 @@ void Connection::SendCiphertext() {
     const int written = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1);
     if (written < 0 && written != UV_EAGAIN) return Close();
     const size_t sent = written > 0 ? static_cast<size_t>(written) : 0;
+    if (sent > 0) client_.last_interaction_ms = WallClockMs();
     tls_->ConsumeCiphertext(sent);
     if (sent == cipher.size()) continue;
     // The rest stays put in the session's outbox until OnWrite consumes it.
@@ -467,6 +468,7 @@ void Connection::OnWrite(uv_write_t* req, int status) {
     self->Close();
     return;
   }
+  self->client_.last_interaction_ms = WallClockMs();  // for `timeout`, a write counts as in Redis
   if (self->tls_) {
     self->tls_->ConsumeCiphertext(self->inflight_);
     self->inflight_ = 0;
@@ -475,7 +477,6 @@ void Connection::OnWrite(uv_write_t* req, int status) {
   self->out_.Consume(self->inflight_);
   self->released_ -= self->inflight_;
   self->inflight_ = 0;
-  self->client_.last_interaction_ms = WallClockMs();
   if (self->released_ > 0) {
     // Bytes that already passed a check point: the next slice goes now.
     self->WriteReleased();

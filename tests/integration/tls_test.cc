@@ -490,3 +490,46 @@ TEST_CASE("tls-session-caching lets a client resume its session, and no turns th
   CHECK(resumes());
   CHECK(admin->Text({"CONFIG", "GET", "tls-session-cache-timeout"}) == "(array of 2)");
 }
+
+TEST_CASE("With timeout 2, a TLS client slowly reading a long reply is kept while it is written to",
+          "[tls][limits]") {
+  // As over plain TCP (slow_client_test.cc): each write to the client counts as an interaction,
+  // here each piece of ciphertext the socket takes.
+  tlstest::Certs certs;
+  tlstest::TlsServer server(certs, {"--timeout", "2"}, true);
+  const size_t size = 16 * 1024 * 1024;
+  {
+    itest::Redis setup(server.plain_port(), 10);
+    REQUIRE(setup.Text({"SET", "big", std::string(size, 'v')}) == "OK");
+  }
+  auto client = tlstest::Authenticated(certs, server.tls_port(), 20);
+  REQUIRE(client->handshake_ok());
+  int small = 64 * 1024;
+  setsockopt(SSL_get_fd(client->ssl()), SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
+  REQUIRE(client->Send(itest::Multibulk({"GET", "big"})));
+  const size_t total = size + std::to_string(size).size() + 5;  // "$<len>\r\n" ... "\r\n"
+  size_t got = 0;
+  bool closed = false;
+  const auto start = Clock::now();
+  // 64 KB every 20 ms, about 3 MB/s: over 5 s in all, well past the timeout.
+  while (got < total && !closed && Clock::now() - start < std::chrono::seconds(30)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    for (size_t step = 0; step < 64 * 1024 && got < total;) {
+      char buf[16 * 1024];
+      const int n = SSL_read(client->ssl(), buf, sizeof(buf));
+      if (n <= 0) {
+        ERR_clear_error();
+        closed = true;
+        break;
+      }
+      step += static_cast<size_t>(n);
+      got += static_cast<size_t>(n);
+    }
+  }
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count() / 1000.0;
+  INFO("read " << got << " of " << total << " bytes in " << seconds << " s");
+  CHECK_FALSE(closed);
+  CHECK(got == total);
+  CHECK(seconds > 2.5);
+}
