@@ -644,7 +644,8 @@ std::string DirectiveLine(const Config& config, const ConfigOption& opt) {
 
 }  // namespace
 
-std::string RewriteConfigText(const Config& config, std::string_view original) {
+std::string RewriteConfigText(const Config& config, std::string_view original,
+                              const std::vector<std::string>* user_lines) {
   const Config defaults;
   std::vector<const ConfigOption*> written;
   auto was_written = [&](const ConfigOption* o) {
@@ -653,14 +654,19 @@ std::string RewriteConfigText(const Config& config, std::string_view original) {
   std::string out;
   std::istringstream in{std::string(original)};
   std::vector<std::string> words;
+  size_t users_written = 0;
   for (std::string line; std::getline(in, line);) {
     size_t start = line.find_first_not_of(" \t\r");
     const ConfigOption* opt = nullptr;
+    bool user = false;
     if (start != std::string::npos && line[start] != '#' && resp::SplitInlineArgs(line, words) &&
         !words.empty()) {
       opt = FindConfigOption(words[0]);
+      user = EqualsIgnoreCase(words[0], "user");
     }
-    if (opt == nullptr) {
+    if (user && user_lines != nullptr) {
+      if (users_written < user_lines->size()) out += (*user_lines)[users_written++] + "\n";
+    } else if (opt == nullptr) {
       out += line + "\n";
     } else if (!was_written(opt)) {
       out += DirectiveLine(config, *opt) + "\n";
@@ -670,6 +676,11 @@ std::string RewriteConfigText(const Config& config, std::string_view original) {
   for (const auto& opt : ConfigOptions()) {
     if (was_written(&opt) || opt.get(config) == opt.get(defaults)) continue;
     out += DirectiveLine(config, opt) + "\n";
+  }
+  if (user_lines != nullptr) {
+    for (; users_written < user_lines->size(); users_written++) {
+      out += (*user_lines)[users_written] + "\n";
+    }
   }
   return out;
 }

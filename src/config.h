@@ -149,8 +149,11 @@ inline constexpr std::string_view kProtectedConfig = "can't set protected config
 
 // The text of a config file after CONFIG REWRITE: `original` with every known directive set to
 // its current value (later duplicates dropped), unknown lines and comments kept, and options
-// that differ from the defaults but were absent appended.
-std::string RewriteConfigText(const Config& config, std::string_view original);
+// that differ from the defaults but were absent appended. With `user_lines` ("user alice on
+// ..."), the file's user directives are replaced by them, one line for one line, the rest
+// appended (Redis's way); without, they are kept as they are.
+std::string RewriteConfigText(const Config& config, std::string_view original,
+                              const std::vector<std::string>* user_lines = nullptr);
 // Quotes a value for a config file when it is empty or holds spaces, quotes or control bytes.
 std::string QuoteConfigValue(std::string_view value);
 

@@ -133,7 +133,7 @@ void Registry::SetRequirePass(std::string_view pass) {
 
 bool Registry::SelectorAllows(const Selector& s, int id, const CommandSpec& spec,
                               std::span<const std::string_view> argv, Verdict& why) const {
-  if (!s.Allows(id)) {
+  if (!s.AllowsCall(id, argv)) {
     why = {Denial::kCommand, 0};
     return false;
   }
@@ -181,6 +181,12 @@ Verdict Registry::Check(const User& user, const CommandSpec& spec,
     if (static_cast<int>(why.denial) > static_cast<int>(worst.denial)) worst = why;
   }
   return worst;
+}
+
+bool Registry::MayListen(const User& user, std::string_view channel, bool literal) const {
+  if (user.unrestricted || ChannelAllowed(user.root, channel, literal)) return true;
+  return std::any_of(user.selectors.begin(), user.selectors.end(),
+                     [&](const Selector& s) { return ChannelAllowed(s, channel, literal); });
 }
 
 bool Registry::Authenticate(const User& user, std::string_view password) const {

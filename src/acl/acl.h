@@ -64,6 +64,9 @@ class Registry {
   // Whether the user may run `spec` (a subcommand row when one was resolved) with `argv`.
   Verdict Check(const User& user, const CommandSpec& spec,
                 std::span<const std::string_view> argv) const;
+  // Whether the user may listen on a channel (a pattern, literal, must be allowed as written):
+  // subscriptions it may no longer hold end its clients after SETUSER or LOAD.
+  bool MayListen(const User& user, std::string_view channel, bool literal) const;
   // A password against a user: on, and nopass or one of its hashes.
   bool Authenticate(const User& user, std::string_view password) const;
 

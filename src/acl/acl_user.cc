@@ -19,12 +19,19 @@ constexpr std::string_view kCategoryNames[] = {
     "connection", "transaction", "scripting"};
 
 void SetBit(Selector& s, int id, bool on) {
+  // Allowing or denying a command outright overrides its first-argument rules.
+  if (!s.first_args.empty()) {
+    std::erase_if(s.first_args, [id](const auto& f) { return f.first == id; });
+  }
   uint64_t& word = s.allowed[static_cast<size_t>(id) / 64];
   const uint64_t bit = uint64_t{1} << (id % 64);
   word = on ? (word | bit) : (word & ~bit);
 }
 
-void SetAll(Selector& s, bool on) { std::fill(s.allowed.begin(), s.allowed.end(), on ? ~0ull : 0); }
+void SetAll(Selector& s, bool on) {
+  std::fill(s.allowed.begin(), s.allowed.end(), on ? ~0ull : 0);
+  s.first_args.clear();
+}
 
 // A command and, for a container, all its subcommands.
 void SetCommand(Selector& s, const CommandIndex& index, int id, bool on) {
@@ -47,6 +54,8 @@ std::string ModifierError(std::string_view rule, std::string_view reason) {
 }
 
 constexpr std::string_view kSyntax = "Syntax error";
+constexpr std::string_view kFirstArgOfSubcommand =
+    "Allowing first-arg of a subcommand is not supported";
 constexpr std::string_view kUnknownCommand = "Unknown command or category name in ACL";
 constexpr std::string_view kBadHash =
     "The password hash must be exactly 64 characters and contain only lowercase hexadecimal "
@@ -83,6 +92,40 @@ Selector EmptySelector(const CommandIndex& index, bool allchannels_default) {
 void ResetChannels(Selector& s) {
   s.allchannels = false;
   s.channels.clear();
+}
+
+// "+cmd|arg" for a command without subcommands (a "cmd|sub" that names a subcommand never gets
+// here): the command runs when its first argument is arg. Redis refuses it for a subcommand's
+// argument and in the "-" form.
+Result<void> ApplyFirstArgRule(Selector& s, std::string_view command, std::string_view arg,
+                               bool on, const CommandIndex& index) {
+  const int id = index.Find(command);
+  if (id < 0) return Failure(std::string(kUnknownCommand));
+  if (!index.Subcommands(id).empty()) {
+    const size_t bar = arg.find('|');
+    if (bar == std::string_view::npos ||
+        index.Find(std::string(command) + "|" + std::string(arg.substr(0, bar))) < 0) {
+      return Failure(std::string(kUnknownCommand));
+    }
+    return Failure(std::string(kFirstArgOfSubcommand));
+  }
+  if (!on || arg.find('|') != std::string_view::npos) {
+    return Failure(std::string(kUnknownCommand));
+  }
+  if (arg.empty()) return Failure(std::string(kSyntax));
+  if (s.Allows(id)) return {};  // already allowed with any argument
+  auto it = std::find_if(s.first_args.begin(), s.first_args.end(),
+                         [id](const auto& f) { return f.first == id; });
+  if (it == s.first_args.end()) {
+    s.first_args.emplace_back(id, std::vector<std::string>{});
+    it = std::prev(s.first_args.end());
+  }
+  if (std::none_of(it->second.begin(), it->second.end(),
+                   [&](const std::string& a) { return EqualsIgnoreCase(a, arg); })) {
+    it->second.emplace_back(arg);
+  }
+  AddCommandRule(s, "+" + index.Name(id) + "|" + std::string(arg));
+  return {};
 }
 
 // The rules a selector takes, inside or outside parentheses: commands, keys and channels.
@@ -169,9 +212,21 @@ Result<void> ApplySelectorRule(Selector& s, std::string_view rule, const Command
       AddCommandRule(s, lower);
       return {};
     }
-    const int id = index.Find(rule.substr(1));
+    const std::string_view name = rule.substr(1);
+    const size_t bar = name.find('|');
+    if (bar != std::string_view::npos && index.Find(name) < 0) {
+      return ApplyFirstArgRule(s, name.substr(0, bar), name.substr(bar + 1), on, index);
+    }
+    const int id = index.Find(name);
     if (id < 0) return Failure(std::string(kUnknownCommand));
     SetCommand(s, index, id, on);
+    // "+select" or "-select" overrides every "+select|arg" given before it.
+    if (index.Subcommands(id).empty()) {
+      const std::string prefix = index.Name(id) + "|";
+      std::erase_if(s.command_rules, [&](const std::string& r) {
+        return std::string_view(r).substr(1).starts_with(prefix);
+      });
+    }
     AddCommandRule(s, std::string(1, rule[0]) + index.Name(id));
     return {};
   }
@@ -192,9 +247,14 @@ Result<void> ApplyUserRule(User& u, std::string_view rule, const CommandIndex& i
   } else if (lower == "resetpass") {
     u.nopass = false;
     u.passwords.clear();
+  } else if (lower == "sanitize-payload") {
+    u.sanitize = Sanitize::kSanitize;
+  } else if (lower == "skip-sanitize-payload") {
+    u.sanitize = Sanitize::kSkip;
   } else if (lower == "reset") {
     const std::string name = u.name;
     u = NewUser(name, index, allchannels_default);
+    u.sanitize = Sanitize::kSanitize;
   } else if (lower == "clearselectors") {
     u.selectors.clear();
   } else if (!rule.empty() && (rule[0] == '>' || rule[0] == '#')) {
@@ -284,6 +344,17 @@ const std::vector<int>* CommandIndex::InCategory(std::string_view category) cons
 
 std::span<const std::string_view> CommandIndex::Categories() { return kCategoryNames; }
 
+bool Selector::AllowsCall(int id, std::span<const std::string_view> argv) const {
+  if (Allows(id)) return true;
+  if (id < 0 || argv.size() < 2) return false;
+  for (const auto& [command, args] : first_args) {
+    if (command != id) continue;
+    return std::any_of(args.begin(), args.end(),
+                       [&](const std::string& a) { return EqualsIgnoreCase(a, argv[1]); });
+  }
+  return false;
+}
+
 bool Selector::AllowsAllCommands() const {
   return !command_rules.empty() && command_rules.size() == 1 && command_rules[0] == "+@all";
 }
@@ -370,6 +441,8 @@ std::string DescribeSelector(const Selector& s) {
 std::string Describe(const User& user) {
   std::string out = user.enabled ? "on" : "off";
   if (user.nopass) out += " nopass";
+  if (user.sanitize == Sanitize::kSkip) out += " skip-sanitize-payload";
+  if (user.sanitize == Sanitize::kSanitize) out += " sanitize-payload";
   for (const std::string& h : user.passwords) out += " #" + h;
   out += " " + DescribeSelector(user.root);
   for (const Selector& s : user.selectors) out += " (" + DescribeSelector(s) + ")";

@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "src/result.h"
@@ -57,6 +58,9 @@ struct KeyPattern {
 
 struct Selector {
   std::vector<uint64_t> allowed;  // bit per command id
+  // First-argument rules ("+select|0") for commands without subcommands whose bit is off: the
+  // command runs only when its first argument is one of these (compared ignoring case).
+  std::vector<std::pair<int, std::vector<std::string>>> first_args;
   bool allkeys = false;
   std::vector<KeyPattern> keys;
   bool allchannels = false;
@@ -68,12 +72,19 @@ struct Selector {
     return id >= 0 && (allowed[static_cast<size_t>(id) / 64] >> (id % 64) & 1) != 0;
   }
   bool AllowsAllCommands() const;
+  // Whether the command may run with these arguments: its bit, or a first-argument rule.
+  bool AllowsCall(int id, std::span<const std::string_view> argv) const;
 };
+
+// sanitize-payload / skip-sanitize-payload: whether RESTORE payloads are checked deeply. Only
+// said in ACL LIST once a rule set it (reset sets sanitize-payload), as Redis does.
+enum class Sanitize : uint8_t { kUnset, kSanitize, kSkip };
 
 struct User {
   std::string name;
   bool enabled = false;
   bool nopass = false;
+  Sanitize sanitize = Sanitize::kUnset;
   std::vector<std::string> passwords;  // SHA-256 hex, in the order added
   Selector root;
   std::vector<Selector> selectors;

@@ -147,6 +147,14 @@ const std::vector<std::string> kNumbers = {"0", "1", "2", "3", "-1", "-2", "5", 
 const std::vector<std::string> kIds = {"0", "0-0", "1-1", "2-2", "3", "5-2", "12-0", "$", ">",
                                        "*", "+", "-", "(1-1", "(12-0", "1-*", "999999-1",
                                        "18446744073709551615-18446744073709551615", "4-"};
+// ACL SETUSER rules and what AUTH and DRYRUN take: users, passwords, selectors.
+const std::vector<std::string> kAclWords = {
+    "on", "off", ">pw", "<pw", "nopass", "resetpass", "~*", "~s*", "%R~*", "%W~h*", "%RW~l*",
+    "allkeys", "resetkeys", "&*", "&ch", "allchannels", "resetchannels", "+@all", "-@all",
+    "+@read", "-@write", "+@dangerous", "+get", "-set", "+client|id", "-config|set", "+select|0",
+    "(~s* +get)", "(%R~* +@read &ch)", "clearselectors", "reset", "allcommands", "nocommands",
+    "#30c952fdbd4aa7bdee84e8c4d5e8d95e5c32a8a0eeb8c0d6e0f6f7f65b2b4c61", "!abc", "pw", "default",
+    "alice", "bob", "sanitize-payload", "skip-sanitize-payload", "(", ")", "~", "+@", "+nosuch"};
 const std::vector<std::string> kPatterns = {"*", "s*", "?et", "[a-z]*", "b*", "\\*", "[^s]*",
                                             "__keyspace@*", "h[a"};
 
@@ -265,6 +273,12 @@ class Session {
   std::string Pick(const std::vector<std::string>& pool) { return pool[in_.Below(pool.size())]; }
 
   std::string Arg(const Entry& entry, const Vocabulary& vocabulary) {
+    const std::string& name = entry.prefix[0];
+    if ((server::EqualsIgnoreCase(name, "acl") || server::EqualsIgnoreCase(name, "auth") ||
+         server::EqualsIgnoreCase(name, "hello")) &&
+        in_.Flag()) {
+      return Pick(kAclWords);
+    }
     switch (in_.Below(12)) {
       case 0:
       case 1:

@@ -1,6 +1,11 @@
 // Configuration: redis.conf-style text, --name value options, memory sizes, CONFIG SET/GET
 // replies (run in-process through Dispatch), CONFIG REWRITE's text, and the option table.
 #include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
 
 #include <string>
 #include <vector>
@@ -229,4 +234,47 @@ TEST_CASE("The sorted-set thresholds are set by their names and their ziplist al
   CHECK(h.Run({"CONFIG", "SET", "zset-max-ziplist-value", "1k"}) == "+OK\r\n");
   CHECK(h.state.config.zset_max_listpack_entries == 7);
   CHECK(server::ZSetLimitsFrom(h.state.config).max_listpack_value == 1000);
+}
+
+TEST_CASE("A rewritten config replaces user directives line for line and appends the rest",
+          "[config][acl]") {
+  Config c;
+  const std::vector<std::string> users = {"user bob on nopass ~* resetchannels -@all +get",
+                                          "user carol off resetchannels -@all",
+                                          "user default on nopass ~* &* +@all"};
+  CHECK(server::RewriteConfigText(c, "port 6379\nuser bob on nopass +get\nuser gone on\n# end\n",
+                                  &users) ==
+        "port 6379\n"
+        "user bob on nopass ~* resetchannels -@all +get\n"
+        "user carol off resetchannels -@all\n"
+        "# end\n"
+        "user default on nopass ~* &* +@all\n");
+  // No users to write (an aclfile holds them): the file keeps none.
+  const std::vector<std::string> none;
+  CHECK(server::RewriteConfigText(c, "user bob on\nport 6379\n", &none) == "port 6379\n");
+  // Without a list, user lines stay as written.
+  CHECK(server::RewriteConfigText(c, "user bob on\n") == "user bob on\n");
+}
+
+TEST_CASE("CONFIG REWRITE records the users ACL SETUSER made", "[config][acl]") {
+  testing_support::CommandHarness h;
+  char path[] = "/tmp/runnel-config-rewrite-XXXXXX";
+  const int fd = mkstemp(path);
+  REQUIRE(fd >= 0);
+  close(fd);
+  h.state.config.config_file = path;
+  REQUIRE(h.Run({"ACL", "SETUSER", "carol", "on", ">x", "+set"}) == "+OK\r\n");
+  REQUIRE(h.Run({"CONFIG", "REWRITE"}) == "+OK\r\n");
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  CHECK(text.str() ==
+        "user carol on #2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881 "
+        "resetchannels -@all +set\n"
+        "user default on nopass ~* &* +@all\n");
+  // Read back, the file gives the same users.
+  Config back;
+  REQUIRE(server::LoadConfigText(back, text.str()).empty());
+  CHECK(back.users.size() == 2);
+  std::remove(path);
 }

@@ -49,6 +49,30 @@ void DisconnectUsersOf(CommandContext& ctx, const std::vector<std::string>& gone
   }
 }
 
+// After a user's channels changed (SETUSER, LOAD): a client holding a subscription its user may
+// no longer make is closed, as Redis 7 does, so that no message reaches it past its rights.
+void CloseDeniedSubscribers(CommandContext& ctx) {
+  using Kind = PubSub::Kind;
+  const acl::Registry& registry = ctx.server.Acl();
+  for (auto& [id, c] : ctx.server.clients) {
+    const PubSub& pubsub = ctx.server.pubsub;
+    if (pubsub.CountOf(id) + pubsub.ShardCountOf(id) == 0) continue;
+    const acl::User& user = ctx.server.UserOf(*c);
+    bool denied = false;
+    for (Kind kind : {Kind::kChannel, Kind::kPattern, Kind::kShard}) {
+      for (const std::string& name : pubsub.SubscriptionsOf(kind, id)) {
+        if (!registry.MayListen(user, name, kind == Kind::kPattern)) denied = true;
+      }
+    }
+    if (!denied) continue;
+    if (c == &ctx.client) {
+      c->close_after_reply = true;
+    } else {
+      ctx.server.clients_to_close.push_back(id);
+    }
+  }
+}
+
 void AclSetUser(CommandContext& ctx) {
   auto rules = acl::GroupSelectorArgs(ctx.argv.subspan(3));
   if (!rules) return ctx.reply.Error(rules.error());
@@ -56,6 +80,7 @@ void AclSetUser(CommandContext& ctx) {
   auto r = ctx.server.Acl().SetUser(ctx.arg(2), views);
   if (!r) return ctx.reply.Error(r.error());
   ctx.reply.Ok();
+  CloseDeniedSubscribers(ctx);
 }
 
 void AclGetUser(CommandContext& ctx) {
@@ -63,9 +88,12 @@ void AclGetUser(CommandContext& ctx) {
   if (u == nullptr) return ctx.reply.Null();
   ctx.reply.Map(6);
   ctx.reply.Bulk("flags");
-  ctx.reply.Array(u->nopass ? 2 : 1);
+  const bool sanitize_said = u->sanitize != acl::Sanitize::kUnset;
+  ctx.reply.Array(1 + (u->nopass ? 1 : 0) + (sanitize_said ? 1 : 0));
   ctx.reply.Bulk(u->enabled ? "on" : "off");
   if (u->nopass) ctx.reply.Bulk("nopass");
+  if (u->sanitize == acl::Sanitize::kSkip) ctx.reply.Bulk("skip-sanitize-payload");
+  if (u->sanitize == acl::Sanitize::kSanitize) ctx.reply.Bulk("sanitize-payload");
   ctx.reply.Bulk("passwords");
   ctx.reply.Array(u->passwords.size());
   for (const std::string& h : u->passwords) ctx.reply.Bulk(h);
@@ -263,6 +291,7 @@ void AclLoad(CommandContext& ctx) {
     if (c->user == nullptr) SignOut(ctx, *c);
   }
   ctx.reply.Ok();
+  CloseDeniedSubscribers(ctx);
 }
 
 void AclSave(CommandContext& ctx) {

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <vector>
 
+#include "src/acl/acl.h"
 #include "src/ascii.h"
 #include "src/commands/registry.h"
 #include "src/commands/server/admin.h"
@@ -171,7 +172,14 @@ void ConfigRewrite(CommandContext& ctx) {
       original = ss.str();
     }
   }
-  std::string error = WriteFileAtomically(path, RewriteConfigText(ctx.server.config, original));
+  // The users go in as user directives, every one (default too), unless an aclfile holds them:
+  // then the file keeps none.
+  std::vector<std::string> users;
+  if (ctx.server.config.aclfile.empty()) {
+    for (const acl::User* u : ctx.server.Acl().Users()) users.push_back(ctx.server.Acl().Line(*u));
+  }
+  std::string error =
+      WriteFileAtomically(path, RewriteConfigText(ctx.server.config, original, &users));
   if (!error.empty()) {
     Log(LogLevel::kWarning, "CONFIG REWRITE failed: " + error);
     return ctx.reply.Error(err::ConfigRewriteFailed(error));

@@ -202,3 +202,54 @@ TEST_CASE("The ACL LOG groups repeats of a denial and keeps the newest first", "
   CHECK(f.registry.log().size() == 2);
   CHECK(f.registry.log()[0].count == 1);
 }
+
+TEST_CASE("A first-argument rule allows a command only with that first argument", "[acl]") {
+  AclFixture f;
+  REQUIRE(f.Set("alice", {"on", "nopass", "+select|0", "+select|A"}));
+  CHECK(f.Line("alice") == "user alice on nopass resetchannels -@all +select|0 +select|A");
+  CHECK(f.Check("alice", {"select", "0"}) == kAllowed);
+  CHECK(f.Check("alice", {"select", "a"}) == kAllowed);  // compared ignoring case
+  CHECK(f.Check("alice", {"select", "1"}) == kNoCommand);
+  // The command outright, or a category holding it, overrides the first-argument rules.
+  REQUIRE(f.Set("alice", {"-select"}));
+  CHECK(f.Line("alice") == "user alice on nopass resetchannels -@all -select");
+  CHECK(f.Check("alice", {"select", "0"}) == kNoCommand);
+  REQUIRE(f.Set("alice", {"+select|2", "-@connection"}));
+  CHECK(f.Check("alice", {"select", "2"}) == kNoCommand);
+  // Already allowed with any argument: nothing to add.
+  REQUIRE(f.Set("bob", {"on", "nopass", "+@all", "+select|0"}));
+  CHECK(f.Line("bob") == "user bob on nopass resetchannels +@all");
+  CHECK(f.Check("bob", {"select", "5"}) == kAllowed);
+}
+
+TEST_CASE("First-argument rules are refused where Redis refuses them", "[acl]") {
+  AclFixture f;
+  const auto error = [&](std::string_view rule) {
+    auto r = f.Set("alice", {rule});
+    return r ? std::string("OK") : std::string(r.error());
+  };
+  CHECK(error("-select|0") ==
+        "ERR Error in ACL SETUSER modifier '-select|0': Unknown command or category name in ACL");
+  CHECK(error("+select|0|1") ==
+        "ERR Error in ACL SETUSER modifier '+select|0|1': Unknown command or category name in "
+        "ACL");
+  CHECK(error("+client|nosuch") ==
+        "ERR Error in ACL SETUSER modifier '+client|nosuch': Unknown command or category name "
+        "in ACL");
+  CHECK(error("+config|get|x") ==
+        "ERR Error in ACL SETUSER modifier '+config|get|x': Allowing first-arg of a subcommand "
+        "is not supported");
+  CHECK(error("+select|") == "ERR Error in ACL SETUSER modifier '+select|': Syntax error");
+}
+
+TEST_CASE("sanitize-payload and skip-sanitize-payload show in ACL LIST once set", "[acl]") {
+  AclFixture f;
+  REQUIRE(f.Set("alice", {"on", ">p", "sanitize-payload"}));
+  CHECK(f.Line("alice") ==
+        "user alice on sanitize-payload "
+        "#148de9c5a7a44d19e56cd9ae1a554bf67847afb0c58f6e12fa29ac7ddfca9940 resetchannels -@all");
+  REQUIRE(f.Set("bob", {"skip-sanitize-payload"}));
+  CHECK(f.Line("bob") == "user bob off skip-sanitize-payload resetchannels -@all");
+  REQUIRE(f.Set("bob", {"reset"}));
+  CHECK(f.Line("bob") == "user bob off sanitize-payload resetchannels -@all");
+}

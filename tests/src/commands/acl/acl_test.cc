@@ -153,3 +153,28 @@ TEST_CASE("CLIENT KILL USER closes the connections signed in as that user", "[ac
   CHECK(h.Run({"CLIENT", "KILL", "USER", "u"}) == ":1\r\n");
   h.state.clients.erase(other.id);
 }
+
+TEST_CASE("A subscriber whose channel rights are revoked is closed", "[acl]") {
+  testing_support::CommandHarness h;
+  server::Client other;
+  other.id = 2;
+  h.state.clients[other.id] = &other;
+  REQUIRE(h.Run({"ACL", "SETUSER", "u", "on", "nopass", "+@all", "resetchannels", "&news.*"}) ==
+          "+OK\r\n");
+  other.user = h.state.Acl().Find("u");
+  other.authenticated = true;
+  h.state.pubsub.Subscribe(server::PubSub::Kind::kChannel, other.id, "news.today");
+  h.state.pubsub.Subscribe(server::PubSub::Kind::kPattern, other.id, "news.*");
+  // Rights it still has: nothing happens.
+  REQUIRE(h.Run({"ACL", "SETUSER", "u", "-get", "&sport"}) == "+OK\r\n");
+  CHECK(h.state.clients_to_close.empty());
+  // The pattern must stay allowed as written: "news.t*" allows the channel but not "news.*".
+  REQUIRE(h.Run({"ACL", "SETUSER", "u", "resetchannels", "&news.t*"}) == "+OK\r\n");
+  CHECK(h.state.clients_to_close == std::vector<uint64_t>{other.id});
+  h.state.clients_to_close.clear();
+  // A client with no subscriptions is left alone.
+  h.state.pubsub.RemoveClient(other.id);
+  REQUIRE(h.Run({"ACL", "SETUSER", "u", "resetchannels"}) == "+OK\r\n");
+  CHECK(h.state.clients_to_close.empty());
+  h.state.clients.erase(other.id);
+}
