@@ -85,6 +85,8 @@ struct Client {
   // Output sizes the connection reports for CLIENT LIST (qbuf, omem).
   size_t query_buffer_size = 0;
   size_t output_buffer_size = 0;
+  // Bytes of the arguments queued inside MULTI (CLIENT LIST's multi-mem; client eviction).
+  size_t multi_mem = 0;
 };
 
 }  // namespace server

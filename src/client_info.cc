@@ -36,12 +36,8 @@ std::string FlagsField(const Client& c) {
 std::string ClientListLine(ServerState& state, const Client& c, int64_t now_ms,
                            const CurrentCommand& current) {
   const size_t argv_mem = &c == current.client ? current.argv_mem : 0;
-  size_t multi_mem = 0;
-  for (const auto& q : c.multi_queue) {
-    for (const auto& a : q.argv) multi_mem += a.size();
-  }
-  size_t tot_mem = sizeof(Client) + c.query_buffer_size + c.output_buffer_size + argv_mem +
-                   multi_mem;
+  const size_t multi_mem = c.multi_mem;
+  const size_t tot_mem = ClientMemory(c) + argv_mem;
   auto n = [](auto v) { return std::to_string(v); };
   std::string line;
   line.reserve(320);

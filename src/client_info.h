@@ -19,6 +19,12 @@ struct CurrentCommand {
   size_t argv_mem = 0;
 };
 
+// What a client holds, as client eviction and CLIENT LIST's tot-mem count it: its state, the
+// unparsed input, the unsent output and the commands queued in MULTI.
+inline size_t ClientMemory(const Client& c) {
+  return sizeof(Client) + c.query_buffer_size + c.output_buffer_size + c.multi_mem;
+}
+
 // Ends in "\n".
 std::string ClientListLine(ServerState& state, const Client& c, int64_t now_ms,
                            const CurrentCommand& current);

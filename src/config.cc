@@ -2,6 +2,7 @@
 #include "src/config.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -310,8 +311,32 @@ std::vector<ConfigOption> BuildOptions() {
   o.push_back(IntOption("maxmemory-eviction-tenacity", &Config::maxmemory_eviction_tenacity, 0,
                         100, Mut::kMutable,
                         "Accepted for compatibility; eviction runs until memory fits."));
-  o.push_back(MemoryOption("maxmemory-clients", &Config::maxmemory_clients, 0, Mut::kMutable,
-                           "Accepted for compatibility; client eviction is not implemented."));
+  o.push_back(ConfigOption{
+      "maxmemory-clients", {}, Mut::kMutable,
+      "Bound on the memory of all clients together (bytes, or N% of maxmemory; 0 = none): past "
+      "it, the clients holding most are closed.",
+      [](const Config& c) {
+        return c.maxmemory_clients < 0 ? std::to_string(-c.maxmemory_clients) + "%"
+                                       : std::to_string(c.maxmemory_clients);
+      },
+      [](Config& c, std::string_view v) -> std::string {
+        if (!v.empty() && v.back() == '%') {
+          int64_t pct = 0;
+          const std::string_view digits = v.substr(0, v.size() - 1);
+          auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), pct);
+          if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
+              pct < 0) {
+            return "argument must be a memory or percent value";
+          }
+          if (pct > 100) return "percentage argument must be less or equal to 100";
+          c.maxmemory_clients = -pct;
+          return "";
+        }
+        int64_t n = 0;
+        if (!ParseMemory(v, n) || n < 0) return "argument must be a memory or percent value";
+        c.maxmemory_clients = n;
+        return "";
+      }});
   o.push_back(IntOption("stream-node-max-entries", &Config::stream_node_max_entries, 0,
                         INT64_MAX, Mut::kMutable,
                         "Most entries in one stream block (0 = no limit)."));
@@ -683,6 +708,11 @@ std::string RewriteConfigText(const Config& config, std::string_view original,
     }
   }
   return out;
+}
+
+int64_t MaxmemoryClientsBytes(const Config& config) {
+  if (config.maxmemory_clients >= 0) return config.maxmemory_clients;
+  return config.maxmemory * -config.maxmemory_clients / 100;
 }
 
 streams::StreamLimits StreamLimitsFrom(const Config& config) {

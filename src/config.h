@@ -78,7 +78,9 @@ struct Config {
   std::string maxmemory_policy = "noeviction";
   int64_t maxmemory_samples = 5;             // keys sampled per eviction round
   int64_t maxmemory_eviction_tenacity = 10;  // how long one eviction cycle may run (0..100)
-  int64_t maxmemory_clients = 0;             // accepted for compatibility; not enforced
+  // Client eviction's bound: bytes, or a percentage of maxmemory when negative (-10 = "10%");
+  // 0 = none. MaxmemoryClientsBytes() resolves it.
+  int64_t maxmemory_clients = 0;
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
   // Output buffer: past `soft` bytes pending, the server stops reading the client (backpressure);
@@ -156,6 +158,8 @@ std::string RewriteConfigText(const Config& config, std::string_view original,
                               const std::vector<std::string>* user_lines = nullptr);
 // Quotes a value for a config file when it is empty or holds spaces, quotes or control bytes.
 std::string QuoteConfigValue(std::string_view value);
+// maxmemory-clients in bytes (a percentage taken of maxmemory; 0 when there is no bound).
+int64_t MaxmemoryClientsBytes(const Config& config);
 
 // Parses a redis.conf-style text ("name value..." lines, # comments, quoted values).
 // Returns an error message naming the line, or empty on success.

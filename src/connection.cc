@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "src/client_info.h"
 #include "src/dispatch.h"
 #include "src/errors.h"
 #include "src/log.h"
@@ -309,8 +310,7 @@ void Connection::ProcessInput() {
     Close();
     return;
   }
-  client_.query_buffer_size = QueryBufferSize();
-  client_.output_buffer_size = PendingOutput();
+  AccountMemory();
   if (OutputLimitReached()) return CloseForOutputLimit();
   if (peer_closed_ && out_.empty() && !client_.close_after_reply) {
     Close();  // nothing left to answer: what remains is at most an incomplete request
@@ -318,6 +318,19 @@ void Connection::ProcessInput() {
   }
   if (!out_.empty() || client_.close_after_reply) RequestFlush();
   UpdateReading();
+}
+
+void Connection::AccountMemory() {
+  client_.query_buffer_size = QueryBufferSize();
+  client_.output_buffer_size = PendingOutput();
+  ServerState& state = host_.state();
+  const size_t now = closing_ ? 0 : ClientMemory(client_);
+  state.clients_memory += now - accounted_memory_;  // wraps correctly when it shrinks
+  accounted_memory_ = now;
+  if (client_.query_buffer_size > 0 || client_.output_buffer_size > 0) {
+    state.client_peaks.Note(SteadyMs() / 1000, client_.query_buffer_size,
+                            client_.output_buffer_size);
+  }
 }
 
 void Connection::ReleaseReadBuffer() {
@@ -487,6 +500,7 @@ void Connection::OnWrite(uv_write_t* req, int status) {
   } else {
     self->OutputDrained();
   }
+  if (!self->closing_) self->AccountMemory();
 }
 
 void Connection::Close() {
@@ -500,6 +514,7 @@ void Connection::Close() {
     if (!alert.empty()) uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1);
   }
   closing_ = true;
+  AccountMemory();  // gives this client's share back
   if (reading_) uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
   reading_ = false;
   host_.OnConnectionClosing(*this);

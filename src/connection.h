@@ -78,6 +78,9 @@ class Connection {
   bool closing() const { return closing_; }
   size_t PendingOutput() const { return out_.size(); }
   size_t QueryBufferSize() const { return rlen_ - rstart_; }
+  // Brings the client's buffer sizes (CLIENT LIST's qbuf, omem) and its share of
+  // ServerState::clients_memory up to date, and notes INFO's recent peaks.
+  void AccountMemory();
   // Whether pending output broke a limit that disconnects: client-output-hard-limit, or
   // client-output-buffer-limit for the client's class (pubsub while it has subscriptions):
   // past hard, or past soft for longer than its seconds. Checked as output is queued and
@@ -141,6 +144,7 @@ class Connection {
   size_t rstart_ = 0;
   size_t rlen_ = 0;
   resp::ReplyBuffer out_;  // replies not yet taken by the kernel; written from the front
+  size_t accounted_memory_ = 0;  // this client's part of ServerState::clients_memory
   size_t released_ = 0;    // front bytes that passed the check point (AOF written) but not sent
   size_t inflight_ = 0;    // front bytes (within released_) owned by an in-progress uv_write
   resp::Writer writer_;

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "src/client_info.h"
 #include "src/connection.h"
 #include "src/delivery/due_pass.h"
 #include "src/delivery/retention_pass.h"
@@ -466,6 +467,7 @@ void Server::OnCheck(uv_check_t* h) {
   // where the group commit's fsync belongs).
   self->FeedAof();
   self->FlushAll();
+  self->EvictClients();
   // Flushing can resume a client's buffered requests, which queues more output.
   if (self->pending_flush_.empty() && !self->shutting_down_) uv_idle_stop(&self->idle_);
   if (self->state_.shutdown_requested && !self->shutting_down_) self->BeginShutdown();
@@ -502,13 +504,34 @@ void Server::Cron() {
   }
   std::vector<Connection*> over_limit;
   for (auto& [id, c] : connections_) {
-    c->client().query_buffer_size = c->QueryBufferSize();
-    c->client().output_buffer_size = c->PendingOutput();
+    c->AccountMemory();
     if (!c->closing() && c->OutputLimitReached()) over_limit.push_back(c);
     // Redis trims the query buffer of a client idle for more than 2 s.
     if (now - c->client().last_interaction_ms > 2000) c->ReleaseReadBuffer();
   }
   for (Connection* c : over_limit) c->CloseForOutputLimit();
+  EvictClients();
+}
+
+void Server::EvictClients() {
+  const int64_t limit = MaxmemoryClientsBytes(state_.config);
+  if (limit <= 0 || state_.clients_memory <= static_cast<size_t>(limit)) return;
+  std::vector<Connection*> candidates;
+  for (auto& [id, c] : connections_) {
+    if (!c->closing() && !c->client().no_evict) candidates.push_back(c);
+  }
+  std::sort(candidates.begin(), candidates.end(), [](Connection* a, Connection* b) {
+    return ClientMemory(a->client()) > ClientMemory(b->client());
+  });
+  const int64_t now_ms = WallClockMs();
+  for (Connection* c : candidates) {
+    if (state_.clients_memory <= static_cast<size_t>(limit)) break;
+    std::string line = ClientListLine(state_, c->client(), now_ms, {});
+    if (!line.empty() && line.back() == '\n') line.pop_back();
+    Log(LogLevel::kVerbose, "Evicting client: " + line);
+    state_.stats.evicted_clients++;
+    c->Close();
+  }
 }
 
 void Server::OnCron(uv_timer_t* h) { static_cast<Server*>(h->data)->Cron(); }

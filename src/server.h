@@ -81,6 +81,9 @@ class Server final : public ConnectionHost, public ClientOutputs {
   void FlushAll();
   void CloseRequestedClients();
   void Cron();
+  // maxmemory-clients: while the clients together hold more, closes the one holding most
+  // (CLIENT NO-EVICT ones are spared), as Redis's client eviction does.
+  void EvictClients();
   void BeginShutdown();
   void ArmBlockTimer();
   void ArmDueTimer();

@@ -3,6 +3,8 @@
 // ServerState and acts on the requests handlers leave in it (clients to kill, shutdown).
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -60,7 +62,37 @@ struct Stats {
   uint64_t unexpected_error_replies = 0;
   uint64_t client_output_limit_disconnections = 0;
   uint64_t client_query_limit_disconnections = 0;
+  uint64_t evicted_clients = 0;  // closed by maxmemory-clients
   uint64_t expired_keys_reset_base = 0;  // expired_keys as of the last CONFIG RESETSTAT
+};
+
+// INFO's client_recent_max_input_buffer / _output_buffer: the largest query and output buffer
+// seen in each of the last 8 seconds, as Redis keeps them.
+class ClientPeaks {
+ public:
+  void Note(int64_t now_sec, size_t in, size_t out) {
+    const size_t slot = static_cast<size_t>(now_sec) % kSlots;
+    if (second_[slot] != now_sec) {
+      second_[slot] = now_sec;
+      in_[slot] = out_[slot] = 0;
+    }
+    if (in > in_[slot]) in_[slot] = in;
+    if (out > out_[slot]) out_[slot] = out;
+  }
+  size_t MaxIn(int64_t now_sec) const { return Max(in_, now_sec); }
+  size_t MaxOut(int64_t now_sec) const { return Max(out_, now_sec); }
+
+ private:
+  static constexpr size_t kSlots = 8;
+  size_t Max(const std::array<size_t, kSlots>& v, int64_t now_sec) const {
+    size_t m = 0;
+    for (size_t i = 0; i < kSlots; i++) {
+      if (now_sec - second_[i] < static_cast<int64_t>(kSlots)) m = std::max(m, v[i]);
+    }
+    return m;
+  }
+  std::array<size_t, kSlots> in_{}, out_{};
+  std::array<int64_t, kSlots> second_{-100, -100, -100, -100, -100, -100, -100, -100};
 };
 
 // What the delivery policies did since start (INFO's deliverypolicy section; the per-group
@@ -115,6 +147,10 @@ struct ServerState {
   Config config;
   std::vector<std::unique_ptr<Db>> dbs;
   Stats stats;
+  // The sum of ClientMemory() over the connections, as each last reported it (client
+  // eviction compares it with maxmemory-clients), and the recent peaks INFO shows.
+  size_t clients_memory = 0;
+  ClientPeaks client_peaks;
   // Wall-clock ms of the command being run: handlers get it as ctx.now_ms and the dbs stamp
   // stored values with it.
   int64_t command_time_ms = 0;

@@ -11,12 +11,16 @@ void BeginTransaction(Client& client) {
   client.in_multi = true;
   client.multi_error = false;
   client.multi_queue.clear();
+  client.multi_mem = 0;
 }
 
 void QueueCommand(Client& client, std::span<const std::string_view> argv) {
   QueuedCommand q;
   q.argv.reserve(argv.size());
-  for (std::string_view a : argv) q.argv.emplace_back(a);
+  for (std::string_view a : argv) {
+    q.argv.emplace_back(a);
+    client.multi_mem += a.size();
+  }
   client.multi_queue.push_back(std::move(q));
 }
 
@@ -24,6 +28,7 @@ void DiscardTransaction(Client& client) {
   client.in_multi = false;
   client.multi_error = false;
   client.multi_queue.clear();
+  client.multi_mem = 0;
 }
 
 void WatchKey(ServerState& state, Client& client, std::string_view key, int64_t now_ms) {

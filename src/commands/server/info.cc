@@ -135,12 +135,13 @@ void ServerSection(InfoBuilder& b, ServerState& st, int64_t now_us) {
 }
 
 void ClientsSection(InfoBuilder& b, ServerState& st) {
-  size_t max_in = 0, max_out = 0, pubsub_clients = 0;
+  size_t pubsub_clients = 0;
   for (const auto& [id, c] : st.clients) {
-    max_in = std::max(max_in, c->query_buffer_size);
-    max_out = std::max(max_out, c->output_buffer_size);
     if (c->subscriptions > 0) pubsub_clients++;
   }
+  const int64_t now_sec = SteadyMs() / 1000;
+  const size_t max_in = st.client_peaks.MaxIn(now_sec);
+  const size_t max_out = st.client_peaks.MaxOut(now_sec);
   b.Section("Clients");
   b.Num("connected_clients", st.clients.size());
   b.Field("cluster_connections", "0");
@@ -295,7 +296,7 @@ void StatsSection(InfoBuilder& b, ServerState& st) {
   b.Field("sync_partial_err", "0");
   b.Num("expired_keys", st.TotalExpiredKeys());
   b.Num("evicted_keys", st.stats.evicted_keys);
-  b.Field("evicted_clients", "0");
+  b.Num("evicted_clients", s.evicted_clients);
   b.Num("keyspace_hits", s.keyspace_hits);
   b.Num("keyspace_misses", s.keyspace_misses);
   b.Num("pubsub_channels", st.pubsub.channel_count());

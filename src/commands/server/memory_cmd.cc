@@ -8,6 +8,7 @@
 #include "src/aof_writer.h"
 #include "src/commands/registry.h"
 #include "src/commands/server/admin.h"
+#include "src/client_info.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
 #include "src/memory.h"
@@ -64,7 +65,7 @@ MemoryFigures Measure(ServerState& st) {
   f.startup = std::min(st.startup_memory, f.used);
   f.rss = ResidentMemoryBytes();
   for (const auto& [id, c] : st.clients) {
-    f.clients += sizeof(Client) + c->query_buffer_size + c->output_buffer_size;
+    f.clients += ClientMemory(*c);
   }
   f.aof_buffer = st.aof ? st.aof->buffer_length() : 0;
   f.overhead = f.startup + f.clients + f.aof_buffer;
