@@ -423,13 +423,18 @@ std::string SnapshotText(const std::vector<std::unique_ptr<Db>>& dbs, int64_t no
 
 bool WriteSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms, int fd,
                    int64_t key_delay_us, std::span<const std::string> libraries) {
-  FdSink sink(fd, key_delay_us);
-  if (!EmitSnapshot(dbs, now_ms, sink, libraries) || !sink.Drain()) return false;
+  if (!StreamSnapshot(dbs, now_ms, fd, libraries, key_delay_us)) return false;
   int rc;
   do {
     rc = fdatasync(fd);
   } while (rc != 0 && errno == EINTR);
   return rc == 0;
+}
+
+bool StreamSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms, int fd,
+                    std::span<const std::string> libraries, int64_t key_delay_us) {
+  FdSink sink(fd, key_delay_us);
+  return EmitSnapshot(dbs, now_ms, sink, libraries) && sink.Drain();
 }
 
 }  // namespace server

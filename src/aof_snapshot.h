@@ -39,4 +39,8 @@ std::string SnapshotText(const std::vector<std::unique_ptr<Db>>& dbs, int64_t no
 bool WriteSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms, int fd,
                    int64_t key_delay_us = 0, std::span<const std::string> libraries = {});
 
+// The same without the fsync, for a pipe or a socket (a replica's full sync).
+bool StreamSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms, int fd,
+                    std::span<const std::string> libraries = {}, int64_t key_delay_us = 0);
+
 }  // namespace server

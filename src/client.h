@@ -87,6 +87,13 @@ struct Client {
   size_t output_buffer_size = 0;
   // Bytes of the arguments queued inside MULTI (CLIENT LIST's multi-mem; client eviction).
   size_t multi_mem = 0;
+  // Replication: this connection is a replica attached to us (after its PSYNC), or the
+  // pseudo-client our primary's stream runs as (no replies, no ACL, writes on a replica).
+  bool is_replica = false;
+  bool is_master = false;
+  int repl_listening_port = 0;  // REPLCONF listening-port
+  std::string repl_ip;          // REPLCONF ip-address
+  bool repl_capa_runnel = false;  // REPLCONF capa runnel: it loads our snapshot format
 };
 
 }  // namespace server

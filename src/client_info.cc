@@ -18,6 +18,8 @@ std::string CommandField(const CurrentCommand& current, const Client& c) {
 
 std::string FlagsField(const Client& c) {
   std::string flags;
+  if (c.is_replica) flags += 'S';
+  if (c.is_master) flags += 'M';
   if (c.subscriptions > 0) flags += 'P';
   if (c.in_multi) flags += 'x';
   if (c.blocked) flags += 'b';

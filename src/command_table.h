@@ -41,6 +41,7 @@ enum CommandFlag : uint32_t {
   // Ours, not reported by COMMAND: runs a script (EVAL, FCALL...), whose own keys are not
   // tracked for client-side caching; the commands it calls are.
   kRunsScript = 1u << 18,
+  kNoMulti = 1u << 19,  // refused inside MULTI (PSYNC, SYNC)
 };
 
 struct CommandContext;

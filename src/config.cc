@@ -1,5 +1,6 @@
 #include "src/ascii.h"
 #include "src/config.h"
+#include "resp/strict_int.h"
 
 #include <algorithm>
 #include <charconv>
@@ -513,8 +514,62 @@ std::vector<ConfigOption> BuildOptions() {
                            "Accepted for compatibility (RDB snapshots are not written).",
                            [](const Config& c) { return c.save; }, SetSave, true});
   o.push_back(BoolOption("replica-read-only", &Config::replica_read_only, Mut::kMutable,
-                         "Accepted for compatibility; replication is not implemented."));
+                         "A replica refuses writes from its clients (-READONLY)."));
   o.back().aliases = {"slave-read-only"};
+  o.push_back(ConfigOption{
+      "replicaof", {}, Mut::kImmutable,
+      "\"host port\": replicate that primary from start (REPLICAOF changes it at run time).",
+      [](const Config& c) { return c.replicaof; },
+      [](Config& c, std::string_view v) -> std::string {
+        const size_t space = v.find(' ');
+        int64_t port = 0;
+        if (!v.empty() && (space == std::string_view::npos ||
+                           !resp::ParseStrictInt64(v.substr(space + 1), port) || port <= 0 || port > 65535)) {
+          return "Invalid master port";
+        }
+        c.replicaof = std::string(v);
+        return "";
+      }});
+  o.back().aliases = {"slaveof"};
+  o.push_back(StringOption("masterauth", &Config::masterauth, Mut::kMutable,
+                           "Password a replica gives its primary (AUTH)."));
+  o.push_back(StringOption("masteruser", &Config::masteruser, Mut::kMutable,
+                           "ACL user a replica authenticates as (with masterauth)."));
+  o.push_back(MemoryOption("repl-backlog-size", &Config::repl_backlog_size, 16 * 1024,
+                           Mut::kMutable,
+                           "Bytes of the replication stream kept for partial resyncs."));
+  o.push_back(IntOption("repl-backlog-ttl", &Config::repl_backlog_ttl, 0, INT32_MAX,
+                        Mut::kMutable,
+                        "Seconds without replicas after which a primary frees its backlog "
+                        "(0 = never)."));
+  o.push_back(IntOption("repl-ping-replica-period", &Config::repl_ping_replica_period, 1,
+                        INT32_MAX, Mut::kMutable, "Seconds between the primary's PINGs."));
+  o.back().aliases = {"repl-ping-slave-period"};
+  o.push_back(IntOption("repl-timeout", &Config::repl_timeout, 1, INT32_MAX, Mut::kMutable,
+                        "Seconds of silence after which a replication link is dropped."));
+  o.push_back(BoolOption("replica-serve-stale-data", &Config::replica_serve_stale_data,
+                         Mut::kMutable,
+                         "A replica whose link is down still answers reads (yes) or only "
+                         "-MASTERDOWN (no)."));
+  o.back().aliases = {"slave-serve-stale-data"};
+  o.push_back(IntOption("replica-priority", &Config::replica_priority, 0, INT32_MAX,
+                        Mut::kMutable, "Sentinel's preference when promoting (0 = never)."));
+  o.back().aliases = {"slave-priority"};
+  o.push_back(StringOption("replica-announce-ip", &Config::replica_announce_ip, Mut::kMutable,
+                           "Address a replica tells its primary to report."));
+  o.back().aliases = {"slave-announce-ip"};
+  o.push_back(IntOption("replica-announce-port", &Config::replica_announce_port, 0, 65535,
+                        Mut::kMutable, "Port a replica tells its primary to report (0 = its own)."));
+  o.back().aliases = {"slave-announce-port"};
+  o.push_back(BoolOption("replica-announced", &Config::replica_announced, Mut::kMutable,
+                         "Whether Sentinel should list this replica."));
+  o.push_back(IntOption("min-replicas-to-write", &Config::min_replicas_to_write, 0, INT32_MAX,
+                        Mut::kMutable,
+                        "Writes are refused unless this many replicas ACKed recently (0 = off)."));
+  o.back().aliases = {"min-slaves-to-write"};
+  o.push_back(IntOption("min-replicas-max-lag", &Config::min_replicas_max_lag, 0, INT32_MAX,
+                        Mut::kMutable, "Seconds within which a replica's ACK counts as recent."));
+  o.back().aliases = {"min-slaves-max-lag"};
   AddTlsOptions(o);
   return o;
 }

@@ -103,7 +103,23 @@ struct Config {
   std::string config_file;  // absolute path of the file we were started with, if any
   bool daemonize = false;
   std::string save;  // accepted for compatibility; we persist with the AOF only
-  bool replica_read_only = true;  // no replication yet; clients only read it
+  bool replica_read_only = true;
+  // Replication (src/replication.h): "host port" of the primary, empty on a primary. REPLICAOF
+  // keeps it current, so CONFIG REWRITE records the role.
+  std::string replicaof;
+  std::string masterauth;
+  std::string masteruser;
+  int64_t repl_backlog_size = 1024 * 1024;
+  int64_t repl_backlog_ttl = 3600;
+  int64_t repl_ping_replica_period = 10;
+  int64_t repl_timeout = 60;
+  bool replica_serve_stale_data = true;
+  int64_t replica_priority = 100;
+  std::string replica_announce_ip;
+  int64_t replica_announce_port = 0;
+  bool replica_announced = true;
+  int64_t min_replicas_to_write = 0;
+  int64_t min_replicas_max_lag = 10;
   // TLS (src/tls.h), Redis's options: a listener on tls_port (0 = none) speaks only TLS; with
   // port 0 it is the only one. The rest build the SSL_CTX, rebuilt when CONFIG SET changes them.
   int64_t tls_port = 0;

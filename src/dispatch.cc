@@ -168,7 +168,7 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
   auto resolved = Resolve(*state.commands, argv);
   if (!resolved) return Reject(state, client, argv[0], resolved.error(), reply);
   const CommandSpec* spec = *resolved;
-  if (!(spec->flags & kNoAuth)) {
+  if (!(spec->flags & kNoAuth) && !client.is_master) {
     if (state.NeedsAuth(client)) return Reject(state, client, argv[0], err::kNoAuth, reply);
     auto denied = CheckAcl(state, client, *spec, argv, "toplevel");
     if (!denied) return Reject(state, client, argv[0], denied.error(), reply);
@@ -186,6 +186,25 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
     const std::string text =
         std::string(err::kMisconfAofPrefix) + std::strerror(state.aof->last_write_errno());
     return Reject(state, client, argv[0], text, reply);
+  }
+  if (client.in_multi && (spec->flags & kNoMulti)) {
+    return Reject(state, client, argv[0], err::kNotInMulti, reply);
+  }
+  if (state.repl.is_replica() && !client.is_master && !state.loading) {
+    // A replica serves reads; writes come from its primary only.
+    if ((spec->flags & kWrite) && state.config.replica_read_only) {
+      return Reject(state, client, argv[0], err::kReadOnlyReplica, reply);
+    }
+    if (!state.config.replica_serve_stale_data && state.repl.link != LinkState::kConnected &&
+        !(spec->flags & kStale)) {
+      return Reject(state, client, argv[0], err::kMasterDown, reply);
+    }
+  }
+  if ((spec->flags & kWrite) && state.config.min_replicas_to_write > 0 &&
+      !state.repl.is_replica() && !client.is_master && !state.loading &&
+      GoodReplicas(state.repl, WallClockMs(), state.config.min_replicas_max_lag) <
+          static_cast<size_t>(state.config.min_replicas_to_write)) {
+    return Reject(state, client, argv[0], err::kNoReplicas, reply);
   }
   const bool queue = client.in_multi && !(spec->flags & kMultiImmediate);
   state.over_maxmemory =

@@ -36,6 +36,23 @@ inline constexpr std::string_view kAclNoFile =
     "users via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a "
     "Redis configuration file set) in order to store users in the Redis configuration.";
 inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
+// Replication (Redis 7.0's texts; the last one is Runnel's).
+inline constexpr std::string_view kReadOnlyReplica =
+    "READONLY You can't write against a read only replica.";
+inline constexpr std::string_view kMasterDown =
+    "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
+inline constexpr std::string_view kNoMasterLink =
+    "NOMASTERLINK Can't SYNC while not connected with my master";
+inline constexpr std::string_view kInvalidMasterPort = "ERR Invalid master port";
+inline constexpr std::string_view kNotInMulti = "ERR Command not allowed inside a transaction";
+inline constexpr std::string_view kNoReplicas = "NOREPLICAS Not enough good replicas to write.";
+inline constexpr std::string_view kWaitFromReplica =
+    "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if "
+    "a replica is configured to be writable (which is not the default) writes to replicas are "
+    "just local and are not propagated.";
+inline constexpr std::string_view kNotRunnelReplica =
+    "ERR this primary is Runnel: its full sync payload is an AOF snapshot that only a Runnel "
+    "replica can load (a Redis replica would read it as a corrupt RDB)";
 // Protected mode's refusal, written whole at accept (Redis 7.0's text, its typo included).
 inline constexpr std::string_view kProtectedMode =
     "-DENIED Redis is running in protected mode because protected mode is enabled and no "

@@ -174,6 +174,13 @@ int Server::Run() {
   MakeDirs(state_.config.dir);
   if (!ConfigureTls()) return 1;
   if (!LoadUsers() || !LoadAof() || !OpenAof()) return 1;
+  if (!state_.config.replicaof.empty()) {
+    // `replicaof host port` in the config: follow that primary from the start.
+    const std::string& r = state_.config.replicaof;
+    state_.repl.master_host = r.substr(0, r.find(' '));
+    state_.repl.master_port = std::stoi(r.substr(r.find(' ') + 1));
+    state_.repl.link_change = true;
+  }
   if (!Listen()) {
     uv_run(&loop_, UV_RUN_NOWAIT);
     return 1;
@@ -284,6 +291,7 @@ void Server::OnConnectionClosing(Connection& c) {
   DisableTracking(state_, client);
   connections_.erase(client.id);
   state_.clients.erase(client.id);
+  ForgetReplica(client.id);
   if (c.flush_queued()) {
     pending_flush_.erase(std::remove(pending_flush_.begin(), pending_flush_.end(), &c),
                          pending_flush_.end());
@@ -436,6 +444,12 @@ void Server::OnBlockTimer(uv_timer_t* h) {
 }
 
 void Server::ArmDueTimer() {
+  if (state_.repl.is_replica()) {
+    // The primary's passes reach a replica through the stream.
+    uv_timer_stop(&due_timer_);
+    due_timer_deadline_ = -1;
+    return;
+  }
   // One timer for both: the delivery policies' group deadlines and the scheduled entries.
   const int64_t groups = state_.due.NextAt();
   const int64_t scheduled = state_.schedules.NextAt();
@@ -448,6 +462,7 @@ void Server::OnDueTimer(uv_timer_t* h) {
   self->due_timer_deadline_ = -1;
   const int64_t now = WallClockMs();
   self->state_.command_time_ms = now;
+  if (self->state_.repl.is_replica()) return;
   const bool joined = RunScheduledEntries(self->state_, now) > 0;
   if (RunDueGroups(self->state_, now) || joined) {
     self->ServeReadyKeys();
@@ -460,6 +475,7 @@ void Server::OnDueTimer(uv_timer_t* h) {
 
 void Server::OnCheck(uv_check_t* h) {
   auto* self = static_cast<Server*>(h->data);
+  self->ApplyLinkChange();
   self->CloseRequestedClients();
   self->ResumeUnblocked();
   TrackingBroadcast(self->state_);
@@ -482,9 +498,17 @@ void Server::OnIdle(uv_idle_t*) {}
 void Server::Cron() {
   int64_t now = WallClockMs();
   state_.SampleRates(now);
-  for (auto& db : state_.dbs) db->ActiveExpire(now, 16);
+  // A replica leaves expiry, retention and the delivery policies to its primary, whose stream
+  // carries what they did.
+  const bool primary = !state_.repl.is_replica();
+  if (primary) {
+    for (auto& db : state_.dbs) db->ActiveExpire(now, 16);
+  }
   state_.command_time_ms = now;
-  if (RunRetentionPass(state_, now) > 0 && !shutting_down_) uv_idle_start(&idle_, OnIdle);
+  if (primary && RunRetentionPass(state_, now) > 0 && !shutting_down_) {
+    uv_idle_start(&idle_, OnIdle);
+  }
+  ReplicationCron();
   TrackingBroadcast(state_);  // what expired goes out now, not after the next poll
   AofRewriteCron();
   // CONFIG SET hz takes effect from the next tick.

@@ -13,11 +13,12 @@
 #include "src/command_table.h"
 #include "src/config.h"
 #include "src/connection.h"
+#include "src/replica_link.h"
 #include "src/server_state.h"
 
 namespace server {
 
-class Server final : public ConnectionHost, public ClientOutputs {
+class Server final : public ConnectionHost, public ClientOutputs, public ReplicaLinkHost {
  public:
   // `commands` (src/commands/registry.h's families, built by main) must outlive the server.
   Server(Config config, const CommandTable& commands);
@@ -35,6 +36,9 @@ class Server final : public ConnectionHost, public ClientOutputs {
   void OnConnectionClosing(Connection& c) override;
   // Answers clients blocked on keys the last command made ready; they resume in OnCheck.
   void ServeReadyKeys() override;
+  // ReplicaLinkHost (src/server_repl.cc).
+  bool LoadSyncPayload(std::string_view payload) override;
+  void FeedStream(std::string_view bytes) override;
 
  private:
   // A listening socket: the port's plain one, or the tls-port's, whose connections speak TLS
@@ -78,6 +82,19 @@ class Server final : public ConnectionHost, public ClientOutputs {
   void StartAofRewrite();
   void AofRewriteCron();
   void FinishAofRewrite();
+  // Replication (src/server_repl.cc). DrainRecords hands each check point's records to the
+  // stream (a primary's) and to the AOF; AnswerPsyncRequests runs right after it.
+  struct SnapshotTransfer;
+  void UpdatePropagation();
+  void DrainRecords();
+  void AnswerPsyncRequests();
+  void StartSnapshotTransfer(uint64_t client_id);
+  void ForwardSnapshot(SnapshotTransfer& t, std::string_view bytes);
+  void FinishSnapshotTransfer(SnapshotTransfer& t);
+  void EndSnapshotTransfer(SnapshotTransfer& t, bool ok);
+  void ApplyLinkChange();
+  void ReplicationCron();
+  void ForgetReplica(uint64_t client_id);
   void FlushAll();
   void CloseRequestedClients();
   void Cron();
@@ -122,6 +139,9 @@ class Server final : public ConnectionHost, public ClientOutputs {
   std::vector<Connection*> pending_flush_;
   bool shutting_down_ = false;
   std::unique_ptr<AofRewriteChild> aof_rewrite_child_;  // the running rewrite, if any
+  std::unique_ptr<ReplicaLink> link_;            // to our primary, when a replica
+  std::vector<SnapshotTransfer*> transfers_;     // full syncs in flight (freed by libuv)
+  int64_t last_repl_ping_ms_ = 0;
   int64_t aof_rewrite_failed_ms_ = -1;  // when the last rewrite failed (auto retry backs off)
 };
 

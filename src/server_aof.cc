@@ -23,17 +23,12 @@ FsyncPolicy PolicyOf(const Config& config) {
   return ParseFsyncPolicy(config.appendfsync).value_or(FsyncPolicy::kEverysec);
 }
 
-// Moves every pending record into the writer's buffer.
-void AppendPending(ServerState& state) {
-  for (const PropagatedCommand& record : state.propagation.Take()) state.aof->Append(record);
-}
-
 }  // namespace
 
 bool Server::OpenAof() {
   // Whatever replaying the file recorded is in the file already.
   state_.propagation.Take();
-  state_.propagation.set_enabled(state_.config.appendonly);
+  UpdatePropagation();
   if (!state_.config.appendonly) return true;
   std::string error;
   state_.aof = AofWriter::Open(state_.config.dir + "/" + state_.config.appendfilename,
@@ -46,14 +41,12 @@ bool Server::OpenAof() {
 }
 
 void Server::FeedAof() {
-  if (!state_.aof) {
-    state_.propagation.Take();
-    return;
-  }
+  DrainRecords();
+  AnswerPsyncRequests();
+  if (!state_.aof) return;
   AofWriter& aof = *state_.aof;
   // CONFIG SET appendfsync only edits the config: pick it up here.
   aof.set_policy(PolicyOf(state_.config));
-  AppendPending(state_);
   // BGREWRITEAOF asked for a rewrite: fork here, where every write so far is in the writer and
   // none after it, so the snapshot and the rewrite buffer neither miss nor repeat a record.
   if (state_.aof_rewrite.scheduled && !aof_rewrite_child_) StartAofRewrite();
@@ -67,7 +60,7 @@ void Server::FeedAof() {
 void Server::StartAofRewrite() {
   AofRewriteStats& rw = state_.aof_rewrite;
   rw.scheduled = false;
-  if (state_.aof) AppendPending(state_);
+  DrainRecords();
   std::string error;
   aof_rewrite_child_ = AofRewriteChild::Start(state_, error);
   if (!aof_rewrite_child_) {
@@ -152,12 +145,9 @@ void Server::CloseAof() {
     state_.aof_rewrite.in_progress = false;
     state_.aof_rewrite.current_start_ms = -1;
   }
-  if (!state_.aof) {
-    state_.propagation.Take();
-    return;
-  }
   // Records left after the last check point (the shutdown's own iteration) still go in.
-  AppendPending(state_);
+  DrainRecords();
+  if (!state_.aof) return;
   Log(LogLevel::kNotice, "Calling fsync() on the AOF file.");
   state_.aof->Close();
   state_.aof.reset();

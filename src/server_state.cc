@@ -50,7 +50,7 @@ ServerState::ServerState(Config cfg) : config(std::move(cfg)) {
   std::random_device rd;
   static constexpr char kHex[] = "0123456789abcdef";
   for (int i = 0; i < 40; i++) run_id.push_back(kHex[rd() % 16]);
-  for (int i = 0; i < 40; i++) replid.push_back(kHex[rd() % 16]);
+  repl.replid = NewReplid();
 }
 
 void RateSampler::Sample(int64_t now_ms, uint64_t total) {

@@ -22,6 +22,7 @@
 #include "src/due_scheduler.h"
 #include "src/propagation.h"
 #include "src/pubsub.h"
+#include "src/replication.h"
 #include "src/tracking.h"
 
 namespace resp {
@@ -189,7 +190,7 @@ struct ServerState {
   // The TLS context new connections on the tls-port start with (src/tls.h); null while TLS is
   // off. CONFIG SET of a tls-* option replaces it; open connections keep the one they have.
   std::shared_ptr<const TlsContext> tls;
-  std::string replid;  // replication id INFO reports; no replication yet, so it never changes
+  Replication repl;  // both roles' replication state (src/replication.h)
   size_t peak_memory = 0;  // highest used_memory seen after a command, by INFO or the cron
   size_t startup_memory = 0;  // used_memory when the state was made, before any data
   // The random choices commands make (SPOP, SRANDMEMBER); a test may reseed it. What a choice

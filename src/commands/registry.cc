@@ -16,6 +16,7 @@ std::span<const std::span<const CommandSpec>> CommandFamilies() {
       ListPushPopRows(),    ListAccessRows(),      ListBlockingRows(),   HashRows(),
       SetRows(),            SortedSetRows(),       MemoryRows(),         SortRows(),
       PubSubRows(),         ScriptingRows(),       FunctionRows(),       AclRows(),
+      ReplicationRows(),
   };
   return kFamilies;
 }

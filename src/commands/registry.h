@@ -57,6 +57,9 @@ std::span<const CommandSpec> PubSubRows();       // pubsub.cc: the subscribe fam
                                                  // SPUBLISH, PUBSUB
 // scripting/
 std::span<const CommandSpec> AclRows();
+// replication/
+std::span<const CommandSpec> ReplicationRows();  // replication.cc: REPLICAOF SLAVEOF REPLCONF
+                                                 //   PSYNC SYNC ROLE
 std::span<const CommandSpec> FunctionRows();     // function.cc: FUNCTION FCALL FCALL_RO
 std::span<const CommandSpec> ScriptingRows();    // eval.cc: EVAL EVALSHA EVAL_RO EVALSHA_RO
                                                  //   SCRIPT and its subcommands

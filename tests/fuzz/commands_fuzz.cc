@@ -1,8 +1,10 @@
 // Fuzz target: command execution. Each input is a short session of two clients against an
 // in-process server (the real command table and Dispatch, a pinned clock) that starts with
 // every data type present (support/fuzz_keyspace.h) and a function library. The vocabulary is
-// the command table itself: every command and subcommand but the two that act on the process
-// (SHUTDOWN stops it, BGREWRITEAOF forks; both are admin and noscript at the top level).
+// the command table itself: every command and subcommand but those that act on the process
+// (SHUTDOWN stops it, BGREWRITEAOF forks, REPLICAOF / SLAVEOF / PSYNC / SYNC start or serve
+// replication, which the server does at its check point; all admin and noscript at the top
+// level; REPLCONF is kept).
 // Arguments come from pools (the dataset's keys, members, numbers, stream IDs, the command's
 // own keywords from its documented syntax, scripts and their SHA-1s, a FUNCTION DUMP payload)
 // or are raw bytes. Blocking commands may block: the session serves them when their keys are
@@ -121,7 +123,8 @@ const Vocabulary& Commands(const server::CommandTable& table) {
     Vocabulary v;
     for (const server::CommandSpec* spec : table.all()) {
       const bool process_level = spec->subcommands.empty() && (spec->flags & server::kAdmin) &&
-                                 (spec->flags & server::kNoScript);
+                                 (spec->flags & server::kNoScript) &&
+                                 spec->name != "replconf";
       if (process_level) continue;
       v.entries.push_back({{std::string(spec->name)}, spec->arity, KeywordsOf(spec->doc.syntax)});
       for (const server::CommandSpec& sub : spec->subcommands) {

@@ -506,7 +506,8 @@ std::vector<std::string_view> CommandFlagNames(const CommandSpec& spec, bool is_
       {kBlocking, "blocking"},   {kLoading, "loading"},       {kStale, "stale"},
       {kSkipMonitor, "skip_monitor"}, {kFast, "fast"},        {kNoAuth, "no_auth"},
       {kMayReplicate, "may_replicate"}, {kNoMandatoryKeys, "no_mandatory_keys"},
-      {kNoAsyncLoading, "no_async_loading"}, {kAllowBusy, "allow_busy"},
+      {kNoAsyncLoading, "no_async_loading"}, {kNoMulti, "no_multi"},
+      {kAllowBusy, "allow_busy"},
   };
   for (auto [bit, name] : kNames) {
     if (spec.flags & bit) out.push_back(name);

@@ -319,18 +319,53 @@ void StatsSection(InfoBuilder& b, ServerState& st) {
 }
 
 void ReplicationSection(InfoBuilder& b, ServerState& st) {
+  const Replication& repl = st.repl;
+  const int64_t now_ms = WallClockMs();
   b.Section("Replication");
-  b.Field("role", "master");
-  b.Field("connected_slaves", "0");
+  b.Field("role", repl.is_replica() ? "slave" : "master");
+  if (repl.is_replica()) {
+    const bool up = repl.link == LinkState::kConnected;
+    b.Field("master_host", repl.master_host);
+    b.Num("master_port", repl.master_port);
+    b.Field("master_link_status", up ? "up" : "down");
+    b.Num("master_last_io_seconds_ago",
+          repl.last_io_ms < 0 || !up ? int64_t{-1} : (now_ms - repl.last_io_ms) / 1000);
+    b.Num("master_sync_in_progress", repl.link == LinkState::kTransfer ? 1 : 0);
+    b.Num("slave_read_repl_offset", repl.read_offset);
+    b.Num("slave_repl_offset", repl.offset);
+    if (!up) {
+      b.Num("master_link_down_since_seconds",
+            repl.link_down_since_ms < 0 ? int64_t{-1} : (now_ms - repl.link_down_since_ms) / 1000);
+    }
+    b.Num("slave_priority", st.config.replica_priority);
+    b.Num("slave_read_only", st.config.replica_read_only ? 1 : 0);
+    b.Num("replica_announced", st.config.replica_announced ? 1 : 0);
+  }
+  size_t online = 0;
+  for (const auto& [id, peer] : repl.replicas) online += peer.state == ReplicaPeer::State::kOnline;
+  b.Num("connected_slaves", online);
+  size_t n = 0;
+  for (const auto& [id, peer] : repl.replicas) {
+    if (peer.state != ReplicaPeer::State::kOnline) continue;
+    b.Field("slave" + std::to_string(n++),
+            "ip=" + peer.ip + ",port=" + std::to_string(peer.port) + ",state=online,offset=" +
+                std::to_string(peer.ack_offset) +
+                ",lag=" + std::to_string(std::max<int64_t>(0, now_ms - peer.ack_ms) / 1000));
+  }
+  if (st.config.min_replicas_to_write > 0) {
+    b.Num("min_slaves_good_slaves",
+          GoodReplicas(repl, now_ms, st.config.min_replicas_max_lag));
+  }
   b.Field("master_failover_state", "no-failover");
-  b.Field("master_replid", st.replid);
-  b.Field("master_replid2", std::string(40, '0'));
-  b.Field("master_repl_offset", "0");
-  b.Field("second_repl_offset", "-1");
-  b.Field("repl_backlog_active", "0");
-  b.Field("repl_backlog_size", "1048576");
-  b.Field("repl_backlog_first_byte_offset", "0");
-  b.Field("repl_backlog_histlen", "0");
+  b.Field("master_replid", repl.replid);
+  b.Field("master_replid2", repl.replid2);
+  b.Num("master_repl_offset", repl.offset);
+  b.Num("second_repl_offset", repl.second_offset);
+  b.Num("repl_backlog_active", repl.backlog.active() ? 1 : 0);
+  b.Num("repl_backlog_size", st.config.repl_backlog_size);
+  b.Num("repl_backlog_first_byte_offset",
+        repl.backlog.active() ? repl.backlog.first_offset() : 0);
+  b.Num("repl_backlog_histlen", repl.backlog.size());
 }
 
 void CpuSection(InfoBuilder& b) {

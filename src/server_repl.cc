@@ -1,0 +1,349 @@
+// The server's side of replication (state in src/replication.h). As a primary: each check
+// point's records become the stream (into the backlog and to every online replica); a PSYNC is
+// answered at the check point, where every write so far is in the stream and none after, with
+// +CONTINUE and the backlog's bytes or with +FULLRESYNC and a snapshot that a forked child
+// writes into a pipe the loop forwards to the replica (no temporary file); the stream made
+// meanwhile waits in the replica's record until the snapshot is out. As a replica: the link
+// (src/replica_link.h) applies the primary's stream, and this side keeps the same bytes in the
+// backlog for its own replicas and for a partial resync after a failover.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "src/aof_loader.h"
+#include "src/aof_snapshot.h"
+#include "src/dispatch.h"
+#include "src/log.h"
+#include "src/server.h"
+
+namespace server {
+
+// One full sync in flight: the child writing the snapshot and the pipe it writes into.
+struct Server::SnapshotTransfer {
+  uv_pipe_t pipe;
+  Server* server = nullptr;  // null once the server let go of it
+  uint64_t client_id = 0;
+  pid_t pid = -1;
+  uint64_t bytes = 0;
+  char buf[64 * 1024];
+};
+
+namespace {
+
+// A whole write to a blocking descriptor (the snapshot child's pipe).
+bool WriteAll(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+std::string PeerIp(const Client& c) {
+  if (!c.repl_ip.empty()) return c.repl_ip;
+  const size_t colon = c.addr.rfind(':');
+  return colon == std::string::npos ? c.addr : c.addr.substr(0, colon);
+}
+
+}  // namespace
+
+void Server::UpdatePropagation() {
+  const Replication& repl = state_.repl;
+  state_.propagation.set_enabled(state_.config.appendonly ||
+                                 (!repl.is_replica() && repl.backlog.active()));
+}
+
+void Server::DrainRecords() {
+  std::vector<PropagatedCommand> records = state_.propagation.Take();
+  if (records.empty()) return;
+  Replication& repl = state_.repl;
+  if (!repl.is_replica() && repl.backlog.active()) {
+    std::string bytes;
+    AppendStreamRecords(bytes, repl.stream_db, records);
+    FeedStream(bytes);
+  }
+  if (state_.aof) {
+    for (const PropagatedCommand& record : records) state_.aof->Append(record);
+  }
+}
+
+void Server::FeedStream(std::string_view bytes) {
+  Replication& repl = state_.repl;
+  repl.backlog.Append(bytes);
+  repl.offset += bytes.size();
+  for (auto& [id, peer] : repl.replicas) {
+    if (peer.state != ReplicaPeer::State::kOnline) {
+      peer.held.append(bytes);
+      continue;
+    }
+    if (resp::Writer* w = OutputFor(id)) w->Raw(bytes);
+  }
+}
+
+void Server::AnswerPsyncRequests() {
+  Replication& repl = state_.repl;
+  if (repl.psync_requests.empty()) return;
+  auto requests = std::move(repl.psync_requests);
+  repl.psync_requests.clear();
+  for (const Replication::PsyncRequest& req : requests) {
+    auto it = connections_.find(req.client_id);
+    if (it == connections_.end() || it->second->closing()) continue;
+    Connection& conn = *it->second;
+    Client& c = conn.client();
+    ReplicaPeer& peer = repl.replicas[c.id];
+    peer.ip = PeerIp(c);
+    peer.port = c.repl_listening_port;
+    peer.ack_ms = WallClockMs();
+    repl.backlog_idle_since_ms = -1;
+    const std::string who = "replica " + peer.ip + ":" + std::to_string(peer.port);
+    const bool known = req.replid == repl.replid ||
+                       (req.replid == repl.replid2 && req.offset <= repl.second_offset);
+    resp::Writer& w = conn.writer();
+    if (req.offset >= 0 && known && repl.backlog.CanServeFrom(static_cast<uint64_t>(req.offset))) {
+      const std::string tail = repl.backlog.CopyFrom(static_cast<uint64_t>(req.offset));
+      w.Raw("+CONTINUE " + repl.replid + "\r\n");
+      w.Raw(tail);
+      peer.state = ReplicaPeer::State::kOnline;
+      Log(LogLevel::kNotice, "Partial resynchronization request from " + who +
+                                 " accepted. Sending " + std::to_string(tail.size()) +
+                                 " bytes of backlog starting from offset " +
+                                 std::to_string(req.offset) + ".");
+      conn.RequestFlush();
+      continue;
+    }
+    if (!repl.backlog.active()) {
+      repl.backlog.Reset(static_cast<size_t>(state_.config.repl_backlog_size), repl.offset);
+      UpdatePropagation();
+    }
+    // The replica starts from db 0 after loading: the next record says its db.
+    repl.stream_db = -1;
+    Log(LogLevel::kNotice, "Full resync requested by " + who + " (asked for " + req.replid +
+                               " " + std::to_string(req.offset) + ")");
+    w.Raw("+FULLRESYNC " + repl.replid + " " + std::to_string(repl.offset) + "\r\n");
+    peer.state = ReplicaPeer::State::kWaitSnapshot;
+    conn.RequestFlush();
+    StartSnapshotTransfer(c.id);
+  }
+}
+
+void Server::StartSnapshotTransfer(uint64_t client_id) {
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    Log(LogLevel::kWarning, std::string("Can't open a pipe for the full sync: ") + strerror(errno));
+    if (auto it = connections_.find(client_id); it != connections_.end()) it->second->Close();
+    return;
+  }
+  const std::vector<std::string> libraries = state_.FunctionLibraryCodes();
+  const int64_t now_ms = WallClockMs();
+  const pid_t pid = fork();
+  if (pid < 0) {
+    Log(LogLevel::kWarning, std::string("Can't fork for the full sync: ") + strerror(errno));
+    close(fds[0]);
+    close(fds[1]);
+    if (auto it = connections_.find(client_id); it != connections_.end()) it->second->Close();
+    return;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    signal(SIGPIPE, SIG_IGN);
+    // The payload: "$EOF:<mark>\r\n", the commands, the mark (Redis's diskless framing).
+    const std::string mark = NewReplid();
+    bool ok = WriteAll(fds[1], "$EOF:" + mark + "\r\n");
+    ok = ok && StreamSnapshot(state_.dbs, now_ms, fds[1], libraries);
+    ok = ok && WriteAll(fds[1], mark);
+    _exit(ok ? 0 : 1);
+  }
+  close(fds[1]);
+  auto* t = new SnapshotTransfer();
+  t->server = this;
+  t->client_id = client_id;
+  t->pid = pid;
+  uv_pipe_init(&loop_, &t->pipe, 0);
+  t->pipe.data = t;
+  uv_pipe_open(&t->pipe, fds[0]);
+  transfers_.push_back(t);
+  if (auto it = state_.repl.replicas.find(client_id); it != state_.repl.replicas.end()) {
+    it->second.state = ReplicaPeer::State::kSendSnapshot;
+  }
+  Log(LogLevel::kNotice, "Starting the full sync's snapshot, streamed to the replica by pid " +
+                             std::to_string(pid));
+  uv_read_start(
+      reinterpret_cast<uv_stream_t*>(&t->pipe),
+      [](uv_handle_t* h, size_t, uv_buf_t* buf) {
+        auto* t = static_cast<SnapshotTransfer*>(h->data);
+        *buf = uv_buf_init(t->buf, sizeof(t->buf));
+      },
+      [](uv_stream_t* h, ssize_t n, const uv_buf_t* buf) {
+        auto* t = static_cast<SnapshotTransfer*>(h->data);
+        if (t->server == nullptr || n == 0) return;
+        if (n > 0) return t->server->ForwardSnapshot(*t, std::string_view(buf->base, n));
+        t->server->FinishSnapshotTransfer(*t);
+      });
+}
+
+void Server::ForwardSnapshot(SnapshotTransfer& t, std::string_view bytes) {
+  t.bytes += bytes.size();
+  if (resp::Writer* w = OutputFor(t.client_id)) {
+    w->Raw(bytes);
+  } else {
+    EndSnapshotTransfer(t, false);  // the replica is gone
+  }
+}
+
+void Server::FinishSnapshotTransfer(SnapshotTransfer& t) {
+  int status = 0;
+  waitpid(t.pid, &status, 0);
+  t.pid = -1;
+  const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+  EndSnapshotTransfer(t, ok);
+}
+
+void Server::EndSnapshotTransfer(SnapshotTransfer& t, bool ok) {
+  if (t.pid > 0) {
+    kill(t.pid, SIGKILL);
+    waitpid(t.pid, nullptr, 0);
+    t.pid = -1;
+  }
+  Replication& repl = state_.repl;
+  auto it = repl.replicas.find(t.client_id);
+  if (ok && it != repl.replicas.end()) {
+    ReplicaPeer& peer = it->second;
+    peer.state = ReplicaPeer::State::kOnline;
+    peer.ack_ms = WallClockMs();
+    if (resp::Writer* w = OutputFor(t.client_id)) w->Raw(peer.held);
+    std::string().swap(peer.held);
+    Log(LogLevel::kNotice, "Synchronization with replica " + peer.ip + ":" +
+                               std::to_string(peer.port) + " succeeded (" +
+                               std::to_string(t.bytes) + " bytes of snapshot)");
+  } else if (auto c = connections_.find(t.client_id); c != connections_.end()) {
+    Log(LogLevel::kWarning, "The full sync's snapshot failed: closing the replica's connection");
+    c->second->Close();
+  }
+  transfers_.erase(std::remove(transfers_.begin(), transfers_.end(), &t), transfers_.end());
+  t.server = nullptr;
+  uv_close(reinterpret_cast<uv_handle_t*>(&t.pipe),
+           [](uv_handle_t* h) { delete static_cast<SnapshotTransfer*>(h->data); });
+}
+
+bool Server::LoadSyncPayload(std::string_view payload) {
+  // What this node wrote so far goes where it belongs before the dataset is replaced.
+  DrainRecords();
+  if (aof_rewrite_child_) {
+    aof_rewrite_child_->Kill();
+    aof_rewrite_child_.reset();
+    if (state_.aof) state_.aof->DropRewriteBuffer();
+    state_.aof_rewrite.in_progress = false;
+  }
+  Client loader;
+  loader.id = state_.next_client_id++;
+  loader.is_master = true;
+  std::string discard;
+  resp::Writer sink(discard, 2);
+  for (std::vector<std::string_view> argv : {std::vector<std::string_view>{"FLUSHALL"},
+                                             std::vector<std::string_view>{"FUNCTION", "FLUSH"}}) {
+    Dispatch(state_, loader, argv, sink);
+  }
+  state_.propagation.Take();
+  const AofReplayResult result = ReplayAof(state_, payload);
+  state_.propagation.Take();
+  if (result.ending != AofReplayResult::Ending::kClean) {
+    Log(LogLevel::kWarning, "The master's snapshot does not load: " + result.error);
+    return false;
+  }
+  if (state_.aof) {
+    // The snapshot is the AOF's new content, as a rewrite would have made it.
+    const std::string target = state_.config.dir + "/" + state_.config.appendfilename;
+    const std::string temp = state_.config.dir + "/temp-repl-sync-" + std::to_string(getpid()) +
+                             ".aof";
+    FILE* f = std::fopen(temp.c_str(), "wb");
+    bool ok = f != nullptr && std::fwrite(payload.data(), 1, payload.size(), f) == payload.size();
+    if (f != nullptr) ok = std::fclose(f) == 0 && ok;
+    UniqueFd fd;
+    uint64_t size = 0;
+    std::string error;
+    state_.aof->StartRewriteBuffer();  // the new file ends in no particular db
+    ok = ok && InstallRewrittenFile(temp, target, "", fd, size, error);
+    if (!ok) {
+      Log(LogLevel::kWarning, "Can't write the AOF after the full sync: " + error);
+      unlink(temp.c_str());
+      state_.aof->DropRewriteBuffer();
+      return false;
+    }
+    state_.aof->AdoptRewrittenFile(std::move(fd), size, SteadyMs());
+  }
+  Log(LogLevel::kNotice, "MASTER <-> REPLICA sync: loaded " + std::to_string(result.commands) +
+                             " commands");
+  return true;
+}
+
+void Server::ApplyLinkChange() {
+  Replication& repl = state_.repl;
+  if (!repl.link_change) return;
+  repl.link_change = false;
+  link_.reset();
+  if (repl.is_replica()) {
+    // Our own replicas follow a history that is about to change: they resync.
+    for (auto& [id, peer] : repl.replicas) state_.clients_to_close.push_back(id);
+    for (SnapshotTransfer* t : std::vector<SnapshotTransfer*>(transfers_)) EndSnapshotTransfer(*t, false);
+    repl.psync_requests.clear();
+    link_ = std::make_unique<ReplicaLink>(*this, state_.next_client_id++);
+    link_->Cron(WallClockMs());
+  } else {
+    repl.stream_db = -1;
+  }
+  if (!repl.backlog.active()) {
+    repl.backlog.Reset(static_cast<size_t>(state_.config.repl_backlog_size), repl.offset);
+  }
+  UpdatePropagation();
+}
+
+void Server::ReplicationCron() {
+  Replication& repl = state_.repl;
+  const int64_t now = WallClockMs();
+  if (link_) link_->Cron(now);
+  if (repl.backlog.active() &&
+      repl.backlog.capacity() != static_cast<size_t>(state_.config.repl_backlog_size)) {
+    repl.backlog.Resize(static_cast<size_t>(state_.config.repl_backlog_size));
+  }
+  if (repl.replicas.empty()) {
+    // A primary without replicas frees its backlog after repl-backlog-ttl.
+    if (repl.is_replica() || !repl.backlog.active() || state_.config.repl_backlog_ttl == 0) return;
+    if (repl.backlog_idle_since_ms < 0) repl.backlog_idle_since_ms = now;
+    if (now - repl.backlog_idle_since_ms > state_.config.repl_backlog_ttl * 1000) {
+      repl.backlog.Reset(0, repl.offset);
+      repl.ShiftReplid(NewReplid());
+      repl.replid2 = std::string(40, '0');
+      repl.second_offset = -1;
+      UpdatePropagation();
+    }
+    return;
+  }
+  if (!repl.is_replica() && now - last_repl_ping_ms_ >= state_.config.repl_ping_replica_period * 1000) {
+    last_repl_ping_ms_ = now;
+    FeedStream("*1\r\n$4\r\nPING\r\n");
+  }
+  for (auto& [id, peer] : repl.replicas) {
+    if (peer.state == ReplicaPeer::State::kOnline &&
+        now - peer.ack_ms > state_.config.repl_timeout * 1000) {
+      Log(LogLevel::kWarning, "Disconnecting timedout replica: " + peer.ip + ":" +
+                                  std::to_string(peer.port));
+      state_.clients_to_close.push_back(id);
+    }
+  }
+}
+
+void Server::ForgetReplica(uint64_t client_id) {
+  Replication& repl = state_.repl;
+  if (repl.replicas.erase(client_id) == 0) return;
+  for (SnapshotTransfer* t : std::vector<SnapshotTransfer*>(transfers_)) {
+    if (t->client_id == client_id) EndSnapshotTransfer(*t, false);
+  }
+  if (repl.replicas.empty()) repl.backlog_idle_since_ms = WallClockMs();
+}
+
+}  // namespace server

@@ -1,0 +1,196 @@
+// Replication between Runnel processes: replicas that attach to a primary holding every data
+// type (streams with groups and PELs included) get the same dataset by a full sync and keep it
+// through the live stream; a replica refuses writes; a dropped link resumes with a partial
+// resync; after a failover (REPLICAOF NO ONE, the old primary following the new one) the old
+// primary continues partially from the new primary's backlog.
+#include <algorithm>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "aof_test_process.h"
+#include "limits_helpers.h"
+
+namespace {
+
+// A reply as one line of text, arrays in brackets, so two servers' answers compare.
+std::string ReplFlat(const redisReply* r) {
+  if (r->type != REDIS_REPLY_ARRAY) return itest::Redis::ReplyText(r);
+  std::string out = "[";
+  for (size_t i = 0; i < r->elements; i++) out += (i ? "," : "") + ReplFlat(r->element[i]);
+  return out + "]";
+}
+
+std::string ReplAsk(itest::Redis& r, const std::vector<std::string>& args) {
+  itest::Reply got = r.Command(args);
+  REQUIRE(got);
+  return ReplFlat(got.get());
+}
+
+std::vector<std::string> ReplStrings(itest::Redis& r, const std::vector<std::string>& args) {
+  itest::Reply got = r.Command(args);
+  REQUIRE(got);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < got->elements; i++) out.emplace_back(got->element[i]->str, got->element[i]->len);
+  return out;
+}
+
+// Every key of dbs 0-3 with its type, whether it expires, and its whole content (a stream's
+// XINFO STREAM FULL: entries, groups, consumers and PELs with delivery counts).
+std::string ReplDump(itest::Redis& r) {
+  std::string out;
+  for (int db = 0; db < 4; db++) {
+    REQUIRE(r.Text({"SELECT", std::to_string(db)}) == "OK");
+    std::vector<std::string> keys = ReplStrings(r, {"KEYS", "*"});
+    std::sort(keys.begin(), keys.end());
+    for (const std::string& k : keys) {
+      const std::string type = r.Text({"TYPE", k});
+      out += std::to_string(db) + " " + k + " " + type + " ttl=" +
+             (std::stoll(r.Text({"PTTL", k})) > 0 ? "yes" : "no") + " ";
+      if (type == "string") {
+        out += r.Text({"GET", k});
+      } else if (type == "list") {
+        out += ReplAsk(r, {"LRANGE", k, "0", "-1"});
+      } else if (type == "set") {
+        std::vector<std::string> m = ReplStrings(r, {"SMEMBERS", k});
+        std::sort(m.begin(), m.end());
+        for (const auto& x : m) out += x + ",";
+      } else if (type == "zset") {
+        out += ReplAsk(r, {"ZRANGE", k, "0", "-1", "WITHSCORES"});
+      } else if (type == "hash") {
+        std::vector<std::string> kv = ReplStrings(r, {"HGETALL", k});
+        std::vector<std::string> pairs;
+        for (size_t i = 0; i + 1 < kv.size(); i += 2) pairs.push_back(kv[i] + "=" + kv[i + 1]);
+        std::sort(pairs.begin(), pairs.end());
+        for (const auto& p : pairs) out += p + ",";
+      } else if (type == "stream") {
+        // A consumer's seen-time and active-time are when a command last named it, on the
+        // server that ran it: a snapshot's replay sets them anew (the AOF's does too).
+        out += std::regex_replace(ReplAsk(r, {"XINFO", "STREAM", k, "FULL"}),
+                                  std::regex("(seen-time|active-time),[0-9]+"), "$1,*");
+      }
+      out += "\n";
+    }
+  }
+  REQUIRE(r.Text({"SELECT", "0"}) == "OK");
+  return out;
+}
+
+// Writes of every kind, in several dbs.
+void ReplWriteEverything(itest::Redis& r, const std::string& tag) {
+  REQUIRE(r.Text({"SET", "str:" + tag, "v"}) == "OK");
+  REQUIRE(r.Text({"SET", "ttl:" + tag, "v", "EX", "1000"}) == "OK");
+  r.Text({"INCRBY", "counter", "5"});
+  r.Text({"RPUSH", "list", tag, "b", "c"});
+  r.Text({"LPOP", "list"});
+  r.Text({"SADD", "set", tag, "x"});
+  r.Text({"ZADD", "zset", "1.5", tag, "2", "y"});
+  r.Text({"HSET", "hash", tag, "1", "f", "2"});
+  for (int i = 0; i < 20; i++) r.Text({"XADD", "stream", "*", "n", std::to_string(i), "tag", tag});
+  r.Text({"XGROUP", "CREATE", "stream", "g-" + tag, "0"});
+  r.Text({"XREADGROUP", "GROUP", "g-" + tag, "alice", "COUNT", "5", "STREAMS", "stream", ">"});
+  r.Text({"XREADGROUP", "GROUP", "g-" + tag, "bob", "COUNT", "3", "STREAMS", "stream", ">"});
+  itest::Reply pending = r.Command({"XPENDING", "stream", "g-" + tag, "-", "+", "1"});
+  if (pending && pending->elements == 1) {
+    r.Text({"XACK", "stream", "g-" + tag, pending->element[0]->element[0]->str});
+  }
+  REQUIRE(r.Text({"SELECT", "2"}) == "OK");
+  r.Text({"SET", "db2:" + tag, "x"});
+  r.Text({"XADD", "db2stream", "*", "a", "b"});
+  REQUIRE(r.Text({"SELECT", "0"}) == "OK");
+  r.Text({"DEL", "str:gone"});
+}
+
+struct ReplNode {
+  aoftest::TempDir dir;
+  int port = 0;
+  std::unique_ptr<aoftest::Process> process;
+  explicit ReplNode(std::vector<std::string> extra = {}) {
+    process = aoftest::StartRunnel(dir.path(), port, std::move(extra));
+  }
+};
+
+bool ReplCaughtUp(itest::Redis& primary, itest::Redis& replica) {
+  return itest::WaitFor(
+      [&] {
+        return replica.Text({"INFO", "replication"}).find("master_link_status:up") !=
+                   std::string::npos &&
+               itest::InfoInt(replica, "slave_repl_offset") ==
+                   itest::InfoInt(primary, "master_repl_offset");
+      },
+      std::chrono::seconds(10));
+}
+
+}  // namespace
+
+TEST_CASE("Two replicas of a primary hold the same dataset, streams and PELs included",
+          "[integration][replication]") {
+  ReplNode primary_node, r1_node, r2_node;
+  itest::Redis primary(primary_node.port, 10), r1(r1_node.port, 10), r2(r2_node.port, 10);
+  ReplWriteEverything(primary, "before");
+  // One replica is told at run time, the other from its config (replicaof at start).
+  REQUIRE(r1.Text({"REPLICAOF", "127.0.0.1", std::to_string(primary_node.port)}) == "OK");
+  ReplNode r3_node({"--replicaof", "127.0.0.1 " + std::to_string(primary_node.port)});
+  itest::Redis r3(r3_node.port, 10);
+  REQUIRE(r2.Text({"SLAVEOF", "127.0.0.1", std::to_string(primary_node.port)}) == "OK");
+  CHECK(r2.Text({"REPLICAOF", "127.0.0.1", std::to_string(primary_node.port)}) ==
+        "OK Already connected to specified master");
+  REQUIRE(ReplCaughtUp(primary, r1));
+  REQUIRE(ReplCaughtUp(primary, r2));
+  REQUIRE(ReplCaughtUp(primary, r3));
+  // The live stream after the full syncs.
+  ReplWriteEverything(primary, "after");
+  REQUIRE(ReplCaughtUp(primary, r1));
+  REQUIRE(ReplCaughtUp(primary, r2));
+  REQUIRE(ReplCaughtUp(primary, r3));
+  const std::string expected = ReplDump(primary);
+  INFO("primary:\n" << expected);
+  CHECK(ReplDump(r1) == expected);
+  CHECK(ReplDump(r2) == expected);
+  CHECK(ReplDump(r3) == expected);
+  CHECK(itest::InfoInt(primary, "connected_slaves") == 3);
+  // Replicas answer reads and refuse writes.
+  CHECK(r1.Text({"GET", "str:after"}) == "v");
+  CHECK(r1.Text({"SET", "k", "v"}) == "READONLY You can't write against a read only replica.");
+  CHECK(r1.Text({"XADD", "stream", "*", "a", "b"}) ==
+        "READONLY You can't write against a read only replica.");
+  // A replica restarted from its own AOF holds the same data before it even reconnects.
+  r3_node.process.reset();
+  ReplNode r3_again({"--dir", r3_node.dir.path()});
+  itest::Redis r3b(r3_again.port, 10);
+  CHECK(ReplDump(r3b) == expected);
+}
+
+TEST_CASE("A dropped link resumes partially, and the old primary follows a promoted replica",
+          "[integration][replication]") {
+  ReplNode a_node, b_node;
+  itest::Redis a(a_node.port, 10), b(b_node.port, 10);
+  ReplWriteEverything(a, "one");
+  REQUIRE(b.Text({"REPLICAOF", "127.0.0.1", std::to_string(a_node.port)}) == "OK");
+  REQUIRE(ReplCaughtUp(a, b));
+  // Cut the link from the primary's side: the replica reconnects and continues.
+  const std::string list = a.Text({"CLIENT", "LIST"});
+  const size_t at = list.find("flags=S");
+  REQUIRE(at != std::string::npos);
+  const size_t line = list.rfind("id=", at);
+  const std::string id = list.substr(line + 3, list.find(' ', line) - line - 3);
+  REQUIRE(a.Text({"CLIENT", "KILL", "ID", id}) == "1");
+  ReplWriteEverything(a, "two");
+  REQUIRE(ReplCaughtUp(a, b));
+  CHECK(a_node.process->Log().find("Partial resynchronization request from replica") !=
+        std::string::npos);
+  CHECK(ReplDump(b) == ReplDump(a));
+  // Failover: B is promoted, takes writes; A follows B and continues from B's backlog.
+  const std::string history = b.Text({"INFO", "replication"});
+  REQUIRE(b.Text({"REPLICAOF", "NO", "ONE"}) == "OK");
+  CHECK(b.Text({"ROLE"}) == "(array of 3)");
+  CHECK(itest::InfoInt(b, "second_repl_offset") == itest::InfoInt(a, "master_repl_offset") + 1);
+  ReplWriteEverything(b, "three");
+  REQUIRE(a.Text({"REPLICAOF", "127.0.0.1", std::to_string(b_node.port)}) == "OK");
+  REQUIRE(ReplCaughtUp(b, a));
+  CHECK(b_node.process->Log().find("Partial resynchronization request from replica") !=
+        std::string::npos);
+  CHECK(b_node.process->Log().find("Full resync requested") == std::string::npos);
+  CHECK(ReplDump(a) == ReplDump(b));
+  CHECK(a.Text({"SET", "k", "v"}) == "READONLY You can't write against a read only replica.");
+}
