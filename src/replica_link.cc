@@ -37,6 +37,7 @@ constexpr size_t kMarkLen = 40;
 
 ReplicaLink::ReplicaLink(ReplicaLinkHost& host, uint64_t client_id) : host_(host) {
   master_.id = client_id;
+  master_.db_index = host.state().repl.applied_db;
   master_.is_master = true;
   master_.authenticated = true;
   master_.addr = host.state().repl.master_host + ":" +
@@ -324,6 +325,7 @@ void ReplicaLink::HandleTransfer() {
   repl.link = LinkState::kConnected;
   repl.link_down_since_ms = -1;
   master_.db_index = 0;
+  repl.applied_db = 0;
   DiscardTransaction(master_);
   parser_.Reset();
   Log(LogLevel::kNotice, "MASTER <-> REPLICA sync: Finished with success");
@@ -352,6 +354,7 @@ void ReplicaLink::ApplyStream() {
       resp::Writer sink(discard, 2);
       Dispatch(st, master_, args, sink);
     }
+    repl.applied_db = master_.db_index;
     host_.FeedStream(pending.substr(0, used));
     pos += used;
     parser_.Reset();

@@ -53,6 +53,14 @@ void Replication::ShiftReplid(std::string fresh) {
   replid = std::move(fresh);
 }
 
+size_t ReplicasAcked(const Replication& repl, uint64_t offset) {
+  size_t n = 0;
+  for (const auto& [id, peer] : repl.replicas) {
+    n += peer.state == ReplicaPeer::State::kOnline && peer.ack_offset >= offset;
+  }
+  return n;
+}
+
 size_t GoodReplicas(const Replication& repl, int64_t now_ms, int64_t max_lag_s) {
   size_t good = 0;
   for (const auto& [id, peer] : repl.replicas) {

@@ -64,6 +64,7 @@ struct Replication {
   std::string replid;                 // 40 hex characters
   std::string replid2 = std::string(40, '0');
   uint64_t offset = 0;                // master_repl_offset: bytes of the stream so far
+  uint64_t data_offset = 0;           // the offset after the last writes (not PINGs, GETACKs)
   int64_t second_offset = -1;         // replid2 is valid up to this offset (exclusive)
   ReplBacklog backlog;
   int64_t backlog_idle_since_ms = -1; // no replica since then (repl-backlog-ttl)
@@ -77,6 +78,16 @@ struct Replication {
     int64_t offset;  // -1: "?" (a full resync asked for)
   };
   std::vector<PsyncRequest> psync_requests;
+  // WAIT: clients parked until enough replicas acknowledge `target` (the stream's length at
+  // the check point after the WAIT, so every write before it counts), or their deadline.
+  struct Waiter {
+    uint64_t client_id;
+    int64_t numreplicas;
+    int64_t deadline_ms;  // wall clock; -1 = none
+    uint64_t target = 0;
+    bool targeted = false;
+  };
+  std::vector<Waiter> waiters;
 
   // Replica side: the primary named by replicaof / REPLICAOF (empty host: this is a primary),
   // and a change the server must act on at the next check point.
@@ -87,12 +98,18 @@ struct Replication {
   int64_t link_down_since_ms = -1;   // wall clock; -1 = never up (or up)
   int64_t last_io_ms = -1;           // last byte from the primary
   uint64_t read_offset = 0;          // bytes read from the stream (slave_read_repl_offset)
+  // The db the primary's stream had selected at `offset`, as this replica applied it: a
+  // partial resync continues in it (kept across a restart with the offset).
+  int applied_db = 0;
 
   bool is_replica() const { return !master_host.empty(); }
   // Forgets the replid the replica history came from and starts a new one (Redis's
   // shiftReplicationId when promoted): replid2 = replid, valid to offset + 1.
   void ShiftReplid(std::string fresh);
 };
+
+// Online replicas that acknowledged at least `offset`.
+size_t ReplicasAcked(const Replication& repl, uint64_t offset);
 
 // Online replicas whose last ACK is at most `max_lag_s` seconds old (min-replicas-to-write).
 size_t GoodReplicas(const Replication& repl, int64_t now_ms, int64_t max_lag_s);

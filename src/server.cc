@@ -174,6 +174,7 @@ int Server::Run() {
   MakeDirs(state_.config.dir);
   if (!ConfigureTls()) return 1;
   if (!LoadUsers() || !LoadAof() || !OpenAof()) return 1;
+  LoadReplState();
   if (!state_.config.replicaof.empty()) {
     // `replicaof host port` in the config: follow that primary from the start.
     const std::string& r = state_.config.replicaof;
@@ -229,6 +230,7 @@ int Server::Run() {
   }
   uv_run(&loop_, UV_RUN_DEFAULT);
   CloseAof();
+  SaveReplState();
   if (!pidfile.empty()) {
     Log(LogLevel::kNotice, "Removing the pid file.");
     unlink(pidfile.c_str());
@@ -574,6 +576,11 @@ void Server::BeginShutdown() {
   std::vector<Connection*> all;
   for (auto& [id, c] : connections_) all.push_back(c);
   for (Connection* c : all) c->Close();
+  // The link to our primary and the snapshot pipes are handles too: the loop ends without them.
+  const bool linked = link_ != nullptr;
+  link_.reset();
+  if (linked) state_.repl.link = LinkState::kConnect;  // still a replica, for INFO until exit
+  for (SnapshotTransfer* t : std::vector<SnapshotTransfer*>(transfers_)) EndSnapshotTransfer(*t, false);
   for (auto& l : listeners_) {
     uv_close(reinterpret_cast<uv_handle_t*>(&l.release()->tcp),
              [](uv_handle_t* h) { delete static_cast<Listener*>(h->data); });

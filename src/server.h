@@ -88,6 +88,7 @@ class Server final : public ConnectionHost, public ClientOutputs, public Replica
   void UpdatePropagation();
   void DrainRecords();
   void AnswerPsyncRequests();
+  void ServeWaiters();
   void StartSnapshotTransfer(uint64_t client_id);
   void ForwardSnapshot(SnapshotTransfer& t, std::string_view bytes);
   void FinishSnapshotTransfer(SnapshotTransfer& t);
@@ -95,6 +96,11 @@ class Server final : public ConnectionHost, public ClientOutputs, public Replica
   void ApplyLinkChange();
   void ReplicationCron();
   void ForgetReplica(uint64_t client_id);
+  // The replication id and offset the AOF's content stands at, kept across a clean shutdown
+  // (<dir>/runnel-repl.state) so that a restarted replica continues partially. Read once at
+  // start and removed: after a crash the AOF may stand elsewhere, and a full sync is safe.
+  void SaveReplState();
+  void LoadReplState();
   void FlushAll();
   void CloseRequestedClients();
   void Cron();

@@ -43,6 +43,7 @@ bool Server::OpenAof() {
 void Server::FeedAof() {
   DrainRecords();
   AnswerPsyncRequests();
+  ServeWaiters();
   if (!state_.aof) return;
   AofWriter& aof = *state_.aof;
   // CONFIG SET appendfsync only edits the config: pick it up here.

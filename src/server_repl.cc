@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstring>
 
 #include "src/aof_loader.h"
 #include "src/aof_snapshot.h"
@@ -66,6 +67,7 @@ void Server::DrainRecords() {
     std::string bytes;
     AppendStreamRecords(bytes, repl.stream_db, records);
     FeedStream(bytes);
+    repl.data_offset = repl.offset;
   }
   if (state_.aof) {
     for (const PropagatedCommand& record : records) state_.aof->Append(record);
@@ -129,6 +131,36 @@ void Server::AnswerPsyncRequests() {
     conn.RequestFlush();
     StartSnapshotTransfer(c.id);
   }
+}
+
+void Server::ServeWaiters() {
+  Replication& repl = state_.repl;
+  if (repl.waiters.empty()) return;
+  bool ask = false;
+  for (Replication::Waiter& w : repl.waiters) {
+    if (w.targeted) continue;
+    // Every write before the WAIT is in the stream by now.
+    w.target = repl.data_offset;
+    w.targeted = true;
+    ask = true;
+  }
+  // The replicas answer a GETACK at once rather than at their next second's ACK.
+  if (ask && !repl.replicas.empty()) FeedStream("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
+  const int64_t now = WallClockMs();
+  std::erase_if(repl.waiters, [&](const Replication::Waiter& w) {
+    const size_t acked = ReplicasAcked(repl, w.target);
+    if (acked < static_cast<size_t>(w.numreplicas) && (w.deadline_ms < 0 || now < w.deadline_ms)) {
+      return false;
+    }
+    auto it = connections_.find(w.client_id);
+    if (it == connections_.end()) return true;
+    Connection& conn = *it->second;
+    conn.writer().Integer(static_cast<int64_t>(acked));
+    conn.client().blocked = false;
+    conn.RequestFlush();
+    unblocked_.push_back(w.client_id);
+    return true;
+  });
 }
 
 void Server::StartSnapshotTransfer(uint64_t client_id) {
@@ -295,6 +327,7 @@ void Server::ApplyLinkChange() {
     link_->Cron(WallClockMs());
   } else {
     repl.stream_db = -1;
+    repl.data_offset = repl.offset;  // WAIT counts from what this node holds now
   }
   if (!repl.backlog.active()) {
     repl.backlog.Reset(static_cast<size_t>(state_.config.repl_backlog_size), repl.offset);
@@ -306,6 +339,7 @@ void Server::ReplicationCron() {
   Replication& repl = state_.repl;
   const int64_t now = WallClockMs();
   if (link_) link_->Cron(now);
+  ServeWaiters();  // deadlines pass even when nothing else happens
   if (repl.backlog.active() &&
       repl.backlog.capacity() != static_cast<size_t>(state_.config.repl_backlog_size)) {
     repl.backlog.Resize(static_cast<size_t>(state_.config.repl_backlog_size));
@@ -337,8 +371,50 @@ void Server::ReplicationCron() {
   }
 }
 
+namespace {
+
+std::string ReplStatePath(const Config& config) { return config.dir + "/runnel-repl.state"; }
+
+}  // namespace
+
+void Server::SaveReplState() {
+  // Only the AOF keeps the dataset across a restart; without it the offset means nothing.
+  if (!state_.config.appendonly) return;
+  const std::string path = ReplStatePath(state_.config);
+  const std::string tmp = path + ".tmp";
+  FILE* f = std::fopen(tmp.c_str(), "w");
+  if (f == nullptr) return;
+  const Replication& repl = state_.repl;
+  const bool ok = std::fprintf(f, "%s %llu %d\n", repl.replid.c_str(),
+                               static_cast<unsigned long long>(repl.offset), repl.applied_db) > 0 &&
+                  std::fflush(f) == 0 && fsync(fileno(f)) == 0;
+  if (std::fclose(f) == 0 && ok && std::rename(tmp.c_str(), path.c_str()) == 0) return;
+  unlink(tmp.c_str());
+}
+
+void Server::LoadReplState() {
+  const std::string path = ReplStatePath(state_.config);
+  FILE* f = std::fopen(path.c_str(), "r");
+  if (f == nullptr) return;
+  char id[41] = {};
+  unsigned long long offset = 0;
+  int db = 0;
+  const bool read = std::fscanf(f, "%40s %llu %d", id, &offset, &db) == 3;
+  std::fclose(f);
+  unlink(path.c_str());
+  if (!read || std::strlen(id) != 40 || !state_.config.appendonly) return;
+  Replication& repl = state_.repl;
+  repl.replid = id;
+  repl.offset = offset;
+  repl.data_offset = offset;
+  repl.applied_db = db >= 0 && db < state_.config.databases ? db : 0;
+  Log(LogLevel::kNotice, "The AOF stands at replication offset " + std::to_string(offset) +
+                             " of " + repl.replid + ": a partial resync can continue from it");
+}
+
 void Server::ForgetReplica(uint64_t client_id) {
   Replication& repl = state_.repl;
+  std::erase_if(repl.waiters, [&](const auto& w) { return w.client_id == client_id; });
   if (repl.replicas.erase(client_id) == 0) return;
   for (SnapshotTransfer* t : std::vector<SnapshotTransfer*>(transfers_)) {
     if (t->client_id == client_id) EndSnapshotTransfer(*t, false);

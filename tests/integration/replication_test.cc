@@ -194,3 +194,68 @@ TEST_CASE("A dropped link resumes partially, and the old primary follows a promo
   CHECK(ReplDump(a) == ReplDump(b));
   CHECK(a.Text({"SET", "k", "v"}) == "READONLY You can't write against a read only replica.");
 }
+
+TEST_CASE("WAIT counts the replicas that acknowledged the connection's writes",
+          "[integration][replication]") {
+  ReplNode p_node, r1_node, r2_node;
+  itest::Redis p(p_node.port, 10), r1(r1_node.port, 10), r2(r2_node.port, 10);
+  REQUIRE(r1.Text({"REPLICAOF", "127.0.0.1", std::to_string(p_node.port)}) == "OK");
+  REQUIRE(r2.Text({"REPLICAOF", "127.0.0.1", std::to_string(p_node.port)}) == "OK");
+  REQUIRE(ReplCaughtUp(p, r1));
+  REQUIRE(ReplCaughtUp(p, r2));
+  REQUIRE(p.Text({"XADD", "jobs", "*", "n", "1"}).find('-') != std::string::npos);
+  CHECK(p.Text({"WAIT", "2", "5000"}) == "2");
+  CHECK(r1.Text({"XLEN", "jobs"}) == "1");
+  CHECK(r2.Text({"XLEN", "jobs"}) == "1");
+  // More than there are: the timeout answers with how many did.
+  p.Text({"SET", "k", "v"});
+  const auto start = itest::Clock::now();
+  CHECK(p.Text({"WAIT", "3", "300"}) == "2");
+  CHECK(itest::Clock::now() - start >= std::chrono::milliseconds(250));
+  CHECK(p.Text({"WAIT", "0", "0"}) == "2");
+  CHECK(p.Text({"WAIT", "1", "-1"}) == "ERR timeout is negative");
+  CHECK(r1.Text({"WAIT", "1", "0"}).starts_with("ERR WAIT cannot be used with replica instances."));
+  // Inside MULTI it answers at once.
+  REQUIRE(p.Text({"MULTI"}) == "OK");
+  REQUIRE(p.Text({"WAIT", "5", "0"}) == "QUEUED");
+  itest::Reply exec = p.Command({"EXEC"});
+  REQUIRE(exec);
+  REQUIRE(exec->elements == 1);
+  CHECK(exec->element[0]->integer == 2);
+  // One replica gone: WAIT 2 waits out its timeout and says 1.
+  r2_node.process.reset();
+  p.Text({"INCR", "n"});
+  CHECK(p.Text({"WAIT", "2", "500"}) == "1");
+}
+
+TEST_CASE("A replica shut down and restarted continues partially, in the db it was in",
+          "[integration][replication]") {
+  ReplNode p_node;
+  itest::Redis p(p_node.port, 10);
+  const std::vector<std::string> follow = {"--replicaof", "127.0.0.1 " + std::to_string(p_node.port)};
+  aoftest::TempDir replica_dir;
+  int replica_port = 0;
+  auto replica = aoftest::StartRunnel(replica_dir.path(), replica_port, follow);
+  {
+    itest::Redis r(replica_port, 10);
+    REQUIRE(ReplCaughtUp(p, r));
+    REQUIRE(p.Text({"SELECT", "2"}) == "OK");
+    REQUIRE(p.Text({"SET", "before", "1"}) == "OK");
+    REQUIRE(ReplCaughtUp(p, r));
+  }
+  REQUIRE(replica->Kill(SIGTERM) == 0);  // a clean shutdown keeps replid and offset
+  // Written while the replica is down, with no SELECT in between: db 2 still.
+  REQUIRE(p.Text({"SET", "during", "2"}) == "OK");
+  REQUIRE(p.Text({"XADD", "s", "*", "a", "b"}).find('-') != std::string::npos);
+  int again_port = 0;
+  auto restarted = aoftest::StartRunnel(replica_dir.path(), again_port, follow);
+  itest::Redis r(again_port, 10);
+  REQUIRE(ReplCaughtUp(p, r));
+  CHECK(p_node.process->Log().find("Partial resynchronization request from replica") !=
+        std::string::npos);
+  REQUIRE(r.Text({"SELECT", "2"}) == "OK");
+  CHECK(r.Text({"GET", "before"}) == "1");
+  CHECK(r.Text({"GET", "during"}) == "2");
+  CHECK(r.Text({"XLEN", "s"}) == "1");
+  CHECK(ReplDump(r) == ReplDump(p));
+}

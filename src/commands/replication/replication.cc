@@ -151,6 +151,25 @@ void Role(CommandContext& ctx) {
   }
 }
 
+// WAIT numreplicas timeout: parks the client; the server answers at a check point once enough
+// replicas acknowledged every write made before it, or at the deadline, with how many did.
+void Wait(CommandContext& ctx) {
+  int64_t numreplicas = 0, timeout = 0;
+  if (!resp::ParseStrictInt64(ctx.arg(1), numreplicas)) return ctx.reply.Error(err::kNotInteger);
+  if (!resp::ParseStrictInt64(ctx.arg(2), timeout)) {
+    return ctx.reply.Error("ERR timeout is not an integer or out of range");
+  }
+  if (timeout < 0) return ctx.reply.Error("ERR timeout is negative");
+  Replication& repl = ctx.server.repl;
+  if (repl.is_replica()) return ctx.reply.Error(err::kWaitFromReplica);
+  // Inside MULTI (or with nothing to wait for) the answer is what is known now, as in Redis.
+  if (ctx.client.command_depth > 1 || numreplicas <= 0) {
+    return ctx.reply.Integer(static_cast<int64_t>(ReplicasAcked(repl, repl.data_offset)));
+  }
+  ctx.client.blocked = true;
+  repl.waiters.push_back({ctx.client.id, numreplicas, timeout > 0 ? ctx.now_ms + timeout : -1});
+}
+
 constexpr uint32_t kReplAdmin = kAdmin | kNoScript;
 
 constexpr CommandSpec kRows[] = {
@@ -168,6 +187,11 @@ constexpr CommandSpec kRows[] = {
      {"", "replicationid offset:integer"}},
     {"sync", 1, kReplAdmin | kNoAsyncLoading | kNoMulti, 0, 0, 0, Sync,
      "An internal command used in replication.", "1.0.0", "server", {}},
+    {"wait", 3, kNoScript, 0, 0, 0, Wait,
+     "Blocks until the asynchronous replication of all preceding write commands sent by the "
+     "connection is completed.", "3.0.0", "generic",
+     {"O(1)", "numreplicas:integer timeout:integer", "request_policy:all_shards "
+      "response_policy:agg_min", "", "@connection -@keyspace"}},
     {"role", 1, kNoScript | kLoading | kStale | kFast, 0, 0, 0, Role,
      "Returns the replication role.", "2.8.12", "server", {"O(1)", "", "", "", "@admin @dangerous"}},
 };
