@@ -20,10 +20,14 @@ namespace server {
 
 namespace {
 
-int64_t KeyDelayFromEnv() {
+}  // namespace
+
+int64_t RewriteKeyDelayFromEnv() {
   const char* v = std::getenv(kRewriteKeyDelayEnv);
   return v == nullptr ? 0 : std::strtoll(v, nullptr, 10);
 }
+
+namespace {
 
 // The child holds copies of every descriptor the server has: listening and client sockets
 // would stay open (a closed client would not see EOF, the port would stay bound) until it
@@ -41,19 +45,29 @@ void CloseAllBut(int keep) {
   }
 }
 
-// Runs in the child: no libuv, no logging, no atexit handlers; the exit code is the report.
-[[noreturn]] void RunChild(const ServerState& state, int fd, pid_t parent, int64_t delay_us) {
-  // Dies with the server rather than writing into `dir` after it is gone.
+}  // namespace
+
+void PrepareSnapshotChild(int keep_fd, pid_t parent) {
+  // Dies with the server rather than writing after it is gone.
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(2);
   // The parent's handlers write to libuv's signal pipe; here signals should just end us.
   signal(SIGTERM, SIG_DFL);
   signal(SIGINT, SIG_DFL);
-  CloseAllBut(fd);
+  CloseAllBut(keep_fd);
+}
+
+namespace {
+
+// Runs in the child: no libuv, no logging, no atexit handlers; the exit code is the report.
+[[noreturn]] void RunChild(const ServerState& state, int fd, pid_t parent, int64_t delay_us) {
+  PrepareSnapshotChild(fd, parent);
   const std::vector<std::string> libraries = state.FunctionLibraryCodes();
   const bool ok = WriteSnapshot(state.dbs, WallClockMs(), fd, delay_us, libraries);
   _exit(ok && close(fd) == 0 ? 0 : 1);
 }
+
+}  // namespace
 
 bool WriteAll(int fd, std::string_view data) {
   while (!data.empty()) {
@@ -67,6 +81,8 @@ bool WriteAll(int fd, std::string_view data) {
   }
   return true;
 }
+
+namespace {
 
 bool SyncFd(int fd) {
   int rc;
@@ -96,7 +112,7 @@ std::unique_ptr<AofRewriteChild> AofRewriteChild::Start(const ServerState& state
     error = "Can't open the temp append only file " + path + ": " + ErrnoText(errno);
     return nullptr;
   }
-  const int64_t delay_us = KeyDelayFromEnv();
+  const int64_t delay_us = RewriteKeyDelayFromEnv();
   const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) {

@@ -16,10 +16,21 @@
 
 namespace server {
 
-// FOR TESTS ONLY: microseconds the rewrite child sleeps after each key, read from the
-// environment when a rewrite starts, so tests can keep a rewrite running (Redis has
+// FOR TESTS ONLY: microseconds a snapshot child (an AOF rewrite's, or a full sync's) sleeps
+// after each key, read from the environment when it starts, so tests can keep one running (Redis has
 // rdb-key-save-delay for the same purpose). Unset or 0 in production.
 inline constexpr const char* kRewriteKeyDelayEnv = "RUNNEL_TEST_AOF_REWRITE_KEY_DELAY_US";
+
+// The test-only key delay above, as the environment gives it (0 when unset).
+int64_t RewriteKeyDelayFromEnv();
+
+// In a forked snapshot child (a rewrite's, or a full sync's): dies with the server, takes
+// default signal handling and closes every descriptor but stdio and `keep_fd`, so that the
+// server's sockets close when the server closes them.
+void PrepareSnapshotChild(int keep_fd, pid_t parent);
+
+// Writes all of `data` to a blocking descriptor (retrying short writes); false on an error.
+bool WriteAll(int fd, std::string_view data);
 
 // The temporary file a rewrite writes: "<dir>/temp-rewriteaof-bg-<pid>.aof" (pid of the server).
 std::string RewriteTempPath(const std::string& dir);

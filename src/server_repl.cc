@@ -15,6 +15,7 @@
 #include <cstring>
 
 #include "src/aof_loader.h"
+#include "src/aof_rewrite.h"
 #include "src/aof_snapshot.h"
 #include "src/dispatch.h"
 #include "src/log.h"
@@ -33,17 +34,6 @@ struct Server::SnapshotTransfer {
 };
 
 namespace {
-
-// A whole write to a blocking descriptor (the snapshot child's pipe).
-bool WriteAll(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = write(fd, bytes.data(), bytes.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
 
 std::string PeerIp(const Client& c) {
   if (!c.repl_ip.empty()) return c.repl_ip;
@@ -172,6 +162,8 @@ void Server::StartSnapshotTransfer(uint64_t client_id) {
   }
   const std::vector<std::string> libraries = state_.FunctionLibraryCodes();
   const int64_t now_ms = WallClockMs();
+  const int64_t key_delay_us = RewriteKeyDelayFromEnv();
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) {
     Log(LogLevel::kWarning, std::string("Can't fork for the full sync: ") + strerror(errno));
@@ -181,12 +173,12 @@ void Server::StartSnapshotTransfer(uint64_t client_id) {
     return;
   }
   if (pid == 0) {
-    close(fds[0]);
+    PrepareSnapshotChild(fds[1], parent);
     signal(SIGPIPE, SIG_IGN);
     // The payload: "$EOF:<mark>\r\n", the commands, the mark (Redis's diskless framing).
     const std::string mark = NewReplid();
     bool ok = WriteAll(fds[1], "$EOF:" + mark + "\r\n");
-    ok = ok && StreamSnapshot(state_.dbs, now_ms, fds[1], libraries);
+    ok = ok && StreamSnapshot(state_.dbs, now_ms, fds[1], libraries, key_delay_us);
     ok = ok && WriteAll(fds[1], mark);
     _exit(ok ? 0 : 1);
   }

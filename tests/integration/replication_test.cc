@@ -259,3 +259,77 @@ TEST_CASE("A replica shut down and restarted continues partially, in the db it w
   CHECK(r.Text({"XLEN", "s"}) == "1");
   CHECK(ReplDump(r) == ReplDump(p));
 }
+
+namespace {
+
+// The id of the primary's connection from its replica (CLIENT LIST flags=S).
+std::string ReplicaConnectionId(itest::Redis& primary) {
+  const std::string list = primary.Text({"CLIENT", "LIST"});
+  const size_t at = list.find("flags=S");
+  REQUIRE(at != std::string::npos);
+  const size_t line = list.rfind("id=", at);
+  return list.substr(line + 3, list.find(' ', line) - line - 3);
+}
+
+size_t ReplCount(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) n++;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("A link dropped mid-transfer leaves the replica's data as it was, then syncs fully",
+          "[integration][replication]") {
+  // Each key of the snapshot takes 50 ms to write: the transfer lasts long enough to cut.
+  setenv("RUNNEL_TEST_AOF_REWRITE_KEY_DELAY_US", "50000", 1);
+  ReplNode p_node;
+  unsetenv("RUNNEL_TEST_AOF_REWRITE_KEY_DELAY_US");
+  ReplNode r_node;
+  itest::Redis p(p_node.port, 10), r(r_node.port, 10);
+  for (int i = 0; i < 30; i++) REQUIRE(p.Text({"SET", "k" + std::to_string(i), "v"}) == "OK");
+  REQUIRE(r.Text({"SET", "mine", "old"}) == "OK");
+  REQUIRE(r.Text({"REPLICAOF", "127.0.0.1", std::to_string(p_node.port)}) == "OK");
+  REQUIRE(itest::WaitFor([&] { return r.Text({"INFO", "replication"}).find("master_sync_in_progress:1") != std::string::npos; },
+                         std::chrono::seconds(5)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  REQUIRE(p.Text({"CLIENT", "KILL", "ID", ReplicaConnectionId(p)}) == "1");
+  // The half-received snapshot replaced nothing: the replica still serves what it had.
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  CHECK(r.Text({"GET", "mine"}) == "old");
+  CHECK(r.Text({"DBSIZE"}) == "1");
+  REQUIRE(ReplCaughtUp(p, r));
+  CHECK(ReplCount(p_node.process->Log(), "Full resync requested") == 2);
+  CHECK(r.Text({"GET", "mine"}) == "(nil)");
+  CHECK(ReplDump(r) == ReplDump(p));
+}
+
+TEST_CASE("A backlog that overflowed, or a primary restarted with a new id, ends in a full sync",
+          "[integration][replication]") {
+  ReplNode p_node({"--repl-backlog-size", "16kb"});
+  ReplNode r_node;
+  itest::Redis p(p_node.port, 10), r(r_node.port, 10);
+  ReplWriteEverything(p, "one");
+  REQUIRE(r.Text({"REPLICAOF", "127.0.0.1", std::to_string(p_node.port)}) == "OK");
+  REQUIRE(ReplCaughtUp(p, r));
+  // 64 KB written while the replica is away: more than the backlog holds.
+  REQUIRE(p.Text({"CLIENT", "KILL", "ID", ReplicaConnectionId(p)}) == "1");
+  for (int i = 0; i < 64; i++) p.Text({"SET", "big" + std::to_string(i), std::string(1024, 'x')});
+  REQUIRE(ReplCaughtUp(p, r));
+  CHECK(ReplCount(p_node.process->Log(), "Full resync requested") == 2);
+  CHECK(ReplDump(r) == ReplDump(p));
+  // The primary dies and comes back from its AOF under a new replication id (a crash keeps
+  // none): the replica's history is unknown there, so it syncs fully.
+  const std::string dir = p_node.dir.path();
+  const size_t full_syncs = ReplCount(p_node.process->Log(), "Full resync requested");
+  p_node.process->Kill(SIGKILL);
+  int port = 0;
+  auto restarted = aoftest::StartRunnel(dir, port, {"--repl-backlog-size", "16kb"});
+  itest::Redis p2(port, 10);
+  REQUIRE(r.Text({"REPLICAOF", "127.0.0.1", std::to_string(port)}) == "OK");
+  p2.Text({"SET", "after-restart", "1"});
+  REQUIRE(ReplCaughtUp(p2, r));
+  CHECK(ReplCount(restarted->Log(), "Full resync requested") == full_syncs + 1);  // same log
+  CHECK(r.Text({"GET", "after-restart"}) == "1");
+  CHECK(ReplDump(r) == ReplDump(p2));
+}
