@@ -531,6 +531,7 @@ std::vector<ConfigOption> BuildOptions() {
         return "";
       }});
   o.back().aliases = {"slaveof"};
+  o.back().multi_word = true;  // CONFIG REWRITE writes `replicaof host port`, as Redis
   o.push_back(StringOption("masterauth", &Config::masterauth, Mut::kMutable,
                            "Password a replica gives its primary (AUTH)."));
   o.push_back(StringOption("masteruser", &Config::masteruser, Mut::kMutable,
@@ -749,7 +750,10 @@ std::string RewriteConfigText(const Config& config, std::string_view original,
     } else if (opt == nullptr) {
       out += line + "\n";
     } else if (!was_written(opt)) {
-      out += DirectiveLine(config, *opt) + "\n";
+      // A primary has no replicaof line (Redis drops it after REPLICAOF NO ONE).
+      if (opt->name != "replicaof" || !opt->get(config).empty()) {
+        out += DirectiveLine(config, *opt) + "\n";
+      }
       written.push_back(opt);
     }
   }

@@ -251,7 +251,7 @@ TEST_CASE("Plain and TLS ports serve the same keyspace side by side", "[tls]") {
   CHECK(tls->Text({"SET", "shared", "from-tls"}) == "OK");
   CHECK(plain.Text({"GET", "shared"}) == "from-tls");
   CHECK(plain.Text({"CONFIG", "GET", "tls-port"}) == "(array of 2)");
-  Reply clients = plain.Command({"CLIENT", "LIST"});
+  itest::Reply clients = plain.Command({"CLIENT", "LIST"});
   REQUIRE(clients);
   const std::string list(clients->str, clients->len);
   CHECK(list.find("laddr=127.0.0.1:" + std::to_string(server.tls_port())) != std::string::npos);
@@ -322,7 +322,7 @@ TEST_CASE("A large pipelined request and a reply of megabytes pass over TLS", "[
   REQUIRE(client->Send(pipeline));
   int ok = 0;
   for (int i = 0; i < kCommands; i++) {
-    Reply r = client->Next();
+    itest::Reply r = client->Next();
     if (!r) break;
     ok += itest::Redis::ReplyText(r.get()) == "OK";
   }
@@ -364,16 +364,16 @@ TEST_CASE("A client stalling half-way through its ClientHello does not hold up o
   std::vector<std::unique_ptr<itest::RawSocket>> idle;  // connected, never a byte sent
   for (int i = 0; i < 5; i++) idle.push_back(std::make_unique<itest::RawSocket>(server.tls_port()));
 
-  const auto start = Clock::now();
+  const auto start = itest::Clock::now();
   auto client = tlstest::Authenticated(certs, server.tls_port());
   for (int i = 0; i < 200; i++) REQUIRE(client->Text({"INCR", "counter"}) == std::to_string(i + 1));
   itest::Redis plain(server.plain_port());
   CHECK(plain.Text({"GET", "counter"}) == "200");
-  CHECK(Clock::now() - start < std::chrono::seconds(3));
+  CHECK(itest::Clock::now() - start < std::chrono::seconds(3));
   // The staller is still connected and waiting: nothing was answered or closed on it.
   CHECK(staller.ReadAtLeast(1, 100).empty());
   CHECK_FALSE(staller.eof());
-  Reply clients = plain.Command({"INFO", "clients"});
+  itest::Reply clients = plain.Command({"INFO", "clients"});
   REQUIRE(clients);
   CHECK(std::string(clients->str, clients->len).find("connected_clients:8") != std::string::npos);
 }
@@ -455,7 +455,7 @@ TEST_CASE("While a script is busy, TLS clients old and new are answered BUSY and
   REQUIRE(fresh->handshake_ok());
   CHECK(fresh->Text({"GET", "k"}) == busy);
   CHECK(fresh->Text({"SCRIPT", "KILL"}) == "OK");
-  Reply killed = runner->Next();
+  itest::Reply killed = runner->Next();
   REQUIRE(killed);
   CHECK(itest::Redis::ReplyText(killed.get()).rfind("ERR Script killed by user", 0) == 0);
   CHECK(runner->Text({"PING"}) == "PONG");
@@ -510,9 +510,9 @@ TEST_CASE("With timeout 2, a TLS client slowly reading a long reply is kept whil
   const size_t total = size + std::to_string(size).size() + 5;  // "$<len>\r\n" ... "\r\n"
   size_t got = 0;
   bool closed = false;
-  const auto start = Clock::now();
+  const auto start = itest::Clock::now();
   // 64 KB every 20 ms, about 3 MB/s: over 5 s in all, well past the timeout.
-  while (got < total && !closed && Clock::now() - start < std::chrono::seconds(30)) {
+  while (got < total && !closed && itest::Clock::now() - start < std::chrono::seconds(30)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     for (size_t step = 0; step < 64 * 1024 && got < total;) {
       char buf[16 * 1024];
@@ -527,7 +527,7 @@ TEST_CASE("With timeout 2, a TLS client slowly reading a long reply is kept whil
     }
   }
   const auto seconds =
-      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count() / 1000.0;
+      std::chrono::duration_cast<std::chrono::milliseconds>(itest::Clock::now() - start).count() / 1000.0;
   INFO("read " << got << " of " << total << " bytes in " << seconds << " s");
   CHECK_FALSE(closed);
   CHECK(got == total);

@@ -217,6 +217,22 @@ TEST_CASE("A rewritten bind whose words need quotes reads back to the same value
   CHECK(server::RewriteConfigText(c, "bind x\n") == "bind 127.0.0.1 -::1\n");
 }
 
+TEST_CASE("A rewritten replicaof names host and port as two words, and a primary has none",
+          "[config]") {
+  // Sentinel runs CONFIG REWRITE right after REPLICAOF: the file must start the node in the
+  // role it was given, in Redis's form.
+  Config c;
+  c.replicaof = "127.0.0.1 6380";
+  const std::string text = server::RewriteConfigText(c, "port 6379\n");
+  CHECK(text == "port 6379\nreplicaof 127.0.0.1 6380\n");
+  Config back;
+  REQUIRE(server::LoadConfigText(back, text).empty());
+  CHECK(back.replicaof == "127.0.0.1 6380");
+  // After REPLICAOF NO ONE the line goes, wherever it was.
+  c.replicaof.clear();
+  CHECK(server::RewriteConfigText(c, "replicaof 127.0.0.1 6380\nport 6379\n") == "port 6379\n");
+}
+
 TEST_CASE("Config values are quoted only when a config file needs it", "[config]") {
   CHECK(server::QuoteConfigValue("plain") == "plain");
   CHECK(server::QuoteConfigValue("") == "\"\"");

@@ -16,6 +16,7 @@
 #include "src/command_table.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/replication.h"
 #include "src/tracking.h"
 
 namespace server {
@@ -30,17 +31,21 @@ std::string ClientLine(const CommandContext& ctx, const Client& c) {
   return ClientListLine(ctx.server, c, ctx.now_ms, {&ctx.client, cmd, argv_mem});
 }
 
-// The TYPE filter of CLIENT LIST and CLIENT KILL: a client with any subscription is "pubsub",
-// every other one of ours "normal" (no replicas or masters yet).
-enum class ClientType { kNormal, kPubSub, kReplication };
+// The TYPE filter of CLIENT LIST and CLIENT KILL, as Redis classifies a client: our primary's
+// link is "master", a replica attached to us "replica" (also spelled "slave"), a client with
+// any subscription "pubsub", every other one "normal".
+enum class ClientType { kNormal, kPubSub, kReplica, kMaster };
 ClientType TypeOf(const Client& c) {
+  if (c.is_master) return ClientType::kMaster;
+  if (c.is_replica) return ClientType::kReplica;
   return c.subscriptions > 0 ? ClientType::kPubSub : ClientType::kNormal;
 }
 Result<ClientType> ParseClientType(std::string_view t) {
   std::string l = AsciiLower(t);
   if (l == "normal") return ClientType::kNormal;
   if (l == "pubsub") return ClientType::kPubSub;
-  if (l == "master" || l == "replica" || l == "slave") return ClientType::kReplication;
+  if (l == "replica" || l == "slave") return ClientType::kReplica;
+  if (l == "master") return ClientType::kMaster;
   return Failure(err::UnknownClientType(t));
 }
 
@@ -176,6 +181,14 @@ void ClientKill(CommandContext& ctx) {
     if (user && ctx.server.UserOf(*c).name != *user) continue;
     if (skipme && c == &ctx.client) continue;
     Kill(ctx, *c);
+    killed++;
+  }
+  // Our primary's link is not one of the connections above: TYPE master (with no filter that
+  // names a connection) drops it, and the link reconnects and continues as after any drop.
+  Replication& repl = ctx.server.repl;
+  if (type == ClientType::kMaster && !by_id && !by_addr && !by_laddr && !user &&
+      repl.is_replica() && repl.link == LinkState::kConnected) {
+    repl.link_change = true;
     killed++;
   }
   ctx.reply.Integer(killed);
