@@ -94,6 +94,9 @@ struct Replication {
   std::string master_host;
   int master_port = 0;
   bool link_change = false;
+  // CLIENT KILL TYPE master: drop the link and reconnect (a partial resync); our own replicas
+  // keep following us.
+  bool link_restart = false;
   LinkState link = LinkState::kNone;
   int64_t link_down_since_ms = -1;   // wall clock; -1 = never up (or up)
   int64_t last_io_ms = -1;           // last byte from the primary

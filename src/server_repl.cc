@@ -307,6 +307,13 @@ bool Server::LoadSyncPayload(std::string_view payload) {
 
 void Server::ApplyLinkChange() {
   Replication& repl = state_.repl;
+  if (repl.link_restart && !repl.link_change && link_ != nullptr) {
+    repl.link_restart = false;
+    link_ = std::make_unique<ReplicaLink>(*this, state_.next_client_id++);
+    link_->Cron(WallClockMs());
+    return;
+  }
+  repl.link_restart = false;
   if (!repl.link_change) return;
   repl.link_change = false;
   link_.reset();

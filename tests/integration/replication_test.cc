@@ -333,3 +333,26 @@ TEST_CASE("A backlog that overflowed, or a primary restarted with a new id, ends
   CHECK(r.Text({"GET", "after-restart"}) == "1");
   CHECK(ReplDump(r) == ReplDump(p2));
 }
+
+TEST_CASE("A replica's own replica follows the chain, and stays attached when its link drops",
+          "[integration][replication]") {
+  ReplNode a_node, b_node, c_node;
+  itest::Redis a(a_node.port, 10), b(b_node.port, 10), c(c_node.port, 10);
+  REQUIRE(b.Text({"REPLICAOF", "127.0.0.1", std::to_string(a_node.port)}) == "OK");
+  REQUIRE(ReplCaughtUp(a, b));
+  REQUIRE(c.Text({"REPLICAOF", "127.0.0.1", std::to_string(b_node.port)}) == "OK");
+  REQUIRE(ReplCaughtUp(b, c));
+  ReplWriteEverything(a, "chained");
+  REQUIRE(ReplCaughtUp(a, b));
+  REQUIRE(ReplCaughtUp(b, c));
+  CHECK(ReplDump(c) == ReplDump(a));
+  // B drops its link to A: B resumes partially, and C is not made to resync.
+  const size_t c_syncs = ReplCount(b_node.process->Log(), "Full resync requested");
+  CHECK(b.Text({"CLIENT", "KILL", "TYPE", "master"}) == "1");
+  a.Text({"SET", "after-drop", "1"});
+  REQUIRE(ReplCaughtUp(a, b));
+  REQUIRE(ReplCaughtUp(b, c));
+  CHECK(c.Text({"GET", "after-drop"}) == "1");
+  CHECK(ReplCount(b_node.process->Log(), "Full resync requested") == c_syncs);
+  CHECK(itest::InfoInt(b, "connected_slaves") == 1);
+}

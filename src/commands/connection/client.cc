@@ -188,7 +188,7 @@ void ClientKill(CommandContext& ctx) {
   Replication& repl = ctx.server.repl;
   if (type == ClientType::kMaster && !by_id && !by_addr && !by_laddr && !user &&
       repl.is_replica() && repl.link == LinkState::kConnected) {
-    repl.link_change = true;
+    repl.link_restart = true;
     killed++;
   }
   ctx.reply.Integer(killed);
