@@ -140,7 +140,8 @@ AofWriter::AofWriter(std::string path, UniqueFd fd, uint64_t size, FsyncPolicy p
       policy_(policy),
       current_size_(size),
       base_size_(size),
-      synced_size_(size) {}
+      synced_size_(size),
+      durable_size_(size) {}
 
 AofWriter::~AofWriter() = default;
 
@@ -182,7 +183,7 @@ void AofWriter::AdoptRewrittenFile(UniqueFd fd, uint64_t size, int64_t now_ms) {
   selected_db_ = rewrite_selected_db_;
   current_size_ = size;
   base_size_ = size;
-  synced_size_ = size;  // the installer fsynced it
+  synced_size_ = durable_size_ = size;  // the installer fsynced it
   last_fsync_ms_ = now_ms;
   postponed_since_ms_ = 0;
   last_write_errno_ = 0;
@@ -251,6 +252,7 @@ AofWriter::FlushResult AofWriter::Flush(int64_t now_ms, bool force) {
     // even when nothing new arrives.
     if (policy_ == FsyncPolicy::kEverysec && unsynced_bytes() > 0 && !fsync_.Busy() &&
         now_ms - last_fsync_ms_ >= 1000) {
+      durable_size_ = synced_size_;  // not busy: the fsync started last has finished
       synced_size_ = current_size_;
       last_fsync_ms_ = now_ms;
       fsync_.Start(fd_.get());
@@ -289,12 +291,13 @@ AofWriter::FlushResult AofWriter::Flush(int64_t now_ms, bool force) {
                                 "'always': " + ErrnoText(errno) + ". Exiting...");
         return FlushResult::kFatal;
       }
-      synced_size_ = current_size_;
+      synced_size_ = durable_size_ = current_size_;
       last_fsync_ms_ = now_ms;
       break;
     }
     case FsyncPolicy::kEverysec:
       if (!fsync_.Busy() && now_ms - last_fsync_ms_ >= 1000) {
+        durable_size_ = synced_size_;
         synced_size_ = current_size_;
         last_fsync_ms_ = now_ms;
         fsync_.Start(fd_.get());
@@ -314,7 +317,7 @@ bool AofWriter::Close() {
     Log(LogLevel::kWarning, "Fail to fsync the AOF file: " + ErrnoText(errno));
     ok = false;
   } else {
-    synced_size_ = current_size_;
+    synced_size_ = durable_size_ = current_size_;
   }
   return ok;
 }

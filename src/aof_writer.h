@@ -125,6 +125,8 @@ class AofWriter {
   }
   // Bytes written to the file but not yet covered by a finished or started fsync.
   uint64_t unsynced_bytes() const { return current_size_ - synced_size_; }
+  // How much of the file a finished fsync covers (WAITAOF).
+  uint64_t durable_size() const { return fsync_.Busy() ? durable_size_ : synced_size_; }
 
   // --- AOF rewrite (src/aof_rewrite.h). While a child writes the snapshot, every record
   // appended also goes to the rewrite buffer, encoded as the tail of a file of its own (its
@@ -154,6 +156,7 @@ class AofWriter {
   uint64_t current_size_ = 0;
   uint64_t base_size_ = 0;
   uint64_t synced_size_ = 0;  // file size when the last fsync started
+  uint64_t durable_size_ = 0;  // file size the last finished fsync covered
   int64_t last_fsync_ms_ = 0;
   int64_t postponed_since_ms_ = 0;  // 0 = no write is waiting for a background fsync
   uint64_t delayed_fsync_ = 0;

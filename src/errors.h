@@ -50,6 +50,11 @@ inline constexpr std::string_view kWaitFromReplica =
     "ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if "
     "a replica is configured to be writable (which is not the default) writes to replicas are "
     "just local and are not propagated.";
+inline constexpr std::string_view kWaitAofFromReplica =
+    "ERR WAITAOF cannot be used with replica instances. Please also note that writes to "
+    "replicas are just local and are not propagated.";
+inline constexpr std::string_view kWaitAofNoAof =
+    "ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.";
 inline constexpr std::string_view kNotRunnelReplica =
     "ERR this primary is Runnel: its full sync payload is an AOF snapshot that only a Runnel "
     "replica can load (a Redis replica would read it as a corrupt RDB)";

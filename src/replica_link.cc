@@ -365,7 +365,9 @@ void ReplicaLink::ApplyStream() {
 
 void ReplicaLink::SendAck() {
   last_ack_ms_ = WallClockMs();
-  Send({"REPLCONF", "ACK", std::to_string(host_.state().repl.offset)});
+  const Replication& repl = host_.state().repl;
+  Send({"REPLCONF", "ACK", std::to_string(repl.offset), "FACK",
+        std::to_string(host_.state().aof ? repl.fsynced_offset : 0)});
 }
 
 void ReplicaLink::Fail(const std::string& why) {

@@ -53,10 +53,11 @@ void Replication::ShiftReplid(std::string fresh) {
   replid = std::move(fresh);
 }
 
-size_t ReplicasAcked(const Replication& repl, uint64_t offset) {
+size_t ReplicasAcked(const Replication& repl, uint64_t offset, bool aof) {
   size_t n = 0;
   for (const auto& [id, peer] : repl.replicas) {
-    n += peer.state == ReplicaPeer::State::kOnline && peer.ack_offset >= offset;
+    n += peer.state == ReplicaPeer::State::kOnline &&
+         (aof ? peer.aof_ack_offset : peer.ack_offset) >= offset;
   }
   return n;
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
 #include <string_view>
@@ -52,6 +53,7 @@ struct ReplicaPeer {
   std::string ip;
   int port = 0;                 // REPLCONF listening-port (or ip-address's announce)
   uint64_t ack_offset = 0;      // REPLCONF ACK
+  uint64_t aof_ack_offset = 0;  // REPLCONF ACK ... FACK: what its AOF has fsynced
   int64_t ack_ms = 0;           // when that ACK came (wall clock)
   // The stream produced while its snapshot is in flight; sent once the snapshot is out.
   std::string held;
@@ -65,6 +67,10 @@ struct Replication {
   std::string replid2 = std::string(40, '0');
   uint64_t offset = 0;                // master_repl_offset: bytes of the stream so far
   uint64_t data_offset = 0;           // the offset after the last writes (not PINGs, GETACKs)
+  // WAITAOF: the stream offset this node's AOF has fsynced, and the (AOF length, offset) marks
+  // of the check points not yet known to be fsynced.
+  uint64_t fsynced_offset = 0;
+  std::deque<std::pair<uint64_t, uint64_t>> aof_marks;
   int64_t second_offset = -1;         // replid2 is valid up to this offset (exclusive)
   ReplBacklog backlog;
   int64_t backlog_idle_since_ms = -1; // no replica since then (repl-backlog-ttl)
@@ -86,6 +92,8 @@ struct Replication {
     int64_t deadline_ms;  // wall clock; -1 = none
     uint64_t target = 0;
     bool targeted = false;
+    int64_t numlocal = -1;  // WAITAOF's; -1 for WAIT
+    uint64_t aof_target = 0;  // WAITAOF: the local AOF's length that must be fsynced
   };
   std::vector<Waiter> waiters;
 
@@ -111,8 +119,8 @@ struct Replication {
   void ShiftReplid(std::string fresh);
 };
 
-// Online replicas that acknowledged at least `offset`.
-size_t ReplicasAcked(const Replication& repl, uint64_t offset);
+// Online replicas that acknowledged at least `offset` (in their AOF's fsync, with `aof`).
+size_t ReplicasAcked(const Replication& repl, uint64_t offset, bool aof = false);
 
 // Online replicas whose last ACK is at most `max_lag_s` seconds old (min-replicas-to-write).
 size_t GoodReplicas(const Replication& repl, int64_t now_ms, int64_t max_lag_s);

@@ -89,6 +89,7 @@ class Server final : public ConnectionHost, public ClientOutputs, public Replica
   void DrainRecords();
   void AnswerPsyncRequests();
   void ServeWaiters();
+  void TrackAofDurability();
   void StartSnapshotTransfer(uint64_t client_id);
   void ForwardSnapshot(SnapshotTransfer& t, std::string_view bytes);
   void FinishSnapshotTransfer(SnapshotTransfer& t);

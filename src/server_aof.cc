@@ -56,6 +56,8 @@ void Server::FeedAof() {
     // replies of this check point have not left yet, so exiting keeps that promise.
     std::exit(1);
   }
+  TrackAofDurability();
+  ServeWaiters();  // appendfsync always: WAITAOF's local fsync is done now
 }
 
 void Server::StartAofRewrite() {

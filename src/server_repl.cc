@@ -132,25 +132,48 @@ void Server::ServeWaiters() {
     // Every write before the WAIT is in the stream by now.
     w.target = repl.data_offset;
     w.targeted = true;
+    if (state_.aof) w.aof_target = state_.aof->current_size() + state_.aof->buffer_length();
     ask = true;
   }
   // The replicas answer a GETACK at once rather than at their next second's ACK.
   if (ask && !repl.replicas.empty()) FeedStream("*3\r\n$8\r\nREPLCONF\r\n$6\r\nGETACK\r\n$1\r\n*\r\n");
   const int64_t now = WallClockMs();
   std::erase_if(repl.waiters, [&](const Replication::Waiter& w) {
-    const size_t acked = ReplicasAcked(repl, w.target);
-    if (acked < static_cast<size_t>(w.numreplicas) && (w.deadline_ms < 0 || now < w.deadline_ms)) {
-      return false;
-    }
+    const bool aof = w.numlocal >= 0;
+    const size_t acked = ReplicasAcked(repl, w.target, aof);
+    const int64_t local =
+        aof && state_.aof && state_.aof->durable_size() >= w.aof_target ? 1 : 0;
+    const bool done = acked >= static_cast<size_t>(w.numreplicas) && local >= std::max<int64_t>(w.numlocal, 0);
+    if (!done && (w.deadline_ms < 0 || now < w.deadline_ms)) return false;
     auto it = connections_.find(w.client_id);
     if (it == connections_.end()) return true;
     Connection& conn = *it->second;
+    if (aof) {
+      conn.writer().Array(2);
+      conn.writer().Integer(local);
+    }
     conn.writer().Integer(static_cast<int64_t>(acked));
     conn.client().blocked = false;
     conn.RequestFlush();
     unblocked_.push_back(w.client_id);
     return true;
   });
+}
+
+void Server::TrackAofDurability() {
+  Replication& repl = state_.repl;
+  if (!state_.aof) return;
+  // The stream offset that the AOF's content stands at after this check point's records.
+  const uint64_t offset = repl.is_replica() ? repl.offset : repl.data_offset;
+  const uint64_t length = state_.aof->current_size() + state_.aof->buffer_length();
+  if (repl.aof_marks.empty() || repl.aof_marks.back().second != offset) {
+    repl.aof_marks.emplace_back(length, offset);
+  }
+  const uint64_t durable = state_.aof->durable_size();
+  while (!repl.aof_marks.empty() && repl.aof_marks.front().first <= durable) {
+    repl.fsynced_offset = std::max(repl.fsynced_offset, repl.aof_marks.front().second);
+    repl.aof_marks.pop_front();
+  }
 }
 
 void Server::StartSnapshotTransfer(uint64_t client_id) {
@@ -338,6 +361,7 @@ void Server::ReplicationCron() {
   Replication& repl = state_.repl;
   const int64_t now = WallClockMs();
   if (link_) link_->Cron(now);
+  TrackAofDurability();  // an everysec fsync finishes between check points
   ServeWaiters();  // deadlines pass even when nothing else happens
   if (repl.backlog.active() &&
       repl.backlog.capacity() != static_cast<size_t>(state_.config.repl_backlog_size)) {

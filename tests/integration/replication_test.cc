@@ -356,3 +356,109 @@ TEST_CASE("A replica's own replica follows the chain, and stays attached when it
   CHECK(ReplCount(b_node.process->Log(), "Full resync requested") == c_syncs);
   CHECK(itest::InfoInt(b, "connected_slaves") == 1);
 }
+
+TEST_CASE("WAITAOF counts the AOF fsyncs of this node and of its replicas",
+          "[integration][replication]") {
+  ReplNode p_node({"--appendfsync", "everysec"}), r_node;
+  itest::Redis p(p_node.port, 10), r(r_node.port, 10);
+  REQUIRE(r.Text({"REPLICAOF", "127.0.0.1", std::to_string(p_node.port)}) == "OK");
+  REQUIRE(ReplCaughtUp(p, r));
+  REQUIRE(p.Text({"XADD", "jobs", "*", "n", "1"}).find('-') != std::string::npos);
+  // everysec: both fsyncs come within about a second.
+  itest::Reply got = p.Command({"WAITAOF", "1", "1", "5000"});
+  REQUIRE(got);
+  REQUIRE(got->elements == 2);
+  CHECK(got->element[0]->integer == 1);
+  CHECK(got->element[1]->integer == 1);
+  // More replicas than there are: the timeout answers with what was reached.
+  p.Text({"SET", "k", "v"});
+  got = p.Command({"WAITAOF", "1", "2", "1500"});
+  REQUIRE(got);
+  REQUIRE(got->elements == 2);
+  CHECK(got->element[0]->integer == 1);
+  CHECK(got->element[1]->integer == 1);
+  CHECK(r.Text({"WAITAOF", "0", "1", "0"}).starts_with("ERR WAITAOF cannot be used with replica"));
+  CHECK(p.Text({"WAITAOF", "0", "0", "-5"}) == "ERR timeout is negative");
+  // Inside MULTI it answers at once.
+  REQUIRE(p.Text({"MULTI"}) == "OK");
+  REQUIRE(p.Text({"WAITAOF", "1", "1", "0"}) == "QUEUED");
+  itest::Reply exec = p.Command({"EXEC"});
+  REQUIRE(exec);
+  REQUIRE(exec->elements == 1);
+  CHECK(exec->element[0]->elements == 2);
+  // Without an AOF, asking for a local fsync is refused.
+  ReplNode plain({"--appendonly", "no"});
+  itest::Redis q(plain.port, 10);
+  CHECK(q.Text({"WAITAOF", "1", "0", "0"}) ==
+        "ERR WAITAOF cannot be used when numlocal is set but appendonly is disabled.");
+}
+
+TEST_CASE("Replicas authenticate as ACL users; min-replicas-to-write; stale reads; a Redis replica is refused",
+          "[integration][replication]") {
+  ReplNode p_node({"--requirepass", "secret", "--user", "repl", "on", ">pw", "+@all", "~*"});
+  itest::Redis p(p_node.port, 10);
+  REQUIRE(p.Text({"AUTH", "secret"}) == "OK");
+  // The right user: the link comes up, signed in as that user.
+  ReplNode good({"--masteruser", "repl", "--masterauth", "pw", "--replica-serve-stale-data", "no"});
+  itest::Redis r(good.port, 10);
+  REQUIRE(r.Text({"REPLICAOF", "127.0.0.1", std::to_string(p_node.port)}) == "OK");
+  REQUIRE(ReplCaughtUp(p, r));
+  CHECK(p.Text({"CLIENT", "LIST", "TYPE", "replica"}).find("user=repl") != std::string::npos);
+  // A wrong password: the link never comes up, and the log says why.
+  ReplNode bad({"--masterauth", "nope"});
+  itest::Redis b(bad.port, 10);
+  REQUIRE(b.Text({"REPLICAOF", "127.0.0.1", std::to_string(p_node.port)}) == "OK");
+  CHECK(itest::WaitFor([&] { return bad.process->Log().find("Unable to AUTH to MASTER") != std::string::npos; },
+                       std::chrono::seconds(5)));
+  CHECK(b.Text({"INFO", "replication"}).find("master_link_status:down") != std::string::npos);
+  // min-replicas-to-write: one good replica is enough for 1, not for 2.
+  REQUIRE(p.Text({"CONFIG", "SET", "min-replicas-to-write", "2"}) == "OK");
+  CHECK(p.Text({"SET", "k", "v"}) == "NOREPLICAS Not enough good replicas to write.");
+  CHECK(p.Text({"GET", "k"}) == "(nil)");  // reads still work
+  REQUIRE(p.Text({"CONFIG", "SET", "min-replicas-to-write", "1"}) == "OK");
+  CHECK(p.Text({"SET", "k", "v"}) == "OK");
+  CHECK(itest::InfoInt(p, "min_slaves_good_slaves") == 1);
+  REQUIRE(p.Text({"CONFIG", "SET", "min-replicas-to-write", "0"}) == "OK");
+  // A Redis replica cannot load our snapshot: it is told so, and nothing is sent.
+  aoftest::TempDir redis_dir;
+  int redis_port = 0;
+  auto redis = aoftest::StartRedis(redis_dir.path(), redis_port,
+                                   {"--masterauth", "secret", "--replicaof", "127.0.0.1",
+                                    std::to_string(p_node.port)});
+  CHECK(itest::WaitFor([&] { return redis->Log().find("this primary is Runnel") != std::string::npos; },
+                       std::chrono::seconds(10)));
+  itest::Redis rr(redis_port, 5);
+  CHECK(rr.Text({"DBSIZE"}) == "0");
+  CHECK(p.Text({"CLIENT", "LIST", "TYPE", "replica"}).find("user=repl") != std::string::npos);
+  // The primary goes away: with replica-serve-stale-data no, the replica answers MASTERDOWN to
+  // reads, and to PING as Redis 7.0 does; INFO (a stale-flagged command) still works.
+  p_node.process->Kill(SIGKILL);
+  REQUIRE(itest::WaitFor([&] { return r.Text({"INFO", "replication"}).find("master_link_status:down") != std::string::npos; },
+                         std::chrono::seconds(5)));
+  CHECK(r.Text({"GET", "k"}) ==
+        "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+  CHECK(r.Text({"PING"}) ==
+        "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
+  CHECK(r.Text({"INFO", "replication"}).find("role:slave") != std::string::npos);
+}
+
+TEST_CASE("Delivery policies run on the primary only; the replica applies what they did",
+          "[integration][replication]") {
+  ReplNode p_node, r_node;
+  itest::Redis p(p_node.port, 10), r(r_node.port, 10);
+  REQUIRE(r.Text({"REPLICAOF", "127.0.0.1", std::to_string(p_node.port)}) == "OK");
+  REQUIRE(ReplCaughtUp(p, r));
+  REQUIRE(p.Text({"XGROUP", "CREATE", "jobs", "g", "0", "MKSTREAM"}) == "OK");
+  REQUIRE(p.Text({"XGROUP", "SETPOLICY", "jobs", "g", "ACK-TIMEOUT", "100", "MAX-DELIVERIES",
+                  "1", "DEAD-LETTER", "jobs:dlq"}) == "OK");
+  REQUIRE(p.Text({"XADD", "jobs", "*", "n", "1"}).find('-') != std::string::npos);
+  p.Text({"XREADGROUP", "GROUP", "g", "w", "STREAMS", "jobs", ">"});
+  // Never acknowledged: past its ack timeout the primary's pass dead-letters it.
+  REQUIRE(itest::WaitFor([&] { return p.Text({"XLEN", "jobs:dlq"}) == "1"; },
+                         std::chrono::seconds(5)));
+  REQUIRE(ReplCaughtUp(p, r));
+  CHECK(r.Text({"XLEN", "jobs:dlq"}) == "1");
+  CHECK(ReplDump(r) == ReplDump(p));
+  CHECK(itest::InfoInt(p, "dead_lettered_entries") == 1);
+  CHECK(itest::InfoInt(r, "dead_lettered_entries") == 0);  // the replica ran no pass itself
+}

@@ -8,6 +8,7 @@
 #include "src/ascii.h"
 #include "src/commands/registry.h"
 #include "src/commands/util.h"
+#include "src/aof_writer.h"
 #include "src/errors.h"
 #include "src/log.h"
 #include "src/replication.h"
@@ -74,6 +75,11 @@ void ReplConf(CommandContext& ctx) {
         peer.ack_offset = static_cast<uint64_t>(offset);
       }
       peer.ack_ms = ctx.now_ms;
+      int64_t fack = 0;
+      if (i + 3 < ctx.argv.size() && EqualsIgnoreCase(ctx.arg(i + 2), "fack") &&
+          resp::ParseStrictInt64(ctx.arg(i + 3), fack) && fack > 0) {
+        peer.aof_ack_offset = std::max(peer.aof_ack_offset, static_cast<uint64_t>(fack));
+      }
       return;
     } else if (EqualsIgnoreCase(option, "getack")) {
       // Only the primary's link asks this, and the link answers it (src/replica_link.cc).
@@ -170,6 +176,34 @@ void Wait(CommandContext& ctx) {
   repl.waiters.push_back({ctx.client.id, numreplicas, timeout > 0 ? ctx.now_ms + timeout : -1});
 }
 
+// WAITAOF numlocal numreplicas timeout (Redis 7.2): the same, counting fsyncs to the AOF of
+// this node (0 or 1) and of the replicas; answers [local, replicas].
+void WaitAof(CommandContext& ctx) {
+  int64_t numlocal = 0, numreplicas = 0, timeout = 0;
+  if (!resp::ParseStrictInt64(ctx.arg(1), numlocal) ||
+      !resp::ParseStrictInt64(ctx.arg(2), numreplicas)) {
+    return ctx.reply.Error(err::kNotInteger);
+  }
+  if (!resp::ParseStrictInt64(ctx.arg(3), timeout)) {
+    return ctx.reply.Error("ERR timeout is not an integer or out of range");
+  }
+  if (timeout < 0) return ctx.reply.Error("ERR timeout is negative");
+  Replication& repl = ctx.server.repl;
+  if (repl.is_replica()) return ctx.reply.Error(err::kWaitAofFromReplica);
+  if (numlocal > 0 && !ctx.server.config.appendonly) return ctx.reply.Error(err::kWaitAofNoAof);
+  if (ctx.client.command_depth > 1) {
+    ctx.reply.Array(2);
+    const AofWriter* aof = ctx.server.aof.get();
+    ctx.reply.Integer(aof != nullptr &&
+                      aof->durable_size() >= aof->current_size() + aof->buffer_length());
+    ctx.reply.Integer(static_cast<int64_t>(ReplicasAcked(repl, repl.data_offset, true)));
+    return;
+  }
+  ctx.client.blocked = true;
+  repl.waiters.push_back(
+      {ctx.client.id, numreplicas, timeout > 0 ? ctx.now_ms + timeout : -1, 0, false, numlocal});
+}
+
 constexpr uint32_t kReplAdmin = kAdmin | kNoScript;
 
 constexpr CommandSpec kRows[] = {
@@ -192,6 +226,11 @@ constexpr CommandSpec kRows[] = {
      "connection is completed.", "3.0.0", "generic",
      {"O(1)", "numreplicas:integer timeout:integer", "request_policy:all_shards "
       "response_policy:agg_min", "", "@connection -@keyspace"}},
+    {"waitaof", 4, kNoScript, 0, 0, 0, WaitAof,
+     "Blocks until all of the preceding write commands sent by the connection are written to "
+     "the append-only file of the master and/or replicas.", "7.2.0", "generic",
+     {"O(1)", "numlocal:integer numreplicas:integer timeout:integer",
+      "request_policy:all_shards response_policy:agg_min", "", "@connection -@keyspace"}},
     {"role", 1, kNoScript | kLoading | kStale | kFast, 0, 0, 0, Role,
      "Returns the replication role.", "2.8.12", "server", {"O(1)", "", "", "", "@admin @dangerous"}},
 };
