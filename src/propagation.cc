@@ -33,6 +33,12 @@ void Propagation::Add(std::span<const std::string_view> argv) {
   Add(std::move(copy));
 }
 
+void Propagation::AddReplicationOnly(std::span<const std::string_view> argv) {
+  if (!enabled_) return;
+  std::vector<std::string> copy(argv.begin(), argv.end());
+  records_.push_back({frames_.empty() ? 0 : frames_.back().db, std::move(copy), true});
+}
+
 void Propagation::Suppress() {
   if (!frames_.empty()) frames_.back().touched = true;
 }

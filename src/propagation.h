@@ -19,6 +19,7 @@ namespace server {
 struct PropagatedCommand {
   int db;
   std::vector<std::string> argv;
+  bool replication_only = false;  // PUBLISH: replicas get it, the AOF does not
 };
 
 class Propagation {
@@ -33,6 +34,9 @@ class Propagation {
   void Add(std::vector<std::string> argv);
   void Add(std::initializer_list<std::string_view> argv);
   void Add(std::span<const std::string_view> argv);
+  // Handler: a record for the replication stream only (PUBLISH, so that subscribers of
+  // replicas get the message), not a change of the dataset.
+  void AddReplicationOnly(std::span<const std::string_view> argv);
   // Handler: the write Add would record, when enabled() is off and building its record is
   // not worth it: counts the change, records nothing.
   void AddUnrecorded();

@@ -60,7 +60,9 @@ void Server::DrainRecords() {
     repl.data_offset = repl.offset;
   }
   if (state_.aof) {
-    for (const PropagatedCommand& record : records) state_.aof->Append(record);
+    for (const PropagatedCommand& record : records) {
+      if (!record.replication_only) state_.aof->Append(record);
+    }
   }
 }
 

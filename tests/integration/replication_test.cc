@@ -462,3 +462,22 @@ TEST_CASE("Delivery policies run on the primary only; the replica applies what t
   CHECK(itest::InfoInt(p, "dead_lettered_entries") == 1);
   CHECK(itest::InfoInt(r, "dead_lettered_entries") == 0);  // the replica ran no pass itself
 }
+
+TEST_CASE("A message published on the primary reaches subscribers of its replicas, not the AOF",
+          "[integration][replication]") {
+  ReplNode p_node, r_node;
+  itest::Redis p(p_node.port, 10), r(r_node.port, 10);
+  REQUIRE(r.Text({"REPLICAOF", "127.0.0.1", std::to_string(p_node.port)}) == "OK");
+  REQUIRE(ReplCaughtUp(p, r));
+  itest::RawSocket sub(r_node.port);
+  sub.SendAll(itest::Multibulk({"SUBSCRIBE", "news"}));
+  REQUIRE(sub.ReadAtLeast(33).find("subscribe") != std::string::npos);
+  CHECK(p.Text({"PUBLISH", "news", "hello"}) == "0");  // no subscriber on the primary itself
+  const std::string message = "*3\r\n$7\r\nmessage\r\n$4\r\nnews\r\n$5\r\nhello\r\n";
+  CHECK(sub.ReadAtLeast(message.size(), 5000) == message);
+  REQUIRE(p.Text({"SET", "k", "v"}) == "OK");
+  REQUIRE(ReplCaughtUp(p, r));
+  const std::string aof = itest::ReadFile(p_node.dir.path() + "/appendonly.aof");
+  CHECK(aof.find("PUBLISH") == std::string::npos);
+  CHECK(aof.find("SET") != std::string::npos);
+}

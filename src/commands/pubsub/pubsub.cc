@@ -91,14 +91,25 @@ void Unsubscribe(CommandContext& ctx) { UnsubscribeFrom(ctx, Kind::kChannel); }
 void PUnsubscribe(CommandContext& ctx) { UnsubscribeFrom(ctx, Kind::kPattern); }
 void SUnsubscribe(CommandContext& ctx) { UnsubscribeFrom(ctx, Kind::kShard); }
 
+// A primary with replicas sends each message on to them (never to the AOF), as Redis does, so
+// that clients subscribed on a replica get it too.
+void ReplicatePublish(CommandContext& ctx) {
+  const Replication& repl = ctx.server.repl;
+  if (!repl.is_replica() && repl.backlog.active()) {
+    ctx.server.propagation.AddReplicationOnly(ctx.argv);
+  }
+}
+
 // PUBLISH / SPUBLISH channel message: the reply counts the deliveries.
 void Publish(CommandContext& ctx) {
   ctx.reply.Integer(static_cast<int64_t>(
       PublishMessage(ctx.server, Kind::kChannel, ctx.arg(1), ctx.arg(2))));
+  ReplicatePublish(ctx);
 }
 void SPublish(CommandContext& ctx) {
   ctx.reply.Integer(
       static_cast<int64_t>(PublishMessage(ctx.server, Kind::kShard, ctx.arg(1), ctx.arg(2))));
+  ReplicatePublish(ctx);
 }
 
 // PUBSUB CHANNELS / SHARDCHANNELS [pattern].
