@@ -481,3 +481,52 @@ TEST_CASE("A message published on the primary reaches subscribers of its replica
   CHECK(aof.find("PUBLISH") == std::string::npos);
   CHECK(aof.find("SET") != std::string::npos);
 }
+
+TEST_CASE("A replica whose link is down keeps serving reads, transactions, pub/sub and REPLICAOF",
+          "[integration][replication]") {
+  ReplNode p_node;
+  ReplNode r_node({"--replica-announce-ip", "10.1.2.3", "--replica-announce-port", "7000"});
+  itest::Redis p(p_node.port, 10), r(r_node.port, 10);
+  REQUIRE(r.Text({"REPLICAOF", "127.0.0.1", std::to_string(p_node.port)}) == "OK");
+  REQUIRE(ReplCaughtUp(p, r));
+  // The primary reports the address the replica announced (what Sentinel will use).
+  CHECK(p.Text({"INFO", "replication"}).find("slave0:ip=10.1.2.3,port=7000,state=online") !=
+        std::string::npos);
+  REQUIRE(p.Text({"SET", "k", "v"}) == "OK");
+  REQUIRE(ReplCaughtUp(p, r));
+  p_node.process->Kill(SIGKILL);
+  REQUIRE(itest::WaitFor([&] { return r.Text({"INFO", "replication"}).find("master_link_status:down") != std::string::npos; },
+                         std::chrono::seconds(5)));
+  CHECK(r.Text({"GET", "k"}) == "v");
+  CHECK(r.Text({"PING"}) == "PONG");
+  REQUIRE(r.Text({"MULTI"}) == "OK");
+  REQUIRE(r.Text({"GET", "k"}) == "QUEUED");
+  itest::Reply exec = r.Command({"EXEC"});
+  REQUIRE(exec);
+  REQUIRE(exec->elements == 1);
+  CHECK(std::string(exec->element[0]->str) == "v");
+  itest::RawSocket sub(r_node.port);
+  sub.SendAll(itest::Multibulk({"SUBSCRIBE", "c"}));
+  CHECK(sub.ReadAtLeast(30).find("subscribe") != std::string::npos);
+  CHECK(r.Text({"PUBLISH", "c", "m"}) == "1");
+  CHECK(r.Text({"SET", "x", "1"}) == "READONLY You can't write against a read only replica.");
+  // Promoted while its primary is gone: it takes writes.
+  CHECK(r.Text({"REPLICAOF", "NO", "ONE"}) == "OK");
+  CHECK(r.Text({"SET", "x", "1"}) == "OK");
+}
+
+TEST_CASE("A primary left without replicas frees its backlog after repl-backlog-ttl",
+          "[integration][replication]") {
+  ReplNode p_node({"--repl-backlog-ttl", "1"}), r_node;
+  itest::Redis p(p_node.port, 10), r(r_node.port, 10);
+  REQUIRE(r.Text({"REPLICAOF", "127.0.0.1", std::to_string(p_node.port)}) == "OK");
+  REQUIRE(ReplCaughtUp(p, r));
+  CHECK(itest::InfoInt(p, "repl_backlog_active") == 1);
+  const std::string history = p.Text({"INFO", "replication"});
+  REQUIRE(r.Text({"REPLICAOF", "NO", "ONE"}) == "OK");
+  CHECK(itest::WaitFor([&] { return itest::InfoInt(p, "repl_backlog_active") == 0; },
+                       std::chrono::seconds(5)));
+  // With the backlog gone no replica can continue that history: a new id says so.
+  CHECK(p.Text({"INFO", "replication"}).find(history.substr(history.find("master_replid:"), 54)) ==
+        std::string::npos);
+}
