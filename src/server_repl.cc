@@ -403,8 +403,10 @@ std::string ReplStatePath(const Config& config) { return config.dir + "/runnel-r
 }  // namespace
 
 void Server::SaveReplState() {
-  // Only the AOF keeps the dataset across a restart; without it the offset means nothing.
-  if (!state_.config.appendonly) return;
+  // Only the AOF keeps the dataset across a restart; without it the offset means nothing. A
+  // node that never replicated has no history anyone could continue.
+  const Replication& history = state_.repl;
+  if (!state_.config.appendonly || (!history.is_replica() && !history.backlog.active())) return;
   const std::string path = ReplStatePath(state_.config);
   const std::string tmp = path + ".tmp";
   FILE* f = std::fopen(tmp.c_str(), "w");
