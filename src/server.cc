@@ -486,6 +486,7 @@ void Server::OnCheck(uv_check_t* h) {
   self->FeedAof();
   self->FlushAll();
   self->EvictClients();
+  if (!self->transfers_.empty()) self->ResumeSnapshotReads();
   // Flushing can resume a client's buffered requests, which queues more output.
   if (self->pending_flush_.empty() && !self->shutting_down_) uv_idle_stop(&self->idle_);
   if (self->state_.shutdown_requested && !self->shutting_down_) self->BeginShutdown();

@@ -91,6 +91,9 @@ class Server final : public ConnectionHost, public ClientOutputs, public Replica
   void ServeWaiters();
   void TrackAofDurability();
   void StartSnapshotTransfer(uint64_t client_id);
+  void ReadSnapshotPipe(SnapshotTransfer& t);
+  // Every loop iteration: a paused snapshot whose replica has read enough is read again.
+  void ResumeSnapshotReads();
   void ForwardSnapshot(SnapshotTransfer& t, std::string_view bytes);
   void FinishSnapshotTransfer(SnapshotTransfer& t);
   void EndSnapshotTransfer(SnapshotTransfer& t, bool ok);

@@ -30,10 +30,17 @@ struct Server::SnapshotTransfer {
   uint64_t client_id = 0;
   pid_t pid = -1;
   uint64_t bytes = 0;
+  bool paused = false;  // the replica has kSnapshotHighWater unsent: the pipe is not read
   char buf[64 * 1024];
 };
 
 namespace {
+
+// Backpressure on a full sync: past this much unsent output the snapshot pipe is not read (the
+// child then blocks on it), and reading resumes below the low mark; a slow replica does not make
+// the primary hold its whole snapshot in memory.
+constexpr size_t kSnapshotHighWater = 16 * 1024 * 1024;
+constexpr size_t kSnapshotLowWater = 4 * 1024 * 1024;
 
 std::string PeerIp(const Client& c) {
   if (!c.repl_ip.empty()) return c.repl_ip;
@@ -221,8 +228,13 @@ void Server::StartSnapshotTransfer(uint64_t client_id) {
   }
   Log(LogLevel::kNotice, "Starting the full sync's snapshot, streamed to the replica by pid " +
                              std::to_string(pid));
+  ReadSnapshotPipe(*t);
+}
+
+void Server::ReadSnapshotPipe(SnapshotTransfer& t) {
+  t.paused = false;
   uv_read_start(
-      reinterpret_cast<uv_stream_t*>(&t->pipe),
+      reinterpret_cast<uv_stream_t*>(&t.pipe),
       [](uv_handle_t* h, size_t, uv_buf_t* buf) {
         auto* t = static_cast<SnapshotTransfer*>(h->data);
         *buf = uv_buf_init(t->buf, sizeof(t->buf));
@@ -235,12 +247,25 @@ void Server::StartSnapshotTransfer(uint64_t client_id) {
       });
 }
 
+void Server::ResumeSnapshotReads() {
+  for (SnapshotTransfer* t : transfers_) {
+    if (!t->paused) continue;
+    auto it = connections_.find(t->client_id);
+    if (it != connections_.end() && it->second->PendingOutput() < kSnapshotLowWater) {
+      ReadSnapshotPipe(*t);
+    }
+  }
+}
+
 void Server::ForwardSnapshot(SnapshotTransfer& t, std::string_view bytes) {
   t.bytes += bytes.size();
-  if (resp::Writer* w = OutputFor(t.client_id)) {
-    w->Raw(bytes);
-  } else {
-    EndSnapshotTransfer(t, false);  // the replica is gone
+  auto it = connections_.find(t.client_id);
+  resp::Writer* w = OutputFor(t.client_id);
+  if (w == nullptr || it == connections_.end()) return EndSnapshotTransfer(t, false);  // gone
+  w->Raw(bytes);
+  if (it->second->PendingOutput() > kSnapshotHighWater) {
+    uv_read_stop(reinterpret_cast<uv_stream_t*>(&t.pipe));
+    t.paused = true;
   }
 }
 

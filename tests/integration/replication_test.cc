@@ -530,3 +530,43 @@ TEST_CASE("A primary left without replicas frees its backlog after repl-backlog-
   CHECK(p.Text({"INFO", "replication"}).find(history.substr(history.find("master_replid:"), 54)) ==
         std::string::npos);
 }
+
+TEST_CASE("A replica that reads its full sync slowly does not make the primary hold the snapshot",
+          "[integration][replication]") {
+  ReplNode p_node({"--appendonly", "no"});
+  itest::Redis p(p_node.port, 30);
+  // About 60 MB of snapshot: 3,000 strings of 20 KB.
+  {
+    itest::RawSocket loader(p_node.port);
+    std::string batch;
+    for (int i = 0; i < 3000; i++) {
+      batch += itest::Multibulk({"SET", "big:" + std::to_string(i), std::string(20000, 'a' + i % 26)});
+    }
+    loader.SendAll(batch);
+    REQUIRE(loader.ReadAtLeast(3000 * 5, 20000).size() == 3000 * 5);
+  }
+  const int64_t before = itest::InfoInt(p, "used_memory");
+  // A replica by hand that takes its snapshot and then stops reading.
+  itest::RawSocket replica(p_node.port);
+  replica.SendAll(itest::Multibulk({"REPLCONF", "capa", "eof", "capa", "psync2", "capa", "runnel"}));
+  REQUIRE(replica.ReadAtLeast(5) == "+OK\r\n");
+  replica.SendAll(itest::Multibulk({"PSYNC", "?", "-1"}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const int64_t during = itest::InfoInt(p, "used_memory");
+  INFO("used_memory grew by " << (during - before) / 1024 / 1024 << " MB while stalled");
+  CHECK(during - before < 40 * 1024 * 1024);
+  CHECK(p.Text({"PING"}) == "PONG");
+  // Reading again, the replica gets the whole snapshot, framed, with every key.
+  std::string got = replica.ReadAtLeast(1'000'000, 30000);
+  const size_t header_end = got.find("\r\n", got.find("$EOF:"));
+  REQUIRE(header_end != std::string::npos);
+  const std::string mark = got.substr(header_end - 40, 40);
+  const auto deadline = itest::Clock::now() + std::chrono::seconds(30);
+  while (got.find(mark, header_end + 2) == std::string::npos && itest::Clock::now() < deadline) {
+    got += replica.ReadAtLeast(1, 1000);
+  }
+  CHECK(got.find(mark, header_end + 2) != std::string::npos);
+  size_t keys = 0;
+  for (size_t at = got.find("big:"); at != std::string::npos; at = got.find("big:", at + 1)) keys++;
+  CHECK(keys == 3000);
+}
