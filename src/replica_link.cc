@@ -40,6 +40,7 @@ ReplicaLink::ReplicaLink(ReplicaLinkHost& host, uint64_t client_id) : host_(host
   master_.db_index = host.state().repl.applied_db;
   master_.is_master = true;
   master_.authenticated = true;
+  master_.created_ms = master_.last_interaction_ms = WallClockMs();
   master_.addr = host.state().repl.master_host + ":" +
                  std::to_string(host.state().repl.master_port);
   host.state().repl.link = LinkState::kConnect;
@@ -55,6 +56,7 @@ ReplicaLink::~ReplicaLink() {
   Replication& repl = host_.state().repl;
   if (repl.link == LinkState::kConnected) repl.link_down_since_ms = WallClockMs();
   repl.link = LinkState::kNone;
+  repl.master_client = nullptr;
 }
 
 void ReplicaLink::Cron(int64_t now_ms) {
@@ -227,6 +229,7 @@ bool ReplicaLink::HandleStepReply(std::string_view line) {
           Log(LogLevel::kNotice, "Master replication ID changed to " + repl.replid);
         }
         Log(LogLevel::kNotice, "Successful partial resynchronization with master.");
+        repl.master_client = &master_;
         repl.read_offset = repl.offset;
         repl.link = LinkState::kConnected;
         repl.last_io_ms = WallClockMs();
@@ -248,7 +251,7 @@ bool ReplicaLink::HandleStepReply(std::string_view line) {
 
 void ReplicaLink::OnRead(std::string_view data) {
   Replication& repl = host_.state().repl;
-  repl.last_io_ms = WallClockMs();
+  repl.last_io_ms = master_.last_interaction_ms = WallClockMs();
   in_.append(data);
   while (socket_ != nullptr) {
     if (repl.link == LinkState::kHandshake) {
@@ -323,6 +326,7 @@ void ReplicaLink::HandleTransfer() {
   repl.read_offset = sync_offset_;
   repl.backlog.Reset(static_cast<size_t>(host_.state().config.repl_backlog_size), sync_offset_);
   repl.link = LinkState::kConnected;
+  repl.master_client = &master_;
   repl.link_down_since_ms = -1;
   master_.db_index = 0;
   repl.applied_db = 0;
@@ -373,6 +377,7 @@ void ReplicaLink::SendAck() {
 void ReplicaLink::Fail(const std::string& why) {
   Log(LogLevel::kWarning, why);
   Replication& repl = host_.state().repl;
+  repl.master_client = nullptr;
   if (repl.link == LinkState::kConnected) repl.link_down_since_ms = WallClockMs();
   if (socket_ != nullptr) {
     socket_->owner = nullptr;

@@ -17,6 +17,8 @@
 
 namespace server {
 
+struct Client;
+
 // The last `capacity` bytes of the stream. Offsets are Redis's: the stream's byte count since
 // the replication id began; the backlog holds bytes [first_offset(), end_offset()].
 class ReplBacklog {
@@ -112,6 +114,10 @@ struct Replication {
   // The db the primary's stream had selected at `offset`, as this replica applied it: a
   // partial resync continues in it (kept across a restart with the offset).
   int applied_db = 0;
+
+  // The pseudo-client the primary's stream runs as, while the link is up (CLIENT LIST shows it
+  // with flags=M, as Redis does).
+  const Client* master_client = nullptr;
 
   bool is_replica() const { return !master_host.empty(); }
   // Forgets the replid the replica history came from and starts a new one (Redis's

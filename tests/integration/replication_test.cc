@@ -570,3 +570,23 @@ TEST_CASE("A replica that reads its full sync slowly does not make the primary h
   for (size_t at = got.find("big:"); at != std::string::npos; at = got.find("big:", at + 1)) keys++;
   CHECK(keys == 3000);
 }
+
+TEST_CASE("CLIENT LIST on a replica shows the link to its primary with flags=M",
+          "[integration][replication]") {
+  ReplNode p_node, r_node;
+  itest::Redis p(p_node.port, 10), r(r_node.port, 10);
+  CHECK(r.Text({"CLIENT", "LIST", "TYPE", "master"}).empty());
+  REQUIRE(r.Text({"REPLICAOF", "127.0.0.1", std::to_string(p_node.port)}) == "OK");
+  REQUIRE(ReplCaughtUp(p, r));
+  const std::string master = r.Text({"CLIENT", "LIST", "TYPE", "master"});
+  CHECK(master.find("addr=127.0.0.1:" + std::to_string(p_node.port)) != std::string::npos);
+  CHECK(master.find(" flags=M ") != std::string::npos);
+  CHECK(master.find(" age=0 ") != std::string::npos);
+  CHECK(r.Text({"CLIENT", "LIST"}).find(" flags=M ") != std::string::npos);
+  const size_t id_at = master.find("id=") + 3;
+  const std::string id = master.substr(id_at, master.find(' ') - id_at);
+  CHECK(r.Text({"CLIENT", "LIST", "ID", id}) == master);
+  // Promoted, it has no primary and no such line.
+  REQUIRE(r.Text({"REPLICAOF", "NO", "ONE"}) == "OK");
+  CHECK(r.Text({"CLIENT", "LIST", "TYPE", "master"}).empty());
+}

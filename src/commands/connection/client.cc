@@ -106,6 +106,21 @@ void ClientList(CommandContext& ctx) {
   } else {
     return ctx.reply.Error(err::kSyntax);
   }
+  // The link to our primary is not a connection of ours, but Redis lists it (flags=M).
+  if (const Client* m = ctx.server.repl.master_client) {
+    const bool all = ctx.argc() == 2;
+    const bool by_type = ctx.argc() == 4 && EqualsIgnoreCase(ctx.arg(2), "TYPE") &&
+                         EqualsIgnoreCase(ctx.arg(3), "master");
+    bool by_id = false;
+    if (ctx.argc() >= 4 && EqualsIgnoreCase(ctx.arg(2), "ID")) {
+      for (size_t i = 3; i < ctx.argc(); i++) by_id |= ctx.arg(i) == std::to_string(m->id);
+    }
+    if (all || by_type || by_id) {
+      shown.push_back(m);
+      std::sort(shown.begin(), shown.end(),
+                [](const Client* a, const Client* b) { return a->id < b->id; });
+    }
+  }
   std::string text;
   for (const Client* c : shown) text += ClientLine(ctx, *c);
   ctx.reply.Verbatim(text, "txt");
