@@ -2,6 +2,7 @@
 // what was asked in ServerState::repl: the server connects to a new primary, and answers a
 // PSYNC (+CONTINUE with the backlog, or +FULLRESYNC and a snapshot), at its next check point,
 // where every write so far is in the stream and none after (src/server_repl.cc).
+#include <cstdint>
 #include <string>
 
 #include "resp/strict_int.h"
@@ -157,6 +158,13 @@ void Role(CommandContext& ctx) {
   }
 }
 
+// The wall-clock deadline of a WAIT or WAITAOF timeout (ms; 0 = none, as is one too far off to
+// represent).
+int64_t WaitDeadline(int64_t now_ms, int64_t timeout) {
+  if (timeout == 0 || timeout > INT64_MAX - now_ms) return -1;
+  return now_ms + timeout;
+}
+
 // WAIT numreplicas timeout: parks the client; the server answers at a check point once enough
 // replicas acknowledged every write made before it, or at the deadline, with how many did.
 void Wait(CommandContext& ctx) {
@@ -173,7 +181,7 @@ void Wait(CommandContext& ctx) {
     return ctx.reply.Integer(static_cast<int64_t>(ReplicasAcked(repl, repl.data_offset)));
   }
   ctx.client.blocked = true;
-  repl.waiters.push_back({ctx.client.id, numreplicas, timeout > 0 ? ctx.now_ms + timeout : -1});
+  repl.waiters.push_back({ctx.client.id, numreplicas, WaitDeadline(ctx.now_ms, timeout)});
 }
 
 // WAITAOF numlocal numreplicas timeout (Redis 7.2): the same, counting fsyncs to the AOF of
@@ -201,7 +209,7 @@ void WaitAof(CommandContext& ctx) {
   }
   ctx.client.blocked = true;
   repl.waiters.push_back(
-      {ctx.client.id, numreplicas, timeout > 0 ? ctx.now_ms + timeout : -1, 0, false, numlocal});
+      {ctx.client.id, numreplicas, WaitDeadline(ctx.now_ms, timeout), 0, false, numlocal});
 }
 
 constexpr uint32_t kReplAdmin = kAdmin | kNoScript;
