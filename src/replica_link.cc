@@ -324,6 +324,9 @@ void ReplicaLink::HandleTransfer() {
   repl.second_offset = -1;
   repl.offset = sync_offset_;
   repl.read_offset = sync_offset_;
+  // The AOF is now the snapshot, fsynced: that far of the new history is durable.
+  repl.fsynced_offset = sync_offset_;
+  repl.aof_marks.clear();
   repl.backlog.Reset(static_cast<size_t>(host_.state().config.repl_backlog_size), sync_offset_);
   repl.link = LinkState::kConnected;
   repl.master_client = &master_;

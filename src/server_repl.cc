@@ -41,6 +41,8 @@ namespace {
 // the primary hold its whole snapshot in memory.
 constexpr size_t kSnapshotHighWater = 16 * 1024 * 1024;
 constexpr size_t kSnapshotLowWater = 4 * 1024 * 1024;
+// Check points remembered until the AOF's fsync covers them (a replica's FACK).
+constexpr size_t kMaxAofMarks = 4096;
 
 std::string PeerIp(const Client& c) {
   if (!c.repl_ip.empty()) return c.repl_ip;
@@ -170,13 +172,17 @@ void Server::ServeWaiters() {
 }
 
 void Server::TrackAofDurability() {
+  // Only a replica reports an fsynced stream offset (FACK); a primary's WAITAOF compares AOF
+  // lengths directly.
   Replication& repl = state_.repl;
-  if (!state_.aof) return;
+  if (!state_.aof || !repl.is_replica()) return;
   // The stream offset that the AOF's content stands at after this check point's records.
-  const uint64_t offset = repl.is_replica() ? repl.offset : repl.data_offset;
   const uint64_t length = state_.aof->current_size() + state_.aof->buffer_length();
-  if (repl.aof_marks.empty() || repl.aof_marks.back().second != offset) {
-    repl.aof_marks.emplace_back(length, offset);
+  if (repl.aof_marks.empty() || repl.aof_marks.back().second != repl.offset) {
+    // With appendfsync no nothing is ever fsynced: dropping the oldest marks keeps the queue
+    // bounded and only makes FACK more conservative.
+    if (repl.aof_marks.size() >= kMaxAofMarks) repl.aof_marks.pop_front();
+    repl.aof_marks.emplace_back(length, repl.offset);
   }
   const uint64_t durable = state_.aof->durable_size();
   while (!repl.aof_marks.empty() && repl.aof_marks.front().first <= durable) {
@@ -459,6 +465,7 @@ void Server::LoadReplState() {
   repl.replid = id;
   repl.offset = offset;
   repl.data_offset = offset;
+  repl.fsynced_offset = offset;  // written at a clean shutdown, after the AOF's last fsync
   repl.applied_db = db >= 0 && db < state_.config.databases ? db : 0;
   Log(LogLevel::kNotice, "The AOF stands at replication offset " + std::to_string(offset) +
                              " of " + repl.replid + ": a partial resync can continue from it");

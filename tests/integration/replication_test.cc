@@ -590,3 +590,28 @@ TEST_CASE("CLIENT LIST on a replica shows the link to its primary with flags=M",
   REQUIRE(r.Text({"REPLICAOF", "NO", "ONE"}) == "OK");
   CHECK(r.Text({"CLIENT", "LIST", "TYPE", "master"}).empty());
 }
+
+TEST_CASE("A replica's fsync report starts over with the history of a new primary",
+          "[integration][replication]") {
+  // Found on review: the fsynced offset of the old history survived a full sync from another
+  // primary, so the replica claimed fsyncs of the new one's writes it never made.
+  ReplNode a_node, b_node, r_node({"--appendfsync", "always"});
+  itest::Redis a(a_node.port, 10), b(b_node.port, 10), r(r_node.port, 10);
+  REQUIRE(r.Text({"REPLICAOF", "127.0.0.1", std::to_string(a_node.port)}) == "OK");
+  REQUIRE(ReplCaughtUp(a, r));
+  for (int i = 0; i < 200; i++) a.Text({"SET", "a" + std::to_string(i), std::string(100, 'x')});
+  itest::Reply got = a.Command({"WAITAOF", "0", "1", "5000"});
+  REQUIRE(got);
+  REQUIRE(got->elements == 2);
+  REQUIRE(got->element[1]->integer == 1);
+  // From now on the replica fsyncs nothing; it follows B, whose history is much shorter.
+  REQUIRE(r.Text({"CONFIG", "SET", "appendfsync", "no"}) == "OK");
+  REQUIRE(r.Text({"REPLICAOF", "127.0.0.1", std::to_string(b_node.port)}) == "OK");
+  REQUIRE(ReplCaughtUp(b, r));
+  REQUIRE(b.Text({"SET", "k", "v"}) == "OK");
+  REQUIRE(ReplCaughtUp(b, r));
+  got = b.Command({"WAITAOF", "0", "1", "500"});
+  REQUIRE(got);
+  REQUIRE(got->elements == 2);
+  CHECK(got->element[1]->integer == 0);
+}
