@@ -121,6 +121,22 @@ bool ReplCaughtUp(itest::Redis& primary, itest::Redis& replica) {
       std::chrono::seconds(10));
 }
 
+
+// The id of the primary's connection from its replica (CLIENT LIST flags=S).
+std::string ReplicaConnectionId(itest::Redis& primary) {
+  const std::string list = primary.Text({"CLIENT", "LIST"});
+  const size_t at = list.find("flags=S");
+  REQUIRE(at != std::string::npos);
+  const size_t line = list.rfind("id=", at);
+  return list.substr(line + 3, list.find(' ', line) - line - 3);
+}
+
+size_t ReplCount(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) n++;
+  return n;
+}
+
 }  // namespace
 
 TEST_CASE("Two replicas of a primary hold the same dataset, streams and PELs included",
@@ -169,12 +185,7 @@ TEST_CASE("A dropped link resumes partially, and the old primary follows a promo
   REQUIRE(b.Text({"REPLICAOF", "127.0.0.1", std::to_string(a_node.port)}) == "OK");
   REQUIRE(ReplCaughtUp(a, b));
   // Cut the link from the primary's side: the replica reconnects and continues.
-  const std::string list = a.Text({"CLIENT", "LIST"});
-  const size_t at = list.find("flags=S");
-  REQUIRE(at != std::string::npos);
-  const size_t line = list.rfind("id=", at);
-  const std::string id = list.substr(line + 3, list.find(' ', line) - line - 3);
-  REQUIRE(a.Text({"CLIENT", "KILL", "ID", id}) == "1");
+  REQUIRE(a.Text({"CLIENT", "KILL", "ID", ReplicaConnectionId(a)}) == "1");
   ReplWriteEverything(a, "two");
   REQUIRE(ReplCaughtUp(a, b));
   CHECK(a_node.process->Log().find("Partial resynchronization request from replica") !=
@@ -260,24 +271,6 @@ TEST_CASE("A replica shut down and restarted continues partially, in the db it w
   CHECK(ReplDump(r) == ReplDump(p));
 }
 
-namespace {
-
-// The id of the primary's connection from its replica (CLIENT LIST flags=S).
-std::string ReplicaConnectionId(itest::Redis& primary) {
-  const std::string list = primary.Text({"CLIENT", "LIST"});
-  const size_t at = list.find("flags=S");
-  REQUIRE(at != std::string::npos);
-  const size_t line = list.rfind("id=", at);
-  return list.substr(line + 3, list.find(' ', line) - line - 3);
-}
-
-size_t ReplCount(const std::string& text, const std::string& what) {
-  size_t n = 0;
-  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) n++;
-  return n;
-}
-
-}  // namespace
 
 TEST_CASE("A link dropped mid-transfer leaves the replica's data as it was, then syncs fully",
           "[integration][replication]") {
