@@ -158,47 +158,45 @@ void Role(CommandContext& ctx) {
   }
 }
 
-// The wall-clock deadline of a WAIT or WAITAOF timeout (ms; 0 = none, as is one too far off to
-// represent).
-int64_t WaitDeadline(int64_t now_ms, int64_t timeout) {
-  if (timeout == 0 || timeout > INT64_MAX - now_ms) return -1;
-  return now_ms + timeout;
+// WAIT's and WAITAOF's timeout argument (ms, 0 = none) as a wall-clock deadline; -1 for none,
+// as for one too far off to represent.
+Result<int64_t> WaitDeadlineArg(const CommandContext& ctx, size_t index) {
+  auto timeout = Int64Arg(ctx, index, err::kTimeoutNotInteger);
+  if (!timeout) return timeout;
+  if (*timeout < 0) return Failure(std::string(err::kTimeoutNegative));
+  if (*timeout == 0 || *timeout > INT64_MAX - ctx.now_ms) return int64_t{-1};
+  return ctx.now_ms + *timeout;
 }
 
 // WAIT numreplicas timeout: parks the client; the server answers at a check point once enough
 // replicas acknowledged every write made before it, or at the deadline, with how many did.
 void Wait(CommandContext& ctx) {
-  int64_t numreplicas = 0, timeout = 0;
-  if (!resp::ParseStrictInt64(ctx.arg(1), numreplicas)) return ctx.reply.Error(err::kNotInteger);
-  if (!resp::ParseStrictInt64(ctx.arg(2), timeout)) {
-    return ctx.reply.Error("ERR timeout is not an integer or out of range");
-  }
-  if (timeout < 0) return ctx.reply.Error("ERR timeout is negative");
+  auto numreplicas = Int64Arg(ctx, 1);
+  if (!numreplicas) return ctx.reply.Error(numreplicas.error());
+  auto deadline = WaitDeadlineArg(ctx, 2);
+  if (!deadline) return ctx.reply.Error(deadline.error());
   Replication& repl = ctx.server.repl;
   if (repl.is_replica()) return ctx.reply.Error(err::kWaitFromReplica);
   // Inside MULTI (or with nothing to wait for) the answer is what is known now, as in Redis.
-  if (ctx.client.command_depth > 1 || numreplicas <= 0) {
+  if (ctx.client.command_depth > 1 || *numreplicas <= 0) {
     return ctx.reply.Integer(static_cast<int64_t>(ReplicasAcked(repl, repl.data_offset)));
   }
   ctx.client.blocked = true;
-  repl.waiters.push_back({ctx.client.id, numreplicas, WaitDeadline(ctx.now_ms, timeout)});
+  repl.waiters.push_back({ctx.client.id, *numreplicas, *deadline});
 }
 
 // WAITAOF numlocal numreplicas timeout (Redis 7.2): the same, counting fsyncs to the AOF of
 // this node (0 or 1) and of the replicas; answers [local, replicas].
 void WaitAof(CommandContext& ctx) {
-  int64_t numlocal = 0, numreplicas = 0, timeout = 0;
-  if (!resp::ParseStrictInt64(ctx.arg(1), numlocal) ||
-      !resp::ParseStrictInt64(ctx.arg(2), numreplicas)) {
-    return ctx.reply.Error(err::kNotInteger);
-  }
-  if (!resp::ParseStrictInt64(ctx.arg(3), timeout)) {
-    return ctx.reply.Error("ERR timeout is not an integer or out of range");
-  }
-  if (timeout < 0) return ctx.reply.Error("ERR timeout is negative");
+  auto numlocal = Int64Arg(ctx, 1);
+  if (!numlocal) return ctx.reply.Error(numlocal.error());
+  auto numreplicas = Int64Arg(ctx, 2);
+  if (!numreplicas) return ctx.reply.Error(numreplicas.error());
+  auto deadline = WaitDeadlineArg(ctx, 3);
+  if (!deadline) return ctx.reply.Error(deadline.error());
   Replication& repl = ctx.server.repl;
   if (repl.is_replica()) return ctx.reply.Error(err::kWaitAofFromReplica);
-  if (numlocal > 0 && !ctx.server.config.appendonly) return ctx.reply.Error(err::kWaitAofNoAof);
+  if (*numlocal > 0 && !ctx.server.config.appendonly) return ctx.reply.Error(err::kWaitAofNoAof);
   if (ctx.client.command_depth > 1) {
     ctx.reply.Array(2);
     const AofWriter* aof = ctx.server.aof.get();
@@ -209,7 +207,7 @@ void WaitAof(CommandContext& ctx) {
   }
   ctx.client.blocked = true;
   repl.waiters.push_back(
-      {ctx.client.id, numreplicas, WaitDeadline(ctx.now_ms, timeout), 0, false, numlocal});
+      {ctx.client.id, *numreplicas, *deadline, 0, false, *numlocal});
 }
 
 constexpr uint32_t kReplAdmin = kAdmin | kNoScript;
