@@ -2,6 +2,9 @@
 // bound (bytes, or a percentage of maxmemory), the one holding most is closed and counted in
 // INFO's evicted_clients; a CLIENT NO-EVICT client is spared; small clients stay served.
 // INFO's client_recent_max_input_buffer shows the large request for a few seconds after.
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <string>
 
 #include "limits_helpers.h"
@@ -15,6 +18,16 @@ void EvictionWaitBuffered(itest::Redis& admin, int64_t bytes) {
   INFO("waiting for a query buffer of " << bytes << " bytes");
   REQUIRE(itest::WaitFor([&] { return itest::MaxClientField(admin, "qbuf") >= bytes; },
                          std::chrono::seconds(20)));
+}
+
+// Sends `data` in 128 KB slices, so the server sees the buffer grow, until all is sent or the
+// server closes the connection (as it does once the sender is evicted).
+void EvictionSendUntilClosed(itest::RawSocket& s, const std::string& data) {
+  constexpr size_t kSlice = 128 * 1024;
+  for (size_t at = 0; at < data.size(); at += kSlice) {
+    const size_t n = std::min(kSlice, data.size() - at);
+    if (send(s.fd(), data.data() + at, n, MSG_NOSIGNAL) <= 0) return;
+  }
 }
 
 // The server closed the socket (it reads EOF).
@@ -37,9 +50,8 @@ TEST_CASE("Past maxmemory-clients the client holding most memory is closed", "[i
   itest::Redis admin(server.port(), 10);
   CHECK(EvictionConfigValue(admin, "maxmemory-clients") == "1048576");
   itest::RawSocket hog(server.port());
-  hog.SendAll("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n");
-  // Sent in slices so that the server sees the buffer grow past the bound.
-  for (int i = 0; i < 12; i++) hog.SendAll(std::string(128 * kEvictKiB, 'x'));
+  EvictionSendUntilClosed(hog, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n" +
+                                   std::string(12 * 128 * kEvictKiB, 'x'));
   CHECK(EvictionClosed(hog));
   CHECK(itest::InfoInt(admin, "evicted_clients") == 1);
   CHECK(admin.Text({"PING"}) == "PONG");  // the small client is still served
@@ -65,7 +77,8 @@ TEST_CASE("A CLIENT NO-EVICT client is spared and the next largest goes", "[inte
   spared.SendAll("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n" + std::string(800 * kEvictKiB, 'x'));
   EvictionWaitBuffered(admin, 800 * kEvictKiB);
   itest::RawSocket smaller(server.port());
-  smaller.SendAll("*3\r\n$3\r\nSET\r\n$1\r\nj\r\n$3000000\r\n" + std::string(400 * kEvictKiB, 'y'));
+  EvictionSendUntilClosed(smaller, "*3\r\n$3\r\nSET\r\n$1\r\nj\r\n$3000000\r\n" +
+                                       std::string(400 * kEvictKiB, 'y'));
   CHECK(EvictionClosed(smaller));
   CHECK(itest::InfoInt(admin, "evicted_clients") == 1);
   CHECK(spared.ReadAtLeast(1, 300).empty());
@@ -95,7 +108,8 @@ TEST_CASE("maxmemory-clients as a percentage is taken of maxmemory", "[integrati
   }
   CHECK(admin.Text({"CONFIG", "SET", "maxmemory", "10mb"}) == "OK");  // bound: 1 MB
   itest::RawSocket s(server.port());
-  s.SendAll("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n" + std::string(2048 * kEvictKiB, 'x'));
+  EvictionSendUntilClosed(s, "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n" +
+                                 std::string(2048 * kEvictKiB, 'x'));
   CHECK(EvictionClosed(s));
   CHECK(itest::InfoInt(admin, "evicted_clients") == 1);
 }
