@@ -53,6 +53,8 @@ struct Client {
   std::string last_command = "NULL";
   bool no_evict = false;
   bool no_touch = false;
+  // MONITOR: every command the server runs is shown to this client (CLIENT LIST flag O).
+  bool monitor = false;
 
   // Set by a handler; the connection closes once the reply has been written (QUIT, CLIENT
   // KILL on self, protocol errors).
