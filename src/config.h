@@ -137,6 +137,11 @@ struct Config {
   bool tls_session_caching = true;
   int64_t tls_session_cache_size = 20480;   // sessions kept for resumption
   int64_t tls_session_cache_timeout = 300;  // seconds a cached session may be resumed
+
+  // Per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM), and the
+  // percentiles INFO prints from them.
+  bool latency_tracking = true;
+  std::vector<double> latency_tracking_info_percentiles = {50.0, 99.0, 99.9};
 };
 
 // Whether CONFIG SET may change an option; the last two give Redis's two refusal texts.
