@@ -34,6 +34,26 @@ bool WaitField(itest::Redis& admin, const std::string& id, const std::string& fi
   return false;
 }
 
+// Connects a raw socket and returns its client id (asked with CLIENT ID).
+std::string RawClientId(itest::RawSocket& raw) {
+  raw.SendAll(itest::Multibulk({"CLIENT", "ID"}));
+  const std::string reply = raw.ReadAtLeast(4);
+  return reply.substr(1, reply.find('\r') - 1);
+}
+
+// Sends a blocking request on `raw`, waits until the server counts it blocked, unblocks it
+// with `args` from `admin` (1 expected) and returns what `raw` then reads (`want` bytes).
+std::string UnblockAndRead(itest::Redis& admin, itest::RawSocket& raw,
+                           const std::vector<std::string>& request,
+                           const std::vector<std::string>& args, size_t want) {
+  raw.SendAll(itest::Multibulk(request));
+  REQUIRE(itest::WaitBlockedClients(admin, 1));
+  CHECK(admin.Text(args) == "1");
+  return raw.ReadAtLeast(want);
+}
+
+const std::string kUnblockedError = "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n";
+
 }  // namespace
 
 TEST_CASE("CLIENT PAUSE WRITE holds another client's write until UNPAUSE while reads pass",
@@ -42,9 +62,7 @@ TEST_CASE("CLIENT PAUSE WRITE holds another client's write until UNPAUSE while r
   itest::Redis admin(server.port());
   itest::Redis reader(server.port());
   itest::RawSocket writer(server.port());
-  writer.SendAll(itest::Multibulk({"CLIENT", "ID"}));
-  const std::string id_reply = writer.ReadAtLeast(4);
-  const std::string writer_id = id_reply.substr(1, id_reply.find('\r') - 1);
+  const std::string writer_id = RawClientId(writer);
 
   REQUIRE(admin.Text({"CLIENT", "PAUSE", "100000", "WRITE"}) == "OK");
   writer.SendAll(itest::Multibulk({"SET", "k", "v"}) + itest::Multibulk({"GET", "k"}));
@@ -126,20 +144,15 @@ TEST_CASE("CLIENT UNBLOCK answers a BLPOP as by a timeout, or with the UNBLOCKED
   itest::Redis blocked(server.port());
   const std::string id = blocked.Text({"CLIENT", "ID"});
   itest::RawSocket raw(server.port());
-  raw.SendAll(itest::Multibulk({"CLIENT", "ID"}));
-  const std::string id_reply = raw.ReadAtLeast(4);
-  const std::string raw_id = id_reply.substr(1, id_reply.find('\r') - 1);
+  const std::string raw_id = RawClientId(raw);
 
   raw.SendAll(itest::Multibulk({"BLPOP", "l", "0"}) + itest::Multibulk({"PING"}));
   REQUIRE(itest::WaitBlockedClients(admin, 1));
   CHECK(admin.Text({"CLIENT", "UNBLOCK", raw_id}) == "1");
   CHECK(raw.ReadAtLeast(12) == "*-1\r\n+PONG\r\n");  // its next request runs after
 
-  raw.SendAll(itest::Multibulk({"BLPOP", "l", "0"}));
-  REQUIRE(itest::WaitBlockedClients(admin, 1));
-  CHECK(admin.Text({"CLIENT", "UNBLOCK", raw_id, "ERROR"}) == "1");
-  const std::string err = "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n";
-  CHECK(raw.ReadAtLeast(err.size()) == err);
+  CHECK(UnblockAndRead(admin, raw, {"BLPOP", "l", "0"}, {"CLIENT", "UNBLOCK", raw_id, "ERROR"},
+                       kUnblockedError.size()) == kUnblockedError);
   CHECK(admin.Text({"CLIENT", "UNBLOCK", raw_id}) == "0");
   CHECK(admin.Text({"CLIENT", "UNBLOCK", id}) == "0");  // connected, not blocked
   // The unblocked client was not served: a later push stays in the list.
@@ -152,30 +165,40 @@ TEST_CASE("CLIENT UNBLOCK answers an XREAD BLOCK with a null or the UNBLOCKED er
   itest::Server server;
   itest::Redis admin(server.port());
   itest::RawSocket raw(server.port());
-  raw.SendAll(itest::Multibulk({"CLIENT", "ID"}));
-  const std::string id_reply = raw.ReadAtLeast(4);
-  const std::string raw_id = id_reply.substr(1, id_reply.find('\r') - 1);
+  const std::string raw_id = RawClientId(raw);
 
-  raw.SendAll(itest::Multibulk({"XREAD", "BLOCK", "0", "STREAMS", "s", "$"}));
-  REQUIRE(itest::WaitBlockedClients(admin, 1));
-  CHECK(admin.Text({"CLIENT", "UNBLOCK", raw_id, "TIMEOUT"}) == "1");
-  CHECK(raw.ReadAtLeast(5) == "*-1\r\n");
-
-  raw.SendAll(itest::Multibulk({"XREAD", "BLOCK", "0", "STREAMS", "s", "$"}));
-  REQUIRE(itest::WaitBlockedClients(admin, 1));
-  CHECK(admin.Text({"CLIENT", "UNBLOCK", raw_id, "ERROR"}) == "1");
-  const std::string err = "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n";
-  CHECK(raw.ReadAtLeast(err.size()) == err);
+  const std::vector<std::string> xread = {"XREAD", "BLOCK", "0", "STREAMS", "s", "$"};
+  CHECK(UnblockAndRead(admin, raw, xread, {"CLIENT", "UNBLOCK", raw_id, "TIMEOUT"}, 5) ==
+        "*-1\r\n");
+  CHECK(UnblockAndRead(admin, raw, xread, {"CLIENT", "UNBLOCK", raw_id, "ERROR"},
+                       kUnblockedError.size()) == kUnblockedError);
   CHECK(itest::WaitBlockedClients(admin, 0));
+}
+
+TEST_CASE("CLIENT UNBLOCK answers a WAIT with the acknowledgements so far, or UNBLOCKED",
+          "[integration][client]") {
+  itest::Server server;
+  itest::Redis admin(server.port());
+  itest::RawSocket raw(server.port());
+  const std::string raw_id = RawClientId(raw);
+  auto is_blocked = [](const std::string& f) { return f == "b"; };
+  raw.SendAll(itest::Multibulk({"WAIT", "1", "0"}));  // no replica: waits forever
+  REQUIRE(WaitField(admin, raw_id, "flags", is_blocked));
+  CHECK(admin.Text({"CLIENT", "UNBLOCK", raw_id}) == "1");
+  CHECK(raw.ReadAtLeast(4) == ":0\r\n");
+  raw.SendAll(itest::Multibulk({"WAIT", "1", "0"}));
+  REQUIRE(WaitField(admin, raw_id, "flags", is_blocked));
+  CHECK(admin.Text({"CLIENT", "UNBLOCK", raw_id, "ERROR"}) == "1");
+  CHECK(raw.ReadAtLeast(kUnblockedError.size()) == kUnblockedError);
+  raw.SendAll(itest::Multibulk({"PING"}));
+  CHECK(raw.ReadAtLeast(7) == "+PONG\r\n");
 }
 
 TEST_CASE("A client held by CLIENT PAUSE cannot be unblocked", "[integration][client]") {
   itest::Server server;
   itest::Redis admin(server.port());
   itest::RawSocket raw(server.port());
-  raw.SendAll(itest::Multibulk({"CLIENT", "ID"}));
-  const std::string id_reply = raw.ReadAtLeast(4);
-  const std::string raw_id = id_reply.substr(1, id_reply.find('\r') - 1);
+  const std::string raw_id = RawClientId(raw);
   REQUIRE(admin.Text({"CLIENT", "PAUSE", "100000", "WRITE"}) == "OK");
   raw.SendAll(itest::Multibulk({"SET", "k", "v"}));
   REQUIRE(WaitField(admin, raw_id, "flags", [](const std::string& f) { return f == "b"; }));
@@ -189,9 +212,7 @@ TEST_CASE("CLIENT LIST's buffer fields follow a client's input and output",
   itest::Server server;
   itest::Redis admin(server.port());
   itest::RawSocket c(server.port());
-  c.SendAll(itest::Multibulk({"CLIENT", "ID"}));
-  const std::string id_reply = c.ReadAtLeast(4);
-  const std::string id = id_reply.substr(1, id_reply.find('\r') - 1);
+  const std::string id = RawClientId(c);
 
   std::string line = ListLineOf(admin, id);
   CHECK(ClientField(line, "qbuf") == "0");

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <utility>
 #include <string>
 
 #include "src/client_info.h"
@@ -53,6 +54,16 @@ TEST_CASE("CLIENT REPLY OFF and SKIP set the client's mode silently; ON clears i
   CHECK(h.Run({"CLIENT", "REPLY", "maybe"}) == "-ERR syntax error\r\n");
   CHECK(h.Run({"CLIENT", "REPLY"}) ==
         "-ERR wrong number of arguments for 'client|reply' command\r\n");
+}
+
+TEST_CASE("RESET ends CLIENT REPLY OFF and a pending SKIP", "[client]") {
+  CommandHarness h;
+  h.Run({"CLIENT", "REPLY", "OFF"});
+  CHECK(h.Run({"RESET"}) == "+RESET\r\n");
+  CHECK_FALSE(h.client.reply_off);
+  h.Run({"CLIENT", "REPLY", "SKIP"});
+  h.Run({"RESET"});
+  CHECK_FALSE(h.client.reply_skip_next);
 }
 
 TEST_CASE("CLIENT PAUSE sets the pause from the command's time; UNPAUSE ends it", "[client]") {
@@ -158,32 +169,29 @@ TEST_CASE("A CLIENT LIST line has Redis 8's fields in order, filled from the cli
     REQUIRE(next != std::string::npos);
     at = next;
   }
-  CHECK(FieldOf(line, "watch") == "2");
-  CHECK(FieldOf(line, "qbuf") == "26");
-  CHECK(FieldOf(line, "qbuf-free") == "100");
-  CHECK(FieldOf(line, "rbs") == "16384");
-  CHECK(FieldOf(line, "rbp") == "32768");
-  CHECK(FieldOf(line, "obl") == "12");
-  CHECK(FieldOf(line, "oll") == "3");
-  CHECK(FieldOf(line, "omem") == "50000");
-  CHECK(FieldOf(line, "events") == "rw");
-  CHECK(FieldOf(line, "io-thread") == "0");
-  CHECK(FieldOf(line, "tot-net-in") == "1000");
-  CHECK(FieldOf(line, "tot-net-out") == "2000");
-  CHECK(FieldOf(line, "tot-cmds") == "7");
+  const std::pair<const char*, const char*> expected[] = {
+      {"watch", "2"},       {"qbuf", "26"},         {"qbuf-free", "100"},  {"rbs", "16384"},
+      {"rbp", "32768"},     {"obl", "12"},          {"oll", "3"},          {"omem", "50000"},
+      {"events", "rw"},     {"io-thread", "0"},     {"tot-net-in", "1000"},
+      {"tot-net-out", "2000"}, {"tot-cmds", "7"}};
+  for (const auto& [field, value] : expected) {
+    INFO(field);
+    CHECK(FieldOf(line, field) == value);
+  }
 }
 
 TEST_CASE("CLIENT LIST flags show monitors, paused clients and clients about to be killed",
           "[client]") {
   CommandHarness h;
   server::Client& c = h.client;
-  CHECK(FieldOf(server::ClientListLine(h.state, c, 0, {}), "flags") == "N");
+  auto flags = [&] { return FieldOf(server::ClientListLine(h.state, c, 0, {}), "flags"); };
+  CHECK(flags() == "N");
   c.monitor = true;
-  CHECK(FieldOf(server::ClientListLine(h.state, c, 0, {}), "flags") == "O");
+  CHECK(flags() == "O");
   c.monitor = false;
   c.postponed = true;
-  CHECK(FieldOf(server::ClientListLine(h.state, c, 0, {}), "flags") == "b");
+  CHECK(flags() == "b");
   c.postponed = false;
   h.state.clients_to_close.push_back(c.id);
-  CHECK(FieldOf(server::ClientListLine(h.state, c, 0, {}), "flags") == "A");
+  CHECK(flags() == "A");
 }
