@@ -1,7 +1,6 @@
-// CLIENT PAUSE: which requests wait while the server is paused, and until when. The state is
-// pure (times are passed in); the connection asks PostponesRequest before running a request and
-// the server resumes the postponed clients, in the order they were held, when the pause ends.
-// Invariant: `postponed` holds each held client once, and only while its Client::postponed is set.
+// CLIENT PAUSE: which requests wait while paused, and until when (pure: times are passed in);
+// the connection asks before each request, the server resumes held clients in order at the end.
+// Invariant: each held client is listed once, exactly while its Client::postponed is set.
 #pragma once
 
 #include <cstdint>
