@@ -61,6 +61,9 @@ struct Client {
   bool reply_off = false;
   bool reply_skip_next = false;
   bool reply_skip = false;
+  // A command silenced by OFF / SKIP blocked (BLPOP): its reply, when served or timed out, is
+  // dropped too, as in Redis. Cleared when the client runs its next request.
+  bool drop_blocked_reply = false;
   // Held back by CLIENT PAUSE: its next request waits in the buffer until the pause ends
   // (CLIENT LIST shows it blocked, flag b).
   bool postponed = false;

@@ -277,6 +277,7 @@ void Connection::FailTls() {
 
 void Connection::ProcessInput() {
   ServerState& state = host_.state();
+  if (!client_.blocked) client_.drop_blocked_reply = false;  // its wait is over
   // Stopping at the soft limit (not just no longer reading) is what bounds memory: one read
   // can hold thousands of pipelined requests, each with a large reply.
   while (rstart_ < rlen_ && CanRunRequests()) {
@@ -354,7 +355,8 @@ void Connection::RunRequest(std::span<const std::string_view> args) {
   // nothing it answers reaches the socket; CLIENT REPLY ON, which ends OFF, keeps its +OK.
   // As in Redis, what is pushed still goes out: messages (written by the publisher) and the
   // subscribe family's confirmations.
-  if ((!client_.reply_off && !client_.reply_skip) || IsSubscribeFamily(args[0])) {
+  const bool silenced = client_.reply_off || client_.reply_skip;
+  if (!silenced || IsSubscribeFamily(args[0])) {
     writer_.set_protocol(client_.protocol);
     Dispatch(state, client_, args, writer_);
   } else {
@@ -366,6 +368,7 @@ void Connection::RunRequest(std::span<const std::string_view> args) {
     if (discarded_.capacity() > kReadChunk) std::string().swap(discarded_);
   }
   client_.reply_skip = false;
+  if (silenced && client_.blocked) client_.drop_blocked_reply = true;
   if (client_.reply_skip_next) {
     client_.reply_skip_next = false;
     client_.reply_skip = true;

@@ -327,6 +327,10 @@ void Server::CloseRequestedClients() {
 resp::Writer* Server::WriterFor(uint64_t client_id) {
   auto it = connections_.find(client_id);
   if (it == connections_.end() || it->second->closing()) return nullptr;
+  if (it->second->client().drop_blocked_reply) {
+    dropped_reply_.clear();
+    return &drop_writer_;  // CLIENT REPLY OFF / SKIP silenced the blocked command
+  }
   return &it->second->writer();
 }
 

@@ -151,6 +151,9 @@ class Server final : public ConnectionHost, public ClientOutputs, public Replica
   // Clients just served or timed out: their buffered requests run in the next OnCheck (not
   // inside the command that woke them).
   std::vector<uint64_t> unblocked_;
+  // Where WriterFor sends the replies of blocked commands that CLIENT REPLY silenced.
+  std::string dropped_reply_;
+  resp::Writer drop_writer_{dropped_reply_};
   ServerState state_;
   std::unordered_map<uint64_t, Connection*> connections_;
   std::vector<Connection*> pending_flush_;

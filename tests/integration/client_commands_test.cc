@@ -118,6 +118,30 @@ TEST_CASE("CLIENT REPLY OFF drops replies until ON, and SKIP drops the next one"
   CHECK(c.ReadAtLeast(1, 100).empty());
 }
 
+TEST_CASE("A blocking command silenced by CLIENT REPLY gets no reply when it ends",
+          "[integration][client]") {
+  itest::Server server;
+  itest::Redis admin(server.port());
+  itest::RawSocket c(server.port());
+  const std::string id = RawClientId(c);
+  // SKIP: the timeout's null is dropped, the next command answers.
+  c.SendAll(itest::Multibulk({"CLIENT", "REPLY", "SKIP"}) +
+            itest::Multibulk({"BLPOP", "l", "0.1"}) + itest::Multibulk({"PING"}));
+  CHECK(c.ReadAtLeast(7) == "+PONG\r\n");
+  // OFF: neither a push that serves it nor CLIENT UNBLOCK writes anything.
+  c.SendAll(itest::Multibulk({"CLIENT", "REPLY", "OFF"}) + itest::Multibulk({"BLPOP", "l", "0"}));
+  REQUIRE(itest::WaitBlockedClients(admin, 1));
+  CHECK(admin.Text({"RPUSH", "l", "a"}) == "1");
+  REQUIRE(itest::WaitBlockedClients(admin, 0));
+  CHECK(admin.Text({"LLEN", "l"}) == "0");  // it was served
+  c.SendAll(itest::Multibulk({"BLPOP", "l", "0"}));
+  REQUIRE(itest::WaitBlockedClients(admin, 1));
+  CHECK(admin.Text({"CLIENT", "UNBLOCK", id, "ERROR"}) == "1");
+  c.SendAll(itest::Multibulk({"CLIENT", "REPLY", "ON"}));
+  CHECK(c.ReadAtLeast(5) == "+OK\r\n");
+  CHECK(c.ReadAtLeast(1, 100).empty());
+}
+
 TEST_CASE("A subscriber with CLIENT REPLY OFF still gets its messages", "[integration][client]") {
   itest::Server server;
   itest::RawSocket sub(server.port());

@@ -267,17 +267,27 @@ void ClientUnpause(CommandContext& ctx) {
   ctx.server.pause.Unpause();
 }
 
+// Where CLIENT UNBLOCK answers client `id`: its connection's output, or `drop` when CLIENT
+// REPLY silenced the command it blocked in; null when it has no connection.
+resp::Writer* UnblockReplyTo(ServerState& st, uint64_t id, resp::Writer& drop) {
+  resp::Writer* out = st.outputs != nullptr ? st.outputs->OutputFor(id) : nullptr;
+  auto client = st.clients.find(id);
+  if (out == nullptr || client == st.clients.end()) return out;
+  out->set_protocol(client->second->protocol);
+  return client->second->drop_blocked_reply ? &drop : out;
+}
+
 // WAIT / WAITAOF wait in the replication state, not in the blocking registry: answered as
 // their timeout would (the acknowledgements so far) or with the UNBLOCKED error.
 bool ReleaseWaiter(ServerState& st, uint64_t id, BlockingRegistry::ReleaseAs how) {
   Replication& repl = st.repl;
   auto it = std::find_if(repl.waiters.begin(), repl.waiters.end(),
                          [&](const Replication::Waiter& w) { return w.client_id == id; });
-  if (it == repl.waiters.end() || st.outputs == nullptr) return false;
-  resp::Writer* out = st.outputs->OutputFor(id);
+  if (it == repl.waiters.end()) return false;
+  std::string dropped;
+  resp::Writer drop(dropped);
+  resp::Writer* out = UnblockReplyTo(st, id, drop);
   if (out == nullptr) return false;
-  auto client = st.clients.find(id);
-  if (client != st.clients.end()) out->set_protocol(client->second->protocol);
   if (how == BlockingRegistry::ReleaseAs::kError) {
     out->Error(err::kUnblockedByClient);
   } else {
@@ -289,7 +299,9 @@ bool ReleaseWaiter(ServerState& st, uint64_t id, BlockingRegistry::ReleaseAs how
     }
     out->Integer(static_cast<int64_t>(ReplicasAcked(repl, target, aof)));
   }
-  if (client != st.clients.end()) client->second->blocked = false;
+  if (auto client = st.clients.find(id); client != st.clients.end()) {
+    client->second->blocked = false;
+  }
   repl.waiters.erase(it);
   st.blocking.NoteReleased(id);
   return true;
@@ -312,9 +324,10 @@ void ClientUnblock(CommandContext& ctx) {
   BlockingRegistry& blocking = ctx.server.blocking;
   const uint64_t target = static_cast<uint64_t>(id);
   if (id > 0 && ReleaseWaiter(ctx.server, target, how)) return ctx.reply.Integer(1);
-  resp::Writer* out = id > 0 && blocking.IsBlocked(target) && ctx.server.outputs != nullptr
-                          ? ctx.server.outputs->OutputFor(target)
-                          : nullptr;
+  std::string dropped;
+  resp::Writer drop(dropped);
+  resp::Writer* out =
+      id > 0 && blocking.IsBlocked(target) ? UnblockReplyTo(ctx.server, target, drop) : nullptr;
   ctx.reply.Integer(out != nullptr && blocking.Release(target, how, *out) ? 1 : 0);
 }
 void ClientNoTouch(CommandContext& ctx) { SetMode(ctx, ctx.client.no_touch); }
