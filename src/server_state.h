@@ -17,6 +17,7 @@
 #include "src/aof_writer.h"
 #include "src/blocking.h"
 #include "src/client.h"
+#include "src/client_pause.h"
 #include "src/command_stats.h"
 #include "src/config.h"
 #include "src/db.h"
@@ -259,6 +260,9 @@ struct ServerState {
   void SampleRates(int64_t now_ms);
   // CONFIG RESETSTAT: zeroes the counters INFO reports.
   void ResetStats();
+
+  // CLIENT PAUSE: the pause in force and the clients it holds (src/client_pause.h).
+  ClientPause pause;
 };
 
 int64_t WallClockMs();
