@@ -67,10 +67,6 @@ struct Client {
   // Held back by CLIENT PAUSE: its next request waits in the buffer until the pause ends
   // (CLIENT LIST shows it blocked, flag b).
   bool postponed = false;
-  // What the connection counted for CLIENT LIST: bytes read and written, commands run.
-  uint64_t net_input_bytes = 0;
-  uint64_t net_output_bytes = 0;
-  uint64_t commands_processed = 0;
 
   // Set by a handler; the connection closes once the reply has been written (QUIT, CLIENT
   // KILL on self, protocol errors).

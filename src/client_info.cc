@@ -83,12 +83,8 @@ std::string ClientListLine(ServerState& state, const Client& c, int64_t now_ms,
   line += " resp=" + n(c.protocol);
   line += " lib-name=" + c.lib_name;
   line += " lib-ver=" + c.lib_ver;
-  // Redis 8's: the I/O thread serving the client (we have one, the main one, 0), then the
-  // client's traffic and command count since it connected.
+  // Redis 8's: the I/O thread serving the client (we have one, the main one, 0).
   line += " io-thread=0";
-  line += " tot-net-in=" + n(c.net_input_bytes);
-  line += " tot-net-out=" + n(c.net_output_bytes);
-  line += " tot-cmds=" + n(c.commands_processed);
   line += "\n";
   return line;
 }

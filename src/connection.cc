@@ -153,7 +153,6 @@ void Connection::ServeWhileBusy() {
 void Connection::Received(size_t n, int64_t now_ms) {
   rlen_ += n;
   host_.state().stats.net_input_bytes += n;
-  client_.net_input_bytes += n;
   client_.last_interaction_ms = now_ms;
 }
 
@@ -373,7 +372,6 @@ void Connection::RunRequest(std::span<const std::string_view> args) {
     client_.reply_skip_next = false;
     client_.reply_skip = true;
   }
-  client_.commands_processed++;
 }
 
 void Connection::NoteInputFigures() {
@@ -445,7 +443,6 @@ void Connection::Flush() {
     return;
   }
   host_.state().stats.net_output_bytes += out_.size() - released_;
-  client_.net_output_bytes += out_.size() - released_;
   released_ = out_.size();
   WriteReleased();
 }

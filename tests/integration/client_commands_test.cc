@@ -241,10 +241,7 @@ TEST_CASE("CLIENT LIST's buffer fields follow a client's input and output",
   std::string line = ListLineOf(admin, id);
   CHECK(ClientField(line, "qbuf") == "0");
   CHECK(ClientField(line, "events") == "r");
-  CHECK(ClientField(line, "tot-cmds") == "1");
   CHECK(ClientField(line, "io-thread") == "0");
-  CHECK(std::stoll(ClientField(line, "tot-net-in")) > 0);
-  CHECK(std::stoll(ClientField(line, "tot-net-out")) > 0);
 
   // Half a large request waits in the read buffer.
   c.SendAll("*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$200000\r\n" + std::string(100000, 'x'));
