@@ -82,11 +82,29 @@ void Exposition::Add(FamilyId family, std::string_view labels, double value) {
   families_[family].samples += '\n';
 }
 
-std::string Exposition::Render() const {
+namespace {
+
+size_t EscapedSize(std::string_view text) {
+  size_t n = text.size();
+  for (char c : text) n += c == '\\' || c == '\n';
+  return n;
+}
+
+}  // namespace
+
+size_t Exposition::RenderedSize() const {
   size_t size = 0;
-  for (const Entry& e : families_) size += e.samples.size() + e.help.size() + 2 * e.name.size() + 32;
-  std::string out;
-  out.reserve(size);
+  for (const Entry& e : families_) {
+    if (e.samples.empty()) continue;
+    const std::string_view type = e.type == MetricType::kCounter ? " counter\n" : " gauge\n";
+    size += 7 + e.name.size() + 1 + EscapedSize(e.help) + 8 + e.name.size() + type.size() +
+            e.samples.size();
+  }
+  return size;
+}
+
+void Exposition::RenderTo(std::string& out) const {
+  out.reserve(out.size() + RenderedSize());
   for (const Entry& e : families_) {
     if (e.samples.empty()) continue;
     out += "# HELP ";
@@ -98,6 +116,11 @@ std::string Exposition::Render() const {
     out += e.type == MetricType::kCounter ? " counter\n" : " gauge\n";
     out += e.samples;
   }
+}
+
+std::string Exposition::Render() const {
+  std::string out;
+  RenderTo(out);
   return out;
 }
 

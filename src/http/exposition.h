@@ -31,6 +31,10 @@ class Exposition {
   void Add(FamilyId family, std::string_view labels, double value);
   // Every family with its samples; a family without samples is left out.
   std::string Render() const;
+  // The same appended to `out`, and its exact size beforehand (a response's Content-Length
+  // goes before the body, which is then written once, in place).
+  void RenderTo(std::string& out) const;
+  size_t RenderedSize() const;
 
  private:
   void Begin(FamilyId family, std::string_view labels);

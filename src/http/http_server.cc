@@ -11,6 +11,7 @@
 #include "src/client.h"
 #include "src/client_info.h"
 #include "src/dispatch.h"
+#include "src/http/metrics.h"
 #include "src/http/routes.h"
 #include "src/log.h"
 #include "src/tls.h"
@@ -28,6 +29,12 @@ char http_read_buffer[64 * 1024];
 char http_plain_buffer[64 * 1024];  // TLS: the plaintext decrypted from http_read_buffer
 
 constexpr int64_t kTimerPeriodMs = 200;
+// What one loop iteration spends on /metrics scrapes in progress, all of them together: the
+// most a scrape delays RESP clients, however many streams it walks.
+constexpr int64_t kScrapeBudgetUs = 1000;
+// Bytes handed to the kernel per write: a big response (a scrape of many streams) goes out a
+// slice per loop iteration, never in one long copy (or, with TLS, one long encryption).
+constexpr size_t kWriteSlice = 256 * 1024;
 // Past this much output not yet taken by the client, its pipelined requests wait (unparsed)
 // until the output has gone: a client that sends requests and never reads costs this much.
 constexpr size_t kMaxPendingOutput = 1024 * 1024;
@@ -94,17 +101,15 @@ Response ErrorResponse(int status) {
 
 }  // namespace
 
-std::string SerializeResponse(const Response& response, bool close, bool head_only) {
-  std::string out;
-  out.reserve(160 + (head_only ? 0 : response.body.size()));
-  out += "HTTP/1.1 ";
+std::string SerializeHead(const Response& response, size_t body_size, bool close) {
+  std::string out = "HTTP/1.1 ";
   out += std::to_string(response.status);
   out += ' ';
   out += http_status_str(static_cast<http_status>(response.status));
   out += "\r\nContent-Type: ";
   out += response.content_type;
   out += "\r\nContent-Length: ";
-  out += std::to_string(response.body.size());
+  out += std::to_string(body_size);
   out += "\r\n";
   if (close) out += "Connection: close\r\n";
   for (const auto& [name, value] : response.headers) {
@@ -114,6 +119,11 @@ std::string SerializeResponse(const Response& response, bool close, bool head_on
     out += "\r\n";
   }
   out += "\r\n";
+  return out;
+}
+
+std::string SerializeResponse(const Response& response, bool close, bool head_only) {
+  std::string out = SerializeHead(response, response.body.size(), close);
   if (!head_only) out += response.body;
   return out;
 }
@@ -210,19 +220,40 @@ class HttpConnection {
   void Flush() {
     flush_queued_ = false;
     if (closing_) return;
-    if (tls_ != nullptr) {
-      if (!queued_.empty() && !tls_->Write(queued_)) return Close();
+    if (released_off_ == released_.size()) {
+      released_.swap(queued_);  // no copy of a big response
+      released_off_ = 0;
       queued_.clear();
-      SendCiphertext();
     } else {
       released_ += queued_;
       queued_.clear();
-      WritePlain();
+    }
+    Pump();
+  }
+
+  // /metrics: one slice of the scrape in progress; when it is over, its response is queued
+  // and the requests that waited behind it run.
+  void StepScrape(int64_t budget_us) {
+    if (closing_ || scrape_ == nullptr) return;
+    ServerState& st = server_.state();
+    if (!scrape_->Step(st, budget_us)) return;
+    // The body is rendered once, straight after its head in the output (megabytes for many
+    // streams: no copy more than needed).
+    Response head = Response::Text(200, "");
+    head.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    const Exposition& e = scrape_->exposition();
+    std::string bytes = SerializeHead(head, e.RenderedSize(), scrape_close_);
+    if (!scrape_head_) e.RenderTo(bytes);
+    scrape_.reset();
+    server_.ScrapeDone(this);
+    QueueBytes(std::move(bytes), scrape_close_);
+    if (!close_after_write_ && !held_.empty() && PendingOutput() <= kMaxPendingOutput) {
+      ResumeHeld();
     }
   }
 
   void CheckTimeouts(int64_t now_ms) {
-    if (closing_) return;
+    if (closing_ || scrape_ != nullptr) return;
     const Config& config = server_.state().config;
     if (close_after_write_ || Busy()) {
       // Output the client does not take: after the keep-alive time without progress, give up.
@@ -264,7 +295,7 @@ class HttpConnection {
       if (end == TlsStream::ReadEnd::kPeerClosed) return self->PeerClosed();
       break;
     }
-    self->SendCiphertext();  // the handshake's answer, at once: it is no response
+    self->Pump();  // the handshake's answer, at once: it is no response
   }
 
   void PeerClosed() {
@@ -277,9 +308,11 @@ class HttpConnection {
     }
   }
 
-  bool Busy() const { return writing_ || !released_.empty() || !held_.empty(); }
+  bool Busy() const {
+    return writing_ || released_off_ < released_.size() || !held_.empty() || scrape_ != nullptr;
+  }
   size_t PendingOutput() const {
-    return queued_.size() + released_.size() + inflight_.size() +
+    return queued_.size() + (released_.size() - released_off_) + inflight_.size() +
            (tls_ != nullptr ? tls_->PendingCiphertext() : 0);
   }
 
@@ -298,7 +331,7 @@ class HttpConnection {
   void Feed(const char* data, size_t n) {
     size_t off = 0;
     while (off < n && !closing_ && !close_after_write_) {
-      if (PendingOutput() > kMaxPendingOutput) {
+      if (PendingOutput() > kMaxPendingOutput || scrape_ != nullptr) {
         held_.append(data + off, n - off);
         StopReading();
         return;
@@ -327,7 +360,15 @@ class HttpConnection {
   }
 
   void Queue(const Response& response, bool close, bool head_only) {
-    queued_ += SerializeResponse(response, close, head_only);
+    QueueBytes(SerializeResponse(response, close, head_only), close);
+  }
+
+  void QueueBytes(std::string bytes, bool close) {
+    if (queued_.empty()) {
+      queued_ = std::move(bytes);
+    } else {
+      queued_ += bytes;
+    }
     if (close) {
       close_after_write_ = true;
       StopReading();
@@ -338,28 +379,32 @@ class HttpConnection {
     }
   }
 
-  void WritePlain() {
-    if (writing_) return;
-    if (released_.empty()) return AllWritten();
-    uv_buf_t buf = uv_buf_init(released_.data(), static_cast<unsigned>(released_.size()));
-    const int n = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &buf, 1);
-    if (n < 0 && n != UV_EAGAIN) return Close();
-    const size_t sent = n > 0 ? static_cast<size_t>(n) : 0;
-    server_.state().stats.net_output_bytes += sent;
-    if (sent == released_.size()) {
-      released_.clear();
-      return AllWritten();
+  // Writes what passed a check point, a slice at a time (OnWrite calls it again).
+  void Pump() {
+    if (writing_ || closing_) return;
+    if (tls_ != nullptr && tls_->PendingCiphertext() == 0 && released_off_ < released_.size()) {
+      if (!tls_->Write(TakeSlice())) return Close();
     }
-    inflight_.assign(released_, sent);
-    released_.clear();
+    if (tls_ != nullptr) {
+      const std::string_view pending = tls_->PeekCiphertext();
+      if (pending.empty()) return AllWritten();
+      return StartWrite(pending);
+    }
+    if (released_off_ == released_.size()) return AllWritten();
+    inflight_ = TakeSlice();  // its own buffer: released_ may grow while the write runs
     StartWrite(inflight_);
   }
 
-  void SendCiphertext() {
-    if (writing_ || closing_) return;
-    const std::string_view pending = tls_->PeekCiphertext();
-    if (pending.empty()) return AllWritten();
-    StartWrite(pending);
+  // The next slice of released_ (which is emptied once taken whole).
+  std::string TakeSlice() {
+    const size_t n = std::min(kWriteSlice, released_.size() - released_off_);
+    std::string slice = released_.substr(released_off_, n);
+    released_off_ += n;
+    if (released_off_ == released_.size()) {
+      released_.clear();
+      released_off_ = 0;
+    }
+    return slice;
   }
 
   void StartWrite(std::string_view bytes) {
@@ -379,13 +424,13 @@ class HttpConnection {
     if (self->closing_) return;
     if (status < 0) return self->Close();
     self->activity_ms_ = WallClockMs();
+    self->server_.state().stats.net_output_bytes += self->write_len_;
     if (self->tls_ != nullptr) {
       self->tls_->ConsumeCiphertext(self->write_len_);
-      return self->SendCiphertext();
+    } else {
+      self->inflight_.clear();
     }
-    self->server_.state().stats.net_output_bytes += self->write_len_;
-    self->inflight_.clear();
-    self->WritePlain();
+    self->Pump();
   }
 
   // Everything made so far has left.
@@ -412,8 +457,13 @@ class HttpConnection {
     request.body = body_;
     for (const auto& [name, value] : headers_) request.headers.emplace_back(name, value);
     const bool close = !keep_alive_;
-    Response response = Route(st, request);
-    Queue(response, close, head);
+    std::optional<Response> response = Route(st, request);
+    if (response) {
+      Queue(*response, close, head);
+    } else {  // a /metrics scrape began: its response comes when it is done
+      scrape_close_ = close;
+      scrape_head_ = head;
+    }
     client_.user = nullptr;
     client_.authenticated = false;
     client_.db_index = 0;
@@ -422,7 +472,8 @@ class HttpConnection {
     server_.host().ServeReadyKeys();
   }
 
-  Response Route(ServerState& st, Request& request) {
+  // The response, or nullopt when a /metrics scrape began (StepScrape answers).
+  std::optional<Response> Route(ServerState& st, Request& request) {
     const acl::User* user = Authenticate(st, request);
     if (user == nullptr) return ErrorResponse(401);
     client_.user = user->name == "default" ? nullptr : user;
@@ -442,7 +493,9 @@ class HttpConnection {
       if (info == nullptr || !CheckAcl(st, client_, *info, argv, "toplevel")) {
         return ErrorResponse(403);
       }
-      return MetricsRoute(st, request);
+      scrape_ = std::make_unique<MetricsScrape>(st, st.PreciseTimeUs() / 1000);
+      server_.ScrapeStarted(this);
+      return std::nullopt;
     }
     std::optional<Response> routed = DashboardRoute(st, request);
     return routed ? std::move(*routed) : ErrorResponse(404);
@@ -563,8 +616,13 @@ class HttpConnection {
   int64_t activity_ms_ = 0;          // last byte read or written
   std::string held_;      // input not parsed yet (output backlog); the socket is not read
   std::string queued_;    // responses made since the last check point (TLS: plaintext)
-  std::string released_;  // plain: past a check point, not yet handed to a write
+  std::string released_;  // past a check point, not yet handed to a write (or to TLS)
+  size_t released_off_ = 0;  // its front bytes already handed on
   std::string inflight_;  // plain: what the uv_write in progress points into
+  // The /metrics scrape in progress (requests behind it wait in held_), and how to answer.
+  std::unique_ptr<MetricsScrape> scrape_;
+  bool scrape_close_ = false;
+  bool scrape_head_ = false;
   bool reading_ = false;
   bool writing_ = false;
   bool closing_ = false;
@@ -628,6 +686,7 @@ int HttpServer::Listen(const std::vector<std::string>& addresses, int port, bool
   }
   if (!timer_started_) {
     uv_idle_init(loop(), &idle_);
+    idle_.data = this;
     uv_timer_init(loop(), &timer_);
     timer_.data = this;
     uv_timer_start(&timer_, OnTimer, kTimerPeriodMs, kTimerPeriodMs);
@@ -666,13 +725,37 @@ void HttpServer::OnTimer(uv_timer_t* timer) {
 }
 
 void HttpServer::QueueFlush(HttpConnection* c) {
-  if (pending_flush_.empty() && timer_started_ && !closed_) uv_idle_start(&idle_, [](uv_idle_t*) {});
+  if (pending_flush_.empty()) KeepLoopBusy();
   pending_flush_.push_back(c);
+}
+
+void HttpServer::KeepLoopBusy() {
+  if (timer_started_ && !closed_) uv_idle_start(&idle_, OnIdle);
+}
+
+void HttpServer::ScrapeStarted(HttpConnection* c) {
+  scrapes_.push_back(c);
+  KeepLoopBusy();
+}
+
+void HttpServer::ScrapeDone(HttpConnection* c) {
+  scrapes_.erase(std::remove(scrapes_.begin(), scrapes_.end(), c), scrapes_.end());
+}
+
+void HttpServer::OnIdle(uv_idle_t* idle) {
+  auto* self = static_cast<HttpServer*>(idle->data);
+  if (self->scrapes_.empty()) {
+    if (self->pending_flush_.empty()) uv_idle_stop(idle);
+    return;
+  }
+  // The budget is shared: a second scrape at once does not double the delay.
+  const int64_t each = std::max<int64_t>(100, kScrapeBudgetUs / static_cast<int64_t>(self->scrapes_.size()));
+  for (HttpConnection* c : std::vector<HttpConnection*>(self->scrapes_)) c->StepScrape(each);
 }
 
 void HttpServer::FlushResponses() {
   if (pending_flush_.empty()) return;
-  uv_idle_stop(&idle_);
+  if (scrapes_.empty()) uv_idle_stop(&idle_);
   std::vector<HttpConnection*> batch;
   batch.swap(pending_flush_);
   for (HttpConnection* c : batch) c->Flush();
@@ -680,6 +763,7 @@ void HttpServer::FlushResponses() {
 
 void HttpServer::Forget(HttpConnection* c) {
   connections_.erase(c);
+  ScrapeDone(c);
   pending_flush_.erase(std::remove(pending_flush_.begin(), pending_flush_.end(), c),
                        pending_flush_.end());
 }

@@ -51,6 +51,9 @@ class HttpServer {
   ConnectionHost& host() { return host_; }
   const Limits& limits() const { return limits_; }
   void QueueFlush(HttpConnection* c);
+  // A /metrics scrape runs a slice per loop iteration (src/http/metrics.h) from here.
+  void ScrapeStarted(HttpConnection* c);
+  void ScrapeDone(HttpConnection* c);
   void Forget(HttpConnection* c);
 
  private:
@@ -61,24 +64,30 @@ class HttpServer {
   };
   static void OnConnection(uv_stream_t* handle, int status);
   static void OnTimer(uv_timer_t* timer);
+  static void OnIdle(uv_idle_t* idle);
+  void KeepLoopBusy();
 
   ConnectionHost& host_;
   Limits limits_;
   std::vector<Listener*> listeners_;  // closed (and freed by their close callback) by Close
   uv_timer_t timer_;  // the request and keep-alive timeouts
-  // Active while responses wait: the loop then polls without blocking, so a response made
-  // outside an I/O callback (a timeout's 408) leaves at this iteration's check point.
+  // Active while responses wait or scrapes run: the loop then polls without blocking, so a
+  // response made outside an I/O callback (a timeout's 408) leaves at this iteration's check
+  // point, and a scrape advances every iteration.
   uv_idle_t idle_;
   bool timer_started_ = false;
   bool closed_ = false;
   std::unordered_set<HttpConnection*> connections_;
   std::vector<HttpConnection*> pending_flush_;
+  std::vector<HttpConnection*> scrapes_;  // connections with a scrape in progress
 };
 
 // The HTTP bits a unit test can check without a socket.
 // "HTTP/1.1 <status> <reason>" and headers for `response`, with Content-Length (of the body,
 // even when `head_only` leaves the body out) and "Connection: close" when `close`.
 std::string SerializeResponse(const Response& response, bool close, bool head_only);
+// The status line and headers alone, for a body of `body_size` bytes written after them.
+std::string SerializeHead(const Response& response, size_t body_size, bool close);
 // The credentials of an "Authorization: Basic ..." header value; nullopt when it is not Basic
 // or not valid base64. A value without a colon is a password for the default user, as AUTH
 // with one argument.

@@ -1,6 +1,7 @@
 #include "src/http/metrics.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "src/http/routes.h"
 #include "src/memory.h"
@@ -8,8 +9,6 @@
 #include "streams/stream.h"
 
 namespace server::http {
-
-namespace {
 
 // The per-stream and per-group families, filled by one walk of the keyspace.
 struct QueueFamilies {
@@ -56,10 +55,12 @@ struct QueueFamilies {
     e.Add(pending, group_labels, static_cast<uint64_t>(g.pending_count()));
     int64_t oldest_ms = 0;
     // The time index's first entry is the least recently delivered one.
-    g.ForEachIdle(INT64_MAX, [&](streams::PendingEntry& p) {
-      oldest_ms = std::max<int64_t>(0, now_ms - p.delivery_time_ms);
-      return false;
-    });
+    if (g.pending_count() > 0) {
+      g.ForEachIdle(INT64_MAX, [&](streams::PendingEntry& p) {
+        oldest_ms = std::max<int64_t>(0, now_ms - p.delivery_time_ms);
+        return false;
+      });
+    }
     e.Add(oldest, group_labels, static_cast<double>(oldest_ms) / 1000.0);
     e.Add(redelivered, group_labels, g.counters().redelivered);
     e.Add(dead_lettered, group_labels, g.counters().dead_lettered);
@@ -71,25 +72,7 @@ struct QueueFamilies {
   std::string group_labels;  // reused: one allocation for every group
 };
 
-void AddQueueMetrics(Exposition& e, ServerState& st, int64_t now_ms) {
-  QueueFamilies f(e);
-  const auto keys = e.Family("runnel_keys", MetricType::kGauge, "Keys in the database.");
-  std::string labels;
-  std::string db_label;
-  for (size_t i = 0; i < st.dbs.size(); i++) {
-    const Db& db = *st.dbs[i];
-    if (db.size() == 0) continue;
-    db_label.clear();
-    AppendLabel(db_label, "db", std::to_string(i));
-    e.Add(keys, db_label, static_cast<uint64_t>(db.size()));
-    db.ForEach(now_ms, [&](std::string_view key, const Value& v) {
-      if (!v.is_stream()) return;
-      labels = db_label;
-      AppendLabel(labels, "stream", key);
-      f.AddStream(e, labels, v.stream(), now_ms);
-    });
-  }
-}
+namespace {
 
 using Counter = uint64_t;
 
@@ -173,16 +156,55 @@ void AddCommandMetrics(Exposition&, const ServerState&) {
   // runnel_errors_total{error="ERR"}.
 }
 
+MetricsScrape::MetricsScrape(ServerState& state, int64_t now_ms)
+    : families_(std::make_unique<QueueFamilies>(exposition_)),
+      keys_(exposition_.Family("runnel_keys", MetricType::kGauge, "Keys in the database.")),
+      now_ms_(now_ms) {
+  AddServerMetrics(exposition_, state, now_ms);
+}
+
+MetricsScrape::~MetricsScrape() = default;
+
+bool MetricsScrape::Step(ServerState& st, int64_t budget_us) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = Clock::now() + std::chrono::microseconds(budget_us);
+  uint32_t steps = 0;
+  while (db_ < st.dbs.size()) {
+    const Db& db = *st.dbs[db_];
+    if (cursor_ == 0 && seen_.empty()) {  // a db's first step
+      if (db.size() == 0) {
+        db_++;
+        continue;
+      }
+      db_label_.clear();
+      AppendLabel(db_label_, "db", std::to_string(db_));
+      exposition_.Add(keys_, db_label_, static_cast<uint64_t>(db.size()));
+    }
+    cursor_ = db.Scan(cursor_, now_ms_, [&](std::string_view key, const Value& v) {
+      if (!v.is_stream() || !seen_.emplace(key).second) return;
+      labels_ = db_label_;
+      AppendLabel(labels_, "stream", key);
+      families_->AddStream(exposition_, labels_, v.stream(), now_ms_);
+    });
+    if (cursor_ == 0) {
+      seen_.clear();
+      db_++;
+    }
+    // The clock is read every few steps: a step is one bucket, usually a key or two.
+    if (++steps % 16 == 0 && Clock::now() >= deadline) break;
+  }
+  return db_ >= st.dbs.size();
+}
+
 std::string RenderMetrics(ServerState& state, int64_t now_ms) {
-  Exposition e;
-  AddServerMetrics(e, state, now_ms);
-  AddQueueMetrics(e, state, now_ms);
-  return e.Render();
+  MetricsScrape scrape(state, now_ms);
+  while (!scrape.Step(state, INT64_MAX / 2)) {
+  }
+  return scrape.Render();
 }
 
 Response MetricsRoute(ServerState& state, const Request&) {
-  const int64_t now_ms = state.PreciseTimeUs() / 1000;
-  Response r = Response::Text(200, RenderMetrics(state, now_ms));
+  Response r = Response::Text(200, RenderMetrics(state, state.PreciseTimeUs() / 1000));
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   return r;
 }

@@ -72,4 +72,15 @@ TEST_CASE("Values are written exactly: full integers, shortest doubles, +Inf, -I
         "m{a=\"2\"} -9223372036854775808\n");
 }
 
+TEST_CASE("The rendered size is known before rendering, escapes included") {
+  Exposition e;
+  e.Family("empty", MetricType::kGauge, "left out");
+  e.Add(e.Family("m", MetricType::kGauge, "help \\ with\nescapes"), "a=\"1\"", 2.5);
+  e.Add(e.Family("c_total", MetricType::kCounter, "c"), "", uint64_t{7});
+  std::string out = "head";
+  e.RenderTo(out);
+  CHECK(out == "head" + e.Render());
+  CHECK(e.RenderedSize() == e.Render().size());
+}
+
 }  // namespace

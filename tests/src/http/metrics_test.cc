@@ -93,4 +93,42 @@ TEST_CASE("Metrics show the server's counters and state") {
   CHECK(m.find("runnel_replication_link_up") == std::string::npos);
 }
 
+TEST_CASE("A scrape done in the smallest slices gives what one done at once gives") {
+  PinnedClockHarness h(1'000'000);
+  for (int i = 0; i < 300; i++) {
+    const std::string key = "s:" + std::to_string(i);
+    h.Run({"XADD", key, "1-1", "f", "v"});
+    if (i % 3 == 0) h.Run({"XGROUP", "CREATE", key, "g", "0"});
+    h.Run({"SET", "k:" + std::to_string(i), "v"});
+  }
+  h.Run({"SELECT", "5"});
+  h.Run({"XADD", "five", "1-1", "f", "v"});
+  const std::string whole = server::http::RenderMetrics(h.state, 1'000'000);
+  server::http::MetricsScrape scrape(h.state, 1'000'000);
+  int steps = 1;
+  while (!scrape.Step(h.state, 0)) {
+    steps++;
+    // Keys come and go between slices: those present throughout are each written once.
+    if (steps == 20) h.Run({"SET", "new:" + std::to_string(steps), "v"});
+  }
+  CHECK(steps > 10);
+  const std::string sliced = scrape.Render();
+  CHECK(scrape.exposition().RenderedSize() == sliced.size());
+  for (int i = 0; i < 300; i++) {
+    const std::string line = "runnel_stream_length{db=\"0\",stream=\"s:" + std::to_string(i) + "\"} 1";
+    INFO(line);
+    CHECK(HasLine(sliced, line));
+    CHECK(sliced.find(line, sliced.find(line) + 1) == std::string::npos);
+  }
+  CHECK(HasLine(sliced, "runnel_stream_length{db=\"5\",stream=\"five\"} 1"));
+  auto count = [](const std::string& text, const std::string& what) {
+    size_t n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) n++;
+    return n;
+  };
+  CHECK(count(sliced, "\nrunnel_stream_length{") == 301);
+  CHECK(count(whole, "\nrunnel_stream_length{") == 301);
+  CHECK(count(sliced, "\nrunnel_group_pending{") == 100);
+}
+
 }  // namespace
