@@ -330,6 +330,20 @@ TEST_CASE("With http-tls, the listener speaks HTTPS with the tls-port's certific
   CHECK(httptest::Exchange(hs.http_port(), "GET /metrics HTTP/1.1\r\n\r\n", 2000).status == 0);
 }
 
+TEST_CASE("SHUTDOWN closes open HTTP connections, a scrape in progress included, and exits") {
+  httptest::HttpServer hs;
+  MakeStreams(hs.port(), 3000);
+  itest::RawSocket idle(hs.http_port());
+  idle.SendAll("GET /x HTTP/1.1\r\n\r\n");
+  itest::RawSocket scraping(hs.http_port());
+  scraping.SendAll("GET /metrics HTTP/1.1\r\n\r\n");
+  itest::Redis r(hs.port());
+  r.Command({"SHUTDOWN", "NOSAVE"});
+  CHECK(hs.server().WaitExit(5000) == 0);
+  idle.ReadUntilClosed(2000);
+  CHECK(idle.eof());
+}
+
 TEST_CASE("http-tls without a tls-port stops the server at start") {
   const int http_port = itest::FreePort();
   testing_support::TempDir dir;
