@@ -133,6 +133,16 @@ TEST_CASE("Bad HTTP input gets its error status and the connection is closed") {
   }
 }
 
+TEST_CASE("A client that expects 100-continue is told to go on before it sends its body") {
+  httptest::HttpServer hs;
+  itest::RawSocket s(hs.http_port());
+  s.SendAll("POST /api/nothing HTTP/1.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  CHECK(s.ReadAtLeast(25) == "HTTP/1.1 100 Continue\r\n\r\n");
+  s.SendAll("hello");
+  std::string raw = s.ReadAtLeast(20);
+  CHECK(httptest::TakeReply(raw).status == 404);
+}
+
 TEST_CASE("Keep-alive connections answer pipelined requests in order") {
   httptest::HttpServer hs;
   itest::RawSocket s(hs.http_port());
