@@ -100,8 +100,9 @@ TEST_CASE("Bad HTTP input gets its error status and the connection is closed") {
   const int port = hs.http_port();
   SECTION("malformed request: 400") {
     CHECK(httptest::Exchange(port, "HELLO THERE\r\n\r\n").status == 400);
-    CHECK(httptest::Exchange(port, std::string("GET /metrics HTTP/1.1\r\nHo\0st: x\r\n\r\n", 37))
-              .status == 400);
+    const char kNulInHeader[] = "GET /metrics HTTP/1.1\r\nHo\0st: x\r\n\r\n";
+    CHECK(httptest::Exchange(port, std::string(kNulInHeader, sizeof(kNulInHeader) - 1)).status ==
+          400);
   }
   SECTION("headers past 8 KB: 431") {
     const std::string big = "X-Big: " + std::string(9000, 'a') + "\r\n";
@@ -362,6 +363,16 @@ TEST_CASE("http-tls without a tls-port stops the server at start") {
                           " --http-tls yes >" + dir.File("log") + " 2>&1";
   CHECK(std::system(cmd.c_str()) != 0);
   CHECK(dir.Read("log").find("http-tls yes needs a tls-port") != std::string::npos);
+}
+
+TEST_CASE("An http-port another process holds stops the server at start") {
+  httptest::HttpServer holder;  // its HTTP port is taken
+  testing_support::TempDir dir;
+  const std::string cmd = std::string(RUNNEL_SERVER_BIN) + " --port 0 --appendonly no --dir " +
+                          dir.path() + " --http-port " + std::to_string(holder.http_port()) +
+                          " >" + dir.File("log") + " 2>&1";
+  CHECK(std::system(cmd.c_str()) != 0);
+  CHECK(dir.Read("log").find("Could not create HTTP listening socket") != std::string::npos);
 }
 
 TEST_CASE("http-port is read at start: CONFIG SET refuses it, CONFIG GET shows it") {
