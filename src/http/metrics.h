@@ -30,8 +30,8 @@ class MetricsScrape {
   MetricsScrape(const MetricsScrape&) = delete;
   MetricsScrape& operator=(const MetricsScrape&) = delete;
 
-  // Walks on for about `budget_us` microseconds (at least one SCAN step); true once the walk is
-  // over.
+  // Walks on for about `budget_us` microseconds (at least one SCAN step; negative: to the end);
+  // true once the walk is over.
   bool Step(ServerState& state, int64_t budget_us);
   std::string Render() const { return exposition_.Render(); }
   const Exposition& exposition() const { return exposition_; }
