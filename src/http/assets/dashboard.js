@@ -44,7 +44,7 @@ function fmtAge(ms) {
 
 // A sparkline of rates [[t, in, done], ...]: `which` 1 (in) or 2 (done), over the window.
 function sparkline(rates, which, cls, nowMs, windowMs) {
-  const w = 120, h = 28, pad = 2;
+  const w = 100, h = 28, pad = 2;
   const svg = document.createElementNS(SVG_NS, "svg");
   svg.setAttribute("class", "spark");
   svg.setAttribute("width", w);
@@ -158,12 +158,15 @@ function renderStreams(data) {
       el("span", { class: "kv" }, "length ", el("b", { class: "length" }, fmtInt(s.length))),
       el("span", { class: "kv" }, "added ", el("b", {}, fmtInt(s.entries_added))),
       el("span", { class: "kv" }, "last id ", el("b", {}, s.last_id)),
+      el("span", { class: "kv push" }, "added"),
       rateCell(s.rates, 1, "in", data));
     let body;
     if (s.groups.length === 0) {
       body = el("div", { class: "empty" }, "No consumer groups.");
     } else {
-      body = el("table", {},
+      body = el("table", { class: "groups" },
+        el("colgroup", {}, ...["c-name", "c-num", "c-num", "c-age", "c-consumers", "c-spark", "c-spark", "c-num", "c-key"]
+          .map((c) => el("col", { class: c }))),
         el("thead", {}, el("tr", {},
           el("th", {}, "Group"), el("th", { class: "num" }, "Lag"), el("th", { class: "num" }, "Pending"),
           el("th", { class: "num" }, "Oldest pending"), el("th", {}, "Consumers (pending)"),
