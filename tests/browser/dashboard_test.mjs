@@ -23,15 +23,16 @@ if (!binary || !screenshot) {
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const PASSWORD = 'dashboard-secret';
 
-function freePort() {
-  return new Promise((resolve, reject) => {
+// `n` distinct free ports: all held open until each is known, so no two are the same.
+async function freePorts(n) {
+  const servers = await Promise.all(Array.from({ length: n }, () => new Promise((resolve, reject) => {
     const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => resolve(srv));
+  })));
+  const ports = servers.map((srv) => srv.address().port);
+  await Promise.all(servers.map((srv) => new Promise((r) => srv.close(r))));
+  return ports;
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -51,8 +52,7 @@ async function eventually(what, check, ms = 10000) {
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'runnel-browser-'));
-  const port = await freePort();
-  const httpPort = await freePort();
+  const [port, httpPort] = await freePorts(2);
   const server = spawn(binary, ['--port', String(port), '--http-port', String(httpPort),
     '--requirepass', PASSWORD, '--dir', dir, '--appendonly', 'no'], { stdio: 'ignore' });
   const redis = (...args) => execFileSync('redis-cli', ['-p', String(port), '-a', PASSWORD,
