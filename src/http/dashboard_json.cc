@@ -10,26 +10,36 @@ namespace {
 
 void AppendJsonEscaped(std::string& out, std::string_view s) {
   out += '"';
-  for (unsigned char c : s) {
+  size_t run = 0;  // start of the bytes not yet copied, all of which need no escape
+  for (size_t i = 0; i < s.size(); i++) {
+    const unsigned char c = static_cast<unsigned char>(s[i]);
+    // Bytes >= 0x80 pass through: keys are binary-safe, and the page shows what it gets
+    // (invalid UTF-8 becomes U+FFFD in the browser, never broken JSON).
+    if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f) continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
       case '\n': out += "\\n"; break;
       case '\r': out += "\\r"; break;
       case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          // Bytes >= 0x80 pass through: keys are binary-safe, and the page shows what it gets
-          // (invalid UTF-8 becomes U+FFFD in the browser, never broken JSON).
-          out += static_cast<char>(c);
-        }
+      default: {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      }
     }
   }
+  out.append(s.data() + run, s.size() - run);
   out += '"';
+}
+
+template <typename T>
+void AppendNumber(std::string& out, T v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
 }
 
 void AppendUtf8(std::string& out, uint32_t cp) {
@@ -195,12 +205,12 @@ JsonWriter& JsonWriter::String(std::string_view s) {
 }
 JsonWriter& JsonWriter::Int(int64_t v) {
   BeforeValue();
-  out_ += std::to_string(v);
+  AppendNumber(out_, v);
   return *this;
 }
 JsonWriter& JsonWriter::UInt(uint64_t v) {
   BeforeValue();
-  out_ += std::to_string(v);
+  AppendNumber(out_, v);
   return *this;
 }
 JsonWriter& JsonWriter::Double(double v) {

@@ -125,16 +125,20 @@ Overview BuildOverview(ServerState& state, const Client* client, int64_t now_ms,
   std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
     return std::pair(a.db, a.key) < std::pair(b.db, b.key);
   });
-  // Every stream's length, for the dead-letter streams beyond the shown ones too.
-  std::map<std::pair<int, std::string_view>, uint64_t> lengths;
-  for (const Found& f : found) lengths[{f.db, f.key}] = f.stream->length();
-  if (found.size() > max_streams) {
-    out.truncated = true;
-    found.resize(max_streams);
-  }
+  // The shown ones; the dead-letter streams' lengths are looked up in all of `found`.
+  const size_t shown = std::min(found.size(), max_streams);
+  out.truncated = shown < found.size();
+  auto length_of = [&](int db, std::string_view key) -> uint64_t {
+    auto it = std::lower_bound(found.begin(), found.end(), std::pair(db, key),
+                               [](const Found& f, const std::pair<int, std::string_view>& k) {
+                                 return std::pair(f.db, f.key) < k;
+                               });
+    return it != found.end() && it->db == db && it->key == key ? it->stream->length() : 0;
+  };
 
   std::map<std::pair<int, std::string>, std::set<std::string>> dead_letter_sources;
-  for (const Found& f : found) {
+  for (size_t i = 0; i < shown; i++) {
+    const Found& f = found[i];
     StreamView sv;
     sv.db = f.db;
     sv.key = std::string(f.key);
@@ -156,8 +160,7 @@ Overview BuildOverview(ServerState& state, const Client* client, int64_t now_ms,
     DeadLetterView dv;
     dv.db = where.first;
     dv.key = where.second;
-    auto len = lengths.find({dv.db, std::string_view(dv.key)});
-    dv.length = len == lengths.end() ? 0 : len->second;
+    dv.length = length_of(dv.db, dv.key);
     dv.sources.assign(sources.begin(), sources.end());
     out.dead_letters.push_back(std::move(dv));
   }
@@ -226,17 +229,21 @@ std::string OverviewJson(const Overview& overview) {
 void FeedQueueHistory(ServerState& state, int64_t now_ms, size_t budget) {
   QueueHistory& history = state.queue_history;
   if (state.dbs.empty()) return;
-  size_t spent = 0;
-  size_t empty_dbs = 0;  // a keyspace with no key at all ends the tick at once
-  while (spent < budget && empty_dbs < state.dbs.size()) {
+  // A pass starts at most once per interval: a small keyspace is walked once per sample, not
+  // on every tick.
+  if (history.scan_db == 0 && history.scan_cursor == 0) {
+    const int64_t since = now_ms - history.pass_started_ms;
+    if (history.pass_started_ms >= 0 && since < QueueHistory::kIntervalMs) return;
+    history.pass_started_ms = now_ms;
+  }
+  size_t spent = 0;  // keys, groups and buckets visited: what a tick costs
+  while (spent < budget) {
     if (history.scan_db >= state.dbs.size()) history.scan_db = 0;
     const int db = static_cast<int>(history.scan_db);
     const Db& d = *state.dbs[history.scan_db];
     if (d.size() == 0) {
-      empty_dbs++;
       history.scan_cursor = 0;
     } else {
-      empty_dbs = 0;
       history.scan_cursor = d.Scan(history.scan_cursor, now_ms,
                                    [&](std::string_view key, const Value& v) {
         spent++;
@@ -244,6 +251,7 @@ void FeedQueueHistory(ServerState& state, int64_t now_ms, size_t budget) {
         const streams::Stream& s = v.stream();
         history.Record(QueueHistory::SeriesName(db, key, ""), now_ms, s.entries_added(), 0);
         for (const auto& [name, g] : s.groups()) {
+          spent++;
           if (auto total = GroupReadTotal(*g)) {
             history.Record(QueueHistory::SeriesName(db, key, name), now_ms, *total,
                            g->pending_count());
@@ -252,14 +260,12 @@ void FeedQueueHistory(ServerState& state, int64_t now_ms, size_t budget) {
       });
       spent++;  // the bucket itself, so a sparse table's empty buckets count too
     }
-    if (history.scan_cursor == 0) {
-      if (++history.scan_db == state.dbs.size()) {
-        history.scan_db = 0;
-        history.Prune(now_ms);
-      }
+    if (history.scan_cursor == 0 && ++history.scan_db == state.dbs.size()) {
+      history.scan_db = 0;
+      history.Prune(now_ms);  // a whole pass: what it did not meet is gone
+      return;
     }
   }
-  if (empty_dbs >= state.dbs.size()) history.Prune(now_ms);
 }
 
 }  // namespace server::http

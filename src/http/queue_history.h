@@ -53,12 +53,19 @@ class QueueHistory {
   std::vector<Rate> Rates(const std::string& series) const;
 
   size_t series_count() const { return series_.size(); }
-  void Clear() { series_.clear(); }
+  // Forgets every series and where the walk stood.
+  void Clear() {
+    series_.clear();
+    scan_db = 0;
+    scan_cursor = 0;
+    pass_started_ms = -1;
+  }
 
   // Where the cron's walk of the keyspace stands (the feeder's, kept here so it survives
-  // between ticks): the db and its SCAN cursor.
+  // between ticks): the db and its SCAN cursor, and when the pass began.
   size_t scan_db = 0;
   uint64_t scan_cursor = 0;
+  int64_t pass_started_ms = -1;  // when the current (or last) pass began; -1: never
 
  private:
   std::map<std::string, std::deque<Sample>, std::less<>> series_;

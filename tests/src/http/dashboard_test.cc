@@ -315,6 +315,12 @@ TEST_CASE("The cron's feed records stream and group rates the overview then show
   history.Clear();
   for (int i = 0; i < 40; i++) server::http::FeedQueueHistory(h.state, kDashT0, 1);
   CHECK(history.series_count() == 2);
+  // Once round, the next pass waits for the interval: a tick before then walks nothing.
+  h.Run({"XADD", "late", "1-1", "f", "v"});
+  for (int i = 0; i < 40; i++) server::http::FeedQueueHistory(h.state, kDashT0 + 9'999, 1);
+  CHECK(history.series_count() == 2);
+  for (int i = 0; i < 40; i++) server::http::FeedQueueHistory(h.state, kDashT0 + 10'000, 1);
+  CHECK(history.series_count() == 3);
 }
 
 TEST_CASE("The JSON reader takes a flat object of scalars and nothing else", "[dashboard]") {
