@@ -242,6 +242,29 @@ void AddTlsOptions(std::vector<ConfigOption>& o) {
                         "Seconds a cached TLS session may be resumed."));
 }
 
+// The HTTP listener (src/http/http_server.h). Where and how it listens is read at start, as
+// Redis's port and bind are; its limits apply to the next request or connection.
+void AddHttpOptions(std::vector<ConfigOption>& o) {
+  o.push_back(IntOption("http-port", &Config::http_port, 0, 65535, Mut::kImmutable,
+                        "TCP port of the HTTP listener (GET /metrics, the dashboard); 0 = off."));
+  o.push_back(StringOption("http-bind", &Config::http_bind, Mut::kImmutable,
+                           "Addresses the HTTP listener binds, space separated; empty = those "
+                           "of `bind`."));
+  o.back().multi_word = true;
+  o.push_back(BoolOption("http-tls", &Config::http_tls, Mut::kImmutable,
+                         "Serve HTTPS on http-port with the tls-port's certificate and client "
+                         "authentication rules (needs a tls-port)."));
+  o.push_back(IntOption("http-maxclients", &Config::http_maxclients, 1, 65535, Mut::kMutable,
+                        "Concurrent HTTP connections; more are answered 503 and closed."));
+  o.push_back(IntOption("http-request-timeout", &Config::http_request_timeout, 1, 3600,
+                        Mut::kMutable,
+                        "Seconds an HTTP client has to send a whole request once it began "
+                        "one; then 408 and close."));
+  o.push_back(IntOption("http-keepalive-timeout", &Config::http_keepalive_timeout, 1, 86400,
+                        Mut::kMutable,
+                        "Seconds an idle keep-alive HTTP connection is kept open."));
+}
+
 std::vector<ConfigOption> BuildOptions() {
   std::vector<ConfigOption> o;
   o.push_back(StringOption("bind", &Config::bind, Mut::kImmutable,
@@ -572,6 +595,7 @@ std::vector<ConfigOption> BuildOptions() {
                         Mut::kMutable, "Seconds within which a replica's ACK counts as recent."));
   o.back().aliases = {"min-slaves-max-lag"};
   AddTlsOptions(o);
+  AddHttpOptions(o);
   return o;
 }
 

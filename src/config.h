@@ -137,6 +137,15 @@ struct Config {
   bool tls_session_caching = true;
   int64_t tls_session_cache_size = 20480;   // sessions kept for resumption
   int64_t tls_session_cache_timeout = 300;  // seconds a cached session may be resumed
+  // The HTTP listener (src/http/http_server.h): /metrics and the dashboard. Off while
+  // http_port is 0; http_bind empty = the addresses of `bind`; http_tls serves HTTPS with the
+  // tls-port's context. The limits bound what one HTTP client may cost the loop.
+  int64_t http_port = 0;
+  std::string http_bind;
+  bool http_tls = false;
+  int64_t http_maxclients = 128;        // concurrent HTTP connections; more get 503
+  int64_t http_request_timeout = 10;    // seconds to send a whole request once begun (408)
+  int64_t http_keepalive_timeout = 60;  // seconds an idle keep-alive connection is kept
 };
 
 // Whether CONFIG SET may change an option; the last two give Redis's two refusal texts.

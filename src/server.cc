@@ -18,6 +18,7 @@
 #include "src/delivery/schedule_pass.h"
 #include "src/errors.h"
 #include "src/http/dashboard_overview.h"
+#include "src/http/http_server.h"
 #include "src/log.h"
 #include "src/open_files.h"
 #include "src/tls.h"
@@ -183,7 +184,7 @@ int Server::Run() {
     state_.repl.master_port = std::stoi(r.substr(r.find(' ') + 1));
     state_.repl.link_change = true;
   }
-  if (!Listen()) {
+  if (!Listen() || !ListenHttp()) {
     uv_run(&loop_, UV_RUN_NOWAIT);
     return 1;
   }
@@ -486,6 +487,7 @@ void Server::OnCheck(uv_check_t* h) {
   // where the group commit's fsync belongs).
   self->FeedAof();
   self->FlushAll();
+  if (self->http_ != nullptr) self->http_->FlushResponses();  // HTTP responses, likewise
   self->EvictClients();
   if (!self->transfers_.empty()) self->ResumeSnapshotReads();
   // Flushing can resume a client's buffered requests, which queues more output.
@@ -589,6 +591,7 @@ void Server::BeginShutdown() {
              [](uv_handle_t* h) { delete static_cast<Listener*>(h->data); });
   }
   listeners_.clear();
+  if (http_ != nullptr) http_->Close();
   uv_close(reinterpret_cast<uv_handle_t*>(&check_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&idle_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&cron_), nullptr);

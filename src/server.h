@@ -18,6 +18,10 @@
 
 namespace server {
 
+namespace http {
+class HttpServer;
+}
+
 class Server final : public ConnectionHost, public ClientOutputs, public ReplicaLinkHost {
  public:
   // `commands` (src/commands/registry.h's families, built by main) must outlive the server.
@@ -58,6 +62,8 @@ class Server final : public ConnectionHost, public ClientOutputs, public Replica
   static void OnDueTimer(uv_timer_t* h);
 
   bool Listen();
+  // The HTTP listener (src/server_http.cc), when http-port is set; false (logged) stops start-up.
+  bool ListenHttp();
   // Binds every bind address on `port`, as TLS listeners when `tls`. Returns the port bound
   // (the one picked for port 0), or -1 when a required address failed (logged).
   int ListenOn(int port, bool tls);
@@ -153,6 +159,7 @@ class Server final : public ConnectionHost, public ClientOutputs, public Replica
   std::vector<SnapshotTransfer*> transfers_;     // full syncs in flight (freed by libuv)
   int64_t last_repl_ping_ms_ = 0;
   int64_t aof_rewrite_failed_ms_ = -1;  // when the last rewrite failed (auto retry backs off)
+  std::unique_ptr<http::HttpServer> http_;  // /metrics and the dashboard; null while http-port is 0
 };
 
 }  // namespace server
