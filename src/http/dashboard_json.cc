@@ -36,7 +36,7 @@ void AppendJsonEscaped(std::string& out, std::string_view s) {
 }
 
 template <typename T>
-void AppendNumber(std::string& out, T v) {
+void AppendJsonNumber(std::string& out, T v) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   out.append(buf, end);
@@ -205,12 +205,12 @@ JsonWriter& JsonWriter::String(std::string_view s) {
 }
 JsonWriter& JsonWriter::Int(int64_t v) {
   BeforeValue();
-  AppendNumber(out_, v);
+  AppendJsonNumber(out_, v);
   return *this;
 }
 JsonWriter& JsonWriter::UInt(uint64_t v) {
   BeforeValue();
-  AppendNumber(out_, v);
+  AppendJsonNumber(out_, v);
   return *this;
 }
 JsonWriter& JsonWriter::Double(double v) {

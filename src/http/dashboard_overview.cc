@@ -175,6 +175,7 @@ std::string OverviewJson(const Overview& overview) {
   w.BeginObject();
   w.Key("now_ms").Int(overview.now_ms);
   w.Key("sample_interval_ms").Int(QueueHistory::kIntervalMs);
+  w.Key("history_window_ms").Int(QueueHistory::kWindowMs);
   w.Key("truncated").Bool(overview.truncated);
   w.Key("streams").BeginArray();
   for (const StreamView& s : overview.streams) {

@@ -56,7 +56,7 @@ async function main() {
   const server = spawn(binary, ['--port', String(port), '--http-port', String(httpPort),
     '--requirepass', PASSWORD, '--dir', dir, '--appendonly', 'no'], { stdio: 'ignore' });
   const redis = (...args) => execFileSync('redis-cli', ['-p', String(port), '-a', PASSWORD,
-    '--no-auth-warning', ...args], { encoding: 'utf8' }).trim();
+    '--no-auth-warning', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
   let browser;
   try {
     await eventually('the server answers PING', () => redis('PING') === 'PONG');
@@ -105,6 +105,22 @@ async function main() {
     const senders = page.locator('[data-group="0/emails/senders"]');
     assert.equal((await senders.locator('.lag').textContent()).trim(), '19');
     assert.equal((await senders.locator('.pending').textContent()).trim(), '6');
+
+    // Traffic for a while, so the rate history (a sample every 10 s) has something to draw:
+    // emails arrive at `emails` at a rate that changes every 10 s, two mailers take them and ack
+    // most (what they leave stays pending).
+    const start = Date.now();
+    for (let round = 0; Date.now() - start < 34000; round++) {
+      const phase = Math.floor((Date.now() - start) / 10000) % 4;
+      for (let i = 0; i < [3, 9, 5, 7][phase]; i++) redis('XADD', 'emails', '*', 'to', `r${round}-${i}`);
+      const taken = redis('XREADGROUP', 'GROUP', 'senders', round % 2 ? 'mailer-a' : 'mailer-b',
+        'COUNT', String([2, 6, 7, 5][phase]), 'STREAMS', 'emails', '>')
+        .split('\n').filter((l) => /^\d+-\d+$/.test(l));
+      if (taken.length > 1) redis('XACK', 'emails', 'senders', ...taken.slice(1));
+      await sleep(500);
+    }
+    await eventually('the page draws the rates of emails', async () =>
+      (await page.locator('[data-group="0/emails/senders"] svg.spark polyline').count()) === 2);
     await page.screenshot({ path: screenshot, fullPage: true });
 
     await dlq.locator('button[data-redrive="0/orders:dlq"]').click();

@@ -42,8 +42,10 @@ function fmtAge(ms) {
   return Math.floor(s / 86400) + " d " + Math.floor((s % 86400) / 3600) + " h";
 }
 
-// A sparkline of rates [[t, in, done], ...]: `which` 1 (in) or 2 (done), over the window.
-function sparkline(rates, which, cls, nowMs, windowMs) {
+// A sparkline of rates [[t, in, done], ...] (`which`: 1 for in, 2 for done), drawn as steps:
+// each rate is an average over the interval that ends at its t, from the previous sample's t
+// (one sample interval before the first). The history fills the width, however long it is yet.
+function sparkline(rates, which, cls, intervalMs) {
   const w = 100, h = 28, pad = 2;
   const svg = document.createElementNS(SVG_NS, "svg");
   svg.setAttribute("class", "spark");
@@ -56,14 +58,17 @@ function sparkline(rates, which, cls, nowMs, windowMs) {
   base.setAttribute("stroke", "#e3e7ec");
   svg.append(base);
   if (!rates || rates.length === 0) return svg;
+  const left = rates[0][0] - intervalMs, right = rates[rates.length - 1][0];
   const max = Math.max(...rates.map((r) => r[which]), 1e-9);
-  const x = (t) => Math.max(0, w - ((nowMs - t) / windowMs) * w);
-  const y = (v) => h - pad - (v / max) * (h - 2 * pad);
-  const pts = rates.map((r) => `${x(r[0]).toFixed(1)},${y(r[which]).toFixed(1)}`);
-  if (pts.length === 1) pts.unshift(`${Math.max(0, x(rates[0][0]) - 4).toFixed(1)},${y(rates[0][which]).toFixed(1)}`);
+  const x = (t) => (((t - left) / (right - left)) * w).toFixed(1);
+  const y = (v) => (h - pad - (v / max) * (h - 2 * pad)).toFixed(1);
+  const pts = [];
+  rates.forEach((r, i) => {
+    const from = i === 0 ? left : rates[i - 1][0];
+    pts.push(`${x(from)},${y(r[which])}`, `${x(r[0])},${y(r[which])}`);
+  });
   const area = document.createElementNS(SVG_NS, "polygon");
-  const firstX = pts[0].split(",")[0], lastX = pts[pts.length - 1].split(",")[0];
-  area.setAttribute("points", `${firstX},${h - pad} ${pts.join(" ")} ${lastX},${h - pad}`);
+  area.setAttribute("points", `0,${h - pad} ${pts.join(" ")} ${w},${h - pad}`);
   area.setAttribute("class", `area ${cls}`);
   const line = document.createElementNS(SVG_NS, "polyline");
   line.setAttribute("points", pts.join(" "));
@@ -78,7 +83,7 @@ function latest(rates, which) {
 
 function rateCell(rates, which, cls, data) {
   return el("div", { class: "spark-box", title: cls === "in" ? "per second, last 10 minutes" : "acknowledged or dead-lettered per second" },
-    sparkline(rates, which, cls, data.now_ms, data.window_ms),
+    sparkline(rates, which, cls, data.sample_interval_ms),
     el("span", { class: "rate" }, fmtRate(latest(rates, which))));
 }
 
@@ -212,12 +217,11 @@ async function refresh() {
     const res = await fetch("/api/overview", { cache: "no-store" });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     const data = await res.json();
-    data.window_ms = data.sample_interval_ms * 60;
     renderSummary(data);
     renderDeadLetters(data);
     renderStreams(data);
     document.getElementById("rate-note").textContent =
-      `rates over the last ${data.window_ms / 60000} minutes` + (data.truncated ? " · list truncated" : "");
+      `rates over up to the last ${data.history_window_ms / 60000} minutes` + (data.truncated ? " · list truncated" : "");
     lastOk = Date.now();
     status.className = "status";
     status.textContent = "updated " + new Date(data.now_ms).toLocaleTimeString();
