@@ -158,6 +158,9 @@ Response Redrive(ServerState& state, const Request& request) {
   client.db_index = saved_db;
   if (std::string_view e = ErrorText(reply); !e.empty()) return JsonError(StatusOfError(e), e);
   // XREDRIVE's only other reply is an integer, ":n\r\n".
+  if (!reply.starts_with(":") || !reply.ends_with("\r\n")) {
+    return JsonError(500, "unexpected reply to XREDRIVE");
+  }
   const std::string_view n = std::string_view(reply).substr(1, reply.size() - 3);
   return JsonResponse(200, "{\"redriven\":" + std::string(n) + "}");
 }

@@ -28,8 +28,10 @@ TEST_CASE("A redrive over HTTP runs through the ACL as its user and is in the AO
   const int http_port = itest::FreePort();
   int port = 0;
   {
-    auto server =
-        aoftest::StartRunnel(dir.path(), port, {"--http-port", std::to_string(http_port)});
+    // appendfsync always: each check point writes the AOF before any reply or response leaves
+    // (everysec may postpone the write behind a running fsync, and the kill would lose it).
+    auto server = aoftest::StartRunnel(
+        dir.path(), port, {"--http-port", std::to_string(http_port), "--appendfsync", "always"});
     itest::Redis r(port);
     for (const char* id : {"1-1", "2-1", "3-1"}) r.Text({"XADD", "orders", id, "n", id});
     REQUIRE(r.Text({"XGROUP", "CREATE", "orders", "billing", "0"}) == "OK");
