@@ -577,6 +577,12 @@ class HttpConnection {
       c->refused_status_ = 413;
       return -1;
     }
+    // A client that waits before sending its body (curl does for big ones) is told to go on.
+    for (const auto& [name, value] : c->headers_) {
+      if (AsciiLower(name) == "expect" && AsciiLower(value) == "100-continue") {
+        c->QueueBytes("HTTP/1.1 100 Continue\r\n\r\n", false);
+      }
+    }
     return 0;
   }
 

@@ -133,6 +133,16 @@ TEST_CASE("Bad HTTP input gets its error status and the connection is closed") {
   }
 }
 
+TEST_CASE("A client that expects 100-continue is told to go on before it sends its body") {
+  httptest::HttpServer hs;
+  itest::RawSocket s(hs.http_port());
+  s.SendAll("POST /api/nothing HTTP/1.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  CHECK(s.ReadAtLeast(25) == "HTTP/1.1 100 Continue\r\n\r\n");
+  s.SendAll("hello");
+  std::string raw = s.ReadAtLeast(20);
+  CHECK(httptest::TakeReply(raw).status == 404);
+}
+
 TEST_CASE("Keep-alive connections answer pipelined requests in order") {
   httptest::HttpServer hs;
   itest::RawSocket s(hs.http_port());
@@ -328,6 +338,20 @@ TEST_CASE("With http-tls, the listener speaks HTTPS with the tls-port's certific
   CHECK(run(curl + "/missing") == "404");
   // Plain HTTP on the HTTPS port gets no HTTP answer.
   CHECK(httptest::Exchange(hs.http_port(), "GET /metrics HTTP/1.1\r\n\r\n", 2000).status == 0);
+}
+
+TEST_CASE("SHUTDOWN closes open HTTP connections, a scrape in progress included, and exits") {
+  httptest::HttpServer hs;
+  MakeStreams(hs.port(), 3000);
+  itest::RawSocket idle(hs.http_port());
+  idle.SendAll("GET /x HTTP/1.1\r\n\r\n");
+  itest::RawSocket scraping(hs.http_port());
+  scraping.SendAll("GET /metrics HTTP/1.1\r\n\r\n");
+  itest::Redis r(hs.port());
+  r.Command({"SHUTDOWN", "NOSAVE"});
+  CHECK(hs.server().WaitExit(5000) == 0);
+  idle.ReadUntilClosed(2000);
+  CHECK(idle.eof());
 }
 
 TEST_CASE("http-tls without a tls-port stops the server at start") {
