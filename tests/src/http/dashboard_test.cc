@@ -258,6 +258,21 @@ TEST_CASE("POST /api/redrive is refused with 403 for a user without the right", 
   CHECK(h.state.Acl().log().size() == 1);
 }
 
+TEST_CASE("POST /api/redrive on a read-only replica answers 409 with READONLY", "[dashboard]") {
+  DashboardHarness h;
+  h.MakeQueue();
+  h.Run({"XGROUP", "SETPOLICY", "orders", "workers", "MAX-DELIVERIES", "3"});
+  h.Run({"XNACK", "orders", "workers", "FATAL", "IDS", "1", "2-1"});
+  h.state.repl.master_host = "127.0.0.1";  // a replica (its link is never made here)
+  h.state.config.replica_read_only = true;
+  h.state.config.replica_serve_stale_data = true;
+  const Response r = h.Post("/api/redrive", R"({"key": "orders:dlq"})");
+  CHECK(r.status == 409);
+  CHECK(r.body.find("READONLY") != std::string::npos);
+  // The overview still reads: a replica's dashboard shows its copy of the queues.
+  CHECK(h.View().dead_letters.at(0).length == 1);
+}
+
 TEST_CASE("POST /api/redrive answers bad requests with JSON errors", "[dashboard]") {
   DashboardHarness h;
   CHECK(h.Post("/api/redrive", "key=x", "application/x-www-form-urlencoded").status == 415);
