@@ -122,19 +122,13 @@ Overview BuildOverview(ServerState& state, const Client* client, int64_t now_ms,
       }
     });
   }
-  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
-    return std::pair(a.db, a.key) < std::pair(b.db, b.key);
-  });
-  // The shown ones; the dead-letter streams' lengths are looked up in all of `found`.
+  // Only the shown ones need an order: the first max_streams by (db, key).
   const size_t shown = std::min(found.size(), max_streams);
   out.truncated = shown < found.size();
-  auto length_of = [&](int db, std::string_view key) -> uint64_t {
-    auto it = std::lower_bound(found.begin(), found.end(), std::pair(db, key),
-                               [](const Found& f, const std::pair<int, std::string_view>& k) {
-                                 return std::pair(f.db, f.key) < k;
-                               });
-    return it != found.end() && it->db == db && it->key == key ? it->stream->length() : 0;
-  };
+  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(shown),
+                    found.end(), [](const Found& a, const Found& b) {
+                      return std::pair(a.db, a.key) < std::pair(b.db, b.key);
+                    });
 
   std::map<std::pair<int, std::string>, std::set<std::string>> dead_letter_sources;
   for (size_t i = 0; i < shown; i++) {
@@ -156,11 +150,23 @@ Overview BuildOverview(ServerState& state, const Client* client, int64_t now_ms,
     }
     out.streams.push_back(std::move(sv));
   }
+  // The dead-letter streams' lengths, from every stream found (one may be beyond the shown
+  // ones); the keys view dead_letter_sources' own.
+  std::map<std::pair<int, std::string_view>, uint64_t> dead_letter_lengths;
+  for (const auto& [where, sources] : dead_letter_sources) {
+    dead_letter_lengths[{where.first, where.second}] = 0;
+  }
+  if (!dead_letter_lengths.empty()) {
+    for (const Found& f : found) {
+      auto it = dead_letter_lengths.find({f.db, f.key});
+      if (it != dead_letter_lengths.end()) it->second = f.stream->length();
+    }
+  }
   for (auto& [where, sources] : dead_letter_sources) {
     DeadLetterView dv;
     dv.db = where.first;
     dv.key = where.second;
-    dv.length = length_of(dv.db, dv.key);
+    dv.length = dead_letter_lengths[{dv.db, where.second}];
     dv.sources.assign(sources.begin(), sources.end());
     out.dead_letters.push_back(std::move(dv));
   }

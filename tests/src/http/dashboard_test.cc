@@ -161,7 +161,24 @@ TEST_CASE("The overview covers every db the user may select and is ordered by db
   CHECK(o.streams[2].db == 2);
   const Overview two = BuildOverview(h.state, &h.client, kDashT0, 2);
   CHECK(two.truncated);
-  CHECK(two.streams.size() == 2);
+  REQUIRE(two.streams.size() == 2);
+  CHECK(two.streams[0].key == "a");
+  CHECK(two.streams[1].key == "b");
+}
+
+TEST_CASE("A shown group's dead-letter stream has its size even when the list stops before it",
+          "[dashboard]") {
+  DashboardHarness h;
+  h.MakeQueue("a");
+  h.Run({"XGROUP", "SETPOLICY", "a", "workers", "MAX-DELIVERIES", "3", "DEAD-LETTER", "z:dlq"});
+  h.Run({"XNACK", "a", "workers", "FATAL", "IDS", "2", "2-1", "3-1"});
+  const Overview o = BuildOverview(h.state, &h.client, kDashT0, 1);
+  CHECK(o.truncated);
+  REQUIRE(o.streams.size() == 1);
+  CHECK(o.streams[0].key == "a");
+  REQUIRE(o.dead_letters.size() == 1);
+  CHECK(o.dead_letters[0].key == "z:dlq");
+  CHECK(o.dead_letters[0].length == 2);
 }
 
 TEST_CASE("The overview shows a user only the streams and dbs its ACL lets it read",
