@@ -65,6 +65,14 @@ struct DashboardHarness : PinnedClockHarness {
     Run({"XREADGROUP", "GROUP", "workers", "c1", "COUNT", "3", "STREAMS", key, ">"});
     REQUIRE(Run({"XACK", key, "workers", "1-1"}) == Int(1));
   }
+  // Gives MakeQueue's group a policy (MAX-DELIVERIES 3) and dead-letters `ids` with XNACK FATAL.
+  void DeadLetterOrders(const std::vector<std::string>& ids) {
+    REQUIRE(Run({"XGROUP", "SETPOLICY", "orders", "workers", "MAX-DELIVERIES", "3"}) == "+OK\r\n");
+    std::vector<std::string> nack = {"XNACK", "orders", "workers", "FATAL", "IDS",
+                                     std::to_string(ids.size())};
+    nack.insert(nack.end(), ids.begin(), ids.end());
+    REQUIRE(Run(nack) == Int(static_cast<int64_t>(ids.size())));
+  }
 
  private:
   std::deque<std::string> paths_;  // the request's views point here
@@ -120,8 +128,7 @@ TEST_CASE("The overview lists the dead-letter streams the policies name, with th
           "[dashboard]") {
   DashboardHarness h;
   h.MakeQueue();
-  REQUIRE(h.Run({"XGROUP", "SETPOLICY", "orders", "workers", "MAX-DELIVERIES", "3"}) == "+OK\r\n");
-  REQUIRE(h.Run({"XNACK", "orders", "workers", "FATAL", "IDS", "1", "2-1"}) == Int(1));
+  h.DeadLetterOrders({"2-1"});
   Overview o = h.View();
   REQUIRE(o.dead_letters.size() == 1);
   CHECK(o.dead_letters[0].key == "orders:dlq");
@@ -227,8 +234,7 @@ TEST_CASE("POST /api/redrive runs XREDRIVE through Dispatch and moves the dead l
           "[dashboard]") {
   DashboardHarness h;
   h.MakeQueue();
-  h.Run({"XGROUP", "SETPOLICY", "orders", "workers", "MAX-DELIVERIES", "3"});
-  h.Run({"XNACK", "orders", "workers", "FATAL", "IDS", "2", "2-1", "3-1"});
+  h.DeadLetterOrders({"2-1", "3-1"});
   REQUIRE(h.Run({"XLEN", "orders:dlq"}) == Int(2));
   h.state.propagation.Take();
   Response r = h.Post("/api/redrive", R"({"key": "orders:dlq", "count": 1})");
@@ -248,8 +254,7 @@ TEST_CASE("POST /api/redrive in another db selects it through Dispatch and resto
   DashboardHarness h;
   h.Run({"SELECT", "3"});
   h.MakeQueue();
-  h.Run({"XGROUP", "SETPOLICY", "orders", "workers", "MAX-DELIVERIES", "3"});
-  h.Run({"XNACK", "orders", "workers", "FATAL", "IDS", "1", "2-1"});
+  h.DeadLetterOrders({"2-1"});
   h.Run({"SELECT", "0"});
   const Response r = h.Post("/api/redrive", R"({"key": "orders:dlq", "db": 3})");
   CHECK(r.body == R"({"redriven":1})");
@@ -261,8 +266,7 @@ TEST_CASE("POST /api/redrive in another db selects it through Dispatch and resto
 TEST_CASE("POST /api/redrive is refused with 403 for a user without the right", "[dashboard]") {
   DashboardHarness h;
   h.MakeQueue();
-  h.Run({"XGROUP", "SETPOLICY", "orders", "workers", "MAX-DELIVERIES", "3"});
-  h.Run({"XNACK", "orders", "workers", "FATAL", "IDS", "1", "2-1"});
+  h.DeadLetterOrders({"2-1"});
   h.Run({"ACL", "SETUSER", "viewer", "on", ">pw", "~*", "+@read"});
   REQUIRE(h.Run({"AUTH", "viewer", "pw"}) == "+OK\r\n");
   Response r = h.Post("/api/redrive", R"({"key": "orders:dlq"})");
@@ -278,8 +282,7 @@ TEST_CASE("POST /api/redrive is refused with 403 for a user without the right", 
 TEST_CASE("POST /api/redrive on a read-only replica answers 409 with READONLY", "[dashboard]") {
   DashboardHarness h;
   h.MakeQueue();
-  h.Run({"XGROUP", "SETPOLICY", "orders", "workers", "MAX-DELIVERIES", "3"});
-  h.Run({"XNACK", "orders", "workers", "FATAL", "IDS", "1", "2-1"});
+  h.DeadLetterOrders({"2-1"});
   h.state.repl.master_host = "127.0.0.1";  // a replica (its link is never made here)
   h.state.config.replica_read_only = true;
   h.state.config.replica_serve_stale_data = true;
