@@ -146,6 +146,11 @@ struct Config {
   int64_t http_maxclients = 128;        // concurrent HTTP connections; more get 503
   int64_t http_request_timeout = 10;    // seconds to send a whole request once begun (408)
   int64_t http_keepalive_timeout = 60;  // seconds an idle keep-alive connection is kept
+
+  // Per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM), and the
+  // percentiles INFO prints from them.
+  bool latency_tracking = true;
+  std::vector<double> latency_tracking_info_percentiles = {50.0, 99.0, 99.9};
 };
 
 // Whether CONFIG SET may change an option; the last two give Redis's two refusal texts.

@@ -554,4 +554,10 @@ inline constexpr std::string_view kCountPositive = "ERR count should be greater 
 inline constexpr std::string_view kZWeightNotFloat = "ERR weight value is not a float";
 // ZUNION ZINTER ZDIFF (and STORE forms) ZINTERCARD with numkeys < 1.
 std::string ZInputKeyNeeded(std::string_view command);
+
+// MONITOR.
+inline constexpr std::string_view kMonitorDenyBlocking =
+    "ERR MONITOR isn't allowed for DENY BLOCKING client";
+// A command that reads or writes keys, sent by a MONITOR client or an attached replica.
+inline constexpr std::string_view kReplicaKeyspace = "ERR Replica can't interact with the keyspace";
 }  // namespace server::err

@@ -20,6 +20,7 @@
 #include "src/http/dashboard_overview.h"
 #include "src/http/http_server.h"
 #include "src/log.h"
+#include "src/monitor.h"
 #include "src/open_files.h"
 #include "src/tls.h"
 #include "src/transactions.h"
@@ -293,6 +294,7 @@ void Server::OnConnectionClosing(Connection& c) {
   state_.blocking.Unblock(client);
   state_.pubsub.RemoveClient(client.id);
   DisableTracking(state_, client);
+  StopMonitoring(state_, client);
   connections_.erase(client.id);
   state_.clients.erase(client.id);
   ForgetReplica(client.id);

@@ -98,7 +98,7 @@ void AddServerMetrics(Exposition& e, ServerState& st, int64_t now_ms) {
   counter("runnel_commands_processed_total", "Commands run (INFO total_commands_processed).",
           st.stats.total_commands_processed);
   counter("runnel_error_replies_total", "Error replies sent (INFO total_error_replies).",
-          st.stats.total_error_replies);
+          st.error_stats.total());
   AddCommandMetrics(e, st);
   counter("runnel_connections_received_total", "Connections accepted on the RESP ports.",
           st.stats.total_connections_received);
@@ -150,10 +150,36 @@ void AddServerMetrics(Exposition& e, ServerState& st, int64_t now_ms) {
 
 }  // namespace
 
-void AddCommandMetrics(Exposition&, const ServerState&) {
-  // ServerState's per-command calls and per-error-prefix counts (INFO commandstats and
-  // errorstats) land here as runnel_commands_total{command="xadd"} and
-  // runnel_errors_total{error="ERR"}.
+void AddCommandMetrics(Exposition& e, const ServerState& state) {
+  // INFO commandstats' calls and errorstats' counts (src/command_stats.h), by name and code.
+  const auto calls = e.Family("runnel_commands_total", MetricType::kCounter,
+                              "Calls per command (INFO commandstats; subcommands as "
+                              "\"config|get\").");
+  const auto failed = e.Family("runnel_commands_failed_total", MetricType::kCounter,
+                               "Calls per command that ran and answered an error "
+                               "(commandstats failed_calls).");
+  const auto rejected = e.Family("runnel_commands_rejected_total", MetricType::kCounter,
+                                 "Calls per command refused before running (arity, ACL, OOM, "
+                                 "READONLY...; commandstats rejected_calls).");
+  const auto seconds = e.Family("runnel_commands_duration_seconds_total", MetricType::kCounter,
+                                "Time spent running each command (commandstats usec).");
+  std::string labels;
+  for (const CommandStat* c : state.command_stats.Sorted()) {
+    labels.clear();
+    AppendLabel(labels, "command", c->name);
+    e.Add(calls, labels, c->calls);
+    e.Add(failed, labels, c->failed_calls);
+    e.Add(rejected, labels, c->rejected_calls);
+    e.Add(seconds, labels, static_cast<double>(c->duration_ns) / 1e9);
+  }
+  const auto errors = e.Family("runnel_errors_total", MetricType::kCounter,
+                               "Error replies per error code, the reply's first word (INFO "
+                               "errorstats).");
+  for (const auto& [code, count] : state.error_stats.by_code()) {
+    labels.clear();
+    AppendLabel(labels, "error", code);
+    e.Add(errors, labels, count);
+  }
 }
 
 MetricsScrape::MetricsScrape(ServerState& state, int64_t now_ms)

@@ -52,7 +52,7 @@ class MetricsScrape {
 std::string RenderMetrics(ServerState& state, int64_t now_ms);
 
 // The per-command and per-error counters (runnel_commands_total{command}, runnel_errors_total
-// {error}): where ServerState's commandstats and errorstats plug in.
+// {error}, ...) from ServerState's commandstats and errorstats.
 void AddCommandMetrics(Exposition& out, const ServerState& state);
 
 }  // namespace server::http

@@ -100,8 +100,9 @@ TEST_CASE("Bad HTTP input gets its error status and the connection is closed") {
   const int port = hs.http_port();
   SECTION("malformed request: 400") {
     CHECK(httptest::Exchange(port, "HELLO THERE\r\n\r\n").status == 400);
-    CHECK(httptest::Exchange(port, std::string("GET /metrics HTTP/1.1\r\nHo\0st: x\r\n\r\n", 37))
-              .status == 400);
+    const char kNulInHeader[] = "GET /metrics HTTP/1.1\r\nHo\0st: x\r\n\r\n";
+    CHECK(httptest::Exchange(port, std::string(kNulInHeader, sizeof(kNulInHeader) - 1)).status ==
+          400);
   }
   SECTION("headers past 8 KB: 431") {
     const std::string big = "X-Big: " + std::string(9000, 'a') + "\r\n";
@@ -238,6 +239,17 @@ TEST_CASE("HTTP connections past http-maxclients are answered 503") {
   CHECK(Get(hs.http_port(), "/metrics").status == 200);
 }
 
+// Connects, sends `bytes`, reads until the server closes. For helper threads: no assertions.
+void SendAndDrain(int port, const std::string& bytes) {
+  const int fd = itest::RawConnect(port);
+  if (fd < 0) return;
+  send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  char buf[65536];
+  while (recv(fd, buf, sizeof(buf), 0) > 0) {
+  }
+  close(fd);
+}
+
 TEST_CASE("Slow and garbage HTTP clients do not slow RESP clients down") {
   httptest::HttpServer hs({"--http-maxclients", "1000"});
   const int http_port = hs.http_port();
@@ -262,28 +274,11 @@ TEST_CASE("Slow and garbage HTTP clients do not slow RESP clients down") {
   std::thread garbage([&] {
     std::string junk(4096, '\0');
     for (size_t i = 0; i < junk.size(); i++) junk[i] = static_cast<char>(i * 131 + 7);
-    while (!stop) {
-      const int fd = itest::RawConnect(http_port);
-      if (fd < 0) continue;
-      send(fd, junk.data(), junk.size(), MSG_NOSIGNAL);
-      char buf[4096];
-      while (recv(fd, buf, sizeof(buf), 0) > 0) {
-      }
-      close(fd);
-    }
+    while (!stop) SendAndDrain(http_port, junk);
   });
   // Scrapes, back to back.
   std::thread scraper([&] {
-    const std::string request = "GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n";
-    while (!stop) {
-      const int fd = itest::RawConnect(http_port);
-      if (fd < 0) continue;
-      send(fd, request.data(), request.size(), MSG_NOSIGNAL);
-      char buf[65536];
-      while (recv(fd, buf, sizeof(buf), 0) > 0) {
-      }
-      close(fd);
-    }
+    while (!stop) SendAndDrain(http_port, "GET /metrics HTTP/1.1\r\nConnection: close\r\n\r\n");
   });
   itest::Redis r(hs.port());
   std::vector<double> ms;
@@ -354,14 +349,26 @@ TEST_CASE("SHUTDOWN closes open HTTP connections, a scrape in progress included,
   CHECK(idle.eof());
 }
 
-TEST_CASE("http-tls without a tls-port stops the server at start") {
-  const int http_port = itest::FreePort();
+// Starts runnel-server with `args` (and a free RESP port), expecting it to refuse to start;
+// returns what it logged.
+std::string FailedStartLog(const std::string& args) {
   testing_support::TempDir dir;
   const std::string cmd = std::string(RUNNEL_SERVER_BIN) + " --port 0 --appendonly no --dir " +
-                          dir.path() + " --http-port " + std::to_string(http_port) +
-                          " --http-tls yes >" + dir.File("log") + " 2>&1";
+                          dir.path() + " " + args + " >" + dir.File("log") + " 2>&1";
   CHECK(std::system(cmd.c_str()) != 0);
-  CHECK(dir.Read("log").find("http-tls yes needs a tls-port") != std::string::npos);
+  return dir.Read("log");
+}
+
+TEST_CASE("http-tls without a tls-port stops the server at start") {
+  const std::string log =
+      FailedStartLog("--http-port " + std::to_string(itest::FreePort()) + " --http-tls yes");
+  CHECK(log.find("http-tls yes needs a tls-port") != std::string::npos);
+}
+
+TEST_CASE("An http-port another process holds stops the server at start") {
+  httptest::HttpServer holder;  // its HTTP port is taken
+  const std::string log = FailedStartLog("--http-port " + std::to_string(holder.http_port()));
+  CHECK(log.find("Could not create HTTP listening socket") != std::string::npos);
 }
 
 TEST_CASE("http-port is read at start: CONFIG SET refuses it, CONFIG GET shows it") {

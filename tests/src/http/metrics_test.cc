@@ -86,6 +86,10 @@ TEST_CASE("Metrics show the server's counters and state") {
   CHECK(HasLine(m, "runnel_keyspace_hits_total 1"));
   CHECK(HasLine(m, "runnel_keyspace_misses_total 1"));
   CHECK(HasLine(m, "runnel_error_replies_total 1"));
+  CHECK(HasLine(m, "runnel_errors_total{error=\"ERR\"} 1"));
+  CHECK(HasLine(m, "runnel_commands_total{command=\"get\"} 2"));
+  CHECK(HasLine(m, "runnel_commands_total{command=\"set\"} 1"));
+  CHECK(HasLine(m, "# TYPE runnel_commands_total counter"));
   CHECK(HasLine(m, "runnel_connected_clients 1"));
   CHECK(HasLine(m, "runnel_aof_enabled 0"));
   CHECK(HasLine(m, "runnel_replication_is_primary 1"));
