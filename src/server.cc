@@ -17,6 +17,7 @@
 #include "src/delivery/retention_pass.h"
 #include "src/delivery/schedule_pass.h"
 #include "src/errors.h"
+#include "src/http/dashboard_overview.h"
 #include "src/http/http_server.h"
 #include "src/log.h"
 #include "src/monitor.h"
@@ -560,6 +561,7 @@ void Server::Cron() {
   ReplicationCron();
   TrackingBroadcast(state_);  // what expired goes out now, not after the next poll
   AofRewriteCron();
+  http::FeedQueueHistory(state_, now);  // the dashboard's rates: a bounded walk per tick
   // CONFIG SET hz takes effect from the next tick.
   uint64_t period = static_cast<uint64_t>(1000 / std::max<int64_t>(1, state_.config.hz));
   if (uv_timer_get_repeat(&cron_) != period) uv_timer_set_repeat(&cron_, period);

@@ -22,6 +22,7 @@
 #include "src/config.h"
 #include "src/db.h"
 #include "src/due_scheduler.h"
+#include "src/http/queue_history.h"
 #include "src/propagation.h"
 #include "src/pubsub.h"
 #include "src/replication.h"
@@ -245,6 +246,9 @@ struct ServerState {
   // earliest and runs the policy (src/delivery/due_pass.h).
   DueScheduler due;
   bool loading = false;  // the AOF is being replayed: policies take no action of their own
+  // The queue dashboard's rates over the last minutes, fed by the cron
+  // (src/http/dashboard_overview.h).
+  http::QueueHistory queue_history;
 
  private:
   std::unique_ptr<acl::Registry> acl_;
