@@ -242,6 +242,20 @@ void AddTlsOptions(std::vector<ConfigOption>& o) {
                         "Seconds a cached TLS session may be resumed."));
 }
 
+// SLOWLOG's and LATENCY's knobs, with Redis's ranges.
+void AddSlowlogLatencyOptions(std::vector<ConfigOption>& o) {
+  o.push_back(IntOption("slowlog-log-slower-than", &Config::slowlog_log_slower_than, -1,
+                        INT64_MAX, Mut::kMutable,
+                        "Commands running at least this many microseconds go to the slow log "
+                        "(-1 = none, 0 = every command)."));
+  o.push_back(IntOption("slowlog-max-len", &Config::slowlog_max_len, 0, INT64_MAX, Mut::kMutable,
+                        "Entries the slow log keeps; older ones are dropped."));
+  o.push_back(IntOption("latency-monitor-threshold", &Config::latency_monitor_threshold, 0,
+                        INT64_MAX, Mut::kMutable,
+                        "Events taking at least this many milliseconds are sampled by the "
+                        "latency monitor (0 = off)."));
+}
+
 std::vector<ConfigOption> BuildOptions() {
   std::vector<ConfigOption> o;
   o.push_back(StringOption("bind", &Config::bind, Mut::kImmutable,
@@ -572,6 +586,7 @@ std::vector<ConfigOption> BuildOptions() {
                         Mut::kMutable, "Seconds within which a replica's ACK counts as recent."));
   o.back().aliases = {"min-slaves-max-lag"};
   AddTlsOptions(o);
+  AddSlowlogLatencyOptions(o);
   return o;
 }
 

@@ -137,6 +137,10 @@ struct Config {
   bool tls_session_caching = true;
   int64_t tls_session_cache_size = 20480;   // sessions kept for resumption
   int64_t tls_session_cache_timeout = 300;  // seconds a cached session may be resumed
+  // SLOWLOG (src/slowlog.h) and LATENCY (src/latency_monitor.h).
+  int64_t slowlog_log_slower_than = 10000;  // microseconds; -1 = log nothing, 0 = everything
+  int64_t slowlog_max_len = 128;            // entries kept, newest first
+  int64_t latency_monitor_threshold = 0;    // milliseconds; 0 = monitoring off
 };
 
 // Whether CONFIG SET may change an option; the last two give Redis's two refusal texts.

@@ -554,4 +554,13 @@ inline constexpr std::string_view kCountPositive = "ERR count should be greater 
 inline constexpr std::string_view kZWeightNotFloat = "ERR weight value is not a float";
 // ZUNION ZINTER ZDIFF (and STORE forms) ZINTERCARD with numkeys < 1.
 std::string ZInputKeyNeeded(std::string_view command);
+// SLOWLOG and LATENCY (texts observed on redis-server 7.0.15).
+inline constexpr std::string_view kSlowlogCount =
+    "ERR count should be greater than or equal to -1";
+// LATENCY GRAPH of an event with no samples: "ERR No samples available for event 'command'"
+inline std::string LatencyNoSamples(std::string_view event) {
+  std::string text = "ERR No samples available for event '";
+  text.append(event).append("'");
+  return text;
+}
 }  // namespace server::err

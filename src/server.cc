@@ -505,6 +505,7 @@ void Server::Cron() {
   // carries what they did.
   const bool primary = !state_.repl.is_replica();
   if (primary) {
+    LatencyTimer expire_timer(state_, "expire-cycle");
     for (auto& db : state_.dbs) db->ActiveExpire(now, 16);
   }
   state_.command_time_ms = now;
