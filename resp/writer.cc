@@ -55,6 +55,11 @@ void Writer::Simple(std::string_view s) {
 }
 
 void Writer::Error(std::string_view text) {
+  if (error_sink_ != nullptr) error_sink_->OnErrorReply(text);
+  RelayedError(text);
+}
+
+void Writer::RelayedError(std::string_view text) {
   Room(text.size() + 3);
   errors_written_++;
   last_error_offset_ = Offset();

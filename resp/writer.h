@@ -17,6 +17,16 @@
 
 namespace resp {
 
+// Told of every error reply a Writer writes (the server's per-error statistics). A writer
+// without one counts its errors only in errors_written().
+class ErrorSink {
+ public:
+  virtual void OnErrorReply(std::string_view text) = 0;
+
+ protected:
+  ~ErrorSink() = default;
+};
+
 class Writer {
  public:
   // Appends to one string, however large it grows (AOF replay, tests, bodies built apart).
@@ -51,6 +61,10 @@ class Writer {
   }
   // `text` is the full error including its code ("ERR syntax error", "WRONGTYPE ...").
   void Error(std::string_view text);
+  // An error passed on from where it was already counted (a script returning the error of a
+  // command it called): written and counted in errors_written(), but not told to the sink.
+  void RelayedError(std::string_view text);
+  void set_error_sink(ErrorSink* sink) { error_sink_ = sink; }
   void Integer(int64_t v);
   void Bulk(std::string_view s);
   void Null();                                 // RESP2 $-1, RESP3 _
@@ -95,6 +109,7 @@ class Writer {
   int protocol_;
   uint64_t errors_written_ = 0;
   size_t last_error_offset_ = 0;  // where the last error reply's '-' went in the buffer
+  ErrorSink* error_sink_ = nullptr;
 };
 
 // Formats a double the way Redis 7.0 replies with one (scores, RESP3 doubles): %.17g, so 0.1 is

@@ -42,7 +42,7 @@ enum CommandFlag : uint32_t {
   // tracked for client-side caching; the commands it calls are.
   kRunsScript = 1u << 18,
   kNoMulti = 1u << 19,  // refused inside MULTI (PSYNC, SYNC)
-  kSkipSlowlog = 1u << 20,  // not put in the slow log (EXEC: the commands it ran are)
+  kSkipSlowlog = 1u << 20,  // never in the SLOWLOG (EXEC: its commands are logged instead)
 };
 
 struct CommandContext;

@@ -10,6 +10,7 @@
 
 #include "resp/parser.h"
 #include "resp/strict_int.h"
+#include "src/command_stats.h"
 #include "src/notify.h"
 
 namespace server {
@@ -240,6 +241,34 @@ void AddTlsOptions(std::vector<ConfigOption>& o) {
   o.push_back(IntOption("tls-session-cache-timeout", &Config::tls_session_cache_timeout, 0,
                         INT32_MAX, Mut::kMutable,
                         "Seconds a cached TLS session may be resumed."));
+}
+
+// Latency tracking (src/command_stats.h): INFO latencystats and LATENCY HISTOGRAM.
+void AddLatencyTrackingOptions(std::vector<ConfigOption>& o) {
+  o.push_back(BoolOption("latency-tracking", &Config::latency_tracking, Mut::kMutable,
+                         "Keep a latency histogram per command (INFO latencystats, LATENCY "
+                         "HISTOGRAM)."));
+  o.push_back(ConfigOption{
+      "latency-tracking-info-percentiles", {}, Mut::kMutable,
+      "The percentiles INFO latencystats reports, space separated (default \"50 99 99.9\").",
+      [](const Config& c) {
+        std::string out;
+        for (double p : c.latency_tracking_info_percentiles) {
+          if (!out.empty()) out += ' ';
+          out += PercentileLabel(p);
+        }
+        return out;
+      },
+      [](Config& c, std::string_view v) -> std::string {
+        PercentileParse parsed = ParsePercentiles(v);
+        if (parsed.invalid) return "Invalid latency-tracking-info-percentiles parameters";
+        if (parsed.out_of_range) {
+          return "latency-tracking-info-percentiles parameters should sit between [0.0,100.0]";
+        }
+        c.latency_tracking_info_percentiles = std::move(parsed.values);
+        return "";
+      }});
+  o.back().multi_word = true;
 }
 
 // SLOWLOG's and LATENCY's knobs, with Redis's ranges.
@@ -586,6 +615,7 @@ std::vector<ConfigOption> BuildOptions() {
                         Mut::kMutable, "Seconds within which a replica's ACK counts as recent."));
   o.back().aliases = {"min-slaves-max-lag"};
   AddTlsOptions(o);
+  AddLatencyTrackingOptions(o);
   AddSlowlogLatencyOptions(o);
   return o;
 }

@@ -137,6 +137,11 @@ struct Config {
   bool tls_session_caching = true;
   int64_t tls_session_cache_size = 20480;   // sessions kept for resumption
   int64_t tls_session_cache_timeout = 300;  // seconds a cached session may be resumed
+
+  // Per-command latency histograms (INFO latencystats, LATENCY HISTOGRAM), and the
+  // percentiles INFO prints from them.
+  bool latency_tracking = true;
+  std::vector<double> latency_tracking_info_percentiles = {50.0, 99.0, 99.9};
   // SLOWLOG (src/slowlog.h) and LATENCY (src/latency_monitor.h).
   int64_t slowlog_log_slower_than = 10000;  // microseconds; -1 = log nothing, 0 = everything
   int64_t slowlog_max_len = 128;            // entries kept, newest first

@@ -5,9 +5,12 @@
 #include <string>
 
 #include "src/client_info.h"
+#include "src/command_stats.h"
+#include "src/cycle_clock.h"
 #include "src/errors.h"
 #include "src/eviction.h"
 #include "src/memory.h"
+#include "src/monitor.h"
 #include "src/transactions.h"
 
 namespace server {
@@ -18,11 +21,13 @@ bool ArityOk(int arity, size_t argc) {
   return arity >= 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
 }
 
-// A command refused before it runs. Like Redis, it poisons a MULTI in progress; EXEC itself
-// being refused aborts the transaction outright, with the reason in the EXECABORT text.
-void Reject(ServerState& state, Client& client, std::string_view name, std::string_view error,
-            resp::Writer& reply) {
-  state.stats.total_error_replies++;
+// A command refused before it runs (its error reply reaches the error statistics through the
+// writer's sink; `spec`, when the name resolved, counts a rejected call). Like Redis, it
+// poisons a MULTI in progress; EXEC itself being refused aborts the transaction outright, with
+// the reason in the EXECABORT text.
+void Reject(ServerState& state, Client& client, const CommandSpec* spec, std::string_view name,
+            std::string_view error, resp::Writer& reply) {
+  if (spec != nullptr) CountRejected(state, *spec, name);
   if (EqualsIgnoreCase(name, "exec")) {
     if (error.starts_with("ERR ")) error.remove_prefix(4);
     EndTransaction(state, client);
@@ -31,6 +36,14 @@ void Reject(ServerState& state, Client& client, std::string_view name, std::stri
   }
   FlagTransactionError(client);
   reply.Error(error);
+}
+
+// The row a call that failed to resolve named, when it named one (an arity error), so that its
+// rejection counts against it as in Redis.
+const CommandSpec* RowNamed(const CommandTable& table, std::span<const std::string_view> argv) {
+  const CommandSpec* spec = table.Find(argv[0]);
+  if (spec == nullptr || spec->subcommands.empty()) return spec;
+  return argv.size() >= 2 ? CommandTable::FindSubcommand(*spec, argv[1]) : spec;
 }
 
 // What a RESP2 client in subscribed mode may still send (top-level commands only: a
@@ -124,10 +137,17 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
   const uint64_t outer_client = state.executing_client;
   state.executing_client = client.id;
   state.propagation.BeginCommand(client.db_index);
+  reply.set_error_sink(&state.error_stats);
   const resp::Writer::Mark reply_start = reply.mark();
+  const bool monitored = !state.monitors.empty() && MonitorShows(state, spec);
+  if (monitored && MonitorShowsBeforeRunning(spec)) FeedMonitors(state, client, argv);
+  const uint64_t started = CycleClock::Now();
   spec.handler(ctx);
+  const int64_t duration_ns = CycleClock::ToNs(CycleClock::Now() - started);
   // A write that answered an error changed nothing (Redis's commands check before they write).
   const bool failed = reply.IsErrorSince(reply_start);
+  ObserveCommand(state, client, spec, argv, duration_ns, failed);
+  if (monitored && !MonitorShowsBeforeRunning(spec)) FeedMonitors(state, client, argv);
   state.propagation.EndCommand(argv, (spec.flags & kWrite) && !failed);
   // Client-side caching: a read remembers its keys for the client (each command of a
   // transaction for itself, as Redis).
@@ -142,11 +162,6 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
   // As Redis: the peak is sampled after every command, so a big reply built and sent within
   // one loop turn still shows in used_memory_peak. One relaxed load when counting.
   if (CountingAllocatorActive()) state.peak_memory = std::max(state.peak_memory, CountedBytes());
-  // INFO's total_error_replies counts every error reply, those of EXEC's commands too, as
-  // Redis does; the outermost call counts them all, so a nested one is not counted twice.
-  if (client.command_depth == 0) {
-    state.stats.total_error_replies += reply.errors_written() - reply_start.errors;
-  }
   // Like Redis, a write that creates a key someone blocks on (RENAME, COPY, RESTORE onto it)
   // gives the waiters a look; each one checks for itself whether there is data now.
   if ((spec.flags & kWrite) && state.blocking.blocked_count() > 0) {
@@ -165,46 +180,53 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
 void Dispatch(ServerState& state, Client& client, std::span<const std::string_view> argv,
               resp::Writer& reply) {
   if (argv.empty()) return;
+  reply.set_error_sink(&state.error_stats);
   auto resolved = Resolve(*state.commands, argv);
-  if (!resolved) return Reject(state, client, argv[0], resolved.error(), reply);
+  if (!resolved) {
+    return Reject(state, client, RowNamed(*state.commands, argv), argv[0], resolved.error(),
+                  reply);
+  }
   const CommandSpec* spec = *resolved;
   if (!(spec->flags & kNoAuth) && !client.is_master) {
-    if (state.NeedsAuth(client)) return Reject(state, client, argv[0], err::kNoAuth, reply);
+    if (state.NeedsAuth(client)) return Reject(state, client, spec, argv[0], err::kNoAuth, reply);
     auto denied = CheckAcl(state, client, *spec, argv, "toplevel");
-    if (!denied) return Reject(state, client, argv[0], denied.error(), reply);
+    if (!denied) return Reject(state, client, spec, argv[0], denied.error(), reply);
+  }
+  if ((client.monitor || client.is_replica) && (spec->flags & (kWrite | kReadOnly | kMayReplicate))) {
+    return Reject(state, client, spec, argv[0], err::kReplicaKeyspace, reply);
   }
   if (client.in_subscribed_mode() && !AllowedWhileSubscribed(*spec, argv[0])) {
-    return Reject(state, client, argv[0],
+    return Reject(state, client, spec, argv[0],
                   err::NotInSubscribedContext(FullName(*spec, argv[0])), reply);
   }
   if (state.script_busy && !(spec->flags & kAllowBusy)) {
-    return Reject(state, client, argv[0],
+    return Reject(state, client, spec, argv[0],
                   state.script_busy_function ? err::kBusyFunction : err::kBusyScript, reply);
   }
   if ((spec->flags & kWrite) && state.aof != nullptr && !state.aof->last_write_ok()) {
     // As Redis: no write is accepted that could not be logged.
     const std::string text =
         std::string(err::kMisconfAofPrefix) + std::strerror(state.aof->last_write_errno());
-    return Reject(state, client, argv[0], text, reply);
+    return Reject(state, client, spec, argv[0], text, reply);
   }
   if (client.in_multi && (spec->flags & kNoMulti)) {
-    return Reject(state, client, argv[0], err::kNotInMulti, reply);
+    return Reject(state, client, spec, argv[0], err::kNotInMulti, reply);
   }
   if (state.repl.is_replica() && !client.is_master && !state.loading) {
     // A replica serves reads; writes come from its primary only.
     if ((spec->flags & kWrite) && state.config.replica_read_only) {
-      return Reject(state, client, argv[0], err::kReadOnlyReplica, reply);
+      return Reject(state, client, spec, argv[0], err::kReadOnlyReplica, reply);
     }
     if (!state.config.replica_serve_stale_data && state.repl.link != LinkState::kConnected &&
         !(spec->flags & kStale)) {
-      return Reject(state, client, argv[0], err::kMasterDown, reply);
+      return Reject(state, client, spec, argv[0], err::kMasterDown, reply);
     }
   }
   if ((spec->flags & kWrite) && state.config.min_replicas_to_write > 0 &&
       !state.repl.is_replica() && !client.is_master && !state.loading &&
       GoodReplicas(state.repl, WallClockMs(), state.config.min_replicas_max_lag) <
           static_cast<size_t>(state.config.min_replicas_to_write)) {
-    return Reject(state, client, argv[0], err::kNoReplicas, reply);
+    return Reject(state, client, spec, argv[0], err::kNoReplicas, reply);
   }
   const bool queue = client.in_multi && !(spec->flags & kMultiImmediate);
   state.over_maxmemory =
@@ -212,7 +234,7 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
   if (state.over_maxmemory) {
     // Over maxmemory with nothing evictable: refuse what may grow memory, including anything
     // queued in MULTI (a queue can grow without bound), as Redis does.
-    if ((spec->flags & kDenyOom) || queue) return Reject(state, client, argv[0], err::kOom, reply);
+    if ((spec->flags & kDenyOom) || queue) return Reject(state, client, spec, argv[0], err::kOom, reply);
   }
   if (queue) {
     QueueCommand(client, argv);

@@ -554,6 +554,13 @@ inline constexpr std::string_view kCountPositive = "ERR count should be greater 
 inline constexpr std::string_view kZWeightNotFloat = "ERR weight value is not a float";
 // ZUNION ZINTER ZDIFF (and STORE forms) ZINTERCARD with numkeys < 1.
 std::string ZInputKeyNeeded(std::string_view command);
+
+// MONITOR.
+inline constexpr std::string_view kMonitorDenyBlocking =
+    "ERR MONITOR isn't allowed for DENY BLOCKING client";
+// A command that reads or writes keys, sent by a MONITOR client or an attached replica.
+inline constexpr std::string_view kReplicaKeyspace = "ERR Replica can't interact with the keyspace";
+
 // SLOWLOG and LATENCY (texts observed on redis-server 7.0.15).
 inline constexpr std::string_view kSlowlogCount =
     "ERR count should be greater than or equal to -1";

@@ -4,16 +4,6 @@
 
 namespace server {
 
-CommandLatencyHistogram CumulativeHistogram(std::span<const uint64_t> counts) {
-  CommandLatencyHistogram h;
-  for (size_t i = 0; i < counts.size(); i++) {
-    if (counts[i] == 0) continue;
-    h.calls += counts[i];
-    h.cumulative.emplace_back(int64_t{1} << std::min<size_t>(i, 62), h.calls);
-  }
-  return h;
-}
-
 void LatencyMonitor::Event::Add(int64_t now_sec, int64_t latency_ms) {
   max_ms_ = std::max(max_ms_, latency_ms);
   if (count_ > 0) {

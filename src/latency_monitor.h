@@ -11,7 +11,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace server {
@@ -20,17 +19,6 @@ struct LatencySample {
   int64_t time_sec = 0;
   int64_t latency_ms = 0;
 };
-
-// A command's latency distribution as LATENCY HISTOGRAM reports it: its calls, and for each
-// power-of-two bound in microseconds where the count grows, the calls that took at most that.
-struct CommandLatencyHistogram {
-  uint64_t calls = 0;
-  std::vector<std::pair<int64_t, uint64_t>> cumulative;  // (bound us, calls <= bound), rising
-};
-
-// From counts per power-of-two bucket: counts[0] = calls of at most 1 us, counts[i] = calls of
-// more than 2^(i-1) and at most 2^i us.
-CommandLatencyHistogram CumulativeHistogram(std::span<const uint64_t> counts);
 
 class LatencyMonitor {
  public:

@@ -18,6 +18,7 @@
 #include "src/delivery/schedule_pass.h"
 #include "src/errors.h"
 #include "src/log.h"
+#include "src/monitor.h"
 #include "src/open_files.h"
 #include "src/tls.h"
 #include "src/transactions.h"
@@ -291,6 +292,7 @@ void Server::OnConnectionClosing(Connection& c) {
   state_.blocking.Unblock(client);
   state_.pubsub.RemoveClient(client.id);
   DisableTracking(state_, client);
+  StopMonitoring(state_, client);
   connections_.erase(client.id);
   state_.clients.erase(client.id);
   ForgetReplica(client.id);

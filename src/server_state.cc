@@ -90,6 +90,8 @@ void ServerState::ResetStats() {
   net_output_rate.Reset();
   peak_memory = 0;
   policy_stats = PolicyStats();
+  command_stats.Reset();
+  error_stats.Reset();
   if (acl_) acl_->ResetCounters();
 }
 

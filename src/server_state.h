@@ -18,6 +18,7 @@
 #include "src/aof_writer.h"
 #include "src/blocking.h"
 #include "src/client.h"
+#include "src/command_stats.h"
 #include "src/config.h"
 #include "src/db.h"
 #include "src/due_scheduler.h"
@@ -62,7 +63,6 @@ struct Stats {
   uint64_t keyspace_misses = 0;
   uint64_t net_input_bytes = 0;
   uint64_t net_output_bytes = 0;
-  uint64_t total_error_replies = 0;
   uint64_t unexpected_error_replies = 0;
   uint64_t client_output_limit_disconnections = 0;
   uint64_t client_query_limit_disconnections = 0;
@@ -151,6 +151,10 @@ struct ServerState {
   Config config;
   std::vector<std::unique_ptr<Db>> dbs;
   Stats stats;
+  // INFO commandstats / latencystats and errorstats (src/command_stats.h); every writer a
+  // command replies through counts its errors into error_stats (Dispatch sets the sink).
+  CommandStats command_stats;
+  ErrorStats error_stats;
   // The sum of ClientMemory() over the connections, as each last reported it (client
   // eviction compares it with maxmemory-clients), and the recent peaks INFO shows.
   size_t clients_memory = 0;
@@ -201,6 +205,7 @@ struct ServerState {
   std::mt19937_64 rng{0x73657473ULL};
   BlockingRegistry blocking;  // clients parked by XREAD BLOCK
   PubSub pubsub;              // channel and pattern subscriptions
+  std::vector<uint64_t> monitors;  // clients in MONITOR mode, by id (src/monitor.h)
   TrackingState tracking;     // client-side caching (CLIENT TRACKING)
   // A script running past busy-reply-threshold: the server's serve_while_busy (called from the
   // script's hook) answers other clients -BUSY, but for the allow_busy commands; SCRIPT KILL

@@ -12,7 +12,7 @@ std::span<const std::span<const CommandSpec>> CommandFamilies() {
       ClientRows(),         StreamRangeRows(),     StreamWriteRows(),    StreamInfoRows(),
       StreamReadRows(),     StreamGroupRows(),     StreamReadGroupRows(), StreamAckRows(),
       StreamPendingRows(),  StreamRedriveRows(),   StreamIdmpRows(),     StreamRetentionRows(), StreamScheduleRows(),
-      AofAdminRows(),
+      AofAdminRows(),       MonitorRows(),
       ListPushPopRows(),    ListAccessRows(),      ListBlockingRows(),   HashRows(),
       SetRows(),            SortedSetRows(),       MemoryRows(),         SortRows(),
       PubSubRows(),         ScriptingRows(),       FunctionRows(),       AclRows(),

@@ -24,6 +24,7 @@ std::span<const CommandSpec> InfoRows();         // info.cc: INFO
 std::span<const CommandSpec> ConfigRows();       // config_cmd.cc: CONFIG and subcommands
 std::span<const CommandSpec> MemoryRows();       // memory_cmd.cc: MEMORY and subcommands
 std::span<const CommandSpec> AofAdminRows();     // aof_admin.cc: BGREWRITEAOF
+std::span<const CommandSpec> MonitorRows();      // monitor_cmd.cc: MONITOR
 std::span<const CommandSpec> SlowlogRows();      // slowlog.cc: SLOWLOG and subcommands
 std::span<const CommandSpec> LatencyRows();      // latency.cc: LATENCY and subcommands
 // keys/

@@ -174,6 +174,19 @@ std::string OneLine(std::string text) {
   return text;
 }
 
+}  // namespace
+
+bool ErrorAlreadyCounted(lua_State* L, int index) {
+  if (index < 0) index = lua_gettop(L) + index + 1;
+  lua_pushstring(L, kErrorCountedField);
+  lua_rawget(L, index);
+  const bool counted = lua_toboolean(L, -1) != 0;
+  lua_pop(L, 1);
+  return counted;
+}
+
+namespace {
+
 // The string field `name` of the table at `index`, if it is one.
 bool StringField(lua_State* L, int index, const char* name, std::string& out) {
   lua_pushstring(L, name);
@@ -201,7 +214,9 @@ void WriteValue(lua_State* L, int index, resp::Writer& out, int depth, int scrip
 
 void WriteTable(lua_State* L, int index, resp::Writer& out, int depth, int script_resp) {
   std::string text;
-  if (StringField(L, index, "err", text)) return out.Error(text);
+  if (StringField(L, index, "err", text)) {
+    return ErrorAlreadyCounted(L, index) ? out.RelayedError(text) : out.Error(text);
+  }
   if (StringField(L, index, "ok", text)) {
     // A status is one line: Redis reads it as a C string (up to a NUL) and turns CR and LF
     // into spaces, so a script cannot break the reply stream.

@@ -16,6 +16,14 @@ class Writer;
 
 namespace server::scripting {
 
+// Set (true) on the error table redis.call / redis.pcall make from an error that was counted in
+// the error statistics already; a script returning that table relays it without counting it
+// again. Redis's name, visible to scripts as it is in Redis.
+inline constexpr const char* kErrorCountedField = "ignore_error_stats_update";
+
+// Whether the table at `index` carries kErrorCountedField.
+bool ErrorAlreadyCounted(lua_State* L, int index);
+
 inline constexpr int kMaxDepth = 1000;
 
 // Pushes the one complete reply at the start of `reply` as a Lua value:

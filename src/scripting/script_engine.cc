@@ -68,9 +68,22 @@ void PushErrorTable(lua_State* L, std::string_view text) {
 // What CallCommand leaves on the stack: a value to return, or an error table to raise.
 enum class CallOutcome { kReturn, kRaise };
 
-CallOutcome LibError(lua_State* L, bool raise, std::string_view text) {
+// The error a called command answered, already counted in the error statistics when it was
+// written: marked, as Redis marks it, so that the script passing it on does not count it again.
+CallOutcome CommandError(lua_State* L, bool raise, std::string_view text) {
   PushErrorTable(L, text);
+  lua_pushstring(L, kErrorCountedField);
+  lua_pushboolean(L, 1);
+  lua_rawset(L, -3);
   return raise ? CallOutcome::kRaise : CallOutcome::kReturn;
+}
+
+// An error of redis.call itself, before any command ran: counted here, once.
+CallOutcome LibError(lua_State* L, bool raise, std::string_view text) {
+  if (const ScriptCall* call = EngineAccess::Call(EngineAccess::Of(L))) {
+    call->state->error_stats.OnErrorReply(text);
+  }
+  return CommandError(L, raise, text);
 }
 
 // redis.call / redis.pcall. Lua raises errors with longjmp, which must not cross C++ objects
@@ -143,7 +156,7 @@ CallOutcome CallCommand(lua_State* L, bool raise) {
     std::string_view text(out);
     text.remove_prefix(1);
     text.remove_suffix(2);
-    return LibError(L, raise, text);
+    return CommandError(L, raise, text);
   }
   if (!PushReply(L, out)) return LibError(L, raise, "ERR reached lua stack limit");
   return CallOutcome::kReturn;
@@ -170,7 +183,21 @@ int ReplyTable(lua_State* L, const char* field) {
   lua_rawset(L, -3);
   return 1;
 }
-int RedisErrorReply(lua_State* L) { return ReplyTable(L, "err"); }
+// As Redis 7: a leading '-' is dropped, and a text with no space (so no code of its own) gets
+// "ERR " in front ("NOSPACE" -> "ERR NOSPACE").
+int RedisErrorReply(lua_State* L) {
+  if (lua_gettop(L) == 1 && lua_type(L, 1) == LUA_TSTRING) {
+    size_t len;
+    const char* s = lua_tolstring(L, 1, &len);
+    std::string_view text(s, len);
+    if (text.starts_with('-')) text.remove_prefix(1);
+    std::string err = text.find(' ') == std::string_view::npos ? "ERR " + std::string(text)
+                                                                 : std::string(text);
+    PushErrorTable(L, err);
+    return 1;
+  }
+  return ReplyTable(L, "err");
+}
 int RedisStatusReply(lua_State* L) { return ReplyTable(L, "ok"); }
 
 int RaiseMessage(lua_State* L, const char* message) {
@@ -562,7 +589,11 @@ void ScriptEngine::RunOnStack(lua_State* L, int nargs, bool function, std::strin
       text += ".";
     }
     lua_pop(L, 2);
-    reply.Error(text);
+    if (ErrorAlreadyCounted(L, e)) {
+      reply.RelayedError(text);
+    } else {
+      reply.Error(text);
+    }
   } else {
     // Out of memory or an error in the handler itself: no table to read.
     const char* s = lua_tostring(L, -1);

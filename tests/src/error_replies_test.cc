@@ -10,7 +10,7 @@ namespace {
 
 using testing_support::CommandHarness;
 
-uint64_t ErrorReplies(const CommandHarness& h) { return h.state.stats.total_error_replies; }
+uint64_t ErrorReplies(const CommandHarness& h) { return h.state.error_stats.total(); }
 
 }  // namespace
 

@@ -1,5 +1,4 @@
-// LatencyMonitor (threshold, one sample per second, the 160-second ring, RESET), the cumulative
-// histogram, and the GRAPH and DOCTOR texts against output observed on redis-server 7.0.15.
+// LatencyMonitor (threshold, one sample per second, the 160-second ring, RESET), and the GRAPH and DOCTOR texts against output observed on redis-server 7.0.15.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -73,15 +72,6 @@ TEST_CASE("LATENCY RESET counts the events it dropped", "[latency]") {
   CHECK(m.events().size() == 2);
   CHECK(m.ResetAll() == 2);
   CHECK(m.events().empty());
-}
-
-TEST_CASE("A command's histogram is cumulative over power-of-two bounds that add calls",
-          "[latency]") {
-  const std::vector<uint64_t> counts = {0, 0, 0, 4, 0, 2};
-  const server::CommandLatencyHistogram h = server::CumulativeHistogram(counts);
-  CHECK(h.calls == 6);
-  using Pairs = std::vector<std::pair<int64_t, uint64_t>>;
-  CHECK(h.cumulative == Pairs{{8, 4}, {32, 6}});
 }
 
 TEST_CASE("LATENCY GRAPH draws Redis's bars and ages", "[latency]") {

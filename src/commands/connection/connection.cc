@@ -5,6 +5,7 @@
 #include "src/command_table.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/monitor.h"
 #include "src/transactions.h"
 
 namespace server {
@@ -136,6 +137,7 @@ void Reset(CommandContext& ctx) {
   ctx.server.pubsub.RemoveClient(ctx.client.id);
   ctx.client.subscriptions = 0;
   DisableTracking(ctx.server, ctx.client);
+  StopMonitoring(ctx.server, ctx.client);
   ctx.reply.Simple("RESET");
 }
 

@@ -308,7 +308,7 @@ void StatsSection(InfoBuilder& b, ServerState& st) {
   b.Num("tracking_total_items", st.tracking.table.items());
   b.Num("tracking_total_prefixes", st.tracking.table.prefixes());
   b.Num("unexpected_error_replies", s.unexpected_error_replies);
-  b.Num("total_error_replies", s.total_error_replies);
+  b.Num("total_error_replies", st.error_stats.total());
   b.Num("client_query_buffer_limit_disconnections", s.client_query_limit_disconnections);
   b.Num("client_output_buffer_limit_disconnections", s.client_output_limit_disconnections);
   const acl::Registry::Denials& denied = st.Acl().denials();
@@ -408,6 +408,50 @@ void DeliveryPolicySection(InfoBuilder& b, ServerState& st, int64_t now_us) {
   b.Num("next_deadline_in_ms", next < 0 ? -1 : std::max<int64_t>(0, next - now_us / 1000));
 }
 
+// Per command: calls, time and outcomes ("cmdstat_xadd:calls=3,usec=9,usec_per_call=3.00,
+// rejected_calls=0,failed_calls=0"), those with any count, by name.
+void CommandStatsSection(InfoBuilder& b, ServerState& st) {
+  b.Section("Commandstats");
+  char buf[256];
+  for (const CommandStat* c : st.command_stats.Sorted()) {
+    if (c->calls == 0 && c->rejected_calls == 0 && c->failed_calls == 0) continue;
+    const uint64_t usec = c->duration_ns / 1000;
+    const double per_call = c->calls ? static_cast<double>(usec) / static_cast<double>(c->calls) : 0;
+    snprintf(buf, sizeof(buf),
+             "calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,failed_calls=%llu",
+             static_cast<unsigned long long>(c->calls), static_cast<unsigned long long>(usec),
+             per_call, static_cast<unsigned long long>(c->rejected_calls),
+             static_cast<unsigned long long>(c->failed_calls));
+    b.Field("cmdstat_" + c->name, buf);
+  }
+}
+
+// Error replies by code ("errorstat_WRONGTYPE:count=2").
+void ErrorStatsSection(InfoBuilder& b, ServerState& st) {
+  b.Section("Errorstats");
+  for (const auto& [code, count] : st.error_stats.by_code()) {
+    b.Field("errorstat_" + code, "count=" + std::to_string(count));
+  }
+}
+
+// Per command, the configured percentiles of its latency in microseconds
+// ("latency_percentiles_usec_get:p50=1.003,p99=2.007,p99.9=5.023").
+void LatencyStatsSection(InfoBuilder& b, ServerState& st) {
+  b.Section("Latencystats");
+  char buf[64];
+  for (const CommandStat* c : st.command_stats.Sorted()) {
+    if (c->latency.count() == 0) continue;
+    std::string value;
+    for (double p : st.config.latency_tracking_info_percentiles) {
+      if (!value.empty()) value += ',';
+      const double usec = static_cast<double>(c->latency.ValueAtPercentile(p)) / 1000.0;
+      snprintf(buf, sizeof(buf), "%.3f", usec);
+      value += "p" + PercentileLabel(p) + "=" + buf;
+    }
+    b.Field("latency_percentiles_usec_" + c->name, value);
+  }
+}
+
 // Sections in the order Redis prints them, then Runnel's own (not in a bare INFO, which stays
 // as Redis's); `in_default` ones make up a bare INFO.
 struct SectionDef {
@@ -430,9 +474,9 @@ void WriteSection(InfoBuilder& b, ServerState& st, std::string_view name, int64_
   else if (name == "replication") ReplicationSection(b, st);
   else if (name == "cpu") CpuSection(b);
   else if (name == "modules") b.Section("Modules");
-  else if (name == "commandstats") b.Section("Commandstats");
-  else if (name == "errorstats") b.Section("Errorstats");
-  else if (name == "latencystats") b.Section("Latencystats");
+  else if (name == "commandstats") CommandStatsSection(b, st);
+  else if (name == "errorstats") ErrorStatsSection(b, st);
+  else if (name == "latencystats") LatencyStatsSection(b, st);
   else if (name == "cluster") {
     b.Section("Cluster");
     b.Field("cluster_enabled", "0");

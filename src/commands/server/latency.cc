@@ -1,9 +1,12 @@
 // LATENCY LATEST/HISTORY/RESET/GRAPH/DOCTOR/HISTOGRAM/HELP over the server's latency monitor
 // (src/latency_monitor.h, texts from src/latency_report.h) and, for HISTOGRAM, the per-command
 // latency histograms ObserveCommand keeps (src/command_stats.h).
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "src/command_stats.h"
 #include "src/commands/registry.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
@@ -12,9 +15,6 @@
 namespace server {
 
 namespace {
-
-// Until ObserveCommand's histograms land (src/command_stats.h): no command has one yet.
-CommandLatencyHistogram CommandHistogramOf(const ServerState&, const CommandSpec&) { return {}; }
 
 int64_t NowSec(const CommandContext& ctx) { return ctx.now_ms / 1000; }
 
@@ -124,27 +124,24 @@ constexpr CommandSpec kLatencyCommands[] = {
      "2.8.13", "server", {"Depends on subcommand."}, kLatencySubcommands},
 };
 
-// The commands HISTOGRAM reports: those named (a container stands for its subcommands,
-// "config|get" for one; unknown names are skipped), else every command.
-std::vector<const CommandSpec*> HistogramTargets(const CommandContext& ctx,
-                                                 std::vector<std::string>& names) {
-  std::vector<const CommandSpec*> out;
-  auto add = [&](const CommandSpec& spec, const CommandSpec* container) {
-    if (!spec.subcommands.empty()) {
-      for (const CommandSpec& sub : spec.subcommands) {
-        out.push_back(&sub);
-        names.push_back(std::string(spec.name) + "|" + std::string(sub.name));
-      }
+// The full names ("get", "config|get") of the commands HISTOGRAM reports: those named (a
+// container stands for its subcommands; unknown names are skipped), else every command.
+std::vector<std::string> HistogramTargets(const CommandContext& ctx) {
+  std::vector<std::string> names;
+  auto add = [&](const CommandSpec& spec, std::string_view container) {
+    const std::string prefix = container.empty() ? "" : std::string(container) + "|";
+    if (spec.subcommands.empty()) {
+      names.push_back(prefix + std::string(spec.name));
       return;
     }
-    out.push_back(&spec);
-    names.push_back(container ? std::string(container->name) + "|" + std::string(spec.name)
-                              : std::string(spec.name));
+    for (const CommandSpec& sub : spec.subcommands) {
+      names.push_back(std::string(spec.name) + "|" + std::string(sub.name));
+    }
   };
   const CommandTable& table = *ctx.server.commands;
   if (ctx.argc() == 2) {
-    for (const CommandSpec* spec : table.all()) add(*spec, nullptr);
-    return out;
+    for (const CommandSpec* spec : table.all()) add(*spec, {});
+    return names;
   }
   for (size_t i = 2; i < ctx.argc(); i++) {
     const std::string_view arg = ctx.arg(i);
@@ -152,35 +149,47 @@ std::vector<const CommandSpec*> HistogramTargets(const CommandContext& ctx,
     const CommandSpec* spec = table.Find(arg.substr(0, bar));
     if (spec == nullptr) continue;
     if (bar == std::string_view::npos) {
-      add(*spec, nullptr);
+      add(*spec, {});
     } else if (const CommandSpec* sub = CommandTable::FindSubcommand(*spec, arg.substr(bar + 1))) {
-      add(*sub, spec);
+      add(*sub, spec->name);
     }
   }
-  return out;
+  return names;
 }
 
-// LATENCY HISTOGRAM [command ...]: a map of command -> {calls, histogram_usec: {bucket: calls
-// up to it}}, for the commands that ran at least once.
+// A command's latency histogram as LATENCY HISTOGRAM shows it: for each power-of-two bound in
+// microseconds where the count grows, the calls that took at most that.
+std::vector<std::pair<int64_t, uint64_t>> PowerOfTwoRows(const LatencyHistogram& h) {
+  std::vector<std::pair<int64_t, uint64_t>> rows;
+  uint64_t seen = 0;
+  for (int64_t us = 1; seen < h.count() && us / 2 <= LatencyHistogram::kMaxNs / 1000; us *= 2) {
+    const uint64_t n = h.CountAtMost(us * 1000);
+    if (n > seen) rows.emplace_back(us, n);
+    seen = std::max(seen, n);
+  }
+  return rows;
+}
+
+// LATENCY HISTOGRAM [command ...]: a map of command -> {calls, histogram_usec: {bound: calls
+// up to it}}, for the commands with a histogram (those run while latency-tracking was on).
 void LatencyHistogramCmd(CommandContext& ctx) {
-  std::vector<std::string> names;
-  const std::vector<const CommandSpec*> targets = HistogramTargets(ctx, names);
-  std::vector<std::pair<const std::string*, CommandLatencyHistogram>> found;
-  for (size_t i = 0; i < targets.size(); i++) {
-    CommandLatencyHistogram h = CommandHistogramOf(ctx.server, *targets[i]);
-    if (h.calls > 0) found.emplace_back(&names[i], std::move(h));
+  std::vector<const CommandStat*> found;
+  for (const std::string& name : HistogramTargets(ctx)) {
+    const CommandStat* stat = ctx.server.command_stats.Find(name);
+    if (stat != nullptr && stat->latency.count() > 0) found.push_back(stat);
   }
   resp::Writer& r = ctx.reply;
   r.Map(found.size());
-  for (const auto& [name, h] : found) {
-    r.Bulk(*name);
+  for (const CommandStat* stat : found) {
+    r.Bulk(stat->name);
     r.Map(2);
     r.Bulk("calls");
-    r.Integer(static_cast<int64_t>(h.calls));
+    r.Integer(static_cast<int64_t>(stat->latency.count()));
     r.Bulk("histogram_usec");
-    r.Map(h.cumulative.size());
-    for (const auto& [bucket_us, calls] : h.cumulative) {
-      r.Integer(bucket_us);
+    const auto rows = PowerOfTwoRows(stat->latency);
+    r.Map(rows.size());
+    for (const auto& [bound_us, calls] : rows) {
+      r.Integer(bound_us);
       r.Integer(static_cast<int64_t>(calls));
     }
   }

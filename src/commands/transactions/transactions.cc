@@ -78,8 +78,7 @@ void Unwatch(CommandContext& ctx) {
 constexpr CommandSpec kTransactionCommands[] = {
     {"multi", 1, kNoScript | kLoading | kStale | kFast | kAllowBusy | kMultiImmediate, 0, 0, 0,
      Multi, "Starts a transaction.", "1.2.0", "transactions", {"O(1)"}},
-    {"exec", 1, kNoScript | kLoading | kStale | kSkipMonitor | kSkipSlowlog | kMultiImmediate, 0,
-     0, 0, Exec,
+    {"exec", 1, kNoScript | kLoading | kStale | kSkipSlowlog | kMultiImmediate, 0, 0, 0, Exec,
      "Executes all commands in a transaction.", "1.2.0", "transactions",
      {"Depends on commands in the transaction"}},
     {"discard", 1, kNoScript | kLoading | kStale | kFast | kAllowBusy | kMultiImmediate, 0, 0, 0,

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "tests/support/command_harness.h"
 #include "tests/support/reply_bytes.h"
@@ -89,4 +91,34 @@ TEST_CASE("latency-monitor-threshold is read and set through CONFIG", "[latency]
         "argument must be between 0 and 9223372036854775807 inclusive\r\n");
   CHECK(h.Run({"CONFIG", "SET", "latency-monitor-threshold", "5"}) == "+OK\r\n");
   CHECK(h.state.config.latency_monitor_threshold == 5);
+}
+
+TEST_CASE("LATENCY HISTOGRAM gives each command's calls and cumulative power-of-two buckets",
+          "[latency]") {
+  CommandHarness h;
+  for (int i = 0; i < 3; i++) h.Run({"SET", "k", "v"});
+  h.Run({"CONFIG", "GET", "maxmemory"});
+  const std::string set = h.Run({"LATENCY", "HISTOGRAM", "set", "nosuch"});
+  CHECK(set.rfind("*2\r\n" + Bulk("set") + "*4\r\n" + Bulk("calls") + Int(3) +
+                      Bulk("histogram_usec") + "*",
+                  0) == 0);
+  // The last bucket holds every call.
+  CHECK(set.substr(set.size() - 4) == ":3\r\n");
+  CHECK(h.Run({"LATENCY", "HISTOGRAM", "config"}).find(Bulk("config|get")) != std::string::npos);
+  CHECK(h.Run({"LATENCY", "HISTOGRAM", "config|get"}).find(Bulk("config|get")) !=
+        std::string::npos);
+  CHECK(h.Run({"LATENCY", "HISTOGRAM", "config|set"}) == "*0\r\n");
+  CHECK(h.Run({"LATENCY", "HISTOGRAM", "nosuch"}) == "*0\r\n");
+  CHECK(h.Run({"LATENCY", "HISTOGRAM"}).find(Bulk("set")) != std::string::npos);
+}
+
+TEST_CASE("Slow commands are sampled as the command or fast-command event", "[latency]") {
+  CommandHarness h;
+  h.Run({"CONFIG", "SET", "latency-monitor-threshold", "1"});
+  h.state.ObserveSlowCommand(h.client, server::kFast, std::vector<std::string_view>{"get", "k"},
+                             2500);
+  h.state.ObserveSlowCommand(h.client, 0, std::vector<std::string_view>{"keys", "*"}, 999);
+  const std::string latest = h.Run({"LATENCY", "LATEST"});
+  CHECK(latest.rfind("*1\r\n*4\r\n" + Bulk("fast-command"), 0) == 0);
+  CHECK(latest.substr(latest.size() - 8) == ":2\r\n:2\r\n");
 }
