@@ -28,12 +28,8 @@ inline constexpr size_t kSlowLogMaxArgc = 32;
 inline constexpr size_t kSlowLogMaxArgLen = 128;
 inline constexpr std::string_view kRedactedArg = "(redacted)";
 
-// Whether argument `i` of a call is a secret that logs (SLOWLOG, MONITOR) show as "(redacted)",
-// as Redis 7.0 does: AUTH's arguments, HELLO's AUTH pair, MIGRATE's AUTH / AUTH2 credentials,
-// CONFIG SET's value for requirepass / masterauth / masteruser, ACL SETUSER's rules.
-bool IsRedactedArg(std::span<const std::string_view> argv, size_t i);
-
-// The arguments as an entry keeps them: redacted, then trimmed.
+// The arguments as an entry keeps them: secrets redacted (IsRedactedArgument, src/monitor.h),
+// then trimmed.
 std::vector<std::string> SlowLogArgs(std::span<const std::string_view> argv);
 
 class SlowLog {

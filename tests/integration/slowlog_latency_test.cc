@@ -1,8 +1,9 @@
 // SLOWLOG and LATENCY against the real server: commands that really ran long (a busy script)
 // are logged with their arguments, address and name, EXEC's commands are logged but not EXEC,
-// secrets are redacted, and the latency monitor samples the "command" event.
+// secrets are redacted, and the latency monitor samples the "command", eviction and AOF events.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -109,4 +110,36 @@ TEST_CASE("slowlog-max-len bounds the slow log at run time", "[slowlog][integrat
   for (int i = 0; i < 10; i++) REQUIRE(r.Text({"PING"}) == "PONG");
   REQUIRE(r.Text({"CONFIG", "SET", "slowlog-max-len", "3"}) == "OK");
   CHECK(r.Text({"SLOWLOG", "LEN"}) == "3");
+}
+
+TEST_CASE("Evicting many keys at once is sampled as an eviction-cycle spike",
+          "[latency][integration]") {
+  Server server({"--latency-monitor-threshold", "1", "--appendonly", "no",
+                 "--maxmemory-policy", "allkeys-random"});
+  Redis r(server.port());
+  REQUIRE(r.Text({"EVAL", "for i = 1, 200000 do redis.call('SET', 'key:' .. i, i) end return 1",
+                  "0"}) == "1");
+  REQUIRE(r.Text({"CONFIG", "SET", "maxmemory", "1mb"}) == "OK");
+  r.Text({"SET", "trigger", "1"});  // evicts before it runs
+  CHECK(std::stoll(r.Text({"DBSIZE"})) < 200000);
+  auto history = r.Command({"LATENCY", "HISTORY", "eviction-cycle"});
+  REQUIRE(history->elements == 1);
+  CHECK(history->element[0]->element[1]->integer >= 1);
+  CHECK(r.Text({"LATENCY", "DOCTOR"}).find("- Sudden changes to the 'maxmemory' setting") !=
+        std::string::npos);
+}
+
+TEST_CASE("A large AOF write is sampled as aof-write and aof-write-alone",
+          "[latency][integration]") {
+  Server server({"--latency-monitor-threshold", "1", "--appendonly", "yes",
+                 "--appendfsync", "no"});
+  Redis r(server.port());
+  REQUIRE(r.Text({"SET", "big", std::string(64 << 20, 'x')}) == "OK");
+  auto latest = r.Command({"LATENCY", "LATEST"});
+  std::vector<std::string> events;
+  for (size_t i = 0; i < latest->elements; i++) {
+    events.push_back(Redis::ReplyText(latest->element[i]->element[0]));
+  }
+  CHECK(std::find(events.begin(), events.end(), "aof-write") != events.end());
+  CHECK(std::find(events.begin(), events.end(), "aof-write-alone") != events.end());
 }
