@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstdio>
 #include <vector>
 
@@ -164,7 +165,9 @@ void AdviseFor(std::string_view event, const LatencyMonitor& monitor,
 }
 
 std::string AdviceText(Advice a, const DoctorSettings& settings) {
-  const std::string suggested = std::to_string(settings.latency_monitor_threshold_ms * 1000);
+  // The threshold in microseconds (saturated: CONFIG SET allows any positive ms).
+  const int64_t ms = std::min<int64_t>(settings.latency_monitor_threshold_ms, INT64_MAX / 1000);
+  const std::string suggested = std::to_string(ms * 1000);
   switch (a) {
     case kAdviceBetterVm:
       return "If you are using a virtual machine, consider upgrading it with a faster one using "

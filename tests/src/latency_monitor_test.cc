@@ -1,6 +1,7 @@
 // LatencyMonitor (threshold, one sample per second, the 160-second ring, RESET), and the GRAPH and DOCTOR texts against output observed on redis-server 7.0.15.
 #include <catch2/catch.hpp>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -136,6 +137,9 @@ TEST_CASE("LATENCY DOCTOR reports each event and the advice it calls for", "[lat
   const std::string disabled = server::LatencyDoctor(m, {5, -1, false}, kT0 + 7);
   CHECK(disabled.find("Try to enable the Slow Log Redis feature using the command 'CONFIG SET "
                       "slowlog-log-slower-than 5000'.") != std::string::npos);
+  // A threshold too large to say in microseconds is no overflow.
+  const std::string huge = server::LatencyDoctor(m, {INT64_MAX, -1, false}, kT0 + 7);
+  CHECK(huge.find("slowlog-log-slower-than 9223372036854775000'") != std::string::npos);
   const std::string tuned = server::LatencyDoctor(m, {20, 20000, false}, kT0 + 7);
   CHECK(tuned.find("Your current Slow Log") == std::string::npos);
   CHECK(tuned.find("Check your Slow Log") != std::string::npos);
