@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "src/errors.h"
 #include "src/server_state.h"
 #include "streams/saturating.h"
 
@@ -132,6 +133,26 @@ void BlockingRegistry::SetDeadline(uint64_t client_id, int64_t deadline) {
   if (wait.deadline >= 0) deadlines_.erase({wait.deadline, client_id});
   wait.deadline = deadline;
   if (deadline >= 0) deadlines_.emplace(deadline, client_id);
+}
+
+bool BlockingRegistry::Release(uint64_t client_id, ReleaseAs how, resp::Writer& reply) {
+  auto it = waits_.find(client_id);
+  if (it == waits_.end()) return false;
+  reply.set_protocol(it->second.client->protocol);
+  if (how == ReleaseAs::kTimeout) {
+    it->second.command->ReplyTimeout(reply);
+  } else {
+    reply.Error(err::kUnblockedByClient);
+  }
+  Remove(client_id);
+  NoteReleased(client_id);
+  return true;
+}
+
+std::vector<uint64_t> BlockingRegistry::TakeReleased() {
+  std::vector<uint64_t> ids;
+  ids.swap(released_);
+  return ids;
 }
 
 int64_t BlockingRegistry::NextDeadline() const {

@@ -97,6 +97,17 @@ class BlockingRegistry {
 
   size_t blocked_count() const { return waits_.size(); }
 
+  // CLIENT UNBLOCK: answers a blocked client now, as if its wait timed out (`reply` gets the
+  // command's timeout reply) or with the UNBLOCKED error, and lets it go. False when it is not
+  // blocked here. The server resumes its buffered requests (TakeReleased).
+  enum class ReleaseAs { kTimeout, kError };
+  bool Release(uint64_t client_id, ReleaseAs how, resp::Writer& reply);
+  bool IsBlocked(uint64_t client_id) const { return waits_.contains(client_id); }
+  // The clients Release let go since the last call, and those other waits (WAIT's, in the
+  // replication state) let go and noted here for the server to resume.
+  std::vector<uint64_t> TakeReleased();
+  void NoteReleased(uint64_t client_id) { released_.push_back(client_id); }
+
  private:
   using KeyId = std::pair<int, std::string>;  // (db, key)
   struct Wait {
@@ -114,6 +125,7 @@ class BlockingRegistry {
   std::set<std::pair<int64_t, uint64_t>> deadlines_;
   std::vector<KeyId> ready_;  // in signal order, without duplicates
   std::set<KeyId> ready_set_;
+  std::vector<uint64_t> released_;
 };
 
 }  // namespace server

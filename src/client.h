@@ -55,6 +55,18 @@ struct Client {
   bool no_touch = false;
   // MONITOR: every command the server runs is shown to this client (CLIENT LIST flag O).
   bool monitor = false;
+  // CLIENT REPLY: OFF drops every reply to this client's commands; SKIP drops the next
+  // command's (reply_skip_next is set by SKIP itself, reply_skip while that next one runs).
+  // Pushes (pub/sub messages, invalidations) are still delivered, as in Redis 7.2.
+  bool reply_off = false;
+  bool reply_skip_next = false;
+  bool reply_skip = false;
+  // A command silenced by OFF / SKIP blocked (BLPOP): its reply, when served or timed out, is
+  // dropped too, as in Redis. Cleared when the client runs its next request.
+  bool drop_blocked_reply = false;
+  // Held back by CLIENT PAUSE: its next request waits in the buffer until the pause ends
+  // (CLIENT LIST shows it blocked, flag b).
+  bool postponed = false;
 
   // Set by a handler; the connection closes once the reply has been written (QUIT, CLIENT
   // KILL on self, protocol errors).
@@ -84,9 +96,17 @@ struct Client {
   // tracking remembers the keys the script read).
   Client* on_behalf_of = nullptr;
 
-  // Output sizes the connection reports for CLIENT LIST (qbuf, omem).
+  // Buffer figures the connection reports for CLIENT LIST: qbuf, qbuf-free, rbs, rbp, obl,
+  // oll, omem, events.
   size_t query_buffer_size = 0;
+  size_t query_buffer_free = 0;
+  size_t read_buffer_size = 0;
+  size_t read_buffer_peak = 0;
   size_t output_buffer_size = 0;
+  size_t output_first_block = 0;  // bytes of the block being written (Redis's obl)
+  size_t output_more_blocks = 0;  // blocks queued behind it (Redis's oll)
+  bool reading = false;           // events=r
+  bool writing = false;           // events=w: a write waits for the socket
   // Bytes of the arguments queued inside MULTI (CLIENT LIST's multi-mem; client eviction).
   size_t multi_mem = 0;
   // Replication: this connection is a replica attached to us (after its PSYNC), or the

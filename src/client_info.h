@@ -1,4 +1,4 @@
-// CLIENT LIST's line for one client, in Redis 7's field order: CLIENT LIST / INFO print it and
+// CLIENT LIST's line for one client, in Redis 8's field order: CLIENT LIST / INFO print it and
 // the ACL LOG keeps it with each entry. The client running the current command shows that
 // command and the size of its arguments.
 #pragma once

@@ -19,11 +19,12 @@ size_t CommandStats::Hash(const CommandSpec* spec, size_t mask) {
   return static_cast<size_t>(v >> 32) & mask;
 }
 
-CommandStat& CommandStats::For(const CommandSpec& spec, std::string_view invoked_as) {
+CommandStat& CommandStats::Lookup(const CommandSpec& spec, std::string_view invoked_as) {
+  last_spec_ = &spec;
   const size_t mask = slots_.size() - 1;
   for (size_t i = Hash(&spec, mask);; i = (i + 1) & mask) {
     Slot& slot = slots_[i];
-    if (slot.spec == &spec) return *stats_[slot.index];
+    if (slot.spec == &spec) return *(last_stat_ = stats_[slot.index].get());
     if (slot.spec != nullptr) continue;
     auto stat = std::make_unique<CommandStat>();
     stat->name = EqualsIgnoreCase(spec.name, invoked_as)
@@ -32,9 +33,9 @@ CommandStat& CommandStats::For(const CommandSpec& spec, std::string_view invoked
     slot.spec = &spec;
     slot.index = static_cast<uint32_t>(stats_.size());
     stats_.push_back(std::move(stat));
-    CommandStat& made = *stats_.back();
+    last_stat_ = stats_.back().get();
     if (stats_.size() * 2 > slots_.size()) Grow();
-    return made;
+    return *last_stat_;
   }
 }
 
@@ -69,6 +70,8 @@ const CommandStat* CommandStats::Find(std::string_view name) const {
 void CommandStats::Reset() {
   slots_.assign(256, Slot{});
   stats_.clear();
+  last_spec_ = nullptr;
+  last_stat_ = nullptr;
 }
 
 std::string_view ErrorStats::CodeOf(std::string_view text) {

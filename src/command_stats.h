@@ -35,8 +35,11 @@ struct CommandStat {
 class CommandStats {
  public:
   // The entry of `spec`, made on first use; `invoked_as` is argv[0], which names a
-  // subcommand's container.
-  CommandStat& For(const CommandSpec& spec, std::string_view invoked_as);
+  // subcommand's container. A pipeline repeats one command: the last entry is kept at hand.
+  CommandStat& For(const CommandSpec& spec, std::string_view invoked_as) {
+    if (&spec == last_spec_) return *last_stat_;
+    return Lookup(spec, invoked_as);
+  }
   // Every entry, ordered by name.
   std::vector<const CommandStat*> Sorted() const;
   const CommandStat* Find(std::string_view name) const;
@@ -50,7 +53,10 @@ class CommandStats {
     uint32_t index = 0;
   };
   static size_t Hash(const CommandSpec* spec, size_t mask);
+  CommandStat& Lookup(const CommandSpec& spec, std::string_view invoked_as);
   void Grow();
+  const CommandSpec* last_spec_ = nullptr;
+  CommandStat* last_stat_ = nullptr;
   std::vector<Slot> slots_ = std::vector<Slot>(256);
   std::vector<std::unique_ptr<CommandStat>> stats_;
 };

@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "src/ascii.h"
 #include "src/client_info.h"
 #include "src/dispatch.h"
 #include "src/errors.h"
@@ -47,6 +48,15 @@ std::string PeerName(uv_tcp_t* tcp, bool local) {
     port = ntohs(a->sin6_port);
   }
   return std::string(ip) + ":" + std::to_string(port);
+}
+
+// SUBSCRIBE, UNSUBSCRIBE and the pattern and shard forms: their confirmations are pushes.
+bool IsSubscribeFamily(std::string_view name) {
+  for (std::string_view n : {"subscribe", "unsubscribe", "psubscribe", "punsubscribe",
+                             "ssubscribe", "sunsubscribe"}) {
+    if (EqualsIgnoreCase(name, n)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -98,7 +108,8 @@ bool Connection::OutputOverSoftLimit() const {
 }
 
 bool Connection::CanRunRequests() const {
-  return !closing_ && !client_.close_after_reply && !client_.blocked && !OutputOverSoftLimit();
+  return !closing_ && !client_.close_after_reply && !client_.blocked && !client_.postponed &&
+         !OutputOverSoftLimit();
 }
 
 bool Connection::BlockedFromReading() const {
@@ -166,6 +177,7 @@ void Connection::UpdateReading() {
     uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
     reading_ = false;
   }
+  client_.reading = reading_;
 }
 
 uv_buf_t Connection::ReadRoom(size_t pending) {
@@ -264,6 +276,7 @@ void Connection::FailTls() {
 
 void Connection::ProcessInput() {
   ServerState& state = host_.state();
+  if (!client_.blocked) client_.drop_blocked_reply = false;  // its wait is over
   // Stopping at the soft limit (not just no longer reading) is what bounds memory: one read
   // can hold thousands of pipelined requests, each with a large reply.
   while (rstart_ < rlen_ && CanRunRequests()) {
@@ -283,9 +296,13 @@ void Connection::ProcessInput() {
       break;
     }
     const auto& args = parser_.args();
+    if (!args.empty() && HeldByPause(args)) {
+      parser_.Reset();  // parsed again, from the buffer, when the pause ends
+      break;
+    }
     if (!args.empty()) {
-      writer_.set_protocol(client_.protocol);
-      Dispatch(state, client_, args, writer_);
+      NoteInputFigures();  // CLIENT INFO sees its own request in the buffer, as in Redis
+      RunRequest(args);
       // Clients blocked on keys this command wrote are served before the next command runs.
       if (state.blocking.HasReadyKeys()) host_.ServeReadyKeys();
     }
@@ -312,7 +329,7 @@ void Connection::ProcessInput() {
   }
   AccountMemory();
   if (OutputLimitReached()) return CloseForOutputLimit();
-  if (peer_closed_ && out_.empty() && !client_.close_after_reply) {
+  if (peer_closed_ && out_.empty() && !client_.close_after_reply && !client_.postponed) {
     Close();  // nothing left to answer: what remains is at most an incomplete request
     return;
   }
@@ -320,9 +337,59 @@ void Connection::ProcessInput() {
   UpdateReading();
 }
 
-void Connection::AccountMemory() {
+bool Connection::HeldByPause(std::span<const std::string_view> args) {
+  ServerState& state = host_.state();
+  // No clock read unless a pause was asked for.
+  if (state.pause.end_ms() < 0 || state.commands == nullptr || state.NeedsAuth(client_)) {
+    return false;
+  }
+  if (!state.pause.PostponesRequest(*state.commands, client_, args, WallClockMs())) return false;
+  state.pause.Hold(client_);
+  return true;
+}
+
+void Connection::RunRequest(std::span<const std::string_view> args) {
+  ServerState& state = host_.state();
+  // CLIENT REPLY OFF / SKIP: the command runs against a writer whose bytes are dropped, so
+  // nothing it answers reaches the socket; CLIENT REPLY ON, which ends OFF, keeps its +OK.
+  // As in Redis, what is pushed still goes out: messages (written by the publisher) and the
+  // subscribe family's confirmations.
+  const bool silenced = client_.reply_off || client_.reply_skip;
+  if (!silenced || IsSubscribeFamily(args[0])) {
+    writer_.set_protocol(client_.protocol);
+    Dispatch(state, client_, args, writer_);
+  } else {
+    discarded_.clear();
+    resp::Writer discard(discarded_, client_.protocol);
+    Dispatch(state, client_, args, discard);
+    // Only CLIENT REPLY ON clears both: its +OK is the one reply that goes out.
+    if (!client_.reply_off && !client_.reply_skip) writer_.Raw(discarded_);
+    if (discarded_.capacity() > kReadChunk) std::string().swap(discarded_);
+  }
+  client_.reply_skip = false;
+  if (silenced && client_.blocked) client_.drop_blocked_reply = true;
+  if (client_.reply_skip_next) {
+    client_.reply_skip_next = false;
+    client_.reply_skip = true;
+  }
+}
+
+void Connection::NoteInputFigures() {
   client_.query_buffer_size = QueryBufferSize();
+  client_.query_buffer_free = rbuf_.size() - rlen_;
+  client_.read_buffer_size = rbuf_.size();
+  client_.read_buffer_peak = std::max(client_.read_buffer_peak, rbuf_.size());
+}
+
+void Connection::AccountMemory() {
+  NoteInputFigures();
   client_.output_buffer_size = PendingOutput();
+  std::string_view first;
+  client_.output_first_block = out_.Peek(&first, 1, out_.size()) == 1 ? first.size() : 0;
+  const size_t blocks = out_.blocks();
+  client_.output_more_blocks = blocks > 1 ? blocks - 1 : 0;
+  client_.reading = reading_;
+  client_.writing = writing_;
   ServerState& state = host_.state();
   const size_t now = closing_ ? 0 : ClientMemory(client_);
   state.clients_memory += now - accounted_memory_;  // wraps correctly when it shrinks

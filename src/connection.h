@@ -11,6 +11,7 @@
 #include <uv.h>
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -81,6 +82,8 @@ class Connection {
   // Brings the client's buffer sizes (CLIENT LIST's qbuf, omem) and its share of
   // ServerState::clients_memory up to date, and notes INFO's recent peaks.
   void AccountMemory();
+  // CLIENT LIST's input figures: qbuf, qbuf-free, rbs, rbp.
+  void NoteInputFigures();
   // Whether pending output broke a limit that disconnects: client-output-hard-limit, or
   // client-output-buffer-limit for the client's class (pubsub while it has subscriptions):
   // past hard, or past soft for longer than its seconds. Checked as output is queued and
@@ -130,6 +133,10 @@ class Connection {
   bool BlockedFromReading() const;
   bool OutputOverSoftLimit() const;
   bool CanRunRequests() const;
+  // CLIENT PAUSE holds this request: the client is postponed and the request stays buffered.
+  bool HeldByPause(std::span<const std::string_view> args);
+  // Dispatches one request, honouring CLIENT REPLY OFF / SKIP.
+  void RunRequest(std::span<const std::string_view> args);
   void OutputDrained();  // after a write completes: resume buffered requests, or reading
   // Writes released_ bytes: synchronously what the socket takes, the rest by one uv_write of
   // at most kMaxWriteSlice bytes (OnWrite continues with the next slice).
@@ -148,6 +155,7 @@ class Connection {
   size_t released_ = 0;    // front bytes that passed the check point (AOF written) but not sent
   size_t inflight_ = 0;    // front bytes (within released_) owned by an in-progress uv_write
   resp::Writer writer_;
+  std::string discarded_;  // replies CLIENT REPLY OFF / SKIP drop
   bool reading_ = false;
   bool writing_ = false;
   bool closing_ = false;

@@ -115,6 +115,12 @@ inline constexpr std::string_view kTimeoutNotInteger =
 inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
 inline constexpr std::string_view kMaxClients = "ERR max number of clients reached";
 inline constexpr std::string_view kNoSuchClient = "ERR No such client";
+// CLIENT PAUSE / UNBLOCK.
+inline constexpr std::string_view kPauseMode = "ERR CLIENT PAUSE mode must be WRITE or ALL";
+inline constexpr std::string_view kUnblockReason =
+    "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
+inline constexpr std::string_view kUnblockedByClient =
+    "UNBLOCKED client unblocked via CLIENT UNBLOCK";
 inline constexpr std::string_view kOom = "OOM command not allowed when used memory > 'maxmemory'.";
 // Writes are refused while the AOF cannot be written (everysec/no; with always the server
 // exits instead); the OS's error text follows.

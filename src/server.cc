@@ -212,6 +212,8 @@ int Server::Run() {
   block_timer_.data = this;
   uv_timer_init(&loop_, &due_timer_);
   due_timer_.data = this;
+  uv_timer_init(&loop_, &pause_timer_);
+  pause_timer_.data = this;
   uv_signal_init(&loop_, &sigint_);
   sigint_.data = this;
   uv_signal_start(&sigint_, OnSignal, SIGINT);
@@ -290,6 +292,7 @@ void Server::OnConnectionClosing(Connection& c) {
   Client& client = c.client();
   UnwatchAll(state_, client);
   state_.blocking.Unblock(client);
+  if (client.postponed) state_.pause.Forget(client.id);
   state_.pubsub.RemoveClient(client.id);
   DisableTracking(state_, client);
   StopMonitoring(state_, client);
@@ -326,6 +329,10 @@ void Server::CloseRequestedClients() {
 resp::Writer* Server::WriterFor(uint64_t client_id) {
   auto it = connections_.find(client_id);
   if (it == connections_.end() || it->second->closing()) return nullptr;
+  if (it->second->client().drop_blocked_reply) {
+    dropped_reply_.clear();
+    return &drop_writer_;  // CLIENT REPLY OFF / SKIP silenced the blocked command
+  }
   return &it->second->writer();
 }
 
@@ -393,6 +400,8 @@ void Server::AcceptWhileBusy(const Listener& listener) {
 }
 
 void Server::ResumeUnblocked() {
+  // CLIENT UNBLOCK answered these from inside a command.
+  for (uint64_t id : state_.blocking.TakeReleased()) unblocked_.push_back(id);
   // Resumed clients may run commands that unblock others: drain until nobody is left.
   while (!unblocked_.empty()) {
     std::vector<uint64_t> ids;
@@ -447,6 +456,33 @@ void Server::OnBlockTimer(uv_timer_t* h) {
   self->ArmBlockTimer();
 }
 
+void Server::ResumePaused() {
+  if (state_.pause.held() == 0) return;
+  for (uint64_t id : state_.pause.TakeResumable(WallClockMs())) {
+    auto it = connections_.find(id);
+    if (it == connections_.end()) continue;
+    it->second->client().postponed = false;
+    // A resumed request may pause again (CLIENT PAUSE pipelined behind it): the rest wait.
+    if (!it->second->closing()) it->second->ProcessInput();
+  }
+}
+
+void Server::ArmPauseTimer() {
+  ArmOneShot(&loop_, &pause_timer_, OnPauseTimer, pause_timer_deadline_, state_.pause.end_ms(),
+             WallClockMs);
+}
+
+void Server::OnPauseTimer(uv_timer_t* h) {
+  auto* self = static_cast<Server*>(h->data);
+  self->pause_timer_deadline_ = -1;
+  if (!self->state_.pause.ActiveAt(WallClockMs())) self->state_.pause.Unpause();
+  self->ResumePaused();
+  // Expiry, retention and the delivery policies' timers were held too: a check point comes
+  // next, which re-arms the due timer.
+  if (!self->shutting_down_) uv_idle_start(&self->idle_, OnIdle);
+  self->ArmPauseTimer();
+}
+
 void Server::ArmDueTimer() {
   if (state_.repl.is_replica()) {
     // The primary's passes reach a replica through the stream.
@@ -457,7 +493,9 @@ void Server::ArmDueTimer() {
   // One timer for both: the delivery policies' group deadlines and the scheduled entries.
   const int64_t groups = state_.due.NextAt();
   const int64_t scheduled = state_.schedules.NextAt();
-  const int64_t next = groups < 0 ? scheduled : scheduled < 0 ? groups : std::min(groups, scheduled);
+  int64_t next = groups < 0 ? scheduled : scheduled < 0 ? groups : std::min(groups, scheduled);
+  // CLIENT PAUSE holds the policies' writes (as Redis holds expiry) until it ends.
+  if (next >= 0 && state_.pause.end_ms() >= 0) next = std::max(next, state_.pause.end_ms());
   ArmOneShot(&loop_, &due_timer_, OnDueTimer, due_timer_deadline_, next, WallClockMs);
 }
 
@@ -467,6 +505,7 @@ void Server::OnDueTimer(uv_timer_t* h) {
   const int64_t now = WallClockMs();
   self->state_.command_time_ms = now;
   if (self->state_.repl.is_replica()) return;
+  if (self->state_.pause.ActiveAt(now)) return self->ArmDueTimer();
   const bool joined = RunScheduledEntries(self->state_, now) > 0;
   if (RunDueGroups(self->state_, now) || joined) {
     self->ServeReadyKeys();
@@ -482,6 +521,7 @@ void Server::OnCheck(uv_check_t* h) {
   self->ApplyLinkChange();
   self->CloseRequestedClients();
   self->ResumeUnblocked();
+  self->ResumePaused();
   TrackingBroadcast(self->state_);
   // Writes are handed to the AOF before any reply goes out (with appendfsync always, that is
   // where the group commit's fsync belongs).
@@ -495,6 +535,7 @@ void Server::OnCheck(uv_check_t* h) {
   if (!self->shutting_down_) {
     self->ArmBlockTimer();
     self->ArmDueTimer();
+    self->ArmPauseTimer();
   }
 }
 
@@ -505,13 +546,14 @@ void Server::Cron() {
   state_.SampleRates(now);
   // A replica leaves expiry, retention and the delivery policies to its primary, whose stream
   // carries what they did.
-  const bool primary = !state_.repl.is_replica();
-  if (primary) {
+  // CLIENT PAUSE (WRITE or ALL) holds them too: nothing changes the dataset while it lasts.
+  const bool may_write = !state_.repl.is_replica() && !state_.pause.ActiveAt(now);
+  if (may_write) {
     LatencyTimer expire_timer(state_, "expire-cycle");
     for (auto& db : state_.dbs) db->ActiveExpire(now, 16);
   }
   state_.command_time_ms = now;
-  if (primary && RunRetentionPass(state_, now) > 0 && !shutting_down_) {
+  if (may_write && RunRetentionPass(state_, now) > 0 && !shutting_down_) {
     uv_idle_start(&idle_, OnIdle);
   }
   ReplicationCron();
@@ -526,7 +568,7 @@ void Server::Cron() {
       // As Redis: a blocked client waits on purpose (its own timeout is the BLOCK argument),
       // and so does one with subscriptions; a client inside MULTI gets no such grace.
       if (now - c->client().last_interaction_ms > state_.config.timeout * 1000 &&
-          !c->client().blocked && c->client().subscriptions == 0) {
+          !c->client().blocked && !c->client().postponed && c->client().subscriptions == 0) {
         idle.push_back(c);
       }
     }
@@ -595,6 +637,7 @@ void Server::BeginShutdown() {
   uv_close(reinterpret_cast<uv_handle_t*>(&cron_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&block_timer_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&due_timer_), nullptr);
+  uv_close(reinterpret_cast<uv_handle_t*>(&pause_timer_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigint_), nullptr);
   uv_close(reinterpret_cast<uv_handle_t*>(&sigterm_), nullptr);
 }

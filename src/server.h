@@ -56,6 +56,7 @@ class Server final : public ConnectionHost, public ClientOutputs, public Replica
   static void OnSignal(uv_signal_t* h, int signum);
   static void OnBlockTimer(uv_timer_t* h);
   static void OnDueTimer(uv_timer_t* h);
+  static void OnPauseTimer(uv_timer_t* h);
 
   bool Listen();
   // Binds every bind address on `port`, as TLS listeners when `tls`. Returns the port bound
@@ -115,6 +116,10 @@ class Server final : public ConnectionHost, public ClientOutputs, public Replica
   void ArmBlockTimer();
   void ArmDueTimer();
   void ResumeUnblocked();
+  // CLIENT PAUSE: once the pause is over (its timeout, or CLIENT UNPAUSE), the clients it held
+  // run their buffered requests, in the order they were held; pause_timer_ fires at its end.
+  void ResumePaused();
+  void ArmPauseTimer();
   // state_.serve_while_busy: answers the other clients while a script runs long.
   void ServeWhileBusy();
   void AcceptWhileBusy(const Listener& listener);
@@ -141,9 +146,14 @@ class Server final : public ConnectionHost, public ClientOutputs, public Replica
   // wall-clock ms): one timer, however many pending entries have deadlines.
   uv_timer_t due_timer_;
   int64_t due_timer_deadline_ = -1;
+  uv_timer_t pause_timer_;
+  int64_t pause_timer_deadline_ = -1;
   // Clients just served or timed out: their buffered requests run in the next OnCheck (not
   // inside the command that woke them).
   std::vector<uint64_t> unblocked_;
+  // Where WriterFor sends the replies of blocked commands that CLIENT REPLY silenced.
+  std::string dropped_reply_;
+  resp::Writer drop_writer_{dropped_reply_};
   ServerState state_;
   std::unordered_map<uint64_t, Connection*> connections_;
   std::vector<Connection*> pending_flush_;

@@ -18,6 +18,7 @@
 #include "src/aof_writer.h"
 #include "src/blocking.h"
 #include "src/client.h"
+#include "src/client_pause.h"
 #include "src/command_stats.h"
 #include "src/config.h"
 #include "src/db.h"
@@ -262,6 +263,9 @@ struct ServerState {
   void SampleRates(int64_t now_ms);
   // CONFIG RESETSTAT: zeroes the counters INFO reports.
   void ResetStats();
+
+  // CLIENT PAUSE: the pause in force and the clients it holds (src/client_pause.h).
+  ClientPause pause;
 
   // SLOWLOG and LATENCY: what ObserveCommand and the server's timed steps recorded. CONFIG
   // RESETSTAT leaves both alone, as in Redis.

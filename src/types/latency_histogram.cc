@@ -7,12 +7,6 @@ namespace server {
 
 namespace {
 
-// Below 2^kSubBits every value has a bucket; from there each power of two [2^p, 2^(p+1)) has
-// kHalf buckets of width 2^(p - kHalfBits).
-constexpr int kSubBits = 8;
-constexpr int kHalfBits = kSubBits - 1;
-constexpr size_t kHalf = size_t{1} << kHalfBits;
-constexpr size_t kFirst = size_t{1} << kSubBits;
 // The highest power of two a clamped value can reach.
 constexpr int kTopPower = 63 - std::countl_zero(static_cast<uint64_t>(LatencyHistogram::kMaxNs));
 
@@ -20,15 +14,6 @@ constexpr int kTopPower = 63 - std::countl_zero(static_cast<uint64_t>(LatencyHis
 
 size_t LatencyHistogram::BucketCount() {
   return kFirst + static_cast<size_t>(kTopPower - kSubBits + 1) * kHalf;
-}
-
-size_t LatencyHistogram::BucketOf(int64_t ns) {
-  const auto v = static_cast<uint64_t>(std::clamp(ns, kMinNs, kMaxNs));
-  if (v < kFirst) return static_cast<size_t>(v);
-  const int power = 63 - std::countl_zero(v);  // >= kSubBits
-  const int shift = power - kHalfBits;
-  const size_t sub = static_cast<size_t>(v >> shift) - kHalf;  // 0..kHalf-1
-  return kFirst + static_cast<size_t>(power - kSubBits) * kHalf + sub;
 }
 
 int64_t LatencyHistogram::LowestOf(size_t bucket) {
@@ -46,12 +31,7 @@ int64_t LatencyHistogram::HighestOf(size_t bucket) {
   return LowestOf(bucket) + (int64_t{1} << (power - kHalfBits)) - 1;
 }
 
-void LatencyHistogram::Record(int64_t ns) {
-  if (!counts_) counts_ = std::make_unique<uint64_t[]>(BucketCount());
-  counts_[BucketOf(ns)]++;
-  count_++;
-  max_ = std::max(max_, std::clamp(ns, kMinNs, kMaxNs));
-}
+void LatencyHistogram::Allocate() { counts_ = std::make_unique<uint64_t[]>(BucketCount()); }
 
 int64_t LatencyHistogram::ValueAtPercentile(double percentile) const {
   if (count_ == 0) return 0;
@@ -78,7 +58,6 @@ uint64_t LatencyHistogram::CountAtMost(int64_t ns) const {
 void LatencyHistogram::Reset() {
   counts_.reset();
   count_ = 0;
-  max_ = 0;
 }
 
 }  // namespace server

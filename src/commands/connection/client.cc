@@ -1,8 +1,8 @@
 // CLIENT and its subcommands: identity (ID, SETNAME, GETNAME, SETINFO), introspection (LIST,
-// INFO), KILL, the per-connection modes NO-EVICT and NO-TOUCH, and client-side caching
-// (TRACKING, CACHING, GETREDIR, TRACKINGINFO; the mechanics are src/tracking.h). Subcommands we
-// do not implement yet (PAUSE, REPLY, UNBLOCK) are left out of the table on purpose, so the
-// dispatcher answers Redis's "unknown subcommand" error and clients fall back cleanly.
+// INFO), KILL, UNBLOCK, PAUSE / UNPAUSE (src/client_pause.h), the per-connection modes REPLY,
+// NO-EVICT and NO-TOUCH, and client-side caching (TRACKING, CACHING, GETREDIR, TRACKINGINFO;
+// the mechanics are src/tracking.h). REPLY and PAUSE only set state here: the connection drops
+// the replies and holds the requests (src/connection.cc).
 #include <algorithm>
 #include <cctype>
 #include <optional>
@@ -16,8 +16,10 @@
 #include "src/command_table.h"
 #include "src/commands/util.h"
 #include "src/errors.h"
+#include "src/aof_writer.h"
 #include "src/replication.h"
 #include "src/tracking.h"
+#include "streams/saturating.h"
 
 namespace server {
 
@@ -222,6 +224,112 @@ void SetMode(CommandContext& ctx, bool& mode) {
 }
 
 void ClientNoEvict(CommandContext& ctx) { SetMode(ctx, ctx.client.no_evict); }
+
+// CLIENT REPLY ON|OFF|SKIP. Only ON answers (+OK); OFF and SKIP are silent themselves. SKIP
+// while OFF changes nothing.
+void ClientReply(CommandContext& ctx) {
+  Client& c = ctx.client;
+  if (EqualsIgnoreCase(ctx.arg(2), "ON")) {
+    c.reply_off = c.reply_skip = c.reply_skip_next = false;
+    return ctx.reply.Ok();
+  }
+  if (EqualsIgnoreCase(ctx.arg(2), "OFF")) {
+    c.reply_off = true;
+  } else if (EqualsIgnoreCase(ctx.arg(2), "SKIP")) {
+    if (!c.reply_off) c.reply_skip_next = true;
+  } else {
+    ctx.reply.Error(err::kSyntax);
+  }
+}
+
+// CLIENT PAUSE timeout [WRITE|ALL]: milliseconds from now; ALL by default.
+void ClientPauseCommand(CommandContext& ctx) {
+  if (ctx.argc() > 4) return ctx.reply.Error(err::SubcommandSyntax(ctx.arg(1), "client"));
+  int64_t timeout;
+  if (!resp::ParseStrictInt64(ctx.arg(2), timeout)) {
+    return ctx.reply.Error(err::kTimeoutNotInteger);
+  }
+  if (timeout < 0) return ctx.reply.Error(err::kTimeoutNegative);
+  PauseMode mode = PauseMode::kAll;
+  if (ctx.argc() == 4) {
+    if (EqualsIgnoreCase(ctx.arg(3), "WRITE")) {
+      mode = PauseMode::kWrite;
+    } else if (!EqualsIgnoreCase(ctx.arg(3), "ALL")) {
+      return ctx.reply.Error(err::kPauseMode);
+    }
+  }
+  ctx.reply.Ok();
+  ctx.server.pause.Pause(mode, streams::SaturatingAdd(ctx.now_ms, timeout));
+}
+
+void ClientUnpause(CommandContext& ctx) {
+  ctx.reply.Ok();
+  ctx.server.pause.Unpause();
+}
+
+// Where CLIENT UNBLOCK answers client `id`: its connection's output, or `drop` when CLIENT
+// REPLY silenced the command it blocked in; null when it has no connection.
+resp::Writer* UnblockReplyTo(ServerState& st, uint64_t id, resp::Writer& drop) {
+  resp::Writer* out = st.outputs != nullptr ? st.outputs->OutputFor(id) : nullptr;
+  auto client = st.clients.find(id);
+  if (out == nullptr || client == st.clients.end()) return out;
+  out->set_protocol(client->second->protocol);
+  return client->second->drop_blocked_reply ? &drop : out;
+}
+
+// WAIT / WAITAOF wait in the replication state, not in the blocking registry: answered as
+// their timeout would (the acknowledgements so far) or with the UNBLOCKED error.
+bool ReleaseWaiter(ServerState& st, uint64_t id, BlockingRegistry::ReleaseAs how) {
+  Replication& repl = st.repl;
+  auto it = std::find_if(repl.waiters.begin(), repl.waiters.end(),
+                         [&](const Replication::Waiter& w) { return w.client_id == id; });
+  if (it == repl.waiters.end()) return false;
+  std::string dropped;
+  resp::Writer drop(dropped);
+  resp::Writer* out = UnblockReplyTo(st, id, drop);
+  if (out == nullptr) return false;
+  if (how == BlockingRegistry::ReleaseAs::kError) {
+    out->Error(err::kUnblockedByClient);
+  } else {
+    const bool aof = it->numlocal >= 0;
+    const uint64_t target = it->targeted ? it->target : repl.data_offset;
+    if (aof) {
+      out->Array(2);
+      out->Integer(st.aof != nullptr && st.aof->durable_size() >= it->aof_target ? 1 : 0);
+    }
+    out->Integer(static_cast<int64_t>(ReplicasAcked(repl, target, aof)));
+  }
+  if (auto client = st.clients.find(id); client != st.clients.end()) {
+    client->second->blocked = false;
+  }
+  repl.waiters.erase(it);
+  st.blocking.NoteReleased(id);
+  return true;
+}
+
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: 1 when the client was blocked in a command (BLPOP, XREAD,
+// WAIT...) and has been answered; 0 otherwise, a client held by CLIENT PAUSE included.
+void ClientUnblock(CommandContext& ctx) {
+  if (ctx.argc() > 4) return ctx.reply.Error(err::SubcommandSyntax(ctx.arg(1), "client"));
+  int64_t id;
+  if (!resp::ParseStrictInt64(ctx.arg(2), id)) return ctx.reply.Error(err::kNotInteger);
+  auto how = BlockingRegistry::ReleaseAs::kTimeout;
+  if (ctx.argc() == 4) {
+    if (EqualsIgnoreCase(ctx.arg(3), "ERROR")) {
+      how = BlockingRegistry::ReleaseAs::kError;
+    } else if (!EqualsIgnoreCase(ctx.arg(3), "TIMEOUT")) {
+      return ctx.reply.Error(err::kUnblockReason);
+    }
+  }
+  BlockingRegistry& blocking = ctx.server.blocking;
+  const uint64_t target = static_cast<uint64_t>(id);
+  if (id > 0 && ReleaseWaiter(ctx.server, target, how)) return ctx.reply.Integer(1);
+  std::string dropped;
+  resp::Writer drop(dropped);
+  resp::Writer* out =
+      id > 0 && blocking.IsBlocked(target) ? UnblockReplyTo(ctx.server, target, drop) : nullptr;
+  ctx.reply.Integer(out != nullptr && blocking.Release(target, how, *out) ? 1 : 0);
+}
 void ClientNoTouch(CommandContext& ctx) { SetMode(ctx, ctx.client.no_touch); }
 
 // CLIENT TRACKING ON|OFF [REDIRECT id] [BCAST] [PREFIX p]... [OPTIN] [OPTOUT] [NOLOOP]. As
@@ -346,12 +454,20 @@ void ClientHelp(CommandContext& ctx) {
       "      Return clients of specified type.",
       "    * ID <client-id> [<client-id> ...]",
       "      Return clients with the specified IDs.",
+      "UNPAUSE",
+      "    Stop the current client pause, resuming traffic.",
+      "PAUSE <timeout> [WRITE|ALL]",
+      "    Suspend all, or just write, clients for <timeout> milliseconds.",
+      "REPLY (ON|OFF|SKIP)",
+      "    Control the replies sent to the current connection.",
       "SETNAME <name>",
       "    Assign the name <name> to the current connection.",
       "SETINFO <option> <value>",
       "    Set client meta attr. Options are:",
       "    * LIB-NAME: the client lib name.",
       "    * LIB-VER: the client lib version.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
       "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
       "         [OPTIN] [OPTOUT] [NOLOOP]",
       "    Control server assisted client side caching.",
@@ -391,6 +507,20 @@ constexpr CommandSpec kClientSubcommands[] = {
      {"O(N) where N is the number of client connections", "(filter=ip:port|(new-format=ID "
       "client-id:integer|TYPE (NORMAL|MASTER|SLAVE|REPLICA|PUBSUB)|USER username|ADDR "
       "ip:port|LADDR ip:port|SKIPME (YES|NO))...)"}},
+    {"pause", -3, kAdmin | kClientFlags, 0, 0, 0, ClientPauseCommand,
+     "Suspends commands processing.", "3.0.0", "connection",
+     {"O(1)", "timeout:integer [mode=WRITE|ALL]"}},
+    {"unpause", 2, kAdmin | kClientFlags, 0, 0, 0, ClientUnpause,
+     "Resumes processing commands from paused clients.", "6.2.0", "connection",
+     {"O(N) Where N is the number of paused clients"}},
+    {"reply", 3, kClientFlags, 0, 0, 0, ClientReply,
+     "Instructs the server whether to reply to commands.", "3.2.0", "connection",
+     {"O(1)", "(action=ON|OFF|SKIP)"}},
+    {"unblock", -3, kAdmin | kClientFlags, 0, 0, 0, ClientUnblock,
+     "Unblocks a client blocked by a blocking command from a different connection.", "5.0.0",
+     "connection",
+     {"O(log N) where N is the number of client connections",
+      "client-id:integer [unblock-type=TIMEOUT|ERROR]"}},
     {"no-evict", 3, kAdmin | kClientFlags, 0, 0, 0, ClientNoEvict,
      "Sets the client eviction mode of the connection.", "7.0.0", "connection",
      {"O(1)", "(enabled=ON|OFF)"}},

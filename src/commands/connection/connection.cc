@@ -132,6 +132,8 @@ void Reset(CommandContext& ctx) {
   ctx.client.name.clear();
   ctx.client.no_evict = false;
   ctx.client.no_touch = false;
+  // CLIENT REPLY OFF ends (RESET's own reply goes out); a SKIP already in force still drops it.
+  ctx.client.reply_off = ctx.client.reply_skip_next = false;
   ctx.client.authenticated = false;
   ctx.client.user = nullptr;
   ctx.server.pubsub.RemoveClient(ctx.client.id);

@@ -50,7 +50,13 @@ struct MemoryFigures {
   size_t peak = 0;
   size_t startup = 0;
   size_t rss = 0;
-  size_t clients = 0;
+  size_t clients_normal = 0;
+  size_t clients_replicas = 0;  // replicas attached to us, their output included
+  size_t normal_count = 0;      // clients that are not replicas
+  size_t replica_count = 0;
+  size_t backlog = 0;
+  size_t lua_caches = 0;
+  size_t scripts = 0;
   size_t aof_buffer = 0;
   size_t keys = 0;
   size_t overhead = 0;  // everything but the dataset
@@ -65,10 +71,17 @@ MemoryFigures Measure(ServerState& st) {
   f.startup = std::min(st.startup_memory, f.used);
   f.rss = ResidentMemoryBytes();
   for (const auto& [id, c] : st.clients) {
-    f.clients += ClientMemory(*c);
+    (c->is_replica ? f.clients_replicas : f.clients_normal) += ClientMemory(*c);
+    (c->is_replica ? f.replica_count : f.normal_count)++;
+  }
+  f.backlog = st.repl.backlog.size();
+  if (st.scripts) {
+    f.lua_caches = st.scripts->cache_bytes();
+    f.scripts = st.scripts->scripts();
   }
   f.aof_buffer = st.aof ? st.aof->buffer_length() : 0;
-  f.overhead = f.startup + f.clients + f.aof_buffer;
+  f.overhead = f.startup + f.backlog + f.clients_normal + f.clients_replicas + f.aof_buffer +
+               f.lua_caches;
   for (const auto& db : st.dbs) {
     f.keys += db->size();
     f.overhead += db->main_table_bytes() + db->expires_table_bytes();
@@ -101,12 +114,12 @@ void MemoryStats(CommandContext& ctx) {
   num("peak.allocated", static_cast<int64_t>(f.peak));
   num("total.allocated", static_cast<int64_t>(f.used));
   num("startup.allocated", static_cast<int64_t>(f.startup));
-  num("replication.backlog", 0);
-  num("clients.slaves", 0);
-  num("clients.normal", static_cast<int64_t>(f.clients));
+  num("replication.backlog", static_cast<int64_t>(f.backlog));
+  num("clients.slaves", static_cast<int64_t>(f.clients_replicas));
+  num("clients.normal", static_cast<int64_t>(f.clients_normal));
   num("cluster.links", 0);
   num("aof.buffer", static_cast<int64_t>(f.aof_buffer));
-  num("lua.caches", 0);
+  num("lua.caches", static_cast<int64_t>(f.lua_caches));
   num("functions.caches", 0);
   for (size_t i = 0; i < st.dbs.size(); i++) {
     const Db& db = *st.dbs[i];
@@ -136,38 +149,81 @@ void MemoryStats(CommandContext& ctx) {
   num("fragmentation.bytes", Diff(f.rss, f.used));
 }
 
-// A short report in our own words: nothing to say below a few megabytes, else the figures a
-// person would check first (peak against now, fragmentation, client buffers).
-void MemoryDoctor(CommandContext& ctx) {
-  const MemoryFigures f = Measure(ctx.server);
-  constexpr size_t kTooSmall = 5 << 20;
-  std::string text;
-  if (f.used < kTooSmall) {
-    text = "This instance uses very little memory (" + std::to_string(f.used) +
-           " bytes): there is nothing to diagnose yet.\n";
-  } else {
-    std::vector<std::string> issues;
-    if (f.peak > f.used + f.used / 2) {
-      issues.push_back("Peak memory (" + std::to_string(f.peak) + " bytes) is more than 150% of "
-                       "what is used now: memory was freed, and the resident set may lag.");
-    }
-    if (Ratio(f.rss, f.used) > 1.4) {
-      issues.push_back("The resident set is " + std::to_string(Ratio(f.rss, f.used)) +
-                       " times used memory: fragmentation. MEMORY PURGE may return some.");
-    }
-    if (f.clients > f.used / 5) {
-      issues.push_back("Client buffers hold " + std::to_string(f.clients) +
-                       " bytes: look for clients that do not read their replies (CLIENT LIST).");
-    }
-    if (issues.empty()) {
-      text = "No memory issue found: used " + std::to_string(f.used) + " bytes, peak " +
-             std::to_string(f.peak) + ", resident " + std::to_string(f.rss) + ".\n";
-    } else {
-      text = "Memory issues found:\n";
-      for (const std::string& s : issues) text += " * " + s + "\n";
-    }
+// Redis's report, in its words (the texts are Redis's replies): below 5 MB nothing can be
+// judged; otherwise each finding from the figures we have. Our allocator view is one figure
+// (used), so Redis's allocator-level checks show as the total RSS one.
+constexpr std::string_view kDoctorEmpty =
+    "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be "
+    "used in these conditions. Please, leave for your mission on Earth and fill it with some "
+    "data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n";
+constexpr std::string_view kDoctorFine =
+    "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs "
+    "on this base.\n";
+constexpr std::string_view kDoctorIssues =
+    "Sam, I detected a few issues in this Redis instance memory implants:\n\n";
+constexpr std::string_view kDoctorPeak =
+    " * Peak memory: In the past this instance used more than 150% the memory that is currently "
+    "using. The allocator is normally not able to release memory after a peak, so you can expect "
+    "to see a big fragmentation ratio, however this is actually harmless and is only due to the "
+    "memory peak, and if the Redis instance Resident Set Size (RSS) is currently bigger than "
+    "expected, the memory will be used as soon as you fill the Redis instance with more data. If "
+    "the memory peak was only occasional and you want to try to reclaim memory, please try the "
+    "MEMORY PURGE command, otherwise the only other option is to shutdown and restart the "
+    "instance.\n\n";
+// Followed by the allocator's name and kDoctorRssEnd.
+constexpr std::string_view kDoctorRss =
+    " * High total RSS: This instance has a memory fragmentation and RSS overhead greater than "
+    "1.4 (this means that the Resident Set Size of the Redis process is much larger than the sum "
+    "of the logical allocations Redis performed). This problem is usually due either to a large "
+    "peak memory (check if there is a peak memory entry above in the report) or may result from "
+    "a workload that causes the allocator to fragment memory a lot. If the problem is a large "
+    "peak memory, then there is no issue. Otherwise, make sure you are using the Jemalloc "
+    "allocator and not the default libc malloc. Note: The currently used allocator is \"";
+constexpr std::string_view kDoctorRssEnd = "\".\n\n";
+constexpr std::string_view kDoctorReplicaBuffers =
+    " * Big replica buffers: The replica output buffers in this instance are greater than 10MB "
+    "for each replica (on average). This likely means that there is some replica instance that "
+    "is struggling receiving data, either because it is too slow or because of networking "
+    "issues. As a result, data piles on the master output buffers. Please try to identify what "
+    "replica is not receiving data correctly and why. You can use the INFO output in order to "
+    "check the replicas delays and the CLIENT LIST command to check the output buffers of each "
+    "replica.\n\n";
+constexpr std::string_view kDoctorClientBuffers =
+    " * Big client buffers: The clients output buffers in this instance are greater than 200K "
+    "per client (on average). This may result from different causes, like Pub/Sub clients "
+    "subscribed to channels bot not receiving data fast enough, so that data piles on the Redis "
+    "instance output buffer, or clients sending commands with large replies or very large "
+    "sequences of commands in the same pipeline. Please use the CLIENT LIST command in order to "
+    "investigate the issue if it causes problems in your instance, or to understand better why "
+    "certain clients are using a big amount of memory.\n\n";
+constexpr std::string_view kDoctorScripts =
+    " * Many scripts: There seem to be many cached scripts in this instance (more than 1000). "
+    "This may be because scripts are generated and `EVAL`ed, instead of being parameterized "
+    "(with KEYS and ARGV), `SCRIPT LOAD`ed and `EVALSHA`ed. Unless `SCRIPT FLUSH` is called "
+    "periodically, the scripts' caches may end up consuming most of your memory.\n\n";
+constexpr std::string_view kDoctorEnd = "I'm here to keep you safe, Sam. I want to help you.\n";
+
+std::string MemoryDoctorReport(const MemoryFigures& f) {
+  if (f.used < (5u << 20)) return std::string(kDoctorEmpty);
+  std::string issues;
+  if (static_cast<double>(f.peak) / static_cast<double>(f.used) > 1.5) issues += kDoctorPeak;
+  if (Ratio(f.rss, f.used) > 1.4 && f.rss > f.used + (10u << 20)) {
+    issues += kDoctorRss;
+    // What Redis names its ZMALLOC_LIB: the counting allocator is mimalloc underneath.
+    issues += CountingAllocatorActive() ? "mimalloc" : "libc";
+    issues += kDoctorRssEnd;
   }
-  ctx.reply.Verbatim(text);
+  if (f.replica_count > 0 && f.clients_replicas > (10u << 20)) issues += kDoctorReplicaBuffers;
+  if (f.normal_count > 0 && f.clients_normal / f.normal_count > 200 * 1024) {
+    issues += kDoctorClientBuffers;
+  }
+  if (f.scripts > 1000) issues += kDoctorScripts;
+  if (issues.empty()) return std::string(kDoctorFine);
+  return std::string(kDoctorIssues) + issues + std::string(kDoctorEnd);
+}
+
+void MemoryDoctor(CommandContext& ctx) {
+  ctx.reply.Verbatim(MemoryDoctorReport(Measure(ctx.server)));
 }
 
 void MemoryMallocStats(CommandContext& ctx) { ctx.reply.Verbatim(AllocatorStatsText()); }

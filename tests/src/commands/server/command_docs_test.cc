@@ -165,14 +165,15 @@ TEST_CASE("CLIENT SETNAME, GETNAME and SETINFO validate like Redis", "[client]")
         "-ERR unknown subcommand 'FROBNICATE'. Try CLIENT HELP.\r\n");
 }
 
-TEST_CASE("CLIENT LIST describes each client on one line in Redis 7's field order", "[client]") {
+TEST_CASE("CLIENT LIST describes each client on one line in Redis 8's field order", "[client]") {
   AdminHarness h;
   h.client.name = "app";
   std::string out = h.Run({"CLIENT", "LIST"});
   CHECK(out.find("\r\nid=7 addr=127.0.0.1:5000 laddr=127.0.0.1:6379 fd=-1 name=app age=") !=
         std::string::npos);
-  CHECK(out.find(" flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=0 ") != std::string::npos);
-  CHECK(out.find(" cmd=client|list user=default redir=-1 resp=2 lib-name= lib-ver=\n\r\n") !=
+  CHECK(out.find(" flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 watch=0 qbuf=0 ") !=
+        std::string::npos);
+  CHECK(out.find(" cmd=client|list user=default redir=-1 resp=2 lib-name= lib-ver= io-thread=0\n\r\n") !=
         std::string::npos);
   CHECK(h.Run({"CLIENT", "LIST", "ID", "x"}) == "-ERR Invalid client ID\r\n");
   CHECK(h.Run({"CLIENT", "LIST", "TYPE", "x"}) == "-ERR Unknown client type 'x'\r\n");

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "src/client_info.h"
 #include "tests/support/command_harness.h"
 #include "tests/support/reply_bytes.h"
 
@@ -117,4 +118,19 @@ TEST_CASE("A small hash of five short fields costs one node and one 64-byte list
   h.Run({"COPY", "user:12345", "copy"});
   CHECK(h.Run({"HPEXPIRETIME", "copy", "FIELDS", "2", "age", "name"}) ==
         "*2\r\n:99999999999999\r\n:-1\r\n");
+}
+
+TEST_CASE("MEMORY STATS counts attached replicas' memory apart from normal clients",
+          "[memory]") {
+  CommandHarness h;
+  server::Client replica;
+  replica.id = 2;
+  replica.is_replica = true;
+  replica.output_buffer_size = 5000;
+  h.state.clients[replica.id] = &replica;
+  const std::string out = h.Run({"MEMORY", "STATS"});
+  const std::string replicas = std::to_string(server::ClientMemory(replica));
+  const std::string normal = std::to_string(server::ClientMemory(h.client));
+  CHECK(out.find("$14\r\nclients.slaves\r\n:" + replicas + "\r\n") != std::string::npos);
+  CHECK(out.find("$14\r\nclients.normal\r\n:" + normal + "\r\n") != std::string::npos);
 }
