@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstring>
 #include <utility>
 
@@ -18,6 +19,13 @@ namespace {
 // How long an everysec write may wait for a running background fsync before it goes ahead
 // anyway, and how often a failing write is logged.
 constexpr int64_t kMaxPostponeMs = 2000;
+
+// The monotonic clock the flush's write and fsync are timed with (FlushTimes).
+int64_t FlushClockUs() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 constexpr int64_t kErrorLogPeriodMs = 30000;
 
 }  // namespace
@@ -247,6 +255,7 @@ bool AofWriter::WriteBuffer(int64_t now_ms) {
 }
 
 AofWriter::FlushResult AofWriter::Flush(int64_t now_ms, bool force) {
+  flush_times_ = FlushTimes{};
   if (buffer_.empty()) {
     // Writes that landed since the last fsync still get their fsync about a second later,
     // even when nothing new arrives.
@@ -271,7 +280,11 @@ AofWriter::FlushResult AofWriter::Flush(int64_t now_ms, bool force) {
                            "down Runnel.");
   }
   postponed_since_ms_ = 0;
-  if (!WriteBuffer(now_ms)) {
+  flush_times_.fsync_pending = fsync_.Busy();
+  const int64_t write_start = FlushClockUs();
+  const bool written = WriteBuffer(now_ms);
+  flush_times_.write_us = FlushClockUs() - write_start;
+  if (!written) {
     if (policy_ == FsyncPolicy::kAlways) {
       Log(LogLevel::kWarning, "Can't recover from AOF write error when the AOF fsync policy is "
                               "'always'. Exiting...");
@@ -283,9 +296,11 @@ AofWriter::FlushResult AofWriter::Flush(int64_t now_ms, bool force) {
     case FsyncPolicy::kAlways: {
       // One fdatasync for everything this check point wrote: the group commit.
       int rc;
+      const int64_t fsync_start = FlushClockUs();
       do {
         rc = fdatasync(fd_.get());
       } while (rc != 0 && errno == EINTR);
+      flush_times_.fsync_us = FlushClockUs() - fsync_start;
       if (rc != 0) {
         Log(LogLevel::kWarning, "Can't persist AOF for fsync error when the AOF fsync policy is "
                                 "'always': " + ErrnoText(errno) + ". Exiting...");

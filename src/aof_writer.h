@@ -127,6 +127,15 @@ class AofWriter {
   uint64_t unsynced_bytes() const { return current_size_ - synced_size_; }
   // How much of the file a finished fsync covers (WAITAOF).
   uint64_t durable_size() const { return fsync_.Busy() ? durable_size_ : synced_size_; }
+  // What the last Flush's write() and appendfsync-always fsync took, in microseconds (-1: not
+  // done), and whether a background fsync was running during the write: the latency monitor's
+  // aof-write, aof-write-pending-fsync and aof-fsync-always events.
+  struct FlushTimes {
+    int64_t write_us = -1;
+    int64_t fsync_us = -1;
+    bool fsync_pending = false;
+  };
+  const FlushTimes& last_flush_times() const { return flush_times_; }
 
   // --- AOF rewrite (src/aof_rewrite.h). While a child writes the snapshot, every record
   // appended also goes to the rewrite buffer, encoded as the tail of a file of its own (its
@@ -165,6 +174,7 @@ class AofWriter {
   bool rewrite_buffering_ = false;
   std::string rewrite_buffer_;
   int rewrite_selected_db_ = -1;
+  FlushTimes flush_times_;
   // Declared last so it is destroyed first: its thread must be gone before fd_ closes.
   BackgroundFsync fsync_;
 };

@@ -94,7 +94,7 @@ void ErrorStats::Reset() {
 
 void ObserveCommand(ServerState& state, const Client& client, const CommandSpec& spec,
                     std::span<const std::string_view> argv, int64_t duration_ns, bool failed) {
-  (void)client;
+  state.ObserveSlowCommand(client, spec.flags, argv, duration_ns / 1000);  // SLOWLOG, LATENCY
   CommandStat& stat = state.command_stats.For(spec, argv[0]);
   stat.calls++;
   stat.duration_ns += static_cast<uint64_t>(std::max<int64_t>(duration_ns, 0));

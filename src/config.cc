@@ -294,6 +294,20 @@ void AddLatencyTrackingOptions(std::vector<ConfigOption>& o) {
   o.back().multi_word = true;
 }
 
+// SLOWLOG's and LATENCY's knobs, with Redis's ranges.
+void AddSlowlogLatencyOptions(std::vector<ConfigOption>& o) {
+  o.push_back(IntOption("slowlog-log-slower-than", &Config::slowlog_log_slower_than, -1,
+                        INT64_MAX, Mut::kMutable,
+                        "Commands running at least this many microseconds go to the slow log "
+                        "(-1 = none, 0 = every command)."));
+  o.push_back(IntOption("slowlog-max-len", &Config::slowlog_max_len, 0, INT64_MAX, Mut::kMutable,
+                        "Entries the slow log keeps; older ones are dropped."));
+  o.push_back(IntOption("latency-monitor-threshold", &Config::latency_monitor_threshold, 0,
+                        INT64_MAX, Mut::kMutable,
+                        "Events taking at least this many milliseconds are sampled by the "
+                        "latency monitor (0 = off)."));
+}
+
 std::vector<ConfigOption> BuildOptions() {
   std::vector<ConfigOption> o;
   o.push_back(StringOption("bind", &Config::bind, Mut::kImmutable,
@@ -626,6 +640,7 @@ std::vector<ConfigOption> BuildOptions() {
   AddTlsOptions(o);
   AddHttpOptions(o);
   AddLatencyTrackingOptions(o);
+  AddSlowlogLatencyOptions(o);
   return o;
 }
 

@@ -151,6 +151,10 @@ struct Config {
   // percentiles INFO prints from them.
   bool latency_tracking = true;
   std::vector<double> latency_tracking_info_percentiles = {50.0, 99.0, 99.9};
+  // SLOWLOG (src/slowlog.h) and LATENCY (src/latency_monitor.h).
+  int64_t slowlog_log_slower_than = 10000;  // microseconds; -1 = log nothing, 0 = everything
+  int64_t slowlog_max_len = 128;            // entries kept, newest first
+  int64_t latency_monitor_threshold = 0;    // milliseconds; 0 = monitoring off
 };
 
 // Whether CONFIG SET may change an option; the last two give Redis's two refusal texts.

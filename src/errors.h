@@ -566,4 +566,14 @@ inline constexpr std::string_view kMonitorDenyBlocking =
     "ERR MONITOR isn't allowed for DENY BLOCKING client";
 // A command that reads or writes keys, sent by a MONITOR client or an attached replica.
 inline constexpr std::string_view kReplicaKeyspace = "ERR Replica can't interact with the keyspace";
+
+// SLOWLOG and LATENCY (texts observed on redis-server 7.0.15).
+inline constexpr std::string_view kSlowlogCount =
+    "ERR count should be greater than or equal to -1";
+// LATENCY GRAPH of an event with no samples: "ERR No samples available for event 'command'"
+inline std::string LatencyNoSamples(std::string_view event) {
+  std::string text = "ERR No samples available for event '";
+  text.append(event).append("'");
+  return text;
+}
 }  // namespace server::err

@@ -55,6 +55,7 @@ bool EnforceMaxmemory(ServerState& state, int64_t now_ms,
   if (!policy || *policy == EvictionPolicy::kNoEviction) return false;
   const bool volatile_only = IsVolatile(*policy);
   const size_t samples = static_cast<size_t>(std::max<int64_t>(1, state.config.maxmemory_samples));
+  LatencyTimer cycle_timer(state, "eviction-cycle");
   while (used() > limit) {
     Db* best_db = nullptr;
     int best_index = 0;
@@ -74,7 +75,10 @@ bool EnforceMaxmemory(ServerState& state, int64_t now_ms,
                      });
     }
     if (best_db == nullptr) return false;  // nothing left that the policy may evict
-    best_db->Evict(best_key);
+    {
+      LatencyTimer del_timer(state, "eviction-del");
+      best_db->Evict(best_key);
+    }
     // Eviction runs before a command, outside it: the AOF gets the DEL, as Redis writes it.
     state.propagation.AddOutside(best_index, {"DEL", best_key});
     state.stats.evicted_keys++;

@@ -51,6 +51,28 @@ bool IsRedactedArgument(std::span<const std::string_view> argv, size_t i) {
         a += EqualsIgnoreCase(argv[a], "setname") ? 2 : 1;
       }
     }
+    return false;
+  }
+  if (EqualsIgnoreCase(argv[0], "migrate")) {
+    // MIGRATE host port key db timeout [COPY] [REPLACE] [AUTH pw | AUTH2 user pw] [KEYS ...]
+    for (size_t a = 6; a < i; a++) {
+      if (EqualsIgnoreCase(argv[a], "keys")) return false;
+      const size_t words = EqualsIgnoreCase(argv[a], "auth")    ? 1
+                           : EqualsIgnoreCase(argv[a], "auth2") ? 2
+                                                                : 0;
+      if (i <= a + words) return true;
+      a += words;
+    }
+    return false;
+  }
+  // ACL SETUSER's rules (and name), CONFIG SET's values of the secret options (the SLOWLOG
+  // shows these; MONITOR never shows admin commands).
+  if (EqualsIgnoreCase(argv[0], "acl")) return EqualsIgnoreCase(argv[1], "setuser") && i >= 2;
+  if (EqualsIgnoreCase(argv[0], "config") && EqualsIgnoreCase(argv[1], "set") && i >= 3 &&
+      (i - 3) % 2 == 0) {
+    return EqualsIgnoreCase(argv[i - 1], "requirepass") ||
+           EqualsIgnoreCase(argv[i - 1], "masterauth") ||
+           EqualsIgnoreCase(argv[i - 1], "masteruser");
   }
   return false;
 }

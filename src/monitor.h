@@ -22,8 +22,10 @@ struct ServerState;
 std::string MonitorLine(int64_t now_us, int db, std::string_view addr,
                         std::span<const std::string_view> argv);
 
-// Whether argument `i` of a call is a secret no log may show (AUTH's arguments, HELLO's AUTH
-// username and password). SLOWLOG redacts the same ones.
+// Whether argument `i` of a call is a secret no log may show, as Redis 7.0 redacts them: AUTH's
+// arguments, HELLO's AUTH username and password, MIGRATE's AUTH / AUTH2 credentials, ACL
+// SETUSER's name and rules, CONFIG SET's value of requirepass, masterauth and masteruser.
+// MONITOR and SLOWLOG both use it.
 bool IsRedactedArgument(std::span<const std::string_view> argv, size_t i);
 
 // Whether `spec` is shown at all, and when: scripts before they run, the rest after.

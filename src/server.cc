@@ -552,6 +552,7 @@ void Server::Cron() {
   // CLIENT PAUSE (WRITE or ALL) holds them too: nothing changes the dataset while it lasts.
   const bool may_write = !state_.repl.is_replica() && !state_.pause.ActiveAt(now);
   if (may_write) {
+    LatencyTimer expire_timer(state_, "expire-cycle");
     for (auto& db : state_.dbs) db->ActiveExpire(now, 16);
   }
   state_.command_time_ms = now;

@@ -13,6 +13,7 @@
 #include "src/aof_writer.h"
 #include "src/blocking.h"
 #include "src/log.h"
+#include "src/memory.h"
 #include "src/server.h"
 
 namespace server {
@@ -21,6 +22,20 @@ namespace {
 
 FsyncPolicy PolicyOf(const Config& config) {
   return ParseFsyncPolicy(config.appendfsync).value_or(FsyncPolicy::kEverysec);
+}
+
+// The latency monitor's AOF events for one check point's flush: every write as "aof-write",
+// and again under what it competed with (a rewrite child, a background fsync, nothing), as
+// Redis names them; the appendfsync-always fsync as "aof-fsync-always".
+void SampleAofLatency(ServerState& state, const AofWriter::FlushTimes& t, bool child) {
+  if (t.write_us >= 0) {
+    state.SampleLatency("aof-write", t.write_us);
+    state.SampleLatency(child              ? "aof-write-active-child"
+                        : t.fsync_pending ? "aof-write-pending-fsync"
+                                          : "aof-write-alone",
+                        t.write_us);
+  }
+  if (t.fsync_us >= 0) state.SampleLatency("aof-fsync-always", t.fsync_us);
 }
 
 }  // namespace
@@ -56,6 +71,7 @@ void Server::FeedAof() {
     // replies of this check point have not left yet, so exiting keeps that promise.
     std::exit(1);
   }
+  SampleAofLatency(state_, aof.last_flush_times(), aof_rewrite_child_ != nullptr);
   TrackAofDurability();
   ServeWaiters();  // appendfsync always: WAITAOF's local fsync is done now
 }
@@ -65,7 +81,14 @@ void Server::StartAofRewrite() {
   rw.scheduled = false;
   DrainRecords();
   std::string error;
-  aof_rewrite_child_ = AofRewriteChild::Start(state_, error);
+  {
+    LatencyTimer fork_timer(state_, "fork");
+    aof_rewrite_child_ = AofRewriteChild::Start(state_, error);
+    if (const int64_t us = fork_timer.ElapsedUs(); us > 0) {  // DOCTOR's "fork rate"
+      state_.latency.fork_rate_gb_per_sec =
+          static_cast<double>(UsedMemory()) / (1024.0 * 1024 * 1024) / (us / 1e6);
+    }
+  }
   if (!aof_rewrite_child_) {
     Log(LogLevel::kWarning, error);
     rw.last_ok = false;

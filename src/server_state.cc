@@ -3,6 +3,7 @@
 #include <chrono>
 #include <random>
 
+#include "src/command_table.h"
 #include "src/memory.h"
 #include "src/notify.h"
 #include "src/scripting/script_engine.h"
@@ -147,6 +148,44 @@ int64_t ServerState::NextCommandTime() {
 int64_t ServerState::PreciseTimeUs() const {
   return pinned_time_ms >= 0 ? pinned_time_ms * 1000 : WallClockUs();
 }
+
+namespace {
+
+int64_t LatencyClockUs() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+void ServerState::SampleLatency(std::string_view event, int64_t duration_us) {
+  latency.Record(event, duration_us / 1000, config.latency_monitor_threshold,
+                 WallClockMs() / 1000);
+}
+
+void ServerState::ObserveSlowCommand(const Client& c, uint32_t flags,
+                                     std::span<const std::string_view> argv,
+                                     int64_t duration_us) {
+  const int64_t slower_than = config.slowlog_log_slower_than;
+  if (!(flags & kSkipSlowlog) && slower_than >= 0 && duration_us >= slower_than) {
+    slowlog.Consider(slower_than, static_cast<size_t>(config.slowlog_max_len),
+                     WallClockMs() / 1000, duration_us, argv, c.addr, c.name);
+  }
+  if (config.latency_monitor_threshold > 0) {
+    SampleLatency((flags & kFast) ? "fast-command" : "command", duration_us);
+  }
+}
+
+LatencyTimer::LatencyTimer(ServerState& state, std::string_view event)
+    : state_(state),
+      event_(event),
+      start_us_(state.config.latency_monitor_threshold > 0 ? LatencyClockUs() : -1) {}
+
+LatencyTimer::~LatencyTimer() {
+  if (start_us_ >= 0) state_.SampleLatency(event_, ElapsedUs());
+}
+
+int64_t LatencyTimer::ElapsedUs() const { return start_us_ < 0 ? 0 : LatencyClockUs() - start_us_; }
 
 int64_t WallClockMs() {
   using namespace std::chrono;

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -23,9 +24,11 @@
 #include "src/db.h"
 #include "src/due_scheduler.h"
 #include "src/http/queue_history.h"
+#include "src/latency_monitor.h"
 #include "src/propagation.h"
 #include "src/pubsub.h"
 #include "src/replication.h"
+#include "src/slowlog.h"
 #include "src/tracking.h"
 
 namespace resp {
@@ -267,6 +270,34 @@ struct ServerState {
 
   // CLIENT PAUSE: the pause in force and the clients it holds (src/client_pause.h).
   ClientPause pause;
+
+  // SLOWLOG and LATENCY: what ObserveCommand and the server's timed steps recorded. CONFIG
+  // RESETSTAT leaves both alone, as in Redis.
+  SlowLog slowlog;
+  LatencyMonitor latency;
+  // Samples a timed step of the server for `event` (latency-monitor-threshold, this second).
+  void SampleLatency(std::string_view event, int64_t duration_us);
+  // After client `c` ran a command (row flags `flags`) for `duration_us` (ObserveCommand): the
+  // slow log, and the latency monitor's "command" or "fast-command" event.
+  void ObserveSlowCommand(const Client& c, uint32_t flags, std::span<const std::string_view> argv,
+                          int64_t duration_us);
+};
+
+// Times one step of the server for the latency monitor ("expire-cycle", "fork"...): samples
+// `event` when it goes out of scope. Reads no clock while monitoring is off.
+class LatencyTimer {
+ public:
+  LatencyTimer(ServerState& state, std::string_view event);
+  ~LatencyTimer();
+  LatencyTimer(const LatencyTimer&) = delete;
+  LatencyTimer& operator=(const LatencyTimer&) = delete;
+  // Microseconds since the timer was made (0 while monitoring is off).
+  int64_t ElapsedUs() const;
+
+ private:
+  ServerState& state_;
+  std::string_view event_;
+  int64_t start_us_;  // -1: monitoring was off when the step began
 };
 
 int64_t WallClockMs();

@@ -17,6 +17,7 @@ std::span<const std::span<const CommandSpec>> CommandFamilies() {
       SetRows(),            SortedSetRows(),       MemoryRows(),         SortRows(),
       PubSubRows(),         ScriptingRows(),       FunctionRows(),       AclRows(),
       ReplicationRows(),
+      SlowlogRows(),        LatencyRows(),
   };
   return kFamilies;
 }

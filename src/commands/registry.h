@@ -25,6 +25,8 @@ std::span<const CommandSpec> ConfigRows();       // config_cmd.cc: CONFIG and su
 std::span<const CommandSpec> MemoryRows();       // memory_cmd.cc: MEMORY and subcommands
 std::span<const CommandSpec> AofAdminRows();     // aof_admin.cc: BGREWRITEAOF
 std::span<const CommandSpec> MonitorRows();      // monitor_cmd.cc: MONITOR
+std::span<const CommandSpec> SlowlogRows();      // slowlog.cc: SLOWLOG and subcommands
+std::span<const CommandSpec> LatencyRows();      // latency.cc: LATENCY and subcommands
 // keys/
 std::span<const CommandSpec> KeyRows();          // keys.cc: rows of every generic key command;
                                                  //   handlers in keys.cc, expire.cc, scan.cc,
