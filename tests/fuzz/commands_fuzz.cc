@@ -376,6 +376,12 @@ class Session {
     }
   }
 
+  static bool SilencesItsReply(const Argv& argv) {
+    return argv.size() == 3 && server::EqualsIgnoreCase(argv[0], "client") &&
+           server::EqualsIgnoreCase(argv[1], "reply") &&
+           (server::EqualsIgnoreCase(argv[2], "off") || server::EqualsIgnoreCase(argv[2], "skip"));
+  }
+
   void RunChecked(uint64_t id, const Argv& argv) {
     server::Client& client = *clients_[id];
     const bool subscribed = client.subscriptions > 0;
@@ -393,6 +399,8 @@ class Session {
     }
     if (client.blocked) {
       Check(reply.empty(), "a blocked command replied");
+    } else if (SilencesItsReply(argv) && reply.empty()) {
+      // CLIENT REPLY OFF / SKIP answer nothing, as in Redis.
     } else {
       // The subscribe family answers once per channel, and in RESP2 subscribed mode messages
       // published to this client arrive as arrays too.

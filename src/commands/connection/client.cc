@@ -238,8 +238,12 @@ void ClientReply(CommandContext& ctx) {
   } else if (EqualsIgnoreCase(ctx.arg(2), "SKIP")) {
     if (!c.reply_off) c.reply_skip_next = true;
   } else {
-    ctx.reply.Error(err::kSyntax);
+    return ctx.reply.Error(err::kSyntax);
   }
+  // Inside EXEC, Redis 7.0 writes nothing here and leaves the transaction's array one element
+  // short, a stream no client can read; Runnel answers +OK there, and the mode takes effect
+  // after EXEC, as it would have from the top level.
+  if (c.command_depth > 1) ctx.reply.Ok();
 }
 
 // CLIENT PAUSE timeout [WRITE|ALL]: milliseconds from now; ALL by default.

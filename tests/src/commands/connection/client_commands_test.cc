@@ -56,6 +56,22 @@ TEST_CASE("CLIENT REPLY OFF and SKIP set the client's mode silently; ON clears i
         "-ERR wrong number of arguments for 'client|reply' command\r\n");
 }
 
+TEST_CASE("CLIENT REPLY OFF inside EXEC answers +OK, so the transaction's array stays whole",
+          "[client]") {
+  // Found by fuzz_commands: Redis 7.0 writes nothing there, leaving EXEC's array short.
+  CommandHarness h;
+  h.Run({"MULTI"});
+  h.Run({"CLIENT", "REPLY", "OFF"});
+  h.Run({"PING"});
+  CHECK(h.Run({"EXEC"}) == "*2\r\n+OK\r\n+PONG\r\n");
+  CHECK(h.client.reply_off);
+  h.Run({"CLIENT", "REPLY", "ON"});
+  h.Run({"MULTI"});
+  h.Run({"CLIENT", "REPLY", "SKIP"});
+  CHECK(h.Run({"EXEC"}) == "*1\r\n+OK\r\n");
+  CHECK(h.client.reply_skip_next);
+}
+
 TEST_CASE("RESET ends CLIENT REPLY OFF and a pending SKIP", "[client]") {
   CommandHarness h;
   h.Run({"CLIENT", "REPLY", "OFF"});
