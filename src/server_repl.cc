@@ -202,7 +202,12 @@ void Server::StartSnapshotTransfer(uint64_t client_id) {
   const int64_t now_ms = WallClockMs();
   const int64_t key_delay_us = RewriteKeyDelayFromEnv();
   const pid_t parent = getpid();
-  const pid_t pid = fork();
+  pid_t pid;
+  {
+    // LATENCY's "fork" event, as for the AOF rewrite (the child's copy records into itself).
+    LatencyTimer fork_timer(state_, "fork");
+    pid = fork();
+  }
   if (pid < 0) {
     Log(LogLevel::kWarning, std::string("Can't fork for the full sync: ") + strerror(errno));
     close(fds[0]);
