@@ -192,7 +192,9 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
     auto denied = CheckAcl(state, client, *spec, argv, "toplevel");
     if (!denied) return Reject(state, client, spec, argv[0], denied.error(), reply);
   }
-  if ((client.monitor || client.is_replica) && (spec->flags & (kWrite | kReadOnly | kMayReplicate))) {
+  // A MONITOR client or an attached replica may not touch keys, as in Redis.
+  if ((client.monitor || client.is_replica) &&
+      (spec->flags & (kWrite | kReadOnly | kMayReplicate))) {
     return Reject(state, client, spec, argv[0], err::kReplicaKeyspace, reply);
   }
   if (client.in_subscribed_mode() && !AllowedWhileSubscribed(*spec, argv[0])) {
@@ -234,7 +236,9 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
   if (state.over_maxmemory) {
     // Over maxmemory with nothing evictable: refuse what may grow memory, including anything
     // queued in MULTI (a queue can grow without bound), as Redis does.
-    if ((spec->flags & kDenyOom) || queue) return Reject(state, client, spec, argv[0], err::kOom, reply);
+    if ((spec->flags & kDenyOom) || queue) {
+      return Reject(state, client, spec, argv[0], err::kOom, reply);
+    }
   }
   if (queue) {
     QueueCommand(client, argv);

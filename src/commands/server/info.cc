@@ -416,7 +416,8 @@ void CommandStatsSection(InfoBuilder& b, ServerState& st) {
   for (const CommandStat* c : st.command_stats.Sorted()) {
     if (c->calls == 0 && c->rejected_calls == 0 && c->failed_calls == 0) continue;
     const uint64_t usec = c->duration_ns / 1000;
-    const double per_call = c->calls ? static_cast<double>(usec) / static_cast<double>(c->calls) : 0;
+    const double per_call =
+        c->calls ? static_cast<double>(usec) / static_cast<double>(c->calls) : 0.0;
     snprintf(buf, sizeof(buf),
              "calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,failed_calls=%llu",
              static_cast<unsigned long long>(c->calls), static_cast<unsigned long long>(usec),

@@ -15,7 +15,8 @@ TEST_CASE("Every latency falls in a bucket whose bounds hold it", "[latency_hist
   std::vector<int64_t> values = {1, 2, 255, 256, 257, 511, 512, 1000, 2000, 2007, 2008,
                                  LatencyHistogram::kMaxNs};
   for (int i = 0; i < 20000; i++) {
-    values.push_back(static_cast<int64_t>(rng() % static_cast<uint64_t>(LatencyHistogram::kMaxNs)) + 1);
+    const auto top = static_cast<uint64_t>(LatencyHistogram::kMaxNs);
+    values.push_back(static_cast<int64_t>(rng() % top) + 1);
   }
   for (int64_t v : values) {
     const size_t b = LatencyHistogram::BucketOf(v);
