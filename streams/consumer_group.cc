@@ -392,4 +392,14 @@ size_t ConsumerGroup::BytesUsed() const {
   return n + blocks * kBlockBytes;
 }
 
+std::optional<int64_t> OldestPendingAgeMs(const ConsumerGroup& g, int64_t now_ms) {
+  std::optional<int64_t> oldest;
+  // The time index's first entry is the least recently delivered one.
+  g.ForEachIdle(INT64_MAX, [&](PendingEntry& e) {
+    oldest = std::max<int64_t>(0, now_ms - e.delivery_time_ms);
+    return false;
+  });
+  return oldest;
+}
+
 }  // namespace streams

@@ -187,5 +187,8 @@ int64_t EstimateEntriesRead(const Stream& s, StreamID id);
 bool CounterIsExact(const Stream& s, const ConsumerGroup& g);
 // XINFO's lag: entries not yet read by the group, or nullopt when it cannot be known.
 std::optional<int64_t> GroupLag(const Stream& s, const ConsumerGroup& g);
+// How long the least recently delivered pending entry has waited since its last delivery at
+// `now_ms` (the dashboard and /metrics' oldest pending age); nullopt when nothing is pending.
+std::optional<int64_t> OldestPendingAgeMs(const ConsumerGroup& g, int64_t now_ms);
 
 }  // namespace streams

@@ -55,16 +55,6 @@ class DashboardReadAccess {
   const CommandSpec* select_ = nullptr;
 };
 
-std::optional<int64_t> OldestPendingMs(const streams::ConsumerGroup& g, int64_t now_ms) {
-  std::optional<int64_t> oldest;
-  // The time index's first entry is the least recently delivered one.
-  g.ForEachIdle(INT64_MAX, [&](streams::PendingEntry& e) {
-    oldest = std::max<int64_t>(0, now_ms - e.delivery_time_ms);
-    return false;
-  });
-  return oldest;
-}
-
 GroupView ViewOfGroup(const ServerState& state, const QueueHistory& history, int db,
                       std::string_view key, const streams::Stream& s, std::string_view name,
                       const streams::ConsumerGroup& g, int64_t now_ms) {
@@ -74,7 +64,7 @@ GroupView ViewOfGroup(const ServerState& state, const QueueHistory& history, int
   v.entries_read = g.entries_read();
   v.lag = streams::GroupLag(s, g);
   v.pending = g.pending_count();
-  v.oldest_pending_ms = OldestPendingMs(g, now_ms);
+  v.oldest_pending_ms = streams::OldestPendingAgeMs(g, now_ms);
   v.redelivered = g.counters().redelivered;
   v.dead_lettered = g.counters().dead_lettered;
   const streams::DeliveryPolicy& policy = EffectivePolicy(state.config, g);

@@ -53,14 +53,7 @@ struct QueueFamilies {
                 int64_t now_ms) {
     if (std::optional<int64_t> l = streams::GroupLag(s, g)) e.Add(lag, group_labels, *l);
     e.Add(pending, group_labels, static_cast<uint64_t>(g.pending_count()));
-    int64_t oldest_ms = 0;
-    // The time index's first entry is the least recently delivered one.
-    if (g.pending_count() > 0) {
-      g.ForEachIdle(INT64_MAX, [&](streams::PendingEntry& p) {
-        oldest_ms = std::max<int64_t>(0, now_ms - p.delivery_time_ms);
-        return false;
-      });
-    }
+    const int64_t oldest_ms = streams::OldestPendingAgeMs(g, now_ms).value_or(0);
     e.Add(oldest, group_labels, static_cast<double>(oldest_ms) / 1000.0);
     e.Add(redelivered, group_labels, g.counters().redelivered);
     e.Add(dead_lettered, group_labels, g.counters().dead_lettered);

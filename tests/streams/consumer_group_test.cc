@@ -472,3 +472,14 @@ TEST_CASE("A cloned group keeps its entries' due times", "[consumer_group][due]"
   CHECK(copy->FindPending(Id(2))->due_ms == 90);
   CHECK(copy->NextDue() == 70);
 }
+
+TEST_CASE("The oldest pending age is measured from the least recent delivery", "[consumer_group]") {
+  ConsumerGroup g(Id(0), 0);
+  CHECK_FALSE(streams::OldestPendingAgeMs(g, 5000).has_value());
+  auto [alice, created] = g.GetOrCreateConsumer("alice", 100);
+  REQUIRE(created);
+  g.RecordDelivery(Id(7), *alice, 3000);
+  g.RecordDelivery(Id(5), *alice, 1000);  // a lower ID delivered earlier: the oldest wait
+  CHECK(streams::OldestPendingAgeMs(g, 5000) == 4000);
+  CHECK(streams::OldestPendingAgeMs(g, 500) == 0);  // a clock behind the delivery: never negative
+}
