@@ -87,7 +87,7 @@ std::string MonitorLine(int64_t now_us, int db, std::string_view addr,
   line += ']';
   for (size_t i = 0; i < argv.size(); i++) {
     line += ' ';
-    AppendQuoted(line, IsRedactedArgument(argv, i) ? std::string_view("(redacted)") : argv[i]);
+    AppendQuoted(line, IsRedactedArgument(argv, i) ? kRedactedArg : argv[i]);
   }
   return line;
 }

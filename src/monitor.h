@@ -22,6 +22,9 @@ struct ServerState;
 std::string MonitorLine(int64_t now_us, int db, std::string_view addr,
                         std::span<const std::string_view> argv);
 
+// What a log shows in place of a secret argument.
+inline constexpr std::string_view kRedactedArg = "(redacted)";
+
 // Whether argument `i` of a call is a secret no log may show, as Redis 7.0 redacts them: AUTH's
 // arguments, HELLO's AUTH username and password, MIGRATE's AUTH / AUTH2 credentials, ACL
 // SETUSER's name and rules, CONFIG SET's value of requirepass, masterauth and masteruser.

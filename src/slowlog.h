@@ -26,7 +26,6 @@ struct SlowLogEntry {
 // there were) and each argument at most kMaxArgLen bytes (followed by how many more bytes).
 inline constexpr size_t kSlowLogMaxArgc = 32;
 inline constexpr size_t kSlowLogMaxArgLen = 128;
-inline constexpr std::string_view kRedactedArg = "(redacted)";
 
 // The arguments as an entry keeps them: secrets redacted (IsRedactedArgument, src/monitor.h),
 // then trimmed.
