@@ -8,7 +8,6 @@
 
 #include <unistd.h>
 
-#include "src/ascii.h"
 #include "src/client_info.h"
 #include "src/dispatch.h"
 #include "src/errors.h"
@@ -48,15 +47,6 @@ std::string PeerName(uv_tcp_t* tcp, bool local) {
     port = ntohs(a->sin6_port);
   }
   return std::string(ip) + ":" + std::to_string(port);
-}
-
-// SUBSCRIBE, UNSUBSCRIBE and the pattern and shard forms: their confirmations are pushes.
-bool IsSubscribeFamily(std::string_view name) {
-  for (std::string_view n : {"subscribe", "unsubscribe", "psubscribe", "punsubscribe",
-                             "ssubscribe", "sunsubscribe"}) {
-    if (EqualsIgnoreCase(name, n)) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -355,7 +345,7 @@ void Connection::RunRequest(std::span<const std::string_view> args) {
   // As in Redis, what is pushed still goes out: messages (written by the publisher) and the
   // subscribe family's confirmations.
   const bool silenced = client_.reply_off || client_.reply_skip;
-  if (!silenced || IsSubscribeFamily(args[0])) {
+  if (!silenced || IsSubscribeCommand(args[0])) {
     writer_.set_protocol(client_.protocol);
     Dispatch(state, client_, args, writer_);
   } else {

@@ -49,14 +49,9 @@ const CommandSpec* RowNamed(const CommandTable& table, std::span<const std::stri
 // What a RESP2 client in subscribed mode may still send (top-level commands only: a
 // subcommand such as SLOWLOG RESET is refused).
 bool AllowedWhileSubscribed(const CommandSpec& spec, std::string_view name) {
-  static constexpr std::string_view kAllowed[] = {
-      "subscribe",   "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe",
-      "sunsubscribe", "ping",       "quit",       "reset"};
   if (!EqualsIgnoreCase(spec.name, name)) return false;
-  for (std::string_view a : kAllowed) {
-    if (spec.name == a) return true;
-  }
-  return false;
+  return IsSubscribeCommand(spec.name) || spec.name == "ping" || spec.name == "quit" ||
+         spec.name == "reset";
 }
 
 // "get", or "pubsub|numsub" for a subcommand, as Redis names a command in its errors.

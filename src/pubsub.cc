@@ -2,7 +2,17 @@
 
 #include <algorithm>
 
+#include "src/ascii.h"
+
 namespace server {
+
+bool IsSubscribeCommand(std::string_view name) {
+  for (std::string_view n : {"subscribe", "unsubscribe", "psubscribe", "punsubscribe",
+                             "ssubscribe", "sunsubscribe"}) {
+    if (EqualsIgnoreCase(name, n)) return true;
+  }
+  return false;
+}
 
 PubSub::NameSet& PubSub::SetOf(ClientSubs& subs, Kind kind) {
   switch (kind) {

@@ -20,6 +20,10 @@
 
 namespace server {
 
+// SUBSCRIBE, UNSUBSCRIBE and their pattern and shard forms (any case): the commands whose
+// replies are confirmations, pushes in RESP3, and that a RESP2 subscriber may still send.
+bool IsSubscribeCommand(std::string_view name);
+
 class PubSub {
  public:
   enum class Kind { kChannel, kPattern, kShard };
