@@ -4,6 +4,7 @@
 #include <random>
 
 #include "src/command_table.h"
+#include "src/cycle_clock.h"
 #include "src/memory.h"
 #include "src/notify.h"
 #include "src/scripting/script_engine.h"
@@ -149,15 +150,6 @@ int64_t ServerState::PreciseTimeUs() const {
   return pinned_time_ms >= 0 ? pinned_time_ms * 1000 : WallClockUs();
 }
 
-namespace {
-
-int64_t LatencyClockUs() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
-
 void ServerState::SampleLatency(std::string_view event, int64_t duration_us) {
   latency.Record(event, duration_us / 1000, config.latency_monitor_threshold,
                  WallClockMs() / 1000);
@@ -177,15 +169,16 @@ void ServerState::ObserveSlowCommand(const Client& c, uint32_t flags,
 }
 
 LatencyTimer::LatencyTimer(ServerState& state, std::string_view event)
-    : state_(state),
-      event_(event),
-      start_us_(state.config.latency_monitor_threshold > 0 ? LatencyClockUs() : -1) {}
+    : state_(state), event_(event), on_(state.config.latency_monitor_threshold > 0),
+      started_(on_ ? CycleClock::Now() : 0) {}
 
 LatencyTimer::~LatencyTimer() {
-  if (start_us_ >= 0) state_.SampleLatency(event_, ElapsedUs());
+  if (on_) state_.SampleLatency(event_, ElapsedUs());
 }
 
-int64_t LatencyTimer::ElapsedUs() const { return start_us_ < 0 ? 0 : LatencyClockUs() - start_us_; }
+int64_t LatencyTimer::ElapsedUs() const {
+  return on_ ? CycleClock::ToNs(CycleClock::Now() - started_) / 1000 : 0;
+}
 
 int64_t WallClockMs() {
   using namespace std::chrono;

@@ -297,7 +297,8 @@ class LatencyTimer {
  private:
   ServerState& state_;
   std::string_view event_;
-  int64_t start_us_;  // -1: monitoring was off when the step began
+  bool on_;           // monitoring was on when the step began
+  uint64_t started_;  // CycleClock reading (the same cheap clock as the commands' timing)
 };
 
 int64_t WallClockMs();
