@@ -6,12 +6,14 @@
 // Options (for bench/policy.sh; without them the run is exactly groups.sh's):
 //   --policy "ARGS"     XGROUP SETPOLICY s <group> ARGS right after each XGROUP CREATE, checked
 //                       in XINFO GROUPS (a Runnel extension: not for Redis)
+//   --consumers N       the memory phase reads with N consumers in turn (default 1)
 //   --skip-memory       no pending_bytes phase;  --skip-throughput  no read+ack phase
 //   --idle SECONDS      with all N entries pending (memory phase), also print idle_cpu_ms: the
 //                       server's CPU time over SECONDS of no commands
 #include <hiredis/hiredis.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -70,10 +72,13 @@ int main(int argc, char** argv) {
   std::string port, policy;
   bool memory = true, throughput = true;
   int idle_secs = 0;
+  int consumers = 1;
   for (int i = 1; i < argc; i++) {
     const std::string a = argv[i];
     if (a == "--policy" && i + 1 < argc) {
       policy = argv[++i];
+    } else if (a == "--consumers" && i + 1 < argc) {
+      consumers = std::max(1, std::atoi(argv[++i]));
     } else if (a == "--idle" && i + 1 < argc) {
       idle_secs = std::atoi(argv[++i]);
     } else if (a == "--skip-memory") {
@@ -90,7 +95,7 @@ int main(int argc, char** argv) {
   if (port.empty()) {
     std::fprintf(stderr,
                  "usage: group_bench PORT [--policy \"ARGS\"] [--skip-memory] "
-                 "[--skip-throughput] [--idle SECONDS]\n");
+                 "[--skip-throughput] [--idle SECONDS] [--consumers N]\n");
     return 2;
   }
   redisContext* c = redisConnect("127.0.0.1", std::atoi(port.c_str()));
@@ -105,8 +110,12 @@ int main(int argc, char** argv) {
   if (memory) {
     CreateGroup(c, "gmem", policy);
     const long long before = InfoField(c, "memory", "used_memory");
-    while (!EntryIds(Command(c, {"XREADGROUP", "GROUP", "gmem", "c", "COUNT", "1000", "STREAMS",
-                                 "s", ">"}).get()).empty()) {
+    for (int turn = 0;; turn++) {
+      const std::string consumer = "c" + std::to_string(turn % consumers);
+      if (EntryIds(Command(c, {"XREADGROUP", "GROUP", "gmem", consumer, "COUNT", "1000",
+                               "STREAMS", "s", ">"}).get()).empty()) {
+        break;
+      }
     }
     const long long after = InfoField(c, "memory", "used_memory");
     std::printf("pending_bytes %.1f\n",

@@ -155,7 +155,7 @@ class StreamEmitter {
         const PendingEntry& e = *it.Value();
         if (!Send({"XCLAIM", key_, name, cname, "0", e.id.ToString(), "TIME",
                    std::to_string(e.delivery_time_ms), "RETRYCOUNT",
-                   std::to_string(e.delivery_count), "FORCE", "JUSTID"})) {
+                   std::to_string(e.delivery_count()), "FORCE", "JUSTID"})) {
           return false;
         }
       }
@@ -163,10 +163,10 @@ class StreamEmitter {
     bool ok = true;
     g.ForEachNacked([&](PendingEntry& e) {
       Argv argv{"XNACK", key_, name, "FAIL", "IDS", "1", e.id.ToString(), "RETRYCOUNT",
-                std::to_string(e.delivery_count), "FORCE"};
-      if (e.due_ms >= 0) {
+                std::to_string(e.delivery_count()), "FORCE"};
+      if (e.due_ms() >= 0) {
         argv.emplace_back("DUE-AT");
-        argv.push_back(std::to_string(e.due_ms));
+        argv.push_back(std::to_string(e.due_ms()));
       }
       ok = Send(std::move(argv));
       return ok;

@@ -35,11 +35,11 @@ std::unique_ptr<ConsumerGroup> ConsumerGroup::Clone() const {
     const PendingEntry* e = it.Value();
     if (e->owner() == nullptr) continue;  // NACKed: re-added below in NACK order
     PendingEntry* ne = copy->CreatePending(e->id, *copy->FindConsumer(e->owner()->name),
-                                           e->delivery_time_ms, e->delivery_count);
-    copy->SetDue(*ne, e->due_ms);
+                                           e->delivery_time_ms, e->delivery_count());
+    copy->SetDue(*ne, e->due_ms());
   }
   ForEachNacked([&](PendingEntry& e) {
-    copy->SetDue(*copy->CreateNacked(e.id, e.delivery_count), e.due_ms);
+    copy->SetDue(*copy->CreateNacked(e.id, e.delivery_count()), e.due_ms());
     return true;
   });
   return copy;
@@ -81,6 +81,7 @@ std::optional<size_t> ConsumerGroup::DeleteConsumer(std::string_view name) {
   for (bool ok = pit.Seek(SeekOp::kFirst); ok; ok = pit.Next()) ids.push_back(pit.CurrentKey());
   for (StreamID id : ids) Ack(id);
   consumers_.erase(it);
+  CompactPending();
   return pending;
 }
 
@@ -90,22 +91,22 @@ PendingEntry* ConsumerGroup::FindPending(StreamID id) const {
 }
 
 void ConsumerGroup::ClearDue(PendingEntry& e) {
-  if (e.due_ms < 0) return;
+  if (!e.has_due()) return;
   due_.Erase(PendingArena::SlotOf(e));
-  e.due_ms = -1;
+  arena_.SetDue(e, -1);
 }
 
 void ConsumerGroup::SetDue(PendingEntry& e, int64_t due_ms) {
   ClearDue(e);
   if (due_ms < 0) return;
-  e.due_ms = due_ms;
+  arena_.SetDue(e, due_ms);
   bool inserted = due_.Insert(PendingArena::SlotOf(e));
   assert(inserted);
   (void)inserted;
 }
 
 int64_t ConsumerGroup::DueOf(const PendingEntry& e, std::optional<int64_t> owned_wait) {
-  if (e.due_ms >= 0) return e.due_ms;
+  if (e.has_due()) return e.due_ms();
   if (owned_wait && e.owner() != nullptr) return SaturatingAdd(e.delivery_time_ms, *owned_wait);
   return -1;
 }
@@ -125,13 +126,13 @@ void ConsumerGroup::ForEachDue(int64_t from_ms, int64_t to_ms, std::optional<int
   decltype(by_time_)::Iterator time_it(by_time_);
   for (;;) {
     PendingEntry* a = nullptr;
-    if (due_it.Seek(due_op, due_key) && due_it.Value()->due_ms <= to_ms) a = due_it.Value();
+    if (due_it.Seek(due_op, due_key) && due_it.CurrentKey().first <= to_ms) a = due_it.Value();
     PendingEntry* b = nullptr;
     if (owned_wait) {
       for (bool ok = time_it.Seek(time_op, time_key); ok; ok = time_it.Next()) {
         PendingEntry* e = time_it.Value();
         if (SaturatingAdd(e->delivery_time_ms, *owned_wait) > to_ms) break;
-        if (e->due_ms < 0) {
+        if (!e->has_due()) {
           b = e;
           break;
         }
@@ -141,10 +142,10 @@ void ConsumerGroup::ForEachDue(int64_t from_ms, int64_t to_ms, std::optional<int
     if (a == nullptr && b == nullptr) return;
     const bool take_a =
         b == nullptr ||
-        (a != nullptr && std::pair(a->due_ms, a->id) < std::pair(DueOf(*b, owned_wait), b->id));
+        (a != nullptr && std::pair(a->due_ms(), a->id) < std::pair(DueOf(*b, owned_wait), b->id));
     PendingEntry* e = take_a ? a : b;
     if (take_a) {
-      due_key = {e->due_ms, e->id};
+      due_key = {e->due_ms(), e->id};
       due_op = SeekOp::kGreater;
     } else {
       time_key = {e->delivery_time_ms, e->id};
@@ -160,14 +161,14 @@ std::optional<int64_t> ConsumerGroup::NextDue(std::optional<int64_t> owned_wait,
   decltype(due_)::Iterator it(due_);
   const bool found = after_ms < 0 ? it.Seek(SeekOp::kFirst)
                                   : it.Seek(SeekOp::kGreater, TimeId{after_ms, StreamID::Max()});
-  if (found) next = it.Value()->due_ms;
+  if (found) next = it.CurrentKey().first;
   if (owned_wait) {
     decltype(by_time_)::Iterator t(by_time_);
     const int64_t from = after_ms < 0 ? 0 : std::max<int64_t>(after_ms - *owned_wait + 1, 0);
     for (bool ok = t.Seek(SeekOp::kGreaterOrEqual, TimeId{from, StreamID::Min()}); ok;
          ok = t.Next()) {
       const PendingEntry* e = t.Value();
-      if (e->due_ms >= 0) continue;
+      if (e->has_due()) continue;
       const int64_t due = SaturatingAdd(e->delivery_time_ms, *owned_wait);
       if (due <= after_ms) continue;  // the wait saturated
       if (!next || due < *next) next = due;
@@ -203,7 +204,7 @@ void ConsumerGroup::Attach(PendingEntry& e, Consumer& c, int64_t time_ms) {
 PendingEntry& ConsumerGroup::NewEntry(StreamID id, uint64_t delivery_count) {
   PendingEntry& e = arena_.Allocate();
   e.id = id;
-  e.delivery_count = delivery_count;
+  arena_.SetDeliveryCount(e, delivery_count);
   bool inserted = pel_.Insert(PendingArena::SlotOf(e));
   assert(inserted);
   (void)inserted;
@@ -213,7 +214,7 @@ PendingEntry& ConsumerGroup::NewEntry(StreamID id, uint64_t delivery_count) {
 PendingEntry* ConsumerGroup::RecordDelivery(StreamID id, Consumer& c, int64_t now_ms) {
   if (PendingEntry* e = FindPending(id)) {
     Detach(*e);
-    e->delivery_count = 1;
+    arena_.SetDeliveryCount(*e, 1);
     Attach(*e, c, now_ms);
     return e;
   }
@@ -222,7 +223,7 @@ PendingEntry* ConsumerGroup::RecordDelivery(StreamID id, Consumer& c, int64_t no
 
 void ConsumerGroup::Redeliver(PendingEntry& e, Consumer& c, int64_t now_ms, bool count_delivery) {
   Detach(e);
-  if (count_delivery) e.delivery_count++;
+  if (count_delivery) arena_.SetDeliveryCount(e, e.delivery_count() + 1);
   Attach(e, c, now_ms);
 }
 
@@ -267,6 +268,21 @@ void ConsumerGroup::Nack(PendingEntry& e) {
   (void)inserted;
 }
 
+void ConsumerGroup::CompactPending() {
+  if (!arena_.Sparse()) return;
+  arena_.Compact([this](uint32_t from, uint32_t to) {
+    const PendingEntry& e = arena_[from];
+    pel_.Replace(from, to);
+    if (Consumer* owner = e.owner()) {
+      owner->pel.Replace(from, to);
+      by_time_.Replace(from, to);
+    } else {
+      nacked_.Replace(from, to);
+    }
+    if (e.has_due()) due_.Replace(from, to);
+  });
+}
+
 void ConsumerGroup::ForEachNacked(const std::function<bool(PendingEntry&)>& fn) const {
   // Collected first so the callback may claim or ack what it is given.
   std::vector<PendingEntry*> entries;
@@ -303,6 +319,7 @@ std::string ConsumerGroup::Validate() const {
   for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) {
     const PendingEntry* e = it.Value();
     if (&arena_[PendingArena::SlotOf(*e)] != e) return "slot of " + e->id.ToString();
+    if (e->has_due() != (e->due_ms() >= 0)) return "due flag of " + e->id.ToString();
     if (Consumer* owner = e->owner()) {
       owned++;
       if (FindConsumer(owner->name) != owner) return "owner of " + e->id.ToString();
@@ -326,9 +343,9 @@ std::string ConsumerGroup::Validate() const {
   size_t with_due = 0;
   for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) {
     const PendingEntry* e = it.Value();
-    if (e->due_ms < 0) continue;
+    if (!e->has_due()) continue;
     with_due++;
-    if (due_.Find({e->due_ms, e->id}) != PendingArena::SlotOf(*e)) {
+    if (due_.Find({e->due_ms(), e->id}) != PendingArena::SlotOf(*e)) {
       return "entry " + e->id.ToString() + " missing from the due index";
     }
   }

@@ -11,7 +11,7 @@
 //  - Entries with a due time (due_ms >= 0) are in the due index, keyed by (due_ms, ID). Any
 //    change of owner, delivery time or NACK state clears it: the caller, which knows the
 //    effective policy, sets the next one (SetDue).
-// Each index holds 4-byte arena slots (slot_index.h): an entry costs its 56-byte record and
+// Each index holds 4-byte arena slots (slot_index.h): an entry costs its 40-byte record and
 // about 4.5 bytes per index, where a tree leaf per index per entry cost ~40.
 #pragma once
 
@@ -104,7 +104,7 @@ class ConsumerGroup {
   void Redeliver(PendingEntry& e, Consumer& c, int64_t now_ms, bool count_delivery);
   // XCLAIM's IDLE/TIME/RETRYCOUNT: sets fields directly, keeping the indexes right.
   void SetDeliveryTime(PendingEntry& e, int64_t delivery_time_ms);
-  void SetDeliveryCount(PendingEntry& e, uint64_t count) { e.delivery_count = count; }
+  void SetDeliveryCount(PendingEntry& e, uint64_t count) { arena_.SetDeliveryCount(e, count); }
   // XCLAIM FORCE: creates a PEL entry owned by `c` (delivery count 0 before the claim counts).
   PendingEntry* CreatePending(StreamID id, Consumer& c, int64_t delivery_time_ms,
                               uint64_t delivery_count);
@@ -112,6 +112,11 @@ class ConsumerGroup {
   PendingEntry* CreateNacked(StreamID id, uint64_t delivery_count);
   // XACK: removes `id` from the PEL; true when it was pending.
   bool Ack(StreamID id);
+  // Returns the memory of scattered acks: when under half of the arena's records are live, moves
+  // records out of its sparsest chunks and frees them (PendingArena::Compact). Every
+  // PendingEntry* and & held outside becomes invalid, so callers call it when they hold none:
+  // at the end of a command (XACK, XACKDEL), and DeleteConsumer does.
+  void CompactPending();
   // XNACK: releases `e` to the NACKed zone (owner null, delivery time 0) after its FIFO tail.
   void Nack(PendingEntry& e);
   // The delivery policy's deadline for `e` (-1 = none), kept in the due index.

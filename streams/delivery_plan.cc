@@ -21,7 +21,7 @@ void PlanDue(const Stream& s, const ConsumerGroup& g, const DeliveryPolicy& poli
   if (!first_due || *first_due > req.now_ms) return;
   g.ForEachDue(0, req.now_ms, wait, [&](PendingEntry& e) {
     // Live only (the walk does not run while loading), so exhausted means dead-lettered.
-    if (ExhaustionOf(policy, e.delivery_count, req.loading) != Exhaustion::kNone) {
+    if (ExhaustionOf(policy, e.delivery_count(), req.loading) != Exhaustion::kNone) {
       plan.dead_letter.push_back(&e);
       return true;
     }
@@ -46,7 +46,7 @@ void PlanClaimable(const Stream& s, const ConsumerGroup& g, const DeliveryPolicy
   auto visit = [&](PendingEntry& e) {
     const int64_t due_at = ConsumerGroup::DueOf(e, wait);
     if (due_at >= 0 && (due_at <= req.now_ms || e.owner() == nullptr)) return true;
-    switch (ExhaustionOf(policy, e.delivery_count, req.loading)) {
+    switch (ExhaustionOf(policy, e.delivery_count(), req.loading)) {
       case Exhaustion::kDeadLetter:
         plan.dead_letter.push_back(&e);
         return true;
@@ -107,7 +107,7 @@ int64_t NextClaimableAt(const Stream& s, const ConsumerGroup& g, int64_t min_idl
   // A NACKed entry is claimable at once, or at its due time (XNACK DELAY, a backoff).
   g.ForEachNacked([&](PendingEntry& e) {
     if (!InStream(s, e)) return true;
-    earlier(e.due_ms >= 0 ? e.due_ms : 0);
+    earlier(e.due_ms() >= 0 ? e.due_ms() : 0);
     return at != 0;
   });
   if (at == 0) return at;
@@ -150,12 +150,12 @@ AutoClaimPlan PlanAutoClaim(const Stream& s, const ConsumerGroup& g, const Deliv
       continue;
     }
     // A NACKed entry waits for its due time (XNACK DELAY, the policy's backoff).
-    if (e.owner() == nullptr && e.due_ms > req.now_ms) continue;
+    if (e.owner() == nullptr && e.due_ms() > req.now_ms) continue;
     if (req.min_idle > 0 && req.now_ms - e.delivery_time_ms < req.min_idle) continue;
     // One more delivery would exceed the policy's limit: a dead letter, not a claim. JUSTID is
     // not a delivery.
     if (!req.just_id &&
-        ExhaustionOf(policy, e.delivery_count, req.loading) == Exhaustion::kDeadLetter) {
+        ExhaustionOf(policy, e.delivery_count(), req.loading) == Exhaustion::kDeadLetter) {
       plan.steps.push_back({ClaimAction::kDeadLetter, e.id});
       continue;
     }
@@ -224,7 +224,7 @@ std::vector<NackStep> PlanNack(const Stream& s, const ConsumerGroup& g,
     if (auto seen = left.find(id); seen != left.end()) {
       before = seen->second;
     } else if (const PendingEntry* e = g.FindPending(id)) {
-      before = e->delivery_count;
+      before = e->delivery_count();
     }
     bool create = false;
     if (!before) {
@@ -258,7 +258,7 @@ DuePassPlan PlanDuePass(const ConsumerGroup& g, const DeliveryPolicy& policy, in
   // Only what came due since `from_ms`: older due entries were looked at then and wait for a
   // reader. The timer never runs while the AOF replays.
   g.ForEachDue(from_ms, now_ms, wait, [&](PendingEntry& e) {
-    if (ExhaustionOf(policy, e.delivery_count, false) == Exhaustion::kNone) {
+    if (ExhaustionOf(policy, e.delivery_count(), false) == Exhaustion::kNone) {
       plan.ready = true;
       return true;
     }

@@ -34,7 +34,7 @@ struct PendingByDeliveryTime : PendingOrderBase {
 
 struct PendingByDue : PendingOrderBase {
   using Key = TimeId;
-  Key KeyOf(uint32_t slot) const { return {At(slot).due_ms, At(slot).id}; }
+  Key KeyOf(uint32_t slot) const { return {At(slot).due_ms(), At(slot).id}; }
 };
 
 struct PendingByNack : PendingOrderBase {

@@ -46,6 +46,9 @@ class SlotIndex {
   bool Insert(uint32_t slot);
   // Removes `slot`, found by its current key; false if it is not a member.
   bool Erase(uint32_t slot);
+  // Puts `new_slot` where `old_slot` is; both must have the same key (a record that moved).
+  // False if `old_slot` is not a member.
+  bool Replace(uint32_t old_slot, uint32_t new_slot);
   // The member with key `k`.
   std::optional<uint32_t> Find(const Key& k) const {
     Iterator it(*this);
@@ -97,6 +100,8 @@ class SlotIndex {
     auto b = blocks.upper_bound(k);
     return b == blocks.begin() ? b : std::prev(b);
   }
+  // Where member `slot` is (its block and position), found by its current key.
+  std::optional<std::pair<typename Blocks::iterator, size_t>> Locate(uint32_t slot);
   // First position in `v` whose key is not less than `k` (or greater than `k` when `strict`).
   size_t PositionIn(const std::vector<uint32_t>& v, const Key& k, bool strict) const {
     auto it = strict ? std::upper_bound(v.begin(), v.end(), k,
@@ -157,13 +162,22 @@ bool SlotIndex<Order>::Insert(uint32_t slot) {
 }
 
 template <typename Order>
-bool SlotIndex<Order>::Erase(uint32_t slot) {
-  if (blocks_.empty()) return false;
+std::optional<std::pair<typename SlotIndex<Order>::Blocks::iterator, size_t>>
+SlotIndex<Order>::Locate(uint32_t slot) {
+  if (blocks_.empty()) return std::nullopt;
   const Key k = order_.KeyOf(slot);
   auto b = BlockFor<typename Blocks::iterator>(blocks_, k);
+  const size_t pos = PositionIn(b->second, k, false);
+  if (pos == b->second.size() || b->second[pos] != slot) return std::nullopt;
+  return std::pair(b, pos);
+}
+
+template <typename Order>
+bool SlotIndex<Order>::Erase(uint32_t slot) {
+  auto at = Locate(slot);
+  if (!at) return false;
+  auto [b, pos] = *at;
   std::vector<uint32_t>& v = b->second;
-  const size_t pos = PositionIn(v, k, false);
-  if (pos == v.size() || v[pos] != slot) return false;
   v.erase(v.begin() + static_cast<std::ptrdiff_t>(pos));
   size_--;
   if (v.empty()) {
@@ -185,6 +199,14 @@ bool SlotIndex<Order>::Erase(uint32_t slot) {
       blocks_.erase(b);
     }
   }
+  return true;
+}
+
+template <typename Order>
+bool SlotIndex<Order>::Replace(uint32_t old_slot, uint32_t new_slot) {
+  auto at = Locate(old_slot);
+  if (!at) return false;
+  at->first->second[at->second] = new_slot;
   return true;
 }
 

@@ -125,7 +125,7 @@ void ApplyClaim(DeliveryContext& dc, const GroupRef& ref, streams::Consumer& c,
     if (opts.retry_count && *opts.retry_count >= 0) {
       g.SetDeliveryCount(*e, static_cast<uint64_t>(*opts.retry_count));
     } else if (!opts.just_id) {
-      g.SetDeliveryCount(*e, e->delivery_count + 1);
+      g.SetDeliveryCount(*e, e->delivery_count() + 1);
     }
     c.active_time_ms = dc.now_ms;
     due.AfterDelivery(*e);
@@ -160,11 +160,11 @@ void ApplyNack(DeliveryContext& dc, const GroupRef& ref,
              "1",
              step.id.ToString(),
              "RETRYCOUNT",
-             std::to_string(e->delivery_count),
+             std::to_string(e->delivery_count()),
              "FORCE"};
-    if (e->due_ms >= 0) {
+    if (e->due_ms() >= 0) {
       r.emplace_back("DUE-AT");
-      r.push_back(std::to_string(e->due_ms));
+      r.push_back(std::to_string(e->due_ms()));
     }
     AddRecord(dc, std::move(r));
   }

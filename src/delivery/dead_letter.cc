@@ -61,7 +61,7 @@ bool DeadLetter(DeliveryContext& dc, std::string_view key, streams::Stream& s,
                                 e.id.ToString(),
                                 std::string(group),
                                 e.owner() != nullptr ? e.owner()->name : std::string(),
-                                std::to_string(e.delivery_count),
+                                std::to_string(e.delivery_count()),
                                 std::string(reason)};
   for (size_t i = 0; i < kDlqFields.size(); i++) {
     items.emplace_back(kDlqFields[i]);

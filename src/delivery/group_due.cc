@@ -31,14 +31,14 @@ void GroupDue::AfterDelivery(streams::PendingEntry& e) {
     g_.SetDue(e, -1);
     return Note(streams::ConsumerGroup::DueOf(e, owned_wait_));
   }
-  const std::optional<int64_t> wait = policy_.WaitAfterDelivery(e.delivery_count);
+  const std::optional<int64_t> wait = policy_.WaitAfterDelivery(e.delivery_count());
   Set(e, wait ? streams::SaturatingAdd(e.delivery_time_ms, *wait) : -1);
 }
 
 void GroupDue::AfterNack(streams::PendingEntry& e, int64_t now_ms, std::optional<int64_t> due_at) {
   if (due_at) return Set(e, *due_at);
   if (!active()) return;
-  Set(e, streams::SaturatingAdd(now_ms, policy_.WaitAfterNack(e.delivery_count)));
+  Set(e, streams::SaturatingAdd(now_ms, policy_.WaitAfterNack(e.delivery_count())));
 }
 
 void GroupDue::RescheduleAll() {
@@ -51,11 +51,11 @@ void GroupDue::RescheduleAll() {
       } else {
         g_.SetDue(e, -1);
       }
-    } else if (e.due_ms >= 0) {
+    } else if (e.due_ms() >= 0) {
       // A NACKed entry keeps the due time its XNACK gave it (the AOF has it as DUE-AT), and one
       // without stays claimable at once: a policy change never invents a time a replay, running
       // at another time, could not rebuild.
-      Set(e, e.due_ms);  // counted for the timer
+      Set(e, e.due_ms());  // counted for the timer
     }
   }
 }

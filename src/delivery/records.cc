@@ -17,7 +17,7 @@ Record ClaimRecord(std::string_view key, std::string_view group, const streams::
           "TIME",
           std::to_string(e.delivery_time_ms),
           "RETRYCOUNT",
-          std::to_string(e.delivery_count),
+          std::to_string(e.delivery_count()),
           "FORCE",
           "JUSTID",
           "LASTID",

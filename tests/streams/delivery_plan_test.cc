@@ -44,7 +44,7 @@ std::vector<Flat> Flatten(const ConsumerGroup& g) {
   for (bool ok = it.Seek(streams::SeekOp::kFirst); ok; ok = it.Next()) {
     const PendingEntry& e = *it.Value();
     out.push_back(
-        {e.id, e.delivery_time_ms, e.delivery_count, e.due_ms, e.owner() == nullptr, e.nack_seq()});
+        {e.id, e.delivery_time_ms, e.delivery_count(), e.due_ms(), e.owner() == nullptr, e.nack_seq()});
   }
   return out;
 }
@@ -397,7 +397,7 @@ TEST_CASE("An XNACK plan matches releasing the IDs one by one on a copy of the g
         if (!req.force || !w.s.Contains(id)) continue;
         e = copy->CreateNacked(id, 0);
       }
-      const uint64_t count = streams::NackedCount(req, e->delivery_count);
+      const uint64_t count = streams::NackedCount(req, e->delivery_count());
       const bool dead = fatal ? !w.policy.empty() && !req.loading
                               : !req.loading && ModelExhausted(w.policy, count);
       steps.push_back({dead ? streams::NackAction::kDeadLetter : streams::NackAction::kRelease, id,

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <vector>
 
@@ -39,7 +40,7 @@ TEST_CASE("A pending record keeps its address and slot while others are allocate
 TEST_CASE("Freed pending records are reused before the arena grows", "[pending_arena]") {
   PendingArena arena;
   std::vector<PendingEntry*> entries;
-  for (int i = 0; i < 16; i++) entries.push_back(&arena.Allocate());
+  for (int i = 0; i < 15; i++) entries.push_back(&arena.Allocate());
   const size_t capacity = arena.capacity_bytes();
   arena.Free(*entries[3]);
   arena.Free(*entries[9]);
@@ -56,8 +57,81 @@ TEST_CASE("A drained pending arena gives its chunks back but the last", "[pendin
   CHECK(arena.capacity_bytes() >= 100000 * sizeof(PendingEntry));
   for (PendingEntry* e : entries) arena.Free(*e);
   CHECK(arena.live() == 0);
-  CHECK(arena.capacity_bytes() <= 1024 * sizeof(PendingEntry));
+  // At most the last chunk's records, and the table of (released) chunk numbers.
+  CHECK(arena.capacity_bytes() <= 1024 * sizeof(PendingEntry) + 8192);
   // And it still works afterwards.
   PendingEntry& e = arena.Allocate();
   CHECK(&arena[PendingArena::SlotOf(e)] == &e);
+}
+
+TEST_CASE("A delivery count past 32 bits and a due time live beside the record and follow it",
+          "[pending_arena]") {
+  PendingArena arena;
+  PendingEntry& a = arena.Allocate();
+  PendingEntry& b = arena.Allocate();
+  arena.SetDeliveryCount(a, UINT64_MAX);
+  arena.SetDeliveryCount(b, 7);
+  arena.SetDue(a, 1234);
+  CHECK(a.delivery_count() == UINT64_MAX);
+  CHECK(b.delivery_count() == 7);
+  CHECK(a.due_ms() == 1234);
+  CHECK(b.due_ms() == -1);
+  arena.SetDeliveryCount(a, 3);
+  arena.SetDue(a, -1);
+  CHECK(a.delivery_count() == 3);
+  CHECK(a.due_ms() == -1);
+  // A record reused after a free starts with neither.
+  arena.SetDeliveryCount(b, uint64_t{1} << 40);
+  arena.SetDue(b, 5);
+  arena.Free(b);
+  PendingEntry& c = arena.Allocate();
+  CHECK(c.delivery_count() == 0);
+  CHECK(c.due_ms() == -1);
+}
+
+TEST_CASE("Compacting a sparse pending arena moves the live records into fewer chunks",
+          "[pending_arena]") {
+  PendingArena arena;
+  std::vector<uint32_t> slots;
+  for (uint64_t i = 0; i < 20000; i++) {
+    PendingEntry& e = arena.Allocate();
+    e.id = StreamID{i, 0};
+    e.delivery_time_ms = static_cast<int64_t>(i);
+    arena.SetDeliveryCount(e, i % 3 == 0 ? (uint64_t{1} << 33) + i : i);
+    if (i % 4 == 0) arena.SetDue(e, static_cast<int64_t>(i) * 10);
+    slots.push_back(PendingArena::SlotOf(e));
+  }
+  // Scattered frees: every chunk keeps one record in eight.
+  std::vector<uint32_t> kept;
+  for (size_t i = 0; i < slots.size(); i++) {
+    if (i % 8 == 0) {
+      kept.push_back(slots[i]);
+    } else {
+      arena.Free(arena[slots[i]]);
+    }
+  }
+  REQUIRE(arena.Sparse());
+  const size_t before = arena.capacity_bytes();
+  std::map<uint32_t, uint32_t> moves;
+  arena.Compact([&](uint32_t from, uint32_t to) {
+    CHECK(arena[from].id == arena[to].id);
+    moves[from] = to;
+  });
+  CHECK(!arena.Sparse());
+  CHECK(arena.capacity_bytes() < before / 2);
+  CHECK(arena.live() == kept.size());
+  std::set<uint32_t> now;
+  for (uint32_t slot : kept) {
+    uint32_t at = slot;  // a record may move more than once
+    while (moves.count(at) != 0) at = moves[at];
+    now.insert(at);
+    const PendingEntry& e = arena[at];
+    const uint64_t i = e.id.ms;
+    REQUIRE(i % 8 == 0);
+    CHECK(PendingArena::SlotOf(e) == at);
+    CHECK(e.delivery_time_ms == static_cast<int64_t>(i));
+    CHECK(e.delivery_count() == (i % 3 == 0 ? (uint64_t{1} << 33) + i : i));
+    CHECK(e.due_ms() == (i % 4 == 0 ? static_cast<int64_t>(i) * 10 : -1));
+  }
+  CHECK(now.size() == kept.size());
 }

@@ -96,8 +96,8 @@ inline std::string DumpDataset(CommandHarness& h) {
           const streams::PendingEntry* e = it.Value();
           out << "   pending " << e->id.ToString() << " owner="
               << (e->owner() ? e->owner()->name : std::string("<nacked>"))
-              << " time=" << e->delivery_time_ms << " count=" << e->delivery_count
-              << " due=" << e->due_ms << "\n";
+              << " time=" << e->delivery_time_ms << " count=" << e->delivery_count()
+              << " due=" << e->due_ms() << "\n";
         }
         g->ForEachNacked([&](streams::PendingEntry& e) {
           out << "   nacked " << e.id.ToString() << "\n";

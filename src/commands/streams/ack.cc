@@ -42,6 +42,7 @@ void XAck(CommandContext& ctx) {
   for (streams::StreamID id : *ids) acked += g->Ack(id) ? 1 : 0;
   if (acked == 0) ctx.server.propagation.Suppress();
   ctx.reply.Integer(acked);
+  g->CompactPending();  // scattered acks give their memory back
 }
 
 // XACKDEL key group [KEEPREF|DELREF|ACKED] IDS numids id ... (8.2). Per ID: acked in the
@@ -67,6 +68,7 @@ void XAckDel(CommandContext& ctx) {
     deleted_any = deleted_any || outcome == streams::DeleteOutcome::kDeleted;
     ctx.reply.Integer(DeleteOutcomeCode(outcome));
   }
+  if (g != nullptr) g->CompactPending();
   if (!deleted_any) return;
   ctx.db().Touch(ctx.arg(1));
   // Acks publish nothing (XACK has no event); the deletion publishes XDEL's.

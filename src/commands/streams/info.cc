@@ -144,7 +144,7 @@ void ReplyGroupPending(resp::Writer& w, const streams::ConsumerGroup& g, int64_t
     ReplyId(w, e.id);
     w.Bulk(e.owner() != nullptr ? std::string_view(e.owner()->name) : std::string_view());
     w.Integer(e.delivery_time_ms);
-    w.Integer(static_cast<int64_t>(e.delivery_count));
+    w.Integer(static_cast<int64_t>(e.delivery_count()));
   }
 }
 
@@ -159,7 +159,7 @@ void ReplyConsumerPending(resp::Writer& w, const streams::Consumer& c, int64_t c
     w.Array(3);
     ReplyId(w, e.id);
     w.Integer(e.delivery_time_ms);
-    w.Integer(static_cast<int64_t>(e.delivery_count));
+    w.Integer(static_cast<int64_t>(e.delivery_count()));
   }
 }
 

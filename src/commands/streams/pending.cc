@@ -127,7 +127,7 @@ void XPending(CommandContext& ctx) {
     ReplyId(ctx.reply, e->id);
     ctx.reply.Bulk(e->owner() == nullptr ? std::string_view() : std::string_view(e->owner()->name));
     ctx.reply.Integer(e->owner() == nullptr ? -1 : IdleMs(*e, ctx.now_ms));
-    ctx.reply.Integer(static_cast<int64_t>(e->delivery_count));
+    ctx.reply.Integer(static_cast<int64_t>(e->delivery_count()));
   }
 }
 

@@ -41,7 +41,7 @@ void WritePending(resp::Writer& w, const streams::Stream& s, const streams::Pend
                   bool claim_format, int64_t now_ms) {
   auto it = s.Range(e.id, e.id);
   if (claim_format) {
-    WriteEntryWithDelivery(w, e.id, it.entry(), ClaimIdle(e, now_ms), e.delivery_count);
+    WriteEntryWithDelivery(w, e.id, it.entry(), ClaimIdle(e, now_ms), e.delivery_count());
   } else {
     ReplyEntry(w, e.id, it.entry());
   }

@@ -150,7 +150,7 @@ TEST_CASE("An entry whose ack timeout passed goes first to the next > read, of a
   CHECK(h.Read("c2", 2) == Reply({1, 3}));  // due first, then new, within COUNT
   streams::PendingEntry* e = h.Pending(1);
   CHECK(e->owner()->name == "c2");
-  CHECK(e->delivery_count == 2);
+  CHECK(e->delivery_count() == 2);
   CHECK(e->delivery_time_ms == kT0 + 1000);
   CHECK(h.Due(1) == kT0 + 2000);
   CHECK(h.Group().counters().redelivered == 1);
@@ -183,7 +183,7 @@ TEST_CASE("BACKOFF steps replace the ack timeout per delivery and the last one r
   CHECK(h.Read("c2") == kNil);
   h.At(500);
   CHECK(h.Read("c2") == Reply({1}));
-  CHECK(h.Pending(1)->delivery_count == 3);
+  CHECK(h.Pending(1)->delivery_count() == 3);
   CHECK(h.Due(1) == kT0 + 900);
 }
 
@@ -252,9 +252,9 @@ TEST_CASE("XNACK without a policy behaves as Redis: no due time in any mode", "[
   CHECK(h.Run({"XNACK", "s", "g", "FATAL", "IDS", "1", "3-0"}) == Int(1));
   CHECK(h.Group().due_count() == 0);
   CHECK(h.Group().nacked_count() == 3);
-  CHECK(h.Pending(1)->delivery_count == 0);
-  CHECK(h.Pending(2)->delivery_count == 1);
-  CHECK(h.Pending(3)->delivery_count == static_cast<uint64_t>(INT64_MAX));
+  CHECK(h.Pending(1)->delivery_count() == 0);
+  CHECK(h.Pending(2)->delivery_count() == 1);
+  CHECK(h.Pending(3)->delivery_count() == static_cast<uint64_t>(INT64_MAX));
   h.At(86'400'000);
   CHECK(h.Read("c2") == kNil);
   CHECK(h.DeadLetters().empty());
@@ -269,7 +269,7 @@ TEST_CASE("XNACK under a policy: FAIL and SILENT wait for the backoff step, FATA
   CHECK(h.Run({"XNACK", "s", "g", "FAIL", "IDS", "1", "1-0"}) == Int(1));
   CHECK(h.Due(1) == kT0 + 10 + 300);  // step after delivery 1
   CHECK(h.Run({"XNACK", "s", "g", "SILENT", "IDS", "1", "2-0"}) == Int(1));
-  CHECK(h.Pending(2)->delivery_count == 0);
+  CHECK(h.Pending(2)->delivery_count() == 0);
   CHECK(h.Due(2) == kT0 + 10 + 300);
   CHECK(h.Run({"XNACK", "s", "g", "FATAL", "IDS", "1", "3-0"}) == Int(1));
   CHECK(h.Pending(3) == nullptr);
@@ -306,7 +306,7 @@ TEST_CASE("XNACK DELAY makes an entry due after the delay, policy or not; claims
   CHECK(h.Read("c2") == kNil);
   h.At(500);
   CHECK(h.Read("c2") == Reply({1}));
-  CHECK(h.Pending(1)->delivery_count == 2);
+  CHECK(h.Pending(1)->delivery_count() == 2);
   CHECK(h.Due(1) == -1);  // no policy: no deadline after the redelivery
 }
 
@@ -425,7 +425,7 @@ TEST_CASE("XCLAIM and XAUTOCLAIM give claimed entries due times; XAUTOCLAIM dead
   h.Read("c1");
   h.At(100);
   h.Run({"XCLAIM", "s", "g", "c2", "0", "1-0"});
-  CHECK(h.Pending(1)->delivery_count == 2);
+  CHECK(h.Pending(1)->delivery_count() == 2);
   CHECK(h.Due(1) == kT0 + 1100);
   h.At(200);
   CHECK(h.Run({"XAUTOCLAIM", "s", "g", "c3", "0", "0", "JUSTID"}).find("2-0") !=
@@ -446,7 +446,7 @@ TEST_CASE("With CLAIM, due entries come first in CLAIM's reply format", "[policy
   h.At(150);
   CHECK(h.Run({"XREADGROUP", "GROUP", "g", "c2", "CLAIM", "0", "STREAMS", "s", ">"}) ==
         "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*4\r\n$3\r\n1-0\r\n*2\r\n$1\r\nf\r\n$2\r\nv1\r\n:150\r\n:1\r\n");
-  CHECK(h.Pending(1)->delivery_count == 2);
+  CHECK(h.Pending(1)->delivery_count() == 2);
   CHECK(h.Group().counters().redelivered == 1);
 }
 

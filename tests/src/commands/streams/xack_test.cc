@@ -152,13 +152,13 @@ TEST_CASE("XNACK modes set the delivery count and release entries to the NACKed 
           "[xack][xnack]") {
   GroupFixture f(3);
   auto& g = f.Group("g", 3);
-  for (uint64_t ms : {1, 2, 3}) f.Deliver(g, "c", ms).delivery_count = 3;
+  for (uint64_t ms : {1, 2, 3}) g.SetDeliveryCount(f.Deliver(g, "c", ms), 3);
   CHECK(f.h.Run({"XNACK", "s", "g", "SILENT", "IDS", "1", "1-0"}) == ":1\r\n");
   CHECK(f.h.Run({"XNACK", "s", "g", "FAIL", "IDS", "1", "2-0"}) == ":1\r\n");
   CHECK(f.h.Run({"XNACK", "s", "g", "FATAL", "IDS", "2", "3-0", "9-0"}) == ":1\r\n");
-  CHECK(g.FindPending({1, 0})->delivery_count == 2);
-  CHECK(g.FindPending({2, 0})->delivery_count == 3);
-  CHECK(g.FindPending({3, 0})->delivery_count == static_cast<uint64_t>(LLONG_MAX));
+  CHECK(g.FindPending({1, 0})->delivery_count() == 2);
+  CHECK(g.FindPending({2, 0})->delivery_count() == 3);
+  CHECK(g.FindPending({3, 0})->delivery_count() == static_cast<uint64_t>(LLONG_MAX));
   CHECK(g.nacked_count() == 3);
   CHECK(g.FindConsumer("c")->pel.size() == 0);
   CHECK(f.h.Run({"XPENDING", "s", "g", "-", "+", "10"}) ==
@@ -172,10 +172,10 @@ TEST_CASE("XNACK SILENT stops at 0 and a re-NACK moves the entry to the zone's t
           "[xack][xnack]") {
   GroupFixture f(2);
   auto& g = f.Group("g", 2);
-  f.Deliver(g, "c", 1).delivery_count = 0;
+  g.SetDeliveryCount(f.Deliver(g, "c", 1), 0);
   f.Deliver(g, "c", 2);
   CHECK(f.h.Run({"XNACK", "s", "g", "SILENT", "IDS", "2", "1-0", "2-0"}) == ":2\r\n");
-  CHECK(g.FindPending({1, 0})->delivery_count == 0);
+  CHECK(g.FindPending({1, 0})->delivery_count() == 0);
   CHECK(f.h.Run({"XNACK", "s", "g", "FAIL", "IDS", "2", "1-0", "1-0"}) == ":2\r\n");
   std::string order;
   g.ForEachNacked([&](streams::PendingEntry& e) {
@@ -193,9 +193,9 @@ TEST_CASE("XNACK FORCE creates NACKed entries for stream entries not yet pending
   CHECK(f.h.Run({"XNACK", "s", "g", "FATAL", "IDS", "1", "2-0", "FORCE"}) == ":1\r\n");
   CHECK(f.h.Run({"XNACK", "s", "g", "SILENT", "RETRYCOUNT", "7", "IDS", "1", "3-0", "FORCE"}) ==
         ":1\r\n");
-  CHECK(g.FindPending({1, 0})->delivery_count == 0);
-  CHECK(g.FindPending({2, 0})->delivery_count == static_cast<uint64_t>(LLONG_MAX));
-  CHECK(g.FindPending({3, 0})->delivery_count == 7);
+  CHECK(g.FindPending({1, 0})->delivery_count() == 0);
+  CHECK(g.FindPending({2, 0})->delivery_count() == static_cast<uint64_t>(LLONG_MAX));
+  CHECK(g.FindPending({3, 0})->delivery_count() == 7);
   CHECK(g.FindPending({9, 0}) == nullptr);
   CHECK(g.nacked_count() == 3);
   CHECK(g.consumers().empty());

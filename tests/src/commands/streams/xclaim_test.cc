@@ -67,15 +67,15 @@ TEST_CASE("XCLAIM moves idle entries, counts the delivery and honours the idle t
   CHECK(f.h.Run({"XCLAIM", "s", "g", "bob", "60000", "1-0", "2-0"}) ==
         "*1\r\n*2\r\n$3\r\n1-0\r\n*2\r\n$1\r\nf\r\n$2\r\nv1\r\n");
   CHECK(g.FindPending({1, 0})->owner()->name == "bob");
-  CHECK(g.FindPending({1, 0})->delivery_count == 2);
+  CHECK(g.FindPending({1, 0})->delivery_count() == 2);
   CHECK(g.FindPending({2, 0})->owner()->name == "alice");
   // JUSTID does not count; RETRYCOUNT sets; an unknown ID without FORCE is skipped.
   CHECK(f.h.Run({"XCLAIM", "s", "g", "carol", "0", "1-0", "3-0", "JUSTID"}) ==
         "*1\r\n$3\r\n1-0\r\n");
-  CHECK(g.FindPending({1, 0})->delivery_count == 2);
+  CHECK(g.FindPending({1, 0})->delivery_count() == 2);
   CHECK(f.h.Run({"XCLAIM", "s", "g", "carol", "0", "2-0", "RETRYCOUNT", "9", "JUSTID"}) ==
         "*1\r\n$3\r\n2-0\r\n");
-  CHECK(g.FindPending({2, 0})->delivery_count == 9);
+  CHECK(g.FindPending({2, 0})->delivery_count() == 9);
   CHECK(f.stream().Validate().empty());
 }
 
@@ -84,7 +84,7 @@ TEST_CASE("XCLAIM FORCE creates PEL entries only for IDs still in the stream", "
   auto& g = f.Group("g", 2);
   CHECK(f.h.Run({"XCLAIM", "s", "g", "bob", "3600000", "2-0", "7-0", "FORCE", "JUSTID"}) ==
         "*1\r\n$3\r\n2-0\r\n");
-  CHECK(g.FindPending({2, 0})->delivery_count == 1);  // created at 1, JUSTID: not counted
+  CHECK(g.FindPending({2, 0})->delivery_count() == 1);  // created at 1, JUSTID: not counted
   CHECK(g.FindPending({7, 0}) == nullptr);
   CHECK(f.h.Run({"XCLAIM", "s", "g", "bob", "0", "1-0", "FORCE", "JUSTID"}) ==
         "*1\r\n$3\r\n1-0\r\n");
@@ -92,7 +92,7 @@ TEST_CASE("XCLAIM FORCE creates PEL entries only for IDs still in the stream", "
         "*1\r\n$3\r\n1-0\r\n");
   g.Ack({1, 0});
   f.h.Run({"XCLAIM", "s", "g", "bob", "0", "1-0", "FORCE"});
-  CHECK(g.FindPending({1, 0})->delivery_count == 2);
+  CHECK(g.FindPending({1, 0})->delivery_count() == 2);
 }
 
 TEST_CASE("XCLAIM drops pending entries deleted from the stream and claims NACKed ones",
@@ -153,11 +153,11 @@ TEST_CASE("XAUTOCLAIM walks the PEL in ID order, counting deleted entries toward
   f.h.Run({"XDEL", "s", "2-0", "4-0"});
   CHECK(f.h.Run({"XAUTOCLAIM", "s", "g", "bob", "0", "0-0", "COUNT", "2", "JUSTID"}) ==
         "*3\r\n$3\r\n3-0\r\n*1\r\n$3\r\n1-0\r\n*1\r\n$3\r\n2-0\r\n");
-  CHECK(g.FindPending({1, 0})->delivery_count == 1);  // JUSTID: not counted
+  CHECK(g.FindPending({1, 0})->delivery_count() == 1);  // JUSTID: not counted
   CHECK(f.h.Run({"XAUTOCLAIM", "s", "g", "bob", "0", "3-0"}) ==
         "*3\r\n$3\r\n0-0\r\n*2\r\n*2\r\n$3\r\n3-0\r\n*2\r\n$1\r\nf\r\n$2\r\nv3\r\n"
         "*2\r\n$3\r\n5-0\r\n*2\r\n$1\r\nf\r\n$2\r\nv5\r\n*1\r\n$3\r\n4-0\r\n");
-  CHECK(g.FindPending({3, 0})->delivery_count == 2);
+  CHECK(g.FindPending({3, 0})->delivery_count() == 2);
   CHECK(g.pending_count() == 3);
   CHECK(f.stream().Validate().empty());
 }

@@ -125,7 +125,7 @@ TEST_CASE("XREADGROUP > delivers new entries once, moving the group and filling 
   REQUIRE(g.pending_count() == 2);
   CHECK(g.FindPending({1, 1})->owner()->name == "c");
   CHECK(g.FindPending({2, 1})->owner()->name == "c2");
-  CHECK(g.FindPending({2, 1})->delivery_count == 1);
+  CHECK(g.FindPending({2, 1})->delivery_count() == 1);
   CHECK(g.Validate().empty());
 }
 
@@ -162,9 +162,9 @@ TEST_CASE("XREADGROUP with an ID re-reads only the caller's own pending entries 
   CHECK(h.Run({"XREADGROUP", "GROUP", "g", "c", "STREAMS", "s",
                "18446744073709551615-18446744073709551615"}) == "*-1\r\n");
   // Each re-read counted a delivery: 1-1 and 2-1 were read three times each.
-  CHECK(g.FindPending({1, 1})->delivery_count == 3);
-  CHECK(g.FindPending({2, 1})->delivery_count == 3);
-  CHECK(g.FindPending({3, 1})->delivery_count == 1);
+  CHECK(g.FindPending({1, 1})->delivery_count() == 3);
+  CHECK(g.FindPending({2, 1})->delivery_count() == 3);
+  CHECK(g.FindPending({3, 1})->delivery_count() == 1);
   CHECK(g.Validate().empty());
 }
 
@@ -180,9 +180,9 @@ TEST_CASE("A pending entry deleted from the stream reads back as its ID and a nu
   CHECK(h.Run({"XREADGROUP", "GROUP", "g", "c", "STREAMS", "s", "0"}) ==
         OneStream("s", {"*2\r\n" + Bulk("1-1") + "*-1\r\n", Entry("2-1", "b", "2")}));
   // As Redis 7.0: the deleted one's delivery is not counted.
-  CHECK(g.FindPending({1, 1})->delivery_count == 1);
+  CHECK(g.FindPending({1, 1})->delivery_count() == 1);
   CHECK(g.FindPending({1, 1})->delivery_time_ms == delivered);
-  CHECK(g.FindPending({2, 1})->delivery_count == 2);
+  CHECK(g.FindPending({2, 1})->delivery_count() == 2);
   h.client.protocol = 3;
   CHECK(h.Run({"XREADGROUP", "GROUP", "g", "c", "COUNT", "1", "STREAMS", "s", "0"}) ==
         "%1\r\n" + Bulk("s") + "*1\r\n*2\r\n" + Bulk("1-1") + "_\r\n");
@@ -242,8 +242,8 @@ TEST_CASE("XREADGROUP CLAIM returns NACKed, then idle, then new entries, within 
   for (StreamID id : {StreamID{1, 1}, StreamID{2, 1}, StreamID{3, 1}, StreamID{4, 1}}) {
     CHECK(g.FindPending(id)->owner()->name == "new");
   }
-  CHECK(g.FindPending({2, 1})->delivery_count == 2);
-  CHECK(g.FindPending({4, 1})->delivery_count == 1);
+  CHECK(g.FindPending({2, 1})->delivery_count() == 2);
+  CHECK(g.FindPending({4, 1})->delivery_count() == 1);
   CHECK(g.nacked_count() == 0);
   CHECK(g.last_id() == StreamID{4, 1});
   CHECK(g.Validate().empty());
