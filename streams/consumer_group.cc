@@ -251,11 +251,11 @@ PendingEntry* ConsumerGroup::CreateNacked(StreamID id, uint64_t delivery_count) 
 }
 
 bool ConsumerGroup::Ack(StreamID id) {
-  PendingEntry* e = FindPending(id);
-  if (e == nullptr) return false;
-  Detach(*e);
-  pel_.Erase(PendingArena::SlotOf(*e));
-  arena_.Free(*e);
+  const std::optional<uint32_t> slot = pel_.EraseKey(id);
+  if (!slot) return false;
+  PendingEntry& e = arena_[*slot];
+  Detach(e);
+  arena_.Free(e);
   return true;
 }
 

@@ -34,7 +34,7 @@ class SlotIndex {
   // (~80 bytes) is spread over up to 128 members.
   static constexpr size_t kBlock = 128;
 
-  explicit SlotIndex(Order order) : order_(order) {}
+  explicit SlotIndex(Order order) : order_(order), finger_(blocks_.end()) {}
   SlotIndex(const SlotIndex&) = delete;
   SlotIndex& operator=(const SlotIndex&) = delete;
 
@@ -46,6 +46,8 @@ class SlotIndex {
   bool Insert(uint32_t slot);
   // Removes `slot`, found by its current key; false if it is not a member.
   bool Erase(uint32_t slot);
+  // Removes the member with key `k` and returns it (one search where Find + Erase take two).
+  std::optional<uint32_t> EraseKey(const Key& k);
   // Puts `new_slot` where `old_slot` is; both must have the same key (a record that moved).
   // False if `old_slot` is not a member.
   bool Replace(uint32_t old_slot, uint32_t new_slot);
@@ -57,6 +59,7 @@ class SlotIndex {
   }
   void Clear() {
     blocks_.clear();
+    finger_ = blocks_.end();
     size_ = 0;
   }
 
@@ -102,8 +105,30 @@ class SlotIndex {
   }
   // Where member `slot` is (its block and position), found by its current key.
   std::optional<std::pair<typename Blocks::iterator, size_t>> Locate(uint32_t slot);
+  // Removes the member at `pos` of block `b`, dropping or merging thinned blocks.
+  void EraseAt(typename Blocks::iterator b, size_t pos);
+  // BlockFor, trying the block used last first: PEL traffic comes in runs (appends at the end,
+  // acks from the front), which then skip the map's search.
+  typename Blocks::iterator BlockOf(const Key& k) const {
+    auto& blocks = const_cast<Blocks&>(blocks_);
+    if (finger_ != blocks.end() && !(k < finger_->first)) {
+      auto next = std::next(finger_);
+      if (next == blocks.end() || k < next->first) return finger_;
+    }
+    finger_ = BlockFor<typename Blocks::iterator>(blocks, k);
+    return finger_;
+  }
+  void EraseBlock(typename Blocks::iterator b) {
+    if (b == finger_) finger_ = blocks_.end();
+    blocks_.erase(b);
+  }
   // First position in `v` whose key is not less than `k` (or greater than `k` when `strict`).
   size_t PositionIn(const std::vector<uint32_t>& v, const Key& k, bool strict) const {
+    // The ends first, for the same reason as BlockOf.
+    if (!strict && !v.empty()) {
+      if (order_.KeyOf(v.back()) < k) return v.size();
+      if (!(order_.KeyOf(v.front()) < k)) return 0;
+    }
     auto it = strict ? std::upper_bound(v.begin(), v.end(), k,
                                         [this](const Key& key, uint32_t s) {
                                           return key < order_.KeyOf(s);
@@ -117,6 +142,7 @@ class SlotIndex {
   Order order_;
   Blocks blocks_;
   size_t size_ = 0;
+  mutable typename Blocks::iterator finger_;  // the block BlockOf found last, or end()
 };
 
 template <typename Order>
@@ -127,12 +153,13 @@ bool SlotIndex<Order>::Insert(uint32_t slot) {
     size_++;
     return true;
   }
-  auto b = BlockFor<typename Blocks::iterator>(blocks_, k);
+  auto b = BlockOf(k);
   std::vector<uint32_t>* v = &b->second;
   size_t pos = PositionIn(*v, k, false);
   if (pos < v->size() && !(k < order_.KeyOf((*v)[pos]))) return false;
   if (k < b->first) {
     // A new smallest key: the first block's lower bound moves down to it (its vector is kept).
+    finger_ = blocks_.end();
     auto node = blocks_.extract(b);
     node.key() = k;
     b = blocks_.insert(std::move(node)).position;
@@ -166,7 +193,7 @@ std::optional<std::pair<typename SlotIndex<Order>::Blocks::iterator, size_t>>
 SlotIndex<Order>::Locate(uint32_t slot) {
   if (blocks_.empty()) return std::nullopt;
   const Key k = order_.KeyOf(slot);
-  auto b = BlockFor<typename Blocks::iterator>(blocks_, k);
+  auto b = BlockOf(k);
   const size_t pos = PositionIn(b->second, k, false);
   if (pos == b->second.size() || b->second[pos] != slot) return std::nullopt;
   return std::pair(b, pos);
@@ -176,30 +203,45 @@ template <typename Order>
 bool SlotIndex<Order>::Erase(uint32_t slot) {
   auto at = Locate(slot);
   if (!at) return false;
-  auto [b, pos] = *at;
+  EraseAt(at->first, at->second);
+  return true;
+}
+
+template <typename Order>
+std::optional<uint32_t> SlotIndex<Order>::EraseKey(const Key& k) {
+  if (blocks_.empty()) return std::nullopt;
+  auto b = BlockOf(k);
+  const size_t pos = PositionIn(b->second, k, false);
+  if (pos == b->second.size() || k < order_.KeyOf(b->second[pos])) return std::nullopt;
+  const uint32_t slot = b->second[pos];
+  EraseAt(b, pos);
+  return slot;
+}
+
+template <typename Order>
+void SlotIndex<Order>::EraseAt(typename Blocks::iterator b, size_t pos) {
   std::vector<uint32_t>& v = b->second;
   v.erase(v.begin() + static_cast<std::ptrdiff_t>(pos));
   size_--;
   if (v.empty()) {
-    blocks_.erase(b);
-    return true;
+    EraseBlock(b);
+    return;
   }
   // A thinned block joins a neighbour when both fit in three quarters of a block, so
   // scattered erases do not leave many near-empty blocks. A block draining from the front (acks in ID order) meets a full
   // successor and is simply emptied, with no copying back and forth.
-  if (v.size() >= kBlock / 4) return true;
+  if (v.size() >= kBlock / 4) return;
   constexpr size_t kMerged = kBlock * 3 / 4;
   if (auto next = std::next(b); next != blocks_.end() && v.size() + next->second.size() <= kMerged) {
     v.insert(v.end(), next->second.begin(), next->second.end());
-    blocks_.erase(next);
+    EraseBlock(next);
   } else if (b != blocks_.begin()) {
     auto& prev = std::prev(b)->second;
     if (prev.size() + v.size() <= kMerged) {
       prev.insert(prev.end(), v.begin(), v.end());
-      blocks_.erase(b);
+      EraseBlock(b);
     }
   }
-  return true;
 }
 
 template <typename Order>
@@ -235,7 +277,7 @@ template <typename Order>
 bool SlotIndex<Order>::Iterator::Bound(const Key& k, bool strict) {
   const Blocks& blocks = index_->blocks_;
   if (blocks.empty()) return Invalidate();
-  block_ = BlockFor<typename Blocks::const_iterator>(blocks, k);
+  block_ = index_->BlockOf(k);
   pos_ = index_->PositionIn(block_->second, k, strict);
   if (pos_ == block_->second.size()) {
     ++block_;

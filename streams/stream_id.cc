@@ -69,6 +69,20 @@ bool IsExclusive(std::string_view arg) { return arg.size() > 1 && arg[0] == '(';
 }  // namespace
 
 bool ParseIdNumber(std::string_view s, uint64_t& out) {
+  // Fast path, the shape of nearly every ID: 1 to 19 plain digits, which cannot overflow.
+  if (!s.empty() && s.size() <= 19) {
+    uint64_t v = 0;
+    size_t i = 0;
+    for (; i < s.size(); i++) {
+      const auto d = static_cast<unsigned char>(s[i] - '0');
+      if (d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i == s.size()) {
+      out = v;
+      return true;
+    }
+  }
   if (IsCanonicalNegativeInt64(s)) return false;
   size_t i = 0;
   while (i < s.size() && IsCSpace(s[i])) i++;

@@ -18,6 +18,10 @@ struct StreamID {
   uint64_t seq = 0;
 
   friend constexpr auto operator<=>(const StreamID&, const StreamID&) = default;
+  // Spelled out: GCC calls the defaulted <=> out of line from the PEL's and the tree's searches.
+  friend constexpr bool operator<(const StreamID& a, const StreamID& b) {
+    return a.ms != b.ms ? a.ms < b.ms : a.seq < b.seq;
+  }
 
   static constexpr StreamID Min() { return {0, 0}; }
   static constexpr StreamID Max() { return {UINT64_MAX, UINT64_MAX}; }

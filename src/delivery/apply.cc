@@ -13,8 +13,11 @@ namespace server {
 
 namespace {
 
-void AddRecord(DeliveryContext& dc, Record r) {
-  if (dc.records != nullptr) dc.records->push_back(std::move(r));
+// Builds the record only when something keeps it (no AOF and no replicas: nothing does), as a
+// record is a dozen strings per delivered entry.
+template <typename Build>
+void AddRecord(DeliveryContext& dc, Build build) {
+  if (dc.records != nullptr) dc.records->push_back(build());
 }
 
 // Gives pending `e` to `c` as a counted delivery: its next due time, and its record (an XCLAIM
@@ -23,13 +26,13 @@ void RedeliverTo(DeliveryContext& dc, const GroupRef& ref, GroupDue& due, stream
                  streams::Consumer& c) {
   ref.g.Redeliver(e, c, dc.now_ms, true);
   due.AfterDelivery(e);
-  AddRecord(dc, ClaimRecord(ref.key, ref.group, e, ref.g));
+  AddRecord(dc, [&] { return ClaimRecord(ref.key, ref.group, e, ref.g); });
 }
 
 // Deleted from the stream while pending: nothing can be delivered, so the reference is dropped.
 void Drop(DeliveryContext& dc, const GroupRef& ref, streams::StreamID id) {
   ref.g.Ack(id);
-  AddRecord(dc, DropPendingRecord(ref.key, ref.group, id));
+  AddRecord(dc, [&] { return DropPendingRecord(ref.key, ref.group, id); });
 }
 
 bool DeadLetterEntry(DeliveryContext& dc, const GroupRef& ref, GroupDue& due,
@@ -61,11 +64,11 @@ void ApplyGroupRead(DeliveryContext& dc, const GroupRef& ref, streams::Consumer&
     if (noack) continue;
     streams::PendingEntry* e = g.RecordDelivery(id, c, dc.now_ms);
     due.AfterDelivery(*e);
-    AddRecord(dc, ClaimRecord(ref.key, ref.group, *e, g));
+    AddRecord(dc, [&] { return ClaimRecord(ref.key, ref.group, *e, g); });
     into_pel = true;
   }
   // XCLAIM's LASTID moves the group on replay but not its entries-read: this sets both.
-  if (!plan.fresh.empty()) AddRecord(dc, PositionRecord(ref.key, ref.group, g));
+  if (!plan.fresh.empty()) AddRecord(dc, [&] { return PositionRecord(ref.key, ref.group, g); });
   due.Commit(dc.state, dc.db, ref.key, ref.group, dc.records);
   // XINFO CONSUMERS "inactive" (7.2): time since the consumer last got entries into the PEL.
   if (into_pel) c.active_time_ms = dc.now_ms;
@@ -97,7 +100,7 @@ void ApplyAutoClaim(DeliveryContext& dc, const GroupRef& ref, streams::Consumer&
     g.Redeliver(e, c, dc.now_ms, /*count_delivery=*/!just_id);
     c.active_time_ms = dc.now_ms;
     due.AfterDelivery(e);
-    AddRecord(dc, ClaimRecord(ref.key, ref.group, e, g));
+    AddRecord(dc, [&] { return ClaimRecord(ref.key, ref.group, e, g); });
   }
   due.Commit(dc.state, dc.db, ref.key, ref.group, dc.records);
 }
@@ -129,7 +132,7 @@ void ApplyClaim(DeliveryContext& dc, const GroupRef& ref, streams::Consumer& c,
     }
     c.active_time_ms = dc.now_ms;
     due.AfterDelivery(*e);
-    AddRecord(dc, ClaimRecord(ref.key, ref.group, *e, g));
+    AddRecord(dc, [&] { return ClaimRecord(ref.key, ref.group, *e, g); });
   }
   due.Commit(dc.state, dc.db, ref.key, ref.group);
 }
@@ -152,21 +155,23 @@ void ApplyNack(DeliveryContext& dc, const GroupRef& ref,
     g.SetDeliveryCount(*e, step.count);
     g.Nack(*e);
     due.AfterNack(*e, dc.now_ms, due_at);
-    Record r{"XNACK",
-             std::string(ref.key),
-             std::string(ref.group),
-             "FAIL",
-             "IDS",
-             "1",
-             step.id.ToString(),
-             "RETRYCOUNT",
-             std::to_string(e->delivery_count()),
-             "FORCE"};
-    if (e->due_ms() >= 0) {
-      r.emplace_back("DUE-AT");
-      r.push_back(std::to_string(e->due_ms()));
-    }
-    AddRecord(dc, std::move(r));
+    AddRecord(dc, [&] {
+      Record r{"XNACK",
+               std::string(ref.key),
+               std::string(ref.group),
+               "FAIL",
+               "IDS",
+               "1",
+               step.id.ToString(),
+               "RETRYCOUNT",
+               std::to_string(e->delivery_count()),
+               "FORCE"};
+      if (e->due_ms() >= 0) {
+        r.emplace_back("DUE-AT");
+        r.push_back(std::to_string(e->due_ms()));
+      }
+      return r;
+    });
   }
   due.Commit(dc.state, dc.db, ref.key, ref.group, dc.records);
 }

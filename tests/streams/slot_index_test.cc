@@ -158,7 +158,7 @@ TEST_CASE("SlotIndex seeks land where each SeekOp says", "[slot_index]") {
   CHECK_FALSE(it.Valid());
 }
 
-TEST_CASE("SlotIndex agrees with std::set over random inserts, erases and seeks",
+TEST_CASE("SlotIndex agrees with std::set over random inserts, erases by slot and by key, and seeks",
           "[slot_index]") {
   std::mt19937_64 rng(7);
   // Each slot has a fixed key; keys repeat (two slots may share a key) so duplicates are tried.
@@ -178,7 +178,14 @@ TEST_CASE("SlotIndex agrees with std::set over random inserts, erases and seeks"
         model.insert(k);
         owner[static_cast<size_t>(k)] = slot;
       }
-    } else if (op < 8) {
+    } else if (op == 7) {
+      const auto erased = index.EraseKey(k);
+      REQUIRE(erased.has_value() == (model.count(k) != 0));
+      if (erased) {
+        REQUIRE(*erased == static_cast<uint32_t>(owner[static_cast<size_t>(k)]));
+        model.erase(k);
+      }
+    } else if (op < 7) {
       const bool member = model.count(k) != 0 && owner[static_cast<size_t>(k)] == slot;
       REQUIRE(index.Erase(slot) == member);
       if (member) model.erase(k);
