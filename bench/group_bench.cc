@@ -1,6 +1,8 @@
 // Consumer-group workload driver for bench/groups.sh, run against one server holding stream
 // `s` (loaded by the script). Prints "key value" lines:
 //   pending_bytes    used_memory growth per pending entry while one group holds all N pending
+//   pending_bytes_after_acks  the same per entry still pending after XACK of 9 in every 10 (in
+//                    ID order, so every part of the PEL thins out): what scattered acks give back
 //   entries_per_sec  XREADGROUP COUNT 100 + XACK of those 100, one round trip each, over all N
 //   cpu_us_per_entry the server's user+sys CPU time (from /proc) per entry of that loop
 // Options (for bench/policy.sh; without them the run is exactly groups.sh's):
@@ -110,16 +112,34 @@ int main(int argc, char** argv) {
   if (memory) {
     CreateGroup(c, "gmem", policy);
     const long long before = InfoField(c, "memory", "used_memory");
+    std::vector<std::string> delivered;
     for (int turn = 0;; turn++) {
       const std::string consumer = "c" + std::to_string(turn % consumers);
-      if (EntryIds(Command(c, {"XREADGROUP", "GROUP", "gmem", consumer, "COUNT", "1000",
-                               "STREAMS", "s", ">"}).get()).empty()) {
-        break;
-      }
+      auto ids = EntryIds(Command(c, {"XREADGROUP", "GROUP", "gmem", consumer, "COUNT", "1000",
+                                      "STREAMS", "s", ">"}).get());
+      if (ids.empty()) break;
+      delivered.insert(delivered.end(), ids.begin(), ids.end());
     }
     const long long after = InfoField(c, "memory", "used_memory");
     std::printf("pending_bytes %.1f\n",
                 static_cast<double>(after - before) / static_cast<double>(n));
+    std::vector<std::string> ack = {"XACK", "s", "gmem"};
+    size_t kept = 0;
+    for (size_t i = 0; i < delivered.size(); i++) {
+      if (i % 10 == 0) {
+        kept++;
+        continue;
+      }
+      ack.push_back(delivered[i]);
+      if (ack.size() == 1003 || i + 1 == delivered.size()) {
+        Command(c, ack);
+        ack.resize(3);
+      }
+    }
+    if (ack.size() > 3) Command(c, ack);
+    const long long thinned = InfoField(c, "memory", "used_memory");
+    std::printf("pending_bytes_after_acks %.1f\n",
+                static_cast<double>(thinned - before) / static_cast<double>(std::max<size_t>(kept, 1)));
     if (idle_secs > 0) {
       // Nothing is sent meanwhile: what the server spends is its timers' and cron's own.
       const double idle0 = CpuSeconds(pid);

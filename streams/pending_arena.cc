@@ -174,7 +174,8 @@ void PendingArena::Free(PendingEntry& e) {
 }
 
 void PendingArena::Compact(const std::function<void(uint32_t, uint32_t)>& moved) {
-  while (Sparse()) {
+  if (!Sparse()) return;
+  while (live_ * 10 < capacity_ * 9 && chunk_count() > 1) {
     uint32_t sparsest = kNone;
     for (uint32_t n = 0; n < chunks_.size(); n++) {
       if (chunks_[n].records == nullptr) continue;

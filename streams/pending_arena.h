@@ -56,7 +56,8 @@ class PendingArena {
   // Whether Compact() would find work: under half the records are live, in two chunks or more.
   bool Sparse() const { return live_ * 2 < capacity_ && chunk_count() > 1; }
   // Moves the live records of the sparsest chunks into the free records of the others, and
-  // releases the emptied chunks, while the arena is Sparse() and the rest has room. Calls
+  // releases the emptied chunks, until nine records in ten are live or the rest has no room
+  // (going past the trigger of Sparse() keeps the next compaction a half-drain away). Calls
   // moved(old_slot, new_slot) for each record after copying it and before freeing the old one
   // (both readable then). Every PendingEntry* and & held outside becomes invalid.
   void Compact(const std::function<void(uint32_t old_slot, uint32_t new_slot)>& moved);

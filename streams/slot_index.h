@@ -230,6 +230,9 @@ void SlotIndex<Order>::EraseAt(typename Blocks::iterator b, size_t pos) {
   // A thinned block joins a neighbour when both fit in three quarters of a block, so
   // scattered erases do not leave many near-empty blocks. A block draining from the front (acks in ID order) meets a full
   // successor and is simply emptied, with no copying back and forth.
+  // A block thinned to a quarter of its storage gives the rest back (scattered acks would
+  // otherwise leave every block holding 512 bytes for a few slots).
+  if (v.size() * 4 <= v.capacity() && v.capacity() > 16) v.shrink_to_fit();
   if (v.size() >= kBlock / 4) return;
   constexpr size_t kMerged = kBlock * 3 / 4;
   if (auto next = std::next(b); next != blocks_.end() && v.size() + next->second.size() <= kMerged) {
