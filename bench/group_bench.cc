@@ -9,6 +9,11 @@
 //   --policy "ARGS"     XGROUP SETPOLICY s <group> ARGS right after each XGROUP CREATE, checked
 //                       in XINFO GROUPS (a Runnel extension: not for Redis)
 //   --consumers N       the memory phase reads with N consumers in turn (default 1)
+//   --connections N     the read+ack loop runs on N connections at once, one consumer each,
+//                       each sending its XACK of the last batch and its next XREADGROUP in one
+//                       write (default 1: one command per round trip, as round 1 measured).
+//                       One client waiting on every round trip leaves both servers mostly
+//                       idle and measures the round trips; N > 1 keeps the server busy.
 //   --skip-memory       no pending_bytes phase;  --skip-throughput  no read+ack phase
 //   --idle SECONDS      with all N entries pending (memory phase), also print idle_cpu_ms: the
 //                       server's CPU time over SECONDS of no commands
@@ -68,6 +73,77 @@ void CreateGroup(redisContext* c, const std::string& group, const std::string& p
   std::exit(1);
 }
 
+// One consumer, one command per round trip: XREADGROUP COUNT 100, then XACK of what came.
+long long ReadAckLoop(redisContext* c) {
+  long long done = 0;
+  for (;;) {
+    auto ids = EntryIds(
+        Command(c, {"XREADGROUP", "GROUP", "g", "c", "COUNT", "100", "STREAMS", "s", ">"}).get());
+    if (ids.empty()) break;
+    std::vector<std::string> ack = {"XACK", "s", "g"};
+    ack.insert(ack.end(), ids.begin(), ids.end());
+    if (Command(c, ack)->integer != static_cast<long long>(ids.size())) {
+      bench::Die("XACK acknowledged fewer entries than it was given");
+    }
+    done += static_cast<long long>(ids.size());
+  }
+  return done;
+}
+
+ReplyPtr NextReply(redisContext* c) {
+  void* r = nullptr;
+  if (redisGetReply(c, &r) != REDIS_OK || r == nullptr) {
+    bench::Die(std::string("connection error: ") + c->errstr);
+  }
+  ReplyPtr reply(static_cast<redisReply*>(r), freeReplyObject);
+  if (reply->type == REDIS_REPLY_ERROR) bench::Die("error reply: " + std::string(reply->str));
+  return reply;
+}
+
+// `n` connections, consumer "p<i>" on the i-th: each round, every connection sends the XACK of
+// its last batch and its next XREADGROUP COUNT 100 in one write, then every reply is read.
+long long PipelinedReadAckLoop(int port, int n) {
+  struct Conn {
+    redisContext* c;
+    std::string consumer;
+    std::vector<std::string> unacked;
+    bool active = true;
+  };
+  std::vector<Conn> conns;
+  for (int i = 0; i < n; i++) conns.push_back({bench::Connect(port), "p" + std::to_string(i), {}});
+  long long done = 0;
+  for (bool any = true; any;) {
+    any = false;
+    for (Conn& k : conns) {
+      if (!k.unacked.empty()) {
+        std::vector<std::string> ack = {"XACK", "s", "g"};
+        ack.insert(ack.end(), k.unacked.begin(), k.unacked.end());
+        bench::Append(k.c, ack);
+      }
+      if (k.active) {
+        bench::Append(k.c, {"XREADGROUP", "GROUP", "g", k.consumer, "COUNT", "100", "STREAMS",
+                            "s", ">"});
+      }
+    }
+    for (Conn& k : conns) {
+      if (!k.unacked.empty()) {
+        if (NextReply(k.c)->integer != static_cast<long long>(k.unacked.size())) {
+          bench::Die("XACK acknowledged fewer entries than it was given");
+        }
+        done += static_cast<long long>(k.unacked.size());
+        k.unacked.clear();
+      }
+      if (k.active) {
+        k.unacked = EntryIds(NextReply(k.c).get());
+        k.active = !k.unacked.empty();
+      }
+      any = any || k.active || !k.unacked.empty();
+    }
+  }
+  for (Conn& k : conns) redisFree(k.c);
+  return done;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -75,10 +151,13 @@ int main(int argc, char** argv) {
   bool memory = true, throughput = true;
   int idle_secs = 0;
   int consumers = 1;
+  int connections = 1;
   for (int i = 1; i < argc; i++) {
     const std::string a = argv[i];
     if (a == "--policy" && i + 1 < argc) {
       policy = argv[++i];
+    } else if (a == "--connections" && i + 1 < argc) {
+      connections = std::max(1, std::atoi(argv[++i]));
     } else if (a == "--consumers" && i + 1 < argc) {
       consumers = std::max(1, std::atoi(argv[++i]));
     } else if (a == "--idle" && i + 1 < argc) {
@@ -97,7 +176,7 @@ int main(int argc, char** argv) {
   if (port.empty()) {
     std::fprintf(stderr,
                  "usage: group_bench PORT [--policy \"ARGS\"] [--skip-memory] "
-                 "[--skip-throughput] [--idle SECONDS] [--consumers N]\n");
+                 "[--skip-throughput] [--idle SECONDS] [--consumers N] [--connections N]\n");
     return 2;
   }
   redisContext* c = redisConnect("127.0.0.1", std::atoi(port.c_str()));
@@ -157,19 +236,8 @@ int main(int argc, char** argv) {
   CreateGroup(c, "g", policy);
   const double cpu0 = CpuSeconds(pid);
   const auto t0 = std::chrono::steady_clock::now();
-  long long done = 0;
-  for (;;) {
-    auto ids = EntryIds(
-        Command(c, {"XREADGROUP", "GROUP", "g", "c", "COUNT", "100", "STREAMS", "s", ">"}).get());
-    if (ids.empty()) break;
-    std::vector<std::string> ack = {"XACK", "s", "g"};
-    ack.insert(ack.end(), ids.begin(), ids.end());
-    if (Command(c, ack)->integer != static_cast<long long>(ids.size())) {
-      std::fprintf(stderr, "XACK acknowledged fewer entries than it was given\n");
-      return 1;
-    }
-    done += static_cast<long long>(ids.size());
-  }
+  const long long done =
+      connections == 1 ? ReadAckLoop(c) : PipelinedReadAckLoop(std::atoi(port.c_str()), connections);
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double cpu = CpuSeconds(pid) - cpu0;
