@@ -351,9 +351,11 @@ class ReplaySpecCache {
 
 // Runs one replayed command as Redis's loader does, handler straight away: none of what only
 // a live client needs (command statistics, SLOWLOG and latency timing, MONITOR, client-side
-// caching, CLIENT LIST's last command, waking blocked clients), since before the port opens
-// there is no one to see it. What the handlers rely on stays: the command's time, the nesting
-// depth, the executing client and the propagation frame (what a handler records is dropped).
+// caching, CLIENT LIST's last command), since before the port opens there is no one to see it.
+// What the handlers rely on stays: the command's time, the nesting depth, the executing client
+// and the propagation frame (what a handler records is dropped). A replica loading its
+// primary's snapshot does have clients, but the FLUSHALL before it marked every key they
+// block on as ready, so they are served once the load is done.
 void RunReplayed(ServerState& state, Client& client, const CommandSpec& spec,
                  std::span<const std::string_view> argv, resp::Writer& reply) {
   state.command_time_ms = state.NextCommandTime();
