@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -21,6 +22,7 @@
 #include "src/transactions.h"
 #include "src/dispatch.h"
 #include "src/log.h"
+#include "src/memory.h"
 
 namespace server {
 
@@ -31,6 +33,7 @@ constexpr uint64_t kAofClientId = std::numeric_limits<uint64_t>::max();
 // Replayed commands still record what they propagate; dropping it every so often keeps a big
 // file from holding a second copy of itself in memory.
 constexpr size_t kDiscardPropagationEvery = 1024;
+static_assert((kDiscardPropagationEvery & (kDiscardPropagationEvery - 1)) == 0);
 
 std::string Printable(std::string_view bytes, size_t max = 32) {
   std::string out;
@@ -266,6 +269,114 @@ bool LoadRedisMultiPart(ServerState& state, const std::string& dir, const std::s
   return true;
 }
 
+// Reads the decimal at `p` that ends at a CRLF: at most 18 digits and no leading zero (a form
+// the writer never produces, left to the RESP parser). Moves `p` past the CRLF; false when
+// the text is anything else or `end` comes first.
+inline bool ReadCrlfLength(const char*& p, const char* end, uint64_t& n) {
+  const char* first = p;
+  n = 0;
+  while (p < end && static_cast<unsigned char>(*p - '0') < 10) n = n * 10 + static_cast<uint64_t>(*p++ - '0');
+  const ptrdiff_t digits = p - first;
+  if (digits == 0 || digits > 18 || (digits > 1 && *first == '0')) return false;
+  if (end - p < 2 || p[0] != '\r' || p[1] != '\n') return false;
+  p += 2;
+  return true;
+}
+
+// The loader's own reading of one command as the AOF writer frames it: `*<n>\r\n` (n >= 1),
+// then n times `$<len>\r\n<len bytes>\r\n`. On success `argv` holds views into `data` and
+// `pos` is past the command. Anything else (a torn tail, a corrupt or unusual framing) is
+// false with `pos` unchanged: resp::Parser then reads it, and its verdict and error text
+// stand, so this only makes the common case cheap (no copy, no per-argument state machine).
+bool ParseWellFormedCommand(std::string_view data, size_t& pos,
+                            std::vector<std::string_view>& argv) {
+  const char* const end = data.data() + data.size();
+  const char* p = data.data() + pos + 1;  // past '*'
+  uint64_t argc = 0;
+  if (!ReadCrlfLength(p, end, argc) || argc == 0) return false;
+  argv.clear();
+  for (uint64_t i = 0; i < argc; i++) {
+    if (p == end || *p != '$') return false;
+    p++;
+    uint64_t len = 0;
+    if (!ReadCrlfLength(p, end, len)) return false;
+    if (static_cast<uint64_t>(end - p) < len + 2) return false;
+    const char* arg_end = p + len;
+    if (arg_end[0] != '\r' || arg_end[1] != '\n') return false;
+    argv.emplace_back(p, static_cast<size_t>(len));
+    p = arg_end + 2;
+  }
+  pos = static_cast<size_t>(p - data.data());
+  return true;
+}
+
+// Resolve() with a memory: an AOF repeats the same few commands in the same spelling, so the
+// last top-level spec is reused while argv[0] is byte for byte the same name (and its arity
+// fits); anything else goes through Resolve, which also words the errors.
+class ReplaySpecCache {
+ public:
+  explicit ReplaySpecCache(const CommandTable& table)
+      : table_(table),
+        multi_(table.Find("multi")),
+        exec_(table.Find("exec")),
+        discard_(table.Find("discard")) {}
+
+  Result<const CommandSpec*> Resolve(std::span<const std::string_view> argv) {
+    if (last_ != nullptr && argv[0] == last_name_ &&
+        (last_->arity >= 0 ? argv.size() == static_cast<size_t>(last_->arity)
+                           : argv.size() >= static_cast<size_t>(-last_->arity))) {
+      return last_;
+    }
+    auto resolved = server::Resolve(table_, argv);
+    if (resolved && (*resolved)->subcommands.empty() &&
+        EqualsIgnoreCase((*resolved)->name, argv[0])) {
+      last_ = *resolved;
+      last_name_ = argv[0];  // a view into the file, which outlives the replay
+    }
+    return resolved;
+  }
+  // The transaction commands the loader handles itself (null in a table without them).
+  const CommandSpec* multi() const { return multi_; }
+  const CommandSpec* exec() const { return exec_; }
+  const CommandSpec* discard() const { return discard_; }
+
+ private:
+  const CommandTable& table_;
+  const CommandSpec* multi_;
+  const CommandSpec* exec_;
+  const CommandSpec* discard_;
+  const CommandSpec* last_ = nullptr;
+  std::string_view last_name_;
+};
+
+// Runs one replayed command as Redis's loader does, handler straight away: none of what only
+// a live client needs (command statistics, SLOWLOG and latency timing, MONITOR, client-side
+// caching, CLIENT LIST's last command), since before the port opens there is no one to see it.
+// What the handlers rely on stays: the command's time, the nesting depth, the executing client
+// and the propagation frame (what a handler records is dropped). A replica loading its
+// primary's snapshot does have clients, but the FLUSHALL before it marked every key they
+// block on as ready, so they are served once the load is done.
+void RunReplayed(ServerState& state, Client& client, const CommandSpec& spec,
+                 std::span<const std::string_view> argv, resp::Writer& reply) {
+  state.command_time_ms = state.NextCommandTime();
+  CommandContext ctx{argv, client, state, reply, state.command_time_ms, &spec};
+  client.command_depth++;
+  const uint64_t outer_client = state.executing_client;
+  state.executing_client = client.id;
+  state.propagation.BeginCommand(client.db_index);
+  const resp::Writer::Mark reply_start = reply.mark();
+  spec.handler(ctx);
+  state.propagation.EndCommand(argv, (spec.flags & kWrite) && !reply.IsErrorSince(reply_start));
+  client.command_depth--;
+  state.executing_client = outer_client;
+}
+
+// used_memory_peak, which Execute samples after every command, sampled by the loader every
+// so many commands and at the end.
+void SamplePeakMemory(ServerState& state) {
+  if (CountingAllocatorActive()) state.peak_memory = std::max(state.peak_memory, CountedBytes());
+}
+
 }  // namespace
 
 AofReplayResult ReplayAof(ServerState& state, std::string_view data) {
@@ -280,23 +391,30 @@ AofReplayResult ReplayAof(ServerState& state, std::string_view data) {
   client.command_depth = 1;
   std::string out;
   resp::Writer reply(out);
+  reply.set_error_sink(&state.error_stats);
   resp::ParserLimits limits;
   limits.max_bulk_len = std::numeric_limits<int64_t>::max();
   resp::Parser parser(limits);
+  ReplaySpecCache specs(*state.commands);
 
+  // A transaction's commands wait for its EXEC; their arguments, views into `data`, are kept
+  // end to end in one vector.
   struct Queued {
     size_t offset;
     const CommandSpec* spec;
-    std::vector<std::string_view> argv;
+    size_t first_arg;
+    size_t argc;
   };
   bool in_multi = false;
   size_t multi_offset = 0;
   std::vector<Queued> queue;
+  std::vector<std::string_view> queued_args;
+  std::vector<std::string_view> argv;
 
-  auto run = [&](size_t offset, const CommandSpec& spec, std::span<const std::string_view> argv) {
+  auto run = [&](size_t offset, const CommandSpec& spec, std::span<const std::string_view> args) {
     out.clear();
     const resp::Writer::Mark reply_start = reply.mark();
-    Execute(state, client, spec, argv, reply);
+    RunReplayed(state, client, spec, args, reply);
     r.commands++;
     if (reply.IsErrorSince(reply_start)) {
       if (r.failed++ == 0) {
@@ -305,7 +423,10 @@ AofReplayResult ReplayAof(ServerState& state, std::string_view data) {
         r.first_failed_error = out.substr(1, end == std::string::npos ? end : end - 1);
       }
     }
-    if (state.propagation.size() >= kDiscardPropagationEvery) state.propagation.Take();
+    if ((r.commands & (kDiscardPropagationEvery - 1)) == 0) {
+      if (state.propagation.size() > 0) state.propagation.Take();
+      SamplePeakMemory(state);
+    }
   };
   auto corrupt = [&](size_t offset, std::string error) {
     r.ending = AofReplayResult::Ending::kCorrupt;
@@ -332,40 +453,45 @@ AofReplayResult ReplayAof(ServerState& state, std::string_view data) {
       corrupt(start, "expected '*', got '" + Printable(data.substr(pos, 1)) + "'");
       break;
     }
-    parser.Reset();
-    const auto status = parser.Parse(data.substr(pos));
-    if (status == resp::Parser::Status::kIncomplete) {
-      r.ending = AofReplayResult::Ending::kTorn;
-      r.error_offset = start;
-      break;
+    if (!ParseWellFormedCommand(data, pos, argv)) {
+      // Torn, corrupt or merely unusual (an empty command, a zero-padded length): the RESP
+      // parser gives the verdict and the words for it.
+      parser.Reset();
+      const auto status = parser.Parse(data.substr(pos));
+      if (status == resp::Parser::Status::kIncomplete) {
+        r.ending = AofReplayResult::Ending::kTorn;
+        r.error_offset = start;
+        break;
+      }
+      if (status == resp::Parser::Status::kError) {
+        corrupt(start, parser.error());
+        break;
+      }
+      argv.assign(parser.args().begin(), parser.args().end());
+      // The parser skips the two bytes after a bulk without looking: a file must have CRLF
+      // there.
+      bool framed = true;
+      for (std::string_view a : argv) {
+        const char* after = a.data() + a.size();
+        framed = framed && after[0] == '\r' && after[1] == '\n';
+      }
+      if (!framed) {
+        corrupt(start, "an argument is not followed by CRLF");
+        break;
+      }
+      if (argv.empty()) {
+        corrupt(start, "empty command");
+        break;
+      }
+      pos += parser.consumed();
     }
-    if (status == resp::Parser::Status::kError) {
-      corrupt(start, parser.error());
-      break;
-    }
-    const std::vector<std::string_view>& argv = parser.args();
-    // The parser skips the two bytes after a bulk without looking: a file must have CRLF there.
-    bool framed = true;
-    for (std::string_view a : argv) {
-      const char* after = a.data() + a.size();
-      framed = framed && after[0] == '\r' && after[1] == '\n';
-    }
-    if (!framed) {
-      corrupt(start, "an argument is not followed by CRLF");
-      break;
-    }
-    if (argv.empty()) {
-      corrupt(start, "empty command");
-      break;
-    }
-    pos += parser.consumed();
-    auto resolved = Resolve(*state.commands, argv);
+    auto resolved = specs.Resolve(argv);
     if (!resolved) {
       corrupt(start, std::string(resolved.error()));
       break;
     }
     const CommandSpec* spec = *resolved;
-    if (spec->name == "multi") {
+    if (spec == specs.multi()) {
       if (in_multi) {
         corrupt(start, "MULTI inside MULTI");
         break;
@@ -373,23 +499,29 @@ AofReplayResult ReplayAof(ServerState& state, std::string_view data) {
       in_multi = true;
       multi_offset = start;
       queue.clear();
+      queued_args.clear();
       continue;
     }
-    if (spec->name == "exec" || spec->name == "discard") {
+    if (spec == specs.exec() || spec == specs.discard()) {
       if (!in_multi) {
         corrupt(start, std::string(AsciiUpper(spec->name)) + " without MULTI");
         break;
       }
-      if (spec->name == "exec") {
-        for (const Queued& q : queue) run(q.offset, *q.spec, q.argv);
+      if (spec == specs.exec()) {
+        for (const Queued& q : queue) {
+          run(q.offset, *q.spec,
+              std::span<const std::string_view>(queued_args).subspan(q.first_arg, q.argc));
+        }
       }
       queue.clear();
+      queued_args.clear();
       in_multi = false;
       r.valid_bytes = pos;
       continue;
     }
     if (in_multi) {
-      queue.push_back(Queued{start, spec, argv});
+      queue.push_back(Queued{start, spec, queued_args.size(), argv.size()});
+      queued_args.insert(queued_args.end(), argv.begin(), argv.end());
       continue;
     }
     run(start, *spec, argv);
@@ -402,6 +534,7 @@ AofReplayResult ReplayAof(ServerState& state, std::string_view data) {
   }
   UnwatchAll(state, client);
   state.propagation.Take();
+  SamplePeakMemory(state);
   state.loading = was_loading;
   return r;
 }

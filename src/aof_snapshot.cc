@@ -150,15 +150,7 @@ class StreamEmitter {
         if (!Send({"XGROUP", "CREATECONSUMER", key_, name, cname})) return false;
         continue;
       }
-      streams::PendingIndex::Iterator it(c->pel);
-      for (bool ok = it.Seek(streams::SeekOp::kFirst); ok; ok = it.Next()) {
-        const PendingEntry& e = *it.Value();
-        if (!Send({"XCLAIM", key_, name, cname, "0", e.id.ToString(), "TIME",
-                   std::to_string(e.delivery_time_ms), "RETRYCOUNT",
-                   std::to_string(e.delivery_count()), "FORCE", "JUSTID"})) {
-          return false;
-        }
-      }
+      if (!Claims(name, cname, c->pel)) return false;
     }
     bool ok = true;
     g.ForEachNacked([&](PendingEntry& e) {
@@ -172,6 +164,37 @@ class StreamEmitter {
       return ok;
     });
     return ok;
+  }
+
+  // A consumer's pending entries in ID order, as XCLAIMs of up to kClaimBatch IDs: a run of
+  // entries sharing their delivery time and count (one XREADGROUP's delivery, typically) is one
+  // command, which replays much faster than a command per entry and makes the same PEL.
+  static constexpr size_t kClaimBatch = 100;
+  bool Claims(const std::string& group, const std::string& consumer,
+              const streams::PendingIndex& pel) {
+    Argv ids;
+    int64_t time = 0;
+    uint64_t count = 0;
+    auto flush = [&] {
+      if (ids.empty()) return true;
+      Argv argv{"XCLAIM", key_, group, consumer, "0"};
+      for (std::string& id : ids) argv.push_back(std::move(id));
+      ids.clear();
+      argv.insert(argv.end(), {"TIME", std::to_string(time), "RETRYCOUNT", std::to_string(count),
+                               "FORCE", "JUSTID"});
+      return Send(std::move(argv));
+    };
+    streams::PendingIndex::Iterator it(pel);
+    for (bool ok = it.Seek(streams::SeekOp::kFirst); ok; ok = it.Next()) {
+      const PendingEntry& e = *it.Value();
+      const bool joins = !ids.empty() && ids.size() < kClaimBatch &&
+                         e.delivery_time_ms == time && e.delivery_count() == count;
+      if (!joins && !flush()) return false;
+      time = e.delivery_time_ms;
+      count = e.delivery_count();
+      ids.push_back(e.id.ToString());
+    }
+    return flush();
   }
 
   // Stand-ins below the first live entry go with an exact trim, which (unlike XDEL) leaves

@@ -1,6 +1,7 @@
 // The compact form of the dataset an AOF rewrite writes: for each database a SELECT, then per
 // key the fewest commands that rebuild it exactly when replayed (strings as SET [PXAT], streams
-// as XADDs with their IDs plus XSETID, groups, consumers, PELs and the NACKed zone).
+// as XADDs with their IDs plus XSETID, groups, consumers, PELs as XCLAIMs of up to 100 IDs
+// sharing a delivery time and count, and the NACKed zone).
 // Pure: it reads the databases and never changes them, so a forked child can run it.
 #pragma once
 

@@ -475,6 +475,21 @@ TEST_CASE("A message published on the primary reaches subscribers of its replica
   CHECK(aof.find("SET") != std::string::npos);
 }
 
+TEST_CASE("A client blocked on a replica is served by the entries its full sync loads",
+          "[integration][replication]") {
+  ReplNode p_node, r_node;
+  itest::Redis p(p_node.port, 10), r(r_node.port, 10);
+  REQUIRE(p.Text({"XADD", "s", "5-1", "f", "v"}) == "5-1");
+  itest::RawSocket reader(r_node.port);
+  reader.SendAll(itest::Multibulk({"XREAD", "BLOCK", "0", "STREAMS", "s", "0-0"}));
+  REQUIRE(itest::WaitFor([&] { return itest::InfoInt(r, "blocked_clients") == 1; },
+                         std::chrono::milliseconds(5000)));
+  REQUIRE(r.Text({"REPLICAOF", "127.0.0.1", std::to_string(p_node.port)}) == "OK");
+  REQUIRE(ReplCaughtUp(p, r));
+  const std::string served = "*1\r\n*2\r\n$1\r\ns\r\n*1\r\n*2\r\n$3\r\n5-1\r\n*2\r\n$1\r\nf\r\n$1\r\nv\r\n";
+  CHECK(reader.ReadAtLeast(served.size(), 5000) == served);
+}
+
 TEST_CASE("A replica whose link is down keeps serving reads, transactions, pub/sub and REPLICAOF",
           "[integration][replication]") {
   ReplNode p_node;

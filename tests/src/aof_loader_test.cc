@@ -100,6 +100,58 @@ TEST_CASE("Replaying an AOF leaves nothing in the propagation log and no stats b
   CHECK(h.state.propagation.records().empty());
 }
 
+TEST_CASE("Replayed commands count in no command statistics, as Redis's loader calls handlers",
+          "[aof_loader]") {
+  Harness h;
+  REQUIRE(ReplayAof(h.state, Multibulk({"SET", "a", "1"}) + Multibulk({"INCR", "nope", "x"}) +
+                                 Multibulk({"XADD", "s", "1-1", "f", "v"}))
+              .ending == Ending::kCorrupt);
+  REQUIRE(ReplayAof(h.state, Multibulk({"SET", "b", "1"}) + Multibulk({"XADD", "s", "2-1", "f", "v"}))
+              .ending == Ending::kClean);
+  const std::string stats = h.Run({"INFO", "commandstats"});
+  CHECK(stats.find("cmdstat_set") == std::string::npos);
+  CHECK(stats.find("cmdstat_xadd") == std::string::npos);
+  CHECK(h.Run({"SLOWLOG", "LEN"}) == ":0\r\n");
+  CHECK(h.Run({"EXISTS", "a", "b"}) == ":2\r\n");
+}
+
+TEST_CASE("Each spelling of a command and each subcommand resolves on its own during replay",
+          "[aof_loader]") {
+  Harness h;
+  const std::string data =
+      Multibulk({"xadd", "s", "1-1", "f", "v"}) + Multibulk({"XADD", "s", "2-1", "f", "v"}) +
+      Multibulk({"XGROUP", "CREATE", "s", "g", "0"}) +
+      Multibulk({"XGROUP", "CREATECONSUMER", "s", "g", "alice"}) +
+      Multibulk({"xgroup", "createconsumer", "s", "g", "bob"}) +
+      Multibulk({"XAdd", "s", "3-1", "f", "v", "g", "w"});
+  AofReplayResult r = ReplayAof(h.state, data);
+  CHECK(r.ending == Ending::kClean);
+  CHECK(r.commands == 6);
+  CHECK(r.failed == 0);
+  CHECK(h.Run({"XLEN", "s"}) == ":3\r\n");
+  CHECK(h.Run({"XINFO", "GROUPS", "s"}).find("consumers\r\n:2\r\n") != std::string::npos);
+  // The same name with another argument count is still checked: a wrong arity stops the replay.
+  Harness h2;
+  const std::string good = Multibulk({"XADD", "s", "1-1", "f", "v"});
+  AofReplayResult bad = ReplayAof(h2.state, good + Multibulk({"XADD", "s", "2-1"}));
+  CHECK(bad.ending == Ending::kCorrupt);
+  CHECK(bad.error_offset == good.size());
+  CHECK_THAT(bad.error, Catch::Contains("wrong number of arguments for 'xadd'"));
+}
+
+TEST_CASE("A framing the loader's own reading declines gets the RESP parser's verdict",
+          "[aof_loader]") {
+  Harness h;
+  // A length with a leading zero: never written by us or Redis, and not RESP.
+  const std::string good = Multibulk({"SET", "a", "1"});
+  const std::string odd = "*3\r\n$3\r\nSET\r\n$01\r\nk\r\n$1\r\nv\r\n";
+  AofReplayResult r = ReplayAof(h.state, good + odd + Multibulk({"SET", "b", "2"}));
+  CHECK(r.ending == Ending::kCorrupt);
+  CHECK(r.error_offset == good.size());
+  CHECK(r.commands == 1);
+  CHECK(h.Run({"EXISTS", "a", "k", "b"}) == ":1\r\n");
+}
+
 TEST_CASE("An empty AOF replays to an empty dataset", "[aof_loader]") {
   Harness h;
   AofReplayResult r = ReplayAof(h.state, "");

@@ -142,6 +142,34 @@ TEST_CASE("Groups, consumers and PELs come back with exact delivery times and co
   CheckSnapshotRebuilds(h);
 }
 
+TEST_CASE("A consumer's pending entries are XCLAIMs of up to 100 IDs sharing time and count",
+          "[aof_rewrite]") {
+  CommandHarness h;
+  h.state.pinned_time_ms = 1000;
+  for (int i = 1; i <= 250; i++) h.Run({"XADD", "s", Str(i) + "-0", "f", Str(i)});
+  h.Run({"XGROUP", "CREATE", "s", "g", "0"});
+  h.Run({"XREADGROUP", "GROUP", "g", "alice", "COUNT", "250", "STREAMS", "s", ">"});
+  // Another time and count in the middle splits the run.
+  h.Run({"XCLAIM", "s", "g", "alice", "0", "5-0", "TIME", "777", "RETRYCOUNT", "3"});
+  const std::string text = Snapshot(h);
+  auto claim = [](int from, int to, const char* time, const char* count) {
+    std::vector<std::string> argv{"XCLAIM", "s", "g", "alice", "0"};
+    for (int i = from; i <= to; i++) argv.push_back(Str(i) + "-0");
+    for (const char* a : {"TIME", time, "RETRYCOUNT", count, "FORCE", "JUSTID"}) argv.emplace_back(a);
+    return Multibulk(argv);
+  };
+  const std::string expected = claim(1, 4, "1000", "1") + claim(5, 5, "777", "3") +
+                               claim(6, 105, "1000", "1") + claim(106, 205, "1000", "1") +
+                               claim(206, 250, "1000", "1");
+  CHECK(text.find(expected) != std::string::npos);
+  size_t claims = 0;
+  for (size_t at = text.find("XCLAIM"); at != std::string::npos; at = text.find("XCLAIM", at + 1)) {
+    claims++;
+  }
+  CHECK(claims == 5);
+  CheckSnapshotRebuilds(h);
+}
+
 TEST_CASE("A group's delivery policy comes back as XGROUP SETPOLICY right after its CREATE",
           "[aof_rewrite]") {
   CommandHarness h;
