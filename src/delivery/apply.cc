@@ -14,10 +14,10 @@ namespace server {
 namespace {
 
 // Builds the record only when something keeps it (no AOF and no replicas: nothing does), as a
-// record is a dozen strings per delivered entry.
+// record is a dozen strings per delivered entry; otherwise the change is only counted.
 template <typename Build>
 void AddRecord(DeliveryContext& dc, Build build) {
-  if (dc.records != nullptr) dc.records->push_back(build());
+  KeepRecord(dc.state.propagation, dc.records, build);
 }
 
 // Gives pending `e` to `c` as a counted delivery: its next due time, and its record (an XCLAIM

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "src/command_table.h"
+#include "src/propagation.h"
 #include "streams/consumer_group.h"
 #include "streams/stream_id.h"
 
@@ -35,6 +36,17 @@ Record DropPendingRecord(std::string_view key, std::string_view group, streams::
 // (Runnel's), recorded after a step that changed them, since a replay never re-runs the policy.
 Record CountersRecord(std::string_view key, std::string_view group,
                       const streams::ConsumerGroup& g);
+
+// Adds build()'s record to `records`, or, when `records` is null (propagation is off: no AOF
+// and no replicas, or the AOF is being replayed), only counts the change without building it.
+template <typename Build>
+void KeepRecord(Propagation& propagation, std::vector<Record>* records, Build build) {
+  if (records != nullptr) {
+    records->push_back(build());
+  } else {
+    propagation.AddUnrecorded();
+  }
+}
 
 // Records `records` in place of the running command: nothing (Suppress) when empty, bare when
 // one, and wrapped in MULTI/EXEC when more, so a replay applies them all or none, as Redis

@@ -222,15 +222,19 @@ void XClaim(CommandContext& ctx) {
   const ClaimArgs& args = *parsed;
   const int64_t now = ctx.now_ms;
   const int64_t delivery_time = ClaimDeliveryTime(args, now);
+  // Records are built only when propagation keeps them (not while the AOF is replayed).
+  const bool recording = ctx.server.propagation.enabled();
   std::vector<Record> records;
   if (args.last_id && *args.last_id > g->last_id()) {
     g->SetPosition(*args.last_id, g->entries_read());
-    records.push_back(PositionRecord(ctx.arg(1), ctx.arg(2), *g));
+    KeepRecord(ctx.server.propagation, recording ? &records : nullptr,
+               [&] { return PositionRecord(ctx.arg(1), ctx.arg(2), *g); });
   }
   auto [consumer, created] = g->GetOrCreateConsumer(ctx.arg(3), now);
   consumer->seen_time_ms = now;
   if (created) {
-    records.push_back(CreateConsumerRecord(ctx.arg(1), ctx.arg(2), ctx.arg(3)));
+    KeepRecord(ctx.server.propagation, recording ? &records : nullptr,
+               [&] { return CreateConsumerRecord(ctx.arg(1), ctx.arg(2), ctx.arg(3)); });
     Notify(ctx, kNotifyStream, "xgroup-createconsumer", ctx.arg(1));
   }
   const std::vector<streams::XClaimStep> steps =
@@ -240,7 +244,7 @@ void XClaim(CommandContext& ctx) {
     if (step.action != streams::XClaimAction::kDrop) claimed.push_back(step.id);
   }
   ReplyClaimed(ctx, *s, claimed, args.just_id);
-  DeliveryContext dc{ctx.server, ctx.client.db_index, now, &records};
+  DeliveryContext dc{ctx.server, ctx.client.db_index, now, recording ? &records : nullptr};
   ApplyClaim(dc, {ctx.arg(1), ctx.arg(2), *s, *g}, *consumer, steps,
              {delivery_time, args.retry_count, args.just_id});
   RecordAll(ctx, std::move(records));
@@ -282,9 +286,11 @@ void XAutoClaim(CommandContext& ctx) {
   const int64_t now = ctx.now_ms;
   auto [consumer, created] = g->GetOrCreateConsumer(ctx.arg(3), now);
   consumer->seen_time_ms = now;
+  const bool recording = ctx.server.propagation.enabled();
   std::vector<Record> records;
   if (created) {
-    records.push_back(CreateConsumerRecord(ctx.arg(1), ctx.arg(2), ctx.arg(3)));
+    KeepRecord(ctx.server.propagation, recording ? &records : nullptr,
+               [&] { return CreateConsumerRecord(ctx.arg(1), ctx.arg(2), ctx.arg(3)); });
     Notify(ctx, kNotifyStream, "xgroup-createconsumer", ctx.arg(1));
   }
 
@@ -301,7 +307,7 @@ void XAutoClaim(CommandContext& ctx) {
   ReplyClaimed(ctx, *s, claimed, just_id);
   ctx.reply.Array(deleted.size());
   for (streams::StreamID id : deleted) ReplyId(ctx.reply, id);
-  DeliveryContext dc{ctx.server, ctx.client.db_index, now, &records};
+  DeliveryContext dc{ctx.server, ctx.client.db_index, now, recording ? &records : nullptr};
   ApplyAutoClaim(dc, {ctx.arg(1), ctx.arg(2), *s, *g}, *consumer, plan, just_id);
   RecordAll(ctx, std::move(records));
 }

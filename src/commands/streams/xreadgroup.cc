@@ -152,7 +152,7 @@ void XReadGroup(CommandContext& ctx) {
     auto [consumer, created] = t.group->GetOrCreateConsumer(opts.consumer, ctx.now_ms);
     consumer->seen_time_ms = ctx.now_ms;
     if (created) {
-      records.push_back(CreateConsumerRecord(t.key, opts.group, opts.consumer));
+      KeepRecord(ctx.server.propagation, dc.records, [&] { return CreateConsumerRecord(t.key, opts.group, opts.consumer); });
       Notify(ctx, kNotifyStream, "xgroup-createconsumer", t.key);
     }
     std::string entries;
