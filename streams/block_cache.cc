@@ -5,7 +5,8 @@
 
 namespace streams {
 
-std::shared_ptr<const EntryBlock> BlockCache::Get(const EntryBlock& block) {
+std::shared_ptr<const EntryBlock> BlockCache::Get(const EntryBlock& block,
+                                                   std::string_view dict) {
   auto hit = std::find_if(slots_.begin(), slots_.end(),
                           [&](const Slot& s) { return s.block == &block; });
   if (hit != slots_.end()) {
@@ -14,7 +15,7 @@ std::shared_ptr<const EntryBlock> BlockCache::Get(const EntryBlock& block) {
   }
   misses_++;
   if (slots_.size() >= capacity_) slots_.erase(slots_.begin());
-  slots_.push_back({&block, std::make_shared<const EntryBlock>(block.Inflated())});
+  slots_.push_back({&block, std::make_shared<const EntryBlock>(block.Inflated(dict))});
   return slots_.back().plain;
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "streams/entry_block.h"
@@ -21,8 +22,8 @@ class BlockCache {
 
   explicit BlockCache(size_t slots = kDefaultSlots) : capacity_(slots == 0 ? 1 : slots) {}
 
-  // The plain copy of `block` (a compressed block), inflating it on a miss.
-  std::shared_ptr<const EntryBlock> Get(const EntryBlock& block);
+  // The plain copy of `block` (a compressed block), inflating it with `dict` on a miss.
+  std::shared_ptr<const EntryBlock> Get(const EntryBlock& block, std::string_view dict);
   // Drops the copy of `block`, if any: it is about to change or be freed.
   void Forget(const EntryBlock* block);
   void Clear() { slots_.clear(); }

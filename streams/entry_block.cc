@@ -69,11 +69,18 @@ bool ItemEquals(const uint8_t*& p, uint64_t tag, std::string_view s) {
   return equal;
 }
 
-// Only EntryBlock::Compress() wrote `packed`: a failure here is memory corruption.
-void UnpackLz4(const uint8_t* packed, uint32_t packed_size, uint8_t* out, uint32_t out_size) {
-  const int n = LZ4_decompress_safe(reinterpret_cast<const char*>(packed),
-                                    reinterpret_cast<char*>(out), static_cast<int>(packed_size),
-                                    static_cast<int>(out_size));
+// Only EntryBlock::Compress() wrote `packed`, with this dictionary: a failure here is memory
+// corruption (or the wrong dictionary).
+void UnpackLz4(const uint8_t* packed, uint32_t packed_size, uint8_t* out, uint32_t out_size,
+               std::string_view dict) {
+  const char* src = reinterpret_cast<const char*>(packed);
+  char* dst = reinterpret_cast<char*>(out);
+  const int n =
+      dict.empty()
+          ? LZ4_decompress_safe(src, dst, static_cast<int>(packed_size), static_cast<int>(out_size))
+          : LZ4_decompress_safe_usingDict(src, dst, static_cast<int>(packed_size),
+                                          static_cast<int>(out_size), dict.data(),
+                                          static_cast<int>(dict.size()));
   if (n != static_cast<int>(out_size)) throw std::logic_error("stream entry block: bad LZ4 data");
 }
 
@@ -183,14 +190,23 @@ void EntryBlock::ShrinkToFit() {
   capacity_ = size_;
 }
 
-bool EntryBlock::Compress() {
+bool EntryBlock::Compress(std::string_view dict) {
   if (compressed() || size_ == 0) return compressed();
   ShrinkToFit();
   const int bound = LZ4_compressBound(static_cast<int>(size_));
   if (bound <= 0) return false;  // over LZ4's input limit: stays plain
   std::unique_ptr<char[]> out(new char[static_cast<size_t>(bound)]);
-  const int n = LZ4_compress_default(reinterpret_cast<const char*>(data_.get()), out.get(),
-                                     static_cast<int>(size_), bound);
+  const char* src = reinterpret_cast<const char*>(data_.get());
+  int n;
+  if (dict.empty()) {
+    n = LZ4_compress_default(src, out.get(), static_cast<int>(size_), bound);
+  } else {
+    std::unique_ptr<LZ4_stream_t, int (*)(LZ4_stream_t*)> state(LZ4_createStream(),
+                                                                &LZ4_freeStream);
+    if (!state) throw std::bad_alloc();
+    LZ4_loadDict(state.get(), dict.data(), static_cast<int>(dict.size()));
+    n = LZ4_compress_fast_continue(state.get(), src, out.get(), static_cast<int>(size_), bound, 1);
+  }
   if (n <= 0 || static_cast<uint32_t>(n) >= size_) return false;  // would not shrink
   std::unique_ptr<uint8_t[]> packed(new uint8_t[static_cast<size_t>(n)]);
   std::memcpy(packed.get(), out.get(), static_cast<size_t>(n));
@@ -199,15 +215,15 @@ bool EntryBlock::Compress() {
   return true;
 }
 
-void EntryBlock::Decompress() {
+void EntryBlock::Decompress(std::string_view dict) {
   if (!compressed()) return;
   std::unique_ptr<uint8_t[]> plain(new uint8_t[size_]);
-  UnpackLz4(data_.get(), capacity_, plain.get(), size_);
+  UnpackLz4(data_.get(), capacity_, plain.get(), size_, dict);
   data_ = std::move(plain);
   capacity_ = size_;
 }
 
-EntryBlock EntryBlock::Inflated() const {
+EntryBlock EntryBlock::Inflated(std::string_view dict) const {
   EntryBlock copy;
   copy.size_ = size_;
   copy.capacity_ = size_;
@@ -218,7 +234,7 @@ EntryBlock EntryBlock::Inflated() const {
   if (size_ == 0) return copy;
   copy.data_.reset(new uint8_t[size_]);
   if (compressed()) {
-    UnpackLz4(data_.get(), capacity_, copy.data_.get(), size_);
+    UnpackLz4(data_.get(), capacity_, copy.data_.get(), size_, dict);
   } else {
     std::memcpy(copy.data_.get(), data_.get(), size_);
   }

@@ -13,7 +13,8 @@
 //  - The master entry's field list stays the dictionary for "same fields" entries even after
 //    the master is deleted; only Compact() picks a new master (and re-encodes everything).
 //  - compressed() exactly when the buffer holds the LZ4 form, which is then smaller than the
-//    plain form (EncodedBytes() stays the plain size). A compressed block is read only through
+//    plain form (EncodedBytes() stays the plain size); it decompresses only with the dictionary
+//    it was compressed with (the owning stream's, fixed once chosen). A compressed block is read only through
 //    Inflated() (a plain copy) and must be Decompress()ed before any change; the metadata above
 //    (counts, master_id(), LastId(), BytesUsed()) stays readable either way.
 //
@@ -106,13 +107,19 @@ class EntryBlock {
   void ShrinkToFit();
 
   // Replaces the plain buffer by its LZ4 form when that is smaller; returns compressed().
-  // Drops growth slack first. A no-op on a compressed block.
-  bool Compress();
+  // Drops growth slack first. A no-op on a compressed block. `dict` (up to 64 KB; LZ4 may
+  // refer back into it) primes the compressor: small blocks of similar entries compress far
+  // better against a sample of earlier ones. Decompress() and Inflated() need the same bytes.
+  bool Compress(std::string_view dict = {});
   // Back to the plain buffer, exactly sized (before a change). A no-op on a plain block.
-  void Decompress();
+  void Decompress(std::string_view dict = {});
   // A plain copy of this block, compressed or not (what readers of a compressed block walk).
-  [[nodiscard]] EntryBlock Inflated() const;
+  [[nodiscard]] EntryBlock Inflated(std::string_view dict = {}) const;
   bool compressed() const { return capacity_ < size_; }
+  // The plain buffer (a dictionary sample). Not compressed().
+  std::string_view PlainBytes() const {
+    return {reinterpret_cast<const char*>(data_.get()), size_};
+  }
 
   // No live entries (never filled, or everything deleted).
   [[nodiscard]] bool Empty() const { return live_ == 0; }

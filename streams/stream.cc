@@ -23,6 +23,7 @@ void Stream::Swap(Stream& other) noexcept {
   std::swap(block_bytes_, other.block_bytes_);
   std::swap(compressed_blocks_, other.compressed_blocks_);
   std::swap(cache_, other.cache_);
+  std::swap(dict_, other.dict_);
   std::swap(length_, other.length_);
   std::swap(entries_added_, other.entries_added_);
   std::swap(last_id_, other.last_id_);
@@ -42,13 +43,14 @@ void Stream::FreeAllBlocks() {
   block_bytes_ = 0;
   compressed_blocks_ = 0;
   if (cache_) cache_->Clear();
+  dict_.reset();
 }
 
 const EntryBlock& Stream::Plain(const EntryBlock& block,
                                 std::shared_ptr<const EntryBlock>& keep) const {
   if (!block.compressed()) return block;
   if (!cache_) cache_ = std::make_unique<BlockCache>();
-  keep = cache_->Get(block);
+  keep = cache_->Get(block, *dict_);
   return *keep;
 }
 
@@ -56,7 +58,7 @@ bool Stream::Unseal(EntryBlock* block) {
   if (!block->compressed()) return false;
   if (cache_) cache_->Forget(block);
   size_t before = block->BytesUsed();
-  block->Decompress();
+  block->Decompress(*dict_);
   block_bytes_ = block_bytes_ - before + block->BytesUsed();
   compressed_blocks_--;
   return true;
@@ -67,13 +69,20 @@ void Stream::Reseal(EntryBlock* block, bool was_compressed) {
 }
 
 void Stream::CompressBlock(EntryBlock* block) {
+  if (!dict_) {
+    constexpr size_t kMaxDict = 64 * 1024;  // as far back as an LZ4 match reaches
+    std::string_view sample = block->PlainBytes();
+    if (sample.size() > kMaxDict) sample.remove_prefix(sample.size() - kMaxDict);
+    dict_ = std::make_shared<const std::string>(sample);
+  }
   size_t before = block->BytesUsed();
-  if (block->Compress()) compressed_blocks_++;
+  if (block->Compress(*dict_)) compressed_blocks_++;
   block_bytes_ = block_bytes_ - before + block->BytesUsed();
 }
 
 Stream Stream::Clone() const {
   Stream copy;
+  copy.dict_ = dict_;  // immutable: the copy's blocks compress against the same bytes
   Tree::Iterator it(tree_);
   for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) {
     // EntryBlock is move-only; re-appending its live entries is the copy (and a compaction).

@@ -11,8 +11,9 @@
 //  - last_id() >= every live ID (XSETID may set it below deleted ones still flagged in a block);
 //    first_id() is the first live entry, 0-0 when empty.
 //  - Only sealed blocks (never the tail) are compressed, and only when the limits at sealing
-//    said so; reads go through a per-stream BlockCache of plain copies, and a change to a
-//    compressed block decompresses it first and compresses it again after.
+//    said so, all against one dictionary (dict_); reads go through a per-stream BlockCache of
+//    plain copies, and a change to a compressed block decompresses it first and compresses it
+//    again after.
 #pragma once
 
 #include <cstddef>
@@ -150,7 +151,7 @@ class Stream {
   // size when compressed) and the block cache's plain copies.
   size_t BytesUsed() const {
     return sizeof(*this) + tree_.AllocatedBytes() + block_bytes_ +
-           (cache_ ? cache_->BytesUsed() : 0);
+           (cache_ ? cache_->BytesUsed() : 0) + (dict_ ? sizeof(*dict_) + dict_->capacity() : 0);
   }
   // Blocks held compressed, of tree_keys() (XINFO STREAM FULL's and tests' figure).
   size_t compressed_blocks() const { return compressed_blocks_; }
@@ -232,6 +233,9 @@ class Stream {
   size_t block_bytes_ = 0;       // sum of BytesUsed() of every block
   size_t compressed_blocks_ = 0;  // blocks whose compressed() holds
   mutable std::unique_ptr<BlockCache> cache_;  // made on the first read of a compressed block
+  // LZ4 dictionary of every compressed block: the plain bytes of the first block this stream
+  // compressed (its tail end, up to 64 KB), fixed from then until the blocks are all freed.
+  std::shared_ptr<const std::string> dict_;
   uint64_t length_ = 0;
   uint64_t entries_added_ = 0;
   StreamID last_id_;
