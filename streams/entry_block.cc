@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstring>
 #include <stdexcept>
+#include <tuple>
 
 #include <lz4.h>
 
@@ -225,12 +226,9 @@ void EntryBlock::Decompress(std::string_view dict) {
 
 EntryBlock EntryBlock::Inflated(std::string_view dict) const {
   EntryBlock copy;
-  copy.size_ = size_;
+  std::tie(copy.size_, copy.master_, copy.last_, copy.live_, copy.deleted_) =
+      std::tie(size_, master_, last_, live_, deleted_);
   copy.capacity_ = size_;
-  copy.master_ = master_;
-  copy.last_ = last_;
-  copy.live_ = live_;
-  copy.deleted_ = deleted_;
   if (size_ == 0) return copy;
   copy.data_.reset(new uint8_t[size_]);
   if (compressed()) {
