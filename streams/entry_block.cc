@@ -118,7 +118,7 @@ bool EntryBlock::Append(StreamID id, std::span<const std::string_view> field_val
   for (size_t i = same_fields ? 1 : 0; i < field_values.size(); i += same_fields ? 2 : 1) {
     body += ItemSize(ItemTag(field_values[i]), field_values[i]);
   }
-  const size_t total = body + varint::Size(body);
+  const size_t total = body;
 
   if (!first) {
     if (limits.max_entries != 0 && entry_count() >= limits.max_entries) return false;
@@ -135,9 +135,9 @@ bool EntryBlock::Append(StreamID id, std::span<const std::string_view> field_val
   for (size_t i = same_fields ? 1 : 0; i < field_values.size(); i += same_fields ? 2 : 1) {
     p = PutItem(p, ItemTag(field_values[i]), field_values[i]);
   }
-  p = varint::PutReverse(p, body);
   assert(static_cast<size_t>(p - start) == total);
 
+  last_start_ = size_;
   size_ += static_cast<uint32_t>(total);
   if (first) master_ = id;
   last_ = id;
@@ -226,8 +226,8 @@ void EntryBlock::Decompress(std::string_view dict) {
 
 EntryBlock EntryBlock::Inflated(std::string_view dict) const {
   EntryBlock copy;
-  std::tie(copy.size_, copy.master_, copy.last_, copy.live_, copy.deleted_) =
-      std::tie(size_, master_, last_, live_, deleted_);
+  std::tie(copy.size_, copy.master_, copy.last_, copy.last_start_, copy.live_, copy.deleted_) =
+      std::tie(size_, master_, last_, last_start_, live_, deleted_);
   copy.capacity_ = size_;
   if (size_ == 0) return copy;
   copy.data_.reset(new uint8_t[size_]);
@@ -251,10 +251,12 @@ std::optional<StreamID> EntryBlock::FirstLiveId() const {
 std::optional<StreamID> EntryBlock::LastLiveId() const {
   assert(!compressed());
   if (size_ == 0) return std::nullopt;
-  for (std::optional<Pos> pos = LastPos(); pos; pos = PrevPos(*pos)) {
-    if (!DeletedAt(pos->start)) return ParseHeader(*pos).id;
+  if (!DeletedAt(last_start_)) return last_;
+  std::optional<StreamID> last_live;
+  for (std::optional<Pos> pos = FirstPos(); pos; pos = NextPos(*pos, EntryEnd(pos->start))) {
+    if (!DeletedAt(pos->start)) last_live = ParseHeader(*pos).id;
   }
-  return std::nullopt;
+  return last_live;
 }
 
 EntryBlock::Header EntryBlock::ParseHeader(Pos pos) const {
@@ -281,11 +283,6 @@ std::optional<EntryBlock::Pos> EntryBlock::NextPos(Pos pos, uint32_t end) const 
   return Pos{end, pos.ms + MsDelta(end)};
 }
 
-std::optional<EntryBlock::Pos> EntryBlock::PrevPos(Pos pos) const {
-  if (pos.start == 0) return std::nullopt;
-  return Pos{EntryStart(pos.start), pos.ms - MsDelta(pos.start)};
-}
-
 uint32_t EntryBlock::EntryEnd(uint32_t start) const {
   Header h = ParseHeader({start, 0});
   const uint8_t* p = data_.get() + h.body;
@@ -296,14 +293,17 @@ uint32_t EntryBlock::EntryEnd(uint32_t start) const {
     items = varint::Get(p) * 2;
   }
   for (uint64_t i = 0; i < items; i++) SkipItem(p);
-  uint32_t body_end = static_cast<uint32_t>(p - data_.get());
-  return body_end + static_cast<uint32_t>(varint::Size(body_end - start));
+  return static_cast<uint32_t>(p - data_.get());
 }
 
-uint32_t EntryBlock::EntryStart(uint32_t end) const {
-  size_t backlen_size;
-  uint64_t body = varint::GetReverse(data_.get() + end, backlen_size);
-  return end - static_cast<uint32_t>(backlen_size + body);
+std::vector<EntryBlock::Pos> EntryBlock::AllPos() const {
+  std::vector<Pos> all;
+  all.reserve(entry_count());
+  if (size_ == 0) return all;
+  for (std::optional<Pos> pos = FirstPos(); pos; pos = NextPos(*pos, EntryEnd(pos->start))) {
+    all.push_back(*pos);
+  }
+  return all;
 }
 
 uint32_t EntryBlock::MasterItems(uint64_t& pairs) const {
@@ -314,11 +314,11 @@ uint32_t EntryBlock::MasterItems(uint64_t& pairs) const {
 
 std::optional<EntryBlock::Pos> EntryBlock::FindPos(StreamID id) const {
   if (size_ == 0 || id > last_ || id < master_) return std::nullopt;
-  // Backwards: only headers are read on the way, never bodies.
-  for (std::optional<Pos> pos = LastPos(); pos; pos = PrevPos(*pos)) {
+  if (id == last_) return LastPos();  // the newest entry: no walk
+  for (std::optional<Pos> pos = FirstPos(); pos; pos = NextPos(*pos, EntryEnd(pos->start))) {
     StreamID here = ParseHeader(*pos).id;
     if (here == id) return pos;
-    if (here < id) break;
+    if (here > id) break;
   }
   return std::nullopt;
 }
@@ -342,7 +342,14 @@ bool EntryBlock::Cursor::SeekFirst() {
 }
 
 bool EntryBlock::Cursor::SeekLast() {
-  return LandBackward(block_->size_ == 0 ? std::nullopt : std::optional(block_->LastPos()));
+  const EntryBlock& b = *block_;
+  if (b.size_ == 0) return valid_ = false;
+  if (!b.DeletedAt(b.last_start_)) {  // the usual case: no index needed
+    Decode(b.LastPos());
+    return valid_ = true;
+  }
+  BuildIndex();
+  return LandBackward(index_.size());
 }
 
 bool EntryBlock::Cursor::Seek(SeekOp op, StreamID id) {
@@ -368,10 +375,10 @@ bool EntryBlock::Cursor::Seek(SeekOp op, StreamID id) {
       return valid_ = false;
     case SeekOp::kLessOrEqual:
     case SeekOp::kLess:
-      if (b.size_ == 0) return valid_ = false;
-      for (std::optional<Pos> pos = b.LastPos(); pos; pos = b.PrevPos(*pos)) {
-        StreamID here = b.ParseHeader(*pos).id;
-        if (op == SeekOp::kLessOrEqual ? here <= id : here < id) return LandBackward(pos);
+      BuildIndex();
+      for (size_t i = index_.size(); i > 0; i--) {
+        StreamID here = b.ParseHeader(index_[i - 1]).id;
+        if (op == SeekOp::kLessOrEqual ? here <= id : here < id) return LandBackward(i);
       }
       return valid_ = false;
   }
@@ -383,7 +390,15 @@ bool EntryBlock::Cursor::Next() {
 }
 
 bool EntryBlock::Cursor::Prev() {
-  return valid_ && LandBackward(block_->PrevPos({start_, entry_.id.ms}));
+  if (!valid_) return false;
+  BuildIndex();
+  auto here = std::lower_bound(index_.begin(), index_.end(), start_,
+                               [](const Pos& p, uint32_t start) { return p.start < start; });
+  return LandBackward(static_cast<size_t>(here - index_.begin()));
+}
+
+void EntryBlock::Cursor::BuildIndex() {
+  if (index_.empty()) index_ = block_->AllPos();
 }
 
 bool EntryBlock::Cursor::LandForward(std::optional<Pos> pos) {
@@ -397,11 +412,11 @@ bool EntryBlock::Cursor::LandForward(std::optional<Pos> pos) {
   return valid_ = false;
 }
 
-bool EntryBlock::Cursor::LandBackward(std::optional<Pos> pos) {
+bool EntryBlock::Cursor::LandBackward(size_t n) {
   const EntryBlock& b = *block_;
-  for (; pos; pos = b.PrevPos(*pos)) {
-    if (!b.DeletedAt(pos->start)) {
-      Decode(*pos);
+  for (size_t i = n; i > 0; i--) {
+    if (!b.DeletedAt(index_[i - 1].start)) {
+      Decode(index_[i - 1]);
       return valid_ = true;
     }
   }
@@ -434,7 +449,7 @@ void EntryBlock::Cursor::Decode(Pos pos) {
   }
   uint32_t body_end = static_cast<uint32_t>(p - b.data_.get());
   start_ = pos.start;
-  end_ = body_end + static_cast<uint32_t>(varint::Size(body_end - pos.start));
+  end_ = body_end;
   entry_.id = h.id;
   entry_.field_values = std::span<const std::string_view>(items_.data(), items_.size());
 }

@@ -21,7 +21,7 @@
 // Byte layout of the plain buffer (all integers varints unless said otherwise; nothing else is
 // stored in it: the master and last IDs and the counts live in the EntryBlock object):
 //
-//   entry := head [wide_delta] [seq] [count] item... backlen
+//   entry := head [wide_delta] [seq] [count] item...
 //     head    = (ms - previous ms) << 3 | has_seq << 2 | same_fields << 1 | deleted
 //               "previous ms" is the previous entry's in the buffer, deleted or not; the first
 //               entry's is its own (it is the master), so its delta is 0. Walks forward from the
@@ -32,8 +32,6 @@
 //     count   = number of field/value pairs; absent when same_fields
 //     item... = field value field value ...      when not same_fields
 //             = value value ...  (names taken from the master entry, in order) when same_fields
-//     backlen = byte length of head..last item, as a REVERSE varint (see varint.h), so the
-//               entry start is found from its end without decoding from the block start
 //   item := tag [bytes]
 //     tag even: a byte string of length tag >> 1 follows
 //     tag odd:  a canonical int64 (round-trips through decimal formatting: "12", "-5", not "007",
@@ -42,6 +40,10 @@
 //
 //   An entry is "same fields" when its field names equal the master's: same count, same names,
 //   same order. The master entry itself always carries its names.
+//
+//   Entries carry no back-pointer: a walk backward first indexes the block's entry offsets in one
+//   forward pass (a cursor does it once, the first time it steps back); the last entry's offset
+//   is kept in the object, so XREVRANGE's first step and appends need no pass.
 #pragma once
 
 #include <cstddef>
@@ -171,18 +173,16 @@ class EntryBlock {
   uint64_t MsDelta(uint32_t start) const;
   bool DeletedAt(uint32_t start) const { return (data_[start] & kDeleted) != 0; }
   Pos FirstPos() const { return {0, master_.ms}; }
-  Pos LastPos() const { return {EntryStart(size_), last_.ms}; }
+  Pos LastPos() const { return {last_start_, last_.ms}; }
   // The entry after the one at `pos` (which ends at `end`), if any.
   std::optional<Pos> NextPos(Pos pos, uint32_t end) const;
-  // The entry before the one at `pos`, if any.
-  std::optional<Pos> PrevPos(Pos pos) const;
-  // Offset just past the entry starting at `start` (parses the body to find its backlen).
+  // Offset just past the entry starting at `start` (parses its body).
   uint32_t EntryEnd(uint32_t start) const;
-  // Start of the entry that ends at `end` (read from its backlen).
-  uint32_t EntryStart(uint32_t end) const;
+  // Every entry's position, in order (what a backward walk steps through).
+  std::vector<Pos> AllPos() const;
   // Offset of the master entry's first field name, and its pair count.
   uint32_t MasterItems(uint64_t& pairs) const;
-  // The entry with exactly `id` (scanning back from the end), if any.
+  // The entry with exactly `id`, if any.
   std::optional<Pos> FindPos(StreamID id) const;
   void Reserve(size_t needed, BlockLimits limits);
 
@@ -191,6 +191,7 @@ class EntryBlock {
   uint32_t capacity_ = 0;  // allocated bytes; below size_ exactly when compressed
   StreamID master_;
   StreamID last_;
+  uint32_t last_start_ = 0;  // offset of the last entry
   uint32_t live_ = 0;
   uint32_t deleted_ = 0;
 };
@@ -223,8 +224,10 @@ class EntryBlock::Cursor {
  private:
   // Forward from `pos`: first live entry at or after it.
   bool LandForward(std::optional<Pos> pos);
-  // Backward from `pos`: last live entry at or before it.
-  bool LandBackward(std::optional<Pos> pos);
+  // Backward: the last live entry among the first `n` of index_.
+  bool LandBackward(size_t n);
+  // Fills index_ (once per cursor: MarkDeleted moves no entry).
+  void BuildIndex();
   void Decode(Pos pos);
   // One item at p: a view into the block, or digits in scratch_ at `scratch_used`.
   std::string_view ReadItem(const uint8_t*& p, size_t& scratch_used);
@@ -232,10 +235,11 @@ class EntryBlock::Cursor {
   const EntryBlock* block_;
   bool valid_ = false;
   uint32_t start_ = 0;  // current entry's first byte
-  uint32_t end_ = 0;    // one past its backlen
+  uint32_t end_ = 0;    // one past its last item
   EntryView entry_;
   std::vector<std::string_view> items_;
   std::vector<char> scratch_;  // decimal digits of integer items
+  std::vector<Pos> index_;     // every entry's position, once the cursor has stepped back
 };
 
 }  // namespace streams
