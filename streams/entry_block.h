@@ -14,9 +14,9 @@
 //    the master is deleted; only Compact() picks a new master (and re-encodes everything).
 //  - compressed() exactly when the buffer holds the LZ4 form, which is then smaller than the
 //    plain form (EncodedBytes() stays the plain size); it decompresses only with the dictionary
-//    it was compressed with (the owning stream's, fixed once chosen). A compressed block is read only through
-//    Inflated() (a plain copy) and must be Decompress()ed before any change; the metadata above
-//    (counts, master_id(), LastId(), BytesUsed()) stays readable either way.
+//    it was compressed with (the owning stream's, fixed once chosen). A compressed block is read
+//    only through Inflated() (a plain copy) and must be Decompress()ed before any change; the
+//    metadata above (counts, master_id(), LastId(), BytesUsed()) stays readable either way.
 //
 // Byte layout of the plain buffer (all integers varints unless said otherwise; nothing else is
 // stored in it: the master and last IDs and the counts live in the EntryBlock object):
@@ -24,10 +24,10 @@
 //   entry := head [wide_delta] [seq] [count] item...
 //     head    = (ms - previous ms) << 3 | has_seq << 2 | same_fields << 1 | deleted
 //               "previous ms" is the previous entry's in the buffer, deleted or not; the first
-//               entry's is its own (it is the master), so its delta is 0. Walks forward from the
-//               master's ms and backward from the last ID's ms. The deleted bit is bit 0 of the
-//               first byte, so deleting never moves bytes. A delta of 2^61 - 1 or more (IDs far
-//               apart) puts 2^61 - 1 in the head and the delta itself, as a varint, right after.
+//               entry's is its own (it is the master), so its delta is 0. Walks add the
+//               deltas up from the master's ms. The deleted bit is bit 0 of the first byte, so
+//               deleting never moves bytes. A delta of 2^61 - 1 or more (IDs far apart) puts
+//               2^61 - 1 in the head and the delta itself, as a varint, right after.
 //     seq     = the ID's sequence number; present only when has_seq (it is not 0)
 //     count   = number of field/value pairs; absent when same_fields
 //     item... = field value field value ...      when not same_fields
@@ -156,7 +156,7 @@ class EntryBlock {
   static constexpr uint64_t kWideDelta = (uint64_t{1} << (64 - kFlagBits)) - 1;
 
   // An entry's place: its first byte and its ID's ms, which the delta chain gives only to a
-  // walk (forward from the master, backward from the last ID).
+  // forward walk from the master (or, for the last entry, the object's last ID).
   struct Pos {
     uint32_t start;
     uint64_t ms;
