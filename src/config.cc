@@ -409,6 +409,10 @@ std::vector<ConfigOption> BuildOptions() {
                         "Most entries in one stream block (0 = no limit)."));
   o.push_back(MemoryOption("stream-node-max-bytes", &Config::stream_node_max_bytes, 0,
                            Mut::kMutable, "Most bytes in one stream block (0 = no limit)."));
+  o.push_back(EnumOption("stream-compression", &Config::stream_compression, {"no", "lz4"},
+                         "Compress each stream block with LZ4 when it is sealed (a new block is "
+                         "opened after it), if that shrinks it: no | lz4. Applies to blocks "
+                         "sealed from then on."));
   o.push_back(IntOption("stream-idmp-duration", &Config::stream_idmp_duration, 1, 86400,
                         Mut::kMutable,
                         "Seconds an idempotent id (XADD IDMP) is remembered, for streams without "
@@ -847,6 +851,7 @@ streams::StreamLimits StreamLimitsFrom(const Config& config) {
   streams::StreamLimits limits;
   limits.max_entries = static_cast<size_t>(config.stream_node_max_entries);
   limits.max_bytes = static_cast<size_t>(config.stream_node_max_bytes);
+  limits.compress = config.stream_compression == "lz4";
   return limits;
 }
 

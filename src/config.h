@@ -43,6 +43,7 @@ struct Config {
   int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;
   int64_t stream_node_max_entries = 100;  // entries per stream block (0 = no limit)
   int64_t stream_node_max_bytes = 4096;   // bytes per stream block (0 = no limit)
+  std::string stream_compression = "no";  // "no" | "lz4": how stream blocks are sealed
   int64_t stream_idmp_duration = 100;     // IDMP-DURATION (s) of streams without XCFGSET
   int64_t stream_idmp_maxsize = 100;      // IDMP-MAXSIZE of streams without XCFGSET
   // A list node's bound: negative -1..-5 = 4..64 KB, positive = entries (types::List's fill).

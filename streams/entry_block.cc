@@ -6,6 +6,9 @@
 #include <charconv>
 #include <cstring>
 #include <stdexcept>
+#include <tuple>
+
+#include <lz4.h>
 
 #include "streams/varint.h"
 
@@ -67,17 +70,31 @@ bool ItemEquals(const uint8_t*& p, uint64_t tag, std::string_view s) {
   return equal;
 }
 
+// Only EntryBlock::Compress() wrote `packed`, with this dictionary: a failure here is memory
+// corruption (or the wrong dictionary).
+void UnpackLz4(const uint8_t* packed, uint32_t packed_size, uint8_t* out, uint32_t out_size,
+               std::string_view dict) {
+  const char* src = reinterpret_cast<const char*>(packed);
+  char* dst = reinterpret_cast<char*>(out);
+  const int n =
+      dict.empty()
+          ? LZ4_decompress_safe(src, dst, static_cast<int>(packed_size), static_cast<int>(out_size))
+          : LZ4_decompress_safe_usingDict(src, dst, static_cast<int>(packed_size),
+                                          static_cast<int>(out_size), dict.data(),
+                                          static_cast<int>(dict.size()));
+  if (n != static_cast<int>(out_size)) throw std::logic_error("stream entry block: bad LZ4 data");
+}
+
 }  // namespace
 
 bool EntryBlock::Append(StreamID id, std::span<const std::string_view> field_values,
                         BlockLimits limits) {
   assert(field_values.size() % 2 == 0);
+  assert(!compressed());
   const bool first = entry_count() == 0;
-  assert(first || id > *LastId());
-  const StreamID base = first ? id : master_;
-  const uint64_t ms_delta = id.ms - base.ms;
-  if ((ms_delta >> (64 - kFlagBits)) != 0) return false;  // never for a first entry
-  const uint64_t seq = ms_delta == 0 ? id.seq - base.seq : id.seq;
+  assert(first || id > last_);
+  const uint64_t ms_delta = first ? 0 : id.ms - last_.ms;
+  const bool wide = ms_delta >= kWideDelta;
   const size_t pairs = field_values.size() / 2;
 
   bool same_fields = false;
@@ -94,12 +111,14 @@ bool EntryBlock::Append(StreamID id, std::span<const std::string_view> field_val
     }
   }
 
-  const uint64_t head = (ms_delta << kFlagBits) | (same_fields ? kSameFields : 0);
-  size_t body = varint::Size(head) + varint::Size(seq) + (same_fields ? 0 : varint::Size(pairs));
+  const uint64_t head = ((wide ? kWideDelta : ms_delta) << kFlagBits) |
+                        (same_fields ? kSameFields : 0) | (id.seq != 0 ? kHasSeq : 0);
+  size_t body = varint::Size(head) + (wide ? varint::Size(ms_delta) : 0) +
+                (id.seq != 0 ? varint::Size(id.seq) : 0) + (same_fields ? 0 : varint::Size(pairs));
   for (size_t i = same_fields ? 1 : 0; i < field_values.size(); i += same_fields ? 2 : 1) {
     body += ItemSize(ItemTag(field_values[i]), field_values[i]);
   }
-  const size_t total = body + varint::Size(body);
+  const size_t total = body;
 
   if (!first) {
     if (limits.max_entries != 0 && entry_count() >= limits.max_entries) return false;
@@ -110,41 +129,46 @@ bool EntryBlock::Append(StreamID id, std::span<const std::string_view> field_val
 
   uint8_t* const start = data_.get() + size_;
   uint8_t* p = varint::Put(start, head);
-  p = varint::Put(p, seq);
+  if (wide) p = varint::Put(p, ms_delta);
+  if (id.seq != 0) p = varint::Put(p, id.seq);
   if (!same_fields) p = varint::Put(p, pairs);
   for (size_t i = same_fields ? 1 : 0; i < field_values.size(); i += same_fields ? 2 : 1) {
     p = PutItem(p, ItemTag(field_values[i]), field_values[i]);
   }
-  p = varint::PutReverse(p, body);
   assert(static_cast<size_t>(p - start) == total);
 
+  last_start_ = size_;
   size_ += static_cast<uint32_t>(total);
   if (first) master_ = id;
+  last_ = id;
   live_++;
   return true;
 }
 
 bool EntryBlock::MarkDeleted(StreamID id) {
-  std::optional<uint32_t> at = FindOffset(id);
-  if (!at || (data_[*at] & kDeleted) != 0) return false;
-  data_[*at] |= kDeleted;
+  assert(!compressed());
+  std::optional<Pos> at = FindPos(id);
+  if (!at || DeletedAt(at->start)) return false;
+  data_[at->start] |= kDeleted;
   live_--;
   deleted_++;
   return true;
 }
 
 bool EntryBlock::Contains(StreamID id) const {
-  std::optional<uint32_t> at = FindOffset(id);
-  return at && (data_[*at] & kDeleted) == 0;
+  assert(!compressed());
+  std::optional<Pos> at = FindPos(id);
+  return at && !DeletedAt(at->start);
 }
 
 void EntryBlock::Compact() {
+  assert(!compressed());
   if (deleted_ == 0) {
     ShrinkToFit();
     return;
   }
   // Re-appending every live entry re-derives the deltas and the same-fields flags against the
-  // new master. IDs only move closer to it, so every entry fits again.
+  // new master.
   EntryBlock fresh;
   Cursor cursor(*this);
   for (bool ok = cursor.SeekFirst(); ok; ok = cursor.Next()) {
@@ -157,7 +181,7 @@ void EntryBlock::Compact() {
 }
 
 void EntryBlock::ShrinkToFit() {
-  if (capacity_ == size_) return;
+  if (capacity_ <= size_) return;  // exact already, or compressed
   std::unique_ptr<uint8_t[]> exact;
   if (size_ > 0) {
     exact.reset(new uint8_t[size_]);
@@ -167,43 +191,100 @@ void EntryBlock::ShrinkToFit() {
   capacity_ = size_;
 }
 
-std::optional<StreamID> EntryBlock::LastId() const {
-  if (size_ == 0) return std::nullopt;
-  return ParseHeader(EntryStart(size_)).id;
+bool EntryBlock::Compress(std::string_view dict) {
+  if (compressed() || size_ == 0) return compressed();
+  ShrinkToFit();
+  const int bound = LZ4_compressBound(static_cast<int>(size_));
+  if (bound <= 0) return false;  // over LZ4's input limit: stays plain
+  std::unique_ptr<char[]> out(new char[static_cast<size_t>(bound)]);
+  const char* src = reinterpret_cast<const char*>(data_.get());
+  int n;
+  if (dict.empty()) {
+    n = LZ4_compress_default(src, out.get(), static_cast<int>(size_), bound);
+  } else {
+    std::unique_ptr<LZ4_stream_t, int (*)(LZ4_stream_t*)> state(LZ4_createStream(),
+                                                                &LZ4_freeStream);
+    if (!state) throw std::bad_alloc();
+    LZ4_loadDict(state.get(), dict.data(), static_cast<int>(dict.size()));
+    n = LZ4_compress_fast_continue(state.get(), src, out.get(), static_cast<int>(size_), bound, 1);
+  }
+  if (n <= 0 || static_cast<uint32_t>(n) >= size_) return false;  // would not shrink
+  std::unique_ptr<uint8_t[]> packed(new uint8_t[static_cast<size_t>(n)]);
+  std::memcpy(packed.get(), out.get(), static_cast<size_t>(n));
+  data_ = std::move(packed);
+  capacity_ = static_cast<uint32_t>(n);
+  return true;
+}
+
+void EntryBlock::Decompress(std::string_view dict) {
+  if (!compressed()) return;
+  std::unique_ptr<uint8_t[]> plain(new uint8_t[size_]);
+  UnpackLz4(data_.get(), capacity_, plain.get(), size_, dict);
+  data_ = std::move(plain);
+  capacity_ = size_;
+}
+
+EntryBlock EntryBlock::Inflated(std::string_view dict) const {
+  EntryBlock copy;
+  std::tie(copy.size_, copy.master_, copy.last_, copy.last_start_, copy.live_, copy.deleted_) =
+      std::tie(size_, master_, last_, last_start_, live_, deleted_);
+  copy.capacity_ = size_;
+  if (size_ == 0) return copy;
+  copy.data_.reset(new uint8_t[size_]);
+  if (compressed()) {
+    UnpackLz4(data_.get(), capacity_, copy.data_.get(), size_, dict);
+  } else {
+    std::memcpy(copy.data_.get(), data_.get(), size_);
+  }
+  return copy;
 }
 
 std::optional<StreamID> EntryBlock::FirstLiveId() const {
-  for (uint32_t at = 0; at < size_; at = EntryEnd(at)) {
-    if ((data_[at] & kDeleted) == 0) return ParseHeader(at).id;
+  assert(!compressed());
+  if (size_ == 0) return std::nullopt;
+  for (std::optional<Pos> pos = FirstPos(); pos; pos = NextPos(*pos, EntryEnd(pos->start))) {
+    if (!DeletedAt(pos->start)) return ParseHeader(*pos).id;
   }
   return std::nullopt;
 }
 
 std::optional<StreamID> EntryBlock::LastLiveId() const {
-  for (uint32_t end = size_; end > 0;) {
-    uint32_t at = EntryStart(end);
-    if ((data_[at] & kDeleted) == 0) return ParseHeader(at).id;
-    end = at;
+  assert(!compressed());
+  if (size_ == 0) return std::nullopt;
+  if (!DeletedAt(last_start_)) return last_;
+  std::optional<StreamID> last_live;
+  for (std::optional<Pos> pos = FirstPos(); pos; pos = NextPos(*pos, EntryEnd(pos->start))) {
+    if (!DeletedAt(pos->start)) last_live = ParseHeader(*pos).id;
   }
-  return std::nullopt;
+  return last_live;
 }
 
-EntryBlock::Header EntryBlock::ParseHeader(uint32_t start) const {
-  const uint8_t* p = data_.get() + start;
+EntryBlock::Header EntryBlock::ParseHeader(Pos pos) const {
+  const uint8_t* p = data_.get() + pos.start;
   uint64_t head = varint::Get(p);
-  uint64_t seq = varint::Get(p);
-  uint64_t ms_delta = head >> kFlagBits;
+  if ((head >> kFlagBits) == kWideDelta) varint::Get(p);
   Header h;
-  h.id.ms = master_.ms + ms_delta;
-  h.id.seq = ms_delta == 0 ? master_.seq + seq : seq;
+  h.id.ms = pos.ms;
+  h.id.seq = (head & kHasSeq) != 0 ? varint::Get(p) : 0;
   h.deleted = (head & kDeleted) != 0;
   h.same_fields = (head & kSameFields) != 0;
   h.body = static_cast<uint32_t>(p - data_.get());
   return h;
 }
 
+uint64_t EntryBlock::MsDelta(uint32_t start) const {
+  const uint8_t* p = data_.get() + start;
+  uint64_t delta = varint::Get(p) >> kFlagBits;
+  return delta == kWideDelta ? varint::Get(p) : delta;
+}
+
+std::optional<EntryBlock::Pos> EntryBlock::NextPos(Pos pos, uint32_t end) const {
+  if (end >= size_) return std::nullopt;
+  return Pos{end, pos.ms + MsDelta(end)};
+}
+
 uint32_t EntryBlock::EntryEnd(uint32_t start) const {
-  Header h = ParseHeader(start);
+  Header h = ParseHeader({start, 0});
   const uint8_t* p = data_.get() + h.body;
   uint64_t items;
   if (h.same_fields) {
@@ -212,30 +293,32 @@ uint32_t EntryBlock::EntryEnd(uint32_t start) const {
     items = varint::Get(p) * 2;
   }
   for (uint64_t i = 0; i < items; i++) SkipItem(p);
-  uint32_t body_end = static_cast<uint32_t>(p - data_.get());
-  return body_end + static_cast<uint32_t>(varint::Size(body_end - start));
+  return static_cast<uint32_t>(p - data_.get());
 }
 
-uint32_t EntryBlock::EntryStart(uint32_t end) const {
-  size_t backlen_size;
-  uint64_t body = varint::GetReverse(data_.get() + end, backlen_size);
-  return end - static_cast<uint32_t>(backlen_size + body);
+std::vector<EntryBlock::Pos> EntryBlock::AllPos() const {
+  std::vector<Pos> all;
+  all.reserve(entry_count());
+  if (size_ == 0) return all;
+  for (std::optional<Pos> pos = FirstPos(); pos; pos = NextPos(*pos, EntryEnd(pos->start))) {
+    all.push_back(*pos);
+  }
+  return all;
 }
 
 uint32_t EntryBlock::MasterItems(uint64_t& pairs) const {
-  const uint8_t* p = data_.get() + ParseHeader(0).body;
+  const uint8_t* p = data_.get() + ParseHeader(FirstPos()).body;
   pairs = varint::Get(p);  // the master always stores its names
   return static_cast<uint32_t>(p - data_.get());
 }
 
-std::optional<uint32_t> EntryBlock::FindOffset(StreamID id) const {
-  // Backwards: only headers are read on the way, never bodies.
-  for (uint32_t end = size_; end > 0;) {
-    uint32_t at = EntryStart(end);
-    StreamID here = ParseHeader(at).id;
-    if (here == id) return at;
-    if (here < id) break;
-    end = at;
+std::optional<EntryBlock::Pos> EntryBlock::FindPos(StreamID id) const {
+  if (size_ == 0 || id > last_ || id < master_) return std::nullopt;
+  if (id == last_) return LastPos();  // the newest entry: no walk
+  for (std::optional<Pos> pos = FirstPos(); pos; pos = NextPos(*pos, EntryEnd(pos->start))) {
+    StreamID here = ParseHeader(*pos).id;
+    if (here == id) return pos;
+    if (here > id) break;
   }
   return std::nullopt;
 }
@@ -254,9 +337,20 @@ void EntryBlock::Reserve(size_t needed, BlockLimits limits) {
 
 // ---- Cursor ----
 
-bool EntryBlock::Cursor::SeekFirst() { return LandForward(0); }
+bool EntryBlock::Cursor::SeekFirst() {
+  return LandForward(block_->size_ == 0 ? std::nullopt : std::optional(block_->FirstPos()));
+}
 
-bool EntryBlock::Cursor::SeekLast() { return LandBackward(block_->size_); }
+bool EntryBlock::Cursor::SeekLast() {
+  const EntryBlock& b = *block_;
+  if (b.size_ == 0) return valid_ = false;
+  if (!b.DeletedAt(b.last_start_)) {  // the usual case: no index needed
+    Decode(b.LastPos());
+    return valid_ = true;
+  }
+  BuildIndex();
+  return LandBackward(index_.size());
+}
 
 bool EntryBlock::Cursor::Seek(SeekOp op, StreamID id) {
   const EntryBlock& b = *block_;
@@ -266,62 +360,72 @@ bool EntryBlock::Cursor::Seek(SeekOp op, StreamID id) {
     case SeekOp::kLast:
       return SeekLast();
     case SeekOp::kEqual: {
-      std::optional<uint32_t> at = b.FindOffset(id);
-      if (!at || (b.data_[*at] & kDeleted) != 0) return valid_ = false;
+      std::optional<Pos> at = b.FindPos(id);
+      if (!at || b.DeletedAt(at->start)) return valid_ = false;
       Decode(*at);
       return valid_ = true;
     }
     case SeekOp::kGreaterOrEqual:
     case SeekOp::kGreater:
-      for (uint32_t at = 0; at < b.size_; at = b.EntryEnd(at)) {
-        StreamID here = b.ParseHeader(at).id;
-        if (op == SeekOp::kGreaterOrEqual ? here >= id : here > id) return LandForward(at);
+      if (b.size_ == 0) return valid_ = false;
+      for (std::optional<Pos> pos = b.FirstPos(); pos; pos = b.NextPos(*pos, b.EntryEnd(pos->start))) {
+        StreamID here = b.ParseHeader(*pos).id;
+        if (op == SeekOp::kGreaterOrEqual ? here >= id : here > id) return LandForward(pos);
       }
       return valid_ = false;
     case SeekOp::kLessOrEqual:
     case SeekOp::kLess:
-      for (uint32_t end = b.size_; end > 0;) {
-        uint32_t at = b.EntryStart(end);
-        StreamID here = b.ParseHeader(at).id;
-        if (op == SeekOp::kLessOrEqual ? here <= id : here < id) return LandBackward(end);
-        end = at;
+      BuildIndex();
+      for (size_t i = index_.size(); i > 0; i--) {
+        StreamID here = b.ParseHeader(index_[i - 1]).id;
+        if (op == SeekOp::kLessOrEqual ? here <= id : here < id) return LandBackward(i);
       }
       return valid_ = false;
   }
   return valid_ = false;
 }
 
-bool EntryBlock::Cursor::Next() { return valid_ && LandForward(end_); }
+bool EntryBlock::Cursor::Next() {
+  return valid_ && LandForward(block_->NextPos({start_, entry_.id.ms}, end_));
+}
 
-bool EntryBlock::Cursor::Prev() { return valid_ && LandBackward(start_); }
+bool EntryBlock::Cursor::Prev() {
+  if (!valid_) return false;
+  BuildIndex();
+  auto here = std::lower_bound(index_.begin(), index_.end(), start_,
+                               [](const Pos& p, uint32_t start) { return p.start < start; });
+  return LandBackward(static_cast<size_t>(here - index_.begin()));
+}
 
-bool EntryBlock::Cursor::LandForward(uint32_t start) {
+void EntryBlock::Cursor::BuildIndex() {
+  if (index_.empty()) index_ = block_->AllPos();
+}
+
+bool EntryBlock::Cursor::LandForward(std::optional<Pos> pos) {
   const EntryBlock& b = *block_;
-  for (uint32_t at = start; at < b.size_; at = b.EntryEnd(at)) {
-    if ((b.data_[at] & kDeleted) == 0) {
-      Decode(at);
+  for (; pos; pos = b.NextPos(*pos, b.EntryEnd(pos->start))) {
+    if (!b.DeletedAt(pos->start)) {
+      Decode(*pos);
       return valid_ = true;
     }
   }
   return valid_ = false;
 }
 
-bool EntryBlock::Cursor::LandBackward(uint32_t end) {
+bool EntryBlock::Cursor::LandBackward(size_t n) {
   const EntryBlock& b = *block_;
-  while (end > 0) {
-    uint32_t at = b.EntryStart(end);
-    if ((b.data_[at] & kDeleted) == 0) {
-      Decode(at);
+  for (size_t i = n; i > 0; i--) {
+    if (!b.DeletedAt(index_[i - 1].start)) {
+      Decode(index_[i - 1]);
       return valid_ = true;
     }
-    end = at;
   }
   return valid_ = false;
 }
 
-void EntryBlock::Cursor::Decode(uint32_t start) {
+void EntryBlock::Cursor::Decode(Pos pos) {
   const EntryBlock& b = *block_;
-  Header h = b.ParseHeader(start);
+  Header h = b.ParseHeader(pos);
   const uint8_t* p = b.data_.get() + h.body;
   const uint8_t* names = nullptr;
   uint64_t pairs;
@@ -344,8 +448,8 @@ void EntryBlock::Cursor::Decode(uint32_t start) {
     items_[2 * i + 1] = ReadItem(p, used);
   }
   uint32_t body_end = static_cast<uint32_t>(p - b.data_.get());
-  start_ = start;
-  end_ = body_end + static_cast<uint32_t>(varint::Size(body_end - start));
+  start_ = pos.start;
+  end_ = body_end;
   entry_.id = h.id;
   entry_.field_values = std::span<const std::string_view>(items_.data(), items_.size());
 }

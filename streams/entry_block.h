@@ -1,28 +1,37 @@
-// A packed run of consecutive stream entries: the payload of one radix-tree leaf. IDs are
-// delta-encoded against the block's master (first) ID, field names are shared with the master
-// entry, canonical integers are varints; deletion flags an entry in place until Compact().
+// A packed run of consecutive stream entries: the payload of one radix-tree leaf. Each entry's
+// milliseconds are delta-encoded against the previous entry's, a zero sequence number costs no
+// byte, field names are shared with the master (first) entry, canonical integers are varints;
+// deletion flags an entry in place until Compact(). A sealed block (no more appends) may be
+// LZ4-compressed whole: Compress() / Decompress() / Inflated().
 //
 // Invariants:
 //  - IDs in a block are strictly increasing (deleted entries included) and all >= master_id().
 //  - A block never spans two radix leaves: the tree's key for a block is <= its master ID and
 //    every ID in it is below the next block's key.
-//  - live_count() + deleted_count() == number of entries in the buffer.
+//  - live_count() + deleted_count() == number of entries in the buffer; LastId() is the last
+//    entry's ID, live or deleted (kept in the object, so it needs no decoding).
 //  - The master entry's field list stays the dictionary for "same fields" entries even after
 //    the master is deleted; only Compact() picks a new master (and re-encodes everything).
+//  - compressed() exactly when the buffer holds the LZ4 form, which is then smaller than the
+//    plain form (EncodedBytes() stays the plain size); it decompresses only with the dictionary
+//    it was compressed with (the owning stream's, fixed once chosen). A compressed block is read
+//    only through Inflated() (a plain copy) and must be Decompress()ed before any change; the
+//    metadata above (counts, master_id(), LastId(), BytesUsed()) stays readable either way.
 //
-// Byte layout of the buffer (all integers varints unless said otherwise; nothing else is stored
-// in it: the master ID and the counts live in the EntryBlock object):
+// Byte layout of the plain buffer (all integers varints unless said otherwise; nothing else is
+// stored in it: the master and last IDs and the counts live in the EntryBlock object):
 //
-//   entry := head seq [count] item... backlen
-//     head    = (ms - master.ms) << 2 | same_fields << 1 | deleted
-//               (the deleted bit is bit 0 of the first byte, so deleting never moves bytes;
-//                an entry whose ms is 2^62 or more past the master's does not fit)
-//     seq     = seq - master.seq when the ms delta is 0, otherwise seq itself
+//   entry := head [wide_delta] [seq] [count] item...
+//     head    = (ms - previous ms) << 3 | has_seq << 2 | same_fields << 1 | deleted
+//               "previous ms" is the previous entry's in the buffer, deleted or not; the first
+//               entry's is its own (it is the master), so its delta is 0. Walks add the
+//               deltas up from the master's ms. The deleted bit is bit 0 of the first byte, so
+//               deleting never moves bytes. A delta of 2^61 - 1 or more (IDs far apart) puts
+//               2^61 - 1 in the head and the delta itself, as a varint, right after.
+//     seq     = the ID's sequence number; present only when has_seq (it is not 0)
 //     count   = number of field/value pairs; absent when same_fields
 //     item... = field value field value ...      when not same_fields
 //             = value value ...  (names taken from the master entry, in order) when same_fields
-//     backlen = byte length of head..last item, as a REVERSE varint (see varint.h), so the
-//               entry start is found from its end without decoding from the block start
 //   item := tag [bytes]
 //     tag even: a byte string of length tag >> 1 follows
 //     tag odd:  a canonical int64 (round-trips through decimal formatting: "12", "-5", not "007",
@@ -31,6 +40,10 @@
 //
 //   An entry is "same fields" when its field names equal the master's: same count, same names,
 //   same order. The master entry itself always carries its names.
+//
+//   Entries carry no back-pointer: a walk backward first indexes the block's entry offsets in one
+//   forward pass (a cursor does it once, the first time it steps back); the last entry's offset
+//   is kept in the object, so XREVRANGE's first step and appends need no pass.
 #pragma once
 
 #include <cstddef>
@@ -46,13 +59,13 @@
 
 namespace streams {
 
-// stream-node-max-entries / stream-node-max-bytes; 0 means no limit, as in Redis.
+// stream-node-max-entries / stream-node-max-bytes; 0 means no limit, as in Redis. `compress`
+// (stream-compression lz4) asks the stream to Compress() each block it seals.
 struct BlockLimits {
   size_t max_entries = 100;
   size_t max_bytes = 4096;
+  bool compress = false;
 };
-
-// Where a seek lands, relative to the wanted ID.
 
 // One decoded entry. The views point into the block or into the cursor's scratch buffer
 // (integers), and are valid until the cursor moves or the block is mutated (see Cursor).
@@ -74,26 +87,41 @@ class EntryBlock {
   EntryBlock& operator=(EntryBlock&&) noexcept = default;
 
   // Appends an entry. `field_values` alternates field, value (even length; may be empty).
-  // Precondition: `id` is greater than every ID already in the block (LastId()).
+  // Precondition: not compressed(), and `id` is greater than every ID already in the block.
   // Returns false, leaving the block unchanged, when the entry would exceed `limits` (entries
-  // counted including deleted ones, bytes as EncodedBytes()) or cannot be delta-encoded: the
-  // caller then opens a new block. The first entry of an empty block always fits.
+  // counted including deleted ones, bytes as EncodedBytes()): the caller then opens a new block. The first entry of an empty block always fits.
   [[nodiscard]] bool Append(StreamID id, std::span<const std::string_view> field_values,
                             BlockLimits limits = {});
 
-  // Flags the entry deleted. Returns true when it existed and was live.
+  // Flags the entry deleted. Returns true when it existed and was live. Not compressed().
   [[nodiscard]] bool MarkDeleted(StreamID id);
 
-  // True when `id` is in the block and live.
+  // True when `id` is in the block and live. Not compressed().
   [[nodiscard]] bool Contains(StreamID id) const;
 
   // Rewrites the buffer without deleted entries, exactly sized. When the master was deleted the
   // first live entry becomes the master. An all-deleted block becomes an empty one.
+  // Not compressed().
   void Compact();
   // Mostly deleted: worth a Compact() (an all-deleted block should be freed instead).
   [[nodiscard]] bool ShouldCompact() const { return live_ > 0 && deleted_ > live_; }
   // Drops growth slack; the stream calls this when it closes a block for appends.
   void ShrinkToFit();
+
+  // Replaces the plain buffer by its LZ4 form when that is smaller; returns compressed().
+  // Drops growth slack first. A no-op on a compressed block. `dict` (up to 64 KB; LZ4 may
+  // refer back into it) primes the compressor: small blocks of similar entries compress far
+  // better against a sample of earlier ones. Decompress() and Inflated() need the same bytes.
+  bool Compress(std::string_view dict = {});
+  // Back to the plain buffer, exactly sized (before a change). A no-op on a plain block.
+  void Decompress(std::string_view dict = {});
+  // A plain copy of this block, compressed or not (what readers of a compressed block walk).
+  [[nodiscard]] EntryBlock Inflated(std::string_view dict = {}) const;
+  bool compressed() const { return capacity_ < size_; }
+  // The plain buffer (a dictionary sample). Not compressed().
+  std::string_view PlainBytes() const {
+    return {reinterpret_cast<const char*>(data_.get()), size_};
+  }
 
   // No live entries (never filled, or everything deleted).
   [[nodiscard]] bool Empty() const { return live_ == 0; }
@@ -104,13 +132,17 @@ class EntryBlock {
   // Meaningful only when entry_count() > 0.
   StreamID master_id() const { return master_; }
   // Last entry in the buffer, live or deleted: the bound the next Append must exceed.
-  std::optional<StreamID> LastId() const;
+  std::optional<StreamID> LastId() const {
+    return size_ == 0 ? std::nullopt : std::optional<StreamID>(last_);
+  }
+  // Not compressed().
   std::optional<StreamID> FirstLiveId() const;
   std::optional<StreamID> LastLiveId() const;
 
-  // Encoded payload size (what max_bytes limits).
+  // Encoded payload size, plain form (what max_bytes limits).
   size_t EncodedBytes() const { return size_; }
-  // Everything this block costs: the object plus its allocated buffer (for memory accounting).
+  // Everything this block costs: the object plus its allocated buffer (for memory accounting;
+  // the compressed size when compressed).
   size_t BytesUsed() const { return sizeof(*this) + capacity_; }
 
  private:
@@ -118,8 +150,17 @@ class EntryBlock {
 
   static constexpr uint64_t kDeleted = 1;
   static constexpr uint64_t kSameFields = 2;
-  static constexpr int kFlagBits = 2;
+  static constexpr uint64_t kHasSeq = 4;
+  static constexpr int kFlagBits = 3;
+  // The head's delta field at its widest: the delta itself follows the head.
+  static constexpr uint64_t kWideDelta = (uint64_t{1} << (64 - kFlagBits)) - 1;
 
+  // An entry's place: its first byte and its ID's ms, which the delta chain gives only to a
+  // forward walk from the master (or, for the last entry, the object's last ID).
+  struct Pos {
+    uint32_t start;
+    uint64_t ms;
+  };
   struct Header {
     StreamID id;
     bool deleted;
@@ -127,29 +168,38 @@ class EntryBlock {
     uint32_t body;  // offset of the count (or first value when same_fields)
   };
 
-  Header ParseHeader(uint32_t start) const;
-  // Offset just past the entry starting at `start` (parses the body to find its backlen).
+  Header ParseHeader(Pos pos) const;
+  // The ms delta stored in the head of the entry at `start`.
+  uint64_t MsDelta(uint32_t start) const;
+  bool DeletedAt(uint32_t start) const { return (data_[start] & kDeleted) != 0; }
+  Pos FirstPos() const { return {0, master_.ms}; }
+  Pos LastPos() const { return {last_start_, last_.ms}; }
+  // The entry after the one at `pos` (which ends at `end`), if any.
+  std::optional<Pos> NextPos(Pos pos, uint32_t end) const;
+  // Offset just past the entry starting at `start` (parses its body).
   uint32_t EntryEnd(uint32_t start) const;
-  // Start of the entry that ends at `end` (read from its backlen).
-  uint32_t EntryStart(uint32_t end) const;
+  // Every entry's position, in order (what a backward walk steps through).
+  std::vector<Pos> AllPos() const;
   // Offset of the master entry's first field name, and its pair count.
   uint32_t MasterItems(uint64_t& pairs) const;
-  // Start of the entry with exactly `id` (scanning back from the end), if any.
-  std::optional<uint32_t> FindOffset(StreamID id) const;
+  // The entry with exactly `id`, if any.
+  std::optional<Pos> FindPos(StreamID id) const;
   void Reserve(size_t needed, BlockLimits limits);
 
   std::unique_ptr<uint8_t[]> data_;
-  uint32_t size_ = 0;
-  uint32_t capacity_ = 0;
+  uint32_t size_ = 0;      // plain bytes
+  uint32_t capacity_ = 0;  // allocated bytes; below size_ exactly when compressed
   StreamID master_;
+  StreamID last_;
+  uint32_t last_start_ = 0;  // offset of the last entry
   uint32_t live_ = 0;
   uint32_t deleted_ = 0;
 };
 
-// Walks the live entries of one block in either direction, skipping deleted ones.
-// Append, Compact, ShrinkToFit and moving the block invalidate it. MarkDeleted does not: it
-// flips one bit in place, so the current entry's views and Next()/Prev() stay good, which is
-// what deleting while iterating (XTRIM, XDEL ranges) relies on.
+// Walks the live entries of one plain block in either direction, skipping deleted ones.
+// Append, Compact, ShrinkToFit, Compress and moving the block invalidate it. MarkDeleted does
+// not: it flips one bit in place, so the current entry's views and Next()/Prev() stay good,
+// which is what deleting while iterating (XTRIM, XDEL ranges) relies on.
 class EntryBlock::Cursor {
  public:
   explicit Cursor(const EntryBlock& block) : block_(&block) {}
@@ -172,21 +222,24 @@ class EntryBlock::Cursor {
   StreamID id() const { return entry_.id; }
 
  private:
-  // Forward from `start`: first live entry at or after it.
-  bool LandForward(uint32_t start);
-  // Backward from `end`: last live entry ending at or before it.
-  bool LandBackward(uint32_t end);
-  void Decode(uint32_t start);
+  // Forward from `pos`: first live entry at or after it.
+  bool LandForward(std::optional<Pos> pos);
+  // Backward: the last live entry among the first `n` of index_.
+  bool LandBackward(size_t n);
+  // Fills index_ (once per cursor: MarkDeleted moves no entry).
+  void BuildIndex();
+  void Decode(Pos pos);
   // One item at p: a view into the block, or digits in scratch_ at `scratch_used`.
   std::string_view ReadItem(const uint8_t*& p, size_t& scratch_used);
 
   const EntryBlock* block_;
   bool valid_ = false;
   uint32_t start_ = 0;  // current entry's first byte
-  uint32_t end_ = 0;    // one past its backlen
+  uint32_t end_ = 0;    // one past its last item
   EntryView entry_;
   std::vector<std::string_view> items_;
   std::vector<char> scratch_;  // decimal digits of integer items
+  std::vector<Pos> index_;     // every entry's position, once the cursor has stepped back
 };
 
 }  // namespace streams

@@ -21,6 +21,9 @@ void Stream::Swap(Stream& other) noexcept {
   std::swap(tree_, other.tree_);
   std::swap(tail_, other.tail_);
   std::swap(block_bytes_, other.block_bytes_);
+  std::swap(compressed_blocks_, other.compressed_blocks_);
+  std::swap(cache_, other.cache_);
+  std::swap(dict_, other.dict_);
   std::swap(length_, other.length_);
   std::swap(entries_added_, other.entries_added_);
   std::swap(last_id_, other.last_id_);
@@ -38,15 +41,54 @@ void Stream::FreeAllBlocks() {
   tree_.Clear();
   tail_ = nullptr;
   block_bytes_ = 0;
+  compressed_blocks_ = 0;
+  if (cache_) cache_->Clear();
+  dict_.reset();
+}
+
+const EntryBlock& Stream::Plain(const EntryBlock& block,
+                                std::shared_ptr<const EntryBlock>& keep) const {
+  if (!block.compressed()) return block;
+  if (!cache_) cache_ = std::make_unique<BlockCache>();
+  keep = cache_->Get(block, *dict_);
+  return *keep;
+}
+
+bool Stream::Unseal(EntryBlock* block) {
+  if (!block->compressed()) return false;
+  if (cache_) cache_->Forget(block);
+  size_t before = block->BytesUsed();
+  block->Decompress(*dict_);
+  block_bytes_ = block_bytes_ - before + block->BytesUsed();
+  compressed_blocks_--;
+  return true;
+}
+
+void Stream::Reseal(EntryBlock* block, bool was_compressed) {
+  if (was_compressed && block != tail_) CompressBlock(block);
+}
+
+void Stream::CompressBlock(EntryBlock* block) {
+  if (!dict_) {
+    constexpr size_t kMaxDict = 64 * 1024;  // as far back as an LZ4 match reaches
+    std::string_view sample = block->PlainBytes();
+    if (sample.size() > kMaxDict) sample.remove_prefix(sample.size() - kMaxDict);
+    dict_ = std::make_shared<const std::string>(sample);
+  }
+  size_t before = block->BytesUsed();
+  if (block->Compress(*dict_)) compressed_blocks_++;
+  block_bytes_ = block_bytes_ - before + block->BytesUsed();
 }
 
 Stream Stream::Clone() const {
   Stream copy;
+  copy.dict_ = dict_;  // immutable: the copy's blocks compress against the same bytes
   Tree::Iterator it(tree_);
   for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) {
     // EntryBlock is move-only; re-appending its live entries is the copy (and a compaction).
     auto block = std::make_unique<EntryBlock>();
-    EntryBlock::Cursor cursor(*it.Value());
+    std::shared_ptr<const EntryBlock> keep;
+    EntryBlock::Cursor cursor(Plain(*it.Value(), keep));
     for (bool e = cursor.SeekFirst(); e; e = cursor.Next()) {
       bool appended = block->Append(cursor.id(), cursor.entry().field_values, {0, 0});
       assert(appended);
@@ -58,6 +100,7 @@ Stream Stream::Clone() const {
     assert(inserted);
     (void)inserted;
     copy.block_bytes_ += block->BytesUsed();
+    if (it.Value()->compressed()) copy.CompressBlock(block.get());
     copy.tail_ = block.release();
   }
   copy.length_ = length_;
@@ -138,6 +181,7 @@ void Stream::Append(StreamID id, std::span<const std::string_view> field_values,
     appended = tail_->Append(id, field_values, limits);
     if (!appended) tail_->ShrinkToFit();  // closed for good: no more appends will come
     block_bytes_ = block_bytes_ - before + tail_->BytesUsed();
+    if (!appended && limits.compress) CompressBlock(tail_);
   }
   if (!appended) AppendToNewBlock(id, field_values, limits);
   length_++;
@@ -165,11 +209,14 @@ void Stream::FreeBlock(StreamID key, EntryBlock* block) {
   assert(erased && *erased == block);
   (void)erased;
   block_bytes_ -= block->BytesUsed();
+  if (block->compressed()) compressed_blocks_--;
+  if (cache_) cache_->Forget(block);
   if (block == tail_) {
     // The previous block becomes the tail and takes appends again while its limits allow,
-    // as Redis appends to whatever node is last.
+    // as Redis appends to whatever node is last; so it is plain again.
     Tree::Iterator it(tree_);
     tail_ = it.Seek(SeekOp::kLast) ? it.Value() : nullptr;
+    if (tail_ != nullptr) Unseal(tail_);
   }
   delete block;
 }
@@ -189,14 +236,20 @@ bool Stream::Delete(StreamID id) {
   Tree::Iterator it(tree_);
   if (!it.Seek(SeekOp::kLessOrEqual, id)) return false;
   EntryBlock* block = it.Value();
+  if (block->compressed()) {
+    std::shared_ptr<const EntryBlock> keep;
+    if (!Plain(*block, keep).Contains(id)) return false;  // no need to decompress
+  }
+  const bool was_compressed = Unseal(block);
   if (!block->MarkDeleted(id)) return false;
   length_--;
   if (id > max_deleted_id_) max_deleted_id_ = id;
   if (block->Empty()) {
     FreeBlock(it.Id(), block);
-  } else if (block->ShouldCompact()) {
+  } else {
     // The block keeps its tree key, which may now be below its new master ID.
-    CompactBlock(block);
+    if (block->ShouldCompact()) CompactBlock(block);
+    Reseal(block, was_compressed);
   }
   if (id == first_id_) RefreshFirstId();
   return true;
@@ -212,7 +265,8 @@ DeleteOutcome Stream::DeleteEntry(StreamID id, RefPolicy policy) {
 }
 
 bool Stream::BlockAcknowledged(const EntryBlock& block) const {
-  EntryBlock::Cursor cursor(block);
+  std::shared_ptr<const EntryBlock> keep;
+  EntryBlock::Cursor cursor(Plain(block, keep));
   for (bool ok = cursor.SeekFirst(); ok; ok = cursor.Next()) {
     if (!AcknowledgedByAllGroups(cursor.id())) return false;
   }
@@ -220,7 +274,8 @@ bool Stream::BlockAcknowledged(const EntryBlock& block) const {
 }
 
 void Stream::DropBlockReferences(const EntryBlock& block) {
-  EntryBlock::Cursor cursor(block);
+  std::shared_ptr<const EntryBlock> keep;
+  EntryBlock::Cursor cursor(Plain(block, keep));
   for (bool ok = cursor.SeekFirst(); ok; ok = cursor.Next()) DropPendingReferences(cursor.id());
 }
 
@@ -249,6 +304,7 @@ size_t Stream::TrimHead(bool approx, uint64_t limit, RefPolicy policy, More more
     }
     if (approx) break;
     bool reached_threshold = false;
+    const bool was_compressed = Unseal(block);
     EntryBlock::Cursor cursor(*block);
     for (bool e = cursor.SeekFirst(); e; e = cursor.Next()) {
       const StreamID id = cursor.id();
@@ -268,8 +324,9 @@ size_t Stream::TrimHead(bool approx, uint64_t limit, RefPolicy policy, More more
     // keeps such an empty node around; we free it.)
     if (block->Empty()) {
       FreeBlock(key, block);
-    } else if (block->ShouldCompact()) {
-      CompactBlock(block);
+    } else {
+      if (block->ShouldCompact()) CompactBlock(block);
+      Reseal(block, was_compressed);
     }
     if (reached_threshold) break;
     ok = it.Seek(SeekOp::kGreater, key);
@@ -310,7 +367,8 @@ SetIdStatus Stream::SetId(StreamID last_id, std::optional<uint64_t> entries_adde
 std::optional<StreamID> Stream::FirstEntryId() const {
   Tree::Iterator it(tree_);
   if (!it.Seek(SeekOp::kFirst)) return std::nullopt;
-  return it.Value()->FirstLiveId();
+  std::shared_ptr<const EntryBlock> keep;
+  return Plain(*it.Value(), keep).FirstLiveId();
 }
 
 std::optional<StreamID> Stream::LastEntryId() const {
@@ -348,6 +406,7 @@ std::string Stream::Validate() const {
   Tree::Iterator it(tree_);
   uint64_t live = 0;
   size_t bytes = 0;
+  size_t compressed = 0;
   std::optional<StreamID> prev_last;
   EntryBlock* last_block = nullptr;
   for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) {
@@ -358,16 +417,24 @@ std::string Stream::Validate() const {
     if (b->master_id() < key) return "a block's master ID is below its key" + where;
     if (prev_last && *prev_last >= key) return "blocks overlap" + where;
     prev_last = b->LastId();
-    if (*b->LastLiveId() > last_id_) return "a live ID above last_id" + where;
+    std::shared_ptr<const EntryBlock> keep;
+    const EntryBlock& plain = Plain(*b, keep);
+    if (plain.LastId() != b->LastId() || plain.live_count() != b->live_count()) {
+      return "a compressed block's plain copy disagrees with it" + where;
+    }
+    if (*plain.LastLiveId() > last_id_) return "a live ID above last_id" + where;
     live += b->live_count();
     bytes += b->BytesUsed();
+    compressed += b->compressed() ? 1 : 0;
     last_block = it.Value();
   }
   if (live != length_) {
     return "length is " + std::to_string(length_) + " but blocks hold " + std::to_string(live);
   }
   if (last_block != tail_) return "the tail is not the block of the largest key";
+  if (tail_ != nullptr && tail_->compressed()) return "the tail is compressed";
   if (bytes != block_bytes_) return "block byte count is stale";
+  if (compressed != compressed_blocks_) return "compressed block count is stale";
   std::optional<StreamID> first = FirstEntryId();
   if (first_id_ != (first ? *first : StreamID{})) return "first_id is not the first live entry";
   return "";
@@ -377,17 +444,17 @@ std::string Stream::Validate() const {
 
 Stream::RangeIterator::RangeIterator(const Stream& stream, StreamID start, StreamID end,
                                      bool reverse)
-    : tree_it_(stream.tree_), start_(start), end_(end), reverse_(reverse) {
+    : stream_(&stream), tree_it_(stream.tree_), start_(start), end_(end), reverse_(reverse) {
   if (start > end) return;
   if (!reverse) {
     // The block holding `start` has the last key <= start; if `start` precedes every key, the
     // range begins in the first block.
     if (!tree_it_.Seek(SeekOp::kLessOrEqual, start) && !tree_it_.Seek(SeekOp::kFirst)) return;
-    cursor_.emplace(*tree_it_.Value());
+    OpenBlock();
     SettleAcrossBlocks(cursor_->Seek(SeekOp::kGreaterOrEqual, start));
   } else {
     if (!tree_it_.Seek(SeekOp::kLessOrEqual, end)) return;
-    cursor_.emplace(*tree_it_.Value());
+    OpenBlock();
     SettleAcrossBlocks(cursor_->Seek(SeekOp::kLessOrEqual, end));
   }
 }
@@ -400,10 +467,15 @@ bool Stream::RangeIterator::Next() {
 bool Stream::RangeIterator::SettleAcrossBlocks(bool landed) {
   while (!landed) {
     if (!(reverse_ ? tree_it_.Prev() : tree_it_.Next())) return valid_ = false;
-    cursor_.emplace(*tree_it_.Value());
+    OpenBlock();
     landed = reverse_ ? cursor_->SeekLast() : cursor_->SeekFirst();
   }
   return CheckBound();
+}
+
+void Stream::RangeIterator::OpenBlock() {
+  cursor_.reset();  // before plain_ lets go of the copy it may walk
+  cursor_.emplace(stream_->Plain(*tree_it_.Value(), plain_));
 }
 
 bool Stream::RangeIterator::CheckBound() {

@@ -10,6 +10,10 @@
 //    one appended to) is the one with the largest key.
 //  - last_id() >= every live ID (XSETID may set it below deleted ones still flagged in a block);
 //    first_id() is the first live entry, 0-0 when empty.
+//  - Only sealed blocks (never the tail) are compressed, and only when the limits at sealing
+//    said so, all against one dictionary (dict_); reads go through a per-stream BlockCache of
+//    plain copies, and a change to a compressed block decompresses it first and compresses it
+//    again after.
 #pragma once
 
 #include <cstddef>
@@ -21,6 +25,7 @@
 #include <string>
 #include <string_view>
 
+#include "streams/block_cache.h"
 #include "streams/consumer_group.h"
 #include "streams/entry_block.h"
 #include "streams/idmp.h"
@@ -142,8 +147,18 @@ class Stream {
   // 0 nodes (Redis says 1) and the node counts differ in general.
   size_t tree_keys() const { return tree_.size(); }
   size_t tree_nodes() const { return tree_.node_count(); }
-  // Memory figure: this object, the tree nodes and every block (object plus buffer).
-  size_t BytesUsed() const { return sizeof(*this) + tree_.AllocatedBytes() + block_bytes_; }
+  // Memory figure: this object, the tree nodes, every block (object plus buffer, compressed
+  // size when compressed) and the block cache's plain copies.
+  size_t BytesUsed() const {
+    return sizeof(*this) + tree_.AllocatedBytes() + block_bytes_ +
+           (cache_ ? cache_->BytesUsed() : 0) + (dict_ ? sizeof(*dict_) + dict_->capacity() : 0);
+  }
+  // Blocks held compressed, of tree_keys() (XINFO STREAM FULL's and tests' figure).
+  size_t compressed_blocks() const { return compressed_blocks_; }
+  // Bounds the plain copies kept for reading compressed blocks (default
+  // BlockCache::kDefaultSlots); drops the ones held. For tests and tuning.
+  void SetBlockCacheSlots(size_t slots) { cache_ = std::make_unique<BlockCache>(slots); }
+  const BlockCache* block_cache() const { return cache_.get(); }
   // BytesUsed() plus every consumer group's (MEMORY USAGE).
   size_t BytesUsedWithGroups() const;
 
@@ -203,10 +218,24 @@ class Stream {
   void DropBlockReferences(const EntryBlock& block);
   void FreeAllBlocks();
   void Swap(Stream& other) noexcept;
+  // `block` itself when plain, else its cached plain copy, which `keep` then holds.
+  const EntryBlock& Plain(const EntryBlock& block, std::shared_ptr<const EntryBlock>& keep) const;
+  // Before changing a block: decompresses it (dropping its cached copy); returns whether it was
+  // compressed, for Reseal().
+  bool Unseal(EntryBlock* block);
+  // After the change: compresses it again when it was, unless it has become the tail.
+  void Reseal(EntryBlock* block, bool was_compressed);
+  // Compresses a block being sealed (or cloned) and keeps the byte and block counts.
+  void CompressBlock(EntryBlock* block);
 
   Tree tree_;                    // block key -> owned block
   EntryBlock* tail_ = nullptr;   // block of the largest key, or null when there are none
   size_t block_bytes_ = 0;       // sum of BytesUsed() of every block
+  size_t compressed_blocks_ = 0;  // blocks whose compressed() holds
+  mutable std::unique_ptr<BlockCache> cache_;  // made on the first read of a compressed block
+  // LZ4 dictionary of every compressed block: the plain bytes of the first block this stream
+  // compressed (its tail end, up to 64 KB), fixed from then until the blocks are all freed.
+  std::shared_ptr<const std::string> dict_;
   uint64_t length_ = 0;
   uint64_t entries_added_ = 0;
   StreamID last_id_;
@@ -236,8 +265,12 @@ class Stream::RangeIterator {
   // Steps the tree to the neighbouring block until a cursor lands; then checks the far bound.
   bool SettleAcrossBlocks(bool landed);
   bool CheckBound();
+  // Points the cursor at the block under tree_it_ (its plain copy when compressed).
+  void OpenBlock();
 
+  const Stream* stream_;
   Tree::Iterator tree_it_;
+  std::shared_ptr<const EntryBlock> plain_;  // the compressed block's copy the cursor walks
   std::optional<EntryBlock::Cursor> cursor_;
   StreamID start_;
   StreamID end_;
