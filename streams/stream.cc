@@ -115,7 +115,14 @@ Stream Stream::Clone() const {
   return copy;
 }
 
-bool Stream::Contains(StreamID id) const { return Range(id, id).Valid(); }
+bool Stream::Contains(StreamID id) const {
+  // The one block that may hold `id`, asked directly: a range iterator would decode entries on
+  // its way (XCLAIM and its replay ask this for every ID).
+  Tree::Iterator it(tree_);
+  if (!it.Seek(SeekOp::kLessOrEqual, id)) return false;
+  std::shared_ptr<const EntryBlock> keep;
+  return Plain(*it.Value(), keep).Contains(id);
+}
 
 ConsumerGroup* Stream::FindGroup(std::string_view name) const {
   auto it = groups_.find(name);

@@ -530,7 +530,7 @@ TEST_CASE("Clone is a deep copy with the same entries and metadata", "[stream]")
 
 // ---- Model ----------------------------------------------------------------------------------
 
-TEST_CASE("Random adds, deletes, trims and ranges agree with a std::map model", "[stream]") {
+TEST_CASE("Random adds, lookups, deletes, trims and ranges agree with a std::map model", "[stream]") {
   std::mt19937_64 rng(GENERATE(1, 2, 3));
   // With compression, sealed blocks are LZ4'd and read through a one-slot cache, so deletes and
   // trims in sealed blocks, walks both ways and clones all go through inflate and eviction.
@@ -605,8 +605,10 @@ TEST_CASE("Random adds, deletes, trims and ranges agree with a std::map model", 
       }
     } else if (op < 80) {
       StreamID id = random_id();
+      REQUIRE(s.Contains(id) == (model.count(id) != 0));
       bool present = model.erase(id) > 0;
       REQUIRE(s.Delete(id) == present);
+      REQUIRE(!s.Contains(id));
       if (present && id > max_deleted) max_deleted = id;
     } else if (op < 85) {
       bool approx = pick(2);
