@@ -146,17 +146,25 @@ Parser::Status Parser::ParseInline(std::string_view data) {
 
 Parser::Status Parser::ParseMultibulk(std::string_view data) {
   if (expected_args_ < 0) {
-    const void* cr = std::memchr(data.data(), '\r', data.size());
-    if (cr == nullptr) {
-      if (data.size() > kMaxHeaderLine) return Fail("Protocol error: too big mbulk count string");
-      return Status::kIncomplete;
-    }
-    size_t cr_at = static_cast<const char*>(cr) - data.data();
-    if (cr_at + 1 >= data.size()) return Status::kIncomplete;  // need the '\n' too
     int64_t count;
-    if (!ParseStrictInt64(data.substr(1, cr_at - 1), count) || count > limits_.max_multibulk_len) {
-      return Fail("Protocol error: invalid multibulk length");
+    size_t cr_at;
+    if (data.size() >= 4 && data[1] >= '1' && data[1] <= '9' && data[2] == '\r') {
+      // Nearly every request: `*1\r\n` to `*9\r\n`, read without a search or a number parse.
+      count = data[1] - '0';
+      cr_at = 2;
+    } else {
+      const void* cr = std::memchr(data.data(), '\r', data.size());
+      if (cr == nullptr) {
+        if (data.size() > kMaxHeaderLine) return Fail("Protocol error: too big mbulk count string");
+        return Status::kIncomplete;
+      }
+      cr_at = static_cast<const char*>(cr) - data.data();
+      if (cr_at + 1 >= data.size()) return Status::kIncomplete;  // need the '\n' too
+      if (!ParseStrictInt64(data.substr(1, cr_at - 1), count)) {
+        return Fail("Protocol error: invalid multibulk length");
+      }
     }
+    if (count > limits_.max_multibulk_len) return Fail("Protocol error: invalid multibulk length");
     if (limits_.unauthenticated && count > kUnauthMaxArgs) {
       return Fail("Protocol error: unauthenticated multibulk length");
     }
