@@ -115,9 +115,10 @@ Result<const CommandSpec*> Resolve(const CommandTable& table,
 
 void Execute(ServerState& state, Client& client, const CommandSpec& spec,
              std::span<const std::string_view> argv, resp::Writer& reply) {
-  // CLIENT LIST's cmd=: the command's table name, "container|sub" for a subcommand.
+  // CLIENT LIST's cmd=: the command's table name, "container|sub" for a subcommand. A
+  // pipeline repeats one command: the name is compared before it is copied.
   if (EqualsIgnoreCase(spec.name, argv[0])) {
-    client.last_command = spec.name;
+    if (client.last_command != spec.name) client.last_command = spec.name;
   } else {
     client.last_command = AsciiLower(argv[0]);
     client.last_command.append("|").append(spec.name);
