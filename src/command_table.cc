@@ -40,6 +40,11 @@ CommandTable::CommandTable(std::span<const std::span<const CommandSpec>> familie
 }
 
 const CommandSpec* CommandTable::Find(std::string_view name) const {
+  if (name.size() == memo_size_ && memo_spec_ != nullptr) {
+    size_t i = 0;
+    while (i < name.size() && name[i] == memo_name_[i]) i++;
+    if (i == name.size()) return memo_spec_;
+  }
   char lower[kMaxNameLength];
   if (name.size() > kMaxNameLength) return nullptr;
   for (size_t slot = LowerAndHash(name, lower) & (kSlots - 1); slots_[slot] != nullptr;
@@ -47,6 +52,11 @@ const CommandSpec* CommandTable::Find(std::string_view name) const {
     const std::string_view candidate = slots_[slot]->name;  // stored lower-case
     if (candidate.size() == name.size() &&
         std::memcmp(candidate.data(), lower, name.size()) == 0) {
+      if (name.size() <= kMemoMax) {
+        std::memcpy(memo_name_, name.data(), name.size());
+        memo_size_ = name.size();
+        memo_spec_ = slots_[slot];
+      }
       return slots_[slot];
     }
   }

@@ -148,6 +148,12 @@ class CommandTable {
   // hashes it, and a lookup touches a slot or two of one array. Sized to stay under half full.
   static constexpr size_t kSlots = 512;
   std::array<const CommandSpec*, kSlots> slots_{};
+  // The last name found, as sent (any case): a pipeline repeats one command, and comparing a
+  // few bytes is cheaper than lower-casing and hashing them.
+  static constexpr size_t kMemoMax = 16;
+  mutable char memo_name_[kMemoMax] = {};
+  mutable size_t memo_size_ = 0;
+  mutable const CommandSpec* memo_spec_ = nullptr;
   std::vector<const CommandSpec*> all_;
 };
 
