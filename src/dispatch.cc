@@ -115,13 +115,17 @@ Result<const CommandSpec*> Resolve(const CommandTable& table,
 
 void Execute(ServerState& state, Client& client, const CommandSpec& spec,
              std::span<const std::string_view> argv, resp::Writer& reply) {
-  // CLIENT LIST's cmd=: the command's table name, "container|sub" for a subcommand. A
-  // pipeline repeats one command: the name is compared before it is copied.
-  if (EqualsIgnoreCase(spec.name, argv[0])) {
-    if (client.last_command != spec.name) client.last_command = spec.name;
-  } else {
-    client.last_command = AsciiLower(argv[0]);
-    client.last_command.append("|").append(spec.name);
+  // CLIENT LIST's cmd=: the command's table name, "container|sub" for a subcommand. The same
+  // row gives the same name (a subcommand's row belongs to one container): a pipeline
+  // repeating one command makes it once.
+  if (client.last_command_spec != &spec) {
+    client.last_command_spec = &spec;
+    if (EqualsIgnoreCase(spec.name, argv[0])) {
+      client.last_command = spec.name;
+    } else {
+      client.last_command = AsciiLower(argv[0]);
+      client.last_command.append("|").append(spec.name);
+    }
   }
   state.command_time_ms = state.NextCommandTime();
   CommandContext ctx{argv, client, state, reply, state.command_time_ms, &spec};
