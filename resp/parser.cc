@@ -191,14 +191,23 @@ Parser::Status Parser::ParseMultibulk(std::string_view data) {
     size_t have = offsets_.size();
     while (have < want && end - p >= 4 && *p == '$') {
       const char* q = p + 1;
-      const char* const digits_end = end - q > 17 ? q + 17 : end;
       int64_t len = 0;
-      while (q < digits_end && static_cast<unsigned char>(*q - '0') < 10) {
-        len = len * 10 + (*q++ - '0');
+      const unsigned d1 = static_cast<unsigned char>(p[1] - '0');
+      const unsigned d2 = static_cast<unsigned char>(p[2] - '0');
+      if (d1 < 10 && p[2] == '\r') {
+        len = d1;  // `$5\r\n`: most arguments are under 10 bytes...
+        q = p + 2;
+      } else if (d1 - 1 < 9 && d2 < 10 && p[3] == '\r') {
+        len = d1 * 10 + d2;  // ... or under 100 (`end - p >= 4` makes p[3] readable)
+        q = p + 3;
+      } else {
+        const char* const digits_end = end - q > 17 ? q + 17 : end;
+        while (q < digits_end && static_cast<unsigned char>(*q - '0') < 10) {
+          len = len * 10 + (*q++ - '0');
+        }
+        if (q == p + 1 || q == end || *q != '\r' || (p[1] == '0' && q > p + 2)) break;
       }
-      if (q == p + 1 || q == end || *q != '\r' || (p[1] == '0' && q > p + 2) || len > max_len) {
-        break;
-      }
+      if (len > max_len) break;
       const char* const body = q + 2;
       if (end - body < len + 2) break;
       offsets_.emplace_back(static_cast<size_t>(body - base), static_cast<size_t>(len));
