@@ -183,12 +183,17 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
               resp::Writer& reply) {
   if (argv.empty()) return;
   reply.set_error_sink(&state.error_stats);
-  auto resolved = Resolve(*state.commands, argv);
-  if (!resolved) {
-    return Reject(state, client, RowNamed(*state.commands, argv), argv[0], resolved.error(),
-                  reply);
+  // Most calls name a command without subcommands, with the right arity: no Result to build.
+  // Everything else (subcommands, errors and their wording) goes through Resolve.
+  const CommandSpec* spec = state.commands->Find(argv[0]);
+  if (spec == nullptr || !spec->subcommands.empty() || !ArityOk(spec->arity, argv.size())) {
+    auto resolved = Resolve(*state.commands, argv);
+    if (!resolved) {
+      return Reject(state, client, RowNamed(*state.commands, argv), argv[0], resolved.error(),
+                    reply);
+    }
+    spec = *resolved;
   }
-  const CommandSpec* spec = *resolved;
   if (!(spec->flags & kNoAuth) && !client.is_master) {
     if (state.NeedsAuth(client)) return Reject(state, client, spec, argv[0], err::kNoAuth, reply);
     // Most connections run as a user with every permission: no check to make.
