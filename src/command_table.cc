@@ -39,12 +39,7 @@ CommandTable::CommandTable(std::span<const std::span<const CommandSpec>> familie
   }
 }
 
-const CommandSpec* CommandTable::Find(std::string_view name) const {
-  if (name.size() == memo_size_ && memo_spec_ != nullptr) {
-    size_t i = 0;
-    while (i < name.size() && name[i] == memo_name_[i]) i++;
-    if (i == name.size()) return memo_spec_;
-  }
+const CommandSpec* CommandTable::FindInTable(std::string_view name) const {
   char lower[kMaxNameLength];
   if (name.size() > kMaxNameLength) return nullptr;
   for (size_t slot = LowerAndHash(name, lower) & (kSlots - 1); slots_[slot] != nullptr;
