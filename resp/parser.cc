@@ -146,17 +146,25 @@ Parser::Status Parser::ParseInline(std::string_view data) {
 
 Parser::Status Parser::ParseMultibulk(std::string_view data) {
   if (expected_args_ < 0) {
-    const void* cr = std::memchr(data.data(), '\r', data.size());
-    if (cr == nullptr) {
-      if (data.size() > kMaxHeaderLine) return Fail("Protocol error: too big mbulk count string");
-      return Status::kIncomplete;
-    }
-    size_t cr_at = static_cast<const char*>(cr) - data.data();
-    if (cr_at + 1 >= data.size()) return Status::kIncomplete;  // need the '\n' too
     int64_t count;
-    if (!ParseStrictInt64(data.substr(1, cr_at - 1), count) || count > limits_.max_multibulk_len) {
-      return Fail("Protocol error: invalid multibulk length");
+    size_t cr_at;
+    if (data.size() >= 4 && data[1] >= '1' && data[1] <= '9' && data[2] == '\r') {
+      // Nearly every request: `*1\r\n` to `*9\r\n`, read without a search or a number parse.
+      count = data[1] - '0';
+      cr_at = 2;
+    } else {
+      const void* cr = std::memchr(data.data(), '\r', data.size());
+      if (cr == nullptr) {
+        if (data.size() > kMaxHeaderLine) return Fail("Protocol error: too big mbulk count string");
+        return Status::kIncomplete;
+      }
+      cr_at = static_cast<const char*>(cr) - data.data();
+      if (cr_at + 1 >= data.size()) return Status::kIncomplete;  // need the '\n' too
+      if (!ParseStrictInt64(data.substr(1, cr_at - 1), count)) {
+        return Fail("Protocol error: invalid multibulk length");
+      }
     }
+    if (count > limits_.max_multibulk_len) return Fail("Protocol error: invalid multibulk length");
     if (limits_.unauthenticated && count > kUnauthMaxArgs) {
       return Fail("Protocol error: unauthenticated multibulk length");
     }
@@ -183,14 +191,23 @@ Parser::Status Parser::ParseMultibulk(std::string_view data) {
     size_t have = offsets_.size();
     while (have < want && end - p >= 4 && *p == '$') {
       const char* q = p + 1;
-      const char* const digits_end = end - q > 17 ? q + 17 : end;
       int64_t len = 0;
-      while (q < digits_end && static_cast<unsigned char>(*q - '0') < 10) {
-        len = len * 10 + (*q++ - '0');
+      const unsigned d1 = static_cast<unsigned char>(p[1] - '0');
+      const unsigned d2 = static_cast<unsigned char>(p[2] - '0');
+      if (d1 < 10 && p[2] == '\r') {
+        len = d1;  // `$5\r\n`: most arguments are under 10 bytes...
+        q = p + 2;
+      } else if (d1 - 1 < 9 && d2 < 10 && p[3] == '\r') {
+        len = d1 * 10 + d2;  // ... or under 100 (`end - p >= 4` makes p[3] readable)
+        q = p + 3;
+      } else {
+        const char* const digits_end = end - q > 17 ? q + 17 : end;
+        while (q < digits_end && static_cast<unsigned char>(*q - '0') < 10) {
+          len = len * 10 + (*q++ - '0');
+        }
+        if (q == p + 1 || q == end || *q != '\r' || (p[1] == '0' && q > p + 2)) break;
       }
-      if (q == p + 1 || q == end || *q != '\r' || (p[1] == '0' && q > p + 2) || len > max_len) {
-        break;
-      }
+      if (len > max_len) break;
       const char* const body = q + 2;
       if (end - body < len + 2) break;
       offsets_.emplace_back(static_cast<size_t>(body - base), static_cast<size_t>(len));

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace resp {
 
@@ -10,6 +11,8 @@ namespace {
 
 // The longest header: a type byte, a 64-bit integer's 20 characters, CRLF.
 constexpr size_t kHeaderMax = 24;
+// Bulks up to this size are written with one append.
+constexpr size_t kSmallBulk = 64;
 
 }  // namespace
 
@@ -74,6 +77,20 @@ void Writer::Integer(int64_t v) { Header(':', v); }
 void Writer::Bulk(std::string_view s) {
   // One room check for the whole element: header, payload and CRLF.
   Room(kHeaderMax + s.size() + 2);
+  if (s.size() <= kSmallBulk) {
+    // Most bulks are short (GET's value, an ID): assembled on the stack, appended once.
+    char buf[kHeaderMax + kSmallBulk + 2];
+    buf[0] = '$';
+    char* end = std::to_chars(buf + 1, buf + kHeaderMax - 2, s.size()).ptr;
+    *end++ = '\r';
+    *end++ = '\n';
+    if (!s.empty()) std::memcpy(end, s.data(), s.size());  // an empty view's data may be null
+    end += s.size();
+    *end++ = '\r';
+    *end++ = '\n';
+    out_->append(buf, static_cast<size_t>(end - buf));
+    return;
+  }
   HeaderNoRoom('$', static_cast<int64_t>(s.size()));
   out_->append(s);
   out_->append("\r\n");

@@ -10,6 +10,8 @@
 
 namespace server {
 
+struct CommandSpec;
+
 namespace acl {
 struct User;
 }
@@ -51,6 +53,8 @@ struct Client {
   int64_t created_ms = 0;
   int64_t last_interaction_ms = 0;
   std::string last_command = "NULL";
+  // The row last_command was made from: a pipeline repeating it costs no name compare.
+  const CommandSpec* last_command_spec = nullptr;
   bool no_evict = false;
   bool no_touch = false;
   // MONITOR: every command the server runs is shown to this client (CLIENT LIST flag O).

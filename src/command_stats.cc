@@ -94,7 +94,13 @@ void ErrorStats::Reset() {
 
 void ObserveCommand(ServerState& state, const Client& client, const CommandSpec& spec,
                     std::span<const std::string_view> argv, int64_t duration_ns, bool failed) {
-  state.ObserveSlowCommand(client, spec.flags, argv, duration_ns / 1000);  // SLOWLOG, LATENCY
+  // SLOWLOG and LATENCY: no call unless one of them could take this command.
+  const int64_t duration_us = duration_ns / 1000;
+  const int64_t slower_than = state.config.slowlog_log_slower_than;
+  if ((slower_than >= 0 && duration_us >= slower_than) ||
+      state.config.latency_monitor_threshold > 0) {
+    state.ObserveSlowCommand(client, spec.flags, argv, duration_us);
+  }
   CommandStat& stat = state.command_stats.For(spec, argv[0]);
   stat.calls++;
   stat.duration_ns += static_cast<uint64_t>(std::max<int64_t>(duration_ns, 0));

@@ -39,7 +39,7 @@ CommandTable::CommandTable(std::span<const std::span<const CommandSpec>> familie
   }
 }
 
-const CommandSpec* CommandTable::Find(std::string_view name) const {
+const CommandSpec* CommandTable::FindInTable(std::string_view name) const {
   char lower[kMaxNameLength];
   if (name.size() > kMaxNameLength) return nullptr;
   for (size_t slot = LowerAndHash(name, lower) & (kSlots - 1); slots_[slot] != nullptr;
@@ -47,6 +47,11 @@ const CommandSpec* CommandTable::Find(std::string_view name) const {
     const std::string_view candidate = slots_[slot]->name;  // stored lower-case
     if (candidate.size() == name.size() &&
         std::memcmp(candidate.data(), lower, name.size()) == 0) {
+      if (name.size() <= kMemoMax) {
+        std::memcpy(memo_name_, name.data(), name.size());
+        memo_size_ = name.size();
+        memo_spec_ = slots_[slot];
+      }
       return slots_[slot];
     }
   }

@@ -138,16 +138,30 @@ class CommandTable {
  public:
   // Every row of every family (src/commands/registry.h's CommandFamilies(), or a test's own).
   explicit CommandTable(std::span<const std::span<const CommandSpec>> families);
-  // Case-insensitive lookup of a top-level command.
-  const CommandSpec* Find(std::string_view name) const;
+  // Case-insensitive lookup of a top-level command. The last name found is checked inline.
+  const CommandSpec* Find(std::string_view name) const {
+    if (name.size() == memo_size_ && memo_spec_ != nullptr) {
+      size_t i = 0;
+      while (i < name.size() && name[i] == memo_name_[i]) i++;
+      if (i == name.size()) return memo_spec_;
+    }
+    return FindInTable(name);
+  }
   static const CommandSpec* FindSubcommand(const CommandSpec& container, std::string_view sub);
   const std::vector<const CommandSpec*>& all() const { return all_; }
 
  private:
   // A flat open-addressing table, probed linearly: one pass over the name lower-cases and
   // hashes it, and a lookup touches a slot or two of one array. Sized to stay under half full.
+  const CommandSpec* FindInTable(std::string_view name) const;
   static constexpr size_t kSlots = 512;
   std::array<const CommandSpec*, kSlots> slots_{};
+  // The last name found, as sent (any case): a pipeline repeats one command, and comparing a
+  // few bytes is cheaper than lower-casing and hashing them.
+  static constexpr size_t kMemoMax = 16;
+  mutable char memo_name_[kMemoMax] = {};
+  mutable size_t memo_size_ = 0;
+  mutable const CommandSpec* memo_spec_ = nullptr;
   std::vector<const CommandSpec*> all_;
 };
 

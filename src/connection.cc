@@ -286,7 +286,8 @@ void Connection::ProcessInput() {
       break;
     }
     const auto& args = parser_.args();
-    if (!args.empty() && HeldByPause(args)) {
+    // The pause's own check first: no call per request while no pause was asked for.
+    if (!args.empty() && state.pause.end_ms() >= 0 && HeldByPause(args)) {
       parser_.Reset();  // parsed again, from the buffer, when the pause ends
       break;
     }

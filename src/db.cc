@@ -61,7 +61,7 @@ Value& Db::Store(std::string_view key, Value value, bool keep_ttl) {
   auto [node, inserted] = dict_.UpsertEntry(key, std::move(value), [&](const Value& old) {
     type_changed = old.type() != type;
   });
-  if (!inserted && !keep_ttl) expires_.Erase(key);
+  if (!inserted && !keep_ttl && !expires_.empty()) expires_.Erase(key);  // no hashing for none
   Touch(key);
   if (stored_hook_) stored_hook_(key, !inserted, type_changed);
   return node->value;

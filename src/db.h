@@ -64,6 +64,12 @@ class Db {
   // The live value for `key`, or null. An expired key is deleted first (lazy expiry).
   Value* Find(std::string_view key, int64_t now_ms);
   bool Exists(std::string_view key, int64_t now_ms) { return Find(key, now_ms) != nullptr; }
+  // A write about to replace `key` whatever it holds (SET without NX, XX or GET): what Find
+  // would do to the key first (lazy expiry of the key, or of a hash's fields), with no lookup
+  // at all while this db has nothing that expires.
+  void PrepareOverwrite(std::string_view key, int64_t now_ms) {
+    if (!expires_.empty() || !volatile_hashes_.empty()) (void)Find(key, now_ms);
+  }
 
   // Stores `value` under `key`, removing any expiry the key had.
   Value& Set(std::string_view key, Value value) { return Store(key, std::move(value), false); }

@@ -115,12 +115,17 @@ Result<const CommandSpec*> Resolve(const CommandTable& table,
 
 void Execute(ServerState& state, Client& client, const CommandSpec& spec,
              std::span<const std::string_view> argv, resp::Writer& reply) {
-  // CLIENT LIST's cmd=: the command's table name, "container|sub" for a subcommand.
-  if (EqualsIgnoreCase(spec.name, argv[0])) {
-    client.last_command = spec.name;
-  } else {
-    client.last_command = AsciiLower(argv[0]);
-    client.last_command.append("|").append(spec.name);
+  // CLIENT LIST's cmd=: the command's table name, "container|sub" for a subcommand. The same
+  // row gives the same name (a subcommand's row belongs to one container): a pipeline
+  // repeating one command makes it once.
+  if (client.last_command_spec != &spec) {
+    client.last_command_spec = &spec;
+    if (EqualsIgnoreCase(spec.name, argv[0])) {
+      client.last_command = spec.name;
+    } else {
+      client.last_command = AsciiLower(argv[0]);
+      client.last_command.append("|").append(spec.name);
+    }
   }
   state.command_time_ms = state.NextCommandTime();
   CommandContext ctx{argv, client, state, reply, state.command_time_ms, &spec};
@@ -167,7 +172,9 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
   if (untracked) untracked->set_access_tracking(true);
   if (client.command_depth == 0) {
     // CLIENT CACHING covers the next command, a whole transaction, and any CLIENT command.
-    if (!client.in_multi && !EqualsIgnoreCase(argv[0], "client")) client.tracking.caching = false;
+    if (client.tracking.caching && !client.in_multi && !EqualsIgnoreCase(argv[0], "client")) {
+      client.tracking.caching = false;
+    }
     if (!state.tracking.deferred.empty()) TrackingSendDeferred(state);
   }
 }
@@ -176,16 +183,24 @@ void Dispatch(ServerState& state, Client& client, std::span<const std::string_vi
               resp::Writer& reply) {
   if (argv.empty()) return;
   reply.set_error_sink(&state.error_stats);
-  auto resolved = Resolve(*state.commands, argv);
-  if (!resolved) {
-    return Reject(state, client, RowNamed(*state.commands, argv), argv[0], resolved.error(),
-                  reply);
+  // Most calls name a command without subcommands, with the right arity: no Result to build.
+  // Everything else (subcommands, errors and their wording) goes through Resolve.
+  const CommandSpec* spec = state.commands->Find(argv[0]);
+  if (spec == nullptr || !spec->subcommands.empty() || !ArityOk(spec->arity, argv.size())) {
+    auto resolved = Resolve(*state.commands, argv);
+    if (!resolved) {
+      return Reject(state, client, RowNamed(*state.commands, argv), argv[0], resolved.error(),
+                    reply);
+    }
+    spec = *resolved;
   }
-  const CommandSpec* spec = *resolved;
   if (!(spec->flags & kNoAuth) && !client.is_master) {
     if (state.NeedsAuth(client)) return Reject(state, client, spec, argv[0], err::kNoAuth, reply);
-    auto denied = CheckAcl(state, client, *spec, argv, "toplevel");
-    if (!denied) return Reject(state, client, spec, argv[0], denied.error(), reply);
+    // Most connections run as a user with every permission: no check to make.
+    if (!state.UserOf(client).unrestricted) {
+      auto denied = CheckAcl(state, client, *spec, argv, "toplevel");
+      if (!denied) return Reject(state, client, spec, argv[0], denied.error(), reply);
+    }
   }
   // A MONITOR client or an attached replica may not touch keys, as in Redis.
   if ((client.monitor || client.is_replica) &&

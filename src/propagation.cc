@@ -4,8 +4,6 @@
 
 namespace server {
 
-void Propagation::BeginCommand(int db) { frames_.push_back({db, false}); }
-
 void Propagation::Add(std::vector<std::string> argv) {
   // Outside any command (a unit test calling a handler directly) the record lands in db 0.
   int db = 0;
@@ -43,17 +41,11 @@ void Propagation::Suppress() {
   if (!frames_.empty()) frames_.back().touched = true;
 }
 
-void Propagation::EndCommand(std::span<const std::string_view> argv, bool record_own) {
-  if (frames_.empty()) return;
-  Frame frame = frames_.back();
-  frames_.pop_back();
-  if (frame.touched || !record_own) return;
-  changes_++;
-  if (!enabled_) return;
+void Propagation::RecordOwn(int db, std::span<const std::string_view> argv) {
   std::vector<std::string> copy;
   copy.reserve(argv.size());
   for (std::string_view a : argv) copy.emplace_back(a);
-  records_.push_back({frame.db, std::move(copy)});
+  records_.push_back({db, std::move(copy)});
 }
 
 void Propagation::AddOutside(int db, std::vector<std::string> argv) {

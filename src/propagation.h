@@ -29,7 +29,8 @@ class Propagation {
   void set_enabled(bool on) { enabled_ = on; }
   bool enabled() const { return enabled_; }
   // Dispatch: a command starts running in `db`. Commands nest (EXEC runs its queue inside).
-  void BeginCommand(int db);
+  // Inline, as EndCommand: every command runs both.
+  void BeginCommand(int db) { frames_.push_back({db, false}); }
   // Handler: record `argv` in place of the command's own (call again to record more, in order).
   void Add(std::vector<std::string> argv);
   void Add(std::initializer_list<std::string_view> argv);
@@ -44,7 +45,14 @@ class Propagation {
   void Suppress();
   // Dispatch: the command is done. Its own `argv` is recorded when the handler neither added
   // nor suppressed and `record_own` holds (a write command that did not reply an error).
-  void EndCommand(std::span<const std::string_view> argv, bool record_own);
+  void EndCommand(std::span<const std::string_view> argv, bool record_own) {
+    if (frames_.empty()) return;
+    const Frame frame = frames_.back();
+    frames_.pop_back();
+    if (frame.touched || !record_own) return;
+    changes_++;
+    if (enabled_) RecordOwn(frame.db, argv);
+  }
   // A write no command is running for (expiry, eviction, a blocked read served later).
   void AddOutside(int db, std::vector<std::string> argv);
 
@@ -76,6 +84,7 @@ class Propagation {
     int db;
     bool touched;  // Add or Suppress was called for this command
   };
+  void RecordOwn(int db, std::span<const std::string_view> argv);
   std::vector<Frame> frames_;
   std::vector<PropagatedCommand> records_;
   bool enabled_ = true;

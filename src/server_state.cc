@@ -104,23 +104,10 @@ uint64_t ServerState::TotalExpiredKeys() const {
 
 ServerState::~ServerState() = default;
 
-acl::Registry& ServerState::Acl() {
-  if (!acl_) {
-    acl_ = std::make_unique<acl::Registry>(*commands);
-    acl_->set_allchannels_default(config.acl_pubsub_default == "allchannels");
-    if (!config.requirepass.empty()) acl_->SetRequirePass(config.requirepass);
-  }
-  return *acl_;
-}
-
-const acl::User& ServerState::UserOf(const Client& c) {
-  return c.user != nullptr ? *c.user : Acl().Default();
-}
-
-bool ServerState::NeedsAuth(const Client& c) {
-  if (c.authenticated) return false;
-  const acl::User& d = Acl().Default();
-  return !(d.enabled && d.nopass);
+void ServerState::MakeAcl() {
+  acl_ = std::make_unique<acl::Registry>(*commands);
+  acl_->set_allchannels_default(config.acl_pubsub_default == "allchannels");
+  if (!config.requirepass.empty()) acl_->SetRequirePass(config.requirepass);
 }
 
 scripting::ScriptEngine& ServerState::Scripts() {

@@ -183,12 +183,20 @@ struct ServerState {
   int64_t PreciseTimeUs() const;
   const CommandTable* commands = nullptr;
   // The ACL users, made from `commands` on first use (the default user takes requirepass).
-  acl::Registry& Acl();
+  // Inline, as UserOf and NeedsAuth: every command asks.
+  acl::Registry& Acl() {
+    if (!acl_) [[unlikely]] MakeAcl();
+    return *acl_;
+  }
   // The user a client runs as: the one it authenticated as, else "default".
-  const acl::User& UserOf(const Client& c);
+  const acl::User& UserOf(const Client& c) { return c.user != nullptr ? *c.user : Acl().Default(); }
   // Whether a client must AUTH before other commands: it has not, and the default user is off
   // or has passwords.
-  bool NeedsAuth(const Client& c);
+  bool NeedsAuth(const Client& c) {
+    if (c.authenticated) return false;
+    const acl::User& d = Acl().Default();
+    return !(d.enabled && d.nopass);
+  }
   int64_t start_ms = 0;
   std::string run_id;
   uint64_t next_client_id = 1;
@@ -255,6 +263,7 @@ struct ServerState {
 
  private:
   std::unique_ptr<acl::Registry> acl_;
+  void MakeAcl();
 
  public:
 

@@ -84,6 +84,7 @@ Registry::Registry(const CommandTable& table) : index_(table) {
   auto d = std::make_unique<User>(NewUser("default", index_, true));
   const std::string_view rules[] = {"on", "nopass", "~*", "&*", "+@all"};
   (void)ApplyRules(*d, rules, index_, true);
+  default_ = d.get();
   users_.emplace("default", std::move(d));
 }
 
@@ -319,6 +320,7 @@ Result<void> Registry::LoadText(std::string_view text) {
     users.emplace("default", std::move(d));
   }
   users_ = std::move(users);
+  default_ = users_.at("default").get();
   return {};
 }
 

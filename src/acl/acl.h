@@ -47,7 +47,8 @@ class Registry {
   const CommandIndex& index() const { return index_; }
   User* Find(std::string_view name);
   const User* Find(std::string_view name) const;
-  User& Default() { return *users_.at("default"); }
+  // Every command asks for it (auth and permission checks): kept at hand, not searched.
+  User& Default() { return *default_; }
   // Creates the user when missing; the rules apply to the user in place, all or none.
   Result<void> SetUser(std::string_view name, std::span<const std::string_view> rules);
   // Deleting "default" is refused by the caller; returns whether the user existed.
@@ -95,6 +96,7 @@ class Registry {
 
   CommandIndex index_;
   std::map<std::string, std::unique_ptr<User>, std::less<>> users_;
+  User* default_ = nullptr;  // users_'s "default", which is never deleted, only replaced by a load
   bool allchannels_default_ = false;
   std::deque<LogEntry> log_;
   uint64_t next_log_id_ = 0;

@@ -1,6 +1,7 @@
 // The command table's lookup: a flat open-addressing table over lower-cased names.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -48,4 +49,30 @@ TEST_CASE("A keynum key spec takes the count from its argument and refuses a bad
   CHECK(keys({"x", "0", "-1", "a"}).empty());
   CHECK(keys({"x", "0", "two", "a"}).empty());
   CHECK(keys({"x", "0"}).empty());
+}
+
+TEST_CASE("A name repeated, then another of the same length or a prefix of it, finds each one",
+          "[command]") {
+  server::CommandTable table{server::CommandFamilies()};
+  const server::CommandSpec* get = table.Find("GET");
+  REQUIRE(get != nullptr);
+  CHECK(table.Find("GET") == get);  // the remembered name
+  CHECK(table.Find("get") == get);
+  CHECK(table.Find("SET")->name == "set");
+  CHECK(table.Find("GE") == nullptr);
+  CHECK(table.Find("GETX") == nullptr);
+  CHECK(table.Find("GET") == get);
+}
+
+TEST_CASE("Each subcommand row belongs to one container (CLIENT LIST's cmd= relies on it)",
+          "[command]") {
+  server::CommandTable table{server::CommandFamilies()};
+  std::map<const server::CommandSpec*, std::string_view> container_of;
+  for (const server::CommandSpec* spec : table.all()) {
+    for (const server::CommandSpec& sub : spec->subcommands) {
+      INFO(spec->name << " " << sub.name);
+      CHECK(container_of.emplace(&sub, spec->name).second);
+    }
+  }
+  CHECK(container_of.size() > 50);
 }

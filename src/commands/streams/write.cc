@@ -225,7 +225,7 @@ void XAdd(CommandContext& ctx) {
     ctx.server.propagation.Suppress();
     return ctx.reply.Null();
   }
-  std::vector<std::string_view> field_values(ctx.argv.begin() + id_index + 1, ctx.argv.end());
+  const std::span<const std::string_view> field_values = ctx.argv.subspan(id_index + 1);
   std::string auto_iid;
   if (args.idmp.auto_iid) {
     auto_iid = IdmpAutoIid(field_values);

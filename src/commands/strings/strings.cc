@@ -90,14 +90,16 @@ void Set(CommandContext& ctx) {
   std::string_view key = ctx.arg(1);
   Db& db = ctx.db();
   std::optional<std::string> old;
-  bool found;
+  bool found = false;  // looked at only with NX or XX
   if (opts->get) {
     auto v = LookupRead(ctx, key, ValueType::kString);
     if (!v) return ctx.reply.Error(v.error());
     if (*v != nullptr) old = (*v)->str();
     found = *v != nullptr;
-  } else {
+  } else if (opts->nx || opts->xx) {
     found = db.Exists(key, ctx.now_ms);
+  } else {
+    db.PrepareOverwrite(key, ctx.now_ms);
   }
   bool write = !((opts->nx && found) || (opts->xx && !found));
   if (write) {

@@ -253,3 +253,14 @@ TEST_CASE("sanitize-payload and skip-sanitize-payload show in ACL LIST once set"
   REQUIRE(f.Set("bob", {"reset"}));
   CHECK(f.Line("bob") == "user bob off sanitize-payload resetchannels -@all");
 }
+
+TEST_CASE("The default user is the loaded file's after an ACL load, with or without one in it",
+          "[acl]") {
+  AclFixture f;
+  REQUIRE(f.registry.LoadText("user default on >secret ~* +@all\n"));
+  CHECK(&f.registry.Default() == f.registry.Find("default"));
+  CHECK_FALSE(f.registry.Default().nopass);
+  REQUIRE(f.registry.LoadText("user alice on nopass +get\n"));
+  CHECK(&f.registry.Default() == f.registry.Find("default"));
+  CHECK(f.registry.Default().nopass);
+}

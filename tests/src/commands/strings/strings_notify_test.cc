@@ -61,3 +61,17 @@ TEST_CASE("SETBIT and BITFIELD announce setbit only when a bit changed or the st
   CHECK(h.Events() == Events{"setbit b", "setbit f", "set d", "del d"});
 }
 
+
+TEST_CASE("A plain SET over a key past its time announces expired before set, as a lookup would",
+          "[strings][notify]") {
+  KeyEventHarness h;
+  h.state.pinned_time_ms = 1'000'000;
+  h.Run({"SET", "k", "v", "PX", "100"});
+  h.Run({"SET", "other", "v"});
+  h.Events();
+  h.state.pinned_time_ms = 1'000'200;
+  CHECK(h.Events({"SET", "k", "w"}) == Events{"expired k", "set k"});
+  CHECK(h.Events({"SET", "other", "w"}) == Events{"set other"});
+  CHECK(h.Run({"TTL", "k"}) == ":-1\r\n");
+  CHECK(h.state.dbs[0]->expired_keys() == 1);
+}
