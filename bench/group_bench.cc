@@ -11,7 +11,8 @@
 //   --consumers N       the memory phase reads with N consumers in turn (default 1)
 //   --connections N     the read+ack loop runs on N connections at once, one consumer each,
 //                       each sending its XACK of the last batch and its next XREADGROUP in one
-//                       write (default 1: one command per round trip, as round 1 measured).
+//                       write as soon as its replies are in (default 1: one command per round
+//                       trip, as round 1 measured).
 //                       One client waiting on every round trip leaves both servers mostly
 //                       idle and measures the round trips; N > 1 keeps the server busy.
 //   --skip-memory       no pending_bytes phase;  --skip-throughput  no read+ack phase
@@ -20,10 +21,13 @@
 #include <hiredis/hiredis.h>
 #include <unistd.h>
 
+#include <poll.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -90,58 +94,73 @@ long long ReadAckLoop(redisContext* c) {
   return done;
 }
 
-ReplyPtr NextReply(redisContext* c) {
-  void* r = nullptr;
-  if (redisGetReply(c, &r) != REDIS_OK || r == nullptr) {
-    bench::Die(std::string("connection error: ") + c->errstr);
-  }
-  ReplyPtr reply(static_cast<redisReply*>(r), freeReplyObject);
-  if (reply->type == REDIS_REPLY_ERROR) bench::Die("error reply: " + std::string(reply->str));
-  return reply;
-}
-
-// `n` connections, consumer "p<i>" on the i-th: each round, every connection sends the XACK of
-// its last batch and its next XREADGROUP COUNT 100 in one write, then every reply is read.
+// `n` connections, consumer "p<i>" on the i-th, driven by poll: as soon as every reply a
+// connection waits for is in, it sends the XACK of its last batch and its next XREADGROUP COUNT
+// 100 in one write, so the server has the other connections' requests to work on while the
+// client reads one reply.
 long long PipelinedReadAckLoop(int port, int n) {
   struct Conn {
     redisContext* c;
     std::string consumer;
+    std::deque<long long> expected;  // per reply due, in order: an XACK's size, or -1 for a read
     std::vector<std::string> unacked;
-    bool active = true;
+    bool active = true;  // still reading: no empty XREADGROUP reply yet
   };
   std::vector<Conn> conns;
-  for (int i = 0; i < n; i++) conns.push_back({bench::Connect(port), "p" + std::to_string(i), {}});
-  long long done = 0;
-  for (bool any = true; any;) {
-    any = false;
-    for (Conn& k : conns) {
-      if (!k.unacked.empty()) {
-        std::vector<std::string> ack = {"XACK", "s", "g"};
-        ack.insert(ack.end(), k.unacked.begin(), k.unacked.end());
-        bench::Append(k.c, ack);
-      }
-      if (k.active) {
-        bench::Append(k.c, {"XREADGROUP", "GROUP", "g", k.consumer, "COUNT", "100", "STREAMS",
-                            "s", ">"});
-      }
+  for (int i = 0; i < n; i++) conns.push_back({bench::Connect(port), "p" + std::to_string(i), {}, {}});
+  auto send_next = [](Conn& k) {
+    if (!k.unacked.empty()) {
+      std::vector<std::string> ack = {"XACK", "s", "g"};
+      ack.insert(ack.end(), k.unacked.begin(), k.unacked.end());
+      bench::Append(k.c, ack);
+      k.expected.push_back(static_cast<long long>(k.unacked.size()));
+      k.unacked.clear();
     }
-    for (Conn& k : conns) {
-      if (!k.unacked.empty()) {
-        if (NextReply(k.c)->integer != static_cast<long long>(k.unacked.size())) {
-          bench::Die("XACK acknowledged fewer entries than it was given");
+    if (k.active) {
+      bench::Append(k.c, {"XREADGROUP", "GROUP", "g", k.consumer, "COUNT", "100", "STREAMS", "s",
+                          ">"});
+      k.expected.push_back(-1);
+    }
+    for (int done = 0; !done;) {
+      if (redisBufferWrite(k.c, &done) != REDIS_OK) bench::Die("write failed");
+    }
+  };
+  for (Conn& k : conns) send_next(k);
+  long long acked = 0;
+  std::vector<pollfd> fds(conns.size());
+  for (;;) {
+    size_t waiting = 0;
+    for (size_t i = 0; i < conns.size(); i++) {
+      fds[i] = {conns[i].c->fd, static_cast<short>(conns[i].expected.empty() ? 0 : POLLIN), 0};
+      waiting += conns[i].expected.empty() ? 0 : 1;
+    }
+    if (waiting == 0) break;
+    if (poll(fds.data(), fds.size(), -1) < 0) bench::Die("poll failed");
+    for (size_t i = 0; i < conns.size(); i++) {
+      Conn& k = conns[i];
+      if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+      if (redisBufferRead(k.c) != REDIS_OK) bench::Die(std::string("read: ") + k.c->errstr);
+      while (!k.expected.empty()) {
+        void* r = nullptr;
+        if (redisGetReplyFromReader(k.c, &r) != REDIS_OK) bench::Die("bad reply");
+        if (r == nullptr) break;
+        ReplyPtr reply(static_cast<redisReply*>(r), freeReplyObject);
+        if (reply->type == REDIS_REPLY_ERROR) bench::Die("error reply: " + std::string(reply->str));
+        const long long want = k.expected.front();
+        k.expected.pop_front();
+        if (want >= 0) {
+          if (reply->integer != want) bench::Die("XACK acknowledged fewer entries than it was given");
+          acked += want;
+        } else {
+          k.unacked = EntryIds(reply.get());
+          k.active = !k.unacked.empty();
         }
-        done += static_cast<long long>(k.unacked.size());
-        k.unacked.clear();
       }
-      if (k.active) {
-        k.unacked = EntryIds(NextReply(k.c).get());
-        k.active = !k.unacked.empty();
-      }
-      any = any || k.active || !k.unacked.empty();
+      if (k.expected.empty()) send_next(k);
     }
   }
   for (Conn& k : conns) redisFree(k.c);
-  return done;
+  return acked;
 }
 
 }  // namespace
