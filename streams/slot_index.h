@@ -110,6 +110,8 @@ class SlotIndex {
   // BlockFor, trying the block used last first: PEL traffic comes in runs (appends at the end,
   // acks from the front), which then skip the map's search.
   typename Blocks::iterator BlockOf(const Key& k) const {
+    // The finger is a cache that seeks (const) move too; it hands out mutable iterators for
+    // Insert and Erase, so it is kept as one over the (non-const) map.
     auto& blocks = const_cast<Blocks&>(blocks_);
     if (finger_ != blocks.end() && !(k < finger_->first)) {
       auto next = std::next(finger_);
