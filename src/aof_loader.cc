@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -22,7 +21,6 @@
 #include "src/transactions.h"
 #include "src/dispatch.h"
 #include "src/log.h"
-#include "src/memory.h"
 
 namespace server {
 
@@ -369,12 +367,6 @@ void RunReplayed(ServerState& state, Client& client, const CommandSpec& spec,
   state.propagation.EndCommand(argv, (spec.flags & kWrite) && !reply.IsErrorSince(reply_start));
   client.command_depth--;
   state.executing_client = outer_client;
-}
-
-// used_memory_peak, which Execute samples after every command, sampled by the loader every
-// so many commands and at the end.
-void SamplePeakMemory(ServerState& state) {
-  if (CountingAllocatorActive()) state.peak_memory = std::max(state.peak_memory, CountedBytes());
 }
 
 }  // namespace

@@ -159,9 +159,7 @@ void Execute(ServerState& state, Client& client, const CommandSpec& spec,
   }
   client.command_depth--;
   state.executing_client = outer_client;
-  // As Redis: the peak is sampled after every command, so a big reply built and sent within
-  // one loop turn still shows in used_memory_peak. One relaxed load when counting.
-  if (CountingAllocatorActive()) state.peak_memory = std::max(state.peak_memory, CountedBytes());
+  SamplePeakMemory(state);
   // Like Redis, a write that creates a key someone blocks on (RENAME, COPY, RESTORE onto it)
   // gives the waiters a look; each one checks for itself whether there is data now.
   if ((spec.flags & kWrite) && state.blocking.blocked_count() > 0) {

@@ -3,12 +3,14 @@
 // request gets exactly one reply written to `reply`.
 #pragma once
 
+#include <algorithm>
 #include <span>
 #include <string_view>
 
 #include "resp/writer.h"
 #include "src/client.h"
 #include "src/command_table.h"
+#include "src/memory.h"
 #include "src/result.h"
 #include "src/server_state.h"
 
@@ -16,6 +18,13 @@ namespace server {
 
 void Dispatch(ServerState& state, Client& client, std::span<const std::string_view> argv,
               resp::Writer& reply);
+
+// used_memory_peak's sample: Execute takes it after every command, as Redis does (so a big
+// reply built and sent within one loop turn still shows), the AOF loader every so many
+// replayed commands. One relaxed load when counting.
+inline void SamplePeakMemory(ServerState& state) {
+  if (CountingAllocatorActive()) state.peak_memory = std::max(state.peak_memory, CountedBytes());
+}
 
 // Runs an already-validated command (EXEC uses it for the queued commands).
 void Execute(ServerState& state, Client& client, const CommandSpec& spec,
