@@ -416,7 +416,7 @@ AofReplayResult ReplayAof(ServerState& state, std::string_view data) {
       }
     }
     if ((r.commands & (kDiscardPropagationEvery - 1)) == 0) {
-      if (state.propagation.size() > 0) state.propagation.Take();
+      state.propagation.Clear();
       SamplePeakMemory(state);
     }
   };
@@ -525,7 +525,7 @@ AofReplayResult ReplayAof(ServerState& state, std::string_view data) {
     r.error_offset = multi_offset;
   }
   UnwatchAll(state, client);
-  state.propagation.Take();
+  state.propagation.Clear();
   SamplePeakMemory(state);
   state.loading = was_loading;
   return r;
@@ -602,7 +602,7 @@ bool LoadAofAtStartup(ServerState& state) {
   state.stats = stats_before;
   for (auto& db : state.dbs) db->set_expiry_suspended(false);
   state.propagation.set_enabled(true);
-  state.propagation.Take();
+  state.propagation.Clear();
   state.propagation.ResetChanges();  // what the file holds is saved already
   if (!ok) return false;
   const double seconds =

@@ -37,36 +37,6 @@ std::optional<FsyncPolicy> ParseFsyncPolicy(std::string_view name) {
   return std::nullopt;
 }
 
-namespace {
-
-// "<prefix><n>\r\n" at `p`; returns the end.
-char* WriteHeader(char* p, char prefix, size_t n) {
-  *p++ = prefix;
-  p = std::to_chars(p, p + 20, n).ptr;
-  *p++ = '\r';
-  *p++ = '\n';
-  return p;
-}
-
-}  // namespace
-
-void AppendMultibulk(std::string& out, std::span<const std::string> argv) {
-  // Sized once and written in place: this runs for every write the AOF records.
-  constexpr size_t kHeader = 1 + 20 + 2;
-  size_t need = kHeader;
-  for (const std::string& a : argv) need += kHeader + a.size() + 2;
-  const size_t start = out.size();
-  out.resize(start + need);
-  char* p = WriteHeader(out.data() + start, '*', argv.size());
-  for (const std::string& a : argv) {
-    p = WriteHeader(p, '$', a.size());
-    std::memcpy(p, a.data(), a.size());
-    p += a.size();
-    *p++ = '\r';
-    *p++ = '\n';
-  }
-  out.resize(static_cast<size_t>(p - out.data()));
-}
 
 UniqueFd& UniqueFd::operator=(UniqueFd&& o) noexcept {
   if (this != &o) {
@@ -153,20 +123,22 @@ AofWriter::AofWriter(std::string path, UniqueFd fd, uint64_t size, FsyncPolicy p
 
 AofWriter::~AofWriter() = default;
 
+void AofWriter::Append(int db, std::string_view resp) {
+  auto append = [&](std::string& out, int& selected) {
+    if (db != selected) {
+      AppendSelect(out, db);
+      selected = db;
+    }
+    out.append(resp);
+  };
+  append(buffer_, selected_db_);
+  if (rewrite_buffering_) append(rewrite_buffer_, rewrite_selected_db_);
+}
+
 void AofWriter::Append(const PropagatedCommand& cmd) {
-  if (cmd.db != selected_db_) {
-    const std::string select[] = {"SELECT", std::to_string(cmd.db)};
-    AppendMultibulk(buffer_, select);
-    selected_db_ = cmd.db;
-  }
-  AppendMultibulk(buffer_, cmd.argv);
-  if (!rewrite_buffering_) return;
-  if (cmd.db != rewrite_selected_db_) {
-    const std::string select[] = {"SELECT", std::to_string(cmd.db)};
-    AppendMultibulk(rewrite_buffer_, select);
-    rewrite_selected_db_ = cmd.db;
-  }
-  AppendMultibulk(rewrite_buffer_, cmd.argv);
+  std::string resp;
+  AppendMultibulk(resp, cmd.argv);
+  Append(cmd.db, resp);
 }
 
 void AofWriter::StartRewriteBuffer() {

@@ -1,5 +1,5 @@
-// The append-only file's writing side: encodes propagated commands as RESP multibulk (SELECT
-// whenever the db changes), buffers them, write()s the buffer at each loop check point and
+// The append-only file's writing side: appends propagated commands (RESP multibulk, SELECT
+// whenever the db changes) to a buffer, write()s the buffer at each loop check point and
 // fsyncs per appendfsync (always: in the check point; everysec: on a background thread).
 #pragma once
 
@@ -22,9 +22,6 @@ enum class FsyncPolicy { kAlways, kEverysec, kNo };
 
 // "always" / "everysec" / "no" (as config spells them), anything else is nullopt.
 std::optional<FsyncPolicy> ParseFsyncPolicy(std::string_view name);
-
-// Appends `argv` to `out` as one RESP multibulk command: *N\r\n then $len\r\narg\r\n each.
-void AppendMultibulk(std::string& out, std::span<const std::string> argv);
 
 // Owns a file descriptor; closes it once.
 class UniqueFd {
@@ -100,8 +97,11 @@ class AofWriter {
   // CONFIG SET appendfsync: takes effect at the next check point.
   void set_policy(FsyncPolicy policy) { policy_ = policy; }
 
-  // Encodes one record into the buffer, preceded by SELECT when its db is not the last one
-  // written (a fresh writer has none, so its first record always gets a SELECT).
+  // Appends records already in RESP (Propagation's bytes) to the buffer, preceded by SELECT
+  // when their db is not the last one written (a fresh writer has none, so its first record
+  // always gets a SELECT).
+  void Append(int db, std::string_view resp);
+  // The same for one record given as argv (tests).
   void Append(const PropagatedCommand& cmd);
   // The check point: write()s the buffer and fsyncs per policy. `now_ms` is a monotonic clock.
   // With everysec, a background fsync still running postpones the write (up to 2 s, then it

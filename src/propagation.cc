@@ -1,23 +1,126 @@
 #include "src/propagation.h"
 
+#include <cassert>
+#include <charconv>
+#include <cstring>
 #include <utility>
 
 namespace server {
 
-void Propagation::Add(std::vector<std::string> argv) {
-  // Outside any command (a unit test calling a handler directly) the record lands in db 0.
-  int db = 0;
-  if (!frames_.empty()) {
-    frames_.back().touched = true;
-    db = frames_.back().db;
+namespace {
+
+constexpr size_t kHeaderMax = 1 + 20 + 2;  // "*" or "$", a size_t's digits, CRLF
+
+// "<prefix><n>\r\n" at `p` (room for kHeaderMax bytes); returns the end. Argument counts and
+// lengths are mostly one or two digits.
+char* WriteHeader(char* p, char prefix, size_t n) {
+  *p++ = prefix;
+  if (n < 10) {
+    *p++ = static_cast<char>('0' + n);
+  } else if (n < 100) {
+    *p++ = static_cast<char>('0' + n / 10);
+    *p++ = static_cast<char>('0' + n % 10);
+  } else {
+    p = std::to_chars(p, p + 20, n).ptr;
   }
-  changes_++;
-  if (enabled_) records_.push_back({db, std::move(argv)});
+  *p++ = '\r';
+  *p++ = '\n';
+  return p;
 }
 
-void Propagation::AddUnrecorded() {
-  if (!frames_.empty()) frames_.back().touched = true;
+// "$len\r\narg\r\n" at `p` (room for kHeaderMax + arg.size() + 2 bytes); returns the end.
+char* WriteBulk(char* p, std::string_view arg) {
+  p = WriteHeader(p, '$', arg.size());
+  if (!arg.empty()) std::memcpy(p, arg.data(), arg.size());  // an empty view's data may be null
+  p += arg.size();
+  *p++ = '\r';
+  *p++ = '\n';
+  return p;
+}
+
+// Sized once and written in place: this runs for every write that is recorded.
+template <typename Args>
+void AppendArgs(std::string& out, const Args& argv) {
+  size_t need = kHeaderMax;
+  for (std::string_view a : argv) need += kHeaderMax + a.size() + 2;
+  const size_t start = out.size();
+  out.resize(start + need);
+  char* p = WriteHeader(out.data() + start, '*', std::size(argv));
+  for (std::string_view a : argv) p = WriteBulk(p, a);
+  out.resize(static_cast<size_t>(p - out.data()));
+}
+
+// One record's arguments back from its RESP (which this file wrote, so it is well formed).
+std::vector<std::string> DecodeMultibulk(std::string_view resp) {
+  auto number = [&](size_t& at) {
+    size_t n = 0;
+    at++;  // the '*' or '$'
+    at = static_cast<size_t>(std::from_chars(resp.data() + at, resp.data() + resp.size(), n).ptr -
+                             resp.data()) +
+         2;
+    return n;
+  };
+  size_t at = 0;
+  std::vector<std::string> argv(number(at));
+  for (std::string& a : argv) {
+    const size_t len = number(at);
+    a.assign(resp.substr(at, len));
+    at += len + 2;
+  }
+  return argv;
+}
+
+}  // namespace
+
+void AppendArrayHeader(std::string& out, size_t n) {
+  char head[kHeaderMax];
+  out.append(head, static_cast<size_t>(WriteHeader(head, '*', n) - head));
+}
+
+void AppendBulk(std::string& out, std::string_view arg) {
+  const size_t start = out.size();
+  out.resize(start + kHeaderMax + arg.size() + 2);
+  out.resize(static_cast<size_t>(WriteBulk(out.data() + start, arg) - out.data()));
+}
+
+void AppendSelect(std::string& out, int db) {
+  char number[16];
+  const char* end = std::to_chars(number, number + sizeof number, db).ptr;
+  AppendArrayHeader(out, 2);
+  AppendBulk(out, "SELECT");
+  AppendBulk(out, std::string_view(number, static_cast<size_t>(end - number)));
+}
+
+void AppendMultibulk(std::string& out, std::span<const std::string> argv) { AppendArgs(out, argv); }
+
+void AppendMultibulk(std::string& out, std::span<const std::string_view> argv) {
+  AppendArgs(out, argv);
+}
+
+int Propagation::Touch() {
+  // Outside any command (a unit test calling a handler directly) the record lands in db 0.
+  if (frames_.empty()) return 0;
+  frames_.back().touched = true;
+  return frames_.back().db;
+}
+
+void Propagation::StartRecord(int db, bool replication_only) {
+  assert(args_owed_ == 0 && "a record begun with BeginRecord is missing arguments");
+  records_.push_back({bytes_.size(), db, replication_only});
+}
+
+template <typename Args>
+void Propagation::Push(int db, const Args& argv, bool replication_only) {
+  StartRecord(db, replication_only);
+  AppendArgs(bytes_, argv);
+}
+
+void Propagation::RecordOwn(int db, std::span<const std::string_view> argv) { Push(db, argv); }
+
+void Propagation::Add(std::span<const std::string> argv) {
+  const int db = Touch();
   changes_++;
+  if (enabled_) Push(db, argv);
 }
 
 void Propagation::Add(std::initializer_list<std::string_view> argv) {
@@ -25,37 +128,85 @@ void Propagation::Add(std::initializer_list<std::string_view> argv) {
 }
 
 void Propagation::Add(std::span<const std::string_view> argv) {
-  std::vector<std::string> copy;
-  copy.reserve(argv.size());
-  for (std::string_view a : argv) copy.emplace_back(a);
-  Add(std::move(copy));
+  const int db = Touch();
+  changes_++;
+  if (enabled_) Push(db, argv);
+}
+
+void Propagation::AddReplacing(std::span<const std::string_view> argv, size_t index,
+                               std::string_view arg) {
+  const int db = Touch();
+  changes_++;
+  if (!enabled_) return;
+  StartRecord(db, false);
+  size_t need = kHeaderMax + kHeaderMax + arg.size() + 2;
+  for (std::string_view a : argv) need += kHeaderMax + a.size() + 2;
+  const size_t start = bytes_.size();
+  bytes_.resize(start + need);
+  char* p = WriteHeader(bytes_.data() + start, '*', argv.size());
+  for (size_t i = 0; i < argv.size(); i++) p = WriteBulk(p, i == index ? arg : argv[i]);
+  bytes_.resize(static_cast<size_t>(p - bytes_.data()));
+}
+
+void Propagation::BeginRecord(size_t argc, size_t arg_bytes) {
+  const int db = Touch();
+  changes_++;
+  assert(enabled_ && "BeginRecord while propagation is off: use AddUnrecorded");
+  StartRecord(db, false);
+  const size_t start = bytes_.size();
+  bytes_.resize(start + kHeaderMax + argc * (kHeaderMax + 2) + arg_bytes);
+  cursor_ = static_cast<size_t>(WriteHeader(bytes_.data() + start, '*', argc) - bytes_.data());
+  args_owed_ = argc;
+  if (argc == 0) bytes_.resize(cursor_);
+}
+
+void Propagation::Arg(std::string_view arg) {
+  assert(args_owed_ > 0 && "more Arg() calls than BeginRecord announced");
+  // BeginRecord's size is a hint: an argument past it grows the buffer.
+  if (bytes_.size() - cursor_ < kHeaderMax + arg.size() + 2) {
+    bytes_.resize(cursor_ + kHeaderMax + arg.size() + 2);
+  }
+  cursor_ = static_cast<size_t>(WriteBulk(bytes_.data() + cursor_, arg) - bytes_.data());
+  if (--args_owed_ == 0) bytes_.resize(cursor_);
+}
+
+void Propagation::AddUnrecorded() {
+  Touch();
+  changes_++;
 }
 
 void Propagation::AddReplicationOnly(std::span<const std::string_view> argv) {
   if (!enabled_) return;
-  std::vector<std::string> copy(argv.begin(), argv.end());
-  records_.push_back({frames_.empty() ? 0 : frames_.back().db, std::move(copy), true});
+  Push(frames_.empty() ? 0 : frames_.back().db, argv, true);
 }
 
-void Propagation::Suppress() {
-  if (!frames_.empty()) frames_.back().touched = true;
-}
+void Propagation::Suppress() { Touch(); }
 
-void Propagation::RecordOwn(int db, std::span<const std::string_view> argv) {
-  std::vector<std::string> copy;
-  copy.reserve(argv.size());
-  for (std::string_view a : argv) copy.emplace_back(a);
-  records_.push_back({db, std::move(copy)});
-}
-
-void Propagation::AddOutside(int db, std::vector<std::string> argv) {
+void Propagation::AddOutside(int db, std::span<const std::string> argv) {
   changes_++;
-  if (enabled_) records_.push_back({db, std::move(argv)});
+  if (enabled_) Push(db, argv);
 }
 
-void Propagation::InsertAt(size_t index, int db, std::vector<std::string> argv) {
+void Propagation::AddOutside(int db, std::initializer_list<std::string_view> argv) {
+  changes_++;
+  if (enabled_) Push(db, argv);
+}
+
+void Propagation::InsertAt(size_t index, int db, std::initializer_list<std::string_view> argv) {
   if (!enabled_) return;
-  records_.insert(records_.begin() + static_cast<std::ptrdiff_t>(index), {db, std::move(argv)});
+  if (index >= records_.size()) return Push(db, argv);
+  std::string resp;
+  AppendArgs(resp, argv);
+  const size_t at = records_[index].offset;
+  bytes_.insert(at, resp);
+  for (size_t i = index; i < records_.size(); i++) records_[i].offset += resp.size();
+  records_.insert(records_.begin() + static_cast<std::ptrdiff_t>(index), {at, db, false});
+}
+
+void Propagation::TruncateTo(size_t index) {
+  if (index >= records_.size()) return;
+  bytes_.resize(records_[index].offset);
+  records_.resize(index);
 }
 
 void Propagation::WrapInTransaction(size_t first) {
@@ -63,12 +214,32 @@ void Propagation::WrapInTransaction(size_t first) {
   if (end <= first || end - first < 2) return;
   const int last_db = records_[end - 1].db;
   InsertAt(first, records_[first].db, {"MULTI"});
-  if (enabled_) records_.push_back({last_db, {"EXEC"}});
+  if (enabled_) Push(last_db, std::initializer_list<std::string_view>{"EXEC"});
+}
+
+void Propagation::Clear() {
+  assert(args_owed_ == 0 && "a record begun with BeginRecord is missing arguments");
+  records_.clear();
+  // One huge transaction must not pin its buffer for the rest of the process's life.
+  constexpr size_t kKeepCapacity = 1 << 20;
+  if (bytes_.capacity() > kKeepCapacity) {
+    std::string().swap(bytes_);
+  } else {
+    bytes_.clear();
+  }
 }
 
 std::vector<PropagatedCommand> Propagation::Take() {
   std::vector<PropagatedCommand> out;
-  out.swap(records_);
+  out.reserve(records_.size());
+  for (size_t i = 0; i < records_.size(); i++) {
+    const size_t end = i + 1 < records_.size() ? records_[i + 1].offset : bytes_.size();
+    out.push_back({records_[i].db,
+                   DecodeMultibulk(std::string_view(bytes_).substr(records_[i].offset,
+                                                                   end - records_[i].offset)),
+                   records_[i].replication_only});
+  }
+  Clear();
   return out;
 }
 

@@ -80,16 +80,14 @@ std::string NewReplid() {
   return id;
 }
 
-void AppendStreamRecords(std::string& out, int& db,
-                         const std::vector<PropagatedCommand>& records) {
-  for (const PropagatedCommand& r : records) {
-    if (r.db != db) {
-      const std::string select[] = {"SELECT", std::to_string(r.db)};
-      AppendMultibulk(out, select);
-      db = r.db;
+void AppendStreamRecords(std::string& out, int& db, const Propagation& records) {
+  records.ForEachRun([&](int run_db, bool, std::string_view resp) {
+    if (run_db != db) {
+      AppendSelect(out, run_db);
+      db = run_db;
     }
-    AppendMultibulk(out, r.argv);
-  }
+    out.append(resp);
+  });
 }
 
 }  // namespace server

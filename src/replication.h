@@ -136,6 +136,6 @@ std::string NewReplid();
 
 // Appends the stream form of `records` to `out`: a SELECT when a record's db differs from
 // `db` (updated), then each record as a RESP multibulk.
-void AppendStreamRecords(std::string& out, int& db, const std::vector<PropagatedCommand>& records);
+void AppendStreamRecords(std::string& out, int& db, const Propagation& records);
 
 }  // namespace server

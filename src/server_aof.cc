@@ -42,7 +42,7 @@ void SampleAofLatency(ServerState& state, const AofWriter::FlushTimes& t, bool c
 
 bool Server::OpenAof() {
   // Whatever replaying the file recorded is in the file already.
-  state_.propagation.Take();
+  state_.propagation.Clear();
   UpdatePropagation();
   if (!state_.config.appendonly) return true;
   std::string error;

@@ -59,7 +59,7 @@ void Server::UpdatePropagation() {
 }
 
 void Server::DrainRecords() {
-  std::vector<PropagatedCommand> records = state_.propagation.Take();
+  Propagation& records = state_.propagation;
   if (records.empty()) return;
   Replication& repl = state_.repl;
   if (!repl.is_replica() && repl.backlog.active()) {
@@ -69,10 +69,11 @@ void Server::DrainRecords() {
     repl.data_offset = repl.offset;
   }
   if (state_.aof) {
-    for (const PropagatedCommand& record : records) {
-      if (!record.replication_only) state_.aof->Append(record);
-    }
+    records.ForEachRun([&](int db, bool replication_only, std::string_view resp) {
+      if (!replication_only) state_.aof->Append(db, resp);
+    });
   }
+  records.Clear();
 }
 
 void Server::FeedStream(std::string_view bytes) {
@@ -333,9 +334,9 @@ bool Server::LoadSyncPayload(std::string_view payload) {
                                              std::vector<std::string_view>{"FUNCTION", "FLUSH"}}) {
     Dispatch(state_, loader, argv, sink);
   }
-  state_.propagation.Take();
+  state_.propagation.Clear();
   const AofReplayResult result = ReplayAof(state_, payload);
-  state_.propagation.Take();
+  state_.propagation.Clear();
   if (result.ending != AofReplayResult::Ending::kClean) {
     Log(LogLevel::kWarning, "The master's snapshot does not load: " + result.error);
     return false;

@@ -143,4 +143,17 @@ ReadToken ClassifyReadToken(std::string_view arg);
 // Returns one past the last byte written.
 char* FormatId(StreamID id, char* out);
 
+// An ID's "ms-seq" text, formatted once on the stack (for a reply and a record that both
+// need it).
+class FormattedId {
+ public:
+  explicit FormattedId(StreamID id)
+      : size_(static_cast<unsigned char>(FormatId(id, buf_) - buf_)) {}
+  std::string_view view() const { return {buf_, size_}; }
+
+ private:
+  char buf_[kMaxFormattedIdLength];
+  unsigned char size_;
+};
+
 }  // namespace streams

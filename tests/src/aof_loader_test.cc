@@ -97,7 +97,7 @@ TEST_CASE("Replaying an AOF leaves nothing in the propagation log and no stats b
   Harness h;
   REQUIRE(ReplayAof(h.state, Multibulk({"SET", "a", "1"}) + Multibulk({"XADD", "s", "1-1", "f", "v"}))
               .ending == Ending::kClean);
-  CHECK(h.state.propagation.records().empty());
+  CHECK(h.state.propagation.empty());
 }
 
 TEST_CASE("Replayed commands count in no command statistics, as Redis's loader calls handlers",

@@ -63,3 +63,114 @@ TEST_CASE("Nested commands record inside their parent, and MULTI can be inserted
   p.EndCommand(exec, false);
   CHECK(ArgvsOf(p.Take()) == std::vector<Argv>{{"MULTI"}, {"SET", "a", "1"}, {"EXEC"}});
 }
+
+namespace {
+
+// Everything ForEachRun hands out, as the AOF would append it (SELECT before a change of db),
+// with replication-only runs kept apart.
+struct Runs {
+  std::string aof;
+  std::vector<std::string> replication_only;
+  size_t runs = 0;
+};
+
+Runs Collect(const server::Propagation& p) {
+  Runs out;
+  int db = -1;
+  p.ForEachRun([&](int run_db, bool replication_only, std::string_view resp) {
+    out.runs++;
+    if (replication_only) return out.replication_only.emplace_back(resp), void();
+    if (run_db != db) server::AppendSelect(out.aof, run_db);
+    db = run_db;
+    out.aof.append(resp);
+  });
+  return out;
+}
+
+std::string Resp(std::initializer_list<std::string> argv) {
+  std::string out;
+  server::AppendMultibulk(out, std::vector<std::string>(argv));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("Records are kept as RESP, and runs of one db come out as one piece", "[propagation]") {
+  server::Propagation p;
+  p.BeginCommand(0);
+  p.Add({"SET", "a", "1"});
+  p.Add({"SET", "b", std::string(300, 'x')});
+  p.EndCommand({}, true);
+  p.BeginCommand(4);
+  const std::string_view own[] = {"DEL", "a"};
+  p.EndCommand(own, true);
+  p.BeginCommand(4);
+  const std::string_view publish[] = {"PUBLISH", "ch", "hi"};
+  p.AddReplicationOnly(publish);
+  p.EndCommand(publish, false);
+  p.AddOutside(4, {"DEL", "b"});
+  const Runs runs = Collect(p);
+  CHECK(runs.runs == 4);
+  CHECK(runs.aof == Resp({"SELECT", "0"}) + Resp({"SET", "a", "1"}) +
+                        Resp({"SET", "b", std::string(300, 'x')}) + Resp({"SELECT", "4"}) +
+                        Resp({"DEL", "a"}) + Resp({"DEL", "b"}));
+  CHECK(runs.replication_only == std::vector<std::string>{Resp({"PUBLISH", "ch", "hi"})});
+  CHECK(p.size() == 5);
+  p.Clear();
+  CHECK(p.empty());
+  CHECK(Collect(p).runs == 0);
+}
+
+TEST_CASE("A record written argument by argument equals the same record added whole",
+          "[propagation]") {
+  server::Propagation p;
+  const std::string big(5000, 'v');
+  p.BeginCommand(1);
+  // The size given is a hint: too small only grows the buffer.
+  p.BeginRecord(5, 3);
+  for (std::string_view a : {std::string_view("XADD"), std::string_view("s"),
+                             std::string_view("1-1"), std::string_view(""),
+                             std::string_view(big)}) {
+    p.Arg(a);
+  }
+  const std::string_view sent[] = {"XADD", "s", "*", "f", "v"};
+  p.AddReplacing(sent, 2, "1-2");
+  p.BeginRecord(0, 0);
+  p.EndCommand(sent, true);
+  CHECK(p.changes() == 3);
+  CHECK(Collect(p).aof == Resp({"SELECT", "1"}) + Resp({"XADD", "s", "1-1", "", big}) +
+                              Resp({"XADD", "s", "1-2", "f", "v"}) + std::string("*0\r\n"));
+  auto records = p.Take();
+  REQUIRE(records.size() == 3);
+  CHECK(records[0].argv == Argv{"XADD", "s", "1-1", "", big});
+  CHECK(records[1].argv == Argv{"XADD", "s", "1-2", "f", "v"});
+  CHECK(records[2].argv.empty());
+  CHECK(records[2].db == 1);
+}
+
+TEST_CASE("MULTI inserted before earlier records and a truncation keep every record whole",
+          "[propagation]") {
+  server::Propagation p;
+  p.AddOutside(0, {"SET", "a", "1"});
+  const size_t first = p.size();
+  p.AddOutside(0, {"SET", "b", "2"});
+  p.AddOutside(2, {"SET", "c", "3"});
+  p.WrapInTransaction(first);
+  // MULTI takes the first wrapped record's db, EXEC the last one's.
+  CHECK(Collect(p).aof == Resp({"SELECT", "0"}) + Resp({"SET", "a", "1"}) + Resp({"MULTI"}) +
+                              Resp({"SET", "b", "2"}) + Resp({"SELECT", "2"}) +
+                              Resp({"SET", "c", "3"}) + Resp({"EXEC"}));
+  const size_t before_d = p.size();
+  p.AddOutside(3, {"SET", "d", std::string(100, 'd')});
+  p.TruncateTo(before_d);
+  p.AddOutside(2, {"SET", "e", "5"});
+  auto records = p.Take();
+  CHECK(ArgvsOf(records) == std::vector<Argv>{{"SET", "a", "1"},
+                                              {"MULTI"},
+                                              {"SET", "b", "2"},
+                                              {"SET", "c", "3"},
+                                              {"EXEC"},
+                                              {"SET", "e", "5"}});
+  CHECK(records[1].db == 0);
+  CHECK(records[4].db == 2);
+}

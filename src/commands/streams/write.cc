@@ -128,15 +128,13 @@ Result<size_t> ParseTrimArgs(const CommandContext& ctx, bool xadd, TrimArgs& arg
   return id_index;
 }
 
-// What XADD / XTRIM record: argv without XADD's IDMP options, with the concrete ID at `id_index`
-// (XADD; 0 for XTRIM) and,
-// when the trim was approximate, "~" turned into "=", the threshold into what reproduces the
-// result on `s` as trimmed, and LIMIT dropped (meaningless for an exact trim).
-std::vector<std::string> DeterministicTrimArgv(CommandContext& ctx, const TrimArgs& args,
-                                               const streams::Stream& s, size_t id_index,
-                                               streams::StreamID id) {
-  std::vector<std::string> out;
-  out.reserve(ctx.argc());
+// What XADD / XTRIM record, passed to `emit` one argument at a time: argv without XADD's IDMP
+// options, with the concrete ID at `id_index` (XADD; 0 for XTRIM) and, when the trim was
+// approximate, "~" turned into "=", the threshold into `threshold` (what reproduces the result
+// on the stream as trimmed), and LIMIT dropped (meaningless for an exact trim).
+template <typename Emit>
+void DeterministicTrimArgs(CommandContext& ctx, const TrimArgs& args, size_t id_index,
+                           std::string_view id, std::string_view threshold, Emit&& emit) {
   auto is_limit = [&](size_t i) {
     for (size_t at : args.limit_indexes) {
       if (i == at || i == at + 1) return true;
@@ -147,31 +145,56 @@ std::vector<std::string> DeterministicTrimArgv(CommandContext& ctx, const TrimAr
     if (args.idmp.given && i >= args.idmp.first && i < args.idmp.first + args.idmp.count) {
       // IDMP pid iid in either form (IDMPAUTO's iid as computed), beside the concrete ID.
       if (i == args.idmp.first) {
-        out.emplace_back("IDMP");
-        out.emplace_back(args.idmp.pid);
-        out.emplace_back(args.idmp.iid);
+        emit("IDMP");
+        emit(args.idmp.pid);
+        emit(args.idmp.iid);
       }
       continue;
     }
     if (id_index != 0 && i == id_index) {
-      out.push_back(id.ToString());
+      emit(id);
     } else if (!args.approx) {
-      out.emplace_back(ctx.arg(i));
+      emit(ctx.arg(i));
     } else if (i == args.approx_index) {
-      out.emplace_back("=");
+      emit("=");
     } else if (i == args.threshold_index) {
-      if (args.strategy == TrimArgs::Strategy::kMaxLen) {
-        out.push_back(std::to_string(s.length()));
-      } else {
-        // Nothing left: every ID goes, as Redis writes it (the largest ID).
-        auto first = s.FirstEntryId();
-        out.push_back(first ? first->ToString() : streams::StreamID::Max().ToString());
-      }
+      emit(threshold);
     } else if (!is_limit(i)) {
-      out.emplace_back(ctx.arg(i));
+      emit(ctx.arg(i));
     }
   }
-  return out;
+}
+
+// Records XADD's (with its new ID's text at `id_index`) / XTRIM's deterministic form straight into the propagation buffer: arguments
+// are counted in one pass and written in a second, with no string built (XADD is the hottest
+// write, and its record was a third of its cost).
+void RecordTrimmed(CommandContext& ctx, const TrimArgs& args, const streams::Stream& s,
+                   size_t id_index, std::string_view id_view) {
+  Propagation& propagation = ctx.server.propagation;
+  if (!propagation.enabled()) return propagation.AddUnrecorded();
+  if (!args.approx && !args.idmp.given && id_index != 0) {
+    // The common XADD: as sent, but for the concrete ID.
+    return propagation.AddReplacing(ctx.argv, id_index, id_view);
+  }
+  std::string threshold;
+  if (args.approx) {
+    if (args.strategy == TrimArgs::Strategy::kMaxLen) {
+      threshold = std::to_string(s.length());
+    } else {
+      // Nothing left: every ID goes, as Redis writes it (the largest ID).
+      auto first = s.FirstEntryId();
+      threshold = first ? first->ToString() : streams::StreamID::Max().ToString();
+    }
+  }
+  size_t argc = 0;
+  size_t arg_bytes = 0;
+  DeterministicTrimArgs(ctx, args, id_index, id_view, threshold, [&](std::string_view a) {
+    argc++;
+    arg_bytes += a.size();
+  });
+  propagation.BeginRecord(argc, arg_bytes);
+  DeterministicTrimArgs(ctx, args, id_index, id_view, threshold,
+                        [&](std::string_view a) { propagation.Arg(a); });
 }
 
 size_t ApplyTrim(streams::Stream& s, const TrimArgs& args) {
@@ -183,15 +206,6 @@ size_t ApplyTrim(streams::Stream& s, const TrimArgs& args) {
     return s.TrimMinId(args.minid, args.approx, limit, args.policy);
   }
   return 0;
-}
-
-// XADD's AOF record: the deterministic argv, built only when something will log it (XADD is
-// the hottest write: its strings cost a tenth of it).
-void RecordAdd(CommandContext& ctx, const TrimArgs& args, const streams::Stream& s,
-               size_t id_index, streams::StreamID id) {
-  Propagation& propagation = ctx.server.propagation;
-  if (!propagation.enabled()) return propagation.AddUnrecorded();
-  propagation.Add(DeterministicTrimArgv(ctx, args, s, id_index, id));
 }
 
 // XADD's events: "xadd", then "xtrim" when its trim removed entries (Redis's order).
@@ -251,24 +265,27 @@ void XAdd(CommandContext& ctx) {
     auto id = value.stream().Add(given.value, field_values, now, limits);
     if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
     const size_t trimmed = ApplyTrim(value.stream(), args);
-    RecordAdd(ctx, args, value.stream(), id_index, id.value);
+    const streams::FormattedId id_text(id.value);
+    RecordTrimmed(ctx, args, value.stream(), id_index, id_text.view());
     if (args.idmp.given) {
       IdmpRecordAdded(ctx, value.stream(), args.idmp.pid, args.idmp.iid, id.value, nullptr);
     }
     ctx.db().Set(ctx.arg(1), std::move(value));
-    ReplyId(ctx.reply, id.value);
+    ctx.reply.Bulk(id_text.view());
     return NotifyAdded(ctx, trimmed);
   }
   auto id = s->Add(given.value, field_values, now, limits);
   if (!id.ok()) return ctx.reply.Error(IdStatusText(id.status));
   const size_t trimmed = ApplyTrim(*s, args);
-  RecordAdd(ctx, args, *s, id_index, id.value);
+  // Formatted once, for the record and the reply.
+  const streams::FormattedId id_text(id.value);
+  RecordTrimmed(ctx, args, *s, id_index, id_text.view());
   if (args.idmp.given) {
     IdmpRecordAdded(ctx, *s, args.idmp.pid, args.idmp.iid, id.value,
                     probed ? &idmp_probe : nullptr);
   }
   ctx.db().Touch(ctx.arg(1));
-  ReplyId(ctx.reply, id.value);
+  ctx.reply.Bulk(id_text.view());
   NotifyAdded(ctx, trimmed);
 }
 
@@ -283,7 +300,7 @@ void XTrim(CommandContext& ctx) {
   size_t removed = s == nullptr ? 0 : ApplyTrim(*s, args);
   if (removed > 0) {
     ctx.db().Touch(ctx.arg(1));
-    ctx.server.propagation.Add(DeterministicTrimArgv(ctx, args, *s, 0, {}));
+    RecordTrimmed(ctx, args, *s, 0, {});
   } else {
     ctx.server.propagation.Suppress();
   }
