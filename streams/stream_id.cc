@@ -3,6 +3,7 @@
 #include "streams/stream_id.h"
 
 #include <charconv>
+#include <cstring>
 
 namespace streams {
 
@@ -190,9 +191,41 @@ ReadToken ClassifyReadToken(std::string_view arg) {
 
 namespace {
 
+// "00" to "99", two digits written per step.
+constexpr char kDigitPairs[] =
+    "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546"
+    "4748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293"
+    "949596979899";
+
+int DigitCount(uint64_t v) {
+  int n = 1;
+  for (;;) {
+    if (v < 10) return n;
+    if (v < 100) return n + 1;
+    if (v < 1000) return n + 2;
+    if (v < 10000) return n + 3;
+    v /= 10000;
+    n += 4;
+  }
+}
+
+// Room for 20 digits is the caller's. Every ID is formatted for every reply that carries it
+// (a millisecond time is 13 digits).
 char* FormatU64(uint64_t v, char* out) {
-  // std::to_chars writes two digits per step; room for 20 digits is the caller's.
-  return std::to_chars(out, out + 20, v).ptr;
+  char* const end = out + DigitCount(v);
+  char* p = end;
+  while (v >= 100) {
+    const uint64_t pair = v % 100;
+    v /= 100;
+    p -= 2;
+    std::memcpy(p, kDigitPairs + 2 * pair, 2);
+  }
+  if (v >= 10) {
+    std::memcpy(p - 2, kDigitPairs + 2 * v, 2);
+  } else {
+    p[-1] = static_cast<char>('0' + v);
+  }
+  return end;
 }
 
 }  // namespace

@@ -2,7 +2,10 @@
 // observed on redis-server 7.0.15 (XADD, XRANGE, XREVRANGE, XDEL, XREAD, XGROUP, XPENDING).
 #include <catch2/catch.hpp>
 
+#include <charconv>
+#include <random>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "streams/stream_id.h"
@@ -379,5 +382,25 @@ TEST_CASE("ToString matches FormatId and round-trips through the strict parser",
     IdResult<StreamID> back = streams::ParseStrictId(id.ToString());
     REQUIRE(back.ok());
     CHECK(back.value == id);
+  }
+}
+
+TEST_CASE("FormatId writes what std::to_chars writes for either part, at every digit count",
+          "[stream_id]") {
+  std::vector<uint64_t> values = {0, 9, 10, 99, 100, 999, 1000, 9999, 10000, UINT64_MAX};
+  uint64_t p = 1;
+  for (int digits = 1; digits < 20; digits++, p *= 10) {
+    for (uint64_t v : {p - 1, p, p + 1, p * 9 + 7}) values.push_back(v);
+  }
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 10000; i++) values.push_back(rng() >> (rng() % 64));
+  for (uint64_t v : values) {
+    const StreamID id{v, values[static_cast<size_t>(v % values.size())]};
+    char expected[streams::kMaxFormattedIdLength];
+    char* e = std::to_chars(expected, expected + 20, id.ms).ptr;
+    *e++ = '-';
+    e = std::to_chars(e, expected + sizeof expected, id.seq).ptr;
+    INFO(v);
+    CHECK(streams::FormattedId(id).view() == std::string_view(expected, static_cast<size_t>(e - expected)));
   }
 }
