@@ -10,6 +10,7 @@
 
 #include <lz4.h>
 
+#include "streams/canonical_int.h"
 #include "streams/varint.h"
 
 namespace streams {
@@ -18,21 +19,9 @@ namespace {
 
 constexpr size_t kMaxIntChars = 20;  // "-9223372036854775808"
 
-// Redis treats a value as an integer only when formatting it back gives the same bytes, so
-// "007", "+1", "-0" and " 1" stay strings; that is exactly the round-trip test.
-bool CanonicalInt(std::string_view s, int64_t& out) {
-  if (s.empty() || s.size() > kMaxIntChars) return false;
-  const char* end = s.data() + s.size();
-  auto [ptr, ec] = std::from_chars(s.data(), end, out);
-  if (ec != std::errc() || ptr != end) return false;
-  char buf[kMaxIntChars];
-  auto r = std::to_chars(buf, buf + sizeof(buf), out);
-  return std::string_view(buf, static_cast<size_t>(r.ptr - buf)) == s;
-}
-
 uint64_t ItemTag(std::string_view s) {
   int64_t v;
-  if (CanonicalInt(s, v)) {
+  if (ParseCanonicalInt64(s, v)) {
     uint64_t zz = varint::ZigZag(v);
     if ((zz >> 63) == 0) return (zz << 1) | 1;
   }
