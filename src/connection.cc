@@ -293,7 +293,10 @@ void Connection::ProcessInput() {
     }
     if (!args.empty()) {
       NoteInputFigures();  // CLIENT INFO sees its own request in the buffer, as in Redis
+      // A multibulk request's bytes are its record's, should it be recorded as sent.
+      if (pending[0] == '*') state.propagation.NoteRequest(args, pending.substr(0, parser_.consumed()));
       RunRequest(args);
+      state.propagation.ForgetRequest();
       // Clients blocked on keys this command wrote are served before the next command runs.
       if (state.blocking.HasReadyKeys()) host_.ServeReadyKeys();
     }

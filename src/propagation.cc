@@ -70,6 +70,15 @@ std::vector<std::string> DecodeMultibulk(std::string_view resp) {
   return argv;
 }
 
+#ifndef NDEBUG
+// What NoteRequest promises: the noted bytes are exactly argv's encoding.
+bool EncodesAs(std::span<const std::string_view> argv, std::string_view resp) {
+  std::string encoded;
+  AppendArgs(encoded, argv);
+  return encoded == resp;
+}
+#endif
+
 }  // namespace
 
 void AppendArrayHeader(std::string& out, size_t n) {
@@ -115,7 +124,25 @@ void Propagation::Push(int db, const Args& argv, bool replication_only) {
   AppendArgs(bytes_, argv);
 }
 
-void Propagation::RecordOwn(int db, std::span<const std::string_view> argv) { Push(db, argv); }
+bool Propagation::IsNotedRequest(std::span<const std::string_view> argv) const {
+  if (argv.data() != request_argv_.data() || argv.size() != request_argv_.size() ||
+      argv.empty()) {
+    return false;
+  }
+  // The parser reads headers strictly (no sign, no leading zero) but, as Redis, skips the two
+  // bytes after a bulk unread: they must be CRLF for the bytes to be the canonical encoding.
+  for (std::string_view a : argv) {
+    if (a.data()[a.size()] != '\r' || a.data()[a.size() + 1] != '\n') return false;
+  }
+  return true;
+}
+
+void Propagation::RecordOwn(int db, std::span<const std::string_view> argv) {
+  if (!IsNotedRequest(argv)) return Push(db, argv);
+  StartRecord(db, false);
+  bytes_.append(request_resp_);
+  assert(EncodesAs(argv, request_resp_));
+}
 
 void Propagation::Add(std::span<const std::string> argv) {
   const int db = Touch();
@@ -139,6 +166,23 @@ void Propagation::AddReplacing(std::span<const std::string_view> argv, size_t in
   changes_++;
   if (!enabled_) return;
   StartRecord(db, false);
+  if (IsNotedRequest(argv) && index > 0 && index < argv.size()) {
+    // The request's bytes around the replaced argument's bulk: it starts after the previous
+    // argument's CRLF and ends after its own.
+    assert(EncodesAs(argv, request_resp_));
+    const char* const base = request_resp_.data();
+    const size_t from = static_cast<size_t>(argv[index - 1].data() - base) + argv[index - 1].size() + 2;
+    const size_t to = static_cast<size_t>(argv[index].data() - base) + argv[index].size() + 2;
+    const size_t start = bytes_.size();
+    bytes_.resize(start + from + kHeaderMax + arg.size() + 2 + (request_resp_.size() - to));
+    char* p = bytes_.data() + start;
+    std::memcpy(p, base, from);
+    p = WriteBulk(p + from, arg);
+    std::memcpy(p, base + to, request_resp_.size() - to);
+    p += request_resp_.size() - to;
+    bytes_.resize(static_cast<size_t>(p - bytes_.data()));
+    return;
+  }
   size_t need = kHeaderMax + kHeaderMax + arg.size() + 2;
   for (std::string_view a : argv) need += kHeaderMax + a.size() + 2;
   const size_t start = bytes_.size();

@@ -48,6 +48,15 @@ class Propagation {
   void Add(std::span<const std::string> argv);
   void Add(std::initializer_list<std::string_view> argv);
   void Add(std::span<const std::string_view> argv);
+  // Connection: the request about to run arrived as `resp`, its exact RESP multibulk, which
+  // `argv` (the parser's views into it) spans. Recording that same argv (a write's own, or
+  // AddReplacing's) then copies the bytes instead of encoding them again. Valid until
+  // ForgetRequest(), which the connection calls once the request has run.
+  void NoteRequest(std::span<const std::string_view> argv, std::string_view resp) {
+    request_argv_ = argv;
+    request_resp_ = resp;
+  }
+  void ForgetRequest() { request_argv_ = {}; }
   // Handler: records `argv` with argument `index` replaced by `arg` (XADD's concrete ID in
   // place of "*"), written in one pass.
   void AddReplacing(std::span<const std::string_view> argv, size_t index, std::string_view arg);
@@ -136,7 +145,11 @@ class Propagation {
   void RecordOwn(int db, std::span<const std::string_view> argv);
   template <typename Args>
   void Push(int db, const Args& argv, bool replication_only = false);
+  // Whether `argv` is the noted request's own and request_resp_ is its encoding.
+  bool IsNotedRequest(std::span<const std::string_view> argv) const;
   std::vector<Frame> frames_;
+  std::span<const std::string_view> request_argv_;
+  std::string_view request_resp_;
   std::string bytes_;
   std::vector<Record> records_;
   bool enabled_ = true;

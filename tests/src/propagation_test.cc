@@ -174,3 +174,48 @@ TEST_CASE("MULTI inserted before earlier records and a truncation keep every rec
   CHECK(records[1].db == 0);
   CHECK(records[4].db == 2);
 }
+
+TEST_CASE("A request recorded as sent is copied from its bytes; one with stray bytes after a "
+          "bulk is encoded afresh",
+          "[propagation]") {
+  // The parser's views into a request's bytes, as a connection notes them.
+  auto views = [](std::string_view resp, std::initializer_list<std::pair<size_t, size_t>> at) {
+    std::vector<std::string_view> out;
+    for (auto [offset, size] : at) out.push_back(resp.substr(offset, size));
+    return out;
+  };
+  const std::string set = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n";
+  const std::vector<std::string_view> set_args = views(set, {{8, 3}, {17, 1}, {24, 1}});
+  // The same request with "XY" where the parser skips a CRLF unread, as Redis's does.
+  const std::string sloppy = "*3\r\n$3\r\nSETXY$1\r\nk\r\n$1\r\nv\r\n";
+  const std::vector<std::string_view> sloppy_args = views(sloppy, {{8, 3}, {17, 1}, {24, 1}});
+  const std::string xadd = "*5\r\n$4\r\nXADD\r\n$1\r\ns\r\n$1\r\n*\r\n$1\r\nf\r\n$1\r\nv\r\n";
+  const std::vector<std::string_view> xadd_args =
+      views(xadd, {{8, 4}, {18, 1}, {25, 1}, {32, 1}, {39, 1}});
+  REQUIRE(set_args == std::vector<std::string_view>{"SET", "k", "v"});
+  REQUIRE(sloppy_args == set_args);
+  REQUIRE(xadd_args == std::vector<std::string_view>{"XADD", "s", "*", "f", "v"});
+
+  server::Propagation p;
+  p.NoteRequest(set_args, set);
+  p.BeginCommand(0);
+  p.EndCommand(set_args, true);
+  // Another argv with the same contents is not the noted request: encoded, to the same bytes.
+  const std::vector<std::string_view> copy = set_args;
+  p.BeginCommand(0);
+  p.EndCommand(copy, true);
+  p.NoteRequest(sloppy_args, sloppy);
+  p.BeginCommand(0);
+  p.EndCommand(sloppy_args, true);
+  p.NoteRequest(xadd_args, xadd);
+  p.BeginCommand(0);
+  p.AddReplacing(xadd_args, 2, "1700000000000-12");
+  p.EndCommand(xadd_args, true);
+  p.ForgetRequest();
+  p.BeginCommand(0);
+  p.AddReplacing(xadd_args, 2, "1-1");
+  p.EndCommand(xadd_args, true);
+  CHECK(Collect(p).aof == Resp({"SELECT", "0"}) + set + set + set +
+                              Resp({"XADD", "s", "1700000000000-12", "f", "v"}) +
+                              Resp({"XADD", "s", "1-1", "f", "v"}));
+}
