@@ -5,7 +5,7 @@
 // first entry is master-id, last entry last-id, holding `entries` entries. The payload is
 // checked whole (EntryBlock::Import) before anything changes: a bad one is refused with the
 // rule it broke, and the key stays as it was. The key is made when missing, as XADD would.
-// Logged as sent (it is deterministic). The dotted name is the namespace Redis leaves to
+// Logged as sent (it is deterministic); notifies "xadd" once and wakes blocked readers. The dotted name is the namespace Redis leaves to
 // modules: no Redis command has a dot, so this one can never meet a future Redis command.
 #include <string>
 
