@@ -401,9 +401,8 @@ bool EmitList(int db, const std::string& key, const types::List& list, SnapshotS
 
 }  // namespace
 
-bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
-                  SnapshotSink& sink, std::span<const std::string> libraries,
-                  SnapshotOptions options) {
+bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms, SnapshotSink& sink,
+                  std::span<const std::string> libraries, SnapshotOptions options) {
   bool ok = true;
   for (const std::string& code : libraries) {
     if (!ok) break;

@@ -1,9 +1,9 @@
 // The compact form of the dataset an AOF rewrite writes: for each database a SELECT, then per
 // key the fewest commands that rebuild it exactly when replayed (strings as SET [PXAT], streams
 // as their blocks' encoded bytes, RUNNEL.XLOADBLOCK, or XADDs with their IDs where a stand-in
-// for a dangling PEL ID falls inside a block, plus XSETID, groups, consumers, PELs as XCLAIMs of up to 100 IDs
-// sharing a delivery time and count, and the NACKed zone).
-// Pure: it reads the databases and never changes them, so a forked child can run it.
+// for a dangling PEL ID falls inside a block, plus XSETID, groups, consumers, PELs as XCLAIMs of up
+// to 100 IDs sharing a delivery time and count, and the NACKed zone). Pure: it reads the databases
+// and never changes them, so a forked child can run it.
 #pragma once
 
 #include <cstdint>
@@ -35,14 +35,12 @@ struct SnapshotOptions {
 // Emits the commands that rebuild `dbs` (keys already expired at `now_ms` are left out),
 // after a FUNCTION LOAD for each of `libraries` (the function libraries' code, which lives
 // outside the databases). False when the sink stopped it.
-bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
-                  SnapshotSink& sink, std::span<const std::string> libraries = {},
-                  SnapshotOptions options = {});
+bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms, SnapshotSink& sink,
+                  std::span<const std::string> libraries = {}, SnapshotOptions options = {});
 
 // The snapshot as AOF bytes: RESP multibulk commands, SELECT before each database's keys.
 std::string SnapshotText(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
-                         std::span<const std::string> libraries = {},
-                         SnapshotOptions options = {});
+                         std::span<const std::string> libraries = {}, SnapshotOptions options = {});
 
 // Writes the snapshot to `fd` through a buffer, then fdatasyncs it. Sleeps `key_delay_us`
 // after each key (the test-only delay that keeps a rewrite running; 0 in production).

@@ -203,9 +203,9 @@ IdStatus Stream::AppendBlock(EntryBlock block, StreamLimits limits) {
   }
   if (block.master_id() <= last_id_) return IdStatus::kXAddNotGreater;
   const size_t entries = block.entry_count();
-  const bool oversized = (limits.max_entries != 0 && entries > limits.max_entries) ||
-                         (limits.max_bytes != 0 && entries > 1 &&
-                          block.EncodedBytes() > limits.max_bytes);
+  const bool oversized =
+      (limits.max_entries != 0 && entries > limits.max_entries) ||
+      (limits.max_bytes != 0 && entries > 1 && block.EncodedBytes() > limits.max_bytes);
   if (oversized) {
     EntryBlock::Cursor cursor(block);
     for (bool ok = cursor.SeekFirst(); ok; ok = cursor.Next()) {

@@ -43,9 +43,11 @@ std::vector<Entry> Walk(const EntryBlock& b, bool backward) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 5) return 0;
-  const streams::BlockImage image{{data[0], data[1]}, {data[3], data[4]}, data[2],
-                                  std::string_view(reinterpret_cast<const char*>(data) + 5,
-                                                   size - 5)};
+  const streams::BlockImage image{
+      {data[0], data[1]},
+      {data[3], data[4]},
+      data[2],
+      std::string_view(reinterpret_cast<const char*>(data) + 5, size - 5)};
   streams::ImportedBlock in = EntryBlock::Import(image);
   if (!in.block) {
     Check(!in.error.empty());

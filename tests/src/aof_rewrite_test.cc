@@ -107,7 +107,8 @@ TEST_CASE("A stream is its blocks' bytes (RUNNEL.XLOADBLOCK, deleted entries lef
   }
   CHECK(Snapshot(h) ==
         Multibulk({"SELECT", "0"}) +
-            Multibulk({"RUNNEL.XLOADBLOCK", "s", "1-1", "3-1", "2", std::string(live.PlainBytes())}) +
+            Multibulk({"RUNNEL.XLOADBLOCK", "s", "1-1", "3-1", "2",
+                       std::string(live.PlainBytes())}) +
             Multibulk({"XSETID", "s", "3-1", "ENTRIESADDED", "3", "MAXDELETEDID", "2-1"}));
   CheckSnapshotRebuilds(h);
   // aof-stream-blocks no: XADDs with their IDs, as Redis 7.0 writes them.
@@ -146,7 +147,8 @@ TEST_CASE("Streams rebuild from blocks with lz4 compression on either side", "[a
       CommandHarness h;
       h.state.config.stream_compression = source_lz4 ? "lz4" : "no";
       for (int i = 1; i <= 500; i++) {
-        h.Run({"XADD", "s", Str(i) + "-0", "event", "{\"user\":" + Str(i % 17) + ",\"kind\":\"click\"}"});
+        const std::string event = "{\"user\":" + Str(i % 17) + ",\"kind\":\"click\"}";
+        h.Run({"XADD", "s", Str(i) + "-0", "event", event});
       }
       h.Run({"XDEL", "s", "250-0"});
       const std::string dump = Dump(h);

@@ -2,9 +2,8 @@
 // same in both directions; images of compressed blocks and of blocks with deleted entries are
 // plain and compacted; and every byte flip, truncation or wrong metadata of a valid image is
 // either refused or gives a block whose every read is consistent (under ASan: never a bad read).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -63,8 +62,12 @@ EntryBlock MakeBlock(std::mt19937_64& rng, size_t n) {
     if (rng() % 3 != 0) {
       fv = {"name", "item" + std::to_string(rng() % 100), "count", std::to_string(rng() % 1000)};
     } else {
-      fv = {"k" + std::to_string(rng() % 5), std::string(rng() % 40, 'x'), "n",
-            std::to_string(static_cast<int64_t>(rng()) >> (rng() % 64)), "e", ""};
+      fv = {"k" + std::to_string(rng() % 5),
+            std::string(rng() % 40, 'x'),
+            "n",
+            std::to_string(static_cast<int64_t>(rng()) >> (rng() % 64)),
+            "e",
+            ""};
     }
     std::vector<std::string_view> views(fv.begin(), fv.end());
     REQUIRE(b.Append(id, views, {0, 0}));
@@ -141,8 +144,10 @@ TEST_CASE("An imported block takes appends, deletions and compression like any o
   CHECK(Forward(c.Inflated()).size() == 50);
 }
 
-TEST_CASE("Images of compressed blocks and of blocks with deleted entries are plain and "
-          "compacted", "[entry_block][import]") {
+TEST_CASE(
+    "Images of compressed blocks and of blocks with deleted entries are plain and "
+    "compacted",
+    "[entry_block][import]") {
   std::mt19937_64 rng(9);
   EntryBlock b = MakeBlock(rng, 80);
   const std::vector<Entry> all = Forward(b);
@@ -206,11 +211,15 @@ TEST_CASE("Images that break a rule are refused with the rule", "[entry_block][i
   REQUIRE(one.Append({5, 0}, fv, {0, 0}));
   const BlockImage one_image = one.Image(scratch);
   std::string padded(one_image.bytes);
-  padded.insert(1, 1, '\0');        // head 0x00 -> 0x80 0x00: the same value, longer
+  padded.insert(1, 1, '\0');  // head 0x00 -> 0x80 0x00: the same value, longer
   padded[0] = static_cast<char>(padded[0] | 0x80);
   CHECK(refused({one_image.master_id, one_image.last_id, 1, padded}) == "bad entry head");
   // head 0, 1 pair, "12" as a string item: Append would have stored it as an integer.
-  const std::string as_string = std::string("\x00\x01\x04" "12" "\x02v", 7);
+  const std::string as_string = std::string(
+      "\x00\x01\x04"
+      "12"
+      "\x02v",
+      7);
   CHECK(refused({{5, 0}, {5, 0}, 1, as_string}) == "bad item");
   const std::string as_int = std::string("\x00\x01\x31\x02v", 5);  // zigzag(12) << 1 | 1 = 49
   ImportedBlock ok = EntryBlock::Import({{5, 0}, {5, 0}, 1, as_int});

@@ -4,7 +4,6 @@
 // after (XADD, XDEL, trims) works on imported blocks; and a block not above the last ID is
 // refused without a change.
 #include <catch2/catch.hpp>
-
 #include <random>
 #include <string>
 #include <vector>
@@ -34,9 +33,9 @@ std::vector<std::string> Walk(const Stream& s, bool reverse) {
 std::string Visible(const Stream& s) {
   std::string out = "length " + std::to_string(s.length()) + " last " + s.last_id().ToString() +
                     " first " + s.first_id().ToString() + " added " +
-                    std::to_string(s.entries_added()) + " maxdel " +
-                    s.max_deleted_id().ToString() + " keys " + std::to_string(s.tree_keys()) +
-                    " nodes " + std::to_string(s.tree_nodes()) + " compressed " +
+                    std::to_string(s.entries_added()) + " maxdel " + s.max_deleted_id().ToString() +
+                    " keys " + std::to_string(s.tree_keys()) + " nodes " +
+                    std::to_string(s.tree_nodes()) + " compressed " +
                     std::to_string(s.compressed_blocks()) + "\n";
   for (const std::string& e : Walk(s, false)) out += e + "\n";
   for (const std::string& e : Walk(s, true)) out += e + "\n";
@@ -186,6 +185,6 @@ TEST_CASE("A block above deleted entries XSETID left in the tail compacts the ta
   CHECK(s.Validate() == "");
   CHECK(s.length() == 5);
   CHECK(s.last_id() == StreamID{4, 0});
-  CHECK(Walk(s, false) == std::vector<std::string>{"1-0 f v", "2-0 f v", "3-0 f v", "3-5 f v",
-                                                   "4-0 f v"});
+  CHECK(Walk(s, false) ==
+        std::vector<std::string>{"1-0 f v", "2-0 f v", "3-0 f v", "3-5 f v", "4-0 f v"});
 }

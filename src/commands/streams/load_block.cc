@@ -5,8 +5,9 @@
 // first entry is master-id, last entry last-id, holding `entries` entries. The payload is
 // checked whole (EntryBlock::Import) before anything changes: a bad one is refused with the
 // rule it broke, and the key stays as it was. The key is made when missing, as XADD would.
-// Logged as sent (it is deterministic); notifies "xadd" once and wakes blocked readers. The dotted name is the namespace Redis leaves to
-// modules: no Redis command has a dot, so this one can never meet a future Redis command.
+// Logged as sent (it is deterministic); notifies "xadd" once and wakes blocked readers. The dotted
+// name is the namespace Redis leaves to modules: no Redis command has a dot, so this one can never
+// meet a future Redis command.
 #include <string>
 
 #include "resp/strict_int.h"
@@ -57,11 +58,19 @@ void XLoadBlock(CommandContext& ctx) {
 }
 
 constexpr CommandSpec kStreamLoadBlockRows[] = {
-    {"runnel.xloadblock", 6, kWrite | kDenyOom, 1, 1, 1, XLoadBlock,
+    {"runnel.xloadblock",
+     6,
+     kWrite | kDenyOom,
+     1,
+     1,
+     1,
+     XLoadBlock,
      "Appends a block of stream entries in their encoded form (Runnel's; written by the AOF "
      "rewrite and a full sync).",
-     "1.0.0", "stream", {"O(N) where N is the payload's size",
-     "key master-id last-id entries:integer payload", "", "RW insert"}},
+     "1.0.0",
+     "stream",
+     {"O(N) where N is the payload's size", "key master-id last-id entries:integer payload", "",
+      "RW insert"}},
 };
 
 }  // namespace

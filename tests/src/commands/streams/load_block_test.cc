@@ -3,7 +3,6 @@
 // top item or a key of another type get an error while the key and the connection stay as
 // they were.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -56,7 +55,12 @@ TEST_CASE("RUNNEL.XLOADBLOCK makes the stream the same XADDs make", "[streams][l
 TEST_CASE("The README's RUNNEL.XLOADBLOCK example loads as it says", "[streams][load_block]") {
   CommandHarness h;
   CHECK(h.Run({"RUNNEL.XLOADBLOCK", "s", "1-1", "3-1", "2",
-               std::string("\x04\x01\x01\x02" "a" "\x02" "b" "\x16\x01\x31", 10)}) == "+OK\r\n");
+               std::string("\x04\x01\x01\x02"
+                           "a"
+                           "\x02"
+                           "b"
+                           "\x16\x01\x31",
+                           10)}) == "+OK\r\n");
   CommandHarness added;
   added.Run({"XADD", "s", "1-1", "a", "b"});
   added.Run({"XADD", "s", "3-1", "a", "12"});
@@ -71,8 +75,8 @@ TEST_CASE("Bad RUNNEL.XLOADBLOCK payloads are refused and change nothing",
   const std::string good = BlockBytes(4, 6);
   auto error = [](const std::string& reply) { return reply.rfind("-ERR ", 0) == 0; };
 
-  CHECK(Load(h, "s", 4, 6, good.substr(0, good.size() - 2)).rfind(
-            "-ERR RUNNEL.XLOADBLOCK invalid block: ", 0) == 0);
+  CHECK(Load(h, "s", 4, 6, good.substr(0, good.size() - 2))
+            .rfind("-ERR RUNNEL.XLOADBLOCK invalid block: ", 0) == 0);
   CHECK(h.Run({"RUNNEL.XLOADBLOCK", "s", "4-0", "6-0", "2", good}) ==
         "-ERR RUNNEL.XLOADBLOCK invalid block: more entries than counted\r\n");
   CHECK(h.Run({"RUNNEL.XLOADBLOCK", "s", "4-0", "7-0", "3", good}) ==
@@ -104,6 +108,7 @@ TEST_CASE("RUNNEL.XLOADBLOCK is logged as sent", "[streams][load_block]") {
   h.state.propagation.Take();
   const std::string bytes = BlockBytes(1, 2);
   REQUIRE(Load(h, "s", 1, 2, bytes) == "+OK\r\n");
-  CHECK(testing_support::ArgvsOf(h.state.propagation.Take()) ==
-        std::vector<std::vector<std::string>>{{"RUNNEL.XLOADBLOCK", "s", "1-0", "2-0", "2", bytes}});
+  CHECK(
+      testing_support::ArgvsOf(h.state.propagation.Take()) ==
+      std::vector<std::vector<std::string>>{{"RUNNEL.XLOADBLOCK", "s", "1-0", "2-0", "2", bytes}});
 }
