@@ -63,7 +63,8 @@ namespace {
 [[noreturn]] void RunChild(const ServerState& state, int fd, pid_t parent, int64_t delay_us) {
   PrepareSnapshotChild(fd, parent);
   const std::vector<std::string> libraries = state.FunctionLibraryCodes();
-  const bool ok = WriteSnapshot(state.dbs, WallClockMs(), fd, delay_us, libraries);
+  const bool ok = WriteSnapshot(state.dbs, WallClockMs(), fd, delay_us, libraries,
+                                {.stream_blocks = state.config.aof_stream_blocks});
   _exit(ok && close(fd) == 0 ? 0 : 1);
 }
 

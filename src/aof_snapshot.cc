@@ -41,8 +41,8 @@ std::set<StreamID> DanglingIds(const Stream& s) {
 
 class StreamEmitter {
  public:
-  StreamEmitter(int db, const std::string& key, SnapshotSink& sink)
-      : db_(db), key_(key), sink_(sink) {}
+  StreamEmitter(int db, const std::string& key, SnapshotSink& sink, bool blocks)
+      : db_(db), key_(key), sink_(sink), blocks_(blocks) {}
 
   bool Emit(const Stream& s) {
     const std::set<StreamID> dangling = DanglingIds(s);
@@ -81,6 +81,9 @@ class StreamEmitter {
 
   // Live entries and stand-ins, merged in ID order (XADD only appends above the last ID). A
   // stream with none at all is made as Redis 7.0's rewrite makes it: an entry trimmed at once.
+  // Each block goes whole, as its encoded bytes (RUNNEL.XLOADBLOCK: no re-encoding on the other
+  // side), unless a stand-in falls inside its ID range: then its entries go as XADDs, with the
+  // stand-ins between them.
   bool Entries(const Stream& s, const std::set<StreamID>& dangling) {
     if (s.empty() && dangling.empty()) {
       return Send({"XADD", key_, "MAXLEN", "0", "0-1", "x", "y"});
@@ -92,13 +95,24 @@ class StreamEmitter {
       }
       return true;
     };
-    for (auto it = s.Range(StreamID::Min(), StreamID::Max()); it.Valid(); it.Next()) {
-      if (!stand_ins_below(it.id())) return false;
-      Argv argv = {"XADD", key_, it.id().ToString()};
-      for (std::string_view f : it.entry().field_values) argv.emplace_back(f);
-      if (!Send(std::move(argv))) return false;
-    }
-    return stand_ins_below(StreamID::Max()) &&
+    const bool whole = s.ForEachBlockImage([&](const streams::BlockImage& image) {
+      if (!stand_ins_below(image.master_id)) return false;
+      if (blocks_ && (next_dangling == dangling.end() || *next_dangling > image.last_id)) {
+        return Send({"RUNNEL.XLOADBLOCK", key_, image.master_id.ToString(),
+                     image.last_id.ToString(), std::to_string(image.entries),
+                     std::string(image.bytes)});
+      }
+      auto block = streams::EntryBlock::Import(image);  // our own bytes: always accepted
+      streams::EntryBlock::Cursor it(*block.block);
+      for (bool ok = it.SeekFirst(); ok; ok = it.Next()) {
+        if (!stand_ins_below(it.id())) return false;
+        Argv argv = {"XADD", key_, it.id().ToString()};
+        for (std::string_view f : it.entry().field_values) argv.emplace_back(f);
+        if (!Send(std::move(argv))) return false;
+      }
+      return true;
+    });
+    return whole && stand_ins_below(StreamID::Max()) &&
            (next_dangling == dangling.end() ||
             Send({"XADD", key_, next_dangling->ToString(), "x", "y"}));
   }
@@ -241,6 +255,7 @@ class StreamEmitter {
   int db_;
   const std::string& key_;
   SnapshotSink& sink_;
+  bool blocks_;  // RUNNEL.XLOADBLOCK where it can; else XADDs only
 };
 
 // A sorted set as ZADD commands of at most kZSetBatch pairs, in order, each score as the
@@ -386,8 +401,8 @@ bool EmitList(int db, const std::string& key, const types::List& list, SnapshotS
 
 }  // namespace
 
-bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
-                  SnapshotSink& sink, std::span<const std::string> libraries) {
+bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms, SnapshotSink& sink,
+                  std::span<const std::string> libraries, SnapshotOptions options) {
   bool ok = true;
   for (const std::string& code : libraries) {
     if (!ok) break;
@@ -414,7 +429,7 @@ bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
         case ValueType::kString:
           break;
         case ValueType::kStream:
-          ok = StreamEmitter(db, key, sink).Emit(v.stream());
+          ok = StreamEmitter(db, key, sink, options.stream_blocks).Emit(v.stream());
           break;
         case ValueType::kList:
           ok = EmitList(db, key, v.list(), sink);
@@ -437,16 +452,17 @@ bool EmitSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
 }
 
 std::string SnapshotText(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms,
-                         std::span<const std::string> libraries) {
+                         std::span<const std::string> libraries, SnapshotOptions options) {
   std::string out;
   TextSink sink(out);
-  EmitSnapshot(dbs, now_ms, sink, libraries);
+  EmitSnapshot(dbs, now_ms, sink, libraries, options);
   return out;
 }
 
 bool WriteSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms, int fd,
-                   int64_t key_delay_us, std::span<const std::string> libraries) {
-  if (!StreamSnapshot(dbs, now_ms, fd, libraries, key_delay_us)) return false;
+                   int64_t key_delay_us, std::span<const std::string> libraries,
+                   SnapshotOptions options) {
+  if (!StreamSnapshot(dbs, now_ms, fd, libraries, key_delay_us, options)) return false;
   int rc;
   do {
     rc = fdatasync(fd);
@@ -455,9 +471,10 @@ bool WriteSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms, 
 }
 
 bool StreamSnapshot(const std::vector<std::unique_ptr<Db>>& dbs, int64_t now_ms, int fd,
-                    std::span<const std::string> libraries, int64_t key_delay_us) {
+                    std::span<const std::string> libraries, int64_t key_delay_us,
+                    SnapshotOptions options) {
   FdSink sink(fd, key_delay_us);
-  return EmitSnapshot(dbs, now_ms, sink, libraries) && sink.Drain();
+  return EmitSnapshot(dbs, now_ms, sink, libraries, options) && sink.Drain();
 }
 
 }  // namespace server

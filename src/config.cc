@@ -361,6 +361,9 @@ std::vector<ConfigOption> BuildOptions() {
   o.push_back(BoolOption("aof-load-truncated", &Config::aof_load_truncated, Mut::kMutable,
                          "Load an AOF whose last command was cut short (crash mid-write), "
                          "dropping that command with a warning; no = refuse to start."));
+  o.push_back(BoolOption("aof-stream-blocks", &Config::aof_stream_blocks, Mut::kMutable,
+                         "The AOF rewrite writes streams as their encoded blocks "
+                         "(RUNNEL.XLOADBLOCK, fast to load); no = as XADDs, which Redis loads."));
   o.push_back(IntOption("auto-aof-rewrite-percentage", &Config::auto_aof_rewrite_percentage, 0,
                         INT32_MAX, Mut::kMutable,
                         "Rewrite the AOF when it has grown this much (percent) over its size "

@@ -39,6 +39,9 @@ struct Config {
   std::string appendfsync = "everysec";
   std::string appendfilename = "appendonly.aof";
   bool aof_load_truncated = true;  // a torn last command is cut off with a warning
+  // The rewrite writes stream blocks as their bytes (RUNNEL.XLOADBLOCK); no: as XADDs, a file
+  // Redis can load too.
+  bool aof_stream_blocks = true;
   int64_t auto_aof_rewrite_percentage = 100;  // growth over the last rewrite that triggers one
   int64_t auto_aof_rewrite_min_size = 64LL * 1024 * 1024;
   int64_t stream_node_max_entries = 100;  // entries per stream block (0 = no limit)

@@ -386,6 +386,12 @@ inline constexpr std::string_view kIdmpRecordNoEntry =
     "ERR XIDMPRECORD stream ID does not refer to an existing entry";
 inline constexpr std::string_view kIdmpRecordConflict =
     "ERR XIDMPRECORD producer id and idempotent id already map to another stream ID";
+// RUNNEL.XLOADBLOCK (Runnel's, the AOF snapshot's compact stream form). The invalid-block
+// text is followed by the rule the payload broke (streams::ImportedBlock::error).
+inline constexpr std::string_view kStreamBlockInvalid = "ERR RUNNEL.XLOADBLOCK invalid block: ";
+inline constexpr std::string_view kStreamBlockNotGreater =
+    "ERR RUNNEL.XLOADBLOCK the block's first ID is equal or smaller than the target stream top "
+    "item";
 // XDELEX / XACKDEL (8.2; from the Redis documentation and its test suite).
 inline constexpr std::string_view kNumIdsNotPositive = "ERR Number of IDs must be a positive integer";
 inline constexpr std::string_view kNumIdsMismatch =

@@ -324,6 +324,140 @@ void EntryBlock::Reserve(size_t needed, BlockLimits limits) {
   capacity_ = static_cast<uint32_t>(grown);
 }
 
+// ---- Import / Image ----
+
+namespace {
+
+// Reads an untrusted buffer: every read is bounds-checked and every varint must be in its
+// shortest form (what varint::Put writes), so a block made from it decodes with the trusting
+// readers above exactly as the checks here did.
+class CheckedReader {
+ public:
+  CheckedReader(const uint8_t* p, const uint8_t* end) : p_(p), end_(end) {}
+
+  bool Varint(uint64_t& out) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < varint::kMaxBytes; i++) {
+      if (p_ == end_) return false;
+      const uint8_t b = *p_++;
+      if (i == varint::kMaxBytes - 1 && b > 1) return false;  // past 64 bits
+      v |= static_cast<uint64_t>(b & 0x7f) << (7 * i);
+      if ((b & 0x80) == 0) {
+        out = v;
+        return i == 0 || b != 0;  // a trailing zero group is not the shortest form
+      }
+    }
+    return false;
+  }
+  // Skips `n` bytes, false when fewer are left.
+  bool Skip(uint64_t n, const uint8_t** start = nullptr) {
+    if (n > static_cast<uint64_t>(end_ - p_)) return false;
+    if (start != nullptr) *start = p_;
+    p_ += n;
+    return true;
+  }
+  size_t left() const { return static_cast<size_t>(end_ - p_); }
+  const uint8_t* pos() const { return p_; }
+
+ private:
+  const uint8_t* p_;
+  const uint8_t* end_;
+};
+
+// One item as Append would have written it: a string item never holds what encodes as an
+// integer (equal strings must have equal encodings: the same-fields test compares tags).
+bool CheckItem(CheckedReader& r) {
+  uint64_t tag;
+  if (!r.Varint(tag)) return false;
+  if (IsIntTag(tag)) return true;  // any 63-bit zigzag formats back to a canonical integer
+  const uint8_t* bytes;
+  if (!r.Skip(tag >> 1, &bytes)) return false;
+  const std::string_view s(reinterpret_cast<const char*>(bytes), tag >> 1);
+  return !IsIntTag(ItemTag(s));
+}
+
+}  // namespace
+
+ImportedBlock EntryBlock::Import(const BlockImage& image) {
+  auto refuse = [](std::string_view why) { return ImportedBlock{std::nullopt, why}; };
+  const std::string_view bytes = image.bytes;
+  if (image.entries == 0 || bytes.empty()) return refuse("empty block");
+  if (bytes.size() > UINT32_MAX || image.entries > UINT32_MAX) return refuse("block too large");
+  if (image.master_id > image.last_id) return refuse("master ID above the last ID");
+  const uint8_t* const base = reinterpret_cast<const uint8_t*>(bytes.data());
+  CheckedReader r(base, base + bytes.size());
+  StreamID prev;
+  uint64_t master_pairs = 0;
+  uint64_t count = 0;
+  const uint8_t* last_start = base;
+  while (r.left() > 0) {
+    if (count == image.entries) return refuse("more entries than counted");
+    const bool first = count == 0;
+    last_start = r.pos();
+    uint64_t head;
+    if (!r.Varint(head)) return refuse("bad entry head");
+    if ((head & kDeleted) != 0) return refuse("deleted entry");
+    uint64_t delta = head >> kFlagBits;
+    if (delta == kWideDelta && (!r.Varint(delta) || delta < kWideDelta)) {
+      return refuse("bad wide ms delta");
+    }
+    StreamID id;
+    if (first) {
+      if (delta != 0) return refuse("master entry with an ms delta");
+      id.ms = image.master_id.ms;
+    } else {
+      if (delta > UINT64_MAX - prev.ms) return refuse("ms overflow");
+      id.ms = prev.ms + delta;
+    }
+    if ((head & kHasSeq) != 0) {
+      if (!r.Varint(id.seq) || id.seq == 0) return refuse("bad sequence number");
+    }
+    if (first ? id != image.master_id : id <= prev) return refuse("IDs not increasing");
+    if (id > image.last_id) return refuse("ID above the last ID");
+    uint64_t values;  // items stored after the head: values only when same fields
+    if ((head & kSameFields) != 0) {
+      if (first) return refuse("master entry without field names");
+      values = master_pairs;
+    } else {
+      uint64_t pairs;
+      if (!r.Varint(pairs)) return refuse("bad pair count");
+      if (pairs > r.left() / 2) return refuse("pair count past the end");  // >= 1 byte an item
+      if (first) master_pairs = pairs;
+      values = 2 * pairs;
+    }
+    for (uint64_t i = 0; i < values; i++) {
+      if (!CheckItem(r)) return refuse("bad item");
+    }
+    prev = id;
+    count++;
+  }
+  if (count != image.entries) return refuse("fewer entries than counted");
+  if (prev != image.last_id) return refuse("last entry is not the last ID");
+
+  ImportedBlock out;
+  EntryBlock& b = out.block.emplace();
+  b.data_.reset(new uint8_t[bytes.size()]);
+  std::memcpy(b.data_.get(), bytes.data(), bytes.size());
+  b.size_ = b.capacity_ = static_cast<uint32_t>(bytes.size());
+  b.master_ = image.master_id;
+  b.last_ = image.last_id;
+  b.last_start_ = static_cast<uint32_t>(last_start - base);
+  b.live_ = static_cast<uint32_t>(count);
+  b.deleted_ = 0;
+  return out;
+}
+
+BlockImage EntryBlock::Image(EntryBlock& scratch, std::string_view dict) const {
+  assert(!Empty());
+  const EntryBlock* plain = this;
+  if (compressed() || deleted_ > 0) {
+    scratch = Inflated(dict);
+    scratch.Compact();
+    plain = &scratch;
+  }
+  return {plain->master_, plain->last_, plain->live_, plain->PlainBytes()};
+}
+
 // ---- Cursor ----
 
 bool EntryBlock::Cursor::SeekFirst() {

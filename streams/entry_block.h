@@ -44,6 +44,13 @@
 //   Entries carry no back-pointer: a walk backward first indexes the block's entry offsets in one
 //   forward pass (a cursor does it once, the first time it steps back); the last entry's offset
 //   is kept in the object, so XREVRANGE's first step and appends need no pass.
+//
+// Shipping a block (the AOF snapshot, a replica's full sync): Image() gives a block's plain
+// bytes without deleted entries plus the metadata the object keeps outside them (BlockImage);
+// Import() checks an image byte by byte (every varint inside the buffer and in its shortest
+// form, IDs strictly increasing from the master to the last ID, the entry count, same-fields
+// entries against the master's names, item lengths, integers in their canonical form, no
+// deleted flag) and makes a block of it without re-encoding, or says why it will not.
 #pragma once
 
 #include <cstddef>
@@ -77,6 +84,20 @@ struct EntryView {
   std::string_view field(size_t i) const { return field_values[2 * i]; }
   std::string_view value(size_t i) const { return field_values[2 * i + 1]; }
 };
+
+// A block as it travels: the plain buffer and what the EntryBlock object keeps beside it.
+// Images never carry deleted entries, so every entry counts.
+struct BlockImage {
+  StreamID master_id;
+  StreamID last_id;
+  uint64_t entries = 0;
+  std::string_view bytes;  // the plain layout above
+};
+
+class EntryBlock;
+
+// Import()'s answer: the block, or (block empty) why the image was refused, a fixed text.
+struct ImportedBlock;
 
 class EntryBlock {
  public:
@@ -122,6 +143,15 @@ class EntryBlock {
   std::string_view PlainBytes() const {
     return {reinterpret_cast<const char*>(data_.get()), size_};
   }
+
+  // The checked inverse of Image(): a plain, exactly sized block holding `image`'s entries, or
+  // the first rule the image breaks. Never trusts a byte of it: a corrupt or hostile image is
+  // refused, and an accepted one keeps every invariant above and reads back consistently.
+  [[nodiscard]] static ImportedBlock Import(const BlockImage& image);
+  // This block's image: a view of its own buffer when plain without deleted entries, else of
+  // `scratch`, which receives a decompressed (with `dict`) and compacted copy. Requires
+  // !Empty(); the image stays valid while this block and `scratch` are unchanged.
+  [[nodiscard]] BlockImage Image(EntryBlock& scratch, std::string_view dict = {}) const;
 
   // No live entries (never filled, or everything deleted).
   [[nodiscard]] bool Empty() const { return live_ == 0; }
@@ -240,6 +270,11 @@ class EntryBlock::Cursor {
   std::vector<std::string_view> items_;
   std::vector<char> scratch_;  // decimal digits of integer items
   std::vector<Pos> index_;     // every entry's position, once the cursor has stepped back
+};
+
+struct ImportedBlock {
+  std::optional<EntryBlock> block;
+  std::string_view error;  // set exactly when !block: which rule the image broke
 };
 
 }  // namespace streams

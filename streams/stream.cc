@@ -197,6 +197,44 @@ void Stream::Append(StreamID id, std::span<const std::string_view> field_values,
   if (length_ == 1) first_id_ = id;
 }
 
+IdStatus Stream::AppendBlock(EntryBlock block, StreamLimits limits) {
+  if (block.Empty() || block.deleted_count() > 0 || block.compressed()) {
+    return IdStatus::kInvalid;  // not an image's block: Import never makes these
+  }
+  if (block.master_id() <= last_id_) return IdStatus::kXAddNotGreater;
+  const size_t entries = block.entry_count();
+  const bool oversized =
+      (limits.max_entries != 0 && entries > limits.max_entries) ||
+      (limits.max_bytes != 0 && entries > 1 && block.EncodedBytes() > limits.max_bytes);
+  if (oversized) {
+    EntryBlock::Cursor cursor(block);
+    for (bool ok = cursor.SeekFirst(); ok; ok = cursor.Next()) {
+      Append(cursor.id(), cursor.entry().field_values, limits);
+    }
+    return IdStatus::kOk;
+  }
+  if (tail_ != nullptr) {
+    // Deleted entries still flagged above last_id_ (after XSETID) would overlap the new block.
+    const size_t before = tail_->BytesUsed();
+    if (*tail_->LastId() >= block.master_id()) tail_->Compact();
+    tail_->ShrinkToFit();  // sealed: the new block takes the appends from now on
+    block_bytes_ = block_bytes_ - before + tail_->BytesUsed();
+    if (limits.compress) CompressBlock(tail_);
+  }
+  auto owned = std::make_unique<EntryBlock>(std::move(block));
+  // master > last_id_ >= every ID >= every key: the key is new and the largest.
+  bool inserted = tree_.TryInsert(owned->master_id(), owned.get());
+  assert(inserted);
+  (void)inserted;
+  block_bytes_ += owned->BytesUsed();
+  if (length_ == 0) first_id_ = owned->master_id();
+  length_ += entries;
+  entries_added_ += entries;
+  last_id_ = *owned->LastId();
+  tail_ = owned.release();
+  return IdStatus::kOk;
+}
+
 void Stream::AppendToNewBlock(StreamID id, std::span<const std::string_view> field_values,
                               StreamLimits limits) {
   auto block = std::make_unique<EntryBlock>();

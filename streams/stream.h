@@ -87,6 +87,27 @@ class Stream {
   [[nodiscard]] IdStatus AddWithId(StreamID id, std::span<const std::string_view> field_values,
                                    StreamLimits limits = {});
 
+  // Appends an imported block (EntryBlock::Import) whole, without re-encoding it: it becomes
+  // the tail under the key of its master ID, and the old tail is sealed (compressed when the
+  // limits say so). kXAddNotGreater unless its master ID > last_id(); nothing changes then. A
+  // block bigger than `limits` allow for one node is re-appended entry by entry instead, so
+  // node sizes stay what Append would make. Images carry no deleted entries (Image() compacts),
+  // so the whole block is live: length and entries-added grow by its entry count.
+  [[nodiscard]] IdStatus AppendBlock(EntryBlock block, StreamLimits limits = {});
+  // Every block's image (EntryBlock::Image), oldest first, until `fn` returns false; returns
+  // whether it got to the end. What the AOF snapshot ships with AppendBlock on the other side.
+  template <typename Fn>
+  bool ForEachBlockImage(Fn fn) const {
+    EntryBlock scratch;
+    Tree::Iterator it(tree_);
+    for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) {
+      if (!fn(it.Value()->Image(scratch, dict_ ? std::string_view(*dict_) : std::string_view{}))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   // XDEL of one ID: true when it was a live entry. Raises max_deleted_id() to it; frees its
   // block when that empties, compacts it when mostly deleted (the block's key stays).
   bool Delete(StreamID id);

@@ -1,6 +1,7 @@
 // Variable-length integers for the packed stream formats: LEB128-style forward varints, the
 // same groups laid out so they can be read backwards from their last byte, and zigzag for
-// signed values. Decoders trust their input: they only ever read bytes this module wrote.
+// signed values. Decoders trust their input: they only ever read bytes this module wrote, or
+// bytes EntryBlock::Import checked first (with its own bounded reader).
 #pragma once
 
 #include <cstddef>

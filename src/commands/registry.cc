@@ -11,7 +11,7 @@ std::span<const std::span<const CommandSpec>> CommandFamilies() {
       ConfigRows(),         KeyRows(),             StringRows(),         TransactionRows(),
       ClientRows(),         StreamRangeRows(),     StreamWriteRows(),    StreamInfoRows(),
       StreamReadRows(),     StreamGroupRows(),     StreamReadGroupRows(), StreamAckRows(),
-      StreamPendingRows(),  StreamRedriveRows(),   StreamIdmpRows(),     StreamRetentionRows(), StreamScheduleRows(),
+      StreamPendingRows(),  StreamRedriveRows(),   StreamIdmpRows(), StreamLoadBlockRows(),     StreamRetentionRows(), StreamScheduleRows(),
       AofAdminRows(),       MonitorRows(),
       ListPushPopRows(),    ListAccessRows(),      ListBlockingRows(),   HashRows(),
       SetRows(),            SortedSetRows(),       MemoryRows(),         SortRows(),

@@ -80,5 +80,6 @@ std::span<const CommandSpec> StreamScheduleRows();   // schedule.cc: XSCHEDULE X
 std::span<const CommandSpec> StreamRetentionRows();  // retention.cc: XRETENTION (Runnel's)
 std::span<const CommandSpec> StreamIdmpRows();       // idmp.cc: XCFGSET XIDMPRECORD
 std::span<const CommandSpec> StreamRedriveRows();    // redrive.cc: XREDRIVE (Runnel's)
+std::span<const CommandSpec> StreamLoadBlockRows();  // load_block.cc: RUNNEL.XLOADBLOCK (Runnel's)
 
 }  // namespace server

@@ -4,8 +4,8 @@
 # written to, as many at once as there are cores. Any crash, leak, timeout, out-of-memory or
 # sanitizer report fails the run; the input that caused it is kept under
 # build-fuzz/fuzz-artifacts/<target>/.
-#   tests/fuzz/run.sh SECONDS [TARGET...]    (targets: resp_parser stream_id aof_loader config
-#                                             lua_convert commands; default: all)
+#   tests/fuzz/run.sh SECONDS [TARGET...]    (targets: resp_parser stream_id block_import
+#                                             aof_loader config lua_convert commands; default: all)
 # FUZZ_WORK=DIR keeps the grown corpora in DIR/<target>/ (and starts from them next time), for
 # long runs done in several sittings.
 set -euo pipefail
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:?usage: tests/fuzz/run.sh SECONDS [TARGET...]}
 shift
 targets=("$@")
-((${#targets[@]})) || targets=(resp_parser stream_id aof_loader config lua_convert commands)
+((${#targets[@]})) || targets=(resp_parser stream_id block_import aof_loader config lua_convert commands)
 jobs=$(nproc 2>/dev/null || echo 2)
 bin=build-fuzz/tests/fuzz
 artifacts=build-fuzz/fuzz-artifacts
