@@ -96,13 +96,17 @@ class Value {
   types::List& list() { return *Pointer<types::List>(ValueType::kList); }
   const types::List& list() const { return *Pointer<types::List>(ValueType::kList); }
   bool is_hash() const { return type_ == ValueType::kHash; }
-  types::Hash& hash() {
+  // Templates only so that std::launder sees types::Hash where hash() is called, where it is
+  // complete: clang wants a complete type there, and this header only declares it.
+  template <typename H = types::Hash>
+  H& hash() {
     Checked(ValueType::kHash);
-    return *std::launder(reinterpret_cast<types::Hash*>(hash_));
+    return *std::launder(reinterpret_cast<H*>(hash_));
   }
-  const types::Hash& hash() const {
+  template <typename H = types::Hash>
+  const H& hash() const {
     Checked(ValueType::kHash);
-    return *std::launder(reinterpret_cast<const types::Hash*>(hash_));
+    return *std::launder(reinterpret_cast<const H*>(hash_));
   }
   bool is_set() const { return type_ == ValueType::kSet; }
   types::Set& set() { return *Pointer<types::Set>(ValueType::kSet); }

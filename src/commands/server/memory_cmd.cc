@@ -13,6 +13,7 @@
 #include "src/errors.h"
 #include "src/memory.h"
 #include "src/memory_usage.h"
+#include "src/scripting/script_engine.h"
 
 namespace server {
 
