@@ -10,9 +10,10 @@ jobs=$(nproc 2>/dev/null || echo 2)
 
 # Unity builds (16 sources per compiler run): most of a clean build's time went to parsing the
 # same headers (the standard library's, catch.hpp) once per file; batching them cut the compile
-# from about 750 to 320 CPU-seconds. Each file still compiles alone in an ordinary build (the
-# README's run command, a developer's build/), and its anonymous namespace must not clash with
-# another file's: helpers that several tests need live in tests/support/.
+# from about 750 to 320 CPU-seconds. Each file must still compile alone (the README's run
+# command builds without unity), and its anonymous namespace must not clash with another file's:
+# helpers that several tests need live in tests/support/. The fuzz build below is the ordinary
+# one, so a source that only compiles thanks to its unity neighbours' includes fails here.
 unity=(-DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16)
 
 # Only what the tests run (the bench/ drivers are built by bench/run).
@@ -33,9 +34,10 @@ ctest --test-dir build -j"$jobs" --output-on-failure
 # The libFuzzer targets (tests/fuzz/): clang, every library instrumented and under ASan+UBSan,
 # at -O1 with assertions on; each target then fuzzes for 30 s from its seed corpus (a copy:
 # the repository is not written to). Any crash, leak, hang or sanitizer report fails the run.
+# No unity build here: every server source compiles on its own, as in the README's command.
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" -DRUNNEL_FUZZ=ON -DRUNNEL_TESTS=OFF "${unity[@]}" \
-  >/dev/null
+  "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g" -DRUNNEL_FUZZ=ON -DRUNNEL_TESTS=OFF \
+  -DCMAKE_UNITY_BUILD=OFF >/dev/null
 cmake --build build-fuzz -j"$jobs" --target fuzz_targets
 echo "== fuzz targets, 30 s each"
 bash tests/fuzz/run.sh 30
