@@ -62,12 +62,14 @@ TEST_CASE("A client pipelining GETs of a 10 MB value without reading is cut off 
   const std::string got = greedy->ReadUntilClosed(10000);
   CHECK(greedy->eof());
   CHECK(got.size() < 64 * kOutputMiB);
-  probe.WaitSamples(100);
+  // 200 round trips, so that p99 is not simply the maximum: one scheduler hiccup of the shared
+  // two-core CI machine (a neighbouring ctest job) once read 216 ms as "p99" of 100.
+  probe.WaitSamples(200);
   probe.Stop();
   INFO("PING round trips meanwhile: " << probe.samples() << ", p99 " << probe.PercentileMs(99)
                                       << " ms, max " << probe.PercentileMs(100) << " ms");
   CHECK(probe.failures() == 0);
-  CHECK(probe.samples() >= 100);
+  CHECK(probe.samples() >= 200);
   CHECK(probe.PercentileMs(99) < 200);
   CHECK(itest::InfoInt(admin, "connected_clients") == 2);
   CHECK(setup.WaitMemoryBack());
