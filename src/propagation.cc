@@ -5,6 +5,8 @@
 #include <cstring>
 #include <utility>
 
+#include "resp/parser.h"
+
 namespace server {
 
 namespace {
@@ -48,26 +50,6 @@ void AppendArgs(std::string& out, const Args& argv) {
   char* p = WriteHeader(out.data() + start, '*', std::size(argv));
   for (std::string_view a : argv) p = WriteBulk(p, a);
   out.resize(static_cast<size_t>(p - out.data()));
-}
-
-// One record's arguments back from its RESP (which this file wrote, so it is well formed).
-std::vector<std::string> DecodeMultibulk(std::string_view resp) {
-  auto number = [&](size_t& at) {
-    size_t n = 0;
-    at++;  // the '*' or '$'
-    at = static_cast<size_t>(std::from_chars(resp.data() + at, resp.data() + resp.size(), n).ptr -
-                             resp.data()) +
-         2;
-    return n;
-  };
-  size_t at = 0;
-  std::vector<std::string> argv(number(at));
-  for (std::string& a : argv) {
-    const size_t len = number(at);
-    a.assign(resp.substr(at, len));
-    at += len + 2;
-  }
-  return argv;
 }
 
 #ifndef NDEBUG
@@ -278,9 +260,13 @@ std::vector<PropagatedCommand> Propagation::Take() {
   out.reserve(records_.size());
   for (size_t i = 0; i < records_.size(); i++) {
     const size_t end = i + 1 < records_.size() ? records_[i + 1].offset : bytes_.size();
+    resp::Parser parser;
+    const resp::Parser::Status status =
+        parser.Parse(std::string_view(bytes_).substr(records_[i].offset, end - records_[i].offset));
+    assert(status == resp::Parser::Status::kComplete);
+    (void)status;
     out.push_back({records_[i].db,
-                   DecodeMultibulk(std::string_view(bytes_).substr(records_[i].offset,
-                                                                   end - records_[i].offset)),
+                   std::vector<std::string>(parser.args().begin(), parser.args().end()),
                    records_[i].replication_only});
   }
   Clear();
