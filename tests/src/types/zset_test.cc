@@ -53,7 +53,7 @@ void CheckSame(const ZSet& z, const std::map<std::string, double>& model) {
     const auto lower = std::lower_bound(sorted.begin(), sorted.end(), std::make_pair(score, std::string()));
     REQUIRE(z.CountBelow(score, false) == static_cast<size_t>(lower - sorted.begin()));
     const auto upper = std::find_if(sorted.begin(), sorted.end(),
-                                    [&](const auto& e) { return e.first > score; });
+                                    [s = score](const auto& e) { return e.first > s; });
     REQUIRE(z.CountBelow(score, true) == static_cast<size_t>(upper - sorted.begin()));
   }
   REQUIRE_FALSE(z.Score("absent").has_value());
