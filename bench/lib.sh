@@ -16,7 +16,7 @@ start() {
 
 # Figures shared by bench/run (the older scripts keep their own copies, defined after sourcing).
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }  # pid: user+sys clock ticks so far
-user_ticks() { awk '{print $14}' "/proc/$1/stat"; }  # pid: user clock ticks so far
+ticks() { awk '{print $14+$15, $14}' "/proc/$1/stat"; }  # pid: user+sys and user ticks so far
 us_per() { awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.3f", t / hz * 1e6 / n }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 # median "v1 v2 ...": the middle value, or the mean of the two middle ones for an even count.
