@@ -80,14 +80,4 @@ std::string NewReplid() {
   return id;
 }
 
-void AppendStreamRecords(std::string& out, int& db, const Propagation& records) {
-  records.ForEachRun([&](int run_db, bool, std::string_view resp) {
-    if (run_db != db) {
-      AppendSelect(out, run_db);
-      db = run_db;
-    }
-    out.append(resp);
-  });
-}
-
 }  // namespace server

@@ -134,8 +134,4 @@ size_t GoodReplicas(const Replication& repl, int64_t now_ms, int64_t max_lag_s);
 // A fresh 40-character replication id.
 std::string NewReplid();
 
-// Appends the stream form of `records` to `out`: a SELECT when a record's db differs from
-// `db` (updated), then each record as a RESP multibulk.
-void AppendStreamRecords(std::string& out, int& db, const Propagation& records);
-
 }  // namespace server

@@ -528,12 +528,16 @@ void Server::OnCheck(uv_check_t* h) {
   // Writes are handed to the AOF before any reply goes out (with appendfsync always, that is
   // where the group commit's fsync belongs).
   self->FeedAof();
+  const bool replicas_wait = self->FlushReplicas();
   self->FlushAll();
   if (self->http_ != nullptr) self->http_->FlushResponses();  // HTTP responses, likewise
   self->EvictClients();
   if (!self->transfers_.empty()) self->ResumeSnapshotReads();
   // Flushing can resume a client's buffered requests, which queues more output.
-  if (self->pending_flush_.empty() && !self->shutting_down_) uv_idle_stop(&self->idle_);
+  // Replicas' output held back: the next poll must not block, so that it is written when
+  // the input stops.
+  if (replicas_wait && !self->shutting_down_) uv_idle_start(&self->idle_, OnIdle);
+  else if (self->pending_flush_.empty() && !self->shutting_down_) uv_idle_stop(&self->idle_);
   if (self->state_.shutdown_requested && !self->shutting_down_) self->BeginShutdown();
   if (!self->shutting_down_) {
     self->ArmBlockTimer();

@@ -113,6 +113,10 @@ class Server final : public ConnectionHost, public ClientOutputs, public Replica
   void SaveReplState();
   void LoadReplState();
   void FlushAll();
+  // At each check point, before FlushAll: queues the replicas' flushes when the stream bytes
+  // they hold are due (FeedStream holds them back while clients keep the loop busy). Returns
+  // true while bytes wait, so that the loop polls again without blocking.
+  bool FlushReplicas();
   void CloseRequestedClients();
   void Cron();
   // maxmemory-clients: while the clients together hold more, closes the one holding most
@@ -168,6 +172,13 @@ class Server final : public ConnectionHost, public ClientOutputs, public Replica
   std::unique_ptr<ReplicaLink> link_;            // to our primary, when a replica
   std::vector<SnapshotTransfer*> transfers_;     // full syncs in flight (freed by libuv)
   int64_t last_repl_ping_ms_ = 0;
+  // The stream's bytes in online replicas' output since their last flush, and since when
+  // (uv_now); FlushReplicas writes them at kReplicaWriteBatch bytes or kReplicaWriteDelayMs.
+  static constexpr size_t kReplicaWriteBatch = 64 * 1024;
+  static constexpr uint64_t kReplicaWriteDelayMs = 1;
+  size_t repl_unflushed_ = 0;
+  uint64_t repl_unflushed_since_ms_ = 0;
+  uint64_t input_at_last_check_ = 0;  // stats.net_input_bytes at the previous check point
   int64_t aof_rewrite_failed_ms_ = -1;  // when the last rewrite failed (auto retry backs off)
   std::unique_ptr<http::HttpServer> http_;  // /metrics and the dashboard; null while http-port is 0
 };

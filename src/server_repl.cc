@@ -63,9 +63,16 @@ void Server::DrainRecords() {
   if (records.empty()) return;
   Replication& repl = state_.repl;
   if (!repl.is_replica() && repl.backlog.active()) {
-    std::string bytes;
-    AppendStreamRecords(bytes, repl.stream_db, records);
-    FeedStream(bytes);
+    // Each run goes out as it is in the record buffer (no copy into a stream of its own).
+    records.ForEachRun([&](int db, bool, std::string_view resp) {
+      if (db != repl.stream_db) {
+        std::string select;
+        AppendSelect(select, db);
+        FeedStream(select);
+        repl.stream_db = db;
+      }
+      FeedStream(resp);
+    });
     repl.data_offset = repl.offset;
   }
   if (state_.aof) {
@@ -85,8 +92,35 @@ void Server::FeedStream(std::string_view bytes) {
       peer.held.append(bytes);
       continue;
     }
-    if (resp::Writer* w = OutputFor(id)) w->Raw(bytes);
+    auto it = connections_.find(id);
+    if (it == connections_.end() || it->second->closing()) continue;
+    it->second->writer().Raw(bytes);
+    if (repl_unflushed_ == 0) repl_unflushed_since_ms_ = uv_now(&loop_);
+    repl_unflushed_ += bytes.size();
   }
+}
+
+bool Server::FlushReplicas() {
+  // A busy primary's check points come every few clients: writing the stream to every replica
+  // at each of them would cost a syscall per replica per handful of requests. The bytes wait
+  // while clients keep the loop busy, up to a size and an age; a check point with no new
+  // input (the loop would sleep next) or a WAIT, or a shutdown, writes them at once.
+  const uint64_t input = state_.stats.net_input_bytes;
+  const bool busy = input != input_at_last_check_;
+  input_at_last_check_ = input;
+  if (repl_unflushed_ == 0) return false;
+  const bool due = !busy || repl_unflushed_ >= kReplicaWriteBatch ||
+                   uv_now(&loop_) - repl_unflushed_since_ms_ >= kReplicaWriteDelayMs ||
+                   !state_.repl.waiters.empty() || state_.shutdown_requested || shutting_down_;
+  if (!due) return true;
+  for (auto& [id, peer] : state_.repl.replicas) {
+    if (peer.state != ReplicaPeer::State::kOnline) continue;
+    if (auto it = connections_.find(id); it != connections_.end() && !it->second->closing()) {
+      it->second->RequestFlush();
+    }
+  }
+  repl_unflushed_ = 0;
+  return false;
 }
 
 void Server::AnswerPsyncRequests() {

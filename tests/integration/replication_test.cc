@@ -239,6 +239,38 @@ TEST_CASE("WAIT counts the replicas that acknowledged the connection's writes",
   CHECK(p.Text({"WAIT", "2", "500"}) == "1");
 }
 
+TEST_CASE("A replica gets a pipelined burst's last write without waiting for more traffic",
+          "[integration][replication]") {
+  // The primary holds the stream back from its replicas while input keeps it busy; the check
+  // point after the burst's last request must still send it, not the next cron tick or ACK
+  // (hz 1 and the replica's one ACK a second make either take up to a second).
+  ReplNode p_node({"--hz", "1"}), r_node;
+  itest::Redis p(p_node.port, 10), r(r_node.port, 10);
+  REQUIRE(r.Text({"REPLICAOF", "127.0.0.1", std::to_string(p_node.port)}) == "OK");
+  REQUIRE(ReplCaughtUp(p, r));
+  constexpr int kBurst = 20000;
+  std::string burst;
+  for (int i = 0; i < kBurst; i++) burst += itest::Multibulk({"XADD", "burst", "*", "n", std::to_string(i)});
+  itest::RawSocket client(p_node.port);
+  client.SendAll(burst);
+  // Every reply back: the primary has applied the whole burst.
+  std::string replies;
+  while (std::count(replies.begin(), replies.end(), '\n') < 2 * kBurst) {
+    const std::string more = client.ReadAtLeast(1, 5000);
+    REQUIRE(!more.empty());
+    replies += more;
+  }
+  REQUIRE(itest::WaitFor([&] { return r.Text({"XLEN", "burst"}) == std::to_string(kBurst); },
+                         std::chrono::milliseconds(5000)));
+  // A lone write after it: its check point had input, so it is one whose bytes may wait.
+  REQUIRE(p.Text({"XADD", "burst", "*", "n", "last"}).find('-') != std::string::npos);
+  const auto written = itest::Clock::now();
+  REQUIRE(itest::WaitFor([&] { return r.Text({"XLEN", "burst"}) == std::to_string(kBurst + 1); },
+                         std::chrono::milliseconds(5000)));
+  CHECK(itest::Clock::now() - written < std::chrono::milliseconds(400));
+  CHECK(ReplAsk(r, {"XRANGE", "burst", "-", "+"}) == ReplAsk(p, {"XRANGE", "burst", "-", "+"}));
+}
+
 TEST_CASE("A replica shut down and restarted continues partially, in the db it was in",
           "[integration][replication]") {
   ReplNode p_node;
