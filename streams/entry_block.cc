@@ -304,12 +304,30 @@ uint32_t EntryBlock::MasterItems(uint64_t& pairs) const {
 std::optional<EntryBlock::Pos> EntryBlock::FindPos(StreamID id) const {
   if (size_ == 0 || id > last_ || id < master_) return std::nullopt;
   if (id == last_) return LastPos();  // the newest entry: no walk
-  for (std::optional<Pos> pos = FirstPos(); pos; pos = NextPos(*pos, EntryEnd(pos->start))) {
+  for (std::optional<Pos> pos = WalkStart(id); pos; pos = NextPos(*pos, EntryEnd(pos->start))) {
     StreamID here = ParseHeader(*pos).id;
-    if (here == id) return pos;
+    if (here == id) {
+      Remember(*pos);
+      return pos;
+    }
     if (here > id) break;
   }
   return std::nullopt;
+}
+
+EntryBlock::Pos EntryBlock::WalkStart(StreamID id) const {
+  if (hint_start_ != 0) {
+    const Pos hint{hint_start_, master_.ms + hint_ms_};
+    if (ParseHeader(hint).id <= id) return hint;
+  }
+  return FirstPos();
+}
+
+void EntryBlock::Remember(Pos pos) const {
+  const uint64_t ms = pos.ms - master_.ms;
+  if (ms > UINT32_MAX) return;
+  hint_start_ = pos.start;
+  hint_ms_ = static_cast<uint32_t>(ms);
 }
 
 void EntryBlock::Reserve(size_t needed, BlockLimits limits) {
@@ -491,9 +509,12 @@ bool EntryBlock::Cursor::Seek(SeekOp op, StreamID id) {
     case SeekOp::kGreaterOrEqual:
     case SeekOp::kGreater:
       if (b.size_ == 0) return valid_ = false;
-      for (std::optional<Pos> pos = b.FirstPos(); pos; pos = b.NextPos(*pos, b.EntryEnd(pos->start))) {
+      for (std::optional<Pos> pos = b.WalkStart(id); pos; pos = b.NextPos(*pos, b.EntryEnd(pos->start))) {
         StreamID here = b.ParseHeader(*pos).id;
-        if (op == SeekOp::kGreaterOrEqual ? here >= id : here > id) return LandForward(pos);
+        if (op == SeekOp::kGreaterOrEqual ? here >= id : here > id) {
+          b.Remember(*pos);
+          return LandForward(pos);
+        }
       }
       return valid_ = false;
     case SeekOp::kLessOrEqual:

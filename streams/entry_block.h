@@ -214,6 +214,10 @@ class EntryBlock {
   uint32_t MasterItems(uint64_t& pairs) const;
   // The entry with exactly `id`, if any.
   std::optional<Pos> FindPos(StreamID id) const;
+  // Where a forward walk to `id` may start: the hint when its ID is at most `id`, else the
+  // master. Remember() makes `pos` the hint (unless its ms is too far from the master's).
+  Pos WalkStart(StreamID id) const;
+  void Remember(Pos pos) const;
   void Reserve(size_t needed, BlockLimits limits);
 
   std::unique_ptr<uint8_t[]> data_;
@@ -224,6 +228,13 @@ class EntryBlock {
   uint32_t last_start_ = 0;  // offset of the last entry
   uint32_t live_ = 0;
   uint32_t deleted_ = 0;
+  // The entry the last lookup (FindPos, a forward Seek) landed on, and its ms less the
+  // master's: a lookup at or after its ID walks from there, so IDs looked up in order (an
+  // AOF's XCLAIMs, XRANGE pages) cost a step each instead of a walk from the master. 0 is the
+  // master, always valid. Appends and deletion flags leave positions as they are; Compact()
+  // replaces the whole block, hint included.
+  mutable uint32_t hint_start_ = 0;
+  mutable uint32_t hint_ms_ = 0;
 };
 
 // Walks the live entries of one plain block in either direction, skipping deleted ones.

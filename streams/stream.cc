@@ -23,6 +23,7 @@ void Stream::Swap(Stream& other) noexcept {
   std::swap(block_bytes_, other.block_bytes_);
   std::swap(compressed_blocks_, other.compressed_blocks_);
   std::swap(cache_, other.cache_);
+  std::swap(last_span_, other.last_span_);
   std::swap(dict_, other.dict_);
   std::swap(length_, other.length_);
   std::swap(entries_added_, other.entries_added_);
@@ -39,6 +40,7 @@ void Stream::FreeAllBlocks() {
   Tree::Iterator it(tree_);
   for (bool ok = it.Seek(SeekOp::kFirst); ok; ok = it.Next()) delete it.Value();
   tree_.Clear();
+  last_span_ = {};
   tail_ = nullptr;
   block_bytes_ = 0;
   compressed_blocks_ = 0;
@@ -115,13 +117,29 @@ Stream Stream::Clone() const {
   return copy;
 }
 
+EntryBlock* Stream::BlockFor(StreamID id, StreamID& key) const {
+  const BlockSpan& span = last_span_;
+  if (span.block != nullptr && id >= span.key && (id < span.next || span.next == StreamID::Max())) {
+    key = span.key;
+    return span.block;
+  }
+  Tree::Iterator it(tree_);
+  if (!it.Seek(SeekOp::kLessOrEqual, id)) return nullptr;
+  BlockSpan found{it.Value(), it.Id(), StreamID::Max()};
+  if (it.Next()) found.next = it.Id();
+  last_span_ = found;
+  key = found.key;
+  return found.block;
+}
+
 bool Stream::Contains(StreamID id) const {
   // The one block that may hold `id`, asked directly: a range iterator would decode entries on
   // its way (XCLAIM and its replay ask this for every ID).
-  Tree::Iterator it(tree_);
-  if (!it.Seek(SeekOp::kLessOrEqual, id)) return false;
+  StreamID key;
+  const EntryBlock* block = BlockFor(id, key);
+  if (block == nullptr) return false;
   std::shared_ptr<const EntryBlock> keep;
-  return Plain(*it.Value(), keep).Contains(id);
+  return Plain(*block, keep).Contains(id);
 }
 
 ConsumerGroup* Stream::FindGroup(std::string_view name) const {
@@ -224,6 +242,7 @@ IdStatus Stream::AppendBlock(EntryBlock block, StreamLimits limits) {
   auto owned = std::make_unique<EntryBlock>(std::move(block));
   // master > last_id_ >= every ID >= every key: the key is new and the largest.
   bool inserted = tree_.TryInsert(owned->master_id(), owned.get());
+  last_span_ = {};
   assert(inserted);
   (void)inserted;
   block_bytes_ += owned->BytesUsed();
@@ -243,6 +262,7 @@ void Stream::AppendToNewBlock(StreamID id, std::span<const std::string_view> fie
   (void)appended;
   // id > last_id_ >= every ID >= every key, so the key is new and the largest.
   bool inserted = tree_.TryInsert(id, block.get());
+  last_span_ = {};
   assert(inserted);
   (void)inserted;
   block_bytes_ += block->BytesUsed();
@@ -251,6 +271,7 @@ void Stream::AppendToNewBlock(StreamID id, std::span<const std::string_view> fie
 
 void Stream::FreeBlock(StreamID key, EntryBlock* block) {
   std::optional<EntryBlock*> erased = tree_.Erase(key);
+  last_span_ = {};
   assert(erased && *erased == block);
   (void)erased;
   block_bytes_ -= block->BytesUsed();
@@ -278,9 +299,9 @@ void Stream::RefreshFirstId() {
 }
 
 bool Stream::Delete(StreamID id) {
-  Tree::Iterator it(tree_);
-  if (!it.Seek(SeekOp::kLessOrEqual, id)) return false;
-  EntryBlock* block = it.Value();
+  StreamID key;
+  EntryBlock* block = BlockFor(id, key);
+  if (block == nullptr) return false;
   if (block->compressed()) {
     std::shared_ptr<const EntryBlock> keep;
     if (!Plain(*block, keep).Contains(id)) return false;  // no need to decompress
@@ -290,7 +311,7 @@ bool Stream::Delete(StreamID id) {
   length_--;
   if (id > max_deleted_id_) max_deleted_id_ = id;
   if (block->Empty()) {
-    FreeBlock(it.Id(), block);
+    FreeBlock(key, block);
   } else {
     // The block keeps its tree key, which may now be below its new master ID.
     if (block->ShouldCompact()) CompactBlock(block);

@@ -239,6 +239,10 @@ class Stream {
   void DropBlockReferences(const EntryBlock& block);
   void FreeAllBlocks();
   void Swap(Stream& other) noexcept;
+  // The block whose key is the greatest at or below `id` (the only one that may hold it), and
+  // that key; null when every key is above `id`. Remembers the block's span of keys, so that
+  // lookups in the same block (an AOF's XCLAIMs in ID order) skip the tree.
+  EntryBlock* BlockFor(StreamID id, StreamID& key) const;
   // `block` itself when plain, else its cached plain copy, which `keep` then holds.
   const EntryBlock& Plain(const EntryBlock& block, std::shared_ptr<const EntryBlock>& keep) const;
   // Before changing a block: decompresses it (dropping its cached copy); returns whether it was
@@ -254,6 +258,14 @@ class Stream {
   size_t block_bytes_ = 0;       // sum of BytesUsed() of every block
   size_t compressed_blocks_ = 0;  // blocks whose compressed() holds
   mutable std::unique_ptr<BlockCache> cache_;  // made on the first read of a compressed block
+  // BlockFor's memory: `block` (key `key`) takes the IDs in [key, next), next being the next
+  // block's key (Max() for the tail). Reset whenever a block enters or leaves the tree.
+  struct BlockSpan {
+    EntryBlock* block = nullptr;
+    StreamID key;
+    StreamID next;
+  };
+  mutable BlockSpan last_span_;
   // LZ4 dictionary of every compressed block: the plain bytes of the first block this stream
   // compressed (its tail end, up to 64 KB), fixed from then until the blocks are all freed.
   std::shared_ptr<const std::string> dict_;
