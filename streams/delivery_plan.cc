@@ -173,14 +173,18 @@ std::vector<XClaimStep> PlanClaim(const Stream& s, const ConsumerGroup& g,
   std::vector<XClaimStep> steps;
   // What earlier steps made of a repeated ID: true claimed (or created), false dropped.
   std::map<StreamID, bool> done;
-  for (StreamID id : ids) {
+  for (size_t i = 0; i < ids.size(); i++) {
+    const StreamID id = ids[i];
+    // The last ID has no later step to tell (and a lone ID, XCLAIM's usual call and every
+    // replayed one, needs no map at all).
+    const bool last = i + 1 == ids.size();
     auto seen = done.find(id);
     const PendingEntry* e = g.FindPending(id);
     const bool pending = seen != done.end() ? seen->second : e != nullptr;
     if (!s.Contains(id)) {
       if (pending) {
         steps.push_back({XClaimAction::kDrop, id});  // a reference to a deleted entry
-        done[id] = false;
+        if (!last) done[id] = false;
       }
       continue;
     }
@@ -188,13 +192,13 @@ std::vector<XClaimStep> PlanClaim(const Stream& s, const ConsumerGroup& g,
       if (!req.force) continue;
       // FORCE makes the PEL entry; no idle test, it had none.
       steps.push_back({XClaimAction::kCreate, id});
-      done[id] = true;
+      if (!last) done[id] = true;
       continue;
     }
     const int64_t delivery_time = seen != done.end() ? req.delivery_time : e->delivery_time_ms;
     if (req.min_idle > 0 && req.now_ms - delivery_time < req.min_idle) continue;
     steps.push_back({XClaimAction::kClaim, id});
-    done[id] = true;
+    if (!last) done[id] = true;
   }
   return steps;
 }

@@ -46,9 +46,44 @@ bool IsCanonicalNegativeInt64(std::string_view s) {
 
 enum class MissingSeq : uint8_t { kZero, kMax };
 
+// The shape nearly every ID argument has, "ms" or "ms-seq" in plain digits (at most 19 each,
+// so no overflow), read in one pass; false for anything else, which the general path reads
+// (to the same value where this one succeeds).
+bool ParsePlainId(std::string_view s, StreamID& id, bool& has_seq) {
+  const size_t n = s.size();
+  size_t i = 0;
+  uint64_t ms = 0;
+  for (; i < n; i++) {
+    const auto d = static_cast<unsigned char>(s[i] - '0');
+    if (d > 9) break;
+    ms = ms * 10 + d;
+  }
+  if (i == 0 || i > 19) return false;
+  id.ms = ms;
+  has_seq = i < n;
+  if (!has_seq) return true;
+  if (s[i] != '-') return false;
+  const size_t from = ++i;
+  uint64_t seq = 0;
+  for (; i < n; i++) {
+    const auto d = static_cast<unsigned char>(s[i] - '0');
+    if (d > 9) return false;
+    seq = seq * 10 + d;
+  }
+  if (i == from || i - from > 19) return false;
+  id.seq = seq;
+  return true;
+}
+
 // The shared core: "ms" or "ms-seq", with "-"/"+" as Min/Max only when allowed.
 IdResult<StreamID> ParseId(std::string_view arg, bool allow_min_max, MissingSeq missing) {
   if (arg.size() > kMaxIdArgLength) return {{}, IdStatus::kInvalid};
+  StreamID plain;
+  bool has_seq;
+  if (ParsePlainId(arg, plain, has_seq)) {
+    if (!has_seq) plain.seq = missing == MissingSeq::kZero ? 0 : UINT64_MAX;
+    return {plain, IdStatus::kOk};
+  }
   std::string_view s = AsCString(arg);
   if (s == "-" || s == "+") {
     if (!allow_min_max) return {{}, IdStatus::kInvalid};
@@ -126,6 +161,13 @@ IdResult<StreamID> ParseRangeEnd(std::string_view arg) {
 }
 
 IdResult<XAddId> ParseXAddId(std::string_view arg) {
+  StreamID plain;
+  bool has_seq;
+  if (arg.size() <= kMaxIdArgLength && ParsePlainId(arg, plain, has_seq)) {
+    if (!has_seq) plain.seq = 0;
+    if (plain == StreamID::Min()) return {{}, IdStatus::kXAddZero};
+    return {{XAddId::Kind::kExplicit, plain}, IdStatus::kOk};
+  }
   // Redis compares "*" with strcmp, so the length limit does not apply to it.
   if (AsCString(arg) == "*") return {{XAddId::Kind::kAuto, {}}, IdStatus::kOk};
   if (arg.size() > kMaxIdArgLength) return {{}, IdStatus::kInvalid};

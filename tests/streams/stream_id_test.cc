@@ -162,6 +162,42 @@ TEST_CASE("An ID is read only up to its first NUL byte", "[stream_id]") {
   CHECK(XAdd("*"s + std::string(200, '\0')) == "1000-0");
 }
 
+TEST_CASE("Plain digit IDs read in one pass the same as the general reading", "[stream_id]") {
+  // A NUL and anything after it are ignored (Redis reads a C string) but keep an argument off
+  // the one-pass reading, so the same ID with and without such a tail must agree.
+  std::mt19937_64 rng(31);
+  const std::string alphabet = "0123456789-+* (x\t";
+  auto pick = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  for (int i = 0; i < 200000; i++) {
+    std::string arg;
+    const size_t shape = pick(4);
+    if (shape == 0) {
+      // Digits, a dash, digits: around the 19- and 20-digit edges.
+      arg = std::string(pick(22), '9');
+      for (char& c : arg) c = static_cast<char>('0' + pick(10));
+      arg += '-';
+      for (size_t k = pick(22); k > 0; k--) arg += static_cast<char>('0' + pick(10));
+    } else {
+      for (size_t k = pick(shape == 1 ? 6 : 25); k > 0; k--) arg += alphabet[pick(alphabet.size())];
+    }
+    if (arg.size() + 2 > streams::kMaxIdArgLength) continue;
+    const std::string tailed = arg + std::string(1, '\0') + "x";
+    CAPTURE(arg);
+    auto plain = streams::ParseStrictId(arg), general = streams::ParseStrictId(tailed);
+    REQUIRE(plain.status == general.status);
+    if (plain.ok()) REQUIRE(plain.value == general.value);
+    auto end = streams::ParseRangeEnd(arg), end_general = streams::ParseRangeEnd(tailed);
+    REQUIRE(end.status == end_general.status);
+    if (end.ok()) REQUIRE(end.value == end_general.value);
+    auto xadd = streams::ParseXAddId(arg), xadd_general = streams::ParseXAddId(tailed);
+    REQUIRE(xadd.status == xadd_general.status);
+    if (xadd.ok()) {
+      REQUIRE(xadd.value.kind == xadd_general.value.kind);
+      REQUIRE(xadd.value.id == xadd_general.value.id);
+    }
+  }
+}
+
 TEST_CASE("XADD accepts *, ms-*, ms and ms-seq and nothing else", "[stream_id]") {
   IdResult<XAddId> r = streams::ParseXAddId("*");
   REQUIRE(r.ok());
