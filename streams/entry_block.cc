@@ -6,7 +6,9 @@
 #include <charconv>
 #include <cstring>
 #include <stdexcept>
+#include <iterator>
 #include <tuple>
+#include <vector>
 
 #include <lz4.h>
 
@@ -85,6 +87,16 @@ bool EntryBlock::Append(StreamID id, std::span<const std::string_view> field_val
   const uint64_t ms_delta = first ? 0 : id.ms - last_.ms;
   const bool wide = ms_delta >= kWideDelta;
   const size_t pairs = field_values.size() / 2;
+  // Each item's tag once (it parses the item as an integer): the master comparison, the size
+  // and the write below all need it.
+  uint64_t few_tags[16];
+  std::vector<uint64_t> many_tags;
+  uint64_t* tags = few_tags;
+  if (field_values.size() > std::size(few_tags)) {
+    many_tags.resize(field_values.size());
+    tags = many_tags.data();
+  }
+  for (size_t i = 0; i < field_values.size(); i++) tags[i] = ItemTag(field_values[i]);
 
   bool same_fields = false;
   if (!first) {
@@ -94,7 +106,7 @@ bool EntryBlock::Append(StreamID id, std::span<const std::string_view> field_val
       same_fields = true;
       for (size_t i = 0; i < pairs && same_fields; i++) {
         std::string_view name = field_values[2 * i];
-        same_fields = ItemEquals(p, ItemTag(name), name);
+        same_fields = ItemEquals(p, tags[2 * i], name);
         SkipItem(p);  // the master's value
       }
     }
@@ -105,7 +117,7 @@ bool EntryBlock::Append(StreamID id, std::span<const std::string_view> field_val
   size_t body = varint::Size(head) + (wide ? varint::Size(ms_delta) : 0) +
                 (id.seq != 0 ? varint::Size(id.seq) : 0) + (same_fields ? 0 : varint::Size(pairs));
   for (size_t i = same_fields ? 1 : 0; i < field_values.size(); i += same_fields ? 2 : 1) {
-    body += ItemSize(ItemTag(field_values[i]), field_values[i]);
+    body += ItemSize(tags[i], field_values[i]);
   }
   const size_t total = body;
 
@@ -122,7 +134,7 @@ bool EntryBlock::Append(StreamID id, std::span<const std::string_view> field_val
   if (id.seq != 0) p = varint::Put(p, id.seq);
   if (!same_fields) p = varint::Put(p, pairs);
   for (size_t i = same_fields ? 1 : 0; i < field_values.size(); i += same_fields ? 2 : 1) {
-    p = PutItem(p, ItemTag(field_values[i]), field_values[i]);
+    p = PutItem(p, tags[i], field_values[i]);
   }
   assert(static_cast<size_t>(p - start) == total);
 

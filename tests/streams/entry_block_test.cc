@@ -331,6 +331,36 @@ TEST_CASE("Entries with the master's field names store only their values", "[blo
   REQUIRE(c.entry().field(0) == "city");
 }
 
+TEST_CASE("Entries of many fields, integers among them, round-trip and share the master's names",
+          "[block]") {
+  std::vector<ModelEntry> model(3);
+  for (int i = 0; i < 40; i++) {
+    model[0].fv.push_back("field" + std::to_string(i));
+    model[0].fv.push_back(i % 3 == 0 ? std::to_string(i * 1000 - 7) : "value" + std::to_string(i));
+  }
+  model[1].fv = model[0].fv;  // the master's names: stored as values only
+  model[1].fv[1] = "-12";
+  model[2].fv = model[0].fv;
+  model[2].fv[78] = "other";  // a name differs: stored in full
+  EntryBlock block;
+  for (size_t i = 0; i < model.size(); i++) {
+    model[i].id = {100 + i, 0};
+    REQUIRE(Append(block, model[i]));
+  }
+  RequireMatches(block, model);
+  EntryBlock alone;
+  REQUIRE(Append(alone, model[0]));
+  ModelEntry second = model[1];
+  REQUIRE(Append(alone, second));
+  ModelEntry third = model[2];
+  third.id = {102, 0};
+  EntryBlock with_third;
+  REQUIRE(Append(with_third, model[0]));
+  REQUIRE(Append(with_third, third));
+  // Shared names cost less than a differing one.
+  CHECK(alone.EncodedBytes() < with_third.EncodedBytes());
+}
+
 TEST_CASE("Duplicate field names are kept, in order, with their own values", "[block]") {
   ModelEntry a{{5, 0}, {"f", "1", "f", "2", "g", "x", "f", "3"}};
   ModelEntry b{{5, 1}, {"f", "4", "f", "5", "g", "y", "f", "6"}};
