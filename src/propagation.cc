@@ -106,6 +106,15 @@ void Propagation::Push(int db, const Args& argv, bool replication_only) {
   AppendArgs(bytes_, argv);
 }
 
+void Propagation::PushEncoded(int db, size_t argc, std::string_view body) {
+  StartRecord(db, false);
+  const size_t start = bytes_.size();
+  bytes_.resize(start + kHeaderMax + body.size());
+  char* p = WriteHeader(bytes_.data() + start, '*', argc);
+  if (!body.empty()) std::memcpy(p, body.data(), body.size());
+  bytes_.resize(static_cast<size_t>(p - bytes_.data()) + body.size());
+}
+
 bool Propagation::IsNotedRequest(std::span<const std::string_view> argv) const {
   if (argv.data() != request_argv_.data() || argv.size() != request_argv_.size() ||
       argv.empty()) {
@@ -140,6 +149,12 @@ void Propagation::Add(std::span<const std::string_view> argv) {
   const int db = Touch();
   changes_++;
   if (enabled_) Push(db, argv);
+}
+
+void Propagation::AddEncoded(size_t argc, std::string_view body) {
+  const int db = Touch();
+  changes_++;
+  if (enabled_) PushEncoded(db, argc, body);
 }
 
 void Propagation::AddReplacing(std::span<const std::string_view> argv, size_t index,
@@ -216,6 +231,11 @@ void Propagation::AddOutside(int db, std::span<const std::string> argv) {
 void Propagation::AddOutside(int db, std::initializer_list<std::string_view> argv) {
   changes_++;
   if (enabled_) Push(db, argv);
+}
+
+void Propagation::AddEncodedOutside(int db, size_t argc, std::string_view body) {
+  changes_++;
+  if (enabled_) PushEncoded(db, argc, body);
 }
 
 void Propagation::InsertAt(size_t index, int db, std::initializer_list<std::string_view> argv) {

@@ -57,6 +57,9 @@ class Propagation {
     request_resp_ = resp;
   }
   void ForgetRequest() { request_argv_ = {}; }
+  // Handler: a record already encoded, `argc` arguments whose bulks are `body` (the "*N"
+  // header is written here). src/delivery/records.h's Record builds them.
+  void AddEncoded(size_t argc, std::string_view body);
   // Handler: records `argv` with argument `index` replaced by `arg` (XADD's concrete ID in
   // place of "*"), written in one pass.
   void AddReplacing(std::span<const std::string_view> argv, size_t index, std::string_view arg);
@@ -87,6 +90,7 @@ class Propagation {
   // A write no command is running for (expiry, eviction, a blocked read served later).
   void AddOutside(int db, std::span<const std::string> argv);
   void AddOutside(int db, std::initializer_list<std::string_view> argv);
+  void AddEncodedOutside(int db, size_t argc, std::string_view body);
 
   // Records held, in order. EXEC notes size() to wrap what its queue recorded in MULTI/EXEC.
   size_t size() const { return records_.size(); }
@@ -145,6 +149,7 @@ class Propagation {
   void RecordOwn(int db, std::span<const std::string_view> argv);
   template <typename Args>
   void Push(int db, const Args& argv, bool replication_only = false);
+  void PushEncoded(int db, size_t argc, std::string_view body);
   // Whether `argv` is the noted request's own and request_resp_ is its encoding.
   bool IsNotedRequest(std::span<const std::string_view> argv) const;
   std::vector<Frame> frames_;

@@ -156,20 +156,9 @@ void ApplyNack(DeliveryContext& dc, const GroupRef& ref,
     g.Nack(*e);
     due.AfterNack(*e, dc.now_ms, due_at);
     AddRecord(dc, [&] {
-      Record r{"XNACK",
-               std::string(ref.key),
-               std::string(ref.group),
-               "FAIL",
-               "IDS",
-               "1",
-               step.id.ToString(),
-               "RETRYCOUNT",
-               std::to_string(e->delivery_count()),
-               "FORCE"};
-      if (e->due_ms() >= 0) {
-        r.emplace_back("DUE-AT");
-        r.push_back(std::to_string(e->due_ms()));
-      }
+      Record r{"XNACK", ref.key, ref.group, "FAIL", "IDS", "1"};
+      r.Id(step.id).Arg("RETRYCOUNT").Uint(e->delivery_count()).Arg("FORCE");
+      if (e->due_ms() >= 0) r.Arg("DUE-AT").Int(e->due_ms());
       return r;
     });
   }

@@ -31,9 +31,9 @@ std::optional<streams::StreamID> AppendToStream(ServerState& state, int db, std:
   state.blocking.SignalKeyReady(db, key);
   NotifyKeyspaceEvent(state, kNotifyStream, "xadd", key, db);
   if (records != nullptr) {
-    Record r{"XADD", std::string(key), id.value.ToString()};
-    r.reserve(3 + field_values.size());
-    for (std::string_view f : field_values) r.emplace_back(f);
+    Record r{"XADD", key};
+    r.Id(id.value);
+    for (std::string_view f : field_values) r.Arg(f);
     records->push_back(std::move(r));
   }
   return id.value;

@@ -1,65 +1,103 @@
 #include "src/delivery/records.h"
 
+#include <algorithm>
+#include <charconv>
+#include <cstring>
 #include <utility>
 
 #include "src/server_state.h"
 
 namespace server {
 
+Record& Record::Arg(std::string_view arg) {
+  // "$", the length, CRLF, the argument, CRLF, written in place: one resize (zero-filling) per
+  // doubling, none for most records, which fit kTypicalBytes.
+  const size_t need = used_ + 1 + 20 + 2 + arg.size() + 2;
+  if (need > buf_.size()) buf_.resize(std::max({need, 2 * buf_.size(), kTypicalBytes}));
+  char* p = buf_.data() + used_;
+  *p++ = '$';
+  const size_t n = arg.size();
+  if (n < 10) {
+    *p++ = static_cast<char>('0' + n);
+  } else if (n < 100) {
+    *p++ = static_cast<char>('0' + n / 10);
+    *p++ = static_cast<char>('0' + n % 10);
+  } else {
+    p = std::to_chars(p, p + 20, n).ptr;
+  }
+  *p++ = '\r';
+  *p++ = '\n';
+  if (n != 0) std::memcpy(p, arg.data(), n);
+  p += n;
+  *p++ = '\r';
+  *p++ = '\n';
+  used_ = static_cast<size_t>(p - buf_.data());
+  argc_++;
+  return *this;
+}
+
+Record& Record::Int(int64_t v) {
+  char digits[24];
+  const char* end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+  return Arg(std::string_view(digits, static_cast<size_t>(end - digits)));
+}
+
+Record& Record::Uint(uint64_t v) {
+  char digits[24];
+  const char* end = std::to_chars(digits, digits + sizeof digits, v).ptr;
+  return Arg(std::string_view(digits, static_cast<size_t>(end - digits)));
+}
+
+Record& Record::Id(streams::StreamID id) { return Arg(streams::FormattedId(id).view()); }
+
 Record ClaimRecord(std::string_view key, std::string_view group, const streams::PendingEntry& e,
                    const streams::ConsumerGroup& g) {
-  return {"XCLAIM",
-          std::string(key),
-          std::string(group),
-          e.owner() != nullptr ? e.owner()->name : std::string(),
-          "0",
-          e.id.ToString(),
-          "TIME",
-          std::to_string(e.delivery_time_ms),
-          "RETRYCOUNT",
-          std::to_string(e.delivery_count()),
-          "FORCE",
-          "JUSTID",
-          "LASTID",
-          g.last_id().ToString()};
+  Record r;
+  r.Arg("XCLAIM").Arg(key).Arg(group).Arg(e.owner() != nullptr ? std::string_view(e.owner()->name)
+                                                                 : std::string_view());
+  r.Arg("0").Id(e.id).Arg("TIME").Int(e.delivery_time_ms).Arg("RETRYCOUNT");
+  r.Uint(e.delivery_count()).Arg("FORCE").Arg("JUSTID").Arg("LASTID").Id(g.last_id());
+  return r;
 }
 
 Record PositionRecord(std::string_view key, std::string_view group,
                       const streams::ConsumerGroup& g) {
-  return {"XGROUP",          "SETID", std::string(key), std::string(group), g.last_id().ToString(),
-          "ENTRIESREAD", std::to_string(g.entries_read())};
+  Record r{"XGROUP", "SETID", key, group};
+  r.Id(g.last_id()).Arg("ENTRIESREAD").Int(g.entries_read());
+  return r;
 }
 
 Record CreateConsumerRecord(std::string_view key, std::string_view group,
                             std::string_view consumer) {
-  return {"XGROUP", "CREATECONSUMER", std::string(key), std::string(group),
-          std::string(consumer)};
+  return {"XGROUP", "CREATECONSUMER", key, group, consumer};
 }
 
 Record DropPendingRecord(std::string_view key, std::string_view group, streams::StreamID id) {
-  return {"XACK", std::string(key), std::string(group), id.ToString()};
+  Record r{"XACK", key, group};
+  r.Id(id);
+  return r;
 }
 
 Record CountersRecord(std::string_view key, std::string_view group,
                       const streams::ConsumerGroup& g) {
-  return {"XGROUP",      "SETCOUNTERS", std::string(key),
-          std::string(group), "REDELIVERED", std::to_string(g.counters().redelivered),
-          "DEAD-LETTERED", std::to_string(g.counters().dead_lettered)};
+  Record r{"XGROUP", "SETCOUNTERS", key, group, "REDELIVERED"};
+  r.Uint(g.counters().redelivered).Arg("DEAD-LETTERED").Uint(g.counters().dead_lettered);
+  return r;
 }
 
 void RecordAll(CommandContext& ctx, std::vector<Record> records) {
   Propagation& p = ctx.server.propagation;
   if (records.empty()) return p.Suppress();
   const bool wrap = records.size() > 1 && ctx.client.command_depth <= 1;
-  if (wrap) p.Add(Record{"MULTI"});
-  for (Record& r : records) p.Add(std::move(r));
-  if (wrap) p.Add(Record{"EXEC"});
+  if (wrap) p.Add({"MULTI"});
+  for (const Record& r : records) p.AddEncoded(r.argc(), r.body());
+  if (wrap) p.Add({"EXEC"});
 }
 
 void RecordAllOutside(Propagation& propagation, int db, std::vector<Record> records) {
   const bool wrap = records.size() > 1;
   if (wrap) propagation.AddOutside(db, {"MULTI"});
-  for (Record& r : records) propagation.AddOutside(db, std::move(r));
+  for (const Record& r : records) propagation.AddEncodedOutside(db, r.argc(), r.body());
   if (wrap) propagation.AddOutside(db, {"EXEC"});
 }
 

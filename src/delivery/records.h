@@ -5,6 +5,8 @@
 // (MULTI/EXEC).
 #pragma once
 
+#include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,7 +18,29 @@
 
 namespace server {
 
-using Record = std::vector<std::string>;
+// One record in its RESP form, built an argument at a time: no vector of strings, and numbers
+// and IDs written as digits straight into it. Propagation appends its bytes as they are.
+class Record {
+ public:
+  Record() = default;
+  Record(std::initializer_list<std::string_view> args) {
+    for (std::string_view a : args) Arg(a);
+  }
+  Record& Arg(std::string_view arg);
+  Record& Int(int64_t v);
+  Record& Uint(uint64_t v);
+  Record& Id(streams::StreamID id);
+  size_t argc() const { return argc_; }
+  // The arguments' bulks, without the "*N" header (Propagation::AddEncoded writes it).
+  std::string_view body() const { return std::string_view(buf_.data(), used_); }
+
+ private:
+  // An XCLAIM record with a short key, group and consumer takes about 150 bytes.
+  static constexpr size_t kTypicalBytes = 192;
+  size_t argc_ = 0;
+  size_t used_ = 0;  // bytes of buf_ written; the rest is room
+  std::string buf_;
+};
 
 // XCLAIM key group consumer 0 id TIME t RETRYCOUNT n FORCE JUSTID LASTID group-last-id: puts the
 // pending entry `e` back exactly as it is now (owner, delivery time and count; taken out of the

@@ -166,7 +166,8 @@ void XGroupSetId(CommandContext& ctx) {
   if (!id) return ctx.reply.Error(id.error());
   streams::ConsumerGroup& g = *target->group;
   g.SetPosition(*id, EntriesReadFor(*opts, *target->stream));
-  ctx.server.propagation.Add(PositionRecord(ctx.arg(2), ctx.arg(3), g));
+  const Record position = PositionRecord(ctx.arg(2), ctx.arg(3), g);
+  ctx.server.propagation.AddEncoded(position.argc(), position.body());
   ctx.reply.Simple("OK");
   Notify(ctx, kNotifyStream, "xgroup-setid", ctx.arg(2));
 }
