@@ -521,6 +521,9 @@ bool EntryBlock::Cursor::Seek(SeekOp op, StreamID id) {
     case SeekOp::kGreaterOrEqual:
     case SeekOp::kGreater:
       if (b.size_ == 0) return valid_ = false;
+      // Past the block's last ID there is nothing to walk to: a read that starts after the
+      // previous one ended (XREADGROUP's >) often asks the block before the one it wants.
+      if (op == SeekOp::kGreaterOrEqual ? id > b.last_ : id >= b.last_) return valid_ = false;
       for (std::optional<Pos> pos = b.WalkStart(id); pos; pos = b.NextPos(*pos, b.EntryEnd(pos->start))) {
         StreamID here = b.ParseHeader(*pos).id;
         if (op == SeekOp::kGreaterOrEqual ? here >= id : here > id) {
