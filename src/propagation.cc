@@ -30,16 +30,6 @@ char* WriteHeader(char* p, char prefix, size_t n) {
   return p;
 }
 
-// "$len\r\narg\r\n" at `p` (room for kHeaderMax + arg.size() + 2 bytes); returns the end.
-char* WriteBulk(char* p, std::string_view arg) {
-  p = WriteHeader(p, '$', arg.size());
-  if (!arg.empty()) std::memcpy(p, arg.data(), arg.size());  // an empty view's data may be null
-  p += arg.size();
-  *p++ = '\r';
-  *p++ = '\n';
-  return p;
-}
-
 // Sized once and written in place: this runs for every write that is recorded.
 template <typename Args>
 void AppendArgs(std::string& out, const Args& argv) {
@@ -62,6 +52,17 @@ bool EncodesAs(std::span<const std::string_view> argv, std::string_view resp) {
 #endif
 
 }  // namespace
+
+static_assert(kHeaderMax + 2 == kBulkOverhead);
+
+char* WriteBulk(char* p, std::string_view arg) {
+  p = WriteHeader(p, '$', arg.size());
+  if (!arg.empty()) std::memcpy(p, arg.data(), arg.size());  // an empty view's data may be null
+  p += arg.size();
+  *p++ = '\r';
+  *p++ = '\n';
+  return p;
+}
 
 void AppendArrayHeader(std::string& out, size_t n) {
   char head[kHeaderMax];

@@ -24,6 +24,10 @@ void AppendMultibulk(std::string& out, std::span<const std::string_view> argv);
 // The parts of one: "*N\r\n", then one "$len\r\narg\r\n" per argument.
 void AppendArrayHeader(std::string& out, size_t n);
 void AppendBulk(std::string& out, std::string_view arg);
+// The same bulk written at `p`, which has room for arg.size() + kBulkOverhead bytes ("$", a
+// size_t's digits and two CRLFs); returns the end.
+inline constexpr size_t kBulkOverhead = 1 + 20 + 2 + 2;
+char* WriteBulk(char* p, std::string_view arg);
 // SELECT db, as the AOF and the replication stream write it before records of another db.
 void AppendSelect(std::string& out, int db);
 

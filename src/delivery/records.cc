@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstring>
 #include <utility>
 
 #include "src/server_state.h"
@@ -10,43 +9,25 @@
 namespace server {
 
 Record& Record::Arg(std::string_view arg) {
-  // "$", the length, CRLF, the argument, CRLF, written in place: one resize (zero-filling) per
-  // doubling, none for most records, which fit kTypicalBytes.
-  const size_t need = used_ + 1 + 20 + 2 + arg.size() + 2;
+  // Written in place: one resize (zero-filling) per doubling, none for most records, which
+  // fit kTypicalBytes.
+  const size_t need = used_ + arg.size() + kBulkOverhead;
   if (need > buf_.size()) buf_.resize(std::max({need, 2 * buf_.size(), kTypicalBytes}));
-  char* p = buf_.data() + used_;
-  *p++ = '$';
-  const size_t n = arg.size();
-  if (n < 10) {
-    *p++ = static_cast<char>('0' + n);
-  } else if (n < 100) {
-    *p++ = static_cast<char>('0' + n / 10);
-    *p++ = static_cast<char>('0' + n % 10);
-  } else {
-    p = std::to_chars(p, p + 20, n).ptr;
-  }
-  *p++ = '\r';
-  *p++ = '\n';
-  if (n != 0) std::memcpy(p, arg.data(), n);
-  p += n;
-  *p++ = '\r';
-  *p++ = '\n';
-  used_ = static_cast<size_t>(p - buf_.data());
+  used_ = static_cast<size_t>(WriteBulk(buf_.data() + used_, arg) - buf_.data());
   argc_++;
   return *this;
 }
 
-Record& Record::Int(int64_t v) {
+template <typename Number>
+Record& Record::Digits(Number v) {
   char digits[24];
   const char* end = std::to_chars(digits, digits + sizeof digits, v).ptr;
   return Arg(std::string_view(digits, static_cast<size_t>(end - digits)));
 }
 
-Record& Record::Uint(uint64_t v) {
-  char digits[24];
-  const char* end = std::to_chars(digits, digits + sizeof digits, v).ptr;
-  return Arg(std::string_view(digits, static_cast<size_t>(end - digits)));
-}
+Record& Record::Int(int64_t v) { return Digits(v); }
+
+Record& Record::Uint(uint64_t v) { return Digits(v); }
 
 Record& Record::Id(streams::StreamID id) { return Arg(streams::FormattedId(id).view()); }
 

@@ -35,6 +35,8 @@ class Record {
   std::string_view body() const { return std::string_view(buf_.data(), used_); }
 
  private:
+  template <typename Number>
+  Record& Digits(Number v);  // Int and Uint
   // An XCLAIM record with a short key, group and consumer takes about 150 bytes.
   static constexpr size_t kTypicalBytes = 192;
   size_t argc_ = 0;
