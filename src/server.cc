@@ -328,21 +328,26 @@ void Server::CloseRequestedClients() {
   }
 }
 
-resp::Writer* Server::WriterFor(uint64_t client_id) {
+Connection* Server::OpenConnection(uint64_t client_id) {
   auto it = connections_.find(client_id);
-  if (it == connections_.end() || it->second->closing()) return nullptr;
-  if (it->second->client().drop_blocked_reply) {
+  return it == connections_.end() || it->second->closing() ? nullptr : it->second;
+}
+
+resp::Writer* Server::WriterFor(uint64_t client_id) {
+  Connection* c = OpenConnection(client_id);
+  if (c == nullptr) return nullptr;
+  if (c->client().drop_blocked_reply) {
     dropped_reply_.clear();
     return &drop_writer_;  // CLIENT REPLY OFF / SKIP silenced the blocked command
   }
-  return &it->second->writer();
+  return &c->writer();
 }
 
 resp::Writer* Server::OutputFor(uint64_t client_id) {
-  auto it = connections_.find(client_id);
-  if (it == connections_.end() || it->second->closing()) return nullptr;
-  it->second->RequestFlush();
-  return &it->second->writer();
+  Connection* c = OpenConnection(client_id);
+  if (c == nullptr) return nullptr;
+  c->RequestFlush();
+  return &c->writer();
 }
 
 void Server::ServeReadyKeys() {

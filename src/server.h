@@ -134,6 +134,8 @@ class Server final : public ConnectionHost, public ClientOutputs, public Replica
   void ServeWhileBusy();
   void AcceptWhileBusy(const Listener& listener);
   void Admit(Connection* conn);  // registers an accepted connection and starts reading
+  // The client's connection, or null when it is gone or closing.
+  Connection* OpenConnection(uint64_t client_id);
   resp::Writer* WriterFor(uint64_t client_id);
   resp::Writer* OutputFor(uint64_t client_id) override;
 

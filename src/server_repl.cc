@@ -92,9 +92,9 @@ void Server::FeedStream(std::string_view bytes) {
       peer.held.append(bytes);
       continue;
     }
-    auto it = connections_.find(id);
-    if (it == connections_.end() || it->second->closing()) continue;
-    it->second->writer().Raw(bytes);
+    Connection* c = OpenConnection(id);
+    if (c == nullptr) continue;
+    c->writer().Raw(bytes);
     if (repl_unflushed_ == 0) repl_unflushed_since_ms_ = uv_now(&loop_);
     repl_unflushed_ += bytes.size();
   }
@@ -115,9 +115,7 @@ bool Server::FlushReplicas() {
   if (!due) return true;
   for (auto& [id, peer] : state_.repl.replicas) {
     if (peer.state != ReplicaPeer::State::kOnline) continue;
-    if (auto it = connections_.find(id); it != connections_.end() && !it->second->closing()) {
-      it->second->RequestFlush();
-    }
+    if (Connection* c = OpenConnection(id)) c->RequestFlush();
   }
   repl_unflushed_ = 0;
   return false;
@@ -129,9 +127,9 @@ void Server::AnswerPsyncRequests() {
   auto requests = std::move(repl.psync_requests);
   repl.psync_requests.clear();
   for (const Replication::PsyncRequest& req : requests) {
-    auto it = connections_.find(req.client_id);
-    if (it == connections_.end() || it->second->closing()) continue;
-    Connection& conn = *it->second;
+    Connection* open = OpenConnection(req.client_id);
+    if (open == nullptr) continue;
+    Connection& conn = *open;
     Client& c = conn.client();
     ReplicaPeer& peer = repl.replicas[c.id];
     peer.ip = PeerIp(c);
